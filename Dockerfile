@@ -1,0 +1,25 @@
+# Connector image. Built offline from local wheels (scripts/build_wheels.sh fills wheels/).
+# BASE_IMAGE defaults to Airbyte's Python connector base (metadata.yaml: connectorBuildOptions.baseImage);
+# where no registry is reachable, pass the local stand-in: --build-arg BASE_IMAGE=local/python-base:bookworm
+# (scripts/build_base_images.sh). The base must provide python3.11 with venv and a user `airbyte` (uid 1000).
+ARG BASE_IMAGE=docker.io/airbyte/python-connector-base:4.0.2@sha256:9fdb1888c4264cf6fee473649ecb593f56f58e5d0096a87ee0b231777e2e3e73
+
+FROM ${BASE_IMAGE} AS build
+COPY wheels /tmp/wheels
+RUN python3 -m venv /airbyte/venv \
+    && /airbyte/venv/bin/pip install --no-cache-dir --no-index --find-links=/tmp/wheels \
+        --disable-pip-version-check source-zendesk-support
+
+# The final stage copies only the venv, so the wheels do not stay in a layer.
+FROM ${BASE_IMAGE}
+COPY --from=build /airbyte/venv /airbyte/venv
+COPY main.py /airbyte/integration_code/main.py
+ENV PATH=/airbyte/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    AIRBYTE_ENTRYPOINT="python /airbyte/integration_code/main.py"
+WORKDIR /airbyte/integration_code
+USER airbyte
+ENTRYPOINT ["python", "/airbyte/integration_code/main.py"]
+
+LABEL io.airbyte.name=airbyte/source-zendesk-support \
+      io.airbyte.version=0.1.0
