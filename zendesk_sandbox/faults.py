@@ -96,6 +96,7 @@ KINDS = {
 _INT_OPTIONS = {"count", "after", "bytes", "status", "retry_after"}
 _FLOAT_OPTIONS = {"p", "delay"}
 _STR_OPTIONS = {"method", "path"}
+_REPORT_ONLY = {"id", "matched", "fired"}  # keys of GET /_sandbox/faults that POST ignores, so rules round-trip
 
 
 class FaultSpecError(ValueError):
@@ -172,7 +173,9 @@ def parse_spec(spec: str) -> list[dict]:
                 continue
             name, value = (part.strip() for part in item.split("=", 1))
             rule[name] = value
-        rules.append(_typed(rule, text))
+        typed = _typed(rule, text)
+        FaultRule(**typed)  # validates kind and values now, so a bad --faults fails at start-up
+        rules.append(typed)
     return rules
 
 
@@ -212,7 +215,7 @@ class FaultInjector:
         for raw in rule_dicts:
             if not isinstance(raw, dict):
                 raise FaultSpecError(f"a fault rule must be a JSON object, got {raw!r}")
-            values = _typed(raw, str(raw))
+            values = _typed({k: v for k, v in raw.items() if k not in _REPORT_ONLY}, str(raw))
             built.append(FaultRule(**values))
         with self._lock:
             for rule in built:
