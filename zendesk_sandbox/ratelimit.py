@@ -135,6 +135,8 @@ def route_for(method: str, path: str) -> Route:
         return Route("support", "incremental_exports_cursor")
     if bucket == "account" and method == "GET" and normalized == "/api/v2/tickets":
         return Route("support", "tickets_index")
+    if bucket == "incremental_exports" and normalized.startswith("/api/v2/channels/voice/"):
+        return Route("support", "incremental_exports", support_headers=False)  # Talk: X-Rate-Limit pair only
     return route
 
 

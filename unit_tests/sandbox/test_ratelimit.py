@@ -112,6 +112,9 @@ def test_endpoint_bucket_headers_and_help_center_spelling():
                 assert "ratelimit-limit" not in response.headers  # not sent on Help Center
             async with http.get("/api/v2/chat/chats") as response:
                 assert response.headers["X-Rate-Limit"] == "200"
+            async with http.get("/api/v2/channels/voice/stats/incremental/calls?start_time=0") as response:
+                assert response.headers["zendesk-ratelimit-incremental-exports"].startswith("total=10; remaining=8;")
+                assert response.headers["X-Rate-Limit"] == "700" and "ratelimit-limit" not in response.headers
     run(scenario())
 
 
