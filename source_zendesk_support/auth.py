@@ -1,0 +1,75 @@
+"""Builds the requests authenticator for each credential kind Zendesk accepts in 2026.
+
+OAuth refresh tokens are single-use: the CDK's SingleUseRefreshTokenOauth2Authenticator rotates them under a
+lock shared by every worker and hands the new pair to the platform in a CONTROL `connectorConfig` message.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any, Mapping, MutableMapping
+
+from airbyte_cdk.sources.streams.http.requests_native_auth import (
+    BasicHttpAuthenticator,
+    Oauth2Authenticator,
+    SingleUseRefreshTokenOauth2Authenticator,
+    TokenAuthenticator,
+)
+from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
+from requests.auth import AuthBase
+
+from .config import API_TOKEN_RETIREMENT, ZendeskConfig
+
+logger = logging.getLogger("airbyte")
+
+# Refresh this long before Zendesk's expiry so a request never leaves with a token that dies in flight.
+REFRESH_MARGIN = timedelta(seconds=60)
+
+
+class RotatingRefreshTokenAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
+    def token_has_expired(self) -> bool:
+        return ab_datetime_now() + REFRESH_MARGIN > self.get_token_expiry_date()
+
+
+class ClientCredentialsAuthenticator(Oauth2Authenticator):
+    """Zendesk's client_credentials grant takes `scope` as a space-separated string and no refresh token."""
+
+    def __init__(self, token_url: str, client_id: str, client_secret: str, scope: str):
+        self._scope = scope
+        super().__init__(
+            token_refresh_endpoint=token_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            refresh_token="",
+            grant_type="client_credentials",
+        )
+
+    def build_refresh_request_body(self) -> Mapping[str, Any]:
+        return {
+            "grant_type": "client_credentials",
+            "client_id": self.get_client_id(),
+            "client_secret": self.get_client_secret(),
+            "scope": self._scope,
+        }
+
+    def token_has_expired(self) -> bool:
+        return ab_datetime_now() + REFRESH_MARGIN > self.get_token_expiry_date()
+
+
+def build_authenticator(config: ZendeskConfig, raw_config: MutableMapping[str, Any]) -> AuthBase:
+    credentials = raw_config["credentials"]
+    token_url = f"{config.base_url}/oauth/tokens"
+    if config.auth_type == "api_token":
+        logger.warning(
+            "Zendesk retires API tokens on %s. Switch this connection to OAuth 2.0 before then.", API_TOKEN_RETIREMENT
+        )
+        return BasicHttpAuthenticator(username=f"{credentials['email']}/token", password=credentials["api_token"])
+    if config.auth_type == "oauth2_access_token":
+        return TokenAuthenticator(token=credentials["access_token"])
+    if config.auth_type == "oauth2_client_credentials":
+        return ClientCredentialsAuthenticator(
+            token_url, credentials["client_id"], credentials["client_secret"], credentials.get("scope") or "read"
+        )
+    credentials.setdefault("access_token", "")
+    credentials.setdefault("token_expiry_date", "")
+    return RotatingRefreshTokenAuthenticator(connector_config=raw_config, token_refresh_endpoint=token_url)

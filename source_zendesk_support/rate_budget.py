@@ -1,0 +1,141 @@
+"""One rate budget per Zendesk limit, shared by every stream and worker of a sync.
+
+Zendesk counts each request against the account-wide window and, for some endpoints, a stricter window of
+their own (incremental exports, search export, deleted tickets). The CDK's APIBudget charges only the first
+matching policy and reads `ratelimit-reset` as an epoch, so this budget charges every matching window and
+reads Zendesk's headers (seconds until the window resets) to stay exactly inside the limits.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, List, Optional
+from urllib.parse import urlparse
+
+import requests
+from airbyte_cdk.sources.streams.call_rate import APIBudget, FixedWindowCallRatePolicy, RequestMatcher
+
+WINDOW = datetime.timedelta(minutes=1)
+# Until a response tells us the plan's limit, assume the smallest paid plan (Team: 200 per minute).
+DEFAULT_ACCOUNT_LIMIT = 200
+_BUCKET_HEADER = re.compile(r"total=(\d+);\s*remaining=(\d+);\s*resets=(\d+)")
+
+
+class PathMatcher(RequestMatcher):
+    def __init__(self, predicate: Callable[[str], bool], name: str):
+        self._predicate = predicate
+        self._name = name
+
+    def __call__(self, request: Any) -> bool:
+        url = getattr(request, "url", None) or ""
+        return self._predicate(urlparse(url).path)
+
+    def __str__(self) -> str:
+        return self._name
+
+
+class ZendeskWindow(FixedWindowCallRatePolicy):
+    """A fixed one-minute window whose size and position follow what Zendesk reports."""
+
+    def set_limit(self, limit: int) -> None:
+        with self._lock:
+            if limit > 0:
+                self._call_limit = limit
+
+    def observe(self, limit: Optional[int], remaining: Optional[int], resets_in: Optional[float]) -> None:
+        if limit:
+            self.set_limit(limit)
+        reset_ts = None if resets_in is None else datetime.datetime.now() + datetime.timedelta(seconds=resets_in)
+        self.update(available_calls=remaining, call_reset_ts=reset_ts)
+
+    @property
+    def limit(self) -> int:
+        return self._call_limit
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    header: str  # Zendesk's per-endpoint header: "total=10; remaining=9; resets=6"
+    default_limit: int
+    applies_to: Callable[[str], bool]
+
+
+def _is_incremental(path: str) -> bool:
+    return "/incremental/" in path and "/chat/" not in path
+
+
+BUCKETS: List[Bucket] = [
+    Bucket("incremental_exports", "zendesk-ratelimit-incremental-exports", 10, _is_incremental),
+    Bucket("search_export", "zendesk-ratelimit-search-export", 100, lambda p: p.rstrip("/").removesuffix(".json").endswith("/search/export")),
+    Bucket("deleted_tickets", "zendesk-ratelimit-deleted-tickets-index", 10, lambda p: p.rstrip("/").removesuffix(".json").endswith("/deleted_tickets")),
+]
+
+
+def _int_header(response: requests.Response, *names: str) -> Optional[int]:
+    for name in names:
+        value = response.headers.get(name)
+        if value is not None:
+            try:
+                return int(float(value))
+            except ValueError:
+                continue
+    return None
+
+
+def _retry_after(response: requests.Response) -> Optional[float]:
+    value = response.headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class ZendeskRateBudget(APIBudget):
+    def __init__(self, account_limit: int = DEFAULT_ACCOUNT_LIMIT, export_limit: Optional[int] = None):
+        now = datetime.datetime.now()
+        self.account = ZendeskWindow(now + WINDOW, WINDOW, account_limit, [PathMatcher(lambda p: True, "account")])
+        self.buckets = {
+            bucket.name: (
+                bucket,
+                ZendeskWindow(
+                    now + WINDOW,
+                    WINDOW,
+                    export_limit if (export_limit and bucket.name == "incremental_exports") else bucket.default_limit,
+                    [PathMatcher(bucket.applies_to, bucket.name)],
+                ),
+            )
+            for bucket in BUCKETS
+        }
+        self._learned = threading.Event()
+        super().__init__(policies=[self.account] + [window for _, window in self.buckets.values()])
+
+    def _windows_for(self, request: Any) -> List[ZendeskWindow]:
+        windows = [window for _, window in self.buckets.values() if window.matches(request)]
+        return windows + [self.account]
+
+    def acquire_call(self, request: Any, block: bool = True, timeout: Optional[float] = None) -> None:
+        # The narrow window first: waiting there must not hold a slot of the account window meanwhile.
+        for window in self._windows_for(request):
+            self._do_acquire(request=request, policy=window, block=block, timeout=timeout)
+
+    def update_from_response(self, request: Any, response: Any) -> None:
+        if not isinstance(response, requests.Response):
+            return
+        limited = response.status_code == 429
+        retry_after = _retry_after(response) if limited else None
+        for bucket, window in self.buckets.values():
+            if not window.matches(request):
+                continue
+            match = _BUCKET_HEADER.search(response.headers.get(bucket.header, ""))
+            if match:
+                total, remaining, resets = (int(group) for group in match.groups())
+                window.observe(total, 0 if limited else remaining, retry_after if limited and retry_after else resets)
+        limit = _int_header(response, "ratelimit-limit", "X-Rate-Limit", "rate-limit")
+        remaining = _int_header(response, "ratelimit-remaining", "X-Rate-Limit-Remaining", "rate-limit-remaining")
+        resets = _int_header(response, "ratelimit-reset", "rate-limit-reset")
+        if limited and retry_after is not None and remaining == 0:
+            resets = retry_after
+        self.account.observe(limit, remaining, resets)

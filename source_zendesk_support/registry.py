@@ -1,0 +1,124 @@
+"""Every stream the connector offers, one row each: what it is called, where Zendesk serves it and how it pages.
+
+Adding a stream is one row here plus one schema file in schemas/. A row's `family` names the class that
+knows how that kind of Zendesk endpoint pages (see streams/families.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, List, Mapping, Optional, Union
+
+CURSOR_EXPORT = "cursor_export"  # /incremental/{x}/cursor: after_cursor, end_of_stream, no duplicates
+TIME_EXPORT = "time_export"  # /incremental/{x}?start_time=: end_time, duplicates at page boundaries
+CURSOR_PAGES = "cursor_pages"  # page[size]/page[after], meta.has_more
+OFFSET_PAGES = "offset_pages"  # page/per_page, next_page, count
+UNPAGED = "unpaged"  # the whole list in one response
+TICKET_CHILDREN = "ticket_children"  # /tickets/{id}/..., for tickets changed since the last sync
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    path: str
+    family: str
+    list_key: str
+    primary_key: Union[str, List[str], None] = "id"
+    cursor_field: Optional[str] = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    # Builds the stream's records from a page when they are not simply the page's list (sideloads, nested events).
+    extract: Optional[str] = None
+    # Field of the exported list items whose value drives the state (when records are derived from them).
+    export_cursor: Optional[str] = None
+    # Cursor pages: the query parameter that makes Zendesk filter by time server-side (epoch seconds).
+    start_param: Optional[str] = None
+    # Cursor pages: the order of records by cursor_field, when Zendesk guarantees one.
+    order: Optional[str] = None
+    # Cursor pages of an append-only list: the next sync resumes from the last page's cursor.
+    resume_from_page_cursor: bool = False
+    parent: Optional[str] = None
+    product: str = "support"
+    schema: Optional[str] = None
+    deletion_field: Optional[str] = None
+    suggested: bool = True
+
+    @property
+    def state_cursor(self) -> Optional[str]:
+        return self.export_cursor or self.cursor_field
+
+
+def _pages(name: str, path: str, list_key: Optional[str] = None, cursor: Optional[str] = "updated_at", **kw: Any) -> StreamSpec:
+    return StreamSpec(name=name, path=path, family=CURSOR_PAGES, list_key=list_key or name, cursor_field=cursor, **kw)
+
+
+def _offset(name: str, path: str, list_key: Optional[str] = None, cursor: Optional[str] = "updated_at", **kw: Any) -> StreamSpec:
+    return StreamSpec(name=name, path=path, family=OFFSET_PAGES, list_key=list_key or name, cursor_field=cursor, **kw)
+
+
+def _unpaged(name: str, path: str, list_key: Optional[str] = None, cursor: Optional[str] = "updated_at", **kw: Any) -> StreamSpec:
+    return StreamSpec(name=name, path=path, family=UNPAGED, list_key=list_key or name, cursor_field=cursor, **kw)
+
+
+TICKET_EXPORT = "incremental/tickets/cursor"
+USER_EXPORT = "incremental/users/cursor"
+TICKET_EVENT_EXPORT = "incremental/ticket_events"
+
+SUPPORT_STREAMS: List[StreamSpec] = [
+    # Incremental exports: every change, archived and deleted records included, 1000 per page.
+    StreamSpec("tickets", TICKET_EXPORT, CURSOR_EXPORT, "tickets", cursor_field="generated_timestamp",
+               params={"include": "metric_sets"}, extract="tickets_without_metric_sets", deletion_field="status"),
+    StreamSpec("ticket_metrics", TICKET_EXPORT, CURSOR_EXPORT, "tickets", cursor_field="generated_timestamp",
+               params={"include": "metric_sets"}, extract="metric_sets"),
+    StreamSpec("users", USER_EXPORT, CURSOR_EXPORT, "users", cursor_field="updated_at",
+               params={"include": "identities"}, extract="users_only", deletion_field="active"),
+    StreamSpec("user_identities", USER_EXPORT, CURSOR_EXPORT, "users", cursor_field="updated_at",
+               params={"include": "identities"}, extract="identities", export_cursor="updated_at"),
+    StreamSpec("organizations", "incremental/organizations", TIME_EXPORT, "organizations", cursor_field="updated_at",
+               deletion_field="deleted_at"),
+    StreamSpec("ticket_events", TICKET_EVENT_EXPORT, TIME_EXPORT, "ticket_events", cursor_field="timestamp",
+               params={"include": "comment_events"}),
+    StreamSpec("ticket_comments", TICKET_EVENT_EXPORT, TIME_EXPORT, "ticket_events", cursor_field="timestamp",
+               params={"include": "comment_events"}, extract="comment_events"),
+    StreamSpec("ticket_metric_events", "incremental/ticket_metric_events", TIME_EXPORT, "ticket_metric_events",
+               cursor_field="time", deletion_field="deleted"),
+    # Cursor pages.
+    _pages("ticket_audits", "ticket_audits", "audits", cursor="created_at", order="asc", resume_from_page_cursor=True),
+    _pages("ticket_activities", "activities", "activities", start_param="start_time", order="desc"),
+    _pages("ticket_skips", "skips", "skips"),
+    _pages("satisfaction_ratings", "satisfaction_ratings", start_param="start_time"),
+    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at"),
+    _pages("audit_logs", "audit_logs", cursor="created_at", params={"sort": "created_at"}, order="asc",
+           start_param="filter[created_at][]"),
+    _pages("groups", "groups", params={"exclude_deleted": "false"}, deletion_field="deleted"),
+    _pages("group_memberships", "group_memberships"),
+    _pages("organization_memberships", "organization_memberships"),
+    _pages("ticket_fields", "ticket_fields"),
+    _pages("user_fields", "user_fields"),
+    _pages("organization_fields", "organization_fields"),
+    _pages("brands", "brands", deletion_field="is_deleted"),
+    _pages("tags", "tags", cursor=None, primary_key="name"),
+    _pages("macros", "macros"),
+    _pages("triggers", "triggers"),
+    _pages("automations", "automations"),
+    _pages("views", "views"),
+    _pages("recipient_addresses", "recipient_addresses"),
+    _pages("suspended_tickets", "suspended_tickets", cursor="created_at"),
+    _pages("requests", "requests"),
+    _pages("dynamic_content", "dynamic_content/items", "items"),
+    # Offset pages (Zendesk offers no cursor pages for these).
+    _offset("ticket_forms", "ticket_forms", deletion_field="deleted_at"),
+    _offset("custom_roles", "custom_roles"),
+    _offset("sharing_agreements", "sharing_agreements"),
+    _offset("targets", "targets", cursor="created_at"),
+    # One response holds the whole list.
+    _unpaged("sla_policies", "slas/policies"),
+    _unpaged("schedules", "business_hours/schedules", extract="schedules_with_holidays"),
+    _unpaged("custom_ticket_statuses", "custom_statuses", "custom_statuses"),
+    _unpaged("account_attributes", "routing/attributes", "attributes"),
+    _unpaged("attribute_definitions", "routing/attributes/definitions", "definitions", cursor=None, primary_key=None,
+             extract="attribute_definitions"),
+    # Per ticket, only for tickets changed since the last sync (Zendesk has no account-wide list).
+    StreamSpec("side_conversations", "tickets/{parent_id}/side_conversations", TICKET_CHILDREN, "side_conversations",
+               cursor_field="updated_at", parent=TICKET_EXPORT, suggested=False),
+]
+
+ALL_STREAMS: List[StreamSpec] = SUPPORT_STREAMS

@@ -1,0 +1,20 @@
+import sys
+from typing import List, Optional
+
+from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
+
+from .source import SourceZendeskSupport
+
+
+def _config_from_args(args: List[str]) -> Optional[dict]:
+    try:
+        parsed = AirbyteEntrypoint.parse_args(args)
+        path = getattr(parsed, "config", None)
+        return AirbyteEntrypoint.read_config(path) if path else None
+    except Exception:  # the entrypoint reports bad arguments and unreadable files itself
+        return None
+
+
+def run(args: Optional[List[str]] = None) -> None:
+    args = sys.argv[1:] if args is None else args
+    launch(SourceZendeskSupport(config=_config_from_args(args)), args)

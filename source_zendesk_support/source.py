@@ -1,0 +1,193 @@
+"""The Airbyte source: spec, check, discover and read over every Zendesk Support stream, read concurrently."""
+from __future__ import annotations
+
+import logging
+import threading
+from queue import Queue
+from typing import Any, Dict, Iterator, List, Mapping, MutableMapping, Optional, Tuple
+
+import requests
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteMessage,
+    AirbyteStateMessage,
+    AirbyteStreamStatus,
+    ConfiguredAirbyteCatalog,
+    Status,
+    SyncMode,
+    TraceType,
+    Type,
+)
+from airbyte_cdk.sources.concurrent_source.concurrent_source import ConcurrentSource
+from airbyte_cdk.sources.concurrent_source.concurrent_source_adapter import ConcurrentSourceAdapter
+from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
+from airbyte_cdk.sources.message import InMemoryMessageRepository, MessageRepository
+from airbyte_cdk.sources.message.concurrent_repository import ConcurrentMessageRepository
+from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.sources.streams.concurrent.adapters import StreamFacade
+from airbyte_cdk.sources.streams.concurrent.cursor import FinalStateCursor
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from .auth import build_authenticator
+from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
+from .http_policy import CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
+from .rate_budget import ZendeskRateBudget
+from .registry import ALL_STREAMS, CURSOR_EXPORT, CURSOR_PAGES, OFFSET_PAGES, TICKET_CHILDREN, TIME_EXPORT, UNPAGED, StreamSpec
+from .streams.base import SyncContext, ZendeskStream
+from .streams.checkpoint_cursor import StreamCheckpointCursor
+from .streams.families import (
+    CursorExportStream,
+    CursorPagesStream,
+    OffsetPagesStream,
+    SchedulesStream,
+    TicketChildrenStream,
+    TimeExportStream,
+    UnpagedStream,
+)
+
+logger = logging.getLogger("airbyte")
+
+FAMILIES = {
+    CURSOR_EXPORT: CursorExportStream,
+    TIME_EXPORT: TimeExportStream,
+    CURSOR_PAGES: CursorPagesStream,
+    OFFSET_PAGES: OffsetPagesStream,
+    UNPAGED: UnpagedStream,
+    TICKET_CHILDREN: TicketChildrenStream,
+}
+# Streams that behave differently enough to need their own class.
+SPECIAL_CLASSES = {"schedules": SchedulesStream}
+
+
+def stream_class(spec: StreamSpec) -> type:
+    return SPECIAL_CLASSES.get(spec.name) or FAMILIES[spec.family]
+
+
+class SourceZendeskSupport(ConcurrentSourceAdapter):
+    def __init__(self, config: Optional[Mapping[str, Any]] = None, catalog: Any = None, state: Any = None, **_: Any):
+        workers = DEFAULT_NUM_WORKERS
+        if isinstance(config, Mapping) and isinstance(config.get("num_workers"), int) and config["num_workers"] > 0:
+            workers = config["num_workers"]
+        self._queue: Queue = Queue(maxsize=10_000)
+        self._message_repository = ConcurrentMessageRepository(self._queue, InMemoryMessageRepository())
+        # One thread generates partitions (cheap: one per stream), the others read pages.
+        concurrent_source = ConcurrentSource.create(
+            workers + 1 if workers > 1 else 1,
+            1,
+            logger,
+            self._slice_logger,
+            self._message_repository,
+            queue=self._queue,
+        )
+        super().__init__(concurrent_source)
+        self._sync_modes: Dict[str, SyncMode] = {}
+        self._state_manager = ConnectorStateManager()
+        self._context: Optional[SyncContext] = None
+
+    @property
+    def message_repository(self) -> MessageRepository:
+        return self._message_repository
+
+    # --- context shared by all streams of a run --------------------------------------------------------
+    def _build_context(self, config: Mapping[str, Any]) -> SyncContext:
+        parsed = parse_config(config)
+        raw = config if isinstance(config, MutableMapping) else dict(config)
+        authenticator = build_authenticator(parsed, raw)
+        timeout = config.get("request_timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
+        return SyncContext(
+            config=parsed,
+            authenticator=authenticator,
+            budget=ZendeskRateBudget(),
+            can_refresh_token=parsed.auth_type in ("oauth2_refresh", "oauth2_client_credentials"),
+            timeout_seconds=float(timeout),
+            backoff_base_seconds=float(config.get("backoff_base_seconds") or 1.0),
+        )
+
+    def streams(self, config: Mapping[str, Any]) -> List[Stream]:
+        if self._context is None:
+            self._context = self._build_context(config)
+        context = self._context
+        facades: List[Stream] = []
+        for spec in ALL_STREAMS:
+            incremental = self._sync_modes.get(spec.name, SyncMode.incremental) == SyncMode.incremental
+            stream: ZendeskStream = stream_class(spec)(spec, context, incremental=incremental)
+            if incremental and spec.cursor_field:
+                stream.state = self._state_manager.get_stream_state(spec.name, None) or {}
+                cursor = StreamCheckpointCursor(stream, self._message_repository)
+            else:
+                cursor = FinalStateCursor(spec.name, None, self._message_repository)
+            facades.append(StreamFacade.create_from_stream(stream, self, logger, stream.state, cursor))
+        return facades
+
+    # --- read ---------------------------------------------------------------------------------------------
+    def read(
+        self,
+        logger: logging.Logger,
+        config: Mapping[str, Any],
+        catalog: ConfiguredAirbyteCatalog,
+        state: Optional[List[AirbyteStateMessage]] = None,
+    ) -> Iterator[AirbyteMessage]:
+        self._sync_modes = {configured.stream.name: configured.sync_mode for configured in catalog.streams}
+        self._state_manager = ConnectorStateManager(state=state)
+        self._context = None
+        for message in super().read(logger, config, catalog, state):
+            yield self._mark_skipped_incomplete(message)
+
+    def _mark_skipped_incomplete(self, message: AirbyteMessage) -> AirbyteMessage:
+        """A stream skipped for a plan gate ends INCOMPLETE, while the rest of the sync carries on."""
+        if (
+            message.type == Type.TRACE
+            and message.trace.type == TraceType.STREAM_STATUS
+            and message.trace.stream_status.status == AirbyteStreamStatus.COMPLETE
+            and self._context is not None
+            and message.trace.stream_status.stream_descriptor.name in self._context.unavailable_streams
+        ):
+            message.trace.stream_status.status = AirbyteStreamStatus.INCOMPLETE
+        return message
+
+    # --- check --------------------------------------------------------------------------------------------
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        ok, message = self.check_connection(logger, config)
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED if ok else Status.FAILED, message=None if ok else message)
+
+    def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Optional[str]]:
+        try:
+            context = self._build_context(config)
+        except AirbyteTracedException as error:
+            return False, error.message
+        return check_account(context)
+
+
+def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
+    config: ZendeskConfig = context.config
+    host = config.base_url
+    session = requests.Session()
+    session.auth = context.authenticator
+    try:
+        response = session.get(f"{config.api_url}users/me.json", timeout=(CONNECT_TIMEOUT_SECONDS, 60))
+    except AirbyteTracedException as error:  # an OAuth refresh refused by Zendesk
+        return False, f"Zendesk refused the OAuth client or refresh token: {error.message}"
+    except requests.exceptions.ConnectionError:
+        return False, f"Could not reach {host}. Check the subdomain '{config.subdomain}' and the network path to Zendesk."
+    except requests.exceptions.Timeout:
+        return False, f"{host} did not answer within the timeout. Zendesk may be unavailable; try again later."
+    if response.status_code == 401:
+        return False, "Zendesk refused the credentials (HTTP 401). Check the email and API token, or re-authorize OAuth."
+    if response.status_code == 404:
+        return False, f"No Zendesk account answers at {host} (HTTP 404). Check the subdomain '{config.subdomain}'."
+    if response.status_code == 403:
+        return False, "The credentials are valid but lack permission to read this account (HTTP 403). Use an admin's token or an OAuth client with the 'read' scope."
+    if response.status_code >= 400:
+        return False, f"Zendesk answered HTTP {response.status_code} at {host}: {response.text[:200]}"
+    try:
+        user = response.json().get("user") or {}
+    except ValueError:
+        return False, f"{host} did not answer like a Zendesk account (no JSON). Check the subdomain and base URL."
+    if not user.get("id"):
+        return False, "Zendesk treated the request as anonymous: the credentials were not accepted. Check the email and API token."
+    if user.get("role") != "admin":
+        return False, (
+            f"The user {user.get('email') or user.get('id')} is an {user.get('role')}; Zendesk's incremental exports, audits "
+            "and audit logs need an admin. Use an admin's credentials."
+        )
+    return True, None

@@ -1,0 +1,363 @@
+"""One class per way Zendesk pages its data. Streams are rows of registry.py bound to one of these."""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+
+from airbyte_cdk.models import (
+    AirbyteEstimateTraceMessage,
+    AirbyteMessage,
+    AirbyteTraceMessage,
+    EstimateType,
+    TraceType,
+    Type,
+)
+from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
+
+from ..extractors import EXTRACTORS
+from ..timeutil import cursor_value, to_epoch
+from .base import ApiAnswer, ZendeskStream
+
+EXPORT_PAGE_SIZE = 1000
+MIN_EXPORT_PAGE_SIZE = 100
+LIST_PAGE_SIZE = 100
+
+
+def estimate_message(stream: str, rows: int) -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.TRACE,
+        trace=AirbyteTraceMessage(
+            type=TraceType.ESTIMATE,
+            emitted_at=ab_datetime_now().timestamp() * 1000,
+            estimate=AirbyteEstimateTraceMessage(name=stream, type=EstimateType.STREAM, row_estimate=rows),
+        ),
+    )
+
+
+class _ExportStream(ZendeskStream):
+    """Shared by both incremental-export families: 1000-record pages that shrink when Zendesk times out."""
+
+    page_size = EXPORT_PAGE_SIZE
+
+    def records_of(self, body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+        extractor = EXTRACTORS.get(self.spec.extract or "")
+        return extractor(body, items) if extractor else items
+
+    def shrink_page(self, answer: ApiAnswer) -> bool:
+        """A 504 on a big export page: ask again for half as many records (Zendesk's own advice)."""
+        if answer.status == 504 and self.page_size > MIN_EXPORT_PAGE_SIZE:
+            self.page_size = max(MIN_EXPORT_PAGE_SIZE, self.page_size // 2)
+            self.logger.warning(f"Stream {self.name}: Zendesk timed out on a large page; asking for {self.page_size} records per page.")
+            return True
+        return False
+
+    @staticmethod
+    def too_recent(answer: ApiAnswer) -> bool:
+        text = str(answer.body)
+        return answer.status in (400, 422) and ("StartTimeTooRecent" in text or "Too recent" in text)
+
+
+class CursorExportStream(_ExportStream):
+    """/incremental/{tickets,users}/cursor: follows after_cursor exactly, so nothing is skipped or repeated.
+
+    State: {"after_cursor": <Zendesk cursor>, <cursor field>: <newest value emitted>}. An unchanged account costs
+    one request: the saved cursor answers with an empty page and end_of_stream.
+    """
+
+    def read_pages(self, stream_slice):
+        cursor_field = self.spec.state_cursor
+        saved_cursor = self._state.get("after_cursor") if self.incremental else None
+        newest = to_epoch(self._state.get(cursor_field)) if self.incremental else None
+        end = self.end_epoch
+        params = self._first_params(saved_cursor)
+        while True:
+            answer = self.fetch(self.spec.path, {**params, "per_page": self.page_size, **self.spec.params})
+            if self.shrink_page(answer):
+                continue
+            if answer.status in (400, 422) and "cursor" in params:
+                self.logger.warning(f"Stream {self.name}: Zendesk no longer accepts the saved export cursor; resuming from the saved time instead.")
+                self._state.pop("after_cursor", None)
+                params = self._first_params(None)
+                continue
+            if self.too_recent(answer):
+                break
+            if not answer.ok:
+                raise self.fail(answer, "the incremental export failed")
+            body = answer.body
+            items = body.get(self.spec.list_key) or []
+            reached_end = False
+            if end is not None:
+                kept = [item for item in items if (to_epoch(item.get(cursor_field)) or 0) <= end]
+                reached_end = len(kept) < len(items)
+                items = kept
+            yield from self.records_of(body, items)
+            for item in items:
+                value = to_epoch(item.get(cursor_field))
+                if value is not None and (newest is None or value > newest):
+                    newest = value
+            progress = {cursor_field: cursor_value(cursor_field, newest)} if newest is not None else {}
+            if reached_end:
+                # A bounded backfill stops at end_date; the next sync restarts from the time, not past it.
+                self._state.pop("after_cursor", None)
+                yield self.checkpoint(**progress)
+                break
+            after = body.get("after_cursor")
+            yield self.checkpoint(**({"after_cursor": after} if after else {}), **progress)
+            if body.get("end_of_stream") or not after:
+                break
+            params = {"cursor": after}
+        if not self.emitted_state:
+            yield self.checkpoint()
+
+    def _first_params(self, saved_cursor: Optional[str]) -> Dict[str, Any]:
+        return {"cursor": saved_cursor} if saved_cursor else {"start_time": self.start_epoch()}
+
+
+class TimeExportStream(_ExportStream):
+    """/incremental/{organizations,ticket_events,ticket_metric_events}?start_time=.
+
+    Zendesk repeats the records of a page's last second on the next page when a page is cut at 1000; they are
+    dropped by (id, timestamp). State is the next page's start_time, so a resumed sync re-reads at most one second.
+    """
+
+    def read_pages(self, stream_slice):
+        cursor_field = self.spec.cursor_field
+        start = self.start_epoch()
+        end = self.end_epoch
+        seen_at_boundary: Set[Tuple[Any, int]] = set()
+        while end is None or start < end:
+            answer = self.fetch(self.spec.path, {"start_time": start, "per_page": self.page_size, **self.spec.params})
+            if self.shrink_page(answer):
+                continue
+            if self.too_recent(answer):
+                break
+            if not answer.ok:
+                raise self.fail(answer, "the incremental export failed")
+            body = answer.body
+            fresh: List[Mapping[str, Any]] = []
+            last_second: Optional[int] = None
+            for item in body.get(self.spec.list_key) or []:
+                second = to_epoch(item.get(cursor_field))
+                if second is None:
+                    second = start
+                if (item.get("id"), second) in seen_at_boundary:
+                    continue
+                if end is not None and second > end:
+                    continue
+                fresh.append(item)
+                last_second = second if last_second is None else max(last_second, second)
+            yield from self.records_of(body, fresh)
+            end_time = to_epoch(body.get("end_time"))
+            if end_time is None:
+                end_time = (last_second + 1) if last_second is not None else start
+            if end_time <= start and not body.get("end_of_stream"):
+                if not fresh:
+                    break
+                # More than a page of records in one second: Zendesk cannot page inside it.
+                self.logger.warning(f"Stream {self.name}: over {len(fresh)} records share second {start}; moving past it.")
+                end_time = start + 1
+            seen_at_boundary = {
+                (item.get("id"), to_epoch(item.get(cursor_field))) for item in fresh if to_epoch(item.get(cursor_field)) == end_time
+            }
+            resume = min(end_time, end) if end is not None else end_time
+            yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, resume)})
+            if body.get("end_of_stream") or end_time <= start:
+                break
+            start = end_time
+        if not self.emitted_state:
+            yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, min(start, end) if end else start)})
+
+
+class _ListStream(ZendeskStream):
+    """Lists filtered by time on the client: records older than the state are dropped."""
+
+    def keep(self, record: Mapping[str, Any], start: int, end: Optional[int]) -> bool:
+        if not self.incremental:
+            return True
+        value = to_epoch(record.get(self.spec.cursor_field))
+        if value is None:
+            return True
+        return value >= start and (end is None or value <= end)
+
+    def newest_of(self, records: Iterable[Mapping[str, Any]], newest: Optional[int]) -> Optional[int]:
+        for record in records:
+            value = to_epoch(record.get(self.spec.cursor_field)) if self.spec.cursor_field else None
+            if value is not None and (newest is None or value > newest):
+                newest = value
+        return newest
+
+    def final_checkpoint(self, newest: Optional[int], **extra: Any):
+        if self.incremental:
+            progress = {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None else {}
+            return self.checkpoint(**progress, **extra)
+        return None
+
+    def records_of(self, body: Mapping[str, Any]) -> List[Mapping[str, Any]]:
+        extractor = EXTRACTORS.get(self.spec.extract or "")
+        items = body.get(self.spec.list_key) or []
+        return list(extractor(body, items)) if extractor else items
+
+
+class CursorPagesStream(_ListStream):
+    """page[size]=100 with page[after]; server-side time filter where Zendesk has one.
+
+    Ascending lists checkpoint after every page; descending ones stop at the first record older than the state;
+    append-only lists (audits) resume from the last page's cursor, so a re-sync reads only new pages.
+    """
+
+    def read_pages(self, stream_slice):
+        start, end = self.start_epoch(), self.end_epoch
+        newest = to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
+        resume_cursor = self._state.get("page_after") if (self.incremental and self.spec.resume_from_page_cursor) else None
+        url, params = self.spec.path, self._first_params(start, resume_cursor)
+        last_after = resume_cursor
+        while True:
+            answer = self.fetch(url, params)
+            if answer.status == 400 and resume_cursor and params and "page[after]" in params:
+                self.logger.warning(f"Stream {self.name}: the saved page cursor expired; reading the list again and filtering by time.")
+                resume_cursor = last_after = None
+                url, params = self.spec.path, self._first_params(start, None)
+                continue
+            if not answer.ok:
+                raise self.fail(answer, "listing failed")
+            body = answer.body
+            stop = False
+            batch = []
+            for record in self.records_of(body):
+                if self.keep(record, start, end):
+                    batch.append(record)
+                elif self.spec.order == "desc" and (to_epoch(record.get(self.spec.cursor_field)) or 0) < start:
+                    stop = True
+            yield from batch
+            newest = self.newest_of(batch, newest)
+            meta = body.get("meta") or {}
+            last_after = meta.get("after_cursor") or last_after
+            if self.incremental and self.spec.order == "asc":
+                extra = {"page_after": last_after} if self.spec.resume_from_page_cursor and last_after else {}
+                yield self.final_checkpoint(newest, **extra)
+            next_url = (body.get("links") or {}).get("next")
+            if stop or not meta.get("has_more") or not (next_url or meta.get("after_cursor")):
+                break
+            if next_url:
+                url, params = next_url, None
+            else:
+                url, params = self.spec.path, {**self._first_params(start, None), "page[after]": meta["after_cursor"]}
+        extra = {"page_after": last_after} if self.spec.resume_from_page_cursor and last_after else {}
+        message = self.final_checkpoint(newest, **extra)
+        if message:
+            yield message
+
+    def _first_params(self, start: int, page_after: Optional[str]) -> Dict[str, Any]:
+        params: Dict[str, Any] = {"page[size]": LIST_PAGE_SIZE, **self.spec.params}
+        if page_after:
+            params["page[after]"] = page_after
+        elif self.incremental and self.spec.start_param:
+            if self.spec.start_param.endswith("[]"):
+                # audit_logs takes a [from, to] pair
+                params[self.spec.start_param] = [cursor_value("created_at", start), cursor_value("created_at", self.end_epoch or 4102444800)]
+            else:
+                params[self.spec.start_param] = start
+        return params
+
+
+class OffsetPagesStream(_ListStream):
+    """page/per_page with next_page; Zendesk's `count` becomes a row estimate."""
+
+    def read_pages(self, stream_slice):
+        start, end = self.start_epoch(), self.end_epoch
+        newest = to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
+        url, params = self.spec.path, {"per_page": LIST_PAGE_SIZE, **self.spec.params}
+        first = True
+        while url:
+            answer = self.fetch(url, params)
+            if not answer.ok:
+                raise self.fail(answer, "listing failed")
+            body = answer.body
+            if first and isinstance(body.get("count"), int):
+                yield estimate_message(self.name, body["count"])
+            first = False
+            batch = [record for record in self.records_of(body) if self.keep(record, start, end)]
+            yield from batch
+            newest = self.newest_of(batch, newest)
+            url, params = body.get("next_page"), None
+        message = self.final_checkpoint(newest)
+        if message:
+            yield message
+
+
+class UnpagedStream(_ListStream):
+    def read_pages(self, stream_slice):
+        start, end = self.start_epoch(), self.end_epoch
+        newest = to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
+        answer = self.fetch(self.spec.path, self.spec.params)
+        if not answer.ok:
+            raise self.fail(answer, "listing failed")
+        batch = [self.enrich(record) for record in self.records_of(answer.body) if self.keep(record, start, end)]
+        yield from batch
+        message = self.final_checkpoint(self.newest_of(batch, newest))
+        if message:
+            yield message
+
+    def enrich(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
+        return record
+
+
+class SchedulesStream(UnpagedStream):
+    """Schedules carry their holidays, which Zendesk serves one schedule at a time."""
+
+    def enrich(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
+        answer = self.fetch(f"business_hours/schedules/{record['id']}/holidays")
+        holidays = (answer.body or {}).get("holidays") if answer.ok else None
+        return {**record, "holidays": holidays or []}
+
+    def records_of(self, body: Mapping[str, Any]) -> List[Mapping[str, Any]]:
+        return body.get(self.spec.list_key) or []
+
+
+class TicketChildrenStream(_ListStream):
+    """Per-ticket lists (side conversations), visited only for tickets the export says changed.
+
+    State: {"parent_cursor": <ticket export cursor>, <cursor field>: newest}. A parent page's children are all
+    emitted before its cursor is saved, so no ticket is skipped because another one advanced a shared cursor.
+    """
+
+    def read_pages(self, stream_slice):
+        saved_parent = self._state.get("parent_cursor") if self.incremental else None
+        newest = to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
+        params: Dict[str, Any] = {"cursor": saved_parent} if saved_parent else {"start_time": int(self.context.config.start.timestamp())}
+        while True:
+            answer = self.fetch(self.spec.parent, {**params, "per_page": EXPORT_PAGE_SIZE})
+            if answer.status in (400, 422) and "cursor" in params:
+                params = {"start_time": int(self.context.config.start.timestamp())}
+                continue
+            if _ExportStream.too_recent(answer):
+                break
+            if not answer.ok:
+                raise self.fail(answer, "reading the parent export failed")
+            body = answer.body
+            for ticket in body.get("tickets") or []:
+                if ticket.get("status") == "deleted":
+                    continue  # Zendesk serves nothing under a deleted ticket
+                children = list(self._children_of(ticket["id"]))
+                yield from children
+                newest = self.newest_of(children, newest)
+            after = body.get("after_cursor")
+            progress = {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None else {}
+            yield self.checkpoint(**({"parent_cursor": after} if after else {}), **progress)
+            if body.get("end_of_stream") or not after:
+                break
+            params = {"cursor": after}
+
+    def _children_of(self, ticket_id: int) -> Iterable[Mapping[str, Any]]:
+        url: Optional[str] = self.spec.path.format(parent_id=ticket_id)
+        params: Optional[Dict[str, Any]] = {"page[size]": LIST_PAGE_SIZE}
+        while url:
+            answer = self.fetch(url, params)
+            if answer.status in (403, 404):
+                return  # archived or inaccessible ticket
+            if not answer.ok:
+                raise self.fail(answer, f"listing ticket {ticket_id} failed")
+            for record in answer.body.get(self.spec.list_key) or []:
+                yield {**record, "ticket_id": record.get("ticket_id", ticket_id)}
+            meta = answer.body.get("meta") or {}
+            url = (answer.body.get("links") or {}).get("next") if meta.get("has_more") else None
+            params = None
