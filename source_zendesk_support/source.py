@@ -116,6 +116,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
                 cursor = StreamCheckpointCursor(stream, self._message_repository)
             else:
                 cursor = FinalStateCursor(spec.name, None, self._message_repository)
+            if isinstance(stream, (CursorExportStream, TimeExportStream)) and spec.name in self._sync_modes:
+                context.page_share.register(stream._group)
             facades.append(StreamFacade.create_from_stream(stream, self, logger, stream.state, cursor))
         return facades
 

@@ -32,6 +32,7 @@ from ..http_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorH
 from ..rate_budget import ZendeskRateBudget
 from ..registry import StreamSpec
 from ..timeutil import cursor_value, to_epoch
+from .page_share import PageShare
 
 logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
@@ -80,6 +81,7 @@ class SyncContext:
     timeout_seconds: float
     backoff_base_seconds: float = 1.0
     unavailable_streams: Set[str] = field(default_factory=set)
+    page_share: PageShare = field(default_factory=PageShare)
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
 
 

@@ -38,6 +38,22 @@ class _ExportStream(ZendeskStream):
 
     page_size = EXPORT_PAGE_SIZE
 
+    def share_group(self):
+        """Streams reading the same export from the same point see the same pages (see page_share.py)."""
+        saved = self._state.get("after_cursor") if self.incremental else None
+        start = ("cursor", saved) if saved else ("start", self.start_epoch())
+        return (self.spec.path, tuple(sorted(self.spec.params.items())), self.incremental, start)
+
+    def fetch_page(self, params: Mapping[str, Any]) -> ApiAnswer:
+        params = {**params, "per_page": self.page_size, **self.spec.params}
+        return self.context.page_share.fetch(self._group, self.spec.path, params, lambda: self.fetch(self.spec.path, params))
+
+    @property
+    def _group(self):
+        if not hasattr(self, "_share_group"):
+            self._share_group = self.share_group()
+        return self._share_group
+
     def records_of(self, body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
         extractor = EXTRACTORS.get(self.spec.extract or "")
         return extractor(body, items) if extractor else items
@@ -70,7 +86,7 @@ class CursorExportStream(_ExportStream):
         end = self.end_epoch
         params = self._first_params(saved_cursor)
         while True:
-            answer = self.fetch(self.spec.path, {**params, "per_page": self.page_size, **self.spec.params})
+            answer = self.fetch_page(params)
             if self.shrink_page(answer):
                 continue
             if answer.status in (400, 422) and "cursor" in params:
@@ -125,7 +141,7 @@ class TimeExportStream(_ExportStream):
         end = self.end_epoch
         seen_at_boundary: Set[Tuple[Any, int]] = set()
         while end is None or start < end:
-            answer = self.fetch(self.spec.path, {"start_time": start, "per_page": self.page_size, **self.spec.params})
+            answer = self.fetch_page({"start_time": start})
             if self.shrink_page(answer):
                 continue
             if self.too_recent(answer):

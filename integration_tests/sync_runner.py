@@ -1,0 +1,116 @@
+"""Runs the connector's real entrypoint as a subprocess and collects what it prints, for end-to-end tests."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import orjson
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = [sys.executable, str(PROJECT_ROOT / "main.py")]
+
+
+@dataclass
+class SyncOutput:
+    messages: List[Dict[str, Any]]
+    returncode: int
+    stderr: str = ""
+    records: Dict[str, List[Dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    states: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    state_messages: List[Dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for message in self.messages:
+            if message["type"] == "RECORD":
+                self.records[message["record"]["stream"]].append(message["record"]["data"])
+            elif message["type"] == "STATE":
+                stream_state = message["state"]["stream"]
+                self.states[stream_state["stream_descriptor"]["name"]] = stream_state.get("stream_state") or {}
+                self.state_messages.append(message["state"])
+
+    def of_type(self, kind: str) -> List[Dict[str, Any]]:
+        return [message for message in self.messages if message["type"] == kind]
+
+    def traces(self, kind: str) -> List[Dict[str, Any]]:
+        return [message["trace"] for message in self.of_type("TRACE") if message["trace"]["type"] == kind]
+
+    def statuses(self, stream: str) -> List[str]:
+        return [
+            trace["stream_status"]["status"]
+            for trace in self.traces("STREAM_STATUS")
+            if trace["stream_status"]["stream_descriptor"]["name"] == stream
+        ]
+
+    def logs(self, level: Optional[str] = None) -> List[str]:
+        return [m["log"]["message"] for m in self.of_type("LOG") if level is None or m["log"]["level"] == level]
+
+    def state_list(self) -> List[Dict[str, Any]]:
+        """The latest STATE of every stream, as the platform would pass it back with --state."""
+        return [
+            {"type": "STREAM", "stream": {"stream_descriptor": {"name": name}, "stream_state": state}}
+            for name, state in self.states.items()
+        ]
+
+
+def parse_lines(lines: Iterable[str]) -> List[Dict[str, Any]]:
+    messages = []
+    for line in lines:
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                messages.append(orjson.loads(line))
+            except orjson.JSONDecodeError:
+                continue  # a line cut by a kill
+    return messages
+
+
+def run_connector(command: str, config: Dict[str, Any], catalog: Optional[Dict[str, Any]] = None,
+                  state: Optional[List[Dict[str, Any]]] = None, timeout: float = 600, workdir: Optional[Path] = None) -> SyncOutput:
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="zendesk-e2e-"))
+    args = [*ENTRYPOINT, command, "--config", _write(workdir / "config.json", config)]
+    if catalog is not None:
+        args += ["--catalog", _write(workdir / "catalog.json", catalog)]
+    if state is not None:
+        args += ["--state", _write(workdir / "state.json", state)]
+    completed = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
+    return SyncOutput(parse_lines(completed.stdout.splitlines()), completed.returncode, completed.stderr)
+
+
+def discovered_catalog(config: Dict[str, Any]) -> List[Dict[str, Any]]:
+    output = run_connector("discover", config)
+    catalogs = output.of_type("CATALOG")
+    assert catalogs, f"discover printed no catalog: {output.messages[-3:]} {output.stderr[-2000:]}"
+    return catalogs[0]["catalog"]["streams"]
+
+
+def configured_catalog(streams: List[Dict[str, Any]], names: Optional[Iterable[str]] = None, incremental: bool = True) -> Dict[str, Any]:
+    wanted = set(names) if names is not None else None
+    configured = []
+    for stream in streams:
+        if wanted is not None and stream["name"] not in wanted:
+            continue
+        can_increment = "incremental" in stream["supported_sync_modes"]
+        mode = "incremental" if incremental and can_increment else "full_refresh"
+        configured.append({
+            "stream": stream,
+            "sync_mode": mode,
+            "destination_sync_mode": "append_dedup" if mode == "incremental" else "overwrite",
+            **({"cursor_field": stream.get("default_cursor_field") or []} if mode == "incremental" else {}),
+            **({"primary_key": stream["source_defined_primary_key"]} if stream.get("source_defined_primary_key") else {}),
+        })
+    return {"streams": configured}
+
+
+def primary_key_of(record: Dict[str, Any], key_paths: List[List[str]]) -> Any:
+    return tuple(record.get(path[0]) for path in key_paths)
+
+
+def _write(path: Path, content: Any) -> str:
+    path.write_text(json.dumps(content))
+    return str(path)

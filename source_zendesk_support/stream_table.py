@@ -1,0 +1,55 @@
+"""Prints the README's stream table from the registry, so the documentation cannot drift from the code.
+
+    python -m source_zendesk_support.stream_table
+"""
+from __future__ import annotations
+
+from .registry import (
+    ALL_STREAMS,
+    CURSOR_EXPORT,
+    CURSOR_PAGES,
+    OFFSET_PAGES,
+    TICKET_CHILDREN,
+    TIME_EXPORT,
+    UNPAGED,
+    StreamSpec,
+)
+
+FAMILY_NAMES = {
+    CURSOR_EXPORT: "cursor-based incremental export",
+    TIME_EXPORT: "time-based incremental export",
+    CURSOR_PAGES: "cursor pages",
+    OFFSET_PAGES: "offset pages",
+    UNPAGED: "single response",
+    TICKET_CHILDREN: "per changed ticket",
+}
+
+
+def _endpoint(spec: StreamSpec) -> str:
+    query = "&".join(f"{key}={value}" for key, value in spec.params.items())
+    path = f"/api/v2/{spec.path}" + (f"?{query}" if query else "")
+    if spec.parent:
+        path += f" (parents from /api/v2/{spec.parent})"
+    return f"`{path}`"
+
+
+def _modes(spec: StreamSpec) -> str:
+    return "full refresh, incremental" if spec.cursor_field else "full refresh"
+
+
+def render() -> str:
+    rows = [
+        "| Stream | Product | Sync modes | Cursor | Primary key | Endpoint | Paging |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for spec in ALL_STREAMS:
+        key = spec.primary_key if isinstance(spec.primary_key, str) else ", ".join(spec.primary_key or []) or "none"
+        rows.append(
+            f"| {spec.name} | {spec.product} | {_modes(spec)} | {spec.cursor_field or '-'} | {key} | {_endpoint(spec)} | "
+            f"{FAMILY_NAMES[spec.family]} |"
+        )
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(render())
