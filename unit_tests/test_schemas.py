@@ -388,3 +388,119 @@ def test_zendesk_example_validates(resolved, oas_examples, doc, example, stream,
     validator = Draft7Validator(resolved(stream))
     errors = [f"{list(e.absolute_path)}: {e.message}" for record in records for e in validator.iter_errors(record)]
     assert errors == []
+
+
+# ------------------------------------------------------------------ Zendesk's object descriptions (dev machines only)
+
+# stream -> (OpenAPI document, component schemas describing its records)
+OAS_OBJECTS = {
+    "tickets": ("support-api", ["TicketObject"]),
+    "users": ("support-api", ["UserForAdmin", "UserForEndUser"]),
+    "user_identities": ("support-api", ["UserIdentityObject"]),
+    "organizations": ("support-api", ["OrganizationObject"]),
+    "groups": ("support-api", ["GroupObject"]),
+    "group_memberships": ("support-api", ["GroupMembershipObject"]),
+    "organization_memberships": ("support-api", ["OrganizationMembershipObject"]),
+    "organization_fields": ("support-api", ["OrganizationFieldObject"]),
+    "user_fields": ("support-api", ["UserFieldObject"]),
+    "ticket_fields": ("support-api", ["TicketFieldObject"]),
+    "ticket_forms": ("support-api", ["TicketFormObject"]),
+    "ticket_comments": ("support-api", ["TicketCommentObject"]),
+    "ticket_audits": ("support-api", ["TicketAuditObject"]),
+    "ticket_metrics": ("support-api", ["TicketMetricObject"]),
+    "ticket_metric_events": ("support-api", ["TicketMetricEventBaseObject", "TicketMetricEventSLAObject",
+                                             "TicketMetricEventUpdateStatusObject", "TicketMetricEventBreachObject"]),
+    "ticket_activities": ("support-api", ["ActivityObject"]),
+    "ticket_skips": ("support-api", ["TicketSkipObject"]),
+    "satisfaction_ratings": ("support-api", ["SatisfactionRatingObject"]),
+    "brands": ("support-api", ["BrandObject"]),
+    "tags": ("support-api", ["TagListTagObject"]),
+    "macros": ("support-api", ["MacroObject"]),
+    "triggers": ("support-api", ["TriggerObject"]),
+    "automations": ("support-api", ["AutomationObject"]),
+    "views": ("support-api", ["ViewObject"]),
+    "sla_policies": ("support-api", ["SLAPolicyObject"]),
+    "custom_roles": ("support-api", ["CustomRoleObject"]),
+    "custom_ticket_statuses": ("support-api", ["CustomStatusObject"]),
+    "audit_logs": ("support-api", ["AuditLogObject"]),
+    "account_attributes": ("support-api", ["SkillBasedRoutingAttributeObject"]),
+    "suspended_tickets": ("support-api", ["SuspendedTicketObject"]),
+    "requests": ("support-api", ["RequestObject"]),
+    "targets": ("support-api", ["TargetObject"]),
+    "sharing_agreements": ("support-api", ["SharingAgreementObject"]),
+    "recipient_addresses": ("support-api", ["SupportAddressObject"]),
+    "dynamic_content": ("support-api", ["DynamicContentObject"]),
+    "articles": ("help-center-api", ["Article"]),
+    "article_attachments": ("help-center-api", ["ArticleAttachment"]),
+    "article_comments": ("help-center-api", ["Comment"]),
+    "article_votes": ("help-center-api", ["Vote"]),
+    "article_comment_votes": ("help-center-api", ["Vote"]),
+    "post_votes": ("help-center-api", ["Vote"]),
+    "post_comment_votes": ("help-center-api", ["Vote"]),
+    "categories": ("help-center-api", ["Category"]),
+    "sections": ("help-center-api", ["Section"]),
+    "topics": ("help-center-api", ["Topic"]),
+    "posts": ("help-center-api", ["Post"]),
+    "post_comments": ("help-center-api", ["PostComment"]),
+    "user_segments": ("help-center-api", ["UserSegment"]),
+}
+# Properties Zendesk describes that never come back in a read.
+NOT_IN_RESPONSES = {
+    "tickets": {"comment"},  # the comment to add when creating or updating
+    "ticket_comments": {"add_short_url", "channel_back", "channel_source_id", "translate_to", "uploads"},
+    "triggers": {"all", "any"},  # legacy spelling of conditions, accepted on write
+    "targets": {"password"},
+    "article_attachments": {"file"},  # the upload
+}
+OAS_TYPE_NAMES = {"integer", "number", "string", "boolean", "array", "object"}
+
+
+@pytest.fixture(scope="module")
+def oas_components():
+    cache = {}
+
+    def get(doc):
+        if doc not in cache:
+            path = OAS_DIR / f"{doc}.yaml"
+            if not path.is_file():
+                pytest.skip(f"{path} not present (reference material lives outside the repo)")
+            yaml, loader = yaml_loader()
+            with path.open() as handle:
+                cache[doc] = yaml.load(handle, Loader=loader)["components"]["schemas"]
+        return cache[doc]
+
+    return get
+
+
+def oas_properties(components, schema):
+    """Readable properties of an OpenAPI schema, with allOf/anyOf/oneOf variants merged."""
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    props = {name: sub for name, sub in (schema.get("properties") or {}).items() if not sub.get("writeOnly")}
+    for combinator in ("allOf", "anyOf", "oneOf"):
+        for variant in schema.get(combinator, []):
+            for name, sub in oas_properties(components, variant).items():
+                props.setdefault(name, sub)
+    return props
+
+
+@pytest.mark.parametrize("stream", sorted(OAS_OBJECTS))
+def test_every_field_zendesk_describes_is_declared_with_its_type(resolved, oas_components, stream):
+    doc, names = OAS_OBJECTS[stream]
+    components = oas_components(doc)
+    ours = resolved(stream)["properties"]
+    missing, mistyped = [], []
+    for name in names:
+        for field, sub in oas_properties(components, components[name]).items():
+            if field in NOT_IN_RESPONSES.get(stream, set()):
+                continue
+            if field not in ours:
+                missing.append(field)
+                continue
+            while "$ref" in sub:
+                sub = components[sub["$ref"].rsplit("/", 1)[-1]]
+            described = sub.get("type")
+            if described in OAS_TYPE_NAMES and described not in types_of(ours[field]):
+                mistyped.append(f"{field}: Zendesk says {described}, we say {ours[field].get('type')}")
+    assert missing == []
+    assert mistyped == []
