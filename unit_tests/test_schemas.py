@@ -504,3 +504,14 @@ def test_every_field_zendesk_describes_is_declared_with_its_type(resolved, oas_c
                 mistyped.append(f"{field}: Zendesk says {described}, we say {ours[field].get('type')}")
     assert missing == []
     assert mistyped == []
+
+
+def test_registry_streams_have_a_schema_and_the_same_primary_key():
+    """The connector's stream table and this file's list agree (as far as the table has got)."""
+    registry = pytest.importorskip(f"{PACKAGE}.registry")
+    for spec in registry.ALL_STREAMS:
+        name = spec.schema or spec.name
+        assert name in STREAMS, f"{name}: registered stream without a schema"
+        key = spec.primary_key
+        key = () if key is None else (key,) if isinstance(key, str) else tuple(key)
+        assert key == STREAMS[name], f"{name}: registry key {key}, schema marks {STREAMS[name]}"
