@@ -85,7 +85,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("ticket_activities", "activities", "activities", start_param="start_time", order="desc"),
     _pages("ticket_skips", "skips", "skips"),
     _pages("satisfaction_ratings", "satisfaction_ratings", start_param="start_time"),
-    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at"),
+    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", deletion_field="always"),
     _pages("audit_logs", "audit_logs", cursor="created_at", params={"sort": "created_at"}, order="asc",
            start_param="filter[created_at][]"),
     _pages("groups", "groups", params={"exclude_deleted": "false"}, deletion_field="deleted"),

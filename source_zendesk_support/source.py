@@ -101,6 +101,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             can_refresh_token=parsed.auth_type in ("oauth2_refresh", "oauth2_client_credentials"),
             timeout_seconds=float(timeout),
             backoff_base_seconds=float(config.get("backoff_base_seconds") or 1.0),
+            exclude_deleted=bool(config.get("exclude_deleted", False)),
         )
 
     def streams(self, config: Mapping[str, Any]) -> List[Stream]:

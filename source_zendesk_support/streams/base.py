@@ -28,6 +28,7 @@ from airbyte_cdk.models import FailureType
 from requests.auth import AuthBase
 
 from ..config import ZendeskConfig
+from ..deletion import DELETED_AT, deleted_at
 from ..http_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler
 from ..rate_budget import ZendeskRateBudget
 from ..registry import StreamSpec
@@ -82,6 +83,7 @@ class SyncContext:
     backoff_base_seconds: float = 1.0
     unavailable_streams: Set[str] = field(default_factory=set)
     page_share: PageShare = field(default_factory=PageShare)
+    exclude_deleted: bool = False
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
 
 
@@ -202,13 +204,28 @@ class ZendeskStream(HttpStream):
     def cursor_state(self, epoch: int) -> Mapping[str, Any]:
         return {self.spec.cursor_field: cursor_value(self.spec.cursor_field, epoch)}
 
+    def _with_deletion_markers(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
+        rule, drop = self.spec.deletion_field, self.context.exclude_deleted
+        for item in items:
+            if isinstance(item, AirbyteMessage):
+                yield item
+                continue
+            when = deleted_at(rule, item)
+            if when is None:
+                yield item
+            elif not drop:
+                yield {**item, DELETED_AT: when}
+
     # --- reading --------------------------------------------------------------------------------------
     def read_pages(self, stream_slice: Optional[Mapping[str, Any]]) -> Iterable[Union[Mapping[str, Any], AirbyteMessage]]:
         raise NotImplementedError
 
     def read_records(self, sync_mode=None, cursor_field=None, stream_slice=None, stream_state=None):
         try:
-            yield from self.read_pages(stream_slice)
+            if self.spec.deletion_field:
+                yield from self._with_deletion_markers(self.read_pages(stream_slice))
+            else:
+                yield from self.read_pages(stream_slice)
         except FeatureUnavailable as gate:
             self.context.unavailable_streams.add(self.name)
             self.logger.warning(
