@@ -515,3 +515,6 @@ def test_registry_streams_have_a_schema_and_the_same_primary_key():
         key = spec.primary_key
         key = () if key is None else (key,) if isinstance(key, str) else tuple(key)
         assert key == STREAMS[name], f"{name}: registry key {key}, schema marks {STREAMS[name]}"
+        properties = load_raw(SCHEMAS / f"{name}.json")["properties"]
+        if spec.cursor_field:
+            assert spec.cursor_field in properties, f"{name}: cursor field {spec.cursor_field} not in the schema"
