@@ -192,6 +192,7 @@ GOOD_RECORDS = [
         "tags": ["vip"], "custom_fields": [{"id": 27642, "value": ["opt_a", "opt_b"]}, {"id": 27648, "value": 3.5},
                                            {"id": 27649, "value": True}, {"id": 27650, "value": None}],
         "satisfaction_rating": {"score": "unoffered"}, "assignee_id": 28835714737428, "due_at": None,
+        "organization_id": 2**53 + 1,  # ids past JSON's exact-integer range are still integers
         "collaborator_ids": [], "_ab_cdc_deleted_at": "2026-01-05T11:00:00Z",
     }),
     ("users", {"id": 28835714737428, "name": "Ann", "email": None, "active": False, "role": "end-user",
