@@ -1,0 +1,105 @@
+"""The aiohttp application: middlewares (stats, faults, rate limit, auth) around one dispatching handler."""
+from __future__ import annotations
+
+import importlib
+import logging
+
+from aiohttp import web
+
+from . import control, errors
+from .auth import Credentials, make_auth_middleware, oauth_tokens
+from .clock import SandboxClock
+from .control import Stats
+from .data.account import Account
+from .endpoints import SUPPORT_ENDPOINTS, Ctx
+from .router import Router
+from .routing import normalize_path
+
+log = logging.getLogger("zendesk_sandbox")
+ENDPOINT_TABLES = [SUPPORT_ENDPOINTS]  # Help Center, Talk and Chat tables join here
+
+
+def build_router() -> Router:
+    router = Router()
+    for table in ENDPOINT_TABLES:
+        for endpoint in table:
+            router.add(endpoint.path, endpoint)
+    return router
+
+
+def _optional_middleware(module: str, factory: str, settings):
+    """Middlewares owned by other modules (rate limits, faults) join the app once those modules exist."""
+    try:
+        mod = importlib.import_module(f"zendesk_sandbox.{module}")
+    except ImportError as e:
+        if e.name and e.name.endswith(module):
+            return None
+        raise
+    return getattr(mod, factory)(settings)
+
+
+def make_stats_middleware(router: Router):
+    @web.middleware
+    async def stats_middleware(request: web.Request, handler):
+        endpoint, _ = router.match(request.path)
+        template = endpoint.path if endpoint is not None else normalize_path(request.path)
+        try:
+            response = await handler(request)
+        except web.HTTPException as e:
+            request.app["stats"].record(template, e.status)
+            raise
+        except BaseException:
+            request.app["stats"].record(template, "error")
+            raise
+        request.app["stats"].record(template, response.status)
+        return response
+    return stats_middleware
+
+
+async def dispatch(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    path = request.path
+    if path.startswith("/_sandbox/"):
+        return await control.handle(request)
+    if normalize_path(path) == "/oauth/tokens":
+        return await oauth_tokens(request)
+    endpoint, params = app["router"].match(path)
+    if endpoint is None:
+        return errors.invalid_endpoint().response()
+    if request.method not in ("GET", "HEAD"):
+        return errors.json_response({"error": "MethodNotAllowed", "description": "The sandbox is read-only; "
+                                     "change data with POST /_sandbox/mutate"}, 405)
+    try:
+        if endpoint.gate is not None:
+            refusal = endpoint.gate(app["settings"])
+            if refusal is not None:
+                raise refusal
+        if endpoint.admin_only and request.get("role") != "admin":
+            raise errors.forbidden_admin_only()
+        ctx = Ctx(app["account"], request.query, params, path, request.get("user_id"), request.get("role"))
+        body = endpoint.handle(ctx)
+    except errors.ZendeskError as e:
+        return e.response()
+    return errors.json_response(body)
+
+
+def create_app(settings, base_url: str, clock: SandboxClock | None = None) -> web.Application:
+    """The app serving one generated account whose links start with base_url."""
+    clock = clock or SandboxClock(settings.time_scale)
+    router = build_router()
+    credentials = Credentials(settings, clock, settings.subdomain)
+    middlewares = [make_stats_middleware(router)]
+    for module, factory in (("faults", "make_fault_middleware"), ("ratelimit", "make_ratelimit_middleware")):
+        middleware = _optional_middleware(module, factory, settings)
+        if middleware is not None:
+            middlewares.append(middleware)
+    middlewares.append(make_auth_middleware(credentials))
+    app = web.Application(middlewares=middlewares)
+    app["settings"] = settings
+    app["clock"] = clock
+    app["credentials"] = credentials
+    app["stats"] = Stats()
+    app["router"] = router
+    app["account"] = Account(settings, clock, base_url)
+    app.router.add_route("*", "/{tail:.*}", dispatch)
+    return app

@@ -1,0 +1,1 @@
+"""Generated Zendesk account data: lazy, deterministic from the seed."""

@@ -1,0 +1,628 @@
+"""Tickets and everything hanging off them (comments, audits, ticket events, metrics, metric events, CSAT,
+side conversations, skips), computed on demand from (seed, ticket id) plus a small overlay of mutations.
+
+Base ticket i is created at T.at(i) and last changed at T.at(i + LAG); its audits fall between. Per-ticket
+"shape" (number of comments, priority, deleted, ...) comes from a table indexed by i % PERIOD, so totals over
+any id range are closed-form (the summary of a 1M-ticket account costs nothing).
+"""
+from __future__ import annotations
+
+import bisect
+import heapq
+from dataclasses import dataclass, field
+
+from . import ids
+from .pools import rng_for
+from .timeline import Timeline, iso, merge_children
+
+PERIOD = 251
+LAG = 24  # ticket i is last updated when ticket i + LAG is created
+BREACH_LAG = LAG + 4
+KIND_SHAPE, KIND_TICKET, KIND_MUTATION = 11, 12, 13
+
+STATUSES_LIVE = ["new", "open", "open", "open", "pending", "pending", "hold", "solved", "solved", "closed"]
+PRIORITIES = [None, "low", "normal", "normal", "normal", "high", "urgent"]
+TYPES = [None, "question", "incident", "problem", "task", "question"]
+CHANNELS = [("web", "Web form"), ("email", "Mail"), ("api", "Web service"), ("email", "Mail"), ("web", "Web form")]
+CSAT_SCORES = ["unoffered", "offered", "good", "good", "bad"]
+METRICS_ACTIVATED = ["agent_work_time", "pausable_update_time", "reply_time", "requester_wait_time"]
+
+
+@dataclass(frozen=True)
+class Shape:
+    n_comments: int
+    priority: str | None
+    type: str | None
+    live_status: str
+    sla: bool
+    deleted: bool
+    system_update: bool
+    csat: str
+    side_conversation: bool
+    skipped: bool
+    channel: tuple
+
+    @property
+    def n_audits(self) -> int:
+        return self.n_comments + 1
+
+    @property
+    def n_metric_events(self) -> int:
+        return 4 + (1 if self.n_comments > 1 else 0) + 3 + (2 if self.sla else 0)
+
+
+def build_shapes(seed: int) -> list[Shape]:
+    shapes = []
+    for r in range(PERIOD):
+        rng = rng_for(seed, KIND_SHAPE, r)
+        priority = rng.choice(PRIORITIES)
+        shapes.append(Shape(
+            n_comments=rng.choice([1, 1, 2, 2, 3, 3, 4, 5]),
+            priority=priority,
+            type=rng.choice(TYPES),
+            live_status=rng.choice(STATUSES_LIVE),
+            sla=priority in ("high", "urgent"),
+            deleted=rng.random() < 0.02,
+            system_update=rng.random() < 0.12,
+            csat=rng.choice(CSAT_SCORES),
+            side_conversation=rng.random() < 0.1,
+            skipped=rng.random() < 0.05,
+            channel=rng.choice(CHANNELS),
+        ))
+    return shapes
+
+
+@dataclass
+class TicketChange:
+    """Overlay state of a ticket changed through /_sandbox/mutate."""
+    created_at: int | None = None  # set for tickets created by a mutation
+    updated_at: int | None = None
+    generated: int = 0
+    deleted_at: int | None = None
+    status: str | None = None
+    priority: str | None = None
+    extra_audits: list = field(default_factory=list)  # (ts, status_before, status_after, comment_public)
+    extra_metric_events: list = field(default_factory=list)  # (ts, metric, type)
+
+
+class Periodic:
+    """Closed-form sums of a per-residue quantity over an id range."""
+
+    def __init__(self, values: list[int]):
+        self.values = values
+        self.prefix = [0]
+        for v in values:
+            self.prefix.append(self.prefix[-1] + v)
+
+    def total(self, lo: int, hi: int) -> int:
+        """Sum over ids lo..hi inclusive."""
+        if hi < lo:
+            return 0
+        return self._upto(hi) - self._upto(lo - 1)
+
+    def _upto(self, n: int) -> int:
+        if n < 0:
+            return 0
+        full, rest = divmod(n + 1, PERIOD)
+        return full * self.prefix[PERIOD] + self.prefix[rest]
+
+
+class Tickets:
+    def __init__(self, account, count: int, start: int, end: int):
+        self.a = account
+        self.seed = account.settings.seed
+        self.count = count
+        self.timeline = Timeline(count, BREACH_LAG, start, end)
+        self.shapes = build_shapes(self.seed)
+        self.changes: dict[int, TicketChange] = {}
+        self.next_id = count + 1
+        self.version = 0
+        self._changed_order: list[tuple[int, int]] | None = None
+        self.archive_cutoff = int(account.archive_cutoff)
+        # base tickets below this id are closed and archived (their last change is older than the cutoff)
+        self.first_unarchived = self.timeline.first_at_or_after(self.archive_cutoff, 1, count + LAG) - LAG
+        self.first_unarchived = max(1, self.first_unarchived)
+        self.sum_deleted = Periodic([int(s.deleted) for s in self.shapes])
+        self.sum_comments = Periodic([s.n_comments for s in self.shapes])
+        self.sum_audits = Periodic([s.n_audits for s in self.shapes])
+        self.sum_metric_events = Periodic([s.n_metric_events for s in self.shapes])
+        self.sum_csat_archived = Periodic([int(s.csat in ("good", "bad") and not s.deleted) for s in self.shapes])
+        self.sum_csat_live = Periodic([int(s.csat in ("good", "bad") and not s.deleted
+                                           and s.live_status in ("solved", "closed")) for s in self.shapes])
+        self.sum_side = Periodic([int(s.side_conversation and not s.deleted) for s in self.shapes])
+        self.sum_skips = Periodic([int(s.skipped and not s.deleted) for s in self.shapes])
+
+    # ---- identity and state -------------------------------------------------------------------
+    def shape(self, i: int) -> Shape:
+        return self.shapes[i % PERIOD]
+
+    def exists(self, i: int) -> bool:
+        return 1 <= i < self.next_id
+
+    def created_ts(self, i: int) -> int:
+        ch = self.changes.get(i)
+        if ch is not None and ch.created_at is not None:
+            return ch.created_at
+        return self.timeline.at(i)
+
+    def base_audit_times(self, i: int) -> list[int]:
+        n = self.shape(i).n_comments
+        at = self.timeline.at
+        return [at(i + (j * LAG) // n) for j in range(n + 1)]
+
+    def generated_ts(self, i: int) -> int:
+        ch = self.changes.get(i)
+        if ch is not None:
+            return ch.generated
+        return self.timeline.at(i + LAG)
+
+    def updated_ts(self, i: int) -> int:
+        ch = self.changes.get(i)
+        if ch is not None and ch.updated_at is not None:
+            return ch.updated_at
+        times = self.base_audit_times(i)
+        # a system update (automation) moves generated_timestamp but not updated_at
+        return times[-2] if self.shape(i).system_update and len(times) > 1 else times[-1]
+
+    def is_deleted(self, i: int) -> bool:
+        ch = self.changes.get(i)
+        if ch is not None:
+            return ch.deleted_at is not None or (ch.created_at is None and self.shape(i).deleted)
+        return i <= self.count and self.shape(i).deleted
+
+    def is_archived(self, i: int) -> bool:
+        if i in self.changes or i > self.count:
+            return False
+        return i < self.first_unarchived and not self.shape(i).deleted
+
+    def is_live(self, i: int) -> bool:
+        """Listed by /tickets: exists, not deleted, not archived."""
+        return self.exists(i) and not self.is_deleted(i) and not self.is_archived(i)
+
+    def status(self, i: int) -> str:
+        if self.is_deleted(i):
+            return "deleted"
+        ch = self.changes.get(i)
+        if ch is not None and ch.status:
+            return ch.status
+        if ch is None and i < self.first_unarchived:
+            return "closed"
+        if ch is not None and ch.created_at is not None:
+            return "new"
+        return self.shape(i).live_status
+
+    # ---- ordering for the exports -------------------------------------------------------------
+    def changed_order(self) -> list[tuple[int, int]]:
+        if self._changed_order is None:
+            self._changed_order = sorted((ch.generated, i) for i, ch in self.changes.items())
+        return self._changed_order
+
+    def iter_export(self, after: tuple[int, int]):
+        """(generated_timestamp, id) of every ticket, ascending, strictly after the keyset `after`."""
+        ts0, id0 = after
+        i = max(1, self.timeline.first_at_or_after(ts0, 1, self.count + LAG) - LAG)
+        changed = self.changes
+        order = self.changed_order()
+        k = bisect.bisect_right(order, (ts0, id0))
+        at = self.timeline.at
+        while True:
+            while i <= self.count and (i in changed or (at(i + LAG), i) <= (ts0, id0)):
+                i += 1
+            base = (at(i + LAG), i) if i <= self.count else None
+            over = order[k] if k < len(order) else None
+            if base is None and over is None:
+                return
+            if over is None or (base is not None and base < over):
+                yield base
+                i += 1
+            else:
+                yield over
+                k += 1
+
+    # ---- counts (ground truth) ------------------------------------------------------------------
+    def live_ids(self) -> list[int]:
+        changed = self.changes
+        shapes = self.shapes
+        out = [i for i in range(self.first_unarchived, self.count + 1)
+               if i not in changed and not shapes[i % PERIOD].deleted]
+        out.extend(i for i in changed if not self.is_deleted(i))
+        out.sort()
+        return out
+
+    def deleted_ids(self) -> list[int]:
+        out = [i for i in range(1, self.count + 1) if i not in self.changes and self.shapes[i % PERIOD].deleted]
+        out.extend(i for i in self.changes if self.is_deleted(i))
+        out.sort()
+        return out
+
+    # ---- records -------------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        return f"{self.a.base_url}/api/v2/{path}.json"
+
+    def people(self, i: int):
+        """(requester, submitter, assignee, organization, group, brand, form) for ticket i."""
+        rng = rng_for(self.seed, KIND_TICKET, i)
+        users = self.a.users
+        requester = users.admin_id() if i % 50 == 0 else users.end_user_id(rng.randrange(1 << 30))
+        assignee = users.agent_id(rng.randrange(1 << 30))
+        org = users.organization_of(requester)
+        groups = self.a.config.groups
+        group = groups[rng.randrange(len(groups))]["id"]
+        brands = self.a.config.brands
+        brand = brands[rng.randrange(len(brands))]["id"]
+        forms = self.a.config.ticket_forms
+        form = forms[rng.randrange(len(forms))]["id"]
+        return rng, requester, requester, assignee, org, group, brand, form
+
+    def ticket(self, i: int, export: bool = False, metric_set: bool = False) -> dict:
+        shape = self.shape(i)
+        rng, requester, submitter, assignee, org, group, brand, form = self.people(i)
+        pools = self.a.pools
+        ch = self.changes.get(i)
+        created = self.created_ts(i)
+        updated = self.updated_ts(i)
+        status = self.status(i)
+        priority = (ch.priority if ch is not None and ch.priority else shape.priority)
+        subject = pools.subjects[rng.randrange(len(pools.subjects))]
+        description = pools.paragraphs[rng.randrange(len(pools.paragraphs))]
+        tags = sorted({pools.words[rng.randrange(len(pools.words))] for _ in range(rng.randrange(4))})
+        custom_fields = self.a.config.ticket_field_values(rng, i)
+        channel, _via_name = shape.channel
+        csat = None
+        if self.a.settings.has_feature("csat"):
+            if self.has_csat(i):
+                csat = {"id": ids.SATISFACTION + i, "score": shape.csat, "comment": None, "reason": None}
+            else:
+                csat = {"score": "unoffered" if shape.csat != "offered" else "offered"}
+        record = {
+            "url": self.url(f"tickets/{i}"),
+            "id": i,
+            "external_id": None if i % 7 else f"ext-{i}",
+            "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}},
+            "created_at": iso(created),
+            "updated_at": iso(updated),
+            "generated_timestamp": self.generated_ts(i),
+            "type": shape.type,
+            "subject": subject,
+            "raw_subject": subject,
+            "description": description,
+            "priority": priority,
+            "status": status,
+            "custom_status_id": self.a.config.custom_status_id(status),
+            "recipient": None if channel != "email" else f"support@{self.a.settings.subdomain}.example.com",
+            "requester_id": requester,
+            "submitter_id": submitter,
+            "assignee_id": assignee if status != "new" else None,
+            "organization_id": org,
+            "group_id": group,
+            "collaborator_ids": [],
+            "follower_ids": [],
+            "email_cc_ids": [],
+            "forum_topic_id": None,
+            "problem_id": None,
+            "has_incidents": shape.type == "problem",
+            "is_public": True,
+            "due_at": iso(created + 7 * 86400) if shape.type == "task" else None,
+            "tags": tags,
+            "custom_fields": custom_fields,
+            "satisfaction_rating": csat,
+            "sharing_agreement_ids": [],
+            "custom_status_updated_at": iso(updated),
+            "fields": custom_fields,
+            "followup_ids": [],
+            "ticket_form_id": form,
+            "brand_id": brand,
+            "allow_channelback": False,
+            "allow_attachments": True,
+            "from_messaging_channel": False,
+            "encoded_id": _encoded_id(i),
+        }
+        if not export:
+            del record["generated_timestamp"]
+        if metric_set:
+            record["metric_set"] = self.metric(i)
+        return record
+
+    # ---- audits and comments -------------------------------------------------------------------
+    def audits_spec(self, i: int) -> list[tuple]:
+        """(ts, j, kind, status_before, status_after, comment_public) per audit of ticket i, oldest first.
+        kind: create | reply | final | system | mutation."""
+        out = []
+        ch = self.changes.get(i)
+        if i <= self.count:
+            shape = self.shape(i)
+            times = self.base_audit_times(i)
+            n = shape.n_comments
+            final_status = "closed" if i < self.first_unarchived else shape.live_status
+            if shape.deleted:
+                final_status = "solved"
+            status = "new" if n == 1 and final_status == "new" else "open"
+            out.append((times[0], 0, "create", None, status, True))
+            for j in range(1, n):
+                after = "pending" if j % 2 else "open"
+                out.append((times[j], j, "reply", status, after, j % 3 != 2))
+                status = after
+            kind = "system" if shape.system_update else "final"
+            out.append((times[n], n, kind, status, final_status if kind == "final" else status, None))
+        elif ch is not None and ch.created_at is not None:
+            out.append((ch.created_at, 0, "create", None, "new", True))
+        if ch is not None:
+            base = len(out)
+            for k, (ts, before, after, public) in enumerate(ch.extra_audits):
+                out.append((ts, base + k, "mutation", before, after, public))
+        return out
+
+    def comment_from(self, i: int, spec: tuple, requester: int, assignee: int) -> dict:
+        ts, j, kind, _b, _a, public = spec
+        pools = self.a.pools
+        body = pools.paragraphs[(i * 31 + j * 7) % len(pools.paragraphs)]
+        author = requester if j % 2 == 0 else assignee
+        return {
+            "id": ids.COMMENT + i * ids.PER_TICKET + j,
+            "type": "Comment",
+            "author_id": author,
+            "body": body,
+            "html_body": f'<div class="zd-comment" dir="auto"><p>{body}</p></div>',
+            "plain_body": body,
+            "public": bool(public),
+            "attachments": [],
+            "audit_id": ids.AUDIT + i * ids.PER_TICKET + j,
+            "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
+            "metadata": {"system": {"client": "Mozilla/5.0", "ip_address": pools.ips[(i + j) % len(pools.ips)],
+                                    "location": None, "latitude": None, "longitude": None}, "custom": {}},
+            "created_at": iso(ts),
+        }
+
+    def comments(self, i: int) -> list[dict]:
+        _rng, requester, _s, assignee, *_ = self.people(i)
+        return [self.comment_from(i, spec, requester, assignee)
+                for spec in self.audits_spec(i) if spec[5] is not None]
+
+    def audit_events(self, i: int, spec: tuple, requester: int, assignee: int) -> list[dict]:
+        ts, j, kind, before, after, public = spec
+        base = ids.EVENT + (i * ids.PER_TICKET + j) * 16
+        events = []
+        if public is not None:
+            c = self.comment_from(i, spec, requester, assignee)
+            events.append({"id": c["id"], "type": "Comment", "author_id": c["author_id"], "body": c["body"],
+                           "html_body": c["html_body"], "plain_body": c["plain_body"], "public": c["public"],
+                           "attachments": [], "audit_id": c["audit_id"]})
+        if kind == "create":
+            shape = self.shape(i)
+            events.append({"id": base + 1, "type": "Create", "field_name": "status", "value": after})
+            events.append({"id": base + 2, "type": "Create", "field_name": "priority", "value": shape.priority})
+            events.append({"id": base + 3, "type": "Create", "field_name": "requester_id", "value": str(requester)})
+        elif kind == "system":
+            events.append({"id": base + 1, "type": "Change", "field_name": "tags", "value": ["auto_reminder"],
+                           "previous_value": []})
+        elif before != after:
+            events.append({"id": base + 1, "type": "Change", "field_name": "status", "value": after,
+                           "previous_value": before})
+        if kind in ("reply", "mutation") and public:
+            events.append({"id": base + 5, "type": "Notification", "subject": "[{{ticket.account}}] Re: {{ticket.title}}",
+                           "body": "Your request has been updated.", "recipients": [requester]})
+        return events
+
+    def audit(self, i: int, spec: tuple, requester: int, assignee: int) -> dict:
+        ts, j, kind, *_ = spec
+        system = kind == "system"
+        return {
+            "id": ids.AUDIT + i * ids.PER_TICKET + j,
+            "ticket_id": i,
+            "created_at": iso(ts),
+            "author_id": -1 if system else (requester if j % 2 == 0 else assignee),
+            "metadata": {"system": {} if system else {"client": "Mozilla/5.0", "ip_address": "203.0.113.7",
+                                                      "location": None, "latitude": None, "longitude": None},
+                         "custom": {}},
+            "via": {"channel": "rule" if system else "web",
+                    "source": {"from": {}, "to": {}, "rel": "automation" if system else None}},
+            "events": self.audit_events(i, spec, requester, assignee),
+        }
+
+    def audits(self, i: int) -> list[dict]:
+        _rng, requester, _s, assignee, *_ = self.people(i)
+        return [self.audit(i, spec, requester, assignee) for spec in self.audits_spec(i)]
+
+    def ticket_event(self, i: int, spec: tuple, comment_events: bool) -> dict:
+        _rng, requester, _s, assignee, *_ = self.people(i)
+        ts, j, kind, *_ = spec
+        system = kind == "system"
+        children = []
+        for e in self.audit_events(i, spec, requester, assignee):
+            child = {"id": e["id"], "via": "Rule" if system else "Web form", "via_reference_id": None,
+                     "event_type": e["type"]}
+            if e["type"] == "Comment":
+                child.update({"comment_present": True, "comment_public": e["public"]})
+                if comment_events:
+                    child.update({"body": e["body"], "html_body": e["html_body"], "public": e["public"],
+                                  "author_id": e["author_id"], "attachments": [], "audit_id": e["audit_id"],
+                                  "type": "Comment"})
+            elif e["type"] in ("Create", "Change"):
+                child[e["field_name"]] = e["value"]
+                if e["type"] == "Change":
+                    child["previous_value"] = e["previous_value"]
+            else:
+                child["recipients"] = e.get("recipients", [])
+            children.append(child)
+        return {
+            "id": ids.AUDIT + i * ids.PER_TICKET + j,
+            "ticket_id": i,
+            "timestamp": ts,
+            "created_at": iso(ts),
+            "updater_id": -1 if system else (requester if j % 2 == 0 else assignee),
+            "via": "Rule" if system else "Web form",
+            "via_reference_id": None,
+            "system": {} if system else {"client": "Mozilla/5.0", "ip_address": "203.0.113.7", "location": None,
+                                         "latitude": None, "longitude": None},
+            "merged_ticket_ids": [],
+            "event_type": "Audit",
+            "child_events": children,
+        }
+
+    def iter_events(self, after: tuple):
+        """(ts, ticket, j) of every audit of every ticket, ascending, strictly after `after`."""
+        return self._iter_children(after, lambda i: [(s[0], i, s[1]) for s in self.audits_spec(i)], LAG)
+
+    def _iter_children(self, after: tuple, children_of, max_lag: int):
+        """Children of all tickets in (ts, ticket, j) order: lazily merged base children, plus the few
+        children added by mutations (kept sorted in memory)."""
+        at = self.timeline.at
+        first = max(1, self.timeline.first_at_or_after(after[0], 1, self.count + max_lag) - max_lag)
+        changed = self.changes
+
+        def base_children(i):
+            if i in changed:
+                return [c for c in children_of(i) if c[2] < self._base_n(i)]
+            return children_of(i)
+
+        base_iter = merge_children(first, self.count, base_children, at)
+        extra = sorted(c for i in changed for c in children_of(i) if c[2] >= self._base_n(i))
+        for c in heapq.merge(base_iter, extra):
+            if c[:3] > after[:3]:
+                yield c
+
+    def _base_n(self, i: int) -> int:
+        return self.shape(i).n_audits if i <= self.count else 0
+
+    # ---- metrics and metric events -------------------------------------------------------------
+    def metric(self, i: int) -> dict:
+        specs = self.audits_spec(i)
+        created = specs[0][0]
+        replies = sum(1 for s in specs if s[2] == "reply")
+        first_reply = specs[1][0] if len(specs) > 2 else None
+        status = self.status(i)
+        last = specs[-1][0]
+        solved = last if status in ("solved", "closed") else None
+        minutes = lambda a, b: None if a is None or b is None else max(0, (b - a) // 60)
+        rt = minutes(created, first_reply)
+        ft = minutes(created, solved)
+        return {
+            "url": self.url(f"ticket_metrics/{ids.METRIC + i}"),
+            "id": ids.METRIC + i,
+            "ticket_id": i,
+            "created_at": iso(created),
+            "updated_at": iso(last),
+            "group_stations": 1,
+            "assignee_stations": 1,
+            "reopens": 0,
+            "replies": replies,
+            "assignee_updated_at": iso(specs[1][0]) if len(specs) > 1 else None,
+            "requester_updated_at": iso(created),
+            "status_updated_at": iso(last),
+            "initially_assigned_at": iso(created),
+            "assigned_at": iso(created),
+            "solved_at": iso(solved),
+            "latest_comment_added_at": iso(max(s[0] for s in specs if s[5] is not None)),
+            "custom_status_updated_at": iso(last),
+            "reply_time_in_minutes": {"calendar": rt, "business": rt},
+            "reply_time_in_seconds": {"calendar": None if rt is None else rt * 60},
+            "first_resolution_time_in_minutes": {"calendar": ft, "business": ft},
+            "full_resolution_time_in_minutes": {"calendar": ft, "business": ft},
+            "agent_wait_time_in_minutes": {"calendar": 0, "business": 0},
+            "requester_wait_time_in_minutes": {"calendar": ft, "business": ft},
+            "on_hold_time_in_minutes": {"calendar": 0, "business": 0},
+        }
+
+    def metric_events_spec(self, i: int) -> list[tuple]:
+        """(ts, ticket, j, metric, type) of ticket i's metric events."""
+        out = []
+        if i <= self.count:
+            shape = self.shape(i)
+            times = self.base_audit_times(i)
+            j = 0
+            for m in METRICS_ACTIVATED:
+                out.append((times[0], i, j, m, "activate")); j += 1
+            if shape.n_comments > 1:
+                out.append((times[1], i, j, "reply_time", "fulfill")); j += 1
+            final_type = "fulfill" if shape.live_status in ("solved", "closed") or i < self.first_unarchived else "pause"
+            for m in ("agent_work_time", "requester_wait_time", "pausable_update_time"):
+                out.append((times[-1], i, j, m, final_type)); j += 1
+            if shape.sla:
+                out.append((times[0], i, j, "reply_time", "apply_sla")); j += 1
+                # the breach fires after the ticket's last update: metric events can be newer than updated_at
+                out.append((self.timeline.at(i + BREACH_LAG), i, j, "periodic_update_time", "breach")); j += 1
+        ch = self.changes.get(i)
+        if ch is not None:
+            j = 64
+            for ts, metric, typ in ch.extra_metric_events:
+                out.append((ts, i, j, metric, typ)); j += 1
+        out.sort()
+        return out
+
+    def metric_event(self, spec: tuple) -> dict:
+        ts, i, j, metric, typ = spec
+        ev = {"id": ids.METRIC_EVENT + i * ids.PER_TICKET + j, "ticket_id": i, "metric": metric,
+              "instance_id": 1, "type": typ, "time": iso(ts)}
+        if typ == "apply_sla":
+            policy = self.a.config.sla_policies[0] if self.a.config.sla_policies else {"id": None, "title": None,
+                                                                                        "description": None}
+            ev["sla"] = {"target": 60, "target_in_seconds": 3600, "business_hours": False,
+                         "policy": {"id": policy["id"], "title": policy["title"], "description": policy["description"]}}
+        if typ == "update_status":
+            ev["status"] = {"calendar": 30, "business": 30}
+        ev["deleted"] = False
+        return ev
+
+    def iter_metric_events(self, after: tuple):
+        """Metric event specs ascending by (ts, ticket, j), strictly after `after`."""
+        ts0 = after[0]
+        at = self.timeline.at
+        first = max(1, self.timeline.first_at_or_after(ts0, 1, self.count + BREACH_LAG) - BREACH_LAG)
+        changed = self.changes
+
+        def base_children(i):
+            specs = self.metric_events_spec(i)
+            return [s for s in specs if s[2] < 64] if i in changed else specs
+
+        base_iter = merge_children(first, self.count, base_children, at)
+        extra = sorted(s for i in changed for s in self.metric_events_spec(i) if s[2] >= 64 or i > self.count)
+        for s in heapq.merge(base_iter, extra):
+            if s[:3] <= after[:3]:
+                continue
+            yield s
+
+    # ---- satisfaction, side conversations, skips -----------------------------------------------
+    def satisfaction_rating(self, i: int) -> dict:
+        shape = self.shape(i)
+        _rng, requester, _s, assignee, _o, group, *_ = self.people(i)
+        ts = self.base_audit_times(i)[-1] if i <= self.count else self.created_ts(i)
+        return {"url": self.url(f"satisfaction_ratings/{ids.SATISFACTION + i}"), "id": ids.SATISFACTION + i,
+                "assignee_id": assignee, "group_id": group, "requester_id": requester, "ticket_id": i,
+                "score": shape.csat, "comment": "Thanks, quick answer" if shape.csat == "good" else
+                ("Still not fixed" if shape.csat == "bad" else None),
+                "reason": None if shape.csat != "bad" else "The issue was not resolved",
+                "reason_id": None if shape.csat != "bad" else 1001, "reason_code": 0 if shape.csat != "bad" else 1001,
+                "created_at": iso(ts), "updated_at": iso(ts)}
+
+    def side_conversation(self, i: int) -> dict:
+        ts = self.base_audit_times(i)
+        sid = f"{i:08x}-5c1d-11ef-a2d1-{self.seed:012x}"
+        pools = self.a.pools
+        return {"url": self.url(f"tickets/{i}/side_conversations/{sid}"), "id": sid, "ticket_id": i,
+                "subject": pools.subjects[(i * 13) % len(pools.subjects)],
+                "preview_text": pools.sentences[(i * 7) % len(pools.sentences)], "state": "closed",
+                "participants": [], "created_at": iso(ts[0]), "updated_at": iso(ts[-1]),
+                "message_added_at": iso(ts[-1]), "state_updated_at": iso(ts[-1]), "external_ids": {}}
+
+    def skip(self, i: int) -> dict:
+        _rng, _r, _s, assignee, *_ = self.people(i)
+        ts = self.base_audit_times(i)[0] + 60
+        return {"id": ids.SKIP + i, "ticket_id": i, "user_id": assignee, "reason": "I have no idea.",
+                "created_at": iso(ts), "updated_at": iso(ts), "ticket": self.ticket(i)}
+
+    def has_csat(self, i: int) -> bool:
+        """Base tickets only: rated if solved or closed (archived tickets are closed) and not deleted."""
+        if i > self.count:
+            return False
+        shape = self.shape(i)
+        return shape.csat in ("good", "bad") and not shape.deleted and (
+            i < self.first_unarchived or shape.live_status in ("solved", "closed"))
+
+
+def _encoded_id(i: int) -> str:
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    n, out = i * 7919 + 104729, ""
+    while n:
+        n, r = divmod(n, len(alphabet))
+        out = alphabet[r] + out
+    return f"{out[:3]}-{out[3:7] or 'Q'}"

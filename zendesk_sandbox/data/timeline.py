@@ -1,0 +1,69 @@
+"""Monotone timestamps for lazily generated records, and helpers to walk them in time order.
+
+Record i (1-based) of a collection is created at `at(i)`; records come in bursts that share one second
+(so page boundaries really cut through seconds), and get denser towards the present (recent records are
+more numerous, as in a growing account: density grows with the square of time). Because `at` is monotone, "first record at or after T" is a
+binary search, which is what lets a 1,000,000-ticket export start anywhere without an index.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from typing import Callable, Iterator
+
+
+def iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(ts)))
+
+
+class Timeline:
+    def __init__(self, count: int, lag: int, start: int, end: int, burst: int = 7):
+        self.count = count
+        self.lag = lag  # "updated" of record i is at(i + lag): monotone too
+        self.start = start
+        self.span = max(1, end - start)
+        self.burst = burst
+        self.groups = (count + lag + 8 - 1) // burst + 1
+
+    def at(self, i: int) -> int:
+        g = (i - 1) // self.burst
+        return self.start + int(self.span * (g / self.groups) ** (1 / 3))
+
+    def first_at_or_after(self, ts: float, lo: int = 1, hi: int | None = None) -> int:
+        """Smallest i in [lo, hi] with at(i) >= ts (hi + 1 when none)."""
+        hi = self.count + self.lag + 8 if hi is None else hi
+        lo_, hi_ = lo, hi + 1
+        while lo_ < hi_:
+            mid = (lo_ + hi_) // 2
+            if self.at(mid) >= ts:
+                hi_ = mid
+            else:
+                lo_ = mid + 1
+        return lo_
+
+
+def merge_children(
+    first_parent: int,
+    last_parent: int,
+    children_of: Callable[[int], list[tuple]],
+    lower_bound_of: Callable[[int], int],
+) -> Iterator[tuple]:
+    """Yield the children of parents first..last in (ts, parent, j, ...) order.
+
+    Every child of parent p has ts >= lower_bound_of(p), and lower bounds are monotone in p, so a heap
+    item older than the next parent's lower bound can be emitted: no later parent can precede it.
+    """
+    heap: list[tuple] = []
+    p = first_parent
+    while p <= last_parent:
+        for child in children_of(p):
+            heapq.heappush(heap, child)
+        p += 1
+        bound = lower_bound_of(p) if p <= last_parent else None
+        while heap and (bound is None or heap[0][0] < bound):
+            yield heapq.heappop(heap)
+    while heap:
+        yield heapq.heappop(heap)
