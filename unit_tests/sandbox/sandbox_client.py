@@ -1,0 +1,95 @@
+"""A small HTTP client for the sandbox tests: auth schemes, absolute next links, and walkers that follow each
+pagination family to its end (written from Zendesk's documentation, not from the sandbox's code)."""
+from __future__ import annotations
+
+import time
+
+import requests
+
+
+class Client:
+    def __init__(self, info: dict, scheme: str = "api_token"):
+        self.info = info
+        self.url = info["url"]
+        self.session = requests.Session()
+        if scheme == "api_token":
+            self.session.auth = (info["email"] + "/token", info["api_token"])
+        elif scheme == "agent":
+            self.session.auth = (info["agent_email"] + "/token", info["agent_api_token"])
+        elif scheme == "bearer":
+            self.session.headers["Authorization"] = f"Bearer {info['access_token']}"
+        elif scheme == "none":
+            pass
+        else:
+            raise ValueError(scheme)
+
+    def get(self, path_or_url: str, params: dict | None = None, expect: int | None = 200) -> requests.Response:
+        url = path_or_url if path_or_url.startswith("http") else self.url + path_or_url
+        for _ in range(50):
+            r = self.session.get(url, params=params, timeout=30)
+            if r.status_code == 429:  # the rate limiter may be active: honour Retry-After
+                time.sleep(min(2.0, float(r.headers.get("Retry-After", "1")) / 60))
+                continue
+            break
+        if expect is not None:
+            assert r.status_code == expect, f"{url} {params}: {r.status_code} {r.text[:300]}"
+        return r
+
+    def json(self, path_or_url: str, params: dict | None = None) -> dict:
+        return self.get(path_or_url, params).json()
+
+    def summary(self) -> dict:
+        return requests.get(self.url + "/_sandbox/summary", timeout=30).json()
+
+    def mutate(self, spec: dict) -> dict:
+        r = requests.post(self.url + "/_sandbox/mutate", json=spec, timeout=30)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    # ---- walkers: each returns every record seen, in order (duplicates kept) -----------------------
+    def walk_cursor(self, path: str, key: str, params: dict | None = None, size: int = 100) -> list[dict]:
+        records, url, p = [], path, {**(params or {}), "page[size]": size}
+        for _ in range(100000):
+            body = self.json(url, p)
+            records.extend(body[key])
+            if not body["meta"]["has_more"]:
+                return records
+            url, p = body["links"]["next"], None
+        raise AssertionError("cursor walk did not end")
+
+    def walk_offset(self, path: str, key: str, params: dict | None = None, per_page: int = 100) -> list[dict]:
+        records, url, p = [], path, {**(params or {}), "per_page": per_page}
+        for _ in range(200):
+            body = self.json(url, p)
+            records.extend(body[key])
+            if not body.get("next_page"):
+                return records
+            url, p = body["next_page"], None
+        raise AssertionError("offset walk did not end")
+
+    def walk_time_export(self, path: str, key: str, params: dict | None = None) -> tuple[list[dict], list[dict]]:
+        """Returns (records, pages) where pages keep count/end_time/end_of_stream of each response."""
+        records, pages, url, p = [], [], path, {"start_time": 0, **(params or {})}
+        for _ in range(100000):
+            body = self.json(url, p)
+            records.extend(body[key])
+            pages.append({k: body[k] for k in ("count", "end_time", "end_of_stream", "next_page")} |
+                         {"ids": [r["id"] for r in body[key]]})
+            if body["end_of_stream"]:
+                return records, pages
+            url, p = body["next_page"], None
+        raise AssertionError("time export did not end")
+
+    def walk_cursor_export(self, path: str, key: str, params: dict | None = None) -> list[dict]:
+        records, url, p = [], path, {"start_time": 0, **(params or {})}
+        for _ in range(100000):
+            body = self.json(url, p)
+            records.extend(body[key])
+            if body["end_of_stream"]:
+                return records
+            url, p = body["after_url"], None
+        raise AssertionError("cursor export did not end")
+
+
+def distinct_ids(records: list[dict], key: str = "id") -> set:
+    return {r[key] for r in records}
