@@ -2,6 +2,7 @@
 import asyncio
 import contextlib
 import json
+import math
 import time
 
 import aiohttp
@@ -328,3 +329,37 @@ def test_control_route_reports_windows():
             assert report["buckets"]["support"] == {**report["buckets"]["support"], "limit": 700, "used": 1}
             assert 0 < report["buckets"]["support"]["resets_in"] <= 10
     run(scenario())
+
+
+# ---- property: no window ever admits more than its limit ------------------------------------------------------------
+
+from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
+
+PATHS = ["/api/v2/users", "/api/v2/incremental/tickets/cursor", "/api/v2/deleted_tickets.json",
+         "/api/v2/help_center/articles", "/api/v2/search/export"]
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PATHS), st.floats(0, 3)), max_size=300),
+       st.integers(1, 8), st.integers(1, 4), st.sampled_from([1.0, 7.0, 60.0]))
+def test_no_window_admits_more_than_its_limit(requests_, account_limit, export_limit, time_scale):
+    clock = FakeClock()
+    limiter = RateLimiter(SandboxSettings(rate_limit=account_limit, export_rate_limit=export_limit,
+                                          time_scale=time_scale), clock=clock)
+    minute = 60.0 / time_scale
+    admitted: dict = {}
+    for path, pause in requests_:
+        clock.now += pause
+        admission = limiter.admit("GET", path)
+        window = int((clock.now - 1000.0) // minute)
+        route = ratelimit.route_for("GET", path)
+        if admission.allowed:
+            for bucket in (route.account, route.endpoint):
+                if bucket:
+                    admitted[(bucket, window)] = admitted.get((bucket, window), 0) + 1
+        else:
+            assert 1 <= admission.retry_after <= math.ceil(minute)
+            clock_after = clock.now + admission.retry_after
+            assert int((clock_after - 1000.0) // minute) > window  # waiting Retry-After reaches a new window
+    for (bucket, _), count in admitted.items():
+        assert count <= limiter.limit(bucket)
