@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Fill wheels/ with a wheel of this project and of every runtime dependency, for the offline image build.
-# Tries offline first (deps already in wheels/ from an earlier run), then asks the package index.
+# Fill wheels/ for the offline image build: wheels/deps/ (every runtime dependency, one version each) and
+# wheels/project/ (this project). Separate directories let the image cache the dependency layer.
+# Reuses wheels/deps/ when it still satisfies setup.py; otherwise downloads them again from the index.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
-mkdir -p wheels
-rm -f wheels/source_zendesk_support-*.whl   # always rebuild the project itself
-if "$PYTHON" -m pip wheel --quiet --disable-pip-version-check --no-index --find-links wheels \
-        --no-build-isolation --wheel-dir wheels . 2>/dev/null; then
-    echo "build_wheels: rebuilt the project wheel against cached dependency wheels" >&2
+PIP=("$PYTHON" -m pip --disable-pip-version-check)
+mkdir -p wheels/deps wheels/project
+rm -f wheels/project/*.whl wheels/*.whl
+if "${PIP[@]}" wheel --quiet --no-index --find-links wheels/deps --no-build-isolation --wheel-dir wheels/deps . \
+        2>/dev/null; then
+    echo "build_wheels: dependency wheels cached" >&2
 else
-    echo "build_wheels: downloading dependency wheels (about 30 s the first time)" >&2
-    "$PYTHON" -m pip wheel --quiet --disable-pip-version-check --find-links wheels --wheel-dir wheels .
+    echo "build_wheels: downloading dependency wheels (about 30 s)" >&2
+    rm -f wheels/deps/*.whl
+    "${PIP[@]}" wheel --quiet --wheel-dir wheels/deps .
 fi
-echo "build_wheels: $(ls wheels/*.whl | wc -l) wheels, $(du -sh wheels | cut -f1)" >&2
+mv wheels/deps/source_zendesk_support-*.whl wheels/project/
+echo "build_wheels: $(ls wheels/deps | wc -l) dependency wheels ($(du -sh wheels/deps | cut -f1)) + $(ls wheels/project)" >&2
