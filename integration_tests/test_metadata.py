@@ -187,3 +187,32 @@ def test_suggested_streams_have_schemas(metadata):
     schemas = ROOT / "source_zendesk_support" / "schemas"
     missing = [s for s in metadata.data.suggestedStreams.streams if not (schemas / f"{s}.json").exists()]
     assert not missing, f"suggested streams without a schema: {missing}"
+
+
+# --- the user documentation (docs/zendesk-support.md) stays true to spec.json and the stream registry -------------
+DOC = ROOT / "docs" / "zendesk-support.md"
+
+
+def _spec_properties() -> tuple[set[str], set[str]]:
+    spec = json.loads((ROOT / "source_zendesk_support" / "spec.json").read_text())["connectionSpecification"]
+    fields = set(spec["properties"])
+    auth_types = {option["properties"]["auth_type"]["const"] for option in spec["properties"]["credentials"]["oneOf"]}
+    credential_fields = {name for option in spec["properties"]["credentials"]["oneOf"] for name in option["properties"]}
+    return fields | credential_fields, auth_types
+
+
+def test_docs_describe_every_config_field_and_credential_kind():
+    doc = DOC.read_text()
+    fields, auth_types = _spec_properties()
+    missing = sorted(name for name in fields | auth_types if f"`{name}`" not in doc)
+    assert not missing, f"docs/zendesk-support.md does not mention: {missing}"
+    assert "2027-04-30" in doc  # the API-token retirement
+
+
+def test_docs_stream_table_is_current():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "update_docs.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
