@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".demo"
 SANDBOX = Path(sys.executable).with_name("zendesk-sandbox")
 CONNECTOR = [sys.executable, str(ROOT / "main.py")]
+# Unbuffered so records arrive as they are read and the per-stream times mean something.
+CONNECTOR_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -77,7 +79,7 @@ class Sandbox:
 def run_command(name: str, *args: str) -> list[dict]:
     """Run one connector command, keep its messages in .demo/NAME.jsonl, return them."""
     started = time.monotonic()
-    result = subprocess.run([*CONNECTOR, *args], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([*CONNECTOR, *args], capture_output=True, text=True, cwd=ROOT, env=CONNECTOR_ENV)
     (OUT / f"{name}.jsonl").write_text(result.stdout)
     messages = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0:
@@ -109,7 +111,8 @@ def read(name: str, config: Path, catalog: Path, state: Path | None = None) -> R
     args = ["read", "--config", str(config), "--catalog", str(catalog)] + (["--state", str(state)] if state else [])
     report, started = ReadReport(), time.monotonic()
     with open(OUT / f"{name}.jsonl", "w") as kept, open(OUT / f"{name}.stderr.log", "w") as stderr:
-        process = subprocess.Popen([*CONNECTOR, *args], stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT)
+        process = subprocess.Popen([*CONNECTOR, *args], stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT,
+                                   env=CONNECTOR_ENV)
         for line in process.stdout:
             kept.write(line)
             if line.startswith("{"):
