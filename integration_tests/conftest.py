@@ -61,9 +61,10 @@ def _ready_line(process: subprocess.Popen, stderr) -> dict[str, Any]:
     )
 
 
-# Sandbox for the standard suite and the container test: small, fast clock so export rate windows and the
+# Sandbox for the standard suite and the container test: big enough that every stream has records (basic_read
+# demands it; 300 tickets left ticket_activities empty), and a fast clock so export rate windows and the
 # hold-back at the head of the incremental exports last about a second of real time.
-SESSION_SANDBOX_ARGS = ("--seed", "7", "--tickets", "60", "--time-scale", "60")
+SESSION_SANDBOX_ARGS = ("--seed", "42", "--tickets", "500", "--time-scale", "60")
 
 
 @pytest.fixture(scope="session")
