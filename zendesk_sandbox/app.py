@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import warnings
 
 from aiohttp import web
 
 from . import control, errors
-from .auth import Credentials, make_auth_middleware, oauth_tokens
+from .auth import IDENTITY, Credentials, make_auth_middleware, oauth_tokens
 from .clock import SandboxClock
 from .control import Stats
 from .data.account import Account
@@ -74,9 +75,10 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
             refusal = endpoint.gate(app["settings"])
             if refusal is not None:
                 raise refusal
-        if endpoint.admin_only and request.get("role") != "admin":
+        user_id, role = request.get(IDENTITY, (None, None))
+        if endpoint.admin_only and role != "admin":
             raise errors.forbidden_admin_only()
-        ctx = Ctx(app["account"], request.query, params, path, request.get("user_id"), request.get("role"))
+        ctx = Ctx(app["account"], request.query, params, path, user_id, role)
         body = endpoint.handle(ctx)
     except errors.ZendeskError as e:
         return e.response()
@@ -95,11 +97,14 @@ def create_app(settings, base_url: str, clock: SandboxClock | None = None) -> we
             middlewares.append(middleware)
     middlewares.append(make_auth_middleware(credentials))
     app = web.Application(middlewares=middlewares)
-    app["settings"] = settings
-    app["clock"] = clock
-    app["credentials"] = credentials
-    app["stats"] = Stats()
-    app["router"] = router
-    app["account"] = Account(settings, clock, base_url)
+    with warnings.catch_warnings():
+        # string keys are the documented contract with the rate-limit and fault middlewares (app["clock"])
+        warnings.simplefilter("ignore", web.NotAppKeyWarning)
+        app["settings"] = settings
+        app["clock"] = clock
+        app["credentials"] = credentials
+        app["stats"] = Stats()
+        app["router"] = router
+        app["account"] = Account(settings, clock, base_url)
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

@@ -14,6 +14,8 @@ from . import errors
 from .data import ids
 
 OPEN_PREFIXES = ("/_sandbox/", "/oauth/")
+# who made the request: (user id, role); a typed key where aiohttp has them (3.12+)
+IDENTITY = web.RequestKey("identity", tuple) if hasattr(web, "RequestKey") else "zendesk_sandbox.identity"
 ADMIN, AGENT = "admin", "agent"
 
 
@@ -96,7 +98,7 @@ def make_auth_middleware(credentials: Credentials):
         if request.path.startswith(OPEN_PREFIXES):
             return await handler(request)
         try:
-            request["user_id"], request["role"] = credentials.authenticate(request.headers.get("Authorization"))
+            request[IDENTITY] = credentials.authenticate(request.headers.get("Authorization"))
         except errors.ZendeskError as e:
             return e.response()
         return await handler(request)

@@ -63,6 +63,11 @@ class ConfigObjects:
         self.tags = self._tags(pools)
         self.audit_logs = self._audit_logs()
         self.routing_attributes, self.routing_definitions = self._routing()
+        # lookups used on every ticket
+        self.custom_field_types = [(f["id"], f["type"]) for f in self.ticket_fields if f["type"] in CUSTOM_FIELD_TYPES]
+        self.group_ids = [g["id"] for g in self.groups]
+        self.brand_ids = [b["id"] for b in self.brands]
+        self.form_ids = [f["id"] for f in self.ticket_forms]
 
     # ---- helpers -------------------------------------------------------------------------------
     def _ts(self, kind: int, n: int) -> tuple[str, str]:
@@ -152,14 +157,11 @@ class ConfigObjects:
                 "relationship_filter": {"all": [], "any": []} if ftype == "lookup" else None,
                 "custom_statuses": []}
 
-    def ticket_field_values(self, rng, i: int) -> list[dict]:
-        """Values of the custom fields on ticket i: one of every type, some left empty."""
+    def ticket_field_values(self, h: int, i: int) -> list[dict]:
+        """Values of the custom fields on ticket i (h: a 64-bit hash of it): one of every type, some empty."""
         out = []
-        for f in self.ticket_fields:
-            ftype = f["type"]
-            if ftype not in CUSTOM_FIELD_TYPES:
-                continue
-            r = rng.randrange(1000)
+        for k, (fid, ftype) in enumerate(self.custom_field_types):
+            r = ((h >> (k * 5)) * 2654435761 + k) % 1000
             empty = r % 4 == 0
             if ftype == "checkbox":
                 value = r % 2 == 0
@@ -181,7 +183,7 @@ class ConfigObjects:
                 value = sorted({f"multiselect_option_{r % 4 + 1}", f"multiselect_option_{(r // 4) % 4 + 1}"})
             else:  # lookup: a user id
                 value = str(self.a.users.end_user_id(r))
-            out.append({"id": f["id"], "value": value})
+            out.append({"id": fid, "value": value})
         return out
 
     def _person_fields(self, who, kind):

@@ -6,7 +6,7 @@ import bisect
 from dataclasses import dataclass
 
 from . import ids
-from .pools import rng_for
+from .pools import mix
 from .timeline import Timeline, iso
 
 USER_LAG, ORG_LAG = 3, 2
@@ -146,7 +146,6 @@ class Users(LazyPeople):
 
     def user(self, k: int) -> dict:
         pools = self.a.pools
-        rng = rng_for(self.seed, KIND_USER, k)
         role = self.role(k)
         deleted = self.is_deleted(k)
         name = f"{pools.first_names[k % len(pools.first_names)]} {pools.last_names[(k * 7) % len(pools.last_names)]}"
@@ -175,7 +174,7 @@ class Users(LazyPeople):
             "active": not deleted,
             "shared": False,
             "shared_agent": False,
-            "last_login_at": iso(updated - rng.randrange(86400)) if role != "end-user" else None,
+            "last_login_at": iso(updated - mix(self.seed, KIND_USER, k) % 86400) if role != "end-user" else None,
             "two_factor_auth_enabled": False if role != "end-user" else None,
             "signature": None if role == "end-user" else f"Regards,\n{name}",
             "details": "",

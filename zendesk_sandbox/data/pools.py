@@ -29,3 +29,14 @@ class Pools:
 def rng_for(seed: int, kind: int, i: int) -> random.Random:
     """A generator private to one record, so record i looks the same whatever was generated before."""
     return random.Random((seed * 1_000_003 + kind) * 10_000_019 + i)
+
+
+MASK64 = (1 << 64) - 1
+
+
+def mix(seed: int, kind: int, i: int) -> int:
+    """A 64-bit hash of (seed, kind, i) (splitmix64 finaliser): cheap per-record randomness, sliced into picks."""
+    z = (seed * 0x9E3779B97F4A7C15 + kind * 0xBF58476D1CE4E5B9 + i * 0x94D049BB133111EB) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)

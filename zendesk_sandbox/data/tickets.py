@@ -12,7 +12,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from . import ids
-from .pools import rng_for
+from .pools import mix, rng_for
 from .timeline import Timeline, iso, merge_children
 
 PERIOD = 251
@@ -240,33 +240,33 @@ class Tickets:
         return f"{self.a.base_url}/api/v2/{path}.json"
 
     def people(self, i: int):
-        """(requester, submitter, assignee, organization, group, brand, form) for ticket i."""
-        rng = rng_for(self.seed, KIND_TICKET, i)
+        """(hash, requester, submitter, assignee, organization, group, brand, form) for ticket i."""
+        h = mix(self.seed, KIND_TICKET, i)
         users = self.a.users
-        requester = users.admin_id() if i % 50 == 0 else users.end_user_id(rng.randrange(1 << 30))
-        assignee = users.agent_id(rng.randrange(1 << 30))
+        requester = users.admin_id() if i % 50 == 0 else users.end_user_id(h & 0xFFFFF)
+        assignee = users.agent_id((h >> 20) & 0xFFF)
         org = users.organization_of(requester)
-        groups = self.a.config.groups
-        group = groups[rng.randrange(len(groups))]["id"]
-        brands = self.a.config.brands
-        brand = brands[rng.randrange(len(brands))]["id"]
-        forms = self.a.config.ticket_forms
-        form = forms[rng.randrange(len(forms))]["id"]
-        return rng, requester, requester, assignee, org, group, brand, form
+        config = self.a.config
+        group = config.group_ids[(h >> 32) % len(config.group_ids)]
+        brand = config.brand_ids[(h >> 40) % len(config.brand_ids)]
+        form = config.form_ids[(h >> 48) % len(config.form_ids)]
+        return h, requester, requester, assignee, org, group, brand, form
 
     def ticket(self, i: int, export: bool = False, metric_set: bool = False) -> dict:
         shape = self.shape(i)
-        rng, requester, submitter, assignee, org, group, brand, form = self.people(i)
+        h, requester, submitter, assignee, org, group, brand, form = self.people(i)
+        h2 = mix(self.seed, KIND_TICKET + 100, i)
         pools = self.a.pools
         ch = self.changes.get(i)
         created = self.created_ts(i)
         updated = self.updated_ts(i)
         status = self.status(i)
         priority = (ch.priority if ch is not None and ch.priority else shape.priority)
-        subject = pools.subjects[rng.randrange(len(pools.subjects))]
-        description = pools.paragraphs[rng.randrange(len(pools.paragraphs))]
-        tags = sorted({pools.words[rng.randrange(len(pools.words))] for _ in range(rng.randrange(4))})
-        custom_fields = self.a.config.ticket_field_values(rng, i)
+        subject = pools.subjects[h2 % len(pools.subjects)]
+        description = pools.paragraphs[(h2 >> 10) % len(pools.paragraphs)]
+        words = pools.words
+        tags = sorted({words[(h2 >> (22 + 8 * k)) % len(words)] for k in range((h2 >> 20) & 3)})
+        custom_fields = self.a.config.ticket_field_values(mix(self.seed, KIND_TICKET + 200, i), i)
         channel, _via_name = shape.channel
         csat = None
         if self.a.settings.has_feature("csat"):
