@@ -301,9 +301,9 @@ ACTIVITY_WINDOW = 30 * 86400
 
 def activity_keys(account):
     t = account.tickets
-    # Zendesk keeps ~30 days of activities; counted back from the end of the generated history so that a
-    # reproducible account always has some
-    since = account.anchor - ACTIVITY_WINDOW
+    # Zendesk keeps ~30 days of activities; counted back from the newest generated ticket so that a
+    # reproducible account of any size has some
+    since = t.timeline.at(t.count) - ACTIVITY_WINDOW
     first = t.timeline.first_at_or_after(since, 1, t.count)
     live = [i for i in range(first, t.count + 1) if not t.shape(i).deleted]
     live += [i for i, ch in t.changes.items() if ch.created_at is not None and ch.deleted_at is None]

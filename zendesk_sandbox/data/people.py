@@ -197,13 +197,15 @@ class Users(LazyPeople):
         out = [{"url": f"{self.a.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4}.json",
                 "id": ids.IDENTITY + k * 4, "user_id": ids.USER + k, "type": "email", "value": self.email(k),
                 "verified": True, "primary": True, "created_at": created, "updated_at": created,
-                "undeliverable_count": 0, "deliverable_state": "deliverable"}]
+                "undeliverable_count": 0, "deliverable_state": "deliverable", "verification_method": "full",
+                "verified_at": created}]
         if k % 3 == 0:
             out.append({"url": f"{self.a.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4 + 1}.json",
                         "id": ids.IDENTITY + k * 4 + 1, "user_id": ids.USER + k, "type": "phone_number",
                         "value": self.a.pools.phones[k % len(self.a.pools.phones)], "verified": False,
                         "primary": False, "created_at": created, "updated_at": created,
-                        "undeliverable_count": 0, "deliverable_state": "deliverable"})
+                        "undeliverable_count": 0, "deliverable_state": "deliverable", "verification_method": "none",
+                        "verified_at": None})
         return out
 
     def identity_count(self, lo: int, hi: int) -> int:
