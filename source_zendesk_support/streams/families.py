@@ -166,10 +166,11 @@ class TimeExportStream(_ExportStream):
             if end_time is None:
                 end_time = (last_second + 1) if last_second is not None else start
             if end_time <= start and not body.get("end_of_stream"):
-                if not fresh:
+                if not body.get(self.spec.list_key):
                     break
-                # More than a page of records in one second: Zendesk cannot page inside it.
-                self.logger.warning(f"Stream {self.name}: over {len(fresh)} records share second {start}; moving past it.")
+                # More than a page of records in one second: Zendesk cannot page inside it. The page may hold only
+                # records already seen at the boundary (fresh is empty); stopping then would stick every later sync here.
+                self.logger.warning(f"Stream {self.name}: over {len(body[self.spec.list_key])} records share second {start}; moving past it.")
                 end_time = start + 1
             seen_at_boundary = {
                 (item.get("id"), to_epoch(item.get(cursor_field))) for item in fresh if to_epoch(item.get(cursor_field)) == end_time
