@@ -140,7 +140,8 @@ class TimeExportStream(_ExportStream):
         start = self.start_epoch()
         end = self.end_epoch
         seen_at_boundary: Set[Tuple[Any, int]] = set()
-        while end is None or start < end:
+        # end_date is inclusive, as in the other families: the second `end` itself is read too.
+        while end is None or start <= end:
             answer = self.fetch_page({"start_time": start})
             if self.shrink_page(answer):
                 continue
@@ -177,7 +178,7 @@ class TimeExportStream(_ExportStream):
             }
             resume = min(end_time, end) if end is not None else end_time
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, resume)})
-            if body.get("end_of_stream") or end_time <= start:
+            if body.get("end_of_stream") or end_time <= start or (end is not None and end_time > end):
                 break
             start = end_time
         if not self.emitted_state:
