@@ -68,5 +68,5 @@ def clock(monkeypatch) -> FakeClock:
 @pytest.fixture
 def api():
     """A requests-mock Mocker that refuses anything not registered (so nothing leaves the machine)."""
-    with requests_mock_lib.Mocker() as mocker:
+    with requests_mock_lib.Mocker(case_sensitive=True) as mocker:
         yield mocker

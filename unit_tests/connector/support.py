@@ -142,3 +142,21 @@ def run_stream(stream) -> tuple[List[Any], List[Dict[str, Any]], List[Any]]:
             records.append(dict(item))
             items.append(("RECORD", dict(item)))
     return records, states, items
+
+
+def query_of(request) -> Dict[str, List[str]]:
+    """The query of a recorded request, exactly as sent (requests-mock's own `qs` lower-cases values)."""
+    from urllib.parse import parse_qs, urlparse
+
+    return parse_qs(urlparse(request.url).query, keep_blank_values=True)
+
+
+def param(request, name: str) -> Optional[str]:
+    values = query_of(request).get(name)
+    return values[0] if values else None
+
+
+def epoch(iso: str) -> int:
+    from source_zendesk_support.timeutil import to_epoch
+
+    return to_epoch(iso)

@@ -1,0 +1,138 @@
+"""Cursor-based incremental exports (/incremental/{tickets,users}/cursor): after_cursor is followed exactly."""
+from __future__ import annotations
+
+from airbyte_cdk.models import AirbyteStreamStatus
+
+from .support import (
+    epoch, make_config, make_stream, ok, param, read_streams, records_of, run_stream, states_of, statuses_of, url,
+    warnings_of,
+)
+
+EXPORT = url("incremental/tickets/cursor")
+START = epoch("2024-01-01T00:00:00Z")
+
+
+def ticket(ticket_id: int, ts: int, **extra):
+    return {"id": ticket_id, "generated_timestamp": ts, "updated_at": "2024-01-02T00:00:00Z", "status": "open", **extra}
+
+
+def page(tickets, after="c1", end=False, **extra):
+    return ok({"tickets": tickets, "after_cursor": after, "end_of_stream": end, **extra})
+
+
+def test_first_sync_starts_at_start_date_follows_after_cursor_and_checkpoints_per_page(api):
+    api.get(EXPORT, [page([ticket(1, START + 10), ticket(2, START + 20)], after="c1"),
+                     page([ticket(3, START + 20)], after="c2", end=True)])
+    records, states, items = run_stream(make_stream("tickets"))
+    first, second = api.request_history
+    assert param(first, "start_time") == str(START) and param(first, "cursor") is None
+    assert param(first, "per_page") == "1000" and param(first, "include") == "metric_sets"
+    assert param(second, "cursor") == "c1" and param(second, "start_time") is None
+    assert [r["id"] for r in records] == [1, 2, 3]
+    assert states == [{"after_cursor": "c1", "generated_timestamp": START + 20}, {"after_cursor": "c2", "generated_timestamp": START + 20}]
+    # Each STATE follows the records it covers.
+    assert [kind for kind, _ in items] == ["RECORD", "RECORD", "STATE", "RECORD", "STATE"]
+
+
+def test_saved_after_cursor_is_used_instead_of_a_start_time(api):
+    api.get(EXPORT, [page([], after="c9", end=True)])
+    records, states, _ = run_stream(make_stream("tickets", state={"after_cursor": "c8", "generated_timestamp": START + 99}))
+    (request,) = api.request_history
+    assert param(request, "cursor") == "c8" and param(request, "start_time") is None
+    assert records == []
+    assert states[-1] == {"after_cursor": "c9", "generated_timestamp": START + 99}
+
+
+def test_invalid_saved_cursor_falls_back_to_the_saved_time(api):
+    api.get(EXPORT, [ok({"error": "InvalidCursor", "description": "cursor is not valid"}, status=400),
+                     page([ticket(5, START + 500)], after="c1", end=True)])
+    stream = make_stream("tickets", state={"after_cursor": "garbage", "generated_timestamp": START + 400})
+    records, states, _ = run_stream(stream)
+    first, second = api.request_history
+    assert param(first, "cursor") == "garbage"
+    assert param(second, "start_time") == str(START + 400) and param(second, "cursor") is None
+    assert [r["id"] for r in records] == [5]
+    assert states[-1] == {"after_cursor": "c1", "generated_timestamp": START + 500}
+
+
+def test_end_date_stops_the_export_and_drops_the_cursor(api):
+    end = epoch("2024-02-01T00:00:00Z")
+    api.get(EXPORT, [page([ticket(1, end - 5), ticket(2, end), ticket(3, end + 1), ticket(4, end + 50)], after="c1")])
+    config = make_config(end_date="2024-02-01T00:00:00Z")
+    records, states, _ = run_stream(make_stream("tickets", config=config, state={"after_cursor": "c0"}))
+    assert [r["id"] for r in records] == [1, 2]
+    assert len(api.request_history) == 1  # nothing past end_date is asked for
+    # A bounded backfill resumes from the time, never from a cursor past end_date.
+    assert states == [{"generated_timestamp": end}]
+
+
+def test_504_on_a_big_page_asks_again_with_a_smaller_page(api):
+    api.get(EXPORT, [{"text": "<html>Gateway Timeout</html>", "status_code": 504, "headers": {"Content-Type": "text/html"}},
+                     {"text": "<html>Gateway Timeout</html>", "status_code": 504, "headers": {"Content-Type": "text/html"}},
+                     page([ticket(1, START + 1)], after="c1", end=True)])
+    records, states, _ = run_stream(make_stream("tickets"))
+    assert [param(r, "per_page") for r in api.request_history] == ["1000", "500", "250"]
+    assert [r["id"] for r in records] == [1]
+
+
+def test_start_time_too_recent_ends_quietly_with_a_state(api):
+    api.get(EXPORT, [ok({"error": "StartTimeTooRecent", "description": "Too recent start_time. Use a start_time older than 1 minute."}, status=400)])
+    records, states, _ = run_stream(make_stream("tickets", state={"generated_timestamp": START + 7}))
+    assert records == []
+    assert states == [{"generated_timestamp": START + 7}]
+
+
+def test_empty_page_without_end_of_stream_keeps_following(api):
+    api.get(EXPORT, [page([], after="c1"), page([ticket(1, START + 3)], after="c2", end=True)])
+    records, states, _ = run_stream(make_stream("tickets"))
+    assert [r["id"] for r in records] == [1]
+    assert states == [{"after_cursor": "c1"}, {"after_cursor": "c2", "generated_timestamp": START + 3}]
+
+
+def test_other_error_fails_the_stream(api):
+    api.get(EXPORT, [ok({"error": "InvalidValue"}, status=422)])
+    stream = make_stream("tickets")
+    try:
+        run_stream(stream)
+    except Exception as error:  # AirbyteTracedException
+        assert "incremental export failed" in str(error)
+    else:
+        raise AssertionError("a 422 that is not StartTimeTooRecent must fail the stream")
+
+
+def test_tickets_and_ticket_metrics_share_the_export_pages(api):
+    metric = {"id": 70, "ticket_id": 1, "replies": 2}
+    api.get(EXPORT, [page([ticket(1, START + 1, metric_set=metric), ticket(2, START + 2)], after="c1", end=True)] * 2)
+    tickets, _, _ = run_stream(make_stream("tickets"))
+    metrics, states, _ = run_stream(make_stream("ticket_metrics"))
+    assert all("metric_set" not in t for t in tickets) and [t["id"] for t in tickets] == [1, 2]
+    assert metrics == [{**metric, "generated_timestamp": START + 1}]
+    assert states[-1] == {"after_cursor": "c1", "generated_timestamp": START + 2}
+
+
+def test_users_and_identities_from_one_export(api):
+    users_export = url("incremental/users/cursor")
+    identity = {"id": 9, "user_id": 1, "type": "email", "updated_at": "2024-01-03T00:00:00Z"}
+    api.get(users_export, **ok({"users": [{"id": 1, "updated_at": "2024-01-03T00:00:00Z"}], "identities": [identity],
+                              "after_cursor": "u1", "end_of_stream": True}))
+    users, user_states, _ = run_stream(make_stream("users"))
+    identities, identity_states, _ = run_stream(make_stream("user_identities"))
+    assert [u["id"] for u in users] == [1] and identities == [identity]
+    assert param(api.request_history[0], "include") == "identities"
+    assert user_states[-1] == {"after_cursor": "u1", "updated_at": "2024-01-03T00:00:00Z"}
+
+
+def test_full_refresh_ignores_saved_state(api):
+    api.get(EXPORT, [page([ticket(1, START + 1)], after="c1", end=True)])
+    run_stream(make_stream("tickets", state={"after_cursor": "old", "generated_timestamp": START + 100}, incremental=False))
+    assert param(api.request_history[0], "start_time") == str(START)
+
+
+def test_through_the_source_incremental_resume_from_saved_cursor(api):
+    api.get(EXPORT, [page([ticket(7, START + 70)], after="c2", end=True)])
+    output = read_streams(["tickets"], state={"tickets": {"after_cursor": "c1", "generated_timestamp": START + 60}})
+    assert param(api.request_history[0], "cursor") == "c1"
+    assert [r["id"] for r in records_of(output)] == [7]
+    assert states_of(output)[-1] == {"after_cursor": "c2", "generated_timestamp": START + 70}
+    assert statuses_of(output, "tickets")[-1] == AirbyteStreamStatus.COMPLETE
+    assert not output.errors
