@@ -341,7 +341,7 @@ def request_items(ctx: Ctx) -> Sorted:
         return {"url": f"{a.base_url}/api/v2/requests/{rec['id']}.json", "id": rec["id"], "status": rec["status"],
                 "priority": rec["priority"], "type": rec["type"], "subject": rec["subject"],
                 "description": rec["description"], "organization_id": rec["organization_id"], "via": rec["via"],
-                "custom_fields": rec["custom_fields"], "requester_id": rec["requester_id"],
+                "custom_fields": rec["custom_fields"], "fields": rec["custom_fields"], "requester_id": rec["requester_id"],
                 "collaborator_ids": [], "email_cc_ids": [], "is_public": True, "due_at": rec["due_at"],
                 "can_be_solved_by_me": False, "solved": rec["status"] in ("solved", "closed"),
                 "ticket_form_id": rec["ticket_form_id"], "recipient": rec["recipient"], "followup_source_id": None,

@@ -224,7 +224,7 @@ class ConfigObjects:
                         "raw_name": name, "display_name": name, "raw_display_name": name, "end_user_visible": True,
                         "position": n, "ticket_field_ids": field_ids[: 8 + n * 3], "active": True,
                         "default": n == 1, "in_all_brands": True, "restricted_brand_ids": [],
-                        "end_user_conditions": [], "agent_conditions": [], "deleted_at": None,
+                        "end_user_conditions": [], "agent_conditions": [], "deleted_at": None, "form_type": "ticket",
                         "created_at": created, "updated_at": updated})
         for b in self.brands:
             b["ticket_form_ids"] = [f["id"] for f in out]
@@ -245,7 +245,8 @@ class ConfigObjects:
             rule["conditions"] = {"all": [{"field": "status", "operator": "less_than", "value": "solved"}],
                                   "any": []}
         if path == "triggers":
-            rule.update({"description": None, "category_id": str(ids.config_id(K_CATEGORY, 1))})
+            rule.update({"description": None, "category_id": str(ids.config_id(K_CATEGORY, 1)), "brand_id": None,
+                         "restriction": None})
         return rule
 
     def _view(self, n, pools):

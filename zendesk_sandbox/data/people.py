@@ -190,6 +190,7 @@ class Users(LazyPeople):
             "report_csv": role == "admin",
             "user_fields": self.a.config.user_field_values(k),
             "chat_only": False,
+            "permanently_deleted": False,
         }
 
     def identities(self, k: int) -> list[dict]:

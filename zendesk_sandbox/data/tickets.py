@@ -307,7 +307,6 @@ class Tickets:
             "custom_fields": custom_fields,
             "satisfaction_rating": csat,
             "sharing_agreement_ids": [],
-            "custom_status_updated_at": iso(updated),
             "fields": custom_fields,
             "followup_ids": [],
             "ticket_form_id": form,
@@ -316,6 +315,8 @@ class Tickets:
             "allow_attachments": True,
             "from_messaging_channel": False,
             "encoded_id": _encoded_id(i),
+            "support_type": "agent",
+            "satisfaction_probability": None,
         }
         if not export:
             del record["generated_timestamp"]

@@ -1,0 +1,102 @@
+"""Every record the sandbox serves conforms to the connector's stream schemas (read as JSON files; the
+sandbox and the connector never import each other)."""
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from sandbox_client import Client
+from sandbox_fixture import PROJECT_ROOT, running_sandbox
+
+SCHEMAS = PROJECT_ROOT / "source_zendesk_support" / "schemas"
+
+STREAMS = [  # stream, endpoint, list key, params
+    ("tickets", "/api/v2/incremental/tickets/cursor", "tickets", {"start_time": 0}),
+    ("users", "/api/v2/incremental/users/cursor", "users", {"start_time": 0}),
+    ("organizations", "/api/v2/incremental/organizations", "organizations", {"start_time": 0}),
+    ("ticket_events", "/api/v2/incremental/ticket_events", "ticket_events", {"start_time": 0,
+                                                                              "include": "comment_events"}),
+    ("ticket_metric_events", "/api/v2/incremental/ticket_metric_events", "ticket_metric_events", {"start_time": 0}),
+    ("ticket_audits", "/api/v2/ticket_audits", "audits", {"page[size]": 100}),
+    ("ticket_metrics", "/api/v2/ticket_metrics", "ticket_metrics", {"page[size]": 100}),
+    ("ticket_skips", "/api/v2/skips", "skips", {}),
+    ("ticket_activities", "/api/v2/activities", "activities", {}),
+    ("satisfaction_ratings", "/api/v2/satisfaction_ratings", "satisfaction_ratings", {}),
+    ("deleted_tickets", "/api/v2/deleted_tickets", "deleted_tickets", {}),
+    ("groups", "/api/v2/groups", "groups", {}),
+    ("group_memberships", "/api/v2/group_memberships", "group_memberships", {}),
+    ("organization_memberships", "/api/v2/organization_memberships", "organization_memberships", {}),
+    ("brands", "/api/v2/brands", "brands", {}),
+    ("tags", "/api/v2/tags", "tags", {}),
+    ("macros", "/api/v2/macros", "macros", {}),
+    ("triggers", "/api/v2/triggers", "triggers", {}),
+    ("automations", "/api/v2/automations", "automations", {}),
+    ("views", "/api/v2/views", "views", {}),
+    ("ticket_fields", "/api/v2/ticket_fields", "ticket_fields", {}),
+    ("user_fields", "/api/v2/user_fields", "user_fields", {}),
+    ("organization_fields", "/api/v2/organization_fields", "organization_fields", {}),
+    ("ticket_forms", "/api/v2/ticket_forms", "ticket_forms", {}),
+    ("sla_policies", "/api/v2/slas/policies", "sla_policies", {}),
+    ("schedules", "/api/v2/business_hours/schedules", "schedules", {}),
+    ("custom_roles", "/api/v2/custom_roles", "custom_roles", {}),
+    ("custom_ticket_statuses", "/api/v2/custom_statuses", "custom_statuses", {}),
+    ("audit_logs", "/api/v2/audit_logs", "audit_logs", {}),
+    ("account_attributes", "/api/v2/routing/attributes", "attributes", {}),
+    ("suspended_tickets", "/api/v2/suspended_tickets", "suspended_tickets", {}),
+    ("requests", "/api/v2/requests", "requests", {}),
+    ("targets", "/api/v2/targets", "targets", {}),
+    ("sharing_agreements", "/api/v2/sharing_agreements", "sharing_agreements", {}),
+    ("recipient_addresses", "/api/v2/recipient_addresses", "recipient_addresses", {}),
+    ("dynamic_content", "/api/v2/dynamic_content/items", "items", {}),
+]
+
+pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the connector's stream schemas are not there yet")
+
+
+def load_schema(stream: str) -> dict:
+    """The stream's schema with `{"$ref": "x.json"}` replaced by schemas/shared/x.json."""
+    def resolve(node):
+        if isinstance(node, dict):
+            if set(node) == {"$ref"} and node["$ref"].endswith(".json"):
+                return resolve(json.loads((SCHEMAS / "shared" / node["$ref"]).read_text()))
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+    return resolve(json.loads((SCHEMAS / f"{stream}.json").read_text()))
+
+
+@pytest.fixture(scope="module")
+def client():
+    with running_sandbox("--tickets", "150", "--seed", "4", "--rate-limit", "0", "--export-rate-limit",
+                         "100000") as info:
+        yield Client(info)
+
+
+def check(stream: str, records: list[dict]) -> None:
+    if not (SCHEMAS / f"{stream}.json").exists():
+        pytest.skip(f"no schema for {stream} yet")
+    validator = jsonschema.Draft7Validator(load_schema(stream), format_checker=jsonschema.FormatChecker())
+    assert records, f"the sandbox served no {stream}"
+    for record in records:
+        errors = sorted(validator.iter_errors(record), key=lambda e: list(e.path))
+        assert not errors, f"{stream} {record.get('id')}: " + "; ".join(
+            f"{list(e.path)}: {e.message[:200]}" for e in errors[:5])
+
+
+@pytest.mark.parametrize("stream,path,key,params", STREAMS, ids=[s[0] for s in STREAMS])
+def test_listed_records_conform(client, stream, path, key, params):
+    check(stream, client.json(path, params)[key])
+
+
+def test_per_parent_records_conform(client):
+    tickets = client.walk_cursor("/api/v2/tickets", "tickets")
+    comments, sides = [], []
+    for t in tickets[:60]:
+        comments += client.json(f"/api/v2/tickets/{t['id']}/comments")["comments"]
+        sides += client.json(f"/api/v2/tickets/{t['id']}/side_conversations")["side_conversations"]
+    check("ticket_comments", comments)
+    check("side_conversations", sides)
+    users = client.json("/api/v2/users", {"page[size]": 30})["users"]
+    check("user_identities", [i for u in users for i in client.json(f"/api/v2/users/{u['id']}/identities")["identities"]])
