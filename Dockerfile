@@ -1,10 +1,11 @@
 # Connector image. Built offline from local wheels (scripts/build_wheels.sh fills wheels/deps and wheels/project).
 # BASE_IMAGE defaults to Airbyte's Python connector base (metadata.yaml: connectorBuildOptions.baseImage);
 # where no registry is reachable, pass the local stand-in: --build-arg BASE_IMAGE=local/python-base:bookworm
-# (scripts/build_base_images.sh). The base must provide python3.11 with venv and a user `airbyte` (uid 1000).
+# (scripts/build_base_images.sh). The base must provide python3.11 with its venv module.
 ARG BASE_IMAGE=docker.io/airbyte/python-connector-base:4.0.2@sha256:9fdb1888c4264cf6fee473649ecb593f56f58e5d0096a87ee0b231777e2e3e73
 
 FROM ${BASE_IMAGE} AS build
+USER root
 ENV PIP_NO_INDEX=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 # Dependencies first: this layer stays cached while only the project changes.
 COPY wheels/deps /tmp/deps
@@ -15,6 +16,9 @@ RUN /airbyte/venv/bin/pip install --no-deps /tmp/project/*.whl \
 
 # The final stage copies only the venv, so the wheels do not stay in a layer.
 FROM ${BASE_IMAGE}
+USER root
+# Airbyte's platform runs connectors as uid 1000 `airbyte`; create it when the base image lacks it.
+RUN id -u airbyte >/dev/null 2>&1 || useradd --uid 1000 --create-home --shell /usr/sbin/nologin airbyte
 COPY --from=build /airbyte/venv /airbyte/venv
 COPY main.py /airbyte/integration_code/main.py
 ENV PATH=/airbyte/venv/bin:$PATH \
