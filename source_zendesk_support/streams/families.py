@@ -15,7 +15,7 @@ from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 
 from ..extractors import EXTRACTORS
 from ..timeutil import cursor_value, to_epoch
-from .base import ApiAnswer, ZendeskStream
+from .base import ApiAnswer, FeatureUnavailable, ZendeskStream
 
 EXPORT_PAGE_SIZE = 1000
 MIN_EXPORT_PAGE_SIZE = 100
@@ -323,7 +323,10 @@ class SchedulesStream(UnpagedStream):
     """Schedules carry their holidays, which Zendesk serves one schedule at a time."""
 
     def enrich(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
-        answer = self.fetch(f"business_hours/schedules/{record['id']}/holidays")
+        try:
+            answer = self.fetch(f"business_hours/schedules/{record['id']}/holidays")
+        except FeatureUnavailable:  # this schedule was deleted after the list was read: not a plan gate
+            return {**record, "holidays": []}
         holidays = (answer.body or {}).get("holidays") if answer.ok else None
         return {**record, "holidays": holidays or []}
 
