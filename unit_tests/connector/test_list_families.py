@@ -1,0 +1,278 @@
+"""Cursor pages, offset pages, unpaged lists, schedules with holidays, and per-ticket children."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from airbyte_cdk.models import AirbyteStreamStatus, SyncMode
+
+from .support import (
+    epoch, estimates_of, make_config, make_stream, ok, param, query_of, read_streams, records_of, run_stream, states_of,
+    statuses_of, url,
+)
+
+START = epoch("2024-01-01T00:00:00Z")
+
+
+def cbp(key, records, after=None, has_more=False, next_link=None):
+    body = {key: records, "meta": {"has_more": has_more, "after_cursor": after, "before_cursor": None},
+            "links": {"next": next_link, "prev": None}}
+    return ok(body)
+
+
+def at(day: int) -> str:
+    return f"2024-01-{day:02d}T00:00:00Z"
+
+
+# --- cursor pages: ascending, append-only (ticket_audits) ------------------------------------------------------
+def test_ascending_pages_checkpoint_after_every_page_with_the_page_cursor(api):
+    api.get(url("ticket_audits"), [
+        cbp("audits", [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(3)}], after="A1", has_more=True),
+        cbp("audits", [{"id": 3, "created_at": at(4)}], after="A2", has_more=False),
+    ])
+    records, states, items = run_stream(make_stream("ticket_audits"))
+    first, second = api.request_history
+    assert param(first, "page[size]") == "100" and param(first, "page[after]") is None
+    assert param(second, "page[after]") == "A1"
+    assert [r["id"] for r in records] == [1, 2, 3]
+    assert states[0] == {"created_at": at(3), "page_after": "A1"}
+    assert states[-1] == {"created_at": at(4), "page_after": "A2"}
+    assert [kind for kind, _ in items][:3] == ["RECORD", "RECORD", "STATE"]
+
+
+def test_next_link_is_followed_verbatim(api):
+    link = "http://127.0.0.1:8765/api/v2/ticket_audits.json?page%5Bafter%5D=LINKED&page%5Bsize%5D=100"
+    api.get(url("ticket_audits"), [cbp("audits", [{"id": 1, "created_at": at(2)}], after="A1", has_more=True, next_link=link)])
+    api.get(url("ticket_audits.json"), [cbp("audits", [{"id": 2, "created_at": at(3)}], after="A2")])
+    records, _, _ = run_stream(make_stream("ticket_audits"))
+    assert api.request_history[1].url == link
+    assert [r["id"] for r in records] == [1, 2]
+
+
+def test_resume_from_the_saved_page_cursor_reads_only_new_pages(api):
+    api.get(url("ticket_audits"), [cbp("audits", [{"id": 9, "created_at": at(9)}], after="A9")])
+    records, states, _ = run_stream(make_stream("ticket_audits", state={"created_at": at(8), "page_after": "A8"}))
+    assert param(api.request_history[0], "page[after]") == "A8"
+    assert [r["id"] for r in records] == [9]
+    assert states[-1] == {"created_at": at(9), "page_after": "A9"}
+
+
+def test_empty_page_after_the_saved_cursor_keeps_the_cursor(api):
+    api.get(url("ticket_audits"), [cbp("audits", [], after=None)])
+    _, states, _ = run_stream(make_stream("ticket_audits", state={"created_at": at(8), "page_after": "A8"}))
+    assert states[-1] == {"created_at": at(8), "page_after": "A8"}
+
+
+def test_expired_page_cursor_reads_the_list_again_filtered_by_time(api, caplog):
+    api.get(url("ticket_audits"), [
+        ok({"error": "InvalidPaginationParameter", "description": "page[after] is not valid"}, status=400),
+        cbp("audits", [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(8)}, {"id": 3, "created_at": at(9)}], after="B1"),
+    ])
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        records, states, _ = run_stream(make_stream("ticket_audits", state={"created_at": at(8), "page_after": "EXPIRED"}))
+    first, second = api.request_history
+    assert param(first, "page[after]") == "EXPIRED" and param(second, "page[after]") is None
+    assert [r["id"] for r in records] == [2, 3]  # the saved time is inclusive; older records are dropped
+    assert states[-1] == {"created_at": at(9), "page_after": "B1"}
+    assert any("page cursor expired" in message for message in caplog.messages)
+
+
+# --- cursor pages: descending with a server-side start (ticket_activities) --------------------------------------
+def test_descending_list_stops_at_the_first_record_older_than_the_state(api):
+    api.get(url("activities"), [
+        cbp("activities", [{"id": 3, "updated_at": at(9)}, {"id": 2, "updated_at": at(6)}, {"id": 1, "updated_at": at(4)}],
+            after="D1", has_more=True),
+    ])
+    records, states, _ = run_stream(make_stream("ticket_activities", state={"updated_at": at(5)}))
+    assert len(api.request_history) == 1  # the second page is never asked for
+    assert param(api.request_history[0], "start_time") == str(epoch(at(5)))
+    assert [r["id"] for r in records] == [3, 2]
+    assert states == [{"updated_at": at(9)}]  # one checkpoint, at the end: the newest record comes first
+
+
+def test_descending_list_without_older_records_reads_every_page(api):
+    api.get(url("activities"), [
+        cbp("activities", [{"id": 3, "updated_at": at(9)}], after="D1", has_more=True),
+        cbp("activities", [{"id": 2, "updated_at": at(7)}], after="D2", has_more=False),
+    ])
+    records, states, _ = run_stream(make_stream("ticket_activities", state={"updated_at": at(5)}))
+    assert param(api.request_history[1], "page[after]") == "D1"
+    assert param(api.request_history[1], "start_time") == str(epoch(at(5)))
+    assert [r["id"] for r in records] == [3, 2] and states == [{"updated_at": at(9)}]
+
+
+# --- cursor pages: unordered, filtered client-side ---------------------------------------------------------------
+def test_unordered_list_filters_by_state_and_end_date_and_checkpoints_the_newest(api):
+    api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(9)},
+                                           {"id": 3, "updated_at": at(6)}, {"id": 4, "updated_at": at(20)}])])
+    config = make_config(end_date="2024-01-15T00:00:00Z")
+    records, states, _ = run_stream(make_stream("groups", config=config, state={"updated_at": at(5)}))
+    assert param(api.request_history[0], "exclude_deleted") == "false"
+    assert [r["id"] for r in records] == [2, 3]
+    assert states == [{"updated_at": at(9)}]
+
+
+def test_unordered_list_state_does_not_move_without_new_records(api):
+    api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": at(3)}])])
+    _, states, _ = run_stream(make_stream("groups", state={"updated_at": at(5)}))
+    assert states == [{"updated_at": at(5)}]
+
+
+def test_full_refresh_keeps_every_record(api):
+    api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": None}])])
+    records, states, _ = run_stream(make_stream("groups", state={"updated_at": at(5)}, incremental=False))
+    assert [r["id"] for r in records] == [1, 2] and states == []
+
+
+def test_satisfaction_ratings_send_start_time(api):
+    api.get(url("satisfaction_ratings"), [cbp("satisfaction_ratings", [{"id": 1, "updated_at": at(7)}])])
+    run_stream(make_stream("satisfaction_ratings", state={"updated_at": at(5)}))
+    assert param(api.request_history[0], "start_time") == str(epoch(at(5)))
+
+
+def test_audit_logs_send_a_created_at_range_sorted_ascending(api):
+    api.get(url("audit_logs"), [cbp("audit_logs", [{"id": 1, "created_at": at(7)}])])
+    config = make_config(end_date="2024-02-01T00:00:00Z")
+    _, states, _ = run_stream(make_stream("audit_logs", config=config, state={"created_at": at(5)}))
+    query = query_of(api.request_history[0])
+    assert query["filter[created_at][]"] == [at(5), "2024-02-01T00:00:00Z"]
+    assert query["sort"] == ["created_at"]
+    assert states[-1] == {"created_at": at(7)}
+
+
+def test_page_cursor_without_next_link_is_sent_as_page_after(api):
+    api.get(url("ticket_fields"), [cbp("ticket_fields", [{"id": 1, "updated_at": at(7)}], after="F1", has_more=True),
+                                   cbp("ticket_fields", [{"id": 2, "updated_at": at(8)}], after="F2", has_more=False)])
+    records, _, _ = run_stream(make_stream("ticket_fields"))
+    assert param(api.request_history[1], "page[after]") == "F1"
+    assert [r["id"] for r in records] == [1, 2]
+
+
+def test_a_trailing_empty_page_ends_the_list(api):
+    api.get(url("ticket_fields"), [cbp("ticket_fields", [{"id": 1, "updated_at": at(7)}], after="F1", has_more=True),
+                                   cbp("ticket_fields", [], after=None, has_more=False)])
+    records, _, _ = run_stream(make_stream("ticket_fields"))
+    assert len(api.request_history) == 2 and [r["id"] for r in records] == [1]
+
+
+def test_list_error_fails_the_stream(api):
+    api.get(url("ticket_fields"), [ok({"error": "InvalidPaginationParameter"}, status=400)])
+    with pytest.raises(Exception, match="listing failed"):
+        run_stream(make_stream("ticket_fields"))
+
+
+# --- offset pages -----------------------------------------------------------------------------------------------
+def test_offset_pages_follow_next_page_and_filter_by_state(api):
+    api.get(url("ticket_forms"), [ok({"ticket_forms": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}],
+                                      "next_page": url("ticket_forms.json?page=2&per_page=100"), "count": 3})])
+    api.get(url("ticket_forms.json"), [ok({"ticket_forms": [{"id": 3, "updated_at": at(9)}], "next_page": None, "count": 3})])
+    records, states, items = run_stream(make_stream("ticket_forms", state={"updated_at": at(5)}))
+    assert param(api.request_history[0], "per_page") == "100"
+    assert param(api.request_history[1], "page") == "2"
+    assert [r["id"] for r in records] == [2, 3]
+    assert states == [{"updated_at": at(9)}]
+    estimates = [value for kind, value in items if kind == "TRACE"]
+    assert len(estimates) == 1 and estimates[0].trace.estimate.row_estimate == 3
+
+
+def test_offset_pages_estimate_reaches_the_platform(api):
+    api.get(url("custom_roles"), [ok({"custom_roles": [{"id": 1, "updated_at": at(3)}], "next_page": None, "count": 1})])
+    output = read_streams(["custom_roles"], sync_mode=SyncMode.full_refresh)
+    (estimate,) = estimates_of(output)
+    assert (estimate.name, estimate.row_estimate) == ("custom_roles", 1)
+    assert [r["id"] for r in records_of(output)] == [1]
+
+
+# --- unpaged lists and schedules ---------------------------------------------------------------------------------
+def test_unpaged_list_filters_by_state(api):
+    api.get(url("slas/policies"), [ok({"sla_policies": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}],
+                                       "next_page": None, "count": 2})])
+    records, states, _ = run_stream(make_stream("sla_policies", state={"updated_at": at(5)}))
+    assert [r["id"] for r in records] == [2] and states == [{"updated_at": at(8)}]
+
+
+def test_attribute_definitions_flatten_both_condition_lists(api):
+    api.get(url("routing/attributes/definitions"), [ok({"definitions": {
+        "conditions_all": [{"subject": "status", "title": "Status"}], "conditions_any": [{"subject": "brand", "title": "Brand"}]}})])
+    records, states, _ = run_stream(make_stream("attribute_definitions"))
+    assert records == [{"subject": "status", "title": "Status", "condition": "all"},
+                       {"subject": "brand", "title": "Brand", "condition": "any"}]
+    assert states == []  # no cursor: full refresh only
+
+
+def test_schedules_carry_their_holidays(api):
+    api.get(url("business_hours/schedules"), [ok({"schedules": [{"id": 1, "updated_at": at(8)}, {"id": 2, "updated_at": at(9)}]})])
+    api.get(url("business_hours/schedules/1/holidays"), [ok({"holidays": [{"id": 10, "name": "New Year"}]})])
+    api.get(url("business_hours/schedules/2/holidays"), [ok({"holidays": []})])
+    records, states, _ = run_stream(make_stream("schedules"))
+    assert records == [{"id": 1, "updated_at": at(8), "holidays": [{"id": 10, "name": "New Year"}]},
+                       {"id": 2, "updated_at": at(9), "holidays": []}]
+    assert states == [{"updated_at": at(9)}]
+
+
+def test_schedules_skip_holidays_of_older_schedules(api):
+    api.get(url("business_hours/schedules"), [ok({"schedules": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(9)}]})])
+    api.get(url("business_hours/schedules/2/holidays"), [ok({"holidays": []})])
+    records, _, _ = run_stream(make_stream("schedules", state={"updated_at": at(5)}))
+    assert [r["id"] for r in records] == [2]
+    assert [r.path for r in api.request_history] == ["/api/v2/business_hours/schedules", "/api/v2/business_hours/schedules/2/holidays"]
+
+
+def test_schedule_whose_holidays_are_gone_keeps_the_schedule(api):
+    # The schedule was deleted between the list and the holidays request: one schedule, not the whole stream.
+    api.get(url("business_hours/schedules"), [ok({"schedules": [{"id": 1, "updated_at": at(8)}, {"id": 2, "updated_at": at(9)}]})])
+    api.get(url("business_hours/schedules/1/holidays"), [ok({"error": "RecordNotFound", "description": "Not found"}, status=404)])
+    api.get(url("business_hours/schedules/2/holidays"), [ok({"holidays": [{"id": 20}]})])
+    stream = make_stream("schedules")
+    records, _, _ = run_stream(stream)
+    assert [(r["id"], r["holidays"]) for r in records] == [(1, []), (2, [{"id": 20}])]
+    assert "schedules" not in stream.context.unavailable_streams
+
+
+def test_schedules_on_a_plan_without_them_skip_the_stream(api):
+    api.get(url("business_hours/schedules"), [ok({"error": "InvalidEndpoint", "description": "Not found"}, status=404)])
+    stream = make_stream("schedules")
+    records, states, _ = run_stream(stream)
+    assert records == [] and "schedules" in stream.context.unavailable_streams
+
+
+# --- per-ticket children (side_conversations) ----------------------------------------------------------------------
+TICKETS = url("incremental/tickets/cursor")
+
+
+def test_children_are_read_for_changed_tickets_with_the_parent_cursor_saved(api):
+    api.get(TICKETS, [ok({"tickets": [{"id": 1, "status": "open"}, {"id": 2, "status": "deleted"}, {"id": 3, "status": "solved"}],
+                          "after_cursor": "P1", "end_of_stream": True})])
+    api.get(url("tickets/1/side_conversations"), [cbp("side_conversations", [{"id": "a", "updated_at": at(5)}])])
+    api.get(url("tickets/3/side_conversations"), [ok({"error": "RecordNotFound"}, status=404)])
+    records, states, _ = run_stream(make_stream("side_conversations"))
+    assert records == [{"id": "a", "updated_at": at(5), "ticket_id": 1}]
+    assert param(api.request_history[0], "start_time") == str(START)
+    assert param(api.request_history[1], "page[size]") == "100"
+    assert all("/tickets/2/" not in r.url for r in api.request_history)  # nothing is served under a deleted ticket
+    assert states == [{"parent_cursor": "P1", "updated_at": at(5)}]
+
+
+def test_children_pages_are_followed(api):
+    link = url("tickets/1/side_conversations.json?page%5Bafter%5D=S1")
+    api.get(TICKETS, [ok({"tickets": [{"id": 1}], "after_cursor": "P1", "end_of_stream": True})])
+    api.get(url("tickets/1/side_conversations"), [cbp("side_conversations", [{"id": "a", "updated_at": at(5)}], after="S1", has_more=True, next_link=link)])
+    api.get(url("tickets/1/side_conversations.json"), [cbp("side_conversations", [{"id": "b", "updated_at": at(6)}])])
+    records, _, _ = run_stream(make_stream("side_conversations"))
+    assert [r["id"] for r in records] == ["a", "b"]
+
+
+def test_children_resume_from_the_saved_parent_cursor_and_fall_back_when_it_is_refused(api):
+    api.get(TICKETS, [ok({"error": "InvalidCursor"}, status=400), ok({"tickets": [], "after_cursor": "P2", "end_of_stream": True})])
+    _, states, _ = run_stream(make_stream("side_conversations", state={"parent_cursor": "OLD", "updated_at": at(5)}))
+    assert param(api.request_history[0], "cursor") == "OLD"
+    assert param(api.request_history[1], "start_time") == str(START)
+    assert states == [{"parent_cursor": "P2", "updated_at": at(5)}]
+
+
+def test_children_403_on_one_ticket_is_skipped(api):
+    api.get(TICKETS, [ok({"tickets": [{"id": 1}, {"id": 2}], "after_cursor": "P1", "end_of_stream": True})])
+    api.get(url("tickets/1/side_conversations"), [{"text": "", "status_code": 403, "headers": {"Content-Type": "text/html"}}])
+    api.get(url("tickets/2/side_conversations"), [cbp("side_conversations", [{"id": "b", "updated_at": at(6)}])])
+    records, _, _ = run_stream(make_stream("side_conversations"))
+    assert [r["id"] for r in records] == ["b"]
