@@ -1,0 +1,1 @@
+"""The connector's benchmark: `python -m bench --help`."""

@@ -1,0 +1,197 @@
+"""The least the Zendesk API allows: how many requests a stream's data needs, and how long those take under limits.
+
+Written from Zendesk's documented paging and rate limits, not from the connector's code, so that a connector
+choosing a poor endpoint shows up as a gap instead of moving the bound with it.
+
+- Incremental exports return up to 1000 items a page; streams that read the same export (tickets and
+  ticket_metrics via the metric_sets sideload, users and user_identities via identities, ticket_events and
+  ticket_comments via comment_events) share its pages, so those pages count once.
+- Cursor and offset lists return up to 100 records a page; a list that fits one page still costs one request.
+- The last page of an export is the one whose `end_of_stream` is true; the sandbox (like Zendesk) sets it on
+  the page that holds the last item, so no extra empty page is needed. An empty export still costs one request.
+- Schedules have no bulk holiday endpoint: one request per schedule on top of the list.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Mapping, Optional
+
+EXPORT_PAGE = 1000
+LIST_PAGE = 100
+SINGLE = 0  # the whole list in one response
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where Zendesk serves a stream's records most cheaply."""
+    endpoint: str  # path as the sandbox's /_sandbox/summary and /_sandbox/stats name it
+    page_size: int  # EXPORT_PAGE, LIST_PAGE or SINGLE
+    resource: str  # key in /_sandbox/summary["resources"] whose endpoint count sizes the pages
+    count: str = "endpoint"  # "endpoint": the summary's count for `endpoint`; "total": every record incl. deleted
+    per_parent: Optional[str] = None  # extra path requested once per record of the list (no bulk endpoint)
+
+
+def _export(path: str, resource: str) -> Source:
+    return Source(f"/api/v2/incremental/{path}", EXPORT_PAGE, resource)
+
+
+def _list(path: str, resource: str, **kw) -> Source:
+    return Source(f"/api/v2/{path}", LIST_PAGE, resource, **kw)
+
+
+def _single(path: str, resource: str, **kw) -> Source:
+    return Source(f"/api/v2/{path}", SINGLE, resource, **kw)
+
+
+TICKETS_EXPORT = _export("tickets/cursor", "tickets")
+USERS_EXPORT = _export("users/cursor", "users")
+EVENTS_EXPORT = _export("ticket_events", "ticket_events")
+
+SOURCES: Dict[str, Source] = {
+    "tickets": TICKETS_EXPORT,
+    "ticket_metrics": TICKETS_EXPORT,
+    "users": USERS_EXPORT,
+    "user_identities": USERS_EXPORT,
+    "organizations": _export("organizations", "organizations"),
+    "ticket_events": EVENTS_EXPORT,
+    "ticket_comments": EVENTS_EXPORT,
+    "ticket_metric_events": _export("ticket_metric_events", "ticket_metric_events"),
+    "ticket_audits": _list("ticket_audits", "ticket_audits"),
+    "ticket_activities": _list("activities", "ticket_activities"),
+    "ticket_skips": _list("skips", "ticket_skips"),
+    "satisfaction_ratings": _list("satisfaction_ratings", "satisfaction_ratings"),
+    "deleted_tickets": _list("deleted_tickets", "deleted_tickets"),
+    "audit_logs": _list("audit_logs", "audit_logs"),
+    "groups": _list("groups", "groups", count="total"),  # exclude_deleted=false lists deleted groups too
+    "group_memberships": _list("group_memberships", "group_memberships"),
+    "organization_memberships": _list("organization_memberships", "organization_memberships"),
+    "ticket_fields": _list("ticket_fields", "ticket_fields"),
+    "user_fields": _list("user_fields", "user_fields"),
+    "organization_fields": _list("organization_fields", "organization_fields"),
+    "brands": _list("brands", "brands"),
+    "tags": _list("tags", "tags"),
+    "macros": _list("macros", "macros"),
+    "triggers": _list("triggers", "triggers"),
+    "automations": _list("automations", "automations"),
+    "views": _list("views", "views"),
+    "recipient_addresses": _list("recipient_addresses", "recipient_addresses"),
+    "suspended_tickets": _list("suspended_tickets", "suspended_tickets"),
+    "requests": _list("requests", "requests"),
+    "dynamic_content": _list("dynamic_content/items", "dynamic_content"),
+    "ticket_forms": _list("ticket_forms", "ticket_forms"),
+    "custom_roles": _list("custom_roles", "custom_roles"),
+    "sharing_agreements": _list("sharing_agreements", "sharing_agreements"),
+    "targets": _list("targets", "targets"),
+    "sla_policies": _single("slas/policies", "sla_policies"),
+    "schedules": _single("business_hours/schedules", "schedules",
+                         per_parent="/api/v2/business_hours/schedules/{schedule_id}/holidays"),
+    "custom_ticket_statuses": _single("custom_statuses", "custom_ticket_statuses"),
+    "account_attributes": _single("routing/attributes", "account_attributes"),
+    "attribute_definitions": _single("routing/attributes/definitions", "attribute_definitions"),
+    # Per ticket: Zendesk has no account-wide list, so one request per ticket with any (not in the default set).
+    "side_conversations": Source("/api/v2/tickets/{ticket_id}/side_conversations", SINGLE, "tickets",
+                                 count="total"),
+}
+
+# Streams whose only source is one request per parent record: left out unless asked for.
+PER_PARENT_STREAMS = {"side_conversations"}
+
+
+def expected_items(source: Source, summary: Mapping) -> int:
+    """How many items the source's endpoint serves, from the sandbox's ground truth."""
+    resource = summary["resources"].get(source.resource) or {}
+    if source.count == "total":
+        return int(resource.get("total", 0))
+    return int((resource.get("endpoints") or {}).get(source.endpoint, 0))
+
+
+def pages_needed(items: int, page_size: int) -> int:
+    if page_size == SINGLE:
+        return 1
+    return max(1, math.ceil(items / page_size))
+
+
+@dataclass
+class EndpointBound:
+    endpoint: str
+    streams: List[str]
+    items: int
+    min_requests: int
+
+
+def minimum_requests(streams: Iterable[str], summary: Mapping) -> Dict[str, EndpointBound]:
+    """Per endpoint (shared by the streams reading it): the fewest requests that return all its items."""
+    bounds: Dict[str, EndpointBound] = {}
+    for stream in streams:
+        source = SOURCES.get(stream)
+        if source is None:
+            continue
+        if source.endpoint in bounds:
+            bounds[source.endpoint].streams.append(stream)
+            continue
+        if stream == "side_conversations":
+            # one request per ticket that is not deleted (the list of tickets comes from the shared ticket export)
+            items = int(summary["resources"]["tickets"]["total"]) - int(summary["resources"]["tickets"]["deleted"])
+            bounds[source.endpoint] = EndpointBound(source.endpoint, [stream], items, items)
+            continue
+        items = expected_items(source, summary)
+        bounds[source.endpoint] = EndpointBound(source.endpoint, [stream], items, pages_needed(items, source.page_size))
+        if source.per_parent:
+            parents = items
+            bounds[source.per_parent] = EndpointBound(source.per_parent, [stream], parents, parents)
+    return bounds
+
+
+def stream_of_path(path: str, streams: Iterable[str]) -> Optional[str]:
+    """The first selected stream that reads `path` (shared export paths go to the first of their streams)."""
+    for stream in streams:
+        source = SOURCES.get(stream)
+        if source and (source.endpoint == path or source.per_parent == path):
+            return stream
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- rate limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Requests per Zendesk-minute (0 = off) and the length of a Zendesk-minute in real seconds."""
+    account: int
+    exports: int
+    window_seconds: float
+
+    @property
+    def buckets(self) -> Dict[str, int]:
+        # Zendesk: exports 10/min (30 with High Volume); /incremental/users/cursor reports its own bucket with
+        # twice that; /deleted_tickets 10/min. Every request also counts against the account bucket.
+        on = lambda limit: limit if self.account else 0  # noqa: E731 - endpoint buckets go with the account
+        return {"account": self.account, "exports": self.exports, "exports_cursor_users": 2 * self.exports,
+                "deleted_tickets": on(10)}
+
+
+def buckets_of(path: str) -> List[str]:
+    if path == "/api/v2/incremental/users/cursor":
+        return ["account", "exports_cursor_users"]
+    if path.startswith("/api/v2/incremental/"):
+        return ["account", "exports"]
+    if path == "/api/v2/deleted_tickets":
+        return ["account", "deleted_tickets"]
+    return ["account"]
+
+
+def minimum_wall_seconds(requests_by_path: Mapping[str, int], limits: Limits, offset_in_window: float = 0.0) -> float:
+    """Fewest real seconds that many requests need under fixed per-minute windows.
+
+    Zendesk's windows are fixed: a bucket of L requests serves at most L per window, so N requests need
+    ceil(N / L) windows and the last of them can be sent no earlier than the start of window ceil(N / L).
+    A run that begins `offset_in_window` seconds into a window gets the rest of that window first.
+    """
+    windows = 1
+    for bucket, limit in limits.buckets.items():
+        if not limit:
+            continue
+        n = sum(count for path, count in requests_by_path.items() if bucket in buckets_of(path))
+        windows = max(windows, math.ceil(n / limit))
+    return max(0.0, (windows - 1) * limits.window_seconds - offset_in_window)
