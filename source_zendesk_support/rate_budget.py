@@ -20,6 +20,7 @@ from airbyte_cdk.sources.streams.call_rate import APIBudget, FixedWindowCallRate
 WINDOW = datetime.timedelta(minutes=1)
 # Until a response tells us the plan's limit, assume the smallest paid plan (Team: 200 per minute).
 DEFAULT_ACCOUNT_LIMIT = 200
+UNLIMITED = 10**9
 _BUCKET_HEADER = re.compile(r"total=(\d+);\s*remaining=(\d+);\s*resets=(\d+)")
 
 
@@ -126,16 +127,24 @@ class ZendeskRateBudget(APIBudget):
             return
         limited = response.status_code == 429
         retry_after = _retry_after(response) if limited else None
+        limit = _int_header(response, "ratelimit-limit", "X-Rate-Limit", "rate-limit")
+        remaining = _int_header(response, "ratelimit-remaining", "X-Rate-Limit-Remaining", "rate-limit-remaining")
+        resets = _int_header(response, "ratelimit-reset", "rate-limit-reset")
+        # Zendesk sends rate-limit headers on every answer; a server that sends none (a sandbox or proxy with
+        # limits switched off) is not limiting, and pacing requests for it would only slow the sync down.
+        unlimited = limit is None and remaining is None and not limited
         for bucket, window in self.buckets.values():
             if not window.matches(request):
                 continue
             match = _BUCKET_HEADER.search(response.headers.get(bucket.header, ""))
-            if match:
+            if unlimited and not match:
+                window.set_limit(UNLIMITED)
+            elif match:
                 total, remaining, resets = (int(group) for group in match.groups())
                 window.observe(total, 0 if limited else remaining, retry_after if limited and retry_after else resets)
-        limit = _int_header(response, "ratelimit-limit", "X-Rate-Limit", "rate-limit")
-        remaining = _int_header(response, "ratelimit-remaining", "X-Rate-Limit-Remaining", "rate-limit-remaining")
-        resets = _int_header(response, "ratelimit-reset", "rate-limit-reset")
+        if unlimited:
+            self.account.set_limit(UNLIMITED)
+            return
         if limited and retry_after is not None and remaining == 0:
             resets = retry_after
         self.account.observe(limit, remaining, resets)
