@@ -31,7 +31,10 @@ class FakeClock:
         _real_sleep(0)  # let other threads run, as a real sleep would
 
     def now(self) -> real_datetime.datetime:
-        return self.START + real_datetime.timedelta(seconds=self.offset)
+        # Time never stands still: each reading is a microsecond after the previous one, as on a real clock.
+        with self._lock:
+            self.offset += 1e-6
+            return self.START + real_datetime.timedelta(seconds=self.offset)
 
     def total_slept(self, minimum: float = 0.0) -> float:
         return sum(seconds for _, seconds in self.sleeps if seconds >= minimum)
