@@ -67,14 +67,22 @@ def side_conversations_gate(settings):
 
 
 # ---- helpers -------------------------------------------------------------------------------------------
+SEARCH_CACHE_SIZE = 8
+
+
 def cached(account, name: str, build):
-    """Materialized key lists, rebuilt after each mutation (account.version)."""
+    """Materialized key lists, rebuilt after each mutation (account.version). Search results are many and
+    short-lived (one per query), so only the last few are kept."""
     cache = account.__dict__.setdefault("_list_cache", {})
-    hit = cache.get(name)
+    hit = cache.pop(name, None)
     if hit is not None and hit[0] == account.version:
+        cache[name] = hit  # re-insert: most recently used last
         return hit[1]
     value = build()
     cache[name] = (account.version, value)
+    searches = [k for k in cache if k.startswith("search:")]
+    for k in searches[:-SEARCH_CACHE_SIZE]:
+        del cache[k]
     return value
 
 
@@ -273,8 +281,9 @@ def deleted_ticket_items(ctx: Ctx) -> Sorted:
 
 def satisfaction_items(ctx: Ctx) -> Sorted:
     a, t = ctx.account, ctx.account.tickets
-    keys = cached(a, "csat", lambda: [(t.base_audit_times(i)[-1], ids.SATISFACTION + i)
-                                      for i in range(1, t.count + 1) if t.has_csat(i)])
+    keys = cached(a, "csat", lambda: [(t.generated_base_ts(i), ids.SATISFACTION + i)
+                                      for i in t.ids_with_shape(lambda s: s.csat in ("good", "bad"))
+                                      if t.has_csat(i)])
     lo = parse_int(ctx.query.get("start_time"), "start_time", None)
     hi = parse_int(ctx.query.get("end_time"), "end_time", None)
     score = ctx.query.get("score")
@@ -286,8 +295,8 @@ def satisfaction_items(ctx: Ctx) -> Sorted:
 
 def skip_items(ctx: Ctx) -> Sorted:
     a, t = ctx.account, ctx.account.tickets
-    keys = cached(a, "skips", lambda: [(t.base_audit_times(i)[0] + 60, ids.SKIP + i) for i in range(1, t.count + 1)
-                                       if t.shape(i).skipped and not t.shape(i).deleted])
+    keys = cached(a, "skips", lambda: [(t.base_audit_times(i)[0] + 60, ids.SKIP + i)
+                                       for i in t.ids_with_shape(lambda s: s.skipped and not s.deleted)])
     lo = parse_int(ctx.query.get("start_time"), "start_time", None)
     sel = [k for k in keys if k[0] >= lo] if lo else keys
     if ctx.query.get("sort_order") == "desc":
@@ -592,9 +601,24 @@ def search_keys(account, kind: str, filters) -> list[tuple]:
     if kind == "ticket":
         t = account.tickets
         statuses = any(f[0] == "s" for f in filters)
-        return sorted((-t.created_ts(i), i) for i in range(1, t.next_id)
-                      if not t.is_deleted(i) and _passes(filters, t.created_ts(i), t.updated_ts(i),
-                                                         t.status(i) if statuses else None))
+        base = range(*ticket_search_range(t, filters))
+        updated_needed = any(f[0] == "u" for f in filters)
+        at, shapes, changes, period = t.timeline.at, t.shapes, t.changes, len(t.shapes)
+        out = []
+        for i in base:  # fast path: unchanged base tickets, computing only what the filters need
+            if i in changes or shapes[i % period].deleted:
+                continue
+            created = at(i)
+            if filters and not _passes(filters, created, t.updated_ts(i) if updated_needed else 0,
+                                       t.status(i) if statuses else None):
+                continue
+            out.append((-created, i))
+        for i in changes:
+            if t.exists(i) and not t.is_deleted(i) and _passes(filters, t.created_ts(i), t.updated_ts(i),
+                                                               t.status(i) if statuses else None):
+                out.append((-t.created_ts(i), i))
+        out.sort()
+        return out
     if kind in ("user", "organization"):
         coll = account.users if kind == "user" else account.organizations
         return sorted((-coll.created_ts(k), coll.id_base + k) for k in coll.active_indexes()
@@ -607,6 +631,32 @@ def search_keys(account, kind: str, filters) -> list[tuple]:
                 out.append((-c, g["id"]))
         return sorted(out)
     return []
+
+
+def ticket_search_range(t, filters) -> tuple[int, int]:
+    """Base ticket ids that can match time filters: created_at(i) and generated_timestamp(i) are monotone in i
+    and created <= updated <= generated, so each bound becomes a binary search. Changed tickets are checked
+    separately."""
+    lo, hi = 1, t.count + 1
+    first = t.timeline.first_at_or_after
+    for field, op, value in filters:
+        if field == "s":
+            continue
+        if op in (">=", ">", ":"):
+            bound = value + (1 if op == ">" else 0)
+            if field == "c":
+                lo = max(lo, first(bound, 1, t.count))
+            else:  # updated >= X needs generated >= X
+                lo = max(lo, first(bound, 1, t.count + tk_lag()) - tk_lag())
+        if op in ("<", "<=", ":"):
+            bound = value + (1 if op == "<=" else 86400 if op == ":" else 0)
+            hi = min(hi, first(bound, 1, t.count))  # created < X is needed by both created/updated < X
+    return max(1, lo), max(max(1, lo), hi)
+
+
+def tk_lag() -> int:
+    from .data.tickets import LAG
+    return LAG
 
 
 def search_record(account, kind: str, record_id: int) -> dict:

@@ -150,6 +150,10 @@ class Tickets:
         at = self.timeline.at
         return [at(i + (j * LAG) // n) for j in range(n + 1)]
 
+    def generated_base_ts(self, i: int) -> int:
+        """When base ticket i last changed in the generated history (its final audit)."""
+        return self.timeline.at(i + LAG)
+
     def generated_ts(self, i: int) -> int:
         ch = self.changes.get(i)
         if ch is not None:
@@ -226,6 +230,15 @@ class Tickets:
         out = [i for i in range(self.first_unarchived, self.count + 1)
                if i not in changed and not shapes[i % PERIOD].deleted]
         out.extend(i for i in changed if not self.is_deleted(i))
+        out.sort()
+        return out
+
+    def ids_with_shape(self, predicate) -> list[int]:
+        """Base ticket ids whose shape satisfies predicate, ascending (walks residues, not every id)."""
+        out = []
+        for r, shape in enumerate(self.shapes):
+            if predicate(shape):
+                out.extend(range(r or PERIOD, self.count + 1, PERIOD))
         out.sort()
         return out
 
@@ -586,7 +599,7 @@ class Tickets:
     def satisfaction_rating(self, i: int) -> dict:
         shape = self.shape(i)
         _rng, requester, _s, assignee, _o, group, *_ = self.people(i)
-        ts = self.base_audit_times(i)[-1] if i <= self.count else self.created_ts(i)
+        ts = self.generated_base_ts(i) if i <= self.count else self.created_ts(i)
         return {"url": self.url(f"satisfaction_ratings/{ids.SATISFACTION + i}"), "id": ids.SATISFACTION + i,
                 "assignee_id": assignee, "group_id": group, "requester_id": requester, "ticket_id": i,
                 "score": shape.csat, "comment": "Thanks, quick answer" if shape.csat == "good" else
