@@ -35,7 +35,7 @@ STREAM_ENDPOINTS: Dict[str, tuple] = {
     "satisfaction_ratings": ("satisfaction_ratings", "/api/v2/satisfaction_ratings"),
     "deleted_tickets": ("deleted_tickets", "/api/v2/deleted_tickets"),
     "audit_logs": ("audit_logs", "/api/v2/audit_logs"),
-    "groups": ("groups", "/api/v2/groups?exclude_deleted=false"),
+    "groups": ("groups", "total"),  # exclude_deleted=false: deleted groups too
     "group_memberships": ("group_memberships", "/api/v2/group_memberships"),
     "organization_memberships": ("organization_memberships", "/api/v2/organization_memberships"),
     "ticket_fields": ("ticket_fields", "/api/v2/ticket_fields"),
