@@ -42,6 +42,8 @@ def _optional_middleware(module: str, factory: str, settings):
 def make_stats_middleware(router: Router):
     @web.middleware
     async def stats_middleware(request: web.Request, handler):
+        if request.path.startswith("/_sandbox/"):  # control requests are not "requests made" by a client
+            return await handler(request)
         endpoint, _ = router.match(request.path)
         template = endpoint.path if endpoint is not None else normalize_path(request.path)
         try:
