@@ -140,8 +140,9 @@ class ZendeskRateBudget(APIBudget):
             if unlimited and not match:
                 window.set_limit(UNLIMITED)
             elif match:
-                total, remaining, resets = (int(group) for group in match.groups())
-                window.observe(total, 0 if limited else remaining, retry_after if limited and retry_after else resets)
+                # Own names: the account's remaining/resets read above are still needed below.
+                total, bucket_remaining, bucket_resets = (int(group) for group in match.groups())
+                window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets)
         if unlimited:
             self.account.set_limit(UNLIMITED)
             return
