@@ -10,6 +10,7 @@ from typing import Callable
 
 from . import errors
 from .data import ids
+from .data.pools import mix
 from .data.timeline import iso
 from .pagination import (Sorted, cursor_export_page, cursor_page, decode_export_cursor, encode_cbp_cursor,
                          decode_cbp_cursor, encode_export_cursor, export_per_page, offset_page, page_url, parse_int,
@@ -403,8 +404,22 @@ def group_items(ctx: Ctx) -> Sorted:
 
 
 # ---- incremental exports ----------------------------------------------------------------------------
+def insertion_order(rows, seed: int):
+    """Zendesk orders records inside one second by internal insertion order, not by id (e.g. 28, 29, 37, 30).
+    Rows arrive (ts, id)-sorted; each second's group is re-ordered by a stable hash standing in for it."""
+    group: list = []
+    for row in rows:
+        if group and row[0] != group[0][0]:
+            group.sort(key=lambda r: mix(seed, 77, hash(r[1:3])))
+            yield from group
+            group = []
+        group.append(row)
+    group.sort(key=lambda r: mix(seed, 77, hash(r[1:3])))
+    yield from group
+
+
 def time_export(key: str, rows_from: Callable, build: Callable, sideload: Callable | None = None,
-                max_rows: int | None = None):
+                max_rows: int | None = None, deleted: Callable | None = None):
     """Family C endpoint. rows_from(ctx, start) yields (ts, ...) ascending; build(ctx, row) -> record."""
     def handle(ctx: Ctx) -> dict:
         start = require_start_time(ctx)
@@ -412,8 +427,10 @@ def time_export(key: str, rows_from: Callable, build: Callable, sideload: Callab
         cap = 1000
         if max_rows is not None:
             per_page, cap = max_rows, max_rows
-        page, end_time, eos = time_export_page(rows_from(ctx, start), start, per_page, ctx.account.export_cutoff(),
-                                               hard_cap=cap)
+        rows = insertion_order(rows_from(ctx, start), ctx.account.settings.seed)
+        if deleted is not None and ctx.query.get("exclude_deleted") == "true":
+            rows = (r for r in rows if not deleted(ctx, r))
+        page, end_time, eos = time_export_page(rows, start, per_page, ctx.account.export_cutoff(), hard_cap=cap)
         records = [build(ctx, row) for row in page]
         keep = {k: v for k, v in ctx.query.items() if k != "start_time"}
         body = {key: records}
@@ -787,8 +804,9 @@ ENTERPRISE = plan_at_least("enterprise")
 
 SUPPORT_ENDPOINTS: list[Endpoint] = [
     # incremental exports (admin only)
-    Endpoint("/api/v2/incremental/tickets", "tickets", time_export("tickets", ticket_rows, build_export_ticket,
-                                                                   ticket_sideloads), admin_only=True),
+    Endpoint("/api/v2/incremental/tickets", "tickets",
+             time_export("tickets", ticket_rows, build_export_ticket, ticket_sideloads,
+                         deleted=lambda ctx, r: ctx.account.tickets.is_deleted(r[1])), admin_only=True),
     Endpoint("/api/v2/incremental/tickets/cursor", "tickets",
              cursor_export("tickets", ticket_rows_after, build_export_ticket, ticket_sideloads,
                            deleted=lambda ctx, r: ctx.account.tickets.is_deleted(r[1])), admin_only=True),

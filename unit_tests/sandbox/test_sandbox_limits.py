@@ -131,3 +131,24 @@ def test_tickets_count(client):
     count = client.json("/api/v2/tickets/count")["count"]
     assert count["value"] == client.summary()["resources"]["tickets"]["live"]
     assert count["refreshed_at"].endswith("+00:00")
+
+
+def test_time_export_orders_a_second_by_insertion_not_id(client):
+    records, _ = client.walk_time_export("/api/v2/incremental/tickets", "tickets")
+    by_second = {}
+    for t in records:
+        by_second.setdefault(t["generated_timestamp"], []).append(t["id"])
+    groups = [ids for ids in by_second.values() if len(ids) > 2]
+    assert any(ids != sorted(ids) for ids in groups)
+    stamps = [t["generated_timestamp"] for t in records]
+    assert stamps == sorted(stamps)
+
+
+def test_exclude_deleted(client):
+    for path, walk in (("/api/v2/incremental/tickets", client.walk_time_export),
+                       ("/api/v2/incremental/tickets/cursor", client.walk_cursor_export)):
+        got = walk(path, "tickets", {"exclude_deleted": "true"})
+        records = got[0] if isinstance(got, tuple) else got
+        assert records and all(t["status"] != "deleted" for t in records)
+        live_and_archived = client.summary()["resources"]["tickets"]
+        assert len({t["id"] for t in records}) == live_and_archived["total"] - live_and_archived["deleted"]
