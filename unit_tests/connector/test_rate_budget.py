@@ -1,0 +1,202 @@
+"""The shared rate budget: one window per Zendesk limit, calibrated by Zendesk's headers, never exceeded."""
+from __future__ import annotations
+
+import requests
+import requests_mock
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from source_zendesk_support.rate_budget import DEFAULT_ACCOUNT_LIMIT, ZendeskRateBudget
+
+from .fake_exports import TimeExport
+from .support import API, epoch, make_context, make_stream, ok, run_stream, url
+
+EXPORT = url("incremental/tickets/cursor")
+LIST = url("groups")
+
+
+def request_for(target: str) -> requests.PreparedRequest:
+    return requests.Request("GET", target).prepare()
+
+
+def answer(status: int = 200, headers=None) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def acquire_times(budget, clock, targets):
+    times = []
+    for target in targets:
+        budget.acquire_call(request_for(target))
+        times.append(clock.offset)
+    return times
+
+
+def max_in_any_window(times, width=60.0):
+    """The most calls inside any [t, t + width) interval (a fixed window can be placed anywhere by Zendesk)."""
+    return max((sum(1 for u in times if t <= u < t + width) for t in times), default=0)
+
+
+def test_paths_are_charged_to_every_window_they_belong_to():
+    budget = ZendeskRateBudget()
+    windows = lambda target: {name for name, (_, window) in budget.buckets.items() if window.matches(request_for(target))}  # noqa: E731
+    assert windows(url("incremental/tickets/cursor.json?start_time=1")) == {"incremental_exports"}
+    assert windows(url("incremental/ticket_events?start_time=1")) == {"incremental_exports"}
+    assert windows(url("chat/incremental/chats")) == set()
+    assert windows(url("search/export.json?query=x")) == {"search_export"}
+    assert windows(url("deleted_tickets.json")) == {"deleted_tickets"}
+    assert windows(url("deleted_tickets")) == {"deleted_tickets"}
+    assert windows(url("tickets/1/deleted_tickets_x")) == set()
+    assert windows(url("groups")) == set()
+    assert budget.account.matches(request_for(url("groups")))
+
+
+def test_default_limits():
+    budget = ZendeskRateBudget()
+    assert budget.account.limit == DEFAULT_ACCOUNT_LIMIT
+    assert budget.buckets["incremental_exports"][1].limit == 10
+    assert budget.buckets["deleted_tickets"][1].limit == 10
+    assert budget.buckets["search_export"][1].limit == 100
+    assert ZendeskRateBudget(export_limit=30).buckets["incremental_exports"][1].limit == 30
+
+
+def test_export_requests_wait_for_the_next_window(clock):
+    budget = ZendeskRateBudget()
+    times = acquire_times(budget, clock, [EXPORT] * 25)
+    assert times[9] < 1 and times[10] >= 59  # the 11th waits for the next minute
+    assert max_in_any_window(times) <= 10 + 10  # a fixed window allows at most two windows' worth in any minute
+    assert all(len([t for t in times if int(t // 60) == window]) <= 10 for window in range(5))
+
+
+def test_after_an_idle_spell_a_burst_still_gets_only_one_window(clock):
+    budget = ZendeskRateBudget()
+    clock.sleep(300)  # five windows pass with no request
+    times = acquire_times(budget, clock, [EXPORT] * 11)
+    assert times[9] - times[0] < 1 and times[10] - times[0] > 1
+
+
+def test_account_limit_is_learned_from_headers(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "699", "ratelimit-reset": "41"}))
+    assert budget.account.limit == 700
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(LIST), answer(200, {"X-Rate-Limit": "400", "X-Rate-Limit-Remaining": "399"}))
+    assert budget.account.limit == 400
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(LIST), answer(200, {"rate-limit": "2500", "rate-limit-remaining": "10", "rate-limit-reset": "5"}))
+    assert budget.account.limit == 2500
+
+
+def test_remaining_zero_makes_the_next_call_wait_for_the_reset(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "0", "ratelimit-reset": "23"}))
+    start = clock.offset
+    budget.acquire_call(request_for(LIST))
+    assert 22.9 <= clock.offset - start <= 23.5
+
+
+def test_bucket_header_is_parsed(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(EXPORT), answer(200, {"zendesk-ratelimit-incremental-exports": "total=30; remaining=0; resets=17"}))
+    window = budget.buckets["incremental_exports"][1]
+    assert window.limit == 30  # a High Volume account
+    start = clock.offset
+    budget.acquire_call(request_for(EXPORT))
+    assert 16.9 <= clock.offset - start <= 17.5
+
+
+def test_429_empties_the_window_until_retry_after(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(EXPORT), answer(429, {
+        "Retry-After": "44", "zendesk-ratelimit-incremental-exports": "total=10; remaining=4; resets=5"}))
+    start = clock.offset
+    budget.acquire_call(request_for(EXPORT))
+    assert 43.9 <= clock.offset - start <= 44.5
+
+
+def test_account_429_uses_retry_after_for_the_reset(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(LIST), answer(429, {"Retry-After": "9", "ratelimit-remaining": "0", "ratelimit-reset": "50"}))
+    start = clock.offset
+    budget.acquire_call(request_for(LIST))
+    assert 8.9 <= clock.offset - start <= 9.5
+
+
+def test_account_headers_are_not_confused_with_the_bucket_header(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(EXPORT), answer(200, {
+        "ratelimit-limit": "700", "ratelimit-remaining": "699", "ratelimit-reset": "41",
+        "zendesk-ratelimit-incremental-exports": "total=10; remaining=2; resets=6"}))
+    assert budget.account.limit == 700
+    start = clock.offset
+    for _ in range(50):  # the account still has 699 calls this minute: none of these waits
+        budget.acquire_call(request_for(LIST))
+    assert clock.offset - start < 1
+
+
+def test_a_server_without_rate_limit_headers_is_not_paced(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(EXPORT), answer(200, {}))
+    start = clock.offset
+    for _ in range(30):
+        budget.acquire_call(request_for(EXPORT))
+    assert clock.offset - start < 1
+    # ... until headers appear again.
+    budget.update_from_response(request_for(EXPORT), answer(200, {
+        "ratelimit-limit": "700", "ratelimit-remaining": "699", "zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=20"}))
+    budget.acquire_call(request_for(EXPORT))
+    assert clock.offset - start >= 19.9
+
+
+def test_headers_of_other_buckets_are_ignored(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(LIST), answer(200, {"zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=50"}))
+    start = clock.offset
+    budget.acquire_call(request_for(EXPORT))
+    assert clock.offset - start < 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["export", "list", "deleted"]), min_size=1, max_size=60), st.floats(0, 400))
+def test_never_more_calls_in_a_window_than_its_limit(clock, kinds, idle):
+    """Whatever the mix of endpoints, and however long the budget sat idle first."""
+    budget = ZendeskRateBudget(account_limit=15)
+    clock.sleep(idle)
+    targets = {"export": EXPORT, "list": LIST, "deleted": url("deleted_tickets")}
+    times = {kind: [] for kind in targets}
+    every = []
+    for kind in kinds:
+        budget.acquire_call(request_for(targets[kind]))
+        times[kind].append(clock.offset)
+        every.append(clock.offset)
+    # A fixed window lets at most `limit` calls through per window, so never more than 2 x limit in any minute,
+    # and never more than `limit` at one instant.
+    for kind, limit in (("export", 10), ("deleted", 10)):
+        assert max_in_any_window(times[kind], width=1e-3) <= limit
+        assert max_in_any_window(times[kind]) <= 2 * limit
+    assert max_in_any_window(every, width=1e-3) <= 15
+    assert max_in_any_window(every) <= 30
+
+
+def test_a_long_export_paces_itself_through_the_http_client(clock):
+    """12 pages of an export at 10 requests a minute: the 11th request waits for the next window."""
+    records = [(i, epoch("2024-01-02T00:00:00Z") + i) for i in range(1, 13)]
+    fake = TimeExport(records=records, list_key="ticket_events", cursor_field="timestamp", fill=1, cap=1)
+    sent_at = []
+
+    def timed(request, context):
+        sent_at.append(clock.offset)
+        body = fake(request, context)
+        context.headers.update({"ratelimit-limit": "700", "ratelimit-remaining": "650", "ratelimit-reset": "30"})
+        return body
+
+    with requests_mock.Mocker() as mocker:
+        mocker.get(url("incremental/ticket_events"), text=timed)
+        context = make_context()
+        context.budget = ZendeskRateBudget()
+        emitted, _, _ = run_stream(make_stream("ticket_events", context=context))
+    assert len(emitted) == 12 and len(sent_at) == 12
+    assert sent_at[10] - sent_at[0] >= 59
+    assert max_in_any_window(sent_at, width=1e-3) <= 10
