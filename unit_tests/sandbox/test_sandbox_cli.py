@@ -68,3 +68,17 @@ def test_same_seed_same_data():
                              auth=(info["email"] + "/token", info["api_token"]), timeout=10)
             bodies.append(r.text.replace(info["url"], "URL"))
     assert bodies[0] == bodies[1]
+
+
+def test_tls(tmp_path):
+    import shutil
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not available")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    with running_sandbox("--tickets", "10", "--tls-cert", str(cert), "--tls-key", str(key)) as info:
+        assert info["url"].startswith("https://127.0.0.1:")
+        r = requests.get(info["url"] + "/api/v2/users/me", auth=(info["email"] + "/token", info["api_token"]),
+                         verify=str(cert), timeout=10)
+        assert r.status_code == 200
