@@ -170,6 +170,9 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
         response = session.get(f"{config.api_url}users/me.json", timeout=(CONNECT_TIMEOUT_SECONDS, 60))
     except AirbyteTracedException as error:  # an OAuth refresh refused by Zendesk
         return False, f"Zendesk refused the OAuth client or refresh token: {error.message}"
+    except requests.exceptions.HTTPError as error:  # the token endpoint's own refusal (the GET never raises it)
+        status = error.response.status_code if error.response is not None else "?"
+        return False, f"Zendesk refused the OAuth client or refresh token (HTTP {status} from /oauth/tokens). Re-authorize OAuth."
     except requests.exceptions.ConnectionError:
         return False, f"Could not reach {host}. Check the subdomain '{config.subdomain}' and the network path to Zendesk."
     except requests.exceptions.Timeout:
