@@ -104,3 +104,17 @@ def test_concurrent_clients(client):
                                         {"start_time": 0, "per_page": 100})["tickets"][0]["id"]
     with ThreadPoolExecutor(8) as pool:
         assert len(set(pool.map(fetch, range(32)))) == 1
+
+
+def test_audit_log_filters_and_sort(client):
+    logs = client.walk_cursor("/api/v2/audit_logs", "audit_logs")
+    stamps = [r["created_at"] for r in logs]
+    assert stamps == sorted(stamps, reverse=True)  # newest first by default
+    ascending = client.walk_cursor("/api/v2/audit_logs", "audit_logs", {"sort": "created_at"})
+    assert [r["id"] for r in ascending] == [r["id"] for r in logs][::-1]
+    lo, hi = sorted(stamps)[5], sorted(stamps)[15]
+    window = client.json("/api/v2/audit_logs", {"filter[created_at][]": [lo, hi]})["audit_logs"]
+    assert len(window) == 11 and all(lo <= r["created_at"] <= hi for r in window)
+    kind = logs[0]["source_type"]
+    assert all(r["source_type"] == kind for r in
+               client.json("/api/v2/audit_logs", {"filter[source_type]": kind})["audit_logs"])

@@ -164,9 +164,13 @@ class Tickets:
         ch = self.changes.get(i)
         if ch is not None and ch.updated_at is not None:
             return ch.updated_at
-        times = self.base_audit_times(i)
-        # a system update (automation) moves generated_timestamp but not updated_at
-        return times[-2] if self.shape(i).system_update and len(times) > 1 else times[-1]
+        shape = self.shape(i)
+        # a system update (automation) moves generated_timestamp but not updated_at: then the ticket was last
+        # updated by the audit before it (audit j of n happens at at(i + j * LAG // n))
+        if shape.system_update:
+            n = shape.n_comments
+            return self.timeline.at(i + ((n - 1) * LAG) // n)
+        return self.timeline.at(i + LAG)
 
     def is_deleted(self, i: int) -> bool:
         ch = self.changes.get(i)
