@@ -53,7 +53,77 @@ def attribute_definitions(body: Mapping[str, Any], items: Any) -> Iterable[Mappi
             yield {**definition, "condition": condition}
 
 
+# Keys every ticket child event carries; any other key of a Create/Change event is the field it sets.
+_EVENT_ENVELOPE = {"id", "via", "via_reference_id", "event_type", "previous_value", "type", "added_tags", "removed_tags"}
+_HISTORY_EVENTS = ("Create", "Change")
+
+
+def _history_row(event: Mapping[str, Any], child: Mapping[str, Any], field: str, old: Any, new: Any) -> Dict[str, Any]:
+    return {
+        "event_id": child.get("id"),
+        "audit_id": event.get("id"),
+        "ticket_id": event.get("ticket_id"),
+        "author_id": event.get("updater_id"),
+        "created_at": event.get("created_at"),
+        "timestamp": event.get("timestamp"),
+        "event_type": child.get("event_type"),
+        "field": field,
+        "old_value": old,
+        "new_value": new,
+    }
+
+
+def _changed_fields(child: Mapping[str, Any]) -> Iterable[tuple]:
+    """(field, old, new) for each field a Create/Change child event sets; custom fields come as a nested map."""
+    for key, value in child.items():
+        if key in _EVENT_ENVELOPE:
+            continue
+        if isinstance(value, Mapping) and key in ("custom_ticket_fields", "custom_fields"):
+            previous = child.get("previous_value") if isinstance(child.get("previous_value"), Mapping) else {}
+            for field_id, field_value in value.items():
+                yield f"custom_field_{field_id}", previous.get(field_id), field_value
+        else:
+            yield key, child.get("previous_value"), value
+
+
+def field_history(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    for event in items:
+        for child in event.get("child_events") or []:
+            if child.get("event_type") not in _HISTORY_EVENTS:
+                continue
+            for field, old, new in _changed_fields(child):
+                if field != "tags":
+                    yield _history_row(event, child, field, old, new)
+
+
+def tag_history(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    for event in items:
+        for child in event.get("child_events") or []:
+            if child.get("event_type") in _HISTORY_EVENTS and ("tags" in child or "added_tags" in child or "removed_tags" in child):
+                old, new = child.get("previous_value") or [], child.get("tags") or []
+                row = _history_row(event, child, "tags", old, new)
+                row["added_tags"] = child.get("added_tags") or [tag for tag in new if tag not in old]
+                row["removed_tags"] = child.get("removed_tags") or [tag for tag in old if tag not in new]
+                yield row
+
+
+def ticket_attachments(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    for comment in comment_events(body, items):
+        for attachment in comment.get("attachments") or []:
+            yield {
+                **attachment,
+                "ticket_id": comment.get("ticket_id"),
+                "comment_id": comment.get("id"),
+                "audit_id": comment.get("audit_id"),
+                "created_at": comment.get("created_at"),
+                "timestamp": comment.get("timestamp"),
+            }
+
+
 EXTRACTORS: Dict[str, Extractor] = {
+    "field_history": field_history,
+    "tag_history": tag_history,
+    "ticket_attachments": ticket_attachments,
     "tickets_without_metric_sets": tickets_without_metric_sets,
     "metric_sets": metric_sets,
     "users_only": users_only,

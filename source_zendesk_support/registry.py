@@ -78,6 +78,12 @@ SUPPORT_STREAMS: List[StreamSpec] = [
                params={"include": "comment_events"}),
     StreamSpec("ticket_comments", TICKET_EVENT_EXPORT, TIME_EXPORT, "ticket_events", cursor_field="timestamp",
                params={"include": "comment_events"}, extract="comment_events"),
+    StreamSpec("ticket_attachments", TICKET_EVENT_EXPORT, TIME_EXPORT, "ticket_events", cursor_field="timestamp",
+               params={"include": "comment_events"}, extract="ticket_attachments"),
+    StreamSpec("ticket_field_history", TICKET_EVENT_EXPORT, TIME_EXPORT, "ticket_events", cursor_field="timestamp",
+               params={"include": "comment_events"}, extract="field_history", primary_key=["event_id", "field"]),
+    StreamSpec("ticket_tag_history", TICKET_EVENT_EXPORT, TIME_EXPORT, "ticket_events", cursor_field="timestamp",
+               params={"include": "comment_events"}, extract="tag_history", primary_key="event_id"),
     StreamSpec("ticket_metric_events", "incremental/ticket_metric_events", TIME_EXPORT, "ticket_metric_events",
                cursor_field="time", deletion_field="deleted"),
     # Cursor pages.

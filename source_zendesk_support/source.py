@@ -29,6 +29,7 @@ from airbyte_cdk.sources.streams.concurrent.cursor import FinalStateCursor
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .auth import build_authenticator
+from .custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
 from .http_policy import CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
 from .rate_budget import ZendeskRateBudget
@@ -112,6 +113,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         for spec in ALL_STREAMS:
             incremental = self._sync_modes.get(spec.name, SyncMode.incremental) == SyncMode.incremental
             stream: ZendeskStream = stream_class(spec)(spec, context, incremental=incremental)
+            if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and config.get("custom_field_columns", True):
+                stream.custom_columns = self._custom_columns(context, spec.name)
             if incremental and spec.cursor_field:
                 stream.state = self._state_manager.get_stream_state(spec.name, None) or {}
                 cursor = StreamCheckpointCursor(stream, self._message_repository)
@@ -121,6 +124,24 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
                 context.page_share.register(stream._group)
             facades.append(StreamFacade.create_from_stream(stream, self, logger, stream.state, cursor))
         return facades
+
+    def _wants(self, name: str) -> bool:
+        """During discover every stream is wanted; during read only the configured ones."""
+        return not self._sync_modes or name in self._sync_modes
+
+    def _custom_columns(self, context: SyncContext, stream_name: str) -> Optional[CustomFieldColumns]:
+        definitions_stream, values_key = CUSTOM_FIELD_SOURCES[stream_name]
+        spec = next(spec for spec in ALL_STREAMS if spec.name == definitions_stream)
+        reader = stream_class(spec)(spec, context, incremental=False)
+        try:
+            definitions = [item for item in reader.read_records() if isinstance(item, Mapping)]
+        except Exception as error:  # the typed columns are a convenience; the raw values are always there
+            logger.warning(f"Could not read {definitions_stream} for typed custom-field columns of {stream_name}: {error}")
+            return None
+        if definitions_stream in context.unavailable_streams:
+            context.unavailable_streams.discard(definitions_stream)
+            return None
+        return CustomFieldColumns(parse_definitions(definitions, for_tickets=stream_name == "tickets"), values_key)
 
     # --- read ---------------------------------------------------------------------------------------------
     def read(

@@ -115,6 +115,7 @@ class ZendeskStream(HttpStream):
         self.incremental = incremental and bool(spec.cursor_field)
         self._state: MutableMapping[str, Any] = {}
         self.emitted_state = False
+        self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
         super().__init__(authenticator=context.authenticator, api_budget=context.budget)
 
     # --- identity -------------------------------------------------------------------------------------
@@ -138,7 +139,12 @@ class ZendeskStream(HttpStream):
         return self.spec.path
 
     def get_json_schema(self) -> Mapping[str, Any]:
-        return load_schema(self.spec.schema or self.spec.name)
+        schema = load_schema(self.spec.schema or self.spec.name)
+        if self.custom_columns is None:
+            return schema
+        if getattr(self, "_schema_with_columns", None) is None:
+            self._schema_with_columns = {**schema, "properties": {**schema["properties"], **self.custom_columns.properties()}}
+        return self._schema_with_columns
 
     # --- HTTP policy ----------------------------------------------------------------------------------
     def get_error_handler(self) -> ZendeskErrorHandler:
@@ -222,10 +228,13 @@ class ZendeskStream(HttpStream):
 
     def read_records(self, sync_mode=None, cursor_field=None, stream_slice=None, stream_state=None):
         try:
+            items = self.read_pages(stream_slice)
             if self.spec.deletion_field:
-                yield from self._with_deletion_markers(self.read_pages(stream_slice))
-            else:
-                yield from self.read_pages(stream_slice)
+                items = self._with_deletion_markers(items)
+            if self.custom_columns is not None:
+                columns = self.custom_columns
+                items = (item if isinstance(item, AirbyteMessage) else columns.add_to(item) for item in items)
+            yield from items
         except FeatureUnavailable as gate:
             self.context.unavailable_streams.add(self.name)
             self.logger.warning(
