@@ -1,0 +1,79 @@
+"""Secrets never reach the output: records, logs, traces, errors, or anything printed to stdout."""
+from __future__ import annotations
+
+import base64
+import json
+
+import orjson
+from airbyte_cdk.models import AirbyteMessageSerializer, Type
+from airbyte_cdk.test.entrypoint_wrapper import _run_command, make_file
+
+from source_zendesk_support.source import SourceZendeskSupport
+
+from .support import API_TOKEN, BASE, EMAIL, make_config, ok, raw, read_streams, url
+
+BASIC = base64.b64encode(f"{EMAIL}/token:{API_TOKEN}".encode()).decode()
+
+
+def everything(output, captured: str) -> str:
+    """Every emitted message exactly as it would be written out, plus whatever was printed directly."""
+    return "\n".join([orjson.dumps(AirbyteMessageSerializer.dump(m)).decode() for m in output.get_message_iterator()] + [captured])
+
+
+def test_api_token_never_appears_in_any_message(api, capsys):
+    api.get(url("groups"), [ok({"groups": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": False}})])
+    api.get(url("ticket_fields"), [raw("server exploded", 500)] * 20)  # exhausts retries: errors with request details
+    api.get(url("macros"), [raw("I'm a teapot", 418, {"Content-Type": "text/plain"})])  # logged with the request and headers
+    output = read_streams(["groups", "ticket_fields", "macros"], expect_failure=True)
+    assert output.errors, "the failures above must have produced error messages to scan"
+    text = everything(output, capsys.readouterr().out + capsys.readouterr().err)
+    assert "teapot" in text and "Exhausted available request attempts" in text  # the scan covers the failures' details
+    assert API_TOKEN not in text and BASIC not in text
+    assert records_seen(output) == 1
+
+
+def test_api_token_never_appears_when_it_is_refused(api, capsys):
+    api.get(url("incremental/tickets/cursor"), [ok({"error": "Couldn't authenticate you"}, status=401)])
+    output = read_streams(["tickets"], expect_failure=True)
+    text = everything(output, capsys.readouterr().out)
+    assert "refused the credentials" in text
+    assert API_TOKEN not in text and BASIC not in text
+
+
+def records_seen(output) -> int:
+    return len(output.records)
+
+
+def test_oauth_secrets_travel_only_in_the_control_message(api, capsys):
+    api.post(f"{BASE}/oauth/tokens", [ok({"access_token": "ACCESS-distinct-77", "refresh_token": "REFRESH-distinct-88", "expires_in": 1800})])
+    api.get(url("groups"), [raw("boom", 418, {"Content-Type": "text/plain"})])
+    config = make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "CLIENT-ID-distinct-11",
+                                      "client_secret": "CLIENT-SECRET-distinct-22", "refresh_token": "REFRESH-distinct-00"})
+    output = read_streams(["groups"], config=config, expect_failure=True)
+    captured = capsys.readouterr().out
+    control_lines = [line for line in captured.splitlines() if '"type":"CONTROL"' in line.replace(" ", "")]
+    assert control_lines, "the rotated refresh token must be handed to the platform"
+    rest = everything(output, "\n".join(line for line in captured.splitlines() if line not in control_lines))
+    for secret in ("CLIENT-SECRET-distinct-22", "REFRESH-distinct-00", "REFRESH-distinct-88", "ACCESS-distinct-77"):
+        assert secret not in rest, secret
+
+
+def test_check_and_discover_do_not_print_the_token(api, capsys, tmp_path):
+    api.get(url("users/me.json"), [ok({"error": "Couldn't authenticate you"}, status=401)])
+    config_file = make_file(tmp_path / "config.json", make_config())
+    outputs = [_run_command(SourceZendeskSupport(), [command, "--config", config_file, "--debug"]) for command in ("check", "discover")]
+    text = "\n".join(everything(output, "") for output in outputs) + capsys.readouterr().out
+    assert API_TOKEN not in text and BASIC not in text
+    assert any(m.type == Type.CATALOG for m in outputs[1].get_message_iterator())
+
+
+def test_debug_read_does_not_print_the_token(api, capsys):
+    api.get(url("groups"), [raw("", 503), ok({"groups": [], "meta": {"has_more": False}})])
+    from airbyte_cdk.test.catalog_builder import CatalogBuilder
+    from airbyte_cdk.models import SyncMode
+    from airbyte_cdk.test.entrypoint_wrapper import read
+
+    config = make_config()
+    output = read(SourceZendeskSupport(config=config), config, CatalogBuilder().with_stream("groups", SyncMode.full_refresh).build(), debug=True)
+    text = everything(output, capsys.readouterr().out)
+    assert API_TOKEN not in text and BASIC not in text
