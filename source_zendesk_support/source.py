@@ -29,6 +29,7 @@ from airbyte_cdk.sources.streams.concurrent.cursor import FinalStateCursor
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .auth import build_authenticator
+from .search_streams import SEARCH_PATH, search_specs
 from .custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
 from .http_policy import CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
@@ -41,6 +42,7 @@ from .streams.families import (
     CursorPagesStream,
     OffsetPagesStream,
     SchedulesStream,
+    SearchExportStream,
     TicketChildrenStream,
     TimeExportStream,
     UnpagedStream,
@@ -61,6 +63,8 @@ SPECIAL_CLASSES = {"schedules": SchedulesStream}
 
 
 def stream_class(spec: StreamSpec) -> type:
+    if spec.path == SEARCH_PATH:
+        return SearchExportStream
     return SPECIAL_CLASSES.get(spec.name) or FAMILIES[spec.family]
 
 
@@ -92,6 +96,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     # --- context shared by all streams of a run --------------------------------------------------------
     def _build_context(self, config: Mapping[str, Any]) -> SyncContext:
         parsed = parse_config(config)
+        search_specs(config)  # named queries are validated with the rest of the config
         raw = config if isinstance(config, MutableMapping) else dict(config)
         authenticator = build_authenticator(parsed, raw)
         timeout = config.get("request_timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
@@ -110,7 +115,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             self._context = self._build_context(config)
         context = self._context
         facades: List[Stream] = []
-        for spec in ALL_STREAMS:
+        for spec in ALL_STREAMS + search_specs(config):
             incremental = self._sync_modes.get(spec.name, SyncMode.incremental) == SyncMode.incremental
             stream: ZendeskStream = stream_class(spec)(spec, context, incremental=incremental)
             if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and config.get("custom_field_columns", True):
