@@ -63,7 +63,7 @@ STREAM_ENDPOINTS: Dict[str, tuple] = {
     "side_conversations": ("side_conversations", "/api/v2/tickets/{ticket_id}/side_conversations"),
 }
 
-SANDBOX_ARGS = ["--seed", "11", "--tickets", "400", "--plan", "enterprise", "--holdback", "2"]
+SANDBOX_ARGS = ["--seed", "11", "--tickets", "400", "--plan", "enterprise", "--holdback", "20", "--time-scale", "10"]
 
 
 def expected_count(summary: Dict[str, Any], stream: str) -> int:
