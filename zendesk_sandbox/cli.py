@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--archive-days", type=int, default=120)
     serve.add_argument("--allow-password-auth", action="store_true")
     serve.add_argument("--too-recent-mode", choices=["400", "422"], default="400")
+    serve.add_argument("--cbp-trailing-empty-page", action="store_true",
+                       help="/activities: a full last cursor page says has_more, then an empty page follows")
     return parser
 
 
@@ -64,7 +66,8 @@ def settings_from_args(args) -> SandboxSettings:
         tickets=args.tickets, users=args.users, organizations=args.organizations, groups=args.groups,
         brands=args.brands, features=[f.strip() for f in args.features.split(",") if f.strip()],
         access_token_ttl=args.access_token_ttl, anchor=args.anchor, archive_days=args.archive_days,
-        allow_password_auth=args.allow_password_auth, too_recent_mode=args.too_recent_mode, host=args.host,
+        allow_password_auth=args.allow_password_auth, too_recent_mode=args.too_recent_mode,
+        trailing_empty_page=args.cbp_trailing_empty_page, host=args.host,
         port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key)
 
 

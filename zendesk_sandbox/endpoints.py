@@ -87,12 +87,14 @@ def cached(account, name: str, build):
     return value
 
 
-def listing(key: str, items: Callable[[Ctx], Sorted], cursor: bool = True, unpaged: bool = False):
+def listing(key: str, items: Callable[[Ctx], Sorted], cursor: bool = True, unpaged: bool = False,
+            trailing_empty_page_quirk: bool = False):
     """A list endpoint: cursor pages when page[size]/page[after]/page[before] is sent, offset pages otherwise."""
     def handle(ctx: Ctx) -> dict:
         sorted_items = items(ctx)
         if cursor and wants_cursor(ctx.query):
-            return cursor_page(sorted_items, key, ctx.query, ctx.base, ctx.path)
+            quirk = trailing_empty_page_quirk and ctx.account.settings.trailing_empty_page
+            return cursor_page(sorted_items, key, ctx.query, ctx.base, ctx.path, trailing_empty_page=quirk)
         return offset_page(sorted_items, key, ctx.query, ctx.base, ctx.path, unpaged=unpaged)
     return handle
 
@@ -845,7 +847,8 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v2/satisfaction_ratings", "satisfaction_ratings",
              listing("satisfaction_ratings", satisfaction_items), admin_only=True, gate=feature("csat")),
     Endpoint("/api/v2/skips", "ticket_skips", listing("skips", skip_items)),
-    Endpoint("/api/v2/activities", "ticket_activities", listing("activities", activity_items)),
+    Endpoint("/api/v2/activities", "ticket_activities",
+             listing("activities", activity_items, trailing_empty_page_quirk=True)),
     Endpoint("/api/v2/requests", "requests", listing("requests", request_items)),
     # people
     Endpoint("/api/v2/users", "users", listing("users", user_items)),

@@ -91,8 +91,8 @@ def wants_cursor(query) -> bool:
 
 
 def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: int = CBP_MAX,
-                extra: dict | None = None) -> dict:
-    """Family A."""
+                extra: dict | None = None, trailing_empty_page: bool = False) -> dict:
+    """Family A. `trailing_empty_page`: a full last page still says has_more, and the next one is empty."""
     size = parse_int(query.get("page[size]"), "page[size]", 100)
     if size > max_size:
         raise errors.pagination_parameter(f"page[size] cannot be greater than {max_size}")
@@ -113,6 +113,8 @@ def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: 
         start, end = 0, min(n, size)
         has_more = end < n
     records = [items.build(p) for p in range(start, end)]
+    if trailing_empty_page and not before and not has_more and len(records) == size:
+        has_more = True
     keep = {k: v for k, v in query.items() if not k.startswith("page[")}
     if records:
         after_cursor = encode_cbp_cursor(items.order, items.keys[end - 1])

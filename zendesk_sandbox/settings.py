@@ -34,6 +34,8 @@ class SandboxSettings:
     archive_days: int = 120
     allow_password_auth: bool = False
     too_recent_mode: str = "400"  # "400" (current) or "422" (legacy InvalidValue body)
+    # some cursor endpoints (seen on /activities) answer has_more=true on a full last page, then one empty page
+    trailing_empty_page: bool = False
     host: str = "127.0.0.1"
     port: int = 0
     tls_cert: str | None = None

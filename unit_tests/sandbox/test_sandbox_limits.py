@@ -152,3 +152,17 @@ def test_exclude_deleted(client):
         assert records and all(t["status"] != "deleted" for t in records)
         live_and_archived = client.summary()["resources"]["tickets"]
         assert len({t["id"] for t in records}) == live_and_archived["total"] - live_and_archived["deleted"]
+
+
+@pytest.mark.parametrize("quirk", [False, True])
+def test_trailing_empty_page_quirk(quirk):
+    args = ["--tickets", "400", "--rate-limit", "0"] + (["--cbp-trailing-empty-page"] if quirk else [])
+    with running_sandbox(*args) as info:
+        c = Client(info)
+        total = c.summary()["resources"]["ticket_activities"]["endpoints"]["/api/v2/activities"]
+        assert 0 < total <= 100
+        first = c.json("/api/v2/activities", {"page[size]": total})
+        assert len(first["activities"]) == total and first["meta"]["has_more"] is quirk
+        if quirk:
+            last = c.json(first["links"]["next"])
+            assert last["activities"] == [] and last["meta"]["has_more"] is False
