@@ -13,7 +13,7 @@ from source_zendesk_support.source import FAMILIES, SourceZendeskSupport, stream
 from source_zendesk_support.streams.base import load_schema
 from source_zendesk_support.timeutil import cursor_value, to_epoch, to_iso
 
-from .support import make_config
+from .support import make_config, ok, url
 
 
 # --- extractors --------------------------------------------------------------------------------------------------
@@ -101,7 +101,8 @@ def test_stream_table_is_consistent():
             assert spec.cursor_field, f"{spec.name}: an export stream must be incremental"
 
 
-def test_discover_lists_every_stream_with_its_modes_cursor_and_key():
+def test_discover_lists_every_stream_with_its_modes_cursor_and_key(api):
+    api.get(url("ticket_fields"), [ok({"ticket_fields": [], "meta": {"has_more": False}})])
     config = make_config()
     output = discover(SourceZendeskSupport(config=config), config)
     catalog = {stream.name: stream for stream in output.catalog.catalog.streams}

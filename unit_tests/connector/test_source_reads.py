@@ -1,0 +1,126 @@
+"""Whole reads through the entrypoint: several streams at once, shared export pages, checkpoints, statuses."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import requests_mock
+from airbyte_cdk.models import AirbyteStreamStatus, SyncMode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .fake_exports import CursorExport
+from .support import epoch, make_config, ok, param, read_streams, records_of, states_of, statuses_of, url
+
+START = epoch("2024-01-01T00:00:00Z")
+TICKETS = url("incremental/tickets/cursor")
+
+
+def cbp(key, records, after=None, has_more=False):
+    return ok({key: records, "meta": {"has_more": has_more, "after_cursor": after}, "links": {"next": None}})
+
+
+def export_requests(api):
+    return [r for r in api.request_history if r.path.endswith("/incremental/tickets/cursor")]
+
+
+@pytest.fixture(autouse=True)
+def no_custom_fields(api):
+    """tickets reads the ticket fields for its typed custom-field columns; none here."""
+    api.get(url("ticket_fields"), [cbp("ticket_fields", [])])
+
+
+def test_tickets_and_ticket_metrics_read_each_export_page_once(api):
+    api.get(TICKETS, [
+        ok({"tickets": [{"id": 1, "generated_timestamp": START + 1, "metric_set": {"id": 11, "ticket_id": 1}}],
+            "after_cursor": "c1", "end_of_stream": False}),
+        ok({"tickets": [{"id": 2, "generated_timestamp": START + 2, "metric_set": {"id": 12, "ticket_id": 2}}],
+            "after_cursor": "c2", "end_of_stream": True}),
+    ])
+    output = read_streams(["tickets", "ticket_metrics"])
+    assert not output.errors
+    assert len(export_requests(api)) == 2  # Zendesk allows 10 export requests a minute: one fetch serves both streams
+    assert [r["id"] for r in records_of(output, "tickets")] == [1, 2]
+    assert [r["id"] for r in records_of(output, "ticket_metrics")] == [11, 12]
+    for stream in ("tickets", "ticket_metrics"):
+        assert states_of(output, stream)[-1] == {"after_cursor": "c2", "generated_timestamp": START + 2}
+        assert statuses_of(output, stream)[-1] == AirbyteStreamStatus.COMPLETE
+
+
+def test_streams_reading_the_same_export_from_different_points_fetch_their_own_pages(api):
+    api.get(TICKETS, [ok({"tickets": [{"id": 3, "generated_timestamp": START + 3}], "after_cursor": "c9", "end_of_stream": True})] * 2)
+    output = read_streams(["tickets", "ticket_metrics"], state={"tickets": {"after_cursor": "c8"}})
+    assert sorted(param(r, "cursor") or "start" for r in export_requests(api)) == ["c8", "start"]
+    assert [r["id"] for r in records_of(output, "tickets")] == [3]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 5])
+def test_many_streams_complete_with_any_number_of_workers(api, workers):
+    names = ["groups", "macros", "triggers", "automations", "views", "brands"]
+    for name in names:
+        api.get(url(name), [cbp(name, [{"id": 1, "updated_at": "2024-01-05T00:00:00Z"}], after="x", has_more=True),
+                            cbp(name, [{"id": 2, "updated_at": "2024-01-06T00:00:00Z"}])])
+    output = read_streams(names, config=make_config(num_workers=workers))
+    assert not output.errors
+    for name in names:
+        assert [r["id"] for r in records_of(output, name)] == [1, 2]
+        assert statuses_of(output, name)[-1] == AirbyteStreamStatus.COMPLETE
+        assert states_of(output, name)[-1] == {"updated_at": "2024-01-06T00:00:00Z"}
+
+
+def test_every_incremental_stream_emits_a_state_even_without_records(api):
+    api.get(url("groups"), [cbp("groups", [])])
+    api.get(url("incremental/organizations"), [ok({"organizations": [], "count": 0, "end_of_stream": True, "end_time": START})])
+    output = read_streams(["groups", "organizations"], state={"groups": {"updated_at": "2024-03-01T00:00:00Z"}})
+    assert states_of(output, "groups") == [{"updated_at": "2024-03-01T00:00:00Z"}]
+    assert states_of(output, "organizations") == [{"updated_at": "2024-01-01T00:00:00Z"}]
+
+
+def test_full_refresh_read_ignores_state_and_filters_nothing(api):
+    api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": "2020-01-01T00:00:00Z"}])])
+    output = read_streams(["groups"], state={"groups": {"updated_at": "2024-03-01T00:00:00Z"}}, sync_mode=SyncMode.full_refresh)
+    assert [r["id"] for r in records_of(output)] == [1]
+    assert statuses_of(output, "groups")[-1] == AirbyteStreamStatus.COMPLETE
+
+
+def test_a_failing_stream_does_not_stop_the_others(api):
+    api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": "2024-01-05T00:00:00Z"}])])
+    api.get(url("macros"), [ok({"error": "boom"}, status=418)])
+    output = read_streams(["groups", "macros"], expect_failure=True)
+    assert [r["id"] for r in records_of(output, "groups")] == [1]
+    assert statuses_of(output, "groups")[-1] == AirbyteStreamStatus.COMPLETE
+    assert statuses_of(output, "macros")[-1] == AirbyteStreamStatus.INCOMPLETE
+    assert output.errors
+
+
+@st.composite
+def ticket_exports(draw):
+    page = draw(st.integers(1, 3))
+    ids, records, ts = itertools.count(1), [], START + 5
+    for size in draw(st.lists(st.integers(1, 4), min_size=1, max_size=5)):
+        ts += draw(st.integers(1, 2))
+        records += [(next(ids), ts) for _ in range(size)]
+    return records, page
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ticket_exports(), st.data())
+def test_through_the_source_a_sync_killed_after_any_state_resumes_without_loss(export, data):
+    records, page = export
+    with requests_mock.Mocker() as mocker:
+        mocker.get(url("ticket_fields"), [cbp("ticket_fields", [])])
+        mocker.get(TICKETS, text=CursorExport(records, "tickets", "generated_timestamp", page))
+        output = read_streams(["tickets"])
+    seen, points = [], []
+    for message in output.records_and_state_messages:
+        if message.record:
+            seen.append(message.record.data["id"])
+        else:
+            points.append((list(seen), dict(message.state.stream.stream_state.__dict__)))
+    assert sorted(seen) == [i for i, _ in records]
+    before, state = data.draw(st.sampled_from(points))
+    with requests_mock.Mocker() as mocker:
+        mocker.get(url("ticket_fields"), [cbp("ticket_fields", [])])
+        mocker.get(TICKETS, text=CursorExport(records, "tickets", "generated_timestamp", page))
+        resumed = read_streams(["tickets"], state={"tickets": state})
+    assert sorted(before + [r["id"] for r in records_of(resumed)]) == [i for i, _ in records]
