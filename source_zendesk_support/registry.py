@@ -13,7 +13,7 @@ TIME_EXPORT = "time_export"  # /incremental/{x}?start_time=: end_time, duplicate
 CURSOR_PAGES = "cursor_pages"  # page[size]/page[after], meta.has_more
 OFFSET_PAGES = "offset_pages"  # page/per_page, next_page, count
 UNPAGED = "unpaged"  # the whole list in one response
-TICKET_CHILDREN = "ticket_children"  # /tickets/{id}/..., for tickets changed since the last sync
+PARENT_CHILDREN = "parent_children"  # /tickets/{id}/..., /articles/{id}/...: for parents changed since the last sync
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,12 @@ class StreamSpec:
     order: Optional[str] = None
     # Cursor pages of an append-only list: the next sync resumes from the last page's cursor.
     resume_from_page_cursor: bool = False
+    # Per-parent lists: where the parents come from, their list key, the key children get, and an
+    # intermediate list (comments) for votes on comments.
     parent: Optional[str] = None
+    parent_list_key: Optional[str] = None
+    parent_key: Optional[str] = None
+    via: Optional[str] = None
     product: str = "support"
     schema: Optional[str] = None
     deletion_field: Optional[str] = None
@@ -123,8 +128,9 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _unpaged("attribute_definitions", "routing/attributes/definitions", "definitions", cursor=None, primary_key=None,
              extract="attribute_definitions"),
     # Per ticket, only for tickets changed since the last sync (Zendesk has no account-wide list).
-    StreamSpec("side_conversations", "tickets/{parent_id}/side_conversations", TICKET_CHILDREN, "side_conversations",
-               cursor_field="updated_at", parent=TICKET_EXPORT, suggested=False),
+    StreamSpec("side_conversations", "tickets/{parent_id}/side_conversations", PARENT_CHILDREN, "side_conversations",
+               cursor_field="updated_at", parent=TICKET_EXPORT, parent_list_key="tickets", parent_key="ticket_id",
+               suggested=False),
 ]
 
 ALL_STREAMS: List[StreamSpec] = SUPPORT_STREAMS

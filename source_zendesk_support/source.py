@@ -34,16 +34,16 @@ from .custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_defin
 from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
 from .http_policy import CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
 from .rate_budget import ZendeskRateBudget
-from .registry import ALL_STREAMS, CURSOR_EXPORT, CURSOR_PAGES, OFFSET_PAGES, TICKET_CHILDREN, TIME_EXPORT, UNPAGED, StreamSpec
+from .registry import ALL_STREAMS, CURSOR_EXPORT, CURSOR_PAGES, OFFSET_PAGES, PARENT_CHILDREN, TIME_EXPORT, UNPAGED, StreamSpec
 from .streams.base import SyncContext, ZendeskStream
 from .streams.checkpoint_cursor import StreamCheckpointCursor
+from .streams.children import ParentChildrenStream
 from .streams.families import (
     CursorExportStream,
     CursorPagesStream,
     OffsetPagesStream,
     SchedulesStream,
     SearchExportStream,
-    TicketChildrenStream,
     TimeExportStream,
     UnpagedStream,
 )
@@ -56,7 +56,7 @@ FAMILIES = {
     CURSOR_PAGES: CursorPagesStream,
     OFFSET_PAGES: OffsetPagesStream,
     UNPAGED: UnpagedStream,
-    TICKET_CHILDREN: TicketChildrenStream,
+    PARENT_CHILDREN: ParentChildrenStream,
 }
 # Streams that behave differently enough to need their own class.
 SPECIAL_CLASSES = {"schedules": SchedulesStream}

@@ -9,7 +9,7 @@ from .registry import (
     CURSOR_EXPORT,
     CURSOR_PAGES,
     OFFSET_PAGES,
-    TICKET_CHILDREN,
+    PARENT_CHILDREN,
     TIME_EXPORT,
     UNPAGED,
     StreamSpec,
@@ -21,7 +21,7 @@ FAMILY_NAMES = {
     CURSOR_PAGES: "cursor pages",
     OFFSET_PAGES: "offset pages",
     UNPAGED: "single response",
-    TICKET_CHILDREN: "per changed ticket",
+    PARENT_CHILDREN: "per changed parent",
 }
 
 

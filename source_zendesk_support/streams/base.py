@@ -168,7 +168,7 @@ class ZendeskStream(HttpStream):
             request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.timeout_seconds)},
             params=dict(params or {}),
         )
-        if response.status_code in (403, 404) and not self.spec.parent:
+        if response.status_code in (403, 404):
             raise FeatureUnavailable(response.status_code, url, response.content)
         try:
             body = orjson.loads(response.content) if response.content else None
