@@ -97,3 +97,28 @@ def test_bad_mutations_are_refused(mutated):
     assert r.status_code == 400
     r = requests.post(client.url + "/_sandbox/mutate", json={"tickets": {"explode": 1}}, timeout=10)
     assert r.status_code == 400
+
+
+@pytest.mark.parametrize("family", ["cursor", "time"])
+def test_changes_during_a_walk_are_not_lost(family):
+    with running_sandbox(*ARGS) as info:
+        client = Client(info)
+        path = "/api/v2/incremental/tickets/cursor" if family == "cursor" else "/api/v2/incremental/tickets"
+        seen, url, params, pages, result = {}, path, {"start_time": 0, "per_page": 40}, 0, None
+        while True:
+            body = client.json(url, params)
+            for t in body["tickets"]:
+                seen.setdefault(t["id"], []).append(t)
+            pages += 1
+            if pages == 2:
+                result = client.mutate({"tickets": {"update": 15, "create": 3, "delete": 2}})
+                time.sleep(2.2)  # past the hold-back
+            if body["end_of_stream"]:
+                break
+            url, params = (body["after_url"] if family == "cursor" else body["next_page"]), None
+        summary = client.summary()["resources"]["tickets"]
+        assert len(seen) == summary["total"], "every ticket, old and new, was read"
+        for i in result["tickets"]["update"] + result["tickets"]["delete"]:
+            assert seen[i][-1]["generated_timestamp"] >= seen[i][0]["generated_timestamp"]
+        for i in result["tickets"]["delete"]:
+            assert seen[i][-1]["status"] == "deleted"

@@ -21,7 +21,9 @@ class Account:
         # the generated history ends at the anchor, always at least 10 minutes before the real "now"
         self.anchor = int(min(settings.anchor, now - 600))
         self.history_start = self.anchor - HISTORY_YEARS * 365 * DAY
-        self.archive_cutoff = int(now - settings.archive_days * DAY)
+        # counted back from the anchor, not the real clock, so (seed, anchor) fully determines the data;
+        # since the anchor is in the past, every archived ticket is also closed > 120 days before now
+        self.archive_cutoff = int(self.anchor - settings.archive_days * DAY)
         self.pools = Pools(settings.seed)
         self.organizations = Organizations(self, settings.organizations_count, self.history_start - 200 * DAY,
                                            self.anchor)
