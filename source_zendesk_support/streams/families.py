@@ -240,17 +240,20 @@ class CursorPagesStream(_ListStream):
             if not answer.ok:
                 raise self.fail(answer, "listing failed")
             body = answer.body
-            stop = False
+            stop = past_end = False
             batch = []
             for record in self.records_of(body):
                 if self.keep(record, start, end):
                     batch.append(record)
                 elif self.spec.order == "desc" and (to_epoch(record.get(self.spec.cursor_field)) or 0) < start:
                     stop = True
+                elif self.spec.order == "asc" and end is not None and (to_epoch(record.get(self.spec.cursor_field)) or 0) > end:
+                    stop = past_end = True  # a bounded backfill is done; the rest of an ascending list is later still
             yield from batch
             newest = self.newest_of(batch, newest)
             meta = body.get("meta") or {}
-            last_after = meta.get("after_cursor") or last_after
+            if not past_end:  # a saved cursor past end_date would make later syncs skip the records dropped here
+                last_after = meta.get("after_cursor") or last_after
             if self.incremental and self.spec.order == "asc":
                 extra = {"page_after": last_after} if self.spec.resume_from_page_cursor and last_after else {}
                 yield self.final_checkpoint(newest, **extra)
