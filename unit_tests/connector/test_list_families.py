@@ -302,3 +302,30 @@ def test_children_404_on_the_first_ticket_skips_only_that_ticket(api):
     api.get(url("tickets/2/side_conversations"), [cbp("side_conversations", [{"id": "b", "updated_at": at(6)}])])
     records, _, _ = run_stream(make_stream("side_conversations"))
     assert [r["id"] for r in records] == ["b"]
+
+
+def test_bounded_backfill_of_an_append_only_list_does_not_save_a_page_cursor_past_end_date(api):
+    """Records after end_date are dropped now; the saved page cursor must not skip them for a later sync."""
+    api.get(url("ticket_audits"), [
+        cbp("audits", [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(20)}], after="A1", has_more=True),
+        cbp("audits", [{"id": 3, "created_at": at(25)}], after="A2", has_more=False),
+    ])
+    config = make_config(end_date="2024-01-15T00:00:00Z")
+    records, states, _ = run_stream(make_stream("ticket_audits", config=config))
+    assert [r["id"] for r in records] == [1]
+    # A later sync (end_date moved or removed) must still read record 2: the cursor of the page holding it is not saved.
+    assert all(state.get("page_after") not in ("A1", "A2") for state in states)
+    assert states[-1]["created_at"] == at(2)
+    assert len(api.request_history) == 1  # an ascending list past end_date is not read further
+
+
+def test_after_a_bounded_backfill_the_next_sync_reads_what_was_past_end_date(api):
+    api.get(url("ticket_audits"), [
+        cbp("audits", [{"id": 1, "created_at": at(2)}], after="A1", has_more=True),
+        cbp("audits", [{"id": 2, "created_at": at(20)}], after="A2", has_more=False),
+        cbp("audits", [{"id": 2, "created_at": at(20)}], after="A2", has_more=False),
+    ])
+    _, states, _ = run_stream(make_stream("ticket_audits", config=make_config(end_date="2024-01-15T00:00:00Z")))
+    records, _, _ = run_stream(make_stream("ticket_audits", state=states[-1]))
+    assert [r["id"] for r in records] == [2]
+    assert param(api.request_history[-1], "page[after]") == "A1"
