@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import warnings
 
 from aiohttp import web
@@ -16,7 +15,6 @@ from .endpoints import SUPPORT_ENDPOINTS, Ctx
 from .router import Router
 from .routing import normalize_path
 
-log = logging.getLogger("zendesk_sandbox")
 ENDPOINT_TABLES = [SUPPORT_ENDPOINTS]  # Help Center, Talk and Chat tables join here
 
 

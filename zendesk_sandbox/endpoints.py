@@ -2,6 +2,7 @@
 plan gate. Adding a product (Help Center, Talk, Chat) means adding rows and a data module."""
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 import time
@@ -10,6 +11,7 @@ from typing import Callable
 
 from . import errors
 from .data import ids
+from .data.tickets import LAG
 from .data.pools import mix
 from .data.timeline import iso
 from .pagination import (Sorted, cursor_export_page, cursor_page, decode_export_cursor, encode_cbp_cursor,
@@ -226,7 +228,6 @@ def ticket_audits(ctx: Ctx) -> dict:
     if wants_cursor(ctx.query):
         return cursor_page(Sorted(keys, lambda p: build_audit(a, keys[p]), "created_at,id"), "audits", ctx.query,
                            ctx.base, ctx.path)
-    import bisect
     limit = min(1000, max(1, parse_int(ctx.query.get("limit"), "limit", 1000)))
     end = len(keys)
     if ctx.query.get("cursor"):
@@ -666,16 +667,11 @@ def ticket_search_range(t, filters) -> tuple[int, int]:
             if field == "c":
                 lo = max(lo, first(bound, 1, t.count))
             else:  # updated >= X needs generated >= X
-                lo = max(lo, first(bound, 1, t.count + tk_lag()) - tk_lag())
+                lo = max(lo, first(bound, 1, t.count + LAG) - LAG)
         if op in ("<", "<=", ":"):
             bound = value + (1 if op == "<=" else 86400 if op == ":" else 0)
             hi = min(hi, first(bound, 1, t.count))  # created < X is needed by both created/updated < X
     return max(1, lo), max(max(1, lo), hi)
-
-
-def tk_lag() -> int:
-    from .data.tickets import LAG
-    return LAG
 
 
 def search_record(account, kind: str, record_id: int) -> dict:
@@ -702,8 +698,7 @@ def search_export(ctx: Ctx) -> dict:
     items = Sorted(keys, lambda p: search_record(a, kind, keys[p][1]), "created_at,id")
     body = cursor_page(items, "results", ctx.query, ctx.base, ctx.path, max_size=1000)
     body["facets"] = None
-    body["links"].pop("prev", None)
-    body["links"]["prev"] = None
+    body["links"]["prev"] = None  # the search export only pages forward
     return body
 
 

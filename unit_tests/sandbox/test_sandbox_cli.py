@@ -1,6 +1,5 @@
 """The command-line contract: one JSON line on stdout, --write-config, --config-auth, clean SIGTERM."""
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -1,7 +1,6 @@
 """Every record the sandbox serves conforms to the connector's stream schemas (read as JSON files; the
 sandbox and the connector never import each other)."""
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest

@@ -6,7 +6,7 @@ import random
 from .config_objects import ConfigObjects
 from .people import Change, Organizations, Users
 from .pools import Pools
-from .tickets import LAG, TicketChange, Tickets
+from .tickets import TicketChange, Tickets
 
 DAY = 86400
 HISTORY_YEARS = 2

@@ -10,7 +10,7 @@ from .pools import mix
 from .timeline import Timeline, iso
 
 USER_LAG, ORG_LAG = 3, 2
-KIND_USER, KIND_ORG = 21, 22
+KIND_USER = 21
 LOCALES = [("en-US", 1, "Eastern Time (US & Canada)", "America/New_York"),
            ("en-GB", 5, "London", "Europe/London"), ("de", 8, "Berlin", "Europe/Berlin"),
            ("fr", 16, "Paris", "Europe/Paris"), ("es", 2, "Madrid", "Europe/Madrid")]

@@ -18,7 +18,7 @@ from .timeline import Timeline, iso, merge_children
 PERIOD = 251
 LAG = 24  # ticket i is last updated when ticket i + LAG is created
 BREACH_LAG = LAG + 4
-KIND_SHAPE, KIND_TICKET, KIND_MUTATION = 11, 12, 13
+KIND_SHAPE, KIND_TICKET = 11, 12
 
 STATUSES_LIVE = ["new", "open", "open", "open", "pending", "pending", "hold", "solved", "solved", "closed"]
 PRIORITIES = [None, "low", "normal", "normal", "normal", "high", "urgent"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import math
 import time
 from typing import Callable, Iterator
 
