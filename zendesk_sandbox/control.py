@@ -159,8 +159,9 @@ def config_resources(account) -> dict:
         "custom_ticket_statuses": (c.custom_statuses, "/api/v2/custom_statuses", None),
         "audit_logs": (c.audit_logs, "/api/v2/audit_logs", None if enterprise else 0),
         "account_attributes": (c.routing_attributes, "/api/v2/routing/attributes", None if enterprise else 0),
-        "attribute_definitions": ([c.routing_definitions], "/api/v2/routing/attributes/definitions",
-                                  None if enterprise else 0),
+        # one record per definition, listed under conditions_all and conditions_any
+        "attribute_definitions": (c.routing_definitions["conditions_all"] + c.routing_definitions["conditions_any"],
+                                  "/api/v2/routing/attributes/definitions", None if enterprise else 0),
         "suspended_tickets": (c.suspended_tickets, "/api/v2/suspended_tickets", None),
         "targets": (c.targets, "/api/v2/targets", None),
         "sharing_agreements": (c.sharing_agreements, "/api/v2/sharing_agreements", None),

@@ -212,3 +212,9 @@ def test_json_suffix_and_unknown_paths(client):
     assert r.json() == {"error": "RecordNotFound", "description": "Not found"}
     body = client.json("/api/v2/tickets", {"page[size]": 2})
     assert body["links"]["next"].startswith(client.url + "/api/v2/tickets")
+
+
+def test_attribute_definitions_count_each_condition(client, summary):
+    definitions = client.json("/api/v2/routing/attributes/definitions")["definitions"]
+    n = len(definitions["conditions_all"]) + len(definitions["conditions_any"])
+    assert n == expected(summary, "attribute_definitions", "/api/v2/routing/attributes/definitions") > 0
