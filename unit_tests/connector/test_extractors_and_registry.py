@@ -106,8 +106,13 @@ def test_discover_lists_every_stream_with_its_modes_cursor_and_key(api):
     config = make_config()
     output = discover(SourceZendeskSupport(config=config), config)
     catalog = {stream.name: stream for stream in output.catalog.catalog.streams}
-    assert set(catalog) == {spec.name for spec in ALL_STREAMS}
-    for spec in ALL_STREAMS:
+    # Chat streams are offered only with Chat credentials (see the next test).
+    offered = [spec for spec in ALL_STREAMS if spec.product != "chat"]
+    assert set(catalog) == {spec.name for spec in offered}
+    with_chat = discover(SourceZendeskSupport(config=config), {**config, "chat_credentials": {"access_token": "chat-token"}})
+    assert {spec.name for spec in ALL_STREAMS} == {stream.name for stream in with_chat.catalog.catalog.streams}
+    assert output.is_in_logs("Chat streams are not offered")
+    for spec in offered:
         stream = catalog[spec.name]
         if spec.cursor_field:
             assert set(stream.supported_sync_modes) == {SyncMode.full_refresh, SyncMode.incremental}, spec.name

@@ -44,7 +44,9 @@ def test_paths_are_charged_to_every_window_they_belong_to():
     windows = lambda target: {name for name, (_, window) in budget.buckets.items() if window.matches(request_for(target))}  # noqa: E731
     assert windows(url("incremental/tickets/cursor.json?start_time=1")) == {"incremental_exports"}
     assert windows(url("incremental/ticket_events?start_time=1")) == {"incremental_exports"}
-    assert windows(url("chat/incremental/chats")) == set()
+    assert windows(url("chat/incremental/chats")) == {"chat"}  # Chat's own window replaces the account's
+    assert windows(url("help_center/incremental/articles")) == {"help_center", "incremental_exports"}
+    assert budget._windows_for(request_for(url("chat/agents")))[-1] is budget.buckets["chat"][1]
     assert windows(url("search/export.json?query=x")) == {"search_export"}
     assert windows(url("deleted_tickets.json")) == {"deleted_tickets"}
     assert windows(url("deleted_tickets")) == {"deleted_tickets"}

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .fake_exports import CursorExport
-from .support import epoch, make_config, ok, param, read_streams, records_of, states_of, statuses_of, url
+from .support import BASE as BASE_URL, epoch, make_config, ok, param, read_streams, records_of, states_of, statuses_of, url
 
 START = epoch("2024-01-01T00:00:00Z")
 TICKETS = url("incremental/tickets/cursor")
@@ -124,3 +124,67 @@ def test_through_the_source_a_sync_killed_after_any_state_resumes_without_loss(e
         mocker.get(TICKETS, text=CursorExport(records, "tickets", "generated_timestamp", page))
         resumed = read_streams(["tickets"], state={"tickets": state})
     assert sorted(before + [r["id"] for r in records_of(resumed)]) == [i for i, _ in records]
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_shared_export_pages_with_more_pages_than_are_kept_waiting(api, workers):
+    """Twelve pages, a worker or three: each stream gets every record whether it shares a page or fetches its own."""
+    records = [(i, START + i) for i in range(1, 13)]
+    api.get(TICKETS, text=CursorExport(records, "tickets", "generated_timestamp", page=1))
+    output = read_streams(["tickets", "ticket_metrics"], config=make_config(num_workers=workers))
+    assert not output.errors
+    assert [r["id"] for r in records_of(output, "tickets")] == list(range(1, 13))
+    assert records_of(output, "ticket_metrics") == []  # the fake sends no metric sets
+    assert 13 <= len(export_requests(api)) <= 26
+
+
+def test_ticket_events_and_comments_share_the_event_export(api):
+    path = url("incremental/ticket_events")
+    event = {"id": 1, "ticket_id": 2, "timestamp": START + 5, "child_events": [{"id": 3, "event_type": "Comment", "body": "x"}]}
+    api.get(path, [ok({"ticket_events": [event], "count": 1, "end_of_stream": True, "end_time": START + 5})])
+    output = read_streams(["ticket_events", "ticket_comments"])
+    assert not output.errors
+    assert [r["id"] for r in records_of(output, "ticket_events")] == [1]
+    assert [r["id"] for r in records_of(output, "ticket_comments")] == [3]
+    assert len([r for r in api.request_history if r.path.endswith("/incremental/ticket_events")]) == 1
+
+
+def test_concurrent_401s_refresh_the_single_use_token_once(api, capsys):
+    """Several workers hit an expired token at once: the refresh token may be spent only once."""
+    import json as _json
+    from urllib.parse import parse_qs
+
+    valid = {"refresh": "R0", "access": "A0", "n": 0}
+
+    def tokens(request, context):
+        context.headers["Content-Type"] = "application/json"
+        sent = {k: v[0] for k, v in parse_qs(request.text).items()}
+        if sent.get("refresh_token") != valid["refresh"]:
+            context.status_code = 400
+            return _json.dumps({"error": "invalid_grant", "error_description": "refresh token already used"})
+        valid["n"] += 1
+        valid["refresh"], valid["access"] = f"R{valid['n']}", f"A{valid['n']}"
+        return _json.dumps({"access_token": valid["access"], "refresh_token": valid["refresh"], "expires_in": 1800})
+
+    def listing(name):
+        def answer(request, context):
+            context.headers["Content-Type"] = "application/json"
+            if request.headers.get("Authorization") != f"Bearer {valid['access']}":
+                context.status_code = 401
+                return _json.dumps({"error": "invalid_token"})
+            return _json.dumps({name: [{"id": 1, "updated_at": "2024-01-05T00:00:00Z"}], "meta": {"has_more": False}})
+        return answer
+
+    names = ["groups", "macros", "triggers", "automations", "views"]
+    api.post(f"{BASE_URL}/oauth/tokens", text=tokens)
+    for name in names:
+        api.get(url(name), text=listing(name))
+    from datetime import datetime, timedelta, timezone
+    expiry = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    config = make_config(num_workers=5, credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s",
+                                                     "refresh_token": "R0", "access_token": "STALE", "token_expiry_date": expiry})
+    output = read_streams(names, config=config)
+    assert not output.errors, [m.trace.error.message for m in output.errors]
+    for name in names:
+        assert [r["id"] for r in records_of(output, name)] == [1]
+    assert valid["n"] == 1
