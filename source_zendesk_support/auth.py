@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any, Mapping, MutableMapping
+from typing import Any, Mapping, MutableMapping, Optional
 
 from airbyte_cdk.sources.streams.http.requests_native_auth import (
     BasicHttpAuthenticator,
@@ -73,3 +73,9 @@ def build_authenticator(config: ZendeskConfig, raw_config: MutableMapping[str, A
     credentials.setdefault("access_token", "")
     credentials.setdefault("token_expiry_date", "")
     return RotatingRefreshTokenAuthenticator(connector_config=raw_config, token_refresh_endpoint=token_url)
+
+
+def build_chat_authenticator(raw_config: Mapping[str, Any]) -> Optional[AuthBase]:
+    """Chat's API takes a bearer token from a Chat OAuth client; without one the Chat streams are not offered."""
+    token = (raw_config.get("chat_credentials") or {}).get("access_token")
+    return TokenAuthenticator(token=token) if token else None

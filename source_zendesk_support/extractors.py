@@ -120,7 +120,14 @@ def ticket_attachments(body: Mapping[str, Any], items: List[Mapping[str, Any]]) 
             }
 
 
+def chat_bans(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
+    for kind in ("visitor", "ip_address"):
+        for ban in (body.get(kind) if isinstance(body, Mapping) else None) or []:
+            yield {**ban, "type": ban.get("type", kind)}
+
+
 EXTRACTORS: Dict[str, Extractor] = {
+    "chat_bans": chat_bans,
     "field_history": field_history,
     "tag_history": tag_history,
     "ticket_attachments": ticket_attachments,

@@ -70,6 +70,8 @@ class Bucket:
     header: str  # Zendesk's per-endpoint header: "total=10; remaining=9; resets=6"
     default_limit: int
     applies_to: Callable[[str], bool]
+    # Help Center and Chat are counted apart from the Support account: their window replaces it.
+    replaces_account: bool = False
 
 
 def _is_incremental(path: str) -> bool:
@@ -77,6 +79,9 @@ def _is_incremental(path: str) -> bool:
 
 
 BUCKETS: List[Bucket] = [
+    Bucket("chat", "", 200, lambda p: p.startswith("/api/v2/chat/"), replaces_account=True),
+    Bucket("help_center", "", DEFAULT_ACCOUNT_LIMIT,
+           lambda p: p.startswith(("/api/v2/help_center/", "/api/v2/community/", "/api/v2/guide/")), replaces_account=True),
     Bucket("incremental_exports", "zendesk-ratelimit-incremental-exports", 10, _is_incremental),
     Bucket("search_export", "zendesk-ratelimit-search-export", 100, lambda p: p.rstrip("/").removesuffix(".json").endswith("/search/export")),
     Bucket("deleted_tickets", "zendesk-ratelimit-deleted-tickets-index", 10, lambda p: p.rstrip("/").removesuffix(".json").endswith("/deleted_tickets")),
@@ -123,7 +128,14 @@ class ZendeskRateBudget(APIBudget):
 
     def _windows_for(self, request: Any) -> List[ZendeskWindow]:
         windows = [window for _, window in self.buckets.values() if window.matches(request)]
-        return windows + [self.account]
+        account = self._account_window(request)
+        return [window for window in windows if window is not account] + [account]
+
+    def _account_window(self, request: Any) -> ZendeskWindow:
+        for bucket, window in self.buckets.values():
+            if bucket.replaces_account and window.matches(request):
+                return window
+        return self.account
 
     def acquire_call(self, request: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         # The narrow window first: waiting there must not hold a slot of the account window meanwhile.
@@ -141,8 +153,9 @@ class ZendeskRateBudget(APIBudget):
         # Zendesk sends rate-limit headers on every answer; a server that sends none (a sandbox or proxy with
         # limits switched off) is not limiting, and pacing requests for it would only slow the sync down.
         unlimited = limit is None and remaining is None and not limited
+        account = self._account_window(request)
         for bucket, window in self.buckets.values():
-            if not window.matches(request):
+            if not window.matches(request) or window is account:
                 continue
             match = _BUCKET_HEADER.search(response.headers.get(bucket.header, ""))
             if unlimited and not match:
@@ -152,8 +165,8 @@ class ZendeskRateBudget(APIBudget):
                 total, bucket_remaining, bucket_resets = (int(group) for group in match.groups())
                 window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets)
         if unlimited:
-            self.account.set_limit(UNLIMITED)
+            account.set_limit(UNLIMITED)
             return
         if limited and retry_after is not None and remaining == 0:
             resets = retry_after
-        self.account.observe(limit, remaining, resets)
+        account.observe(limit, remaining, resets)

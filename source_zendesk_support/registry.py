@@ -12,7 +12,9 @@ CURSOR_EXPORT = "cursor_export"  # /incremental/{x}/cursor: after_cursor, end_of
 TIME_EXPORT = "time_export"  # /incremental/{x}?start_time=: end_time, duplicates at page boundaries
 CURSOR_PAGES = "cursor_pages"  # page[size]/page[after], meta.has_more
 OFFSET_PAGES = "offset_pages"  # page/per_page, next_page, count
-UNPAGED = "unpaged"  # the whole list in one response
+UNPAGED = "unpaged"  # the whole list (or a single object) in one response
+CHAT_EXPORT = "chat_export"  # /chat/incremental/...: start_time + start_id, end_time + end_id
+SINCE_ID = "since_id"  # Chat lists: since_id=<last id + 1> until an empty page
 PARENT_CHILDREN = "parent_children"  # /tickets/{id}/..., /articles/{id}/...: for parents changed since the last sync
 
 
@@ -133,4 +135,71 @@ SUPPORT_STREAMS: List[StreamSpec] = [
                suggested=False),
 ]
 
-ALL_STREAMS: List[StreamSpec] = SUPPORT_STREAMS
+def _children(name: str, path: str, list_key: str, parent: str, parent_list_key: str, parent_key: str, **kw: Any) -> StreamSpec:
+    return StreamSpec(name=name, path=path, family=PARENT_CHILDREN, list_key=list_key, cursor_field="updated_at", parent=parent,
+                      parent_list_key=parent_list_key, parent_key=parent_key, product="help_center", **kw)
+
+
+ARTICLE_EXPORT = "help_center/incremental/articles"
+ARTICLE = "help_center/articles/{parent_id}"
+POSTS = "community/posts"
+POST = "community/posts/{parent_id}"
+
+HELP_CENTER_STREAMS: List[StreamSpec] = [
+    StreamSpec("articles", ARTICLE_EXPORT, TIME_EXPORT, "articles", cursor_field="updated_at", product="help_center"),
+    _pages("categories", "help_center/categories", product="help_center"),
+    _pages("sections", "help_center/sections", product="help_center"),
+    _pages("topics", "community/topics", product="help_center"),
+    _pages("posts", POSTS, product="help_center"),
+    _pages("user_segments", "help_center/user_segments", product="help_center"),
+    _pages("permission_groups", "guide/permission_groups", product="help_center"),
+    _children("article_attachments", ARTICLE + "/attachments", "article_attachments", ARTICLE_EXPORT, "articles", "article_id"),
+    _children("article_comments", ARTICLE + "/comments", "comments", ARTICLE_EXPORT, "articles", "article_id"),
+    _children("article_votes", ARTICLE + "/votes", "votes", ARTICLE_EXPORT, "articles", "article_id"),
+    _children("article_comment_votes", ARTICLE + "/comments/{child_id}/votes", "votes", ARTICLE_EXPORT, "articles",
+              "article_id", via=ARTICLE + "/comments"),
+    _children("post_comments", POST + "/comments", "comments", POSTS, "posts", "post_id"),
+    _children("post_votes", POST + "/votes", "votes", POSTS, "posts", "post_id"),
+    _children("post_comment_votes", POST + "/comments/{child_id}/votes", "votes", POSTS, "posts", "post_id",
+              via=POST + "/comments"),
+]
+
+VOICE = "channels/voice/"
+TALK_STREAMS: List[StreamSpec] = [
+    StreamSpec("calls", VOICE + "stats/incremental/calls", TIME_EXPORT, "calls", cursor_field="updated_at", product="talk"),
+    StreamSpec("legs", VOICE + "stats/incremental/legs", TIME_EXPORT, "legs", cursor_field="updated_at", product="talk"),
+    _offset("phone_numbers", VOICE + "phone_numbers", cursor=None, product="talk"),
+    _offset("addresses", VOICE + "addresses", cursor=None, product="talk"),
+    _offset("greetings", VOICE + "greetings", cursor=None, product="talk"),
+    _offset("greeting_categories", VOICE + "greeting_categories", cursor=None, product="talk"),
+    _offset("ivrs", VOICE + "ivr", "ivrs", cursor=None, product="talk"),
+    _offset("lines", VOICE + "lines", cursor=None, product="talk"),
+    _offset("agents_activity", VOICE + "stats/agents_activity", cursor=None, primary_key="agent_id", product="talk"),
+    _unpaged("current_queue_activity", VOICE + "stats/current_queue_activity", cursor=None, primary_key=None, product="talk"),
+    _unpaged("account_overview", VOICE + "stats/account_overview", cursor=None, primary_key=None, product="talk"),
+    _unpaged("agents_overview", VOICE + "stats/agents_overview", cursor=None, primary_key=None, product="talk"),
+    _unpaged("talk_settings", VOICE + "settings", "settings", cursor=None, primary_key=None, product="talk"),
+]
+
+
+def _chat_list(name: str, path: str, **kw: Any) -> StreamSpec:
+    return StreamSpec(name=name, path="chat/" + path, family=kw.pop("family", UNPAGED), list_key=kw.pop("list_key", ""),
+                      product="chat", **kw)
+
+
+CHAT_STREAMS: List[StreamSpec] = [
+    StreamSpec("chats", "chat/incremental/chats", CHAT_EXPORT, "chats", cursor_field="update_timestamp",
+               params={"fields": "chats(*)"}, product="chat"),
+    _chat_list("chat_agents", "agents", family=SINCE_ID),
+    _chat_list("chat_bans", "bans", family=SINCE_ID, extract="chat_bans"),
+    _chat_list("chat_departments", "departments"),
+    _chat_list("chat_shortcuts", "shortcuts"),
+    _chat_list("chat_triggers", "triggers"),
+    _chat_list("chat_goals", "goals"),
+    _chat_list("chat_skills", "skills"),
+    _chat_list("chat_roles", "roles"),
+    _chat_list("chat_accounts", "account", primary_key="account_key"),
+    _chat_list("chat_routing_settings", "routing_settings/account", list_key="data", primary_key=None),
+]
+
+ALL_STREAMS: List[StreamSpec] = SUPPORT_STREAMS + HELP_CENTER_STREAMS + TALK_STREAMS + CHAT_STREAMS

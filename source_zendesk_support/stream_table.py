@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 from .registry import (
+    CHAT_EXPORT,
+    SINCE_ID,
     ALL_STREAMS,
     CURSOR_EXPORT,
     CURSOR_PAGES,
@@ -21,6 +23,8 @@ FAMILY_NAMES = {
     CURSOR_PAGES: "cursor pages",
     OFFSET_PAGES: "offset pages",
     UNPAGED: "single response",
+    CHAT_EXPORT: "chat incremental export",
+    SINCE_ID: "since_id pages",
     PARENT_CHILDREN: "per changed parent",
 }
 

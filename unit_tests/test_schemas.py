@@ -50,7 +50,7 @@ STREAMS = {
     "chat_shortcuts": ("id",), "chat_triggers": ("id",), "chat_goals": ("id",), "chat_skills": ("id",),
     "chat_roles": ("id",), "chat_routing_settings": (), "chat_accounts": ("account_key",),
     # History and attachments (issue 7)
-    "ticket_field_history": ("event_id",), "ticket_tag_history": ("event_id",), "ticket_attachments": ("id",),
+    "ticket_field_history": ("event_id", "field"), "ticket_tag_history": ("event_id",), "ticket_attachments": ("id",),
 }
 
 # Streams whose records the connector may mark with a deletion time.

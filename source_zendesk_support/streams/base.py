@@ -83,6 +83,7 @@ class SyncContext:
     backoff_base_seconds: float = 1.0
     unavailable_streams: Set[str] = field(default_factory=set)
     page_share: PageShare = field(default_factory=PageShare)
+    chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
     exclude_deleted: bool = False
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
 
@@ -116,7 +117,8 @@ class ZendeskStream(HttpStream):
         self._state: MutableMapping[str, Any] = {}
         self.emitted_state = False
         self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
-        super().__init__(authenticator=context.authenticator, api_budget=context.budget)
+        authenticator = context.chat_authenticator if spec.product == "chat" else context.authenticator
+        super().__init__(authenticator=authenticator, api_budget=context.budget)
 
     # --- identity -------------------------------------------------------------------------------------
     @property

@@ -211,9 +211,16 @@ class _ListStream(ZendeskStream):
             return self.checkpoint(**progress, **extra)
         return None
 
-    def records_of(self, body: Mapping[str, Any]) -> List[Mapping[str, Any]]:
+    def records_of(self, body: Any) -> List[Mapping[str, Any]]:
+        """The page's records: its list, a bare array (Chat), or a single object (Talk stats, Chat account)."""
         extractor = EXTRACTORS.get(self.spec.extract or "")
-        items = body.get(self.spec.list_key) or []
+        if isinstance(body, list):
+            items = body
+        elif not self.spec.list_key:
+            items = [body] if body else []
+        else:
+            value = body.get(self.spec.list_key)
+            items = value if isinstance(value, list) else [value] if isinstance(value, Mapping) else []
         return list(extractor(body, items)) if extractor else items
 
 
