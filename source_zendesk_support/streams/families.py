@@ -1,6 +1,7 @@
 """One class per way Zendesk pages its data. Streams are rows of registry.py bound to one of these."""
 from __future__ import annotations
 
+import time
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from airbyte_cdk.models import (
@@ -22,6 +23,7 @@ from .base import ApiAnswer, FeatureUnavailable, ZendeskStream
 EXPORT_PAGE_SIZE = 1000
 MIN_EXPORT_PAGE_SIZE = 100
 LIST_PAGE_SIZE = 100
+CLOCK_SKEW_MARGIN_SECONDS = 60
 
 
 def estimate_message(stream: str, rows: int) -> AirbyteMessage:
@@ -190,6 +192,14 @@ class TimeExportStream(_ExportStream):
 class _ListStream(ZendeskStream):
     """Lists filtered by time on the client: records older than the state are dropped."""
 
+    read_started: Optional[int] = None
+
+    def read_records(self, *args: Any, **kwargs: Any):
+        # These lists are not ordered by update time: a record changed after its page was read is missed by this
+        # read, so the saved cursor never passes the moment the read began (less a margin for clock skew).
+        self.read_started = int(time.time()) - CLOCK_SKEW_MARGIN_SECONDS
+        yield from super().read_records(*args, **kwargs)
+
     def keep(self, record: Mapping[str, Any], start: int, end: Optional[int]) -> bool:
         if not self.incremental:
             return True
@@ -207,6 +217,8 @@ class _ListStream(ZendeskStream):
 
     def final_checkpoint(self, newest: Optional[int], **extra: Any):
         if self.incremental:
+            if newest is not None and self.read_started is not None:
+                newest = min(newest, self.read_started)
             progress = {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None else {}
             return self.checkpoint(**progress, **extra)
         return None
