@@ -1,0 +1,50 @@
+"""A sync that runs while the account changes loses nothing: the next sync still sees every change.
+
+Zendesk's plain lists are not ordered by update time, so a record updated after its page was read reappears
+nowhere in this sync; its change must be found by the next one. That only works if the saved cursor is not
+past the moment the sync started reading.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from .support import JSON, make_stream, run_stream, url
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def at(day: int, hour: int = 0) -> str:
+    return f"2024-01-{day:02d}T{hour:02d}:00:00Z"
+
+
+class MutatingGroups:
+    """Two pages of groups sorted by name; between the two page reads, both groups are updated."""
+
+    def __init__(self):
+        self.groups = {"alpha": {"id": 1, "name": "alpha", "updated_at": at(1)}, "beta": {"id": 2, "name": "beta", "updated_at": at(2)}}
+        self.reads = 0
+
+    def __call__(self, request, context):
+        context.headers.update(JSON)
+        self.reads += 1
+        if "page%5Bafter%5D" in request.url or "page[after]" in request.url:
+            return json.dumps({"groups": [self.groups["beta"]], "meta": {"has_more": False, "after_cursor": "B"}, "links": {"next": None}})
+        page = {"groups": [self.groups["alpha"]], "meta": {"has_more": True, "after_cursor": "A"}, "links": {"next": None}}
+        # The account changes while the sync reads: alpha (already read) then beta (not read yet) are updated now.
+        now = datetime.now(timezone.utc)
+        self.groups["alpha"] = {**self.groups["alpha"], "updated_at": iso(now)}
+        self.groups["beta"] = {**self.groups["beta"], "updated_at": iso(now + timedelta(seconds=1))}
+        return json.dumps(page)
+
+
+def test_a_change_to_an_already_read_record_is_found_by_the_next_sync(api):
+    account = MutatingGroups()
+    api.get(url("groups"), text=account)
+    first, states, _ = run_stream(make_stream("groups"))
+    assert [g["id"] for g in first] == [1, 2] and first[0]["updated_at"] == at(1)
+    # Next sync, nothing changed since: alpha's update was never emitted and must come now.
+    second, _, _ = run_stream(make_stream("groups", state=states[-1]))
+    assert (1, account.groups["alpha"]["updated_at"]) in [(g["id"], g["updated_at"]) for g in second]
