@@ -43,6 +43,7 @@ from .streams.families import (
     CursorExportStream,
     CursorPagesStream,
     OffsetPagesStream,
+    ArticleExportStream,
     SchedulesStream,
     SearchExportStream,
     TimeExportStream,
@@ -62,7 +63,7 @@ FAMILIES = {
     PARENT_CHILDREN: ParentChildrenStream,
 }
 # Streams that behave differently enough to need their own class.
-SPECIAL_CLASSES = {"schedules": SchedulesStream}
+SPECIAL_CLASSES = {"schedules": SchedulesStream, "articles": ArticleExportStream}
 
 
 def stream_class(spec: StreamSpec) -> type:

@@ -139,6 +139,10 @@ class TimeExportStream(_ExportStream):
     dropped by (id, timestamp). State is the next page's start_time, so a resumed sync re-reads at most one second.
     """
 
+    # Help Center's article export ends each page at its last record's second and starts the next one there,
+    # so a page of already-seen records at that second is its normal end, not an overfull second.
+    end_time_repeats_last_second = False
+
     def read_pages(self, stream_slice):
         cursor_field = self.spec.cursor_field
         start = self.start_epoch()
@@ -175,18 +179,26 @@ class TimeExportStream(_ExportStream):
                     break
                 # More than a page of records in one second: Zendesk cannot page inside it. The page may hold only
                 # records already seen at the boundary (fresh is empty); stopping then would stick every later sync here.
-                self.logger.warning(f"Stream {self.name}: over {len(body[self.spec.list_key])} records share second {start}; moving past it.")
+                if not self.end_time_repeats_last_second:
+                    self.logger.warning(f"Stream {self.name}: over {len(body[self.spec.list_key])} records share second {start}; moving past it.")
                 end_time = start + 1
             seen_at_boundary = {
-                (item.get("id"), to_epoch(item.get(cursor_field))) for item in fresh if to_epoch(item.get(cursor_field)) == end_time
+                (item.get("id"), to_epoch(item.get(cursor_field)))
+                for item in body.get(self.spec.list_key) or []
+                if to_epoch(item.get(cursor_field)) == end_time
             }
             resume = min(end_time, end) if end is not None else end_time
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, resume)})
-            if body.get("end_of_stream") or end_time <= start or (end is not None and end_time > end):
+            # Talk never sends a null next_page: an empty page is the end there (and everywhere else too).
+            if body.get("end_of_stream") or end_time <= start or not body.get(self.spec.list_key) or (end is not None and end_time > end):
                 break
             start = end_time
         if not self.emitted_state:
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, min(start, end) if end else start)})
+
+
+class ArticleExportStream(TimeExportStream):
+    end_time_repeats_last_second = True
 
 
 class _ListStream(ZendeskStream):
