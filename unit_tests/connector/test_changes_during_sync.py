@@ -48,3 +48,40 @@ def test_a_change_to_an_already_read_record_is_found_by_the_next_sync(api):
     # Next sync, nothing changed since: alpha's update was never emitted and must come now.
     second, _, _ = run_stream(make_stream("groups", state=states[-1]))
     assert (1, account.groups["alpha"]["updated_at"]) in [(g["id"], g["updated_at"]) for g in second]
+
+
+class MutatingPosts:
+    """Two pages of posts; between the page reads both posts get a new comment (and so a new updated_at)."""
+
+    def __init__(self):
+        self.posts = {1: {"id": 1, "updated_at": at(1)}, 2: {"id": 2, "updated_at": at(2)}}
+        self.comments = {1: [{"id": 10, "updated_at": at(1)}], 2: [{"id": 20, "updated_at": at(2)}]}
+
+    def posts_page(self, request, context):
+        context.headers.update(JSON)
+        if "page%5Bafter%5D" in request.url or "page[after]" in request.url:
+            return json.dumps({"posts": [self.posts[2]], "meta": {"has_more": False}, "links": {"next": None}})
+        page = {"posts": [self.posts[1]], "meta": {"has_more": True, "after_cursor": "P"}, "links": {"next": None}}
+        now = datetime.now(timezone.utc)
+        self.posts[1] = {"id": 1, "updated_at": iso(now)}
+        self.comments[1] = self.comments[1] + [{"id": 11, "updated_at": iso(now)}]
+        self.posts[2] = {"id": 2, "updated_at": iso(now + timedelta(seconds=1))}
+        self.comments[2] = self.comments[2] + [{"id": 21, "updated_at": iso(now + timedelta(seconds=1))}]
+        return json.dumps(page)
+
+    def comments_of(self, post_id):
+        def answer(request, context):
+            context.headers.update(JSON)
+            return json.dumps({"comments": self.comments[post_id], "meta": {"has_more": False}, "links": {"next": None}})
+        return answer
+
+
+def test_children_of_parents_changed_while_listing_them_are_not_lost(api):
+    account = MutatingPosts()
+    api.get(url("community/posts"), text=account.posts_page)
+    for post_id in (1, 2):
+        api.get(url(f"community/posts/{post_id}/comments"), text=account.comments_of(post_id))
+    first, states, _ = run_stream(make_stream("post_comments"))
+    second, _, _ = run_stream(make_stream("post_comments", state=states[-1]))
+    # Children are fetched after the whole parent list was read, so whatever changed while listing is seen.
+    assert {10, 11, 20, 21} <= {c["id"] for c in first + second}

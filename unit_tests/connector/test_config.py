@@ -173,11 +173,6 @@ def test_read_with_bad_config_reports_config_error(overrides, named):
     assert not output.records
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (spec.json): the CDK validates the config against spec.json before parse_config runs; a password config "
-    "matches no credentials oneOf branch, so the user gets the generic jsonschema message, which neither says what to "
-    "use instead nor hides the password (not an airbyte_secret in the spec)."
-))
 def test_password_config_through_the_entrypoint_says_what_to_use_and_hides_the_password():
     config = make_config(credentials={"auth_type": "password", "email": EMAIL, "password": "hunter2-distinctive"})
     output = read_streams(["groups"], config=config, expect_failure=True)
