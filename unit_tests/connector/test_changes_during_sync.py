@@ -61,7 +61,8 @@ class MutatingPosts:
         context.headers.update(JSON)
         if "page%5Bafter%5D" in request.url or "page[after]" in request.url:
             return json.dumps({"posts": [self.posts[2]], "meta": {"has_more": False}, "links": {"next": None}})
-        page = {"posts": [self.posts[1]], "meta": {"has_more": True, "after_cursor": "P"}, "links": {"next": None}}
+        page = {"posts": [self.posts[1]], "meta": {"has_more": True, "after_cursor": "P"},
+                "links": {"next": url("community/posts?page%5Bafter%5D=P&page%5Bsize%5D=100")}}
         now = datetime.now(timezone.utc)
         self.posts[1] = {"id": 1, "updated_at": iso(now)}
         self.comments[1] = self.comments[1] + [{"id": 11, "updated_at": iso(now)}]
