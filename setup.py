@@ -6,6 +6,7 @@ MAIN_REQUIREMENTS = [
     "requests>=2.31,<3",
     "orjson>=3.9,<4",
     "pydantic>=2.5,<3",
+    "jsonschema>=4.17,<5",
 ]
 
 SANDBOX_REQUIREMENTS = [

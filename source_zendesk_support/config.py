@@ -5,13 +5,18 @@ Every problem becomes an Airbyte `config_error` that names the field and says wh
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
+from importlib import resources
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping, Optional
 from urllib.parse import urlparse
 
 from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.airbyte_secrets_utils import update_secrets
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import best_match
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 DEFAULT_START_DATE = "2000-01-01T00:00:00Z"
@@ -20,6 +25,8 @@ MAX_NUM_WORKERS = 20
 API_TOKEN_RETIREMENT = "2027-04-30"
 
 SUBDOMAIN_PATTERN = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
+SECRET_FIELDS = ("api_token", "password", "access_token", "refresh_token", "client_secret", "client_id")
+_SPEC_CACHE: Optional[Mapping[str, Any]] = None
 AUTH_TYPES = ("oauth2_refresh", "oauth2_client_credentials", "oauth2_access_token", "api_token")
 REQUIRED_CREDENTIAL_FIELDS = {
     "oauth2_refresh": ("client_id", "client_secret", "refresh_token"),
@@ -120,9 +127,41 @@ def _validated_credentials(config: Mapping[str, Any]) -> str:
     return auth_type
 
 
+def _hide_secrets(config: Mapping[str, Any]) -> None:
+    """Values that must never be printed, including fields the spec does not declare (a legacy password)."""
+    credentials = config.get("credentials")
+    if isinstance(credentials, Mapping):
+        update_secrets([str(value) for key, value in credentials.items() if key in SECRET_FIELDS and value])
+
+
+def _spec_problem(config: Mapping[str, Any]) -> Optional[str]:
+    """The first way the config breaks spec.json, in words that name the field and never quote a value."""
+    error = best_match(Draft7Validator(_connection_spec()).iter_errors(config))
+    if error is None:
+        return None
+    field = ".".join(str(part) for part in error.absolute_path) or "the configuration"
+    if error.validator == "oneOf" and field == "credentials":
+        return "'credentials' matches none of the supported kinds: set auth_type and the fields it requires (see the spec)."
+    if error.validator == "required":
+        return f"'{field}' is missing a required field: {error.message.split(' is a required')[0]}."
+    if error.validator == "pattern":
+        return f"'{field}' has the wrong format; expected a value matching {error.validator_value}."
+    if error.validator in ("type", "enum", "minimum", "maximum", "format"):
+        return f"'{field}' must satisfy {error.validator} {error.validator_value!r}."
+    return f"'{field}' is invalid ({error.validator})."
+
+
+def _connection_spec() -> Mapping[str, Any]:
+    global _SPEC_CACHE
+    if _SPEC_CACHE is None:
+        _SPEC_CACHE = json.loads(resources.files("source_zendesk_support").joinpath("spec.json").read_text())["connectionSpecification"]
+    return _SPEC_CACHE
+
+
 def parse_config(config: Mapping[str, Any]) -> ZendeskConfig:
     if not isinstance(config, Mapping):
         raise config_error("The configuration must be a JSON object.")
+    _hide_secrets(config)
     subdomain = config.get("subdomain")
     if not isinstance(subdomain, str) or not subdomain:
         raise config_error("'subdomain' is required: for https://acme.zendesk.com it is 'acme'.")
@@ -139,6 +178,14 @@ def parse_config(config: Mapping[str, Any]) -> ZendeskConfig:
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_NUM_WORKERS:
         raise config_error(f"'num_workers' must be an integer from 1 to {MAX_NUM_WORKERS}; got {workers!r}.")
     auth_type = _validated_credentials(config)
+    # The rest of the spec (types, ranges, new options), on the config as parsed above: a full host as subdomain,
+    # legacy auth_type names and dates with offsets are accepted there.
+    normalized = {key: value for key, value in config.items() if key not in ("start_date", "end_date")}
+    normalized["subdomain"] = subdomain
+    normalized["credentials"] = {**config["credentials"], "auth_type": auth_type}
+    problem = _spec_problem(normalized)
+    if problem:
+        raise config_error(problem)
     return ZendeskConfig(
         subdomain=subdomain,
         base_url=_validated_base_url(config, subdomain),

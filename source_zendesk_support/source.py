@@ -73,6 +73,9 @@ def stream_class(spec: StreamSpec) -> type:
 
 
 class SourceZendeskSupport(ConcurrentSourceAdapter):
+    # parse_config validates against spec.json itself, after the checks that give better advice than jsonschema
+    # (a password config says what to use instead) and without quoting a secret value.
+    check_config_against_spec = False
     def __init__(self, config: Optional[Mapping[str, Any]] = None, catalog: Any = None, state: Any = None, **_: Any):
         workers = DEFAULT_NUM_WORKERS
         if isinstance(config, Mapping) and isinstance(config.get("num_workers"), int) and config["num_workers"] > 0:
@@ -167,6 +170,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         self._sync_modes = {configured.stream.name: configured.sync_mode for configured in catalog.streams}
         self._state_manager = ConnectorStateManager(state=state)
         self._context = None
+        self._context = self._build_context(config)  # a bad config fails here, as a config_error, before any stream starts
         for message in super().read(logger, config, catalog, state):
             yield self._mark_skipped_incomplete(message)
 

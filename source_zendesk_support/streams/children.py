@@ -90,6 +90,8 @@ class ParentChildrenStream(_ListStream):
                 changed.append(parent)
             if updated is not None and (newest is None or updated > newest):
                 newest = updated
+        if newest is not None and self.read_started is not None:
+            newest = min(newest, self.read_started)  # a parent changed while we listed is visited next time
         yield changed, ({"parent_start": newest} if newest is not None else {})
 
     # --- children ------------------------------------------------------------------------------------
@@ -111,9 +113,11 @@ class ParentChildrenStream(_ListStream):
         while url:
             try:
                 answer = self.fetch(url, params)
-            except FeatureUnavailable:
-                if gated_ok and self._children_answered:
-                    return  # one archived or inaccessible parent; its siblings answered
+            except FeatureUnavailable as gate:
+                # 404: this parent is gone or archived. 403 before any sibling answered: the add-on or the role
+                # is missing, so the whole stream is unavailable.
+                if gated_ok and (gate.status == 404 or self._children_answered):
+                    return
                 raise
             if gated_ok:
                 self._children_answered = True
