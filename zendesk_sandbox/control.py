@@ -180,9 +180,15 @@ def config_resources(account) -> dict:
     return out
 
 
+# each section maps resource name -> counts; a product (Help Center, Talk, Chat) appends its own
+SUMMARY_SECTIONS = [ticket_resources, people_resources, config_resources]
+
+
 def summary(account) -> dict:
     s = account.settings
-    resources = {**ticket_resources(account), **people_resources(account), **config_resources(account)}
+    resources = {}
+    for section in SUMMARY_SECTIONS:
+        resources.update(section(account))
     for r in resources.values():
         if r["live"] is None:
             r["live"] = r["total"]
