@@ -36,6 +36,12 @@ class ChatExportStream(_ListStream):
             end_time, end_id = to_epoch(body.get("end_time")), body.get("end_id")
             if end_time is None or not items:
                 break
+            if end is not None and end_time > end:
+                # A bounded backfill stops at end_date; saving end_time would make later syncs skip the chats
+                # dropped above. The next sync starts at end_date (start_id belongs to end_time, so it goes too).
+                self._state.pop("start_id", None)
+                yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, max(end, start))})
+                break
             seen_at_boundary = {item.get("id") for item in items if to_epoch(item.get(cursor_field)) == end_time}
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, end_time)}, **({"start_id": end_id} if end_id else {}))
             if len(items) < CHAT_EXPORT_LIMIT or not body.get("next_page") or (end_time == start and end_id == start_id):
