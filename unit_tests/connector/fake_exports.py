@@ -100,3 +100,30 @@ class CursorExport:
             "before_cursor": None,
             "end_of_stream": len(eligible) <= self.page,
         })
+
+
+@dataclass
+class ArticleExport:
+    """Help Center's article export: pages of at most `cap`, end_time = next start_time = the last record's second."""
+
+    records: List[Tuple[int, int]]
+    cap: int
+    requests: List[int] = field(default_factory=list)
+
+    def __call__(self, request, context) -> str:
+        from datetime import datetime, timezone
+
+        context.headers.update(JSON)
+        start = int(_query(request)["start_time"])
+        self.requests.append(start)
+        taken = [(i, ts) for i, ts in self.records if ts >= start][: self.cap]
+        if not taken:
+            return json.dumps({"articles": [], "count": 0, "end_time": None, "next_page": None})
+        iso = lambda ts: datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+        end_time = taken[-1][1]
+        return json.dumps({
+            "articles": [{"id": i, "updated_at": iso(ts)} for i, ts in taken],
+            "count": len(taken),
+            "end_time": end_time,
+            "next_page": f"{request.url.split('?')[0]}?start_time={end_time}",
+        })

@@ -218,3 +218,44 @@ def test_through_the_source_states_follow_their_records_and_resume_loses_nothing
         resumed = read_streams(["ticket_events"], state={"ticket_events": state})
         assert emitted_before | {r["id"] for r in records_of(resumed)} == {1, 2, 3, 4, 6}
     assert states_of(output)[-1] == {"timestamp": START + 102}
+
+
+# --- Help Center's article export: every page ends at its last record's second ------------------------------------
+from .fake_exports import ArticleExport  # noqa: E402
+
+
+@st.composite
+def article_exports(draw):
+    cap = draw(st.integers(2, 5))
+    ids, records, ts = itertools.count(1), [], START + 10
+    for size in draw(st.lists(st.integers(1, cap - 1), max_size=8)):
+        ts += draw(st.integers(1, 3))
+        records += [(next(ids), ts) for _ in range(size)]
+    return records, cap
+
+
+def run_articles(fake, state=None):
+    with requests_mock.Mocker() as mocker:
+        mocker.get(url("help_center/incremental/articles"), text=fake)
+        return run_stream(make_stream("articles", state=state))
+
+
+@PROPERTY_SETTINGS
+@given(article_exports(), st.data())
+def test_article_export_exactly_once_and_resume_after_any_state(export, data):
+    records, cap = export
+    emitted, _, items = run_articles(ArticleExport(records, cap))
+    assert sorted(r["id"] for r in emitted) == [i for i, _ in records]
+    positions = [n for n, (kind, _) in enumerate(items) if kind == "STATE"]
+    kill_at = data.draw(st.sampled_from(positions))
+    before = {value["id"] for kind, value in items[: kill_at + 1] if kind == "RECORD"}
+    resumed, _, _ = run_articles(ArticleExport(records, cap), state=items[kill_at][1])
+    assert before | {r["id"] for r in resumed} == {i for i, _ in records}
+
+
+def test_article_export_ends_without_a_warning(caplog):
+    records = [(1, START + 20), (2, START + 20), (3, START + 25)]
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        emitted, states, _ = run_articles(ArticleExport(records, cap=2))
+    assert [r["id"] for r in emitted] == [1, 2, 3]
+    assert not [m for m in caplog.messages if "share second" in m]
