@@ -83,7 +83,11 @@ def run_connector(command: str, config: Dict[str, Any], catalog: Optional[Dict[s
 
 
 def discovered_catalog(config: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Discover's streams. Like the platform, keeps a config the connector updated (a rotated OAuth token)."""
     output = run_connector("discover", config)
+    for control in output.of_type("CONTROL"):
+        config.clear()
+        config.update(control["control"]["connectorConfig"]["config"])
     catalogs = output.of_type("CATALOG")
     assert catalogs, f"discover printed no catalog: {output.messages[-3:]} {output.stderr[-2000:]}"
     return catalogs[0]["catalog"]["streams"]

@@ -75,7 +75,9 @@ def test_expiring_oauth_tokens_are_refreshed_and_handed_to_the_platform():
                          "--faults", "expire-token:/api/v2/ticket_fields*:count=1") as info:
         config = info["config"]
         assert config["credentials"]["auth_type"] == "oauth2_refresh"
-        streams = discovered_catalog(config)
+        first_refresh_token = config["credentials"]["refresh_token"]
+        streams = discovered_catalog(config)  # discover refreshes too (custom-field columns) and updates config
+        assert config["credentials"]["refresh_token"] != first_refresh_token
         names = ["tickets", "users", "ticket_fields", "ticket_events", "ticket_audits"]
         output = run_connector("read", config, configured_catalog(streams, names, incremental=False))
         assert output.returncode == 0, output.stderr[-3000:]
@@ -89,6 +91,9 @@ def test_expiring_oauth_tokens_are_refreshed_and_handed_to_the_platform():
         updated = {**config, "credentials": newest}
         again = run_connector("check", updated)
         assert again.of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
+        stale = run_connector("read", config, configured_catalog(streams, ["groups"], incremental=False))
+        errors = stale.traces("ERROR")
+        assert stale.returncode != 0 and errors and all(e["error"]["failure_type"] == "config_error" for e in errors), errors
 
 
 def test_plan_gated_streams_are_skipped_with_a_warning_and_the_sync_succeeds():

@@ -72,7 +72,14 @@ def build_authenticator(config: ZendeskConfig, raw_config: MutableMapping[str, A
         )
     credentials.setdefault("access_token", "")
     credentials.setdefault("token_expiry_date", "")
-    return RotatingRefreshTokenAuthenticator(connector_config=raw_config, token_refresh_endpoint=token_url)
+    return RotatingRefreshTokenAuthenticator(
+        connector_config=raw_config,
+        token_refresh_endpoint=token_url,
+        # A refused refresh token is the user's to fix (re-authorize), not a transient failure.
+        refresh_token_error_status_codes=(400, 401),
+        refresh_token_error_key="error",
+        refresh_token_error_values=("invalid_grant", "invalid_client", "unauthorized_client"),
+    )
 
 
 def build_chat_authenticator(raw_config: Mapping[str, Any]) -> Optional[AuthBase]:
