@@ -12,10 +12,13 @@ from .clock import SandboxClock
 from .control import Stats
 from .data.account import Account
 from .endpoints import SUPPORT_ENDPOINTS, Ctx
+from .endpoints_chat import CHAT_ENDPOINTS
+from .endpoints_help_center import HELP_CENTER_ENDPOINTS
+from .endpoints_talk import TALK_ENDPOINTS
 from .router import Router
 from .routing import normalize_path
 
-ENDPOINT_TABLES = [SUPPORT_ENDPOINTS]  # Help Center, Talk and Chat tables join here
+ENDPOINT_TABLES = [SUPPORT_ENDPOINTS, HELP_CENTER_ENDPOINTS, TALK_ENDPOINTS, CHAT_ENDPOINTS]
 
 
 def build_router() -> Router:
@@ -82,6 +85,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         body = endpoint.handle(ctx)
     except errors.ZendeskError as e:
         return e.response()
+    if isinstance(body, web.StreamResponse):  # handlers that set headers (Help Center's Link) answer themselves
+        return body
     return errors.json_response(body)
 
 

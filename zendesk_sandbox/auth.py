@@ -11,6 +11,7 @@ import orjson
 from aiohttp import web
 
 from . import errors
+from .chat_auth import authenticate_chat, is_chat_path
 from .data import ids
 
 OPEN_PREFIXES = ("/_sandbox/", "/oauth/")
@@ -98,7 +99,11 @@ def make_auth_middleware(credentials: Credentials):
         if request.path.startswith(OPEN_PREFIXES):
             return await handler(request)
         try:
-            request[IDENTITY] = credentials.authenticate(request.headers.get("Authorization"))
+            header = request.headers.get("Authorization")
+            if is_chat_path(request.path) and credentials.settings.has_feature("chat"):
+                request[IDENTITY] = authenticate_chat(credentials.settings, header, ids.USER + 1)
+            else:
+                request[IDENTITY] = credentials.authenticate(header)
         except errors.ZendeskError as e:
             return e.response()
         return await handler(request)

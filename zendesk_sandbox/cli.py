@@ -10,9 +10,10 @@ import time
 
 import orjson
 
+from .chat_auth import chat_access_token
 from .settings import DEFAULT_ANCHOR, PLAN_ORDER, SandboxSettings
 
-DEFAULT_FEATURES = "csat,ticket_forms,side_conversations"
+DEFAULT_FEATURES = "csat,ticket_forms,side_conversations,help_center,talk,chat"
 CONFIG_AUTHS = ["api_token", "oauth2_refresh", "oauth2_client_credentials", "oauth2_access_token"]
 
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config-auth", choices=CONFIG_AUTHS, default="api_token")
     serve.add_argument("--subdomain", default="sandbox")
     serve.add_argument("--features", default=DEFAULT_FEATURES, help="comma-separated: csat,ticket_forms,...")
+    serve.add_argument("--without", default="", help="comma-separated features to turn off, e.g. help_center,talk,chat")
     serve.add_argument("--access-token-ttl", type=float, default=1800.0, help="Zendesk-seconds")
     serve.add_argument("--anchor", type=parse_anchor, default=DEFAULT_ANCHOR,
                        help="epoch seconds or ISO time where the generated history ends")
@@ -64,7 +66,8 @@ def settings_from_args(args) -> SandboxSettings:
         seed=args.seed, plan=args.plan, rate_limit=args.rate_limit, export_rate_limit=args.export_rate_limit,
         time_scale=args.time_scale, holdback=args.holdback, faults=args.faults, subdomain=args.subdomain,
         tickets=args.tickets, users=args.users, organizations=args.organizations, groups=args.groups,
-        brands=args.brands, features=[f.strip() for f in args.features.split(",") if f.strip()],
+        brands=args.brands, features=[f.strip() for f in args.features.split(",")
+                                       if f.strip() and f.strip() not in args.without.split(",")],
         access_token_ttl=args.access_token_ttl, anchor=args.anchor, archive_days=args.archive_days,
         allow_password_auth=args.allow_password_auth, too_recent_mode=args.too_recent_mode,
         trailing_empty_page=args.cbp_trailing_empty_page, host=args.host,
@@ -80,8 +83,11 @@ def connector_config(url: str, settings: SandboxSettings, creds, auth: str) -> d
                                       "client_secret": creds.client_secret},
         "oauth2_access_token": {"auth_type": "oauth2_access_token", "access_token": creds.access_token},
     }[auth]
-    return {"subdomain": settings.subdomain, "base_url": url, "start_date": "2000-01-01T00:00:00Z",
-            "credentials": credentials}
+    config = {"subdomain": settings.subdomain, "base_url": url, "start_date": "2000-01-01T00:00:00Z",
+              "credentials": credentials}
+    if settings.has_feature("chat"):
+        config["chat_credentials"] = {"access_token": chat_access_token(settings.seed)}
+    return config
 
 
 def ready_line(url: str, settings: SandboxSettings, creds, auth: str) -> dict:
@@ -91,7 +97,8 @@ def ready_line(url: str, settings: SandboxSettings, creds, auth: str) -> dict:
             "access_token": creds.access_token, "password": creds.password,
             "oauth": {"client_id": creds.client_id, "client_secret": creds.client_secret,
                       "refresh_token": creds.refresh_token, "token_url": f"{url}/oauth/tokens"},
-            "config": connector_config(url, settings, creds, auth)}
+            "config": connector_config(url, settings, creds, auth),
+            **({"chat_access_token": chat_access_token(settings.seed)} if settings.has_feature("chat") else {})}
 
 
 async def serve(args) -> None:

@@ -8,8 +8,10 @@ from aiohttp import web
 
 from . import endpoints as ep
 from .data import tickets as tk
+from .data.attachments import ticket_attachment_resource
 from .data.timeline import iso
 from .errors import invalid_endpoint, json_response
+from .products import product_resources
 from .routing import normalize_path
 
 
@@ -181,7 +183,8 @@ def config_resources(account) -> dict:
 
 
 # each section maps resource name -> counts; a product (Help Center, Talk, Chat) appends its own
-SUMMARY_SECTIONS = [ticket_resources, people_resources, config_resources]
+SUMMARY_SECTIONS = [ticket_resources, people_resources, config_resources, product_resources,
+                    lambda account: {"ticket_attachments": ticket_attachment_resource(account)}]
 
 
 def summary(account) -> dict:

@@ -28,7 +28,7 @@ class SandboxSettings:
     organizations: int | None = None
     groups: int | None = None
     brands: int | None = None
-    features: list[str] = field(default_factory=lambda: ["csat", "ticket_forms"])
+    features: list[str] = field(default_factory=lambda: ["csat", "ticket_forms", "help_center", "talk", "chat"])
     access_token_ttl: float = 1800.0  # Zendesk-seconds
     anchor: int = DEFAULT_ANCHOR  # epoch seconds where the generated history ends
     archive_days: int = 120

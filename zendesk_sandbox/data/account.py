@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 
 from .config_objects import ConfigObjects
+from ..products import mutator as product_mutator
 from .people import Change, Organizations, Users
 from .pools import Pools
 from .tickets import TicketChange, Tickets
@@ -46,9 +47,10 @@ class Account:
         result = {}
         for resource, actions in spec.items():
             handler = {"tickets": self._mutate_tickets, "users": self._mutate_users,
-                       "organizations": self._mutate_organizations}.get(resource)
+                       "organizations": self._mutate_organizations}.get(resource) or product_mutator(self, resource)
             if handler is None:
-                raise ValueError(f"mutations of {resource!r} are not supported (tickets, users, organizations)")
+                raise ValueError(f"mutations of {resource!r} are not supported (tickets, users, organizations, "
+                                 "articles, posts, calls, chats)")
             if not isinstance(actions, dict):
                 raise ValueError(f"{resource}: expected an object of action counts")
             result[resource] = {}

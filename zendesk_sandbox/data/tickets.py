@@ -12,6 +12,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from . import ids
+from .attachments import attachments
 from .pools import mix, rng_for
 from .timeline import Timeline, iso, merge_children
 
@@ -383,7 +384,7 @@ class Tickets:
             "html_body": f'<div class="zd-comment" dir="auto"><p>{body}</p></div>',
             "plain_body": body,
             "public": bool(public),
-            "attachments": [],
+            "attachments": attachments(self.a, i, j),
             "audit_id": ids.AUDIT + i * ids.PER_TICKET + j,
             "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
             "metadata": {"system": {"client": "Mozilla/5.0", "ip_address": pools.ips[(i + j) % len(pools.ips)],
@@ -404,7 +405,7 @@ class Tickets:
             c = self.comment_from(i, spec, requester, assignee)
             events.append({"id": c["id"], "type": "Comment", "author_id": c["author_id"], "body": c["body"],
                            "html_body": c["html_body"], "plain_body": c["plain_body"], "public": c["public"],
-                           "attachments": [], "audit_id": c["audit_id"]})
+                           "attachments": c["attachments"], "audit_id": c["audit_id"]})
         if kind == "create":
             shape = self.shape(i)
             events.append({"id": base + 1, "type": "Create", "field_name": "status", "value": after})
@@ -453,7 +454,7 @@ class Tickets:
                 child.update({"comment_present": True, "comment_public": e["public"]})
                 if comment_events:
                     child.update({"body": e["body"], "html_body": e["html_body"], "public": e["public"],
-                                  "author_id": e["author_id"], "attachments": [], "audit_id": e["audit_id"],
+                                  "author_id": e["author_id"], "attachments": e["attachments"], "audit_id": e["audit_id"],
                                   "type": "Comment"})
             elif e["type"] in ("Create", "Change"):
                 child[e["field_name"]] = e["value"]

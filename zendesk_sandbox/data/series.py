@@ -1,0 +1,114 @@
+"""A lazily generated, time-ordered collection of records (articles, posts, calls, chats) with an overlay of
+mutations: record k's base change time is `Timeline.at(k)` (monotone, so a walk from any time starts with a
+binary search), and records changed through /_sandbox/mutate move to "now" in a small sorted overlay."""
+from __future__ import annotations
+
+import bisect
+import random
+from dataclasses import dataclass
+
+from .timeline import Timeline
+
+
+@dataclass
+class SeriesChange:
+    updated: int
+    created: int | None = None  # set for records created by a mutation
+    deleted: bool = False
+    revision: int = 0
+
+
+class Series:
+    def __init__(self, count: int, start: int, end: int, burst: int = 5):
+        self.count = count
+        self.timeline = Timeline(count, 0, start, end, burst=burst)
+        self.changes: dict[int, SeriesChange] = {}
+        self.next_index = count + 1
+        self._order: list[tuple[int, int]] | None = None
+
+    # ---- state ------------------------------------------------------------------------------------
+    def exists(self, k: int) -> bool:
+        return 1 <= k < self.next_index
+
+    def updated_ts(self, k: int) -> int:
+        ch = self.changes.get(k)
+        return ch.updated if ch is not None else self.timeline.at(k)
+
+    def base_created_ts(self, k: int, spread: int) -> int:
+        """Base records were created up to `spread` seconds before their base change (0 for mutation-born)."""
+        ch = self.changes.get(k)
+        if ch is not None and ch.created is not None:
+            return ch.created
+        return self.timeline.at(k) - (k * 7919) % max(1, spread)
+
+    def is_deleted(self, k: int) -> bool:
+        ch = self.changes.get(k)
+        return ch is not None and ch.deleted
+
+    def revision(self, k: int) -> int:
+        ch = self.changes.get(k)
+        return ch.revision if ch is not None else 0
+
+    def live_indexes(self) -> list[int]:
+        return [k for k in range(1, self.next_index) if not self.is_deleted(k)]
+
+    def live_count(self) -> int:
+        return self.next_index - 1 - sum(1 for ch in self.changes.values() if ch.deleted)
+
+    def count_before(self, cutoff: int, include_deleted: bool = False) -> int:
+        """Records whose change time is before `cutoff` (what an export walked to the end returns)."""
+        base = self.timeline.first_at_or_after(cutoff, 1, self.count) - 1
+        n = base - sum(1 for k in self.changes if k <= base)
+        return n + sum(1 for ch in self.changes.values() if ch.updated < cutoff and (include_deleted or not ch.deleted))
+
+    # ---- walking ----------------------------------------------------------------------------------
+    def _changed_order(self) -> list[tuple[int, int]]:
+        if self._order is None:
+            self._order = sorted((ch.updated, k) for k, ch in self.changes.items())
+        return self._order
+
+    def iter_after(self, after: tuple[int, int]):
+        """(change time, k) ascending, strictly after the keyset `after`; deleted records included."""
+        ts0, k0 = after
+        k = max(1, self.timeline.first_at_or_after(ts0, 1, self.count))
+        order = self._changed_order()
+        o = bisect.bisect_right(order, (ts0, k0))
+        at, changed = self.timeline.at, self.changes
+        while True:
+            while k <= self.count and (k in changed or (at(k), k) <= (ts0, k0)):
+                k += 1
+            b = (at(k), k) if k <= self.count else None
+            ov = order[o] if o < len(order) else None
+            if b is None and ov is None:
+                return
+            if ov is None or (b is not None and b < ov):
+                yield b
+                k += 1
+            else:
+                yield ov
+                o += 1
+
+    # ---- mutations --------------------------------------------------------------------------------
+    def mutate(self, action: str, n: int, rng: random.Random, now: int, allowed=("create", "update", "delete"),
+               protected: int = 0) -> list[int]:
+        """Apply `n` creates/updates/deletes at `now`; returns the affected indexes. Records 1..protected stay."""
+        if action not in allowed:
+            raise ValueError(f"action {action!r} is not supported here (use {', '.join(allowed)})")
+        self._order = None
+        if action == "create":
+            out = []
+            for _ in range(n):
+                k = self.next_index
+                self.next_index += 1
+                self.changes[k] = SeriesChange(updated=now, created=now)
+                out.append(k)
+            return out
+        live = [k for k in self.live_indexes() if k > protected]
+        targets = sorted(rng.sample(live, min(n, len(live))))
+        for k in targets:
+            ch = self.changes.get(k) or SeriesChange(updated=now)
+            ch.updated = now
+            ch.revision += 1
+            ch.deleted = action == "delete"
+            self.changes[k] = ch
+        return targets
