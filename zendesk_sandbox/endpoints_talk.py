@@ -23,14 +23,11 @@ def talk_export(key: str, expand):
         t = talk(ctx.account)
         cutoff = ctx.account.export_cutoff()
         records, last_ts, capped = [], None, False
-        for ts, k in t.calls.iter_after((start - 1, BIG)):
-            if ts >= cutoff:
-                break
-            rows = expand(t, k)
-            if records and ts != last_ts and len(records) + len(rows) > EXPORT_MAX:
-                break
-            if len(records) + len(rows) > EXPORT_MAX:  # one second holds more than a page: cut inside it
-                capped = True
+        for ts, ks in by_second(t.calls.iter_after((start - 1, BIG)), cutoff):
+            rows = [row for k in ks for row in expand(t, k)]
+            if len(records) + len(rows) > EXPORT_MAX:
+                if not records:  # one second holds more than a page: cut inside it
+                    records, last_ts, capped = rows[:EXPORT_MAX], ts, True
                 break
             records.extend(rows)
             last_ts = ts
@@ -39,6 +36,21 @@ def talk_export(key: str, expand):
         return {key: records, "next_page": page_url(ctx.base, ctx.path, {**keep, "start_time": end_time}),
                 "count": len(records), "end_time": end_time}
     return handle
+
+
+def by_second(keyed, cutoff: int):
+    """(ts, [k, ...]) per second, from (ts, k) pairs in time order, up to the hold-back cutoff."""
+    group, group_ts = [], None
+    for ts, k in keyed:
+        if ts >= cutoff:
+            break
+        if group and ts != group_ts:
+            yield group_ts, group
+            group = []
+        group_ts = ts
+        group.append(k)
+    if group:
+        yield group_ts, group
 
 
 def offset_list(key: str, records_of):
