@@ -108,15 +108,10 @@ def warnings_of(output: EntrypointOutput) -> List[str]:
 
 # --- driving one stream directly, without the concurrent framework (fast, for property tests) -------------
 def make_context(config: Optional[Mapping[str, Any]] = None, budget: Optional[ZendeskRateBudget] = None) -> SyncContext:
-    raw_config = dict(config or make_config())
-    parsed = parse_config(raw_config)
-    return SyncContext(
-        config=parsed,
-        authenticator=build_authenticator(parsed, raw_config),
-        budget=budget or ZendeskRateBudget(account_limit=100_000, export_limit=100_000),
-        can_refresh_token=parsed.auth_type in ("oauth2_refresh", "oauth2_client_credentials"),
-        timeout_seconds=5.0,
-    )
+    """The context the source itself builds for a sync (so helpers never drift from it), with a roomy budget."""
+    context = SourceZendeskSupport()._build_context(dict(config or make_config()))
+    context.budget = budget or ZendeskRateBudget(account_limit=100_000, export_limit=100_000)
+    return context
 
 
 def make_stream(name: str, config: Optional[Mapping[str, Any]] = None, state: Optional[Mapping[str, Any]] = None,
