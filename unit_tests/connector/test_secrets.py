@@ -77,3 +77,26 @@ def test_debug_read_does_not_print_the_token(api, capsys):
     output = read(SourceZendeskSupport(config=config), config, CatalogBuilder().with_stream("groups", SyncMode.full_refresh).build(), debug=True)
     text = everything(output, capsys.readouterr().out)
     assert API_TOKEN not in text and BASIC not in text
+
+
+SECRET_NAMES = {"client_secret", "refresh_token", "access_token", "api_token", "password", "client_id"}
+
+
+def _properties(node, path=""):
+    if isinstance(node, dict):
+        for name, value in (node.get("properties") or {}).items():
+            yield f"{path}.{name}", name, value
+            yield from _properties(value, f"{path}.{name}")
+        for key in ("oneOf", "anyOf", "allOf"):
+            for position, branch in enumerate(node.get(key) or []):
+                yield from _properties(branch, f"{path}[{position}]")
+        if isinstance(node.get("items"), dict):
+            yield from _properties(node["items"], f"{path}[]")
+
+
+def test_every_credential_in_the_spec_is_an_airbyte_secret():
+    spec = SourceZendeskSupport().spec(None).connectionSpecification
+    found = [(path, value) for path, name, value in _properties(spec) if name in SECRET_NAMES]
+    assert found, "the spec must declare the credentials"
+    for path, value in found:
+        assert value.get("airbyte_secret") is True, f"{path} is not marked airbyte_secret"
