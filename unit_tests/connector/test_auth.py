@@ -165,3 +165,23 @@ def test_client_credentials_refresh_on_401(api):
     output = read_streams(["groups"], config=make_config(credentials=credentials))
     assert not output.errors
     assert sent == ["Bearer CC1", "Bearer CC2"]
+
+
+def test_the_persisted_pair_works_for_the_next_sync_without_a_refresh(api, capsys):
+    api.post(TOKENS, [token_answer("A1", "R1")])
+    api.get(GROUPS, [GOOD, GOOD])
+    read_streams(["groups"], config=oauth_config())
+    (persisted,) = control_configs(capsys.readouterr().out)
+    output = read_streams(["groups"], config=persisted)
+    assert not output.errors
+    assert [r.method for r in api.request_history] == ["POST", "GET", "GET"]
+    assert api.request_history[-1].headers["Authorization"] == "Bearer A1"
+
+
+def test_a_token_refused_again_after_a_refresh_fails_instead_of_looping(api, capsys):
+    api.post(TOKENS, [token_answer("A1", "R1"), token_answer("A2", "R2")])
+    api.get(GROUPS, [INVALID_TOKEN] * 5)
+    output = read_streams(["groups"], config=oauth_config(access_token="A0", token_expiry_date=iso_in(1200)), expect_failure=True)
+    assert output.errors
+    assert len([r for r in api.request_history if r.method == "POST"]) == 1
+    assert len([r for r in api.request_history if r.method == "GET"]) == 2
