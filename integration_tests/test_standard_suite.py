@@ -57,3 +57,22 @@ class TestZendeskSupportStandardSuite(SourceTestSuiteBase):
                 scenario = scenario.model_copy(update={"config_path": RUN_SECRETS / path.name})
             scenarios.append(scenario)
         return scenarios
+
+
+# The suite only checks that invalid configs fail; these check that each fails for its own reason.
+INVALID_CONFIG_REASONS = {
+    "invalid_config_bad_token.json": "HTTP 401",
+    "invalid_config_end_before_start.json": "'end_date'",
+    "invalid_config_bad_subdomain.json": "'subdomain'",
+    "invalid_config_password_auth.json": "Password authentication was removed",
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVALID_CONFIG_REASONS))
+def test_invalid_config_fails_check_for_its_own_reason(name, sandbox_config_files):
+    import logging
+
+    path = RUN_SECRETS / name if (RUN_SECRETS / name).exists() else ROOT / "integration_tests" / name
+    status = SourceZendeskSupport().check(logging.getLogger("airbyte"), json.loads(path.read_text()))
+    assert status.status.value == "FAILED"
+    assert INVALID_CONFIG_REASONS[name] in (status.message or ""), status.message
