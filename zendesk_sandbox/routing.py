@@ -16,6 +16,7 @@ _BUCKET_RULES: list[tuple[str, str]] = [
     ("/api/v2/deleted_tickets", "deleted_tickets"),
     ("/api/v2/help_center/", "help_center"),
     ("/api/v2/community/", "help_center"),
+    ("/api/v2/guide/", "help_center"),
     ("/api/v2/chat/", "chat"),
     ("/api/v2/channels/voice/", "talk"),
 ]
