@@ -67,8 +67,22 @@ def make_certificate(workdir: Path, host: str, log) -> Optional[str]:
         return "openssl not found"
     done = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                            "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={host}",
-                           "-addext", f"subjectAltName=DNS:{host}"], stdout=log, stderr=subprocess.STDOUT)
+                           "-addext", f"subjectAltName=DNS:{host},IP:127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
     return None if done.returncode == 0 else f"openssl failed (exit {done.returncode})"
+
+
+def trust_certificate(cert: Path) -> Optional[str]:
+    """Add the certificate to the peer venv's certifi bundle: its CDK sends prepared requests with
+    Session.send(), which never reads REQUESTS_CA_BUNDLE. Only this private venv is changed."""
+    bundles = list(VENV.glob("lib/python*/site-packages/certifi/cacert.pem"))
+    if not bundles:
+        return "no certifi bundle in the peer's venv"
+    pem = cert.read_text()
+    for bundle in bundles:
+        if pem not in bundle.read_text():
+            with bundle.open("a") as f:
+                f.write("\n# zendesk-bench sandbox certificate\n" + pem)
+    return None
 
 
 def add_hosts_entry(host: str) -> Optional[str]:
@@ -99,7 +113,8 @@ def setup(workdir: Path) -> tuple:
     if os.geteuid() != 0:
         return None, "not root: cannot serve on port 443 or edit /etc/hosts"
     with open(workdir / "peer-setup.log", "ab") as log:
-        for step in (lambda: install(log), lambda: make_certificate(workdir, host, log), lambda: add_hosts_entry(host)):
+        for step in (lambda: install(log), lambda: make_certificate(workdir, host, log),
+                     lambda: trust_certificate(workdir / "peer-cert.pem"), lambda: add_hosts_entry(host)):
             reason = step()
             if reason:
                 return None, reason

@@ -76,7 +76,8 @@ class Sandbox:
 
 
 def sandbox_args(tickets: int, seed: int, *, cpu_bound: bool, plan: str, time_scale: float,
-                 subdomain: Optional[str] = None, port: int = 0, tls: Optional[tuple] = None) -> List[str]:
+                 subdomain: Optional[str] = None, port: int = 0, tls: Optional[tuple] = None,
+                 host: Optional[str] = None) -> List[str]:
     args = ["--port", str(port), "--seed", str(seed), "--tickets", str(tickets), "--plan", plan,
             "--time-scale", str(time_scale)]
     if cpu_bound:
@@ -84,5 +85,7 @@ def sandbox_args(tickets: int, seed: int, *, cpu_bound: bool, plan: str, time_sc
     if subdomain:
         args += ["--subdomain", subdomain]
     if tls:
-        args += ["--tls-cert", tls[0], "--tls-key", tls[1], "--host", "127.0.0.1"]
+        args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
+    if host:
+        args += ["--host", host]  # the sandbox's links (next_page, after_url) use this name
     return args

@@ -73,6 +73,7 @@ def write_json(path: Path, content: Any) -> str:
 def run_read(command: List[str], config: Dict, catalog: Dict, workdir: Path, *, state: Optional[List] = None,
              env: Optional[Dict[str, str]] = None, cwd: Optional[Path] = None, timeout: Optional[float] = None,
              stderr_path: Optional[Path] = None, progress=None) -> SyncRun:
+    # Warnings, errors and error traces go to WORKDIR/messages.log (records are only counted).
     """`COMMAND read --config --catalog [--state]`, measured. `progress(stream, StreamRun)` on each completion."""
     args = [*command, "read", "--config", write_json(workdir / "config.json", config),
             "--catalog", write_json(workdir / "catalog.json", catalog)]
@@ -92,8 +93,10 @@ def run_read(command: List[str], config: Dict, catalog: Dict, workdir: Path, *, 
         timer.start()
     try:
         states: Dict[str, Dict[str, Any]] = {}
-        for line in process.stdout:
-            _observe(line, run, states, progress)
+        with open(workdir / "messages.log", "wb") as kept:
+            for line in process.stdout:
+                if _observe(line, run, states, progress):
+                    kept.write(line)
         run.states = list(states.values())
         # wait4 rather than wait(): it returns the child's resource usage, whose ru_maxrss is its peak RSS (KiB).
         _, status, usage = os.wait4(process.pid, 0)
@@ -111,7 +114,8 @@ def run_read(command: List[str], config: Dict, catalog: Dict, workdir: Path, *, 
     return run
 
 
-def _observe(line: bytes, run: SyncRun, states: Dict[str, Dict[str, Any]], progress) -> None:
+def _observe(line: bytes, run: SyncRun, states: Dict[str, Dict[str, Any]], progress) -> bool:
+    """Counts the line into `run`; True for the lines worth keeping (warnings, errors)."""
     if line.startswith(RECORD_PREFIX):
         match = STREAM_NAME.search(line, 0, 300)
         if match:
@@ -119,14 +123,16 @@ def _observe(line: bytes, run: SyncRun, states: Dict[str, Dict[str, Any]], progr
             stream.records += 1
             if stream.started is None:
                 stream.started = time.monotonic()
-        return
+        return False
     if not line.startswith(b"{"):
-        return
+        return bool(line.strip())
     try:
         message = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return
+        return True
     kind = message.get("type")
+    if kind == "LOG":
+        return message["log"].get("level") in ("WARN", "ERROR", "FATAL")
     if kind == "STATE":
         state = message["state"]
         if state.get("type") in (None, "STREAM") and "stream" in state:
@@ -150,4 +156,7 @@ def _observe(line: bytes, run: SyncRun, states: Dict[str, Dict[str, Any]], progr
                 if progress:
                     progress(name, stream)
         elif trace.get("type") == "ERROR":
-            run.errors.append(str(trace["error"].get("message", "?"))[:300])
+            error = trace["error"]
+            run.errors.append(str(error.get("internal_message") or error.get("message", "?"))[:300])
+            return True
+    return False
