@@ -137,6 +137,8 @@ def test_mutations_add_and_move_calls():
         assert len({r["id"] for r in records}) == after["calls"]["endpoints"][path]
         tail = {r["id"] for r in records[-7:]}
         assert set(result["calls"]["create"]) | set(result["calls"]["update"]) == tail
+        updated = [r for r in records if r["id"] in result["calls"]["update"]]
+        assert all(r["created_at"] < "2026-11-01" < r["updated_at"] for r in updated), "an update keeps created_at"
         legs, _ = walk_talk_export(c, f"{VOICE}/stats/incremental/legs", "legs")
         assert len(legs) == after["legs"]["endpoints"][f"{VOICE}/stats/incremental/legs"]
         r = c.session.post(info["url"] + "/_sandbox/mutate", json={"calls": {"delete": 1}}, timeout=30)

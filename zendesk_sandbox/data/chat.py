@@ -119,7 +119,8 @@ class Chat:
         updated = self.chats.updated_ts(k)
         offline = h % 9 == 0
         duration = 0 if offline else 60 + h % 1500
-        start = (self.chats.base_created_ts(k, 1) if k > self.chats.count else updated - duration - 30)
+        base_end = self.chats.timeline.at(k)  # an update (a tag, a rating) does not move the conversation
+        start = self.chats.base_created_ts(k, 1) if k > self.chats.count else base_end - duration - 30
         end = start + duration
         agent_id = None if offline else users.agent_id((h >> 10) & 0xFFF)
         agent = users.user(agent_id - users.id_base) if agent_id else None

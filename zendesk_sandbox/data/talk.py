@@ -132,7 +132,9 @@ class Talk:
     def call(self, k: int) -> dict:
         h, duration, completion, answered, wait = self._call_facts(k)
         updated = self.calls.updated_ts(k)
-        created = self.calls.base_created_ts(k, 1) if k > self.calls.count else updated - duration - wait - 60
+        # a call starts before its base change time; an update (a late note, a recording) does not move it
+        created = self.calls.base_created_ts(k, 1) if k > self.calls.count else \
+            self.calls.timeline.at(k) - duration - wait - 60
         phone = self.phone_numbers[(h >> 28) % len(self.phone_numbers)]
         users = self.a.users
         agent = users.agent_id((h >> 32) & 0xFFF) if answered else None
