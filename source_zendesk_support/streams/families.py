@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from airbyte_cdk.models import (
@@ -41,6 +42,7 @@ class _ExportStream(ZendeskStream):
     """Shared by both incremental-export families: 1000-record pages that shrink when Zendesk times out."""
 
     page_size = EXPORT_PAGE_SIZE
+    _ahead: Optional[ThreadPoolExecutor] = None
 
     def share_group(self):
         """Streams reading the same export from the same point see the same pages (see page_share.py)."""
@@ -51,6 +53,20 @@ class _ExportStream(ZendeskStream):
     def fetch_page(self, params: Mapping[str, Any]) -> ApiAnswer:
         params = {**params, "per_page": self.page_size, **self.spec.params}
         return self.context.page_share.fetch(self._group, self.spec.path, params, lambda: self.fetch(self.spec.path, params))
+
+    def fetch_ahead(self, params: Mapping[str, Any]) -> Future:
+        """Request a page in the background, so the next page travels while this one is emitted."""
+        if self._ahead is None:
+            self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ahead-{self.name}")
+        return self._ahead.submit(self.fetch_page, dict(params))
+
+    def read_records(self, *args: Any, **kwargs: Any):
+        try:
+            yield from super().read_records(*args, **kwargs)
+        finally:
+            if self._ahead is not None:
+                self._ahead.shutdown(wait=False, cancel_futures=True)
+                self._ahead = None
 
     @property
     def _group(self):
@@ -72,8 +88,10 @@ class _ExportStream(ZendeskStream):
 
     @staticmethod
     def too_recent(answer: ApiAnswer) -> bool:
+        if answer.status not in (400, 422):
+            return False
         text = str(answer.body)
-        return answer.status in (400, 422) and ("StartTimeTooRecent" in text or "Too recent" in text)
+        return "StartTimeTooRecent" in text or "Too recent" in text
 
 
 class CursorExportStream(_ExportStream):
@@ -89,14 +107,17 @@ class CursorExportStream(_ExportStream):
         newest = to_epoch(self._state.get(cursor_field)) if self.incremental else None
         end = self.end_epoch
         params = self._first_params(saved_cursor)
-        while True:
-            answer = self.fetch_page(params)
+        pending: Optional[Future] = self.fetch_ahead(params)
+        while pending is not None:
+            answer, pending = pending.result(), None
             if self.shrink_page(answer):
+                pending = self.fetch_ahead(params)
                 continue
             if answer.status in (400, 422) and "cursor" in params:
                 self.logger.warning(f"Stream {self.name}: Zendesk no longer accepts the saved export cursor; resuming from the saved time instead.")
                 self._state.pop("after_cursor", None)
                 params = self._first_params(None)
+                pending = self.fetch_ahead(params)
                 continue
             if self.too_recent(answer):
                 break
@@ -109,6 +130,11 @@ class CursorExportStream(_ExportStream):
                 kept = [item for item in items if (to_epoch(item.get(cursor_field)) or 0) <= end]
                 reached_end = len(kept) < len(items)
                 items = kept
+            after = body.get("after_cursor")
+            more = bool(after) and not reached_end and not body.get("end_of_stream")
+            if more:  # ask for the next page while this one is emitted
+                params = {"cursor": after}
+                pending = self.fetch_ahead(params)
             yield from self.records_of(body, items)
             for item in items:
                 value = to_epoch(item.get(cursor_field))
@@ -120,11 +146,7 @@ class CursorExportStream(_ExportStream):
                 self._state.pop("after_cursor", None)
                 yield self.checkpoint(**progress)
                 break
-            after = body.get("after_cursor")
             yield self.checkpoint(**({"after_cursor": after} if after else {}), **progress)
-            if body.get("end_of_stream") or not after:
-                break
-            params = {"cursor": after}
         if not self.emitted_state:
             yield self.checkpoint()
 
@@ -149,18 +171,21 @@ class TimeExportStream(_ExportStream):
         end = self.end_epoch
         seen_at_boundary: Set[Tuple[Any, int]] = set()
         # end_date is inclusive, as in the other families: the second `end` itself is read too.
-        while end is None or start <= end:
-            answer = self.fetch_page({"start_time": start})
+        pending: Optional[Future] = self.fetch_ahead({"start_time": start}) if end is None or start <= end else None
+        while pending is not None:
+            answer, pending = pending.result(), None
             if self.shrink_page(answer):
+                pending = self.fetch_ahead({"start_time": start})
                 continue
             if self.too_recent(answer):
                 break
             if not answer.ok:
                 raise self.fail(answer, "the incremental export failed")
             body = answer.body
+            page = body.get(self.spec.list_key) or []
             fresh: List[Mapping[str, Any]] = []
             last_second: Optional[int] = None
-            for item in body.get(self.spec.list_key) or []:
+            for item in page:
                 second = to_epoch(item.get(cursor_field))
                 if second is None:
                     second = start
@@ -170,28 +195,28 @@ class TimeExportStream(_ExportStream):
                     continue
                 fresh.append(item)
                 last_second = second if last_second is None else max(last_second, second)
-            yield from self.records_of(body, fresh)
             end_time = to_epoch(body.get("end_time"))
             if end_time is None:
                 end_time = (last_second + 1) if last_second is not None else start
-            if end_time <= start and not body.get("end_of_stream"):
-                if not body.get(self.spec.list_key):
-                    break
+            stuck = end_time <= start and not body.get("end_of_stream")
+            if stuck and page:
                 # More than a page of records in one second: Zendesk cannot page inside it. The page may hold only
                 # records already seen at the boundary (fresh is empty); stopping then would stick every later sync here.
                 if not self.end_time_repeats_last_second:
-                    self.logger.warning(f"Stream {self.name}: over {len(body[self.spec.list_key])} records share second {start}; moving past it.")
+                    self.logger.warning(f"Stream {self.name}: over {len(page)} records share second {start}; moving past it.")
                 end_time = start + 1
+            # Talk never sends a null next_page: an empty page is the end there (and everywhere else too).
+            more = bool(page) and not body.get("end_of_stream") and end_time > start and (end is None or end_time <= end)
+            if more:  # ask for the next page while this one is emitted
+                pending = self.fetch_ahead({"start_time": end_time})
+            yield from self.records_of(body, fresh)
+            if stuck and not page:
+                break
             seen_at_boundary = {
-                (item.get("id"), to_epoch(item.get(cursor_field)))
-                for item in body.get(self.spec.list_key) or []
-                if to_epoch(item.get(cursor_field)) == end_time
+                (item.get("id"), to_epoch(item.get(cursor_field))) for item in page if to_epoch(item.get(cursor_field)) == end_time
             }
             resume = min(end_time, end) if end is not None else end_time
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, resume)})
-            # Talk never sends a null next_page: an empty page is the end there (and everywhere else too).
-            if body.get("end_of_stream") or end_time <= start or not body.get(self.spec.list_key) or (end is not None and end_time > end):
-                break
             start = end_time
         if not self.emitted_state:
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, min(start, end) if end else start)})
