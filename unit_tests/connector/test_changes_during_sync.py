@@ -86,3 +86,49 @@ def test_children_of_parents_changed_while_listing_them_are_not_lost(api):
     second, _, _ = run_stream(make_stream("post_comments", state=states[-1]))
     # Children are fetched after the whole parent list was read, so whatever changed while listing is seen.
     assert {10, 11, 20, 21} <= {c["id"] for c in first + second}
+
+
+# --- property: whatever changes while an unordered list is read, the next sync has the latest version ----------
+import requests_mock  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+class ChangingList:
+    """`macros` served in id order, `page` per request; after chosen pages, chosen records are updated 'now'."""
+
+    def __init__(self, count, page, changes):
+        self.records = {i: {"id": i, "updated_at": at(1 + i % 20)} for i in range(1, count + 1)}
+        self.page, self.changes, self.served = page, dict(changes), 0
+        self.clock = datetime.now(timezone.utc)
+
+    def __call__(self, request, context):
+        context.headers.update(JSON)
+        offset = int(request.qs.get("page[after]", ["0"])[0]) if "page[after]" in request.qs else 0
+        ids = sorted(self.records)[offset: offset + self.page]
+        body = {"macros": [self.records[i] for i in ids],
+                "meta": {"has_more": offset + self.page < len(self.records), "after_cursor": str(offset + self.page)},
+                "links": {"next": None}}
+        for record_id in self.changes.get(self.served, []):
+            self.clock += timedelta(seconds=1)
+            self.records[record_id] = {"id": record_id, "updated_at": iso(self.clock)}
+        self.served += 1
+        return json.dumps(body)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_changes_during_a_sync_are_all_seen_by_the_next(data):
+    count = data.draw(st.integers(2, 10))
+    page = data.draw(st.integers(1, 4))
+    pages = -(-count // page)
+    changes = data.draw(st.dictionaries(st.integers(0, pages - 1), st.lists(st.integers(1, count), max_size=3), max_size=pages))
+    account = ChangingList(count, page, changes)
+    with requests_mock.Mocker() as mocker:
+        mocker.get(url("macros"), text=account)
+        first, states, _ = run_stream(make_stream("macros", state={"updated_at": at(1)}))
+        account.changes = {}
+        second, _, _ = run_stream(make_stream("macros", state=states[-1]))
+    seen = {(r["id"], r["updated_at"]) for r in first + second}
+    latest = {(i, r["updated_at"]) for i, r in account.records.items() if r["updated_at"] >= at(1)}
+    assert latest <= seen
