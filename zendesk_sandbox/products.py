@@ -162,15 +162,14 @@ def chat_resources(account) -> dict:
         "agent_timeline": _resource(c.timeline.next_index - 1, _gated(on, {
             f"{base}/incremental/agent_timeline": c.timeline.count_before(cutoff)})),
         "chat_agents": _resource(len(c.agents()), _gated(on, {f"{base}/agents": len(c.agents())})),
-        "bans": _resource(len(c.bans_visitor) + len(c.bans_ip), _gated(on, {
+        "chat_bans": _resource(len(c.bans_visitor) + len(c.bans_ip), _gated(on, {
             f"{base}/bans": len(c.bans_visitor) + len(c.bans_ip)})),
-        "chat_account": _resource(1, _gated(on, {f"{base}/account": 1})),
-        "routing_settings": _resource(1, _gated(on, {f"{base}/routing_settings/account": 1})),
+        "chat_accounts": _resource(1, _gated(on, {f"{base}/account": 1})),
+        "chat_routing_settings": _resource(1, _gated(on, {f"{base}/routing_settings/account": 1})),
     }
-    for name, records in (("departments", c.departments), ("goals", c.goals), ("roles", c.roles),
-                          ("shortcuts", c.shortcuts), ("skills", c.skills), ("chat_triggers", c.triggers)):
-        path = "triggers" if name == "chat_triggers" else name
-        out[name] = _resource(len(records), _gated(on, {f"{base}/{path}": len(records)}))
+    for path, records in (("departments", c.departments), ("goals", c.goals), ("roles", c.roles),
+                          ("shortcuts", c.shortcuts), ("skills", c.skills), ("triggers", c.triggers)):
+        out[f"chat_{path}"] = _resource(len(records), _gated(on, {f"{base}/{path}": len(records)}))
     return out
 
 

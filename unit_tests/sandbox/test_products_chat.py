@@ -147,12 +147,12 @@ def test_bans_page_by_since_id(chat, summary):
             break
         seen.extend(page)
         since = max(b["id"] for b in page) + 1
-    assert len(seen) == summary["bans"]["endpoints"][f"{CHAT}/bans"]
+    assert len(seen) == summary["chat_bans"]["endpoints"][f"{CHAT}/bans"]
 
 
-@pytest.mark.parametrize("path,resource", [("departments", "departments"), ("goals", "goals"), ("roles", "roles"),
-                                           ("shortcuts", "shortcuts"), ("skills", "skills"),
-                                           ("triggers", "chat_triggers")])
+@pytest.mark.parametrize("path,resource", [("departments", "chat_departments"), ("goals", "chat_goals"),
+                                           ("roles", "chat_roles"), ("shortcuts", "chat_shortcuts"),
+                                           ("skills", "chat_skills"), ("triggers", "chat_triggers")])
 def test_bare_arrays(chat, summary, path, resource):
     body = chat.json(f"{CHAT}/{path}")
     assert isinstance(body, list) and len(body) == summary[resource]["endpoints"][f"{CHAT}/{path}"] > 0
@@ -190,6 +190,6 @@ def test_chat_off_answers_404_and_prints_no_token(tmp_path):
             r = support.get(f"{CHAT}/{path}", expect=404)
             assert r.json() == {"error": "InvalidEndpoint", "description": "Not found"}
         resources = support.summary()["resources"]
-        for name in ("chats", "agent_timeline", "chat_agents", "bans", "departments"):
+        for name in ("chats", "agent_timeline", "chat_agents", "chat_bans", "chat_departments", "chat_accounts"):
             assert set(resources[name]["endpoints"].values()) == {0}, name
         assert requests.get(info["url"] + f"{CHAT}/agents", timeout=10).status_code == 401
