@@ -251,6 +251,12 @@ def test_mutations_show_up_everywhere():
         ids = {a["id"] for a in listed}
         assert not ids & set(result["articles"]["delete"]) and set(result["articles"]["create"]) <= ids
         c.get(f"{HC}/articles/{result['articles']['delete'][0]}/comments", expect=404)
+        by_id = {a["id"]: a for a in listed}
+        for article_id in result["articles"]["update"]:  # an update adds a comment: changed parents have new children
+            comments = c.json(f"{HC}/articles/{article_id}/comments")["comments"]
+            assert comments[-1]["created_at"] == by_id[article_id]["updated_at"]
+        total = sum(len(hc_walk_offset(c, f"{HC}/articles/{a['id']}/comments", "comments")) for a in listed)
+        assert total == after["article_comments"]["endpoints"][f"{HC}/articles/{{article_id}}/comments"]
         posts = hc_walk_offset(c, "/api/v2/community/posts", "posts", 100)
         assert len(posts) == after["posts"]["endpoints"]["/api/v2/community/posts"] == before["posts"]["live"]
         # the incremental export sees the new and updated articles once their second is past the hold-back

@@ -154,10 +154,11 @@ class HelpCenter:
         aid = ARTICLE + k
         created = self.article_created(k)
         out = []
-        for j in range(self.article_shape(k)[0]):
+        base = self.article_shape(k)[0]
+        for j in range(self.article_comment_count(k)):
             h = mix(self.seed, K_ARTICLE + 2, k * CHILDREN + j)
             cid = ARTICLE_COMMENT + k * CHILDREN + j
-            ts = self._child_ts(created, j)
+            ts = self._child_ts(created, j) if j < base else self.articles.updated_ts(k)
             votes = self.votes_of(VOTE_ARTICLE_COMMENT, k * CHILDREN + j, self.comment_votes(k, j), ts, "Comment", cid)
             out.append({"id": cid, "url": self._url(f"help_center/articles/{aid}/comments/{cid}"),
                         "html_url": f"{self.host}/hc/{LOCALE}/articles/{aid}/comments/{cid}",
@@ -167,6 +168,13 @@ class HelpCenter:
                         "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes),
                         "non_author_editor_id": None, "non_author_updated_at": None})
         return out
+
+    def article_comment_count(self, k: int) -> int:
+        """Each update through /_sandbox/mutate adds a comment, so a changed article has new children."""
+        return min(CHILDREN - 1, self.article_shape(k)[0] + self.articles.revision(k))
+
+    def post_comment_count(self, k: int) -> int:
+        return min(CHILDREN - 1, self.post_shape(k)[0] + self.posts.revision(k))
 
     def comment_votes(self, k: int, j: int) -> int:
         return mix(self.seed, K_COMMENT_VOTES, k * CHILDREN + j) % 3
@@ -209,7 +217,7 @@ class HelpCenter:
         h = mix(self.seed, K_POST + 1, k)
         pid = POST + k
         created, updated = self.post_created(k), s.updated_ts(k)
-        n_comments, n_votes = self.post_shape(k)
+        n_comments, n_votes = self.post_comment_count(k), self.post_shape(k)[1]
         votes = self.votes_of(VOTE_POST, k, n_votes, created, "Post", pid)
         title = pools.subjects[h % len(pools.subjects)]
         if s.revision(k):
@@ -229,10 +237,11 @@ class HelpCenter:
         pid = POST + k
         created = self.post_created(k)
         out = []
-        for j in range(self.post_shape(k)[0]):
+        base = self.post_shape(k)[0]
+        for j in range(self.post_comment_count(k)):
             h = mix(self.seed, K_POST + 2, k * CHILDREN + j)
             cid = POST_COMMENT + k * CHILDREN + j
-            ts = self._child_ts(created, j)
+            ts = self._child_ts(created, j) if j < base else self.posts.updated_ts(k)
             votes = self.votes_of(VOTE_POST_COMMENT, k * CHILDREN + j, self.comment_votes(-k, j), ts,
                                   "PostComment", cid)
             author = self.a.users.agent_id(h & 0xFFF) if h % 4 == 0 else self.a.users.end_user_id(h >> 8 & 0xFFFFF)
@@ -264,13 +273,14 @@ class HelpCenter:
         out = dict.fromkeys(("article_comments", "article_votes", "article_comment_votes", "article_attachments",
                              "post_comments", "post_votes", "post_comment_votes"), 0)
         for k in self.articles.live_indexes():
-            c, v, x = self.article_shape(k)
+            _, v, x = self.article_shape(k)
+            c = self.article_comment_count(k)
             out["article_comments"] += c
             out["article_votes"] += v
             out["article_attachments"] += x
             out["article_comment_votes"] += sum(self.comment_votes(k, j) for j in range(c))
         for k in self.posts.live_indexes():
-            c, v = self.post_shape(k)
+            v, c = self.post_shape(k)[1], self.post_comment_count(k)
             out["post_comments"] += c
             out["post_votes"] += v
             out["post_comment_votes"] += sum(self.comment_votes(-k, j) for j in range(c))
