@@ -35,3 +35,41 @@ def test_ticket_values_by_id_and_user_values_by_key():
     users = CustomFieldColumns(parse_definitions([{"id": 5, "key": "plan", "type": "checkbox", "title": "Plan"}], for_tickets=False), "user_fields")
     assert users.add_to({"id": 1, "user_fields": {"plan": "true"}})["custom_field_5"] is True
     assert users.add_to({"id": 2, "user_fields": None})["custom_field_5"] is None
+
+
+def _ticket_fields_page():
+    from .support import ok
+
+    return ok({"ticket_fields": [{"id": 31, "type": "dropdown", "title": "Tier", "updated_at": "2024-01-01T00:00:00Z",
+                                  "custom_field_options": [{"name": "Gold", "value": "gold"}]}],
+               "meta": {"has_more": False}, "links": {"next": None}})
+
+
+def test_discover_and_read_carry_the_typed_column(api):
+    from airbyte_cdk.test.entrypoint_wrapper import discover
+
+    from source_zendesk_support.source import SourceZendeskSupport
+
+    from .support import epoch, make_config, ok, read_streams, records_of, url
+
+    api.get(url("ticket_fields"), [_ticket_fields_page()] * 3)
+    api.get(url("incremental/tickets/cursor"), [ok({"tickets": [{"id": 1, "generated_timestamp": epoch("2024-01-02T00:00:00Z"),
+                                                                 "custom_fields": [{"id": 31, "value": "gold"}]}],
+                                                    "after_cursor": "c1", "end_of_stream": True})])
+    config = make_config()
+    catalog = discover(SourceZendeskSupport(config=config), config).catalog.catalog
+    tickets = next(stream for stream in catalog.streams if stream.name == "tickets")
+    assert tickets.json_schema["properties"]["custom_field_31"]["type"] == ["null", "string"]
+    (record,) = records_of(read_streams(["tickets"], config=config))
+    assert record["custom_field_31"] == "Gold"
+
+
+def test_custom_field_columns_can_be_switched_off(api):
+    from .support import epoch, make_config, ok, read_streams, records_of, url
+
+    api.get(url("incremental/tickets/cursor"), [ok({"tickets": [{"id": 1, "generated_timestamp": epoch("2024-01-02T00:00:00Z"),
+                                                                 "custom_fields": [{"id": 31, "value": "gold"}]}],
+                                                    "after_cursor": "c1", "end_of_stream": True})])
+    (record,) = records_of(read_streams(["tickets"], config=make_config(custom_field_columns=False)))
+    assert "custom_field_31" not in record
+    assert not [r for r in api.request_history if "ticket_fields" in r.path]
