@@ -277,3 +277,9 @@ def test_help_center_off_answers_404_everywhere():
         for name in ("articles", "posts", "article_comments", "post_comment_votes", "permission_groups"):
             assert set(resources[name]["endpoints"].values()) == {0}, name
         c.get("/api/v2/tickets", expect=200)
+        assert not any(b["has_help_center"] for b in c.json("/api/v2/brands")["brands"])
+
+
+def test_the_default_brand_has_the_help_center(client):
+    brands = client.json("/api/v2/brands")["brands"]
+    assert [b["help_center_state"] for b in brands if b["default"]] == ["enabled"]

@@ -93,10 +93,11 @@ class ConfigObjects:
         created, updated = self._ts(K_BRAND, n)
         bid = ids.config_id(K_BRAND, n)
         sub = self.a.settings.subdomain if n == 1 else f"{self.a.settings.subdomain}{n}"
+        hc = n == 1 and self.a.settings.has_feature("help_center")  # the default brand's Help Center, when on
         return {"url": f"{self.base}/api/v2/brands/{bid}.json", "id": bid,
                 "name": pools.companies[n] if n > 1 else self.a.settings.subdomain.title(),
                 "brand_url": f"https://{sub}.zendesk.com", "subdomain": sub, "host_mapping": None,
-                "has_help_center": n == 1, "help_center_state": "enabled" if n == 1 else "disabled",
+                "has_help_center": hc, "help_center_state": "enabled" if hc else "disabled",
                 "active": True, "default": n == 1, "is_deleted": False, "logo": None,
                 "ticket_form_ids": [], "signature_template": "{{agent.signature}}",
                 "created_at": created, "updated_at": updated}
