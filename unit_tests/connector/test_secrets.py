@@ -100,3 +100,29 @@ def test_every_credential_in_the_spec_is_an_airbyte_secret():
     assert found, "the spec must declare the credentials"
     for path, value in found:
         assert value.get("airbyte_secret") is True, f"{path} is not marked airbyte_secret"
+
+
+def test_debug_logs_written_straight_to_stdout_do_not_carry_the_credentials(api, capfd, tmp_path):
+    """With --debug the CDK logs every request's headers through the logger's own stdout handler (capsys cannot
+    see it; capfd can). The Basic header is the token in base64, so it must be masked like the token itself."""
+    api.get(url("ticket_fields"), [ok({"ticket_fields": [], "meta": {"has_more": False}})])
+    api.get(url("user_fields"), [ok({"user_fields": [], "meta": {"has_more": False}})])
+    api.get(url("organization_fields"), [ok({"organization_fields": [], "meta": {"has_more": False}})])
+    api.get(url("groups"), [ok({"groups": [], "meta": {"has_more": False}})])
+    config_file = make_file(tmp_path / "config.json", make_config())
+    _run_command(SourceZendeskSupport(), ["discover", "--config", config_file, "--debug"])
+    captured = capfd.readouterr()
+    text = captured.out + captured.err
+    assert "Making outbound API request" in text, "the debug request log must have been produced for this test to mean anything"
+    assert API_TOKEN not in text and BASIC not in text
+
+
+def test_debug_logs_do_not_carry_a_static_oauth_access_token(api, capfd, tmp_path):
+    api.get(url("ticket_fields"), [ok({"ticket_fields": [], "meta": {"has_more": False}})])
+    api.get(url("user_fields"), [ok({"user_fields": [], "meta": {"has_more": False}})])
+    api.get(url("organization_fields"), [ok({"organization_fields": [], "meta": {"has_more": False}})])
+    config = make_config(credentials={"auth_type": "oauth2_access_token", "access_token": "STATIC-ACCESS-distinct-55"})
+    _run_command(SourceZendeskSupport(), ["discover", "--config", make_file(tmp_path / "config.json", config), "--debug"])
+    captured = capfd.readouterr()
+    assert "Making outbound API request" in captured.out + captured.err
+    assert "STATIC-ACCESS-distinct-55" not in captured.out + captured.err
