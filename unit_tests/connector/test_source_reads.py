@@ -188,3 +188,12 @@ def test_concurrent_401s_refresh_the_single_use_token_once(api, capsys):
     for name in names:
         assert [r["id"] for r in records_of(output, name)] == [1]
     assert valid["n"] == 1
+
+
+def test_chat_streams_without_chat_credentials_end_incomplete_with_a_hint(api):
+    api.get(url("groups"), [cbp("groups", [])])
+    output = read_streams(["chats", "groups"], expect_failure=True)
+    assert statuses_of(output, "chats")[-1] == AirbyteStreamStatus.INCOMPLETE
+    assert statuses_of(output, "groups")[-1] == AirbyteStreamStatus.COMPLETE
+    assert any("chat_credentials.access_token" in m.log.message for m in output.logs)
+    assert not [r for r in api.request_history if "/chat/" in r.path]
