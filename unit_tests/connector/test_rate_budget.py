@@ -202,3 +202,23 @@ def test_a_long_export_paces_itself_through_the_http_client(clock):
     assert len(emitted) == 12 and len(sent_at) == 12
     assert sent_at[10] - sent_at[0] >= 59
     assert max_in_any_window(sent_at, width=1e-3) <= 10
+
+
+def test_help_center_and_chat_have_their_own_account_windows(clock):
+    budget = ZendeskRateBudget()
+    acquire_times(budget, clock, [url("help_center/articles")] * 50 + [url("chat/agents")] * 50)
+    assert budget.account._calls_num == 0  # neither touched the Support window
+    assert budget.buckets["help_center"][1]._calls_num == 50 and budget.buckets["chat"][1]._calls_num == 50
+    # Chat allows 200 a minute: the 201st chat request waits for the next window.
+    times = acquire_times(budget, clock, [url("chat/agents")] * 151)
+    assert times[149] - times[0] < 1 and times[150] - times[0] > 1
+
+
+def test_help_center_headers_calibrate_the_help_center_window_only(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(url("help_center/articles")), answer(200, {"X-Rate-Limit": "400", "X-Rate-Limit-Remaining": "0", "ratelimit-reset": "12"}))
+    start = clock.offset
+    budget.acquire_call(request_for(LIST))  # the Support window is untouched
+    assert clock.offset - start < 1
+    budget.acquire_call(request_for(url("help_center/articles")))
+    assert 11.9 <= clock.offset - start <= 12.5
