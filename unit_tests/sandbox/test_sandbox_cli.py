@@ -23,7 +23,8 @@ def test_ready_line_has_the_contract_keys():
         assert info["config"] == {"subdomain": "acme", "base_url": info["url"],
                                   "start_date": "2000-01-01T00:00:00Z",
                                   "credentials": {"auth_type": "api_token", "email": info["email"],
-                                                  "api_token": info["api_token"]}}
+                                                  "api_token": info["api_token"]},
+                                  "chat_credentials": {"access_token": info["chat_access_token"]}}
         assert requests.get(info["url"] + "/api/v2/users/me", auth=(info["email"] + "/token", info["api_token"]),
                             timeout=10).status_code == 200
 
