@@ -152,7 +152,8 @@ class ZendeskRateBudget(APIBudget):
         resets = _int_header(response, "ratelimit-reset", "rate-limit-reset")
         # Zendesk sends rate-limit headers on every answer; a server that sends none (a sandbox or proxy with
         # limits switched off) is not limiting, and pacing requests for it would only slow the sync down.
-        unlimited = limit is None and remaining is None and not limited
+        # Only a success says so: a 5xx page from a proxy or Zendesk's edge carries no headers either.
+        unlimited = limit is None and remaining is None and 200 <= response.status_code < 300
         account = self._account_window(request)
         for bucket, window in self.buckets.values():
             if not window.matches(request) or window is account:
