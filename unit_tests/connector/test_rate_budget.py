@@ -222,3 +222,12 @@ def test_help_center_headers_calibrate_the_help_center_window_only(clock):
     assert clock.offset - start < 1
     budget.acquire_call(request_for(url("help_center/articles")))
     assert 11.9 <= clock.offset - start <= 12.5
+
+
+def test_an_error_page_without_headers_does_not_switch_pacing_off(clock):
+    """A 502/503 from a proxy or the edge carries no rate-limit headers; that says nothing about Zendesk's limits."""
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(EXPORT), answer(503, {"Content-Type": "text/html"}))
+    budget.update_from_response(request_for(EXPORT), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "690", "ratelimit-reset": "30"}))
+    times = acquire_times(budget, clock, [EXPORT] * 11)
+    assert times[10] - times[0] > 1, "the 11th export request of a minute must wait"
