@@ -131,7 +131,9 @@ class CursorExportStream(_ExportStream):
                 reached_end = len(kept) < len(items)
                 items = kept
             after = body.get("after_cursor")
-            more = bool(after) and not reached_end and not body.get("end_of_stream")
+            # An empty page that leaves the cursor where it was (records held back) would be asked for again forever.
+            stuck = not body.get(self.spec.list_key) and after == params.get("cursor")
+            more = bool(after) and not reached_end and not body.get("end_of_stream") and not stuck
             if more:  # ask for the next page while this one is emitted
                 params = {"cursor": after}
                 pending = self.fetch_ahead(params)
