@@ -185,3 +185,21 @@ def test_cursor_export_exactly_once_and_resume_after_any_state(export, data):
     assert sorted(before + [r["id"] for r in resumed]) == [i for i, _ in records]
     if "after_cursor" in items[kill_at][1]:
         assert "start_time" not in fake.requests[0]
+
+
+def test_an_empty_page_that_does_not_move_the_cursor_ends_the_read(api):
+    """Zendesk may answer an empty page with end_of_stream false (records held back); if the cursor does not
+    move either, asking again can only spin: the read ends with the cursor saved for the next sync."""
+    calls = []
+
+    def same_cursor(request, context):
+        calls.append(request.url)
+        context.headers["Content-Type"] = "application/json"
+        if len(calls) > 20:
+            raise AssertionError("the export kept asking for the same empty page")
+        return '{"tickets": [], "after_cursor": "c5", "end_of_stream": false}'
+
+    api.get(EXPORT, text=same_cursor)
+    records, states, _ = run_stream(make_stream("tickets", state={"after_cursor": "c5", "generated_timestamp": START + 5}))
+    assert records == [] and len(calls) <= 2
+    assert states[-1] == {"after_cursor": "c5", "generated_timestamp": START + 5}
