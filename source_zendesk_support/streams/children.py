@@ -63,6 +63,8 @@ class ParentChildrenStream(_ListStream):
             yield answer.body.get(self.spec.parent_list_key) or [], ({"parent_cursor": after} if after else {})
             if answer.body.get("end_of_stream") or not after:
                 return
+            if not answer.body.get(self.spec.parent_list_key) and after == params.get("cursor"):
+                return  # an empty page that does not move the cursor (records held back): asking again would spin
             params = {"cursor": after}
 
     def _time_export_parents(self) -> Iterator[ParentBatch]:
