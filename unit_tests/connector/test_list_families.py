@@ -324,3 +324,19 @@ def test_after_a_bounded_backfill_the_next_sync_reads_what_was_past_end_date(api
     records, _, _ = run_stream(make_stream("ticket_audits", state=states[-1]))
     assert [r["id"] for r in records] == [2]
     assert param(api.request_history[-1], "page[after]") == "A1"
+
+
+def test_children_parent_export_that_does_not_move_ends_the_read(api):
+    calls = []
+
+    def same_cursor(request, context):
+        calls.append(request.url)
+        context.headers["Content-Type"] = "application/json"
+        if len(calls) > 20:
+            raise AssertionError("the parent export kept asking for the same empty page")
+        return '{"tickets": [], "after_cursor": "P5", "end_of_stream": false}'
+
+    api.get(TICKETS, text=same_cursor)
+    records, states, _ = run_stream(make_stream("side_conversations", state={"parent_cursor": "P5"}))
+    assert records == [] and len(calls) <= 2
+    assert states[-1]["parent_cursor"] == "P5"
