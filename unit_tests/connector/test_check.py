@@ -84,3 +84,15 @@ def test_check_through_the_entrypoint_emits_one_connection_status(api, tmp_path)
     (status,) = output.connection_status_messages
     assert status.connectionStatus.status == Status.FAILED
     assert "refused the credentials" in status.connectionStatus.message
+
+
+def test_check_that_spends_the_refresh_token_hands_the_new_one_to_the_platform(api, capfd):
+    """Zendesk's refresh tokens are single-use: a check that refreshes must persist the new one, or the next sync
+    would present a spent token."""
+    api.post(f"{BASE}/oauth/tokens", [ok({"access_token": "A1", "refresh_token": "R1-check", "expires_in": 1800})])
+    api.get(ME, [ok({"user": {"id": 5, "role": "admin"}})])
+    config = make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s", "refresh_token": "R0"})
+    status, _ = check(config)
+    assert status == Status.SUCCEEDED
+    controls = [json.loads(line) for line in capfd.readouterr().out.splitlines() if '"CONTROL"' in line]
+    assert controls and controls[-1]["control"]["connectorConfig"]["config"]["credentials"]["refresh_token"] == "R1-check"
