@@ -259,3 +259,22 @@ def test_article_export_ends_without_a_warning(caplog):
         emitted, states, _ = run_articles(ArticleExport(records, cap=2))
     assert [r["id"] for r in emitted] == [1, 2, 3]
     assert not [m for m in caplog.messages if "share second" in m]
+
+
+@PROPERTY_SETTINGS
+@given(exports(), st.lists(st.integers(1, 3), min_size=1, max_size=6))
+def test_a_second_sync_reads_the_new_records_and_at_most_the_last_second_again(export, new_gaps):
+    records, fill, cap = export
+    _, states, _ = run_events(events_export(records, fill, cap))
+    last = max((ts for _, ts in records), default=START)
+    added, ts, next_id = [], last, 10_000
+    for gap in new_gaps:
+        ts += gap
+        added.append((next_id, ts))
+        next_id += 1
+    second, _, _ = run_events(events_export(records + added, fill, cap), state=states[-1])
+    ids = [r["id"] for r in second]
+    assert {i for i, _ in added} <= set(ids)
+    assert len(ids) == len(set(ids))
+    repeated = {i for i in ids if i < 10_000}
+    assert repeated <= {i for i, t in records if t == last}, "only the last second of the first sync may be read again"
