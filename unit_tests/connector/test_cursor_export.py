@@ -203,3 +203,17 @@ def test_an_empty_page_that_does_not_move_the_cursor_ends_the_read(api):
     records, states, _ = run_stream(make_stream("tickets", state={"after_cursor": "c5", "generated_timestamp": START + 5}))
     assert records == [] and len(calls) <= 2
     assert states[-1] == {"after_cursor": "c5", "generated_timestamp": START + 5}
+
+
+@PROPERTY_SETTINGS
+@given(cursor_exports(), st.lists(st.integers(0, 3), min_size=1, max_size=6))
+def test_cursor_export_second_sync_reads_exactly_the_new_records(export, new_gaps):
+    records, page_size = export
+    _, states, _ = run_tickets(CursorExport(records, "tickets", "generated_timestamp", page_size))
+    ts = max((t for _, t in records), default=START + 5)
+    added = []
+    for n, gap in enumerate(new_gaps):
+        ts += gap  # a gap of 0: a new record in the same second as the last one already read
+        added.append((10_000 + n, ts))
+    second, _, _ = run_tickets(CursorExport(records + added, "tickets", "generated_timestamp", page_size), state=states[-1])
+    assert sorted(r["id"] for r in second) == [i for i, _ in added]
