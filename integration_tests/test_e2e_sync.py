@@ -177,7 +177,8 @@ def _killed_run(config: Dict[str, Any], catalog: Dict[str, Any], state, kill_aft
 
 
 def test_sync_killed_at_random_points_resumes_without_loss(tmp_path):
-    names = ["tickets", "users", "ticket_events", "ticket_comments", "organizations", "ticket_audits", "ticket_metric_events"]
+    names = ["tickets", "users", "ticket_events", "ticket_comments", "organizations", "ticket_audits", "ticket_metric_events",
+             "articles", "article_comments", "calls", "legs", "chats", "side_conversations"]
     with running_sandbox("--seed", "5", "--tickets", "2500", "--plan", "enterprise", "--rate-limit", "0",
                          "--export-rate-limit", "0") as info:
         streams = discovered_catalog(info["config"])
@@ -205,3 +206,47 @@ def test_sync_killed_at_random_points_resumes_without_loss(tmp_path):
         assert finished, "the sync never finished within 30 resumed runs"
         for name in names:
             assert distinct(reference.records[name], keys[name]) <= seen[name], f"{name} lost records across kills"
+
+
+PRODUCT_STREAMS = ["articles", "article_comments", "article_votes", "post_comments", "calls", "legs", "chats"]
+
+
+def test_help_center_talk_and_chat_resync_returns_the_changes(sandbox, catalog_streams):
+    catalog = configured_catalog(catalog_streams, PRODUCT_STREAMS)
+    first = run_connector("read", sandbox["config"], catalog)
+    assert first.returncode == 0, first.stderr[-3000:]
+    time.sleep(3)
+    changed = requests.post(
+        f"{sandbox['url']}/_sandbox/mutate",
+        json={"articles": {"update": 2}, "calls": {"create": 3}, "chats": {"create": 2}},
+        timeout=30,
+    ).json()
+    time.sleep(3)
+    second = run_connector("read", sandbox["config"], catalog, state=first.state_list())
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert {r["id"] for r in second.records["articles"]} == set(changed["articles"]["update"])
+    assert set(changed["calls"]["create"]) <= {r["id"] for r in second.records["calls"]}
+    assert {r["id"] for r in second.records["chats"]} == set(changed["chats"]["create"])
+    # Children are read again only under the articles that changed, and (at least once) under those of the
+    # first sync's last second, which the Help Center export always serves again.
+    newest = max(article["updated_at"] for article in first.records["articles"])
+    boundary = {article["id"] for article in first.records["articles"] if article["updated_at"] == newest}
+    assert {c["article_id"] for c in second.records["article_comments"]} <= set(changed["articles"]["update"]) | boundary
+    assert len(second.records["calls"]) < len(first.records["calls"])
+
+
+def test_products_missing_from_the_account_are_skipped_with_a_warning_each():
+    with running_sandbox("--seed", "3", "--tickets", "60", "--without", "help_center,talk,chat",
+                         "--rate-limit", "0", "--export-rate-limit", "0") as info:
+        config = info["config"]
+        assert "chat_credentials" not in config  # no Chat on the account: no Chat token, so no Chat streams
+        streams = discovered_catalog(config)
+        assert not [stream for stream in streams if stream["name"].startswith("chat")]
+        names = ["articles", "sections", "post_comments", "calls", "phone_numbers", "talk_settings", "tickets"]
+        output = run_connector("read", config, configured_catalog(streams, names, incremental=False))
+        assert output.returncode == 0, output.stderr[-3000:]
+        assert output.records["tickets"] and output.statuses("tickets")[-1] == "COMPLETE"
+        for name in names[:-1]:
+            assert not output.records.get(name), name
+            assert output.statuses(name)[-1] == "INCOMPLETE", (name, output.statuses(name))
+            assert sum(f"'{name}' skipped" in line for line in output.logs("WARN")) == 1, name

@@ -44,8 +44,10 @@ def _looks_like_complete_json(response: requests.Response) -> bool:
 
 
 class ZendeskErrorHandler(ErrorHandler):
-    def __init__(self, logger: logging.Logger, can_refresh_token: bool, max_retries: int = MAX_RETRIES, max_time: int = 3600):
+    def __init__(self, logger: logging.Logger, can_refresh_token: bool, max_retries: int = MAX_RETRIES, max_time: int = 3600,
+                 refused_credentials_hint: str = "Check the email and API token, or re-authorize OAuth."):
         self._logger = logger
+        self._refused_hint = refused_credentials_hint
         self._can_refresh_token = can_refresh_token
         self._max_retries = max_retries
         self._max_time = max_time
@@ -75,7 +77,7 @@ class ZendeskErrorHandler(ErrorHandler):
             return ErrorResolution(
                 ResponseAction.FAIL,
                 FailureType.config_error,
-                "Zendesk refused the credentials (HTTP 401). Check the email and API token, or re-authorize OAuth.",
+                f"Zendesk refused the credentials (HTTP 401). {self._refused_hint}",
             )
         if status == 504 and _asked_for_big_page(response):
             return ErrorResolution(ResponseAction.IGNORE)  # the export stream retries with a smaller page

@@ -150,6 +150,9 @@ class ZendeskStream(HttpStream):
 
     # --- HTTP policy ----------------------------------------------------------------------------------
     def get_error_handler(self) -> ZendeskErrorHandler:
+        if self.spec.product == "chat":  # Chat has its own token, which no refresh can renew
+            return ZendeskErrorHandler(self.logger, can_refresh_token=False,
+                                       refused_credentials_hint="Check chat_credentials.access_token (a Zendesk Chat OAuth token).")
         return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.can_refresh_token)
 
     def get_backoff_strategy(self) -> ZendeskBackoff:
