@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import logging
 
+import pytest
 import requests_mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -278,3 +279,47 @@ def test_a_second_sync_reads_the_new_records_and_at_most_the_last_second_again(e
     assert len(ids) == len(set(ids))
     repeated = {i for i in ids if i < 10_000}
     assert repeated <= {i for i, t in records if t == last}, "only the last second of the first sync may be read again"
+
+
+# --- Talk's call export: next_page is never null; end_time is the last call's second, repeated on the next page ---
+class TalkCalls:
+    def __init__(self, records, cap):
+        self.records, self.cap, self.requests = records, cap, []
+
+    def __call__(self, request, context):
+        import json as _json
+
+        from source_zendesk_support.timeutil import to_iso
+
+        context.headers["Content-Type"] = "application/json"
+        start = int(request.qs["start_time"][0])
+        self.requests.append(start)
+        taken = [(i, ts) for i, ts in self.records if ts >= start][: self.cap]
+        end_time = taken[-1][1] if taken else start
+        return _json.dumps({"calls": [{"id": i, "updated_at": to_iso(ts)} for i, ts in taken], "count": len(taken),
+                            "end_time": end_time, "next_page": f"{request.url.split('?')[0]}?start_time={end_time}"})
+
+
+def _read_talk_calls(api, caplog):
+    records = [(1, START + 10), (2, START + 11), (3, START + 11), (4, START + 12)]
+    fake = TalkCalls(records, cap=2)
+    api.get(url("channels/voice/stats/incremental/calls"), text=fake)
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        emitted, _, _ = run_stream(make_stream("calls"))
+    return emitted, fake
+
+
+def test_talk_calls_are_read_once_although_next_page_is_never_null(api, caplog):
+    emitted, fake = _read_talk_calls(api, caplog)
+    assert sorted(r["id"] for r in emitted) == [1, 2, 3, 4]
+    assert len(fake.requests) <= 6
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "For the connector author: if Talk's end_time is the last call's second (as Help Center's is, and as Airbyte's "
+    "'stop when count <= 1' suggests), calls/legs end every sync with a spurious 'records share second' warning; "
+    "they would need end_time_repeats_last_second like ArticleExportStream. Zendesk's docs leave end_time vague."
+))
+def test_talk_calls_end_without_a_spurious_warning(api, caplog):
+    _read_talk_calls(api, caplog)
+    assert not [m for m in caplog.messages if "share second" in m], caplog.messages
