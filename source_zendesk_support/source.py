@@ -103,7 +103,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     # --- context shared by all streams of a run --------------------------------------------------------
     def _build_context(self, config: Mapping[str, Any]) -> SyncContext:
         parsed = parse_config(config)
-        search_specs(config)  # named queries are validated with the rest of the config
+        search_streams = search_specs(config)  # named queries are validated with the rest of the config
         raw = config if isinstance(config, MutableMapping) else dict(config)
         authenticator = build_authenticator(parsed, raw)
         timeout = config.get("request_timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
@@ -116,6 +116,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             backoff_base_seconds=float(config.get("backoff_base_seconds") or 1.0),
             exclude_deleted=bool(config.get("exclude_deleted", False)),
             chat_authenticator=build_chat_authenticator(config),
+            search_streams=search_streams,
         )
 
     def streams(self, config: Mapping[str, Any]) -> List[Stream]:
@@ -126,7 +127,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         offered = [spec for spec in ALL_STREAMS if spec.product != "chat" or context.chat_authenticator]
         if len(offered) < len(ALL_STREAMS):
             logger.info("Chat streams are not offered: Zendesk Chat needs its own OAuth token; add chat_credentials.access_token to the config.")
-        for spec in offered + search_specs(config):
+        for spec in offered + context.search_streams:
             incremental = self._sync_modes.get(spec.name, SyncMode.incremental) == SyncMode.incremental
             stream: ZendeskStream = stream_class(spec)(spec, context, incremental=incremental)
             if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and config.get("custom_field_columns", True):
@@ -199,6 +200,21 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         return check_account(context)
 
 
+def _refused_search_query(session: requests.Session, config: ZendeskConfig, context: SyncContext) -> Optional[str]:
+    """Each named search query is tried once (search/count) so a typo fails check, not the first sync."""
+    for spec in context.search_streams:
+        query, kind = spec.params["query"], spec.params["filter[type]"]
+        response = session.get(f"{config.api_url}search/count.json", params={"query": f"type:{kind} {query}"},
+                               timeout=(CONNECT_TIMEOUT_SECONDS, 60))
+        if response.status_code in (400, 422):
+            try:
+                detail = response.json().get("description") or response.text[:200]
+            except ValueError:
+                detail = response.text[:200]
+            return f"Zendesk refused the search query of stream {spec.name} ({query!r}): {detail}. Fix it in 'search_queries'."
+    return None
+
+
 def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
     config: ZendeskConfig = context.config
     host = config.base_url
@@ -229,6 +245,9 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
         return False, f"{host} did not answer like a Zendesk account (no JSON). Check the subdomain and base URL."
     if not user.get("id"):
         return False, "Zendesk treated the request as anonymous: the credentials were not accepted. Check the email and API token."
+    refused = _refused_search_query(session, config, context)
+    if refused:
+        return False, refused
     if user.get("role") != "admin":
         return False, (
             f"The user {user.get('email') or user.get('id')} is an {user.get('role')}; Zendesk's incremental exports, audits "

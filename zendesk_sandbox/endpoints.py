@@ -591,13 +591,16 @@ SEARCH_TERM = re.compile(r'(\w+)(>=|<=|:|>|<)("[^"]*"|\S+)')
 def parse_query(query: str):
     """Filters of a search query: type, status, and created/updated comparisons."""
     kind, filters = None, []
+    if (query or "").count('"') % 2:
+        raise errors.invalid_search("unbalanced quotes in the query")
     for name, op, value in SEARCH_TERM.findall(query or ""):
         if name == "type" and op == ":":
             kind = value
         elif name in ("created", "updated", "created_at", "updated_at"):
             ts = parse_time(value)
-            if ts is not None:
-                filters.append((name[0], op, ts))
+            if ts is None:  # Zendesk refuses a date it cannot read rather than ignoring the condition
+                raise errors.invalid_search(f"'{name}{op}{value}' is not a valid date")
+            filters.append((name[0], op, ts))
         elif name == "status":
             filters.append(("s", op, value))
     return kind, filters

@@ -74,6 +74,10 @@ def forbidden_restricted():
                                         "Please contact the account administrator for assistance."}})
 
 
+def invalid_search(detail: str):
+    return ZendeskError(400, {"error": "invalid", "description": f"Invalid search: {detail}"})
+
+
 def search_too_deep():
     return ZendeskError(422, {"error": "invalid", "description": "Invalid search: Requested response size was "
                               "greater than Search Response Limits"})

@@ -84,6 +84,7 @@ class SyncContext:
     unavailable_streams: Set[str] = field(default_factory=set)
     page_share: PageShare = field(default_factory=PageShare)
     chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
+    search_streams: List[StreamSpec] = field(default_factory=list)  # the config's named search queries
     exclude_deleted: bool = False
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
 
