@@ -231,3 +231,35 @@ def test_an_error_page_without_headers_does_not_switch_pacing_off(clock):
     budget.update_from_response(request_for(EXPORT), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "690", "ratelimit-reset": "30"}))
     times = acquire_times(budget, clock, [EXPORT] * 11)
     assert times[10] - times[0] > 1, "the 11th export request of a minute must wait"
+
+
+def test_concurrent_workers_never_exceed_a_window(clock):
+    """Workers acquire from one budget at once: no window ever lets more calls through than its limit."""
+    import threading
+
+    budget = ZendeskRateBudget()
+    window = budget.buckets["incremental_exports"][1]
+    granted = []
+    original = window.try_acquire
+
+    def recording_try_acquire(request, weight):
+        with window._lock:  # re-entrant: the grant and the window it fell in are read atomically
+            original(request, weight)
+            granted.append(window._next_reset_ts)
+
+    window.try_acquire = recording_try_acquire
+
+    def worker():
+        for _ in range(8):
+            budget.acquire_call(request_for(EXPORT))
+
+    threads = [threading.Thread(target=worker) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(granted) == 40
+    per_window = {}
+    for window_end in granted:
+        per_window[window_end] = per_window.get(window_end, 0) + 1
+    assert max(per_window.values()) <= 10, per_window
