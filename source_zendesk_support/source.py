@@ -43,7 +43,6 @@ from .streams.families import (
     CursorExportStream,
     CursorPagesStream,
     OffsetPagesStream,
-    ArticleExportStream,
     SchedulesStream,
     SearchExportStream,
     TimeExportStream,
@@ -63,7 +62,7 @@ FAMILIES = {
     PARENT_CHILDREN: ParentChildrenStream,
 }
 # Streams that behave differently enough to need their own class.
-SPECIAL_CLASSES = {"schedules": SchedulesStream, "articles": ArticleExportStream}
+SPECIAL_CLASSES = {"schedules": SchedulesStream}
 
 
 def stream_class(spec: StreamSpec) -> type:

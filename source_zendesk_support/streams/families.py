@@ -163,10 +163,6 @@ class TimeExportStream(_ExportStream):
     dropped by (id, timestamp). State is the next page's start_time, so a resumed sync re-reads at most one second.
     """
 
-    # Help Center's article export ends each page at its last record's second and starts the next one there,
-    # so a page of already-seen records at that second is its normal end, not an overfull second.
-    end_time_repeats_last_second = False
-
     def read_pages(self, stream_slice):
         cursor_field = self.spec.cursor_field
         start = self.start_epoch()
@@ -204,7 +200,9 @@ class TimeExportStream(_ExportStream):
             if stuck and page:
                 # More than a page of records in one second: Zendesk cannot page inside it. The page may hold only
                 # records already seen at the boundary (fresh is empty); stopping then would stick every later sync here.
-                if not self.end_time_repeats_last_second:
+                # Exports whose end_time is the last record's second (Help Center, Talk) end each page there; only a
+                # full page that cannot move on means a second with more records than a page.
+                if len(page) >= self.page_size:
                     self.logger.warning(f"Stream {self.name}: over {len(page)} records share second {start}; moving past it.")
                 end_time = start + 1
             # Talk never sends a null next_page: an empty page is the end there (and everywhere else too).
@@ -222,10 +220,6 @@ class TimeExportStream(_ExportStream):
             start = end_time
         if not self.emitted_state:
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, min(start, end) if end else start)})
-
-
-class ArticleExportStream(TimeExportStream):
-    end_time_repeats_last_second = True
 
 
 class _ListStream(ZendeskStream):
