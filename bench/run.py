@@ -56,7 +56,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--peer-timeout", type=float, default=900.0, help="seconds before the peer's run is stopped")
     parser.add_argument("--peer-max-tickets", type=int, default=10_000,
                         help="skip the peer above this size (its run would not finish in time)")
-    parser.add_argument("--write-docs", action="store_true", help=f"write the results to {DOCS_RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--write-docs", nargs="?", const=str(DOCS_RESULTS), metavar="FILE",
+                        help=f"write the results to FILE (default {DOCS_RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     args.size_list = [("2k", 2000)] if args.quick else [(s, SIZES.get(s) or int(s)) for s in args.sizes.split(",") if s]
     args.mode_set = set(args.modes.split(","))
@@ -291,6 +292,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         peer_setup.remove_hosts_entry()
     out("", f"Benchmark took {time.monotonic() - started:,.0f} s.")
     if args.write_docs:
-        DOCS_RESULTS.write_text("\n".join(out.lines) + "\n")
-        print(f"wrote {DOCS_RESULTS}")
+        Path(args.write_docs).write_text("\n".join(out.lines) + "\n")
+        print(f"wrote {args.write_docs}")
     return 0
