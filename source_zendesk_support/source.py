@@ -157,6 +157,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         if definitions_stream in context.unavailable_streams:
             context.unavailable_streams.discard(definitions_stream)
             return None
+        context.listed[definitions_stream] = definitions  # the definitions stream itself reads these, not Zendesk again
         return CustomFieldColumns(parse_definitions(definitions, for_tickets=stream_name == "tickets"), values_key)
 
     # --- read ---------------------------------------------------------------------------------------------

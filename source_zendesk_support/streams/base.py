@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Set, Union
+from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Set, Union
 
 import orjson
 from airbyte_cdk.models import (
@@ -33,7 +33,7 @@ from ..http_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorH
 from ..rate_budget import ZendeskRateBudget
 from ..registry import StreamSpec
 from ..timeutil import cursor_value, to_epoch
-from .page_share import PageShare
+from .page_share import PageShare, RawAnswer
 
 logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
@@ -85,8 +85,17 @@ class SyncContext:
     page_share: PageShare = field(default_factory=PageShare)
     chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
     search_streams: List[StreamSpec] = field(default_factory=list)  # the config's named search queries
+    listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
     exclude_deleted: bool = False
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
+
+
+def parse_answer(raw: RawAnswer) -> ApiAnswer:
+    try:
+        body = orjson.loads(raw.content) if raw.content else None
+    except orjson.JSONDecodeError:
+        body = None
+    return ApiAnswer(raw.status, body, raw.headers)
 
 
 def load_schema(name: str) -> Mapping[str, Any]:
@@ -167,6 +176,9 @@ class ZendeskStream(HttpStream):
 
     def fetch(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
         """GET one page. Retries, waits and token refreshes happen inside the CDK's HttpClient."""
+        return parse_answer(self.fetch_raw(path_or_url, params))
+
+    def fetch_raw(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> RawAnswer:
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else self.url_base + path_or_url.lstrip("/")
         _, response = self._http_client.send_request(
             "GET",
@@ -176,11 +188,7 @@ class ZendeskStream(HttpStream):
         )
         if response.status_code in (403, 404):
             raise FeatureUnavailable(response.status_code, url, response.content)
-        try:
-            body = orjson.loads(response.content) if response.content else None
-        except orjson.JSONDecodeError:
-            body = None
-        return ApiAnswer(response.status_code, body, response.headers)
+        return RawAnswer(response.status_code, response.content, response.headers)
 
     def fail(self, answer: ApiAnswer, what: str) -> AirbyteTracedException:
         message = f"Stream {self.name}: {what} (HTTP {answer.status}: {str(answer.body)[:300]})"

@@ -19,7 +19,7 @@ from ..extractors import EXTRACTORS
 from ..config import config_error
 from ..search_streams import has_own_updated_bound
 from ..timeutil import cursor_value, to_epoch, to_iso
-from .base import ApiAnswer, FeatureUnavailable, ZendeskStream
+from .base import ApiAnswer, FeatureUnavailable, ZendeskStream, parse_answer
 
 EXPORT_PAGE_SIZE = 1000
 MIN_EXPORT_PAGE_SIZE = 100
@@ -52,7 +52,8 @@ class _ExportStream(ZendeskStream):
 
     def fetch_page(self, params: Mapping[str, Any]) -> ApiAnswer:
         params = {**params, "per_page": self.page_size, **self.spec.params}
-        return self.context.page_share.fetch(self._group, self.spec.path, params, lambda: self.fetch(self.spec.path, params))
+        raw = self.context.page_share.fetch(self._group, self.spec.path, params, lambda: self.fetch_raw(self.spec.path, params))
+        return parse_answer(raw)
 
     def fetch_ahead(self, params: Mapping[str, Any]) -> Future:
         """Request a page in the background, so the next page travels while this one is emitted."""
@@ -277,6 +278,22 @@ class CursorPagesStream(_ListStream):
     """
 
     def read_pages(self, stream_slice):
+        listed = self.context.listed.pop(self.spec.name, None)
+        if listed is not None:  # read whole earlier in this sync (custom-field definitions)
+            yield from self._read_listed(listed)
+            return
+        yield from self._read_cursor_pages()
+
+    def _read_listed(self, records: List[Mapping[str, Any]]):
+        start, end = self.start_epoch(), self.end_epoch
+        newest = to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
+        batch = [record for record in records if self.keep(record, start, end)]
+        yield from batch
+        message = self.final_checkpoint(self.newest_of(batch, newest))
+        if message:
+            yield message
+
+    def _read_cursor_pages(self):
         start, end = self.start_epoch(), self.end_epoch
         newest = to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
         resume_cursor = self._state.get("page_after") if (self.incremental and self.spec.resume_from_page_cursor) else None

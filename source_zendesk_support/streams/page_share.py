@@ -1,18 +1,64 @@
-"""Streams that read the same export pages (tickets and ticket_metrics; users and user_identities; ticket_events
-and ticket_comments) fetch each page once: Zendesk allows only 10 export requests a minute.
+"""Streams that read the same export (tickets and ticket_metrics; users and user_identities; ticket_events with
+comments, attachments and history) fetch each page once: Zendesk allows only 10 export requests a minute.
 
-Whichever stream asks first fetches the page; the other takes it from here. Nobody ever waits for a stream
-that is not running: a page nobody collects is dropped once its group holds more than MAX_PENDING pages,
-and a stream that finds no page simply fetches it itself.
+Whichever stream asks first fetches the page; the others take it from here, whenever the CDK's scheduler gets
+round to them: nobody waits for a stream that is not running. Pages wait as compressed response bytes, in
+memory up to a budget and then in a temporary file, until every reader has taken them; each reader parses its
+own copy. Only past a disk budget is the oldest page dropped, and a reader that finds no page fetches it itself.
 """
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Hashable, Mapping, Optional, Tuple
+from typing import Callable, Dict, Hashable, Mapping, Optional, Tuple, Any
 
-MAX_PENDING = 4
+MEMORY_BUDGET = 48 * 1024 * 1024
+DISK_BUDGET = 4 * 1024 * 1024 * 1024
+
+
+@dataclass
+class RawAnswer:
+    status: int
+    content: bytes
+    headers: Mapping[str, str]
+
+
+class _Spool:
+    """Compressed page bytes: in memory while they fit the budget, else appended to a temporary file."""
+
+    def __init__(self, memory_budget: int, disk_budget: int):
+        self._lock = threading.Lock()
+        self._memory_budget, self._disk_budget = memory_budget, disk_budget
+        self._in_memory = 0
+        self._file = None
+        self._end = 0
+
+    def put(self, data: bytes) -> Optional[Tuple]:
+        with self._lock:
+            if self._in_memory + len(data) <= self._memory_budget:
+                self._in_memory += len(data)
+                return ("memory", data)
+            if self._end + len(data) > self._disk_budget:
+                return None
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="zendesk-pages-")
+            offset, self._end = self._end, self._end + len(data)
+        os.pwrite(self._file.fileno(), data, offset)
+        return ("disk", offset, len(data))
+
+    def get(self, handle: Tuple) -> bytes:
+        if handle[0] == "memory":
+            return handle[1]
+        return os.pread(self._file.fileno(), handle[2], handle[1])
+
+    def release(self, handle: Tuple) -> None:
+        if handle[0] == "memory":
+            with self._lock:
+                self._in_memory -= len(handle[1])
 
 
 @dataclass
@@ -20,15 +66,18 @@ class _Entry:
     group: Hashable
     remaining: int
     ready: threading.Event = field(default_factory=threading.Event)
-    answer: Any = None
+    status: int = 0
+    headers: Mapping[str, str] = field(default_factory=dict)
+    handle: Optional[Tuple] = None
     failed: bool = False
 
 
 class PageShare:
-    def __init__(self) -> None:
+    def __init__(self, memory_budget: int = MEMORY_BUDGET, disk_budget: int = DISK_BUDGET) -> None:
         self._lock = threading.Lock()
         self._entries: "OrderedDict[Tuple, _Entry]" = OrderedDict()
         self._readers: Dict[Hashable, int] = {}
+        self._spool = _Spool(memory_budget, disk_budget)
         self.shared_pages = 0
 
     def register(self, group: Hashable) -> None:
@@ -38,7 +87,7 @@ class PageShare:
     def readers(self, group: Hashable) -> int:
         return self._readers.get(group, 0)
 
-    def fetch(self, group: Hashable, path: str, params: Mapping[str, Any], fetch: Callable[[], Any]) -> Any:
+    def fetch(self, group: Hashable, path: str, params: Mapping[str, Any], fetch: Callable[[], RawAnswer]) -> RawAnswer:
         if self._readers.get(group, 0) < 2:
             return fetch()
         key = (group, path, tuple(sorted((k, str(v)) for k, v in params.items())))
@@ -47,7 +96,6 @@ class PageShare:
             if entry is None:
                 entry = _Entry(group=group, remaining=self._readers[group] - 1)
                 self._entries[key] = entry
-                self._evict_beyond_bound(group)
                 leader = True
             else:
                 entry.remaining -= 1
@@ -55,24 +103,30 @@ class PageShare:
                     self._entries.pop(key, None)
                 leader = False
         if leader:
-            try:
-                entry.answer = fetch()
-                return entry.answer
-            except BaseException:
-                entry.failed = True
-                with self._lock:
-                    self._entries.pop(key, None)
-                raise
-            finally:
-                entry.ready.set()
+            return self._fetch_for_all(key, entry, fetch)
         entry.ready.wait()
-        if entry.failed:
+        if entry.failed or entry.handle is None:
             return fetch()
+        content = zlib.decompress(self._spool.get(entry.handle))
+        if entry.remaining <= 0:
+            self._spool.release(entry.handle)
         with self._lock:
             self.shared_pages += 1
-        return entry.answer
+        return RawAnswer(entry.status, content, entry.headers)
 
-    def _evict_beyond_bound(self, group: Hashable) -> None:
-        pending = [key for key, entry in self._entries.items() if entry.group == group and entry.ready.is_set()]
-        for key in pending[: max(0, len(pending) - MAX_PENDING)]:
-            self._entries.pop(key, None)
+    def _fetch_for_all(self, key: Tuple, entry: _Entry, fetch: Callable[[], RawAnswer]) -> RawAnswer:
+        try:
+            answer = fetch()
+            entry.status, entry.headers = answer.status, dict(answer.headers)
+            entry.handle = self._spool.put(zlib.compress(answer.content, 1))
+            if entry.handle is None:  # over the disk budget: the others fetch it themselves
+                with self._lock:
+                    self._entries.pop(key, None)
+            return answer
+        except BaseException:
+            entry.failed = True
+            with self._lock:
+                self._entries.pop(key, None)
+            raise
+        finally:
+            entry.ready.set()
