@@ -50,6 +50,9 @@ from .streams.families import (
 )
 
 logger = logging.getLogger("airbyte")
+# Records waiting for the main thread to print them. Each holds a whole Zendesk object (a ticket is ~10 KB in
+# memory), so the CDK's default of 10,000 would cost ~100 MB; this bound keeps workers a few pages ahead.
+RECORD_QUEUE_SIZE = 2_000
 
 FAMILIES = {
     CURSOR_EXPORT: CursorExportStream,
@@ -79,7 +82,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         workers = DEFAULT_NUM_WORKERS
         if isinstance(config, Mapping) and isinstance(config.get("num_workers"), int) and config["num_workers"] > 0:
             workers = config["num_workers"]
-        self._queue: Queue = Queue(maxsize=10_000)
+        self._queue: Queue = Queue(maxsize=RECORD_QUEUE_SIZE)
         self._message_repository = ConcurrentMessageRepository(self._queue, InMemoryMessageRepository())
         # One thread generates partitions (cheap: one per stream), the others read pages.
         concurrent_source = ConcurrentSource.create(

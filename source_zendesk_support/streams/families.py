@@ -20,6 +20,7 @@ from ..config import config_error
 from ..search_streams import has_own_updated_bound
 from ..timeutil import cursor_value, to_epoch, to_iso
 from .base import ApiAnswer, FeatureUnavailable, ZendeskStream, parse_answer
+from .page_share import RawAnswer
 
 EXPORT_PAGE_SIZE = 1000
 MIN_EXPORT_PAGE_SIZE = 100
@@ -50,10 +51,10 @@ class _ExportStream(ZendeskStream):
         start = ("cursor", saved) if saved else ("start", self.start_epoch())
         return (self.spec.path, tuple(sorted(self.spec.params.items())), self.incremental, start)
 
-    def fetch_page(self, params: Mapping[str, Any]) -> ApiAnswer:
+    def fetch_page(self, params: Mapping[str, Any]) -> RawAnswer:
+        """The page's bytes; parsed only when its turn comes, so a page fetched ahead costs bytes, not objects."""
         params = {**params, "per_page": self.page_size, **self.spec.params}
-        raw = self.context.page_share.fetch(self._group, self.spec.path, params, lambda: self.fetch_raw(self.spec.path, params))
-        return parse_answer(raw)
+        return self.context.page_share.fetch(self._group, self.spec.path, params, lambda: self.fetch_raw(self.spec.path, params))
 
     def fetch_ahead(self, params: Mapping[str, Any]) -> Future:
         """Request a page in the background, so the next page travels while this one is emitted."""
@@ -110,7 +111,7 @@ class CursorExportStream(_ExportStream):
         params = self._first_params(saved_cursor)
         pending: Optional[Future] = self.fetch_ahead(params)
         while pending is not None:
-            answer, pending = pending.result(), None
+            answer, pending = parse_answer(pending.result()), None
             if self.shrink_page(answer):
                 pending = self.fetch_ahead(params)
                 continue
@@ -172,7 +173,7 @@ class TimeExportStream(_ExportStream):
         # end_date is inclusive, as in the other families: the second `end` itself is read too.
         pending: Optional[Future] = self.fetch_ahead({"start_time": start}) if end is None or start <= end else None
         while pending is not None:
-            answer, pending = pending.result(), None
+            answer, pending = parse_answer(pending.result()), None
             if self.shrink_page(answer):
                 pending = self.fetch_ahead({"start_time": start})
                 continue
