@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Hashable, Mapping, Optional, Tuple, Any
 
-MEMORY_BUDGET = 48 * 1024 * 1024
+MEMORY_BUDGET = 8 * 1024 * 1024  # beyond this, waiting pages go to a temporary file: memory stays flat
 DISK_BUDGET = 4 * 1024 * 1024 * 1024
 
 
