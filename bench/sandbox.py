@@ -2,37 +2,29 @@
 from __future__ import annotations
 
 import json
-import os
-import selectors
 import ssl
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from zendesk_sandbox.launcher import start_sandbox, stop_sandbox
+
 ROOT = Path(__file__).resolve().parent.parent
-# `python -m` from the project root works whether or not the editable install maps the sandbox package.
-SANDBOX_COMMAND = [sys.executable, "-m", "zendesk_sandbox", "serve"]
 START_TIMEOUT = 120.0
 
 
 class Sandbox:
     def __init__(self, args: List[str], log_path: Path, ca_file: Optional[str] = None):
         self.log = open(log_path, "w")
-        env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-        self.process = subprocess.Popen([*SANDBOX_COMMAND, *args], stdout=subprocess.PIPE, stderr=self.log,
-                                        text=True, cwd=ROOT, env=env, start_new_session=True)
-        selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
-        line = self.process.stdout.readline() if selector.select(timeout=START_TIMEOUT) else ""
+        try:
+            self.info: Dict[str, Any] = start_sandbox(args, START_TIMEOUT, stderr=self.log, own_session=True)
+        except (RuntimeError, TimeoutError):
+            self.log.close()
+            raise RuntimeError(f"the sandbox did not start (args {args}); see {log_path}") from None
+        self.process = self.info.pop("process")
         # The sandbox's rate windows are counted from about now: the bound for a run needs the offset.
         self.ready_at = time.monotonic()
-        if not line.strip():
-            self.stop()
-            raise RuntimeError(f"the sandbox did not start (args {args}); see {log_path}")
-        self.info: Dict[str, Any] = json.loads(line)
         self.url = self.info["url"].rstrip("/")
         self._ssl = ssl.create_default_context(cafile=ca_file) if ca_file else None
 
@@ -59,13 +51,7 @@ class Sandbox:
         return self.call("/_sandbox/mutate", spec)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_sandbox(self.process)
         self.log.close()
 
     def __enter__(self) -> "Sandbox":

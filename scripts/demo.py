@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zendesk_sandbox.launcher import start_sandbox, stop_sandbox
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".demo"
-SANDBOX = Path(sys.executable).with_name("zendesk-sandbox")
 CONNECTOR = [sys.executable, str(ROOT / "main.py")]
 # Unbuffered so records arrive as they are read and the per-stream times mean something.
 CONNECTOR_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -46,13 +47,12 @@ class Sandbox:
 
     def __init__(self, *cli_args: str):
         self.log = open(OUT / "sandbox.log", "w")
-        self.process = subprocess.Popen([str(SANDBOX), "serve", "--port", "0", *cli_args], stdout=subprocess.PIPE,
-                                        stderr=self.log, text=True, cwd=ROOT, start_new_session=True)
-        line = self.process.stdout.readline()
-        if not line.strip():
-            self.stop()
+        try:
+            self.info: dict[str, Any] = start_sandbox(cli_args, stderr=self.log, own_session=True)
+        except (RuntimeError, TimeoutError):
+            self.log.close()
             sys.exit(f"the sandbox did not start; see {OUT / 'sandbox.log'}")
-        self.info: dict[str, Any] = json.loads(line)
+        self.process = self.info.pop("process")
         self.url = self.info["url"].rstrip("/")
 
     def call(self, path: str, payload: dict | None = None) -> Any:
@@ -63,13 +63,7 @@ class Sandbox:
             return json.loads(response.read() or b"null")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_sandbox(self.process)
         self.log.close()
 
 

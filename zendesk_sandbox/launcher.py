@@ -20,14 +20,16 @@ START_TIMEOUT = 60.0
 
 
 def start_sandbox(cli_args: Sequence[str], timeout: float = START_TIMEOUT, stderr: Any = subprocess.PIPE,
-                  python: str = sys.executable) -> Dict[str, Any]:
+                  python: str = sys.executable, own_session: bool = False) -> Dict[str, Any]:
     """Launch `python -m zendesk_sandbox serve --port 0 ARGS` (a `--port` among ARGS wins) and return its ready
-    line as a dict, with the running process under "process"."""
+    line as a dict, with the running process under "process". `own_session` keeps a terminal's Ctrl-C from
+    reaching the sandbox before its owner has stopped it."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     port = [] if "--port" in cli_args else ["--port", "0"]
     command = [python, "-m", "zendesk_sandbox", "serve", *port, *map(str, cli_args)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=str(PROJECT_ROOT))
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=str(PROJECT_ROOT),
+                               start_new_session=own_session)
     try:
         info = json.loads(_ready_line(process, timeout))
     except BaseException:
@@ -69,6 +71,6 @@ def _ready_line(process: subprocess.Popen, timeout: float) -> str:
             if line.strip():
                 return line.decode()
         if process.poll() is not None:
-            detail = process.stderr.read().decode()[-2000:] if process.stderr else ""
+            detail = process.stderr.read().decode()[-2000:] if process.stderr and process.stderr.readable() else ""
             raise RuntimeError(f"sandbox exited with {process.returncode}: {detail}")
     raise TimeoutError(f"sandbox did not print its ready line within {timeout} s")
