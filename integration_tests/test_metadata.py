@@ -209,7 +209,7 @@ def test_docs_describe_every_config_field_and_credential_kind():
     assert "2027-04-30" in doc  # the API-token retirement
 
 
-def test_docs_stream_table_is_current():
+def test_docs_stream_tables_are_current():  # README.md and docs/zendesk-support.md
     import subprocess
     import sys
 
