@@ -2,12 +2,11 @@
 lazy like tickets, record k computed from (seed, k), mutations kept in a small overlay."""
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 from . import ids
 from .pools import mix
-from .timeline import Timeline, iso
+from .timeline import Timeline, iso, iter_keyset
 
 USER_LAG, ORG_LAG = 3, 2
 KIND_USER = 21
@@ -72,24 +71,7 @@ class LazyPeople:
 
     def iter_export(self, after: tuple[int, int]):
         """(export timestamp, record id) ascending, strictly after the keyset `after` (ids are public ids)."""
-        ts0, id0 = after
-        k = max(1, self.timeline.first_at_or_after(ts0, 1, self.count + self.lag) - self.lag)
-        order = self.changed_order()
-        o = bisect.bisect_right(order, (ts0, id0 - self.id_base))
-        at, lag, base, changed = self.timeline.at, self.lag, self.id_base, self.changes
-        while True:
-            while k <= self.count and (k in changed or (at(k + lag), k + base) <= (ts0, id0)):
-                k += 1
-            b = (at(k + lag), k + base) if k <= self.count else None
-            ov = (order[o][0], order[o][1] + base) if o < len(order) else None
-            if b is None and ov is None:
-                return
-            if ov is None or (b is not None and b < ov):
-                yield b
-                k += 1
-            else:
-                yield ov
-                o += 1
+        return iter_keyset(self.timeline, self.count, self.changes, self.changed_order(), after, self.lag, self.id_base)
 
     def active_indexes(self) -> list[int]:
         return [k for k in range(1, self.next_index) if not self.is_deleted(k)]

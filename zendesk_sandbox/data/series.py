@@ -3,11 +3,10 @@ mutations: record k's base change time is `Timeline.at(k)` (monotone, so a walk 
 binary search), and records changed through /_sandbox/mutate move to "now" in a small sorted overlay."""
 from __future__ import annotations
 
-import bisect
 import random
 from dataclasses import dataclass
 
-from .timeline import Timeline
+from .timeline import Timeline, iter_keyset
 
 
 @dataclass
@@ -69,24 +68,7 @@ class Series:
 
     def iter_after(self, after: tuple[int, int]):
         """(change time, k) ascending, strictly after the keyset `after`; deleted records included."""
-        ts0, k0 = after
-        k = max(1, self.timeline.first_at_or_after(ts0, 1, self.count))
-        order = self._changed_order()
-        o = bisect.bisect_right(order, (ts0, k0))
-        at, changed = self.timeline.at, self.changes
-        while True:
-            while k <= self.count and (k in changed or (at(k), k) <= (ts0, k0)):
-                k += 1
-            b = (at(k), k) if k <= self.count else None
-            ov = order[o] if o < len(order) else None
-            if b is None and ov is None:
-                return
-            if ov is None or (b is not None and b < ov):
-                yield b
-                k += 1
-            else:
-                yield ov
-                o += 1
+        return iter_keyset(self.timeline, self.count, self.changes, self._changed_order(), after)
 
     # ---- mutations --------------------------------------------------------------------------------
     def mutate(self, action: str, n: int, rng: random.Random, now: int, allowed=("create", "update", "delete"),

@@ -7,14 +7,13 @@ any id range are closed-form (the summary of a 1M-ticket account costs nothing).
 """
 from __future__ import annotations
 
-import bisect
 import heapq
 from dataclasses import dataclass, field
 
 from . import ids
 from .attachments import attachments
 from .pools import mix, rng_for
-from .timeline import Timeline, iso, merge_children
+from .timeline import Timeline, iso, iter_keyset, merge_children
 
 PERIOD = 251
 LAG = 24  # ticket i is last updated when ticket i + LAG is created
@@ -208,25 +207,7 @@ class Tickets:
 
     def iter_export(self, after: tuple[int, int]):
         """(generated_timestamp, id) of every ticket, ascending, strictly after the keyset `after`."""
-        ts0, id0 = after
-        i = max(1, self.timeline.first_at_or_after(ts0, 1, self.count + LAG) - LAG)
-        changed = self.changes
-        order = self.changed_order()
-        k = bisect.bisect_right(order, (ts0, id0))
-        at = self.timeline.at
-        while True:
-            while i <= self.count and (i in changed or (at(i + LAG), i) <= (ts0, id0)):
-                i += 1
-            base = (at(i + LAG), i) if i <= self.count else None
-            over = order[k] if k < len(order) else None
-            if base is None and over is None:
-                return
-            if over is None or (base is not None and base < over):
-                yield base
-                i += 1
-            else:
-                yield over
-                k += 1
+        return iter_keyset(self.timeline, self.count, self.changes, self.changed_order(), after, LAG)
 
     # ---- counts (ground truth) ------------------------------------------------------------------
     def live_ids(self) -> list[int]:

@@ -7,6 +7,8 @@ binary search, which is what lets a 1,000,000-ticket export start anywhere witho
 """
 from __future__ import annotations
 
+import bisect
+
 import functools
 import heapq
 import time
@@ -73,3 +75,29 @@ def merge_children(
             yield heapq.heappop(heap)
     while heap:
         yield heapq.heappop(heap)
+
+
+def iter_keyset(timeline: "Timeline", count: int, changes, changed_order, after: tuple[int, int], lag: int = 0,
+                id_base: int = 0):
+    """(time, public id) ascending, strictly after the keyset `after`: the generated records (index k, at
+    `timeline.at(k + lag)`, id `k + id_base`) merged with the changed ones (`changed_order`: sorted (time, k) of
+    the records in `changes`, which replace their generated selves), each record once. This is how every export
+    walks a lazily generated account without building it."""
+    ts0, id0 = after
+    k = max(1, timeline.first_at_or_after(ts0, 1, count + lag) - lag)
+    o = bisect.bisect_right(changed_order, (ts0, id0 - id_base))
+    at = timeline.at
+    while True:
+        while k <= count and (k in changes or (at(k + lag), k + id_base) <= (ts0, id0)):
+            k += 1
+        generated = (at(k + lag), k + id_base) if k <= count else None
+        changed = (changed_order[o][0], changed_order[o][1] + id_base) if o < len(changed_order) else None
+        if generated is None and changed is None:
+            return
+        if changed is None or (generated is not None and generated < changed):
+            yield generated
+            k += 1
+        else:
+            yield changed
+            o += 1
+
