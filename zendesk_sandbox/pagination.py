@@ -90,16 +90,21 @@ def wants_cursor(query) -> bool:
     return any(k in query for k in ("page[size]", "page[after]", "page[before]"))
 
 
-def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: int = CBP_MAX,
-                extra: dict | None = None, trailing_empty_page: bool = False) -> dict:
-    """Family A. `trailing_empty_page`: a full last page still says has_more, and the next one is empty."""
-    size = parse_int(query.get("page[size]"), "page[size]", 100)
+def cursor_page_request(query, max_size: int, default: int) -> tuple[int, str | None, str | None]:
+    """page[size], page[after], page[before] of a cursor-page request, refused as Zendesk refuses them."""
+    size = parse_int(query.get("page[size]"), "page[size]", default)
     if size > max_size:
         raise errors.pagination_parameter(f"page[size] cannot be greater than {max_size}")
-    size = max(1, size)
     after, before = query.get("page[after]"), query.get("page[before]")
     if after and before:
         raise errors.pagination_parameter("page[before] and page[after] cannot be used together")
+    return max(1, size), after, before
+
+
+def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: int = CBP_MAX,
+                extra: dict | None = None, trailing_empty_page: bool = False) -> dict:
+    """Family A. `trailing_empty_page`: a full last page still says has_more, and the next one is empty."""
+    size, after, before = cursor_page_request(query, max_size, default=100)
     n = len(items.keys)
     if after:
         start = bisect.bisect_right(items.keys, decode_cbp_cursor(after, items.order, "after"))

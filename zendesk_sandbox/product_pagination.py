@@ -18,7 +18,7 @@ import orjson
 from aiohttp import web
 
 from . import errors
-from .pagination import Sorted, page_url, parse_int
+from .pagination import Sorted, cursor_page_request, page_url, parse_int
 
 HC_MAX = 100
 HC_OFFSET_DEFAULT = 30
@@ -46,13 +46,7 @@ def decode_hc_cursor(cursor: str, name: str) -> tuple:
 
 
 def hc_cursor_page(items: Sorted, key: str, query, base: str, path: str) -> web.Response:
-    size = parse_int(query.get("page[size]"), "page[size]", HC_MAX)
-    if size > HC_MAX:
-        raise errors.pagination_parameter(f"page[size] cannot be greater than {HC_MAX}")
-    size = max(1, size)
-    after, before = query.get("page[after]"), query.get("page[before]")
-    if after and before:
-        raise errors.pagination_parameter("page[before] and page[after] cannot be used together")
+    size, after, before = cursor_page_request(query, HC_MAX, default=HC_MAX)
     keys, n = items.keys, len(items.keys)
     try:
         if after:
