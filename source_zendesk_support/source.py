@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from queue import Queue
 from typing import Any, Dict, Iterator, List, Mapping, MutableMapping, Optional, Tuple
 

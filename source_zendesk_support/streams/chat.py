@@ -1,7 +1,7 @@
 """Zendesk Chat's own ways of paging: an incremental export by (start_time, start_id), and lists by since_id."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Set
+from typing import Any, Dict, Set
 
 from ..timeutil import cursor_value, to_epoch
 from .families import _ListStream
