@@ -2,9 +2,28 @@
 pagination family to its end (written from Zendesk's documentation, not from the sandbox's code)."""
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import requests
+
+
+# The connector's stream schemas: read as files only, so the two packages stay independent.
+SCHEMAS = Path(__file__).resolve().parents[2] / "source_zendesk_support" / "schemas"
+
+
+def load_schema(stream: str) -> dict:
+    """The stream's schema with `{"$ref": "x.json"}` replaced by schemas/shared/x.json."""
+    def resolve(node):
+        if isinstance(node, dict):
+            if set(node) == {"$ref"} and node["$ref"].endswith(".json"):
+                return resolve(json.loads((SCHEMAS / "shared" / node["$ref"]).read_text()))
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+    return resolve(json.loads((SCHEMAS / f"{stream}.json").read_text()))
 
 
 class Client:

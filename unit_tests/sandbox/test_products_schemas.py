@@ -1,30 +1,15 @@
 """Every Help Center, Talk and Chat record the sandbox serves, and every ticket comment attachment, conforms
 to the connector's stream schemas (read as JSON files: the sandbox and the connector never import each other)."""
-import json
 
 import jsonschema
 import pytest
 
-from sandbox_client import Client
-from sandbox_fixture import PROJECT_ROOT, running_sandbox
+from sandbox_client import SCHEMAS, Client, load_schema
+from sandbox_fixture import running_sandbox
 
-SCHEMAS = PROJECT_ROOT / "source_zendesk_support" / "schemas"
 HC, VOICE, CHAT = "/api/v2/help_center", "/api/v2/channels/voice", "/api/v2/chat"
 
 pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the connector's stream schemas are not there yet")
-
-
-def load_schema(stream: str) -> dict:
-    """The stream's schema with `{"$ref": "x.json"}` replaced by schemas/shared/x.json."""
-    def resolve(node):
-        if isinstance(node, dict):
-            if set(node) == {"$ref"} and node["$ref"].endswith(".json"):
-                return resolve(json.loads((SCHEMAS / "shared" / node["$ref"]).read_text()))
-            return {k: resolve(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [resolve(v) for v in node]
-        return node
-    return resolve(json.loads((SCHEMAS / f"{stream}.json").read_text()))
 
 
 def check(stream: str, records: list[dict]) -> None:
