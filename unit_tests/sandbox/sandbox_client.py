@@ -6,6 +6,8 @@ import json
 import time
 from pathlib import Path
 
+import jsonschema
+import pytest
 import requests
 
 
@@ -24,6 +26,18 @@ def load_schema(stream: str) -> dict:
             return [resolve(v) for v in node]
         return node
     return resolve(json.loads((SCHEMAS / f"{stream}.json").read_text()))
+
+
+def check(stream: str, records: list[dict]) -> None:
+    """Every served record of a stream conforms to the connector's schema for it."""
+    if not (SCHEMAS / f"{stream}.json").exists():
+        pytest.skip(f"no schema for {stream} yet")
+    validator = jsonschema.Draft7Validator(load_schema(stream), format_checker=jsonschema.FormatChecker())
+    assert records, f"the sandbox served no {stream}"
+    for record in records:
+        errors = sorted(validator.iter_errors(record), key=lambda e: list(e.path))
+        assert not errors, f"{stream} {record.get('id')}: " + "; ".join(
+            f"{list(e.path)}: {e.message[:200]}" for e in errors[:5])
 
 
 class Client:
