@@ -10,6 +10,11 @@ choosing a poor endpoint shows up as a gap instead of moving the bound with it.
 - The last page of an export is the one whose `end_of_stream` is true; the sandbox (like Zendesk) sets it on
   the page that holds the last item, so no extra empty page is needed. An empty export still costs one request.
 - Schedules have no bulk holiday endpoint: one request per schedule on top of the list.
+- Help Center, Talk and Chat: the article export and Talk's and Chat's exports page by 1000, Help Center and Talk
+  lists by 100, Chat's `since_id` lists by 100. Talk's exports never say they are done (`next_page` is never
+  null): a client stops on the empty page, one more request. Chat's export and `since_id` lists stop on a short
+  page: a full last page needs one more request. Help Center's comments, votes and attachments exist only per
+  article, post or comment: at least one request per parent.
 """
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ class Source:
     resource: str  # key in /_sandbox/summary["resources"] whose endpoint count sizes the pages
     count: str = "endpoint"  # "endpoint": the summary's count for `endpoint`; "total": every record incl. deleted
     per_parent: Optional[str] = None  # extra path requested once per record of the list (no bulk endpoint)
+    end: str = "flag"  # how a client knows it is done: "flag" on the last page, "short" page, "empty" page
+    parents: Optional[str] = None  # per-parent endpoint: the endpoint (in summary resources) listing the parents
 
 
 def _export(path: str, resource: str) -> Source:
@@ -42,6 +49,10 @@ def _list(path: str, resource: str, **kw) -> Source:
 
 def _single(path: str, resource: str, **kw) -> Source:
     return Source(f"/api/v2/{path}", SINGLE, resource, **kw)
+
+
+def _children(path: str, resource: str, parents: str) -> Source:
+    return Source(f"/api/v2/{path}", LIST_PAGE, resource, parents=parents)
 
 
 TICKETS_EXPORT = _export("tickets/cursor", "tickets")
@@ -97,6 +108,42 @@ SOURCES: Dict[str, Source] = {
                                  count="total"),
 }
 
+HC, ARTICLE, POST = "help_center/", "help_center/articles/{article_id}/", "community/posts/{post_id}/"
+VOICE = "channels/voice/"
+SOURCES.update({
+    "articles": Source("/api/v2/help_center/incremental/articles", EXPORT_PAGE, "articles"),
+    "categories": _list(HC + "categories", "categories"),
+    "sections": _list(HC + "sections", "sections"),
+    "topics": _list("community/topics", "topics"),
+    "posts": _list("community/posts", "posts"),
+    "user_segments": _list(HC + "user_segments", "user_segments"),
+    "permission_groups": _list("guide/permission_groups", "permission_groups"),
+    "article_attachments": _children(ARTICLE + "attachments", "article_attachments", "articles"),
+    "article_comments": _children(ARTICLE + "comments", "article_comments", "articles"),
+    "article_votes": _children(ARTICLE + "votes", "article_votes", "articles"),
+    "article_comment_votes": _children(ARTICLE + "comments/{comment_id}/votes", "article_comment_votes",
+                                       "article_comments"),
+    "post_comments": _children(POST + "comments", "post_comments", "posts"),
+    "post_votes": _children(POST + "votes", "post_votes", "posts"),
+    "post_comment_votes": _children(POST + "comments/{comment_id}/votes", "post_comment_votes", "post_comments"),
+    "calls": Source(f"/api/v2/{VOICE}stats/incremental/calls", EXPORT_PAGE, "calls", end="empty"),
+    "legs": Source(f"/api/v2/{VOICE}stats/incremental/legs", EXPORT_PAGE, "legs", end="empty"),
+    **{name: _list(VOICE + path, name) for name, path in (
+        ("phone_numbers", "phone_numbers"), ("addresses", "addresses"), ("greetings", "greetings"),
+        ("greeting_categories", "greeting_categories"), ("ivrs", "ivr"), ("lines", "lines"),
+        ("agents_activity", "stats/agents_activity"))},
+    **{name: _single(VOICE + path, name) for name, path in (
+        ("current_queue_activity", "stats/current_queue_activity"), ("account_overview", "stats/account_overview"),
+        ("agents_overview", "stats/agents_overview"), ("talk_settings", "settings"))},
+    "chats": Source("/api/v2/chat/incremental/chats", EXPORT_PAGE, "chats", end="short"),
+    "chat_agents": Source("/api/v2/chat/agents", LIST_PAGE, "chat_agents", end="short"),
+    "chat_bans": Source("/api/v2/chat/bans", LIST_PAGE, "chat_bans", end="short"),
+    **{name: _single("chat/" + path, name) for name, path in (
+        ("chat_departments", "departments"), ("chat_shortcuts", "shortcuts"), ("chat_triggers", "triggers"),
+        ("chat_goals", "goals"), ("chat_skills", "skills"), ("chat_roles", "roles"), ("chat_accounts", "account"),
+        ("chat_routing_settings", "routing_settings/account"))},
+})
+
 # Streams whose only source is one request per parent record: left out unless asked for.
 PER_PARENT_STREAMS = {"side_conversations"}
 
@@ -109,10 +156,20 @@ def expected_items(source: Source, summary: Mapping) -> int:
     return int((resource.get("endpoints") or {}).get(source.endpoint, 0))
 
 
-def pages_needed(items: int, page_size: int) -> int:
+def pages_needed(items: int, page_size: int, end: str = "flag") -> int:
     if page_size == SINGLE:
         return 1
+    if end == "short":  # done on a page shorter than the page size: a full last page needs one more
+        return items // page_size + 1
+    if end == "empty":  # done only on an empty page
+        return math.ceil(items / page_size) + 1
     return max(1, math.ceil(items / page_size))
+
+
+def parent_count(source: Source, summary: Mapping) -> int:
+    """Records of the parent list (articles, posts, their comments) from the sandbox's ground truth."""
+    parent = SOURCES.get(source.parents)
+    return expected_items(parent, summary) if parent else int(summary["resources"][source.parents]["total"])
 
 
 @dataclass
@@ -139,7 +196,12 @@ def minimum_requests(streams: Iterable[str], summary: Mapping) -> Dict[str, Endp
             bounds[source.endpoint] = EndpointBound(source.endpoint, [stream], items, items)
             continue
         items = expected_items(source, summary)
-        bounds[source.endpoint] = EndpointBound(source.endpoint, [stream], items, pages_needed(items, source.page_size))
+        if source.parents:
+            # at least one request per parent, more where a parent has over a page of children
+            needed = max(parent_count(source, summary), pages_needed(items, source.page_size))
+        else:
+            needed = pages_needed(items, source.page_size, source.end)
+        bounds[source.endpoint] = EndpointBound(source.endpoint, [stream], items, needed)
         if source.per_parent:
             parents = items
             bounds[source.per_parent] = EndpointBound(source.per_parent, [stream], parents, parents)
@@ -171,10 +233,17 @@ class Limits:
         # twice that; /deleted_tickets 10/min. Every request also counts against the account bucket.
         on = lambda limit: limit if self.account else 0  # noqa: E731 - endpoint buckets go with the account
         return {"account": self.account, "exports": self.exports, "exports_cursor_users": 2 * self.exports,
-                "deleted_tickets": on(10)}
+                "deleted_tickets": on(10), "help_center": self.account, "chat": on(200)}
 
 
 def buckets_of(path: str) -> List[str]:
+    # Help Center is counted apart from Support with the same limit, Chat on its own 200/min; Talk is Support.
+    if path.startswith(("/api/v2/help_center/", "/api/v2/community/", "/api/v2/guide/")):
+        return ["help_center"]
+    if path.startswith("/api/v2/chat/"):
+        return ["chat"]
+    if path.startswith("/api/v2/channels/voice/stats/incremental/"):
+        return ["account", "exports"]
     if path == "/api/v2/incremental/users/cursor":
         return ["account", "exports_cursor_users"]
     if path.startswith("/api/v2/incremental/"):

@@ -78,8 +78,7 @@ class Output:
 
 
 def default_selection(discovered: List[Dict]) -> List[str]:
-    """Every Support stream except the per-ticket ones. Help Center, Talk and Chat are products the sandbox's
-    default account does not have (and Help Center's comments and votes are per article or post)."""
+    """Every stream of Support, Help Center, Talk and Chat except the per-ticket ones."""
     return [s["name"] for s in discovered if s["name"] in SOURCES and s["name"] not in PER_PARENT_STREAMS]
 
 
@@ -166,9 +165,9 @@ def prepare(sandbox: Sandbox, args: argparse.Namespace, workdir: Path, out: Outp
     catalog = configured_catalog(discovered, selection)
     selection = [s["stream"]["name"] for s in catalog["streams"]]
     left_out = sorted({s["name"] for s in discovered} - set(selection))
-    out(f"Streams: {len(selection)} of {len(discovered)}: every Support stream except per-ticket ones "
-        f"({', '.join(sorted(PER_PARENT_STREAMS))}: one request per ticket, no account-wide endpoint). Not selected: "
-        f"{', '.join(left_out) or 'none'} (Help Center, Talk and Chat are off in the sandbox's default account)."
+    out(f"Streams: {len(selection)} of {len(discovered)}: every Support, Help Center, Talk and Chat stream except "
+        f"per-ticket ones ({', '.join(sorted(PER_PARENT_STREAMS))}: one request per ticket, no account-wide "
+        f"endpoint). Not selected: {', '.join(left_out) or 'none'}."
         if not args.streams else f"Streams: {', '.join(selection)} (--streams).")
     resources = summary["resources"]
     out("Account (sandbox ground truth): " + ", ".join(

@@ -140,6 +140,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
                 cursor = FinalStateCursor(spec.name, None, self._message_repository)
             if isinstance(stream, (CursorExportStream, TimeExportStream)) and spec.name in self._sync_modes:
                 context.page_share.register(stream._group)
+            if isinstance(stream, ParentChildrenStream) and spec.name in self._sync_modes:
+                context.page_share.register(stream.shared_list_group())
             facades.append(StreamFacade.create_from_stream(stream, self, logger, stream.state, cursor))
         return facades
 

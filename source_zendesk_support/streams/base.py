@@ -34,6 +34,7 @@ from ..rate_budget import ZendeskRateBudget
 from ..registry import StreamSpec
 from ..timeutil import cursor_value, to_epoch
 from .page_share import PageShare, RawAnswer
+from .parent_lists import ParentLists
 
 logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
@@ -83,6 +84,7 @@ class SyncContext:
     backoff_base_seconds: float = 1.0
     unavailable_streams: Set[str] = field(default_factory=set)
     page_share: PageShare = field(default_factory=PageShare)
+    parent_lists: ParentLists = field(default_factory=ParentLists)
     chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
     search_streams: List[StreamSpec] = field(default_factory=list)  # the config's named search queries
     listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync

@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from ..timeutil import cursor_value, to_epoch
-from .base import FeatureUnavailable
+from .base import FeatureUnavailable, parse_answer
 from .families import EXPORT_PAGE_SIZE, LIST_PAGE_SIZE, _ExportStream, _ListStream
-
-ParentBatch = Tuple[List[Mapping[str, Any]], Dict[str, Any]]
+from .parent_lists import ParentBatch
 
 
 class ParentChildrenStream(_ListStream):
@@ -32,13 +31,24 @@ class ParentChildrenStream(_ListStream):
             yield self.checkpoint(**position, **progress)
 
     # --- parents --------------------------------------------------------------------------------------
-    def _parent_batches(self) -> Iterator[ParentBatch]:
+    def _parent_batches(self) -> Iterable[ParentBatch]:
         parent = self.spec.parent or ""
         if parent.endswith("/cursor"):
-            return self._cursor_export_parents()
-        if "incremental/" in parent:
-            return self._time_export_parents()
-        return self._listed_parents()
+            return self._cursor_export_parents()  # tickets: far too many to hold, and one stream reads them
+        read = self._time_export_parents if "incremental/" in parent else self._listed_parents
+        return self.context.parent_lists.batches(self.parent_key(), read)
+
+    def parent_key(self) -> Tuple:
+        """Streams with equal keys visit the same parents in the same order. Taken once, from the state the
+        sync started with: the checkpoints of this sync must not change which pages it shares."""
+        if not hasattr(self, "_parent_key"):
+            self._parent_key = (self.spec.parent, self.spec.parent_list_key, self.incremental, self._saved_parent_start())
+        return self._parent_key
+
+    def shared_list_group(self) -> Tuple:
+        """The per-parent list this stream walks (its own, or the comments its votes hang under): a stream
+        listing an article's comments and one listing their votes read the same comment pages."""
+        return ("children", self.spec.via or self.spec.path, self.parent_key())
 
     def _configured_start(self) -> int:
         return int(self.context.config.start.timestamp())
@@ -100,21 +110,27 @@ class ParentChildrenStream(_ListStream):
     def _children_of(self, parent_id: Any) -> Iterable[Mapping[str, Any]]:
         key = self.spec.parent_key or "parent_id"
         if self.spec.via:
-            for middle in self._list(self.spec.via.format(parent_id=parent_id), "comments", gated_ok=True):
+            for middle in self._list(self.spec.via.format(parent_id=parent_id), "comments", gated_ok=True, shared=True):
                 path = self.spec.path.format(parent_id=parent_id, child_id=middle["id"])
                 for record in self._list(path, self.spec.list_key, gated_ok=True):
                     yield {**record, key: record.get(key, parent_id), "comment_id": record.get("comment_id", middle["id"])}
             return
-        for record in self._list(self.spec.path.format(parent_id=parent_id), self.spec.list_key, gated_ok=True):
+        for record in self._list(self.spec.path.format(parent_id=parent_id), self.spec.list_key, gated_ok=True, shared=True):
             yield {**record, key: record.get(key, parent_id)}
 
-    def _list(self, path: str, list_key: str, gated_ok: bool = False) -> Iterator[Mapping[str, Any]]:
-        """Every item of a list, whether Zendesk pages it by cursor, by offset or not at all."""
+    def _list(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False) -> Iterator[Mapping[str, Any]]:
+        """Every item of a list, whether Zendesk pages it by cursor, by offset or not at all. A `shared` list's
+        pages are fetched once for every stream that walks it (see page_share.py)."""
         url: Optional[str] = path
         params: Optional[Dict[str, Any]] = {"page[size]": LIST_PAGE_SIZE}
         while url:
             try:
-                answer = self.fetch(url, params)
+                if shared:
+                    asked = dict(params or {})
+                    answer = parse_answer(self.context.page_share.fetch(
+                        self.shared_list_group(), url, asked, lambda: self.fetch_raw(url, asked)))
+                else:
+                    answer = self.fetch(url, params)
             except FeatureUnavailable as gate:
                 # 404: this parent is gone or archived. 403 before any sibling answered: the add-on or the role
                 # is missing, so the whole stream is unavailable.
