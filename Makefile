@@ -22,7 +22,7 @@ demo: $(STAMP)
 
 # Whole suite except the container check. pytest exits 5 when it collected nothing: that is a failure here.
 test: $(STAMP)
-	@$(VPY) -m pytest -m "not image_tests and not container" unit_tests integration_tests; rc=$$?; \
+	@$(VPY) -m pytest -m "not image_tests and not container" unit_tests integration_tests bench; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests - failing"; exit 1; fi; exit $$rc
 
 # Builds the image (private dockerd, debootstrap base) and runs spec/check/discover/read in it. Needs root.

@@ -48,7 +48,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help="plan whose rate limits the rate-limited run uses")
     parser.add_argument("--time-scale", type=float,
                         help="sandbox clock speed for the rate-limited run; default: chosen so the rate bound is "
-                             "about 1.5x the CPU-bound wall time (at least 60 s)")
+                             "about 1.5x the CPU-bound wall time (at least 60 s) and a Zendesk minute lasts whole "
+                             "seconds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, help="connector num_workers (default: the connector's own)")
     parser.add_argument("--streams", help="comma-separated stream names (default: every stream except per-ticket ones)")
@@ -206,7 +207,7 @@ def rate_limited(tickets: int, args: argparse.Namespace, account_limit: int, cpu
         zendesk_seconds = minimum_wall_seconds({p: b.min_requests for p, b in bounds.items()},
                                                Limits(account_limit, exports, 60.0))
         target = max(60.0, 1.5 * (cpu_seconds or 60.0))
-        scale = max(1.0, round(zendesk_seconds / target, 1))
+        scale = whole_second_scale(zendesk_seconds / target)
     rate_args = sandbox_args(tickets, args.seed, cpu_bound=False, plan=args.plan, time_scale=scale)
     limits = Limits(account_limit, exports, 60.0 / scale)
     with Sandbox(rate_args, workdir / "sandbox-rate.log") as sandbox:
@@ -222,6 +223,16 @@ def rate_limited(tickets: int, args: argparse.Namespace, account_limit: int, cpu
                 f"windows for the minimum requests; measured {figures.run.seconds:,.1f} s "
                 f"({figures.run.seconds / max(figures.min_wall_seconds or 1e-9, 1e-9):.2f}x), "
                 f"{figures.throttled} responses were 429.")
+
+
+def whole_second_scale(wanted: float) -> float:
+    """The clock speed nearest `wanted` at which a Zendesk minute lasts a whole number of real seconds.
+
+    Zendesk's rate-limit headers count whole seconds of 60-second windows, so waiting what they say overshoots
+    the window's end by no more than the response's latency. A window of 1.9 real seconds would add up to a
+    rounded-up second per window, an error the real clock does not have."""
+    window = max(1, min(60, round(60.0 / max(wanted, 1.0))))
+    return 60.0 / window
 
 
 def compare_with_peer(tickets: int, args: argparse.Namespace, workdir: Path, out: Output) -> None:

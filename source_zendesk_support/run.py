@@ -3,6 +3,7 @@ from typing import List, Optional
 
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 
+from .memory import limit_malloc_arenas
 from .source import SourceZendeskSupport
 
 
@@ -16,5 +17,6 @@ def _config_from_args(args: List[str]) -> Optional[dict]:
 
 
 def run(args: Optional[List[str]] = None) -> None:
+    limit_malloc_arenas()
     args = sys.argv[1:] if args is None else args
     launch(SourceZendeskSupport(config=_config_from_args(args)), args)
