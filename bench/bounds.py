@@ -208,6 +208,16 @@ def minimum_requests(streams: Iterable[str], summary: Mapping) -> Dict[str, Endp
     return bounds
 
 
+def export_read_by(stream: str) -> Optional[str]:
+    """The incremental export a stream reads: its own, or (children) the one its parents come from."""
+    source = SOURCES.get(stream)
+    while source is not None:
+        if "/incremental/" in source.endpoint:
+            return source.endpoint
+        source = SOURCES.get(source.parents) if source.parents else None
+    return None
+
+
 def stream_of_path(path: str, streams: Iterable[str]) -> Optional[str]:
     """The first selected stream that reads `path` (shared export paths go to the first of their streams)."""
     for stream in streams:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from . import peer as peer_setup
-from .bounds import PER_PARENT_STREAMS, SOURCES, Limits, minimum_requests, minimum_wall_seconds
+from .bounds import PER_PARENT_STREAMS, SOURCES, Limits, export_read_by, minimum_requests, minimum_wall_seconds
 from .catalog import configured_catalog, discover
 from .report import RunFigures, requests_table, side_by_side, stream_table, totals_line
 from .sandbox import ROOT, Sandbox, sandbox_args
@@ -182,10 +182,11 @@ def incremental(sandbox: Sandbox, config: Dict, catalog: Dict, full: RunFigures,
     unchanged = read("incremental re-sync, account unchanged", sandbox, config, catalog, workdir / "cpu-unchanged",
                      out, state=full.run.states)
     section(out, unchanged, selection, None, by_path=True)
-    export_paths = {SOURCES[s].endpoint for s in selection if s in SOURCES and "/incremental/" in SOURCES[s].endpoint}
+    export_streams = [s for s in selection if export_read_by(s)]
+    export_paths = {export_read_by(s) for s in export_streams}
     export_requests = sum(unchanged.requests_of(p) for p in export_paths)
-    out("", f"Export requests on the unchanged account: {export_requests} for {len(export_paths)} exports "
-            f"(target: at most one each).")
+    out("", f"Export requests on the unchanged account: {export_requests} for {len(export_paths)} exports read by "
+            f"{len(export_streams)} streams (target: at most one per export stream).")
     changed = max(1, tickets // 100)
     result = sandbox.mutate({"tickets": {"update": changed}})
     updated = len((result.get("tickets") or {}).get("update") or [])
