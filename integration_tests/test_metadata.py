@@ -147,7 +147,8 @@ def test_required_facts(metadata):
     assert metadata.metadataSpecVersion == "1.0"
     assert (data.connectorType, data.connectorSubtype) == (ConnectorType.source, ConnectorSubtype.api)
     assert data.name == "Zendesk Support"
-    assert data.dockerImageTag == "0.1.0"
+    latest = re.search(r"^\| (\d+\.\d+\.\d+) \|", (ROOT / "docs" / "zendesk-support.md").read_text(), re.M).group(1)
+    assert data.dockerImageTag == latest  # the changelog's newest row
     assert data.license == "MIT"
     assert data.githubIssueLabel == data.dockerRepository.split("/")[1]
     assert set(data.tags) >= {"language:python", "cdk:python"}

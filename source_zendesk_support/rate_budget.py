@@ -74,8 +74,14 @@ class Bucket:
     replaces_account: bool = False
 
 
+def _is_users_cursor_export(path: str) -> bool:
+    return path.rstrip("/").removesuffix(".json").endswith("/incremental/users/cursor")
+
+
 def _is_incremental(path: str) -> bool:
-    return "/incremental/" in path and "/chat/" not in path
+    # /incremental/users/cursor answers with a bucket of its own (zendesk-ratelimit-incremental-exports-cursor,
+    # twice the export limit) and not the export bucket's header: it does not spend the other exports' slots.
+    return "/incremental/" in path and "/chat/" not in path and not _is_users_cursor_export(path)
 
 
 BUCKETS: List[Bucket] = [
@@ -83,6 +89,7 @@ BUCKETS: List[Bucket] = [
     Bucket("help_center", "", DEFAULT_ACCOUNT_LIMIT,
            lambda p: p.startswith(("/api/v2/help_center/", "/api/v2/community/", "/api/v2/guide/")), replaces_account=True),
     Bucket("incremental_exports", "zendesk-ratelimit-incremental-exports", 10, _is_incremental),
+    Bucket("incremental_exports_cursor", "zendesk-ratelimit-incremental-exports-cursor", 20, _is_users_cursor_export),
     Bucket("search_export", "zendesk-ratelimit-search-export", 100, lambda p: p.rstrip("/").removesuffix(".json").endswith("/search/export")),
     Bucket("deleted_tickets", "zendesk-ratelimit-deleted-tickets-index", 10, lambda p: p.rstrip("/").removesuffix(".json").endswith("/deleted_tickets")),
 ]
@@ -117,7 +124,7 @@ class ZendeskRateBudget(APIBudget):
                 ZendeskWindow(
                     now + WINDOW,
                     WINDOW,
-                    export_limit if (export_limit and bucket.name == "incremental_exports") else bucket.default_limit,
+                    self._initial_limit(bucket, export_limit),
                     [PathMatcher(bucket.applies_to, bucket.name)],
                 ),
             )
@@ -125,6 +132,14 @@ class ZendeskRateBudget(APIBudget):
         }
         self._learned = threading.Event()
         super().__init__(policies=[self.account] + [window for _, window in self.buckets.values()])
+
+    @staticmethod
+    def _initial_limit(bucket: Bucket, export_limit: Optional[int]) -> int:
+        if export_limit and bucket.name == "incremental_exports":
+            return export_limit
+        if export_limit and bucket.name == "incremental_exports_cursor":
+            return 2 * export_limit
+        return bucket.default_limit
 
     def _windows_for(self, request: Any) -> List[ZendeskWindow]:
         windows = [window for _, window in self.buckets.values() if window.matches(request)]

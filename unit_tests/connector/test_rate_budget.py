@@ -44,6 +44,9 @@ def test_paths_are_charged_to_every_window_they_belong_to():
     windows = lambda target: {name for name, (_, window) in budget.buckets.items() if window.matches(request_for(target))}  # noqa: E731
     assert windows(url("incremental/tickets/cursor.json?start_time=1")) == {"incremental_exports"}
     assert windows(url("incremental/ticket_events?start_time=1")) == {"incremental_exports"}
+    # the users cursor export has its own bucket and spends none of the other exports' 10 a minute
+    assert windows(url("incremental/users/cursor?start_time=1")) == {"incremental_exports_cursor"}
+    assert windows(url("incremental/users?start_time=1")) == {"incremental_exports"}
     assert windows(url("chat/incremental/chats")) == {"chat"}  # Chat's own window replaces the account's
     assert windows(url("help_center/incremental/articles")) == {"help_center", "incremental_exports"}
     assert budget._windows_for(request_for(url("chat/agents")))[-1] is budget.buckets["chat"][1]
@@ -107,6 +110,20 @@ def test_bucket_header_is_parsed(clock):
     start = clock.offset
     budget.acquire_call(request_for(EXPORT))
     assert 16.9 <= clock.offset - start <= 17.5
+
+
+def test_users_cursor_export_paces_by_its_own_bucket(clock):
+    budget = ZendeskRateBudget()
+    users = url("incremental/users/cursor")
+    assert budget.buckets["incremental_exports_cursor"][1].limit == 20
+    times = acquire_times(budget, clock, [users] * 20 + [EXPORT] * 10)
+    assert times[-1] < 1  # 20 users pages and 10 other export pages fit one window together
+    budget.update_from_response(request_for(users), answer(200, {
+        "zendesk-ratelimit-incremental-exports-cursor": "total=60; remaining=0; resets=12"}))
+    assert budget.buckets["incremental_exports_cursor"][1].limit == 60
+    start = clock.offset
+    budget.acquire_call(request_for(users))
+    assert 11.9 <= clock.offset - start <= 12.5
 
 
 def test_429_empties_the_window_until_retry_after(clock):
