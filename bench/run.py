@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import subprocess
@@ -232,7 +233,7 @@ def whole_second_scale(wanted: float) -> float:
     Zendesk's rate-limit headers count whole seconds of 60-second windows, so waiting what they say overshoots
     the window's end by no more than the response's latency. A window of 1.9 real seconds would add up to a
     rounded-up second per window, an error the real clock does not have."""
-    window = max(1, min(60, round(60.0 / max(wanted, 1.0))))
+    window = max(1, min(60, math.ceil(60.0 / max(wanted, 1.0) - 1e-9)))  # never a bound shorter than wanted
     return 60.0 / window
 
 

@@ -69,5 +69,7 @@ def test_the_rate_limited_clock_keeps_whole_second_windows():
     from bench.run import whole_second_scale
     assert whole_second_scale(31.8) == 30.0  # 1.89 s windows become 2 s
     assert whole_second_scale(13.0) == 12.0  # 4.6 s -> 5 s
+    assert whole_second_scale(41.9) == 30.0  # 1.43 s -> 2 s: the bound only grows
+    assert whole_second_scale(30.0) == 30.0
     assert whole_second_scale(0.5) == 1.0  # never slower than Zendesk
     assert whole_second_scale(500.0) == 60.0  # at most one window a second

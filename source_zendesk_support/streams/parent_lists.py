@@ -31,6 +31,19 @@ class ParentLists:
         with entry.lock:  # the others wait for the first reader rather than reading the list again
             if entry.batches is None:
                 # a failed read is not kept: the next stream tries again and reports its own error
-                entry.batches = [([{k: p.get(k) for k in KEPT_FIELDS} for p in parents], position)
-                                 for parents, position in read()]
+                entry.batches = list(_first_sightings(read()))
             return entry.batches
+
+
+def _first_sightings(batches: Iterable[ParentBatch]) -> Iterable[ParentBatch]:
+    """Time exports repeat the records of a page's last second on the next page: a parent seen once is not
+    visited again, or its children would be fetched and emitted twice."""
+    seen = set()
+    for parents, position in batches:
+        fresh = []
+        for parent in parents:
+            if parent.get("id") in seen:
+                continue
+            seen.add(parent.get("id"))
+            fresh.append({k: parent.get(k) for k in KEPT_FIELDS})
+        yield fresh, position

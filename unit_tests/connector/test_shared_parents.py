@@ -45,3 +45,20 @@ def test_children_streams_from_different_states_do_not_share(api):
     assert sorted(v["id"] for v in records_of(output, "post_votes")) == [200]  # post 1 is older than its state
     assert sorted(c["id"] for c in records_of(output, "post_comments")) == [10, 11, 20, 21]
     assert calls["posts"].call_count == 2  # each from its own position
+
+
+def test_a_parent_repeated_at_an_export_page_boundary_is_visited_once(api):
+    t1, t2, t3 = 1706745600, 1706832000, 1706918400  # 2024-02-01, 02, 03
+    article = lambda aid, ts: {"id": aid, "updated_at": f"2024-02-0{aid}T00:00:00Z", "section_id": 1}  # noqa: E731
+    first = {"articles": [article(1, t1), article(2, t2)], "end_time": t2, "count": 2,
+             "next_page": url(f"help_center/incremental/articles?start_time={t2}")}
+    # Zendesk starts the next page at the last second of the previous one: article 2 comes again
+    second = {"articles": [article(2, t2), article(3, t3)], "end_time": t3, "count": 2, "next_page": None}
+    api.get(url("help_center/incremental/articles"), [ok(first), ok(second), ok({"articles": [], "count": 0, "end_time": t3})])
+    votes = {}
+    for aid in (1, 2, 3):
+        votes[aid] = api.get(url(f"help_center/articles/{aid}/votes"),
+                             [_page("votes", [{"id": aid * 100, "updated_at": "2024-02-05T00:00:00Z"}])])
+    output = read_streams(["article_votes"])
+    assert sorted(v["id"] for v in records_of(output, "article_votes")) == [100, 200, 300]
+    assert [votes[aid].call_count for aid in (1, 2, 3)] == [1, 1, 1]
