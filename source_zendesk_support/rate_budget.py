@@ -55,6 +55,13 @@ class ZendeskWindow(FixedWindowCallRatePolicy):
     def limit(self) -> int:
         return self._call_limit
 
+    def set_period(self, period: datetime.timedelta) -> None:
+        with self._lock:
+            if period < self._offset:
+                # the current window cannot outlast the new period from now
+                self._next_reset_ts = min(self._next_reset_ts, datetime.datetime.now() + period)
+            self._offset = period
+
     def _update_current_window(self) -> None:
         # The CDK moves a stale window on by one period per call, so after an idle spell every call opened a
         # "new" window until it caught up: a burst over the limit. Jump straight to the window holding now.
@@ -131,6 +138,7 @@ class ZendeskRateBudget(APIBudget):
             for bucket in BUCKETS
         }
         self._learned = threading.Event()
+        self._minute = _MinuteLength()
         super().__init__(policies=[self.account] + [window for _, window in self.buckets.values()])
 
     @staticmethod
@@ -179,10 +187,51 @@ class ZendeskRateBudget(APIBudget):
             elif match:
                 # Own names: the account's remaining/resets read above are still needed below.
                 total, bucket_remaining, bucket_resets = (int(group) for group in match.groups())
+                if not limited:
+                    self._observe_reset(bucket_resets)
                 window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets)
         if unlimited:
             account.set_limit(UNLIMITED)
             return
         if limited and retry_after is not None and remaining == 0:
             resets = retry_after
+        elif resets is not None and not limited:
+            self._observe_reset(resets)
         account.observe(limit, remaining, resets)
+
+    def _observe_reset(self, resets_in: int) -> None:
+        period = self._minute.observe(resets_in)
+        if period is not None:  # windows told no reset time (Help Center, Chat) reset on the same minute
+            for window in [self.account] + [window for _, window in self.buckets.values()]:
+                window.set_period(period)
+
+
+class _MinuteLength:
+    """How long the server's rate-limit minute lasts. Zendesk's lasts 60 s. A server whose windows have rolled
+    over twice while no `resets` value exceeded N < SHORTEST_ZENDESK_GUESS seconds has N-second windows (a
+    simulator with a fast clock); anything longer is taken for Zendesk's minute, so a real account never gets
+    a shorter one. Windows whose answers carry no reset time (Help Center, Chat) can only pace by this length."""
+
+    SHORTEST_ZENDESK_GUESS = 30
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._deadline: Optional[datetime.datetime] = None
+        self._rollovers = 0
+        self._longest = 0
+        self._period = WINDOW
+
+    def observe(self, resets_in: int) -> Optional[datetime.timedelta]:
+        """The new minute length when this observation changes it."""
+        with self._lock:
+            deadline = datetime.datetime.now() + datetime.timedelta(seconds=resets_in)
+            if self._deadline is not None and deadline > self._deadline + datetime.timedelta(seconds=0.5):
+                self._rollovers += 1  # this deadline's window started after the last one's
+            self._deadline = deadline if self._deadline is None else max(self._deadline, deadline)
+            self._longest = max(self._longest, resets_in)
+            short = self._rollovers >= 2 and self._longest < self.SHORTEST_ZENDESK_GUESS
+            period = datetime.timedelta(seconds=max(1, self._longest)) if short else WINDOW
+            if period != self._period:
+                self._period = period
+                return period
+            return None

@@ -126,6 +126,38 @@ def test_users_cursor_export_paces_by_its_own_bucket(clock):
     assert 11.9 <= clock.offset - start <= 12.5
 
 
+def _support_answer(remaining: int, resets: int) -> requests.Response:
+    return answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": str(remaining), "ratelimit-reset": str(resets)})
+
+
+def test_help_center_paces_by_the_minute_the_support_headers_show(clock):
+    """Help Center answers carry no reset time; a server whose Support windows last 2 s (a fast-clock simulator)
+    gets 2-second Help Center windows too, once two windows have rolled over."""
+    budget = ZendeskRateBudget()
+    hc = url("help_center/articles/1/votes")
+    budget.update_from_response(request_for(hc), answer(200, {"X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "0"}))
+    for _ in range(3):  # three 2-second windows, each seen at its start and end
+        budget.update_from_response(request_for(LIST), _support_answer(699, 2))
+        clock.sleep(1.5)
+        budget.update_from_response(request_for(LIST), _support_answer(10, 1))
+        clock.sleep(0.5)
+    start = clock.offset
+    budget.acquire_call(request_for(hc))
+    assert clock.offset - start <= 2.01
+
+
+def test_zendesk_minute_is_never_shortened_by_a_short_sync(clock):
+    budget = ZendeskRateBudget()
+    hc = url("help_center/articles/1/votes")
+    for resets in (41, 40, 60, 59, 60, 58):  # a real minute, with a rollover between 40 and 60
+        budget.update_from_response(request_for(LIST), _support_answer(600, resets))
+        clock.sleep(1)
+    budget.update_from_response(request_for(hc), answer(200, {"X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "0"}))
+    start = clock.offset
+    budget.acquire_call(request_for(hc))
+    assert clock.offset - start > 30  # the Help Center window is still a minute long
+
+
 def test_429_empties_the_window_until_retry_after(clock):
     budget = ZendeskRateBudget()
     budget.update_from_response(request_for(EXPORT), answer(429, {
