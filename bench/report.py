@@ -86,20 +86,22 @@ def stream_table(figures: RunFigures, streams: Sequence[str], summary: Optional[
         bound = sum(b.min_requests for b in figures.bounds.values() if b.streams[0] == stream) if figures.bounds else None
         records = s.records if s else 0
         seconds = s.seconds if s else None
+        # when the stream's first message came, seconds after the process started: shows who waited for whom
+        start = s.started - run.started_at if s and s.started is not None and run.started_at else None
         rows.append([
             stream, records, expected_records(stream, summary) if summary else None,
             "shared" if shared else requests_by_stream.get(stream, 0),
             "shared" if shared else bound,
-            records / seconds if seconds and records else None, seconds, s.state_bytes if s else 0,
+            records / seconds if seconds and records else None, start, seconds, s.state_bytes if s else 0,
             s.status if s else "not run",
         ])
     for path, n in sorted(unmapped.items()):
-        rows.append([f"(other) {path}", None, None, n, None, None, None, None, ""])
+        rows.append([f"(other) {path}", None, None, n, None, None, None, None, None, ""])
     run_seconds = run.seconds or 1e-9
     rows.append(["**total**", run.records, None, figures.requests, figures.min_requests,
-                 run.records / run_seconds, run_seconds, run.state_bytes, f"exit {run.exit_code}"])
-    return table(["stream", "records", "sandbox count", "requests", "min requests", "records/s", "seconds",
-                  "state bytes", "status"], rows, "lrrrrrrrl")
+                 run.records / run_seconds, None, run_seconds, run.state_bytes, f"exit {run.exit_code}"])
+    return table(["stream", "records", "sandbox count", "requests", "min requests", "records/s", "from s", "seconds",
+                  "state bytes", "status"], rows, "lrrrrrrrrl")
 
 
 def totals_line(figures: RunFigures) -> str:
