@@ -1,10 +1,13 @@
 """Help Center (Guide) and community endpoints (API notes §7.3): rows for the endpoint table."""
 from __future__ import annotations
 
+import hashlib
 from typing import Callable
 
+from aiohttp import web
+
 from . import errors
-from .data.help_center import LOCALE
+from .data.help_center import ARTICLE, ARTICLE_ATTACHMENT, CHILDREN, LOCALE
 from .endpoints import Ctx, Endpoint, cached
 from .pagination import Sorted, page_url, parse_int
 from .product_pagination import EXPORT_MAX, hc_cursor_page, hc_offset_page, wants_hc_cursor
@@ -209,6 +212,24 @@ def post_comment_votes(ctx):
     return hc.votes_of(3, k * 16 + j, hc.comment_votes(-k, j), _ts(c), "PostComment", c["id"])
 
 
+def article_attachment_content(ctx: Ctx) -> web.Response:
+    """The file behind an article attachment's content_url: its size and content type, deterministic bytes."""
+    try:
+        attachment_id = int(ctx.params["attachment_id"])
+    except ValueError:
+        raise errors.record_not_found() from None
+    h = help_center(ctx.account)
+    k = h.article_index(ARTICLE + (attachment_id - ARTICLE_ATTACHMENT) // CHILDREN)
+    found = [a for a in h.article_attachments(k) if a["id"] == attachment_id] if k is not None else []
+    if not found:
+        raise errors.record_not_found()
+    attachment = found[0]
+    block = hashlib.sha256(str(attachment_id).encode()).digest()
+    body = (block * (attachment["size"] // len(block) + 1))[: attachment["size"]]
+    return web.Response(body=body, content_type=attachment["content_type"], headers={
+        "Content-Disposition": f'inline; filename="{attachment["file_name"]}"'})
+
+
 def hc(path: str, resource: str, handle) -> Endpoint:
     return Endpoint(path, resource, handle, gate=help_center_gate)
 
@@ -241,6 +262,9 @@ HELP_CENTER_ENDPOINTS: list[Endpoint] = [
     hc(f"{HC}/articles/{{article_id}}/comments/{{comment_id}}/votes", "article_comment_votes",
        hc_listing("votes", child_list(article_comment_votes), "id")),
     hc(f"{HC}/articles/{{article_id}}/attachments", "article_attachments", article_attachments),
+    # content_url of an attachment: the file itself, on the Help Center's host path
+    hc("/hc/article_attachments/{attachment_id}", "article_attachments", article_attachment_content),
+    hc("/hc/article_attachments/{attachment_id}/{file_name}", "article_attachments", article_attachment_content),
     hc(f"{COMMUNITY}/topics", "topics", _topics),
     hc(f"{HC}/community/topics", "topics", _topics),
     hc(f"{COMMUNITY}/posts", "posts", _posts),

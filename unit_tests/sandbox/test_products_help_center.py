@@ -216,6 +216,19 @@ def _epoch(iso):
     return calendar.timegm(time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ"))
 
 
+def test_an_attachments_content_url_serves_the_file(client):
+    articles = hc_walk_offset(client, f"{HC}/articles", "articles", 100)
+    attachment = next(x for a in articles for x in client.json(f"{HC}/articles/{a['id']}/attachments")["article_attachments"])
+    path = attachment["relative_path"]  # content_url names the account's own host; this is its path
+    assert attachment["content_url"].endswith(path)
+    for url in (path, path + "/" + attachment["file_name"]):
+        r = client.get(url)
+        assert r.headers["Content-Type"].startswith(attachment["content_type"])
+        assert len(r.content) == attachment["size"]
+    assert client.get(path).content == r.content  # the same bytes every time
+    client.get(path.rsplit("/", 1)[0] + "/1", expect=404)
+
+
 @pytest.mark.parametrize("per_page", [None, 6])
 def test_incremental_articles_walk_to_the_summary(client, summary, per_page):
     records, pages = walk_incremental_articles(client, per_page=per_page)
