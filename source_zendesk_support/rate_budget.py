@@ -81,8 +81,12 @@ class Bucket:
     replaces_account: bool = False
 
 
-def _is_users_cursor_export(path: str) -> bool:
-    return path.rstrip("/").removesuffix(".json").endswith("/incremental/users/cursor")
+def _ends_with(suffix: str) -> Callable[[str], bool]:
+    """Matches a path ending in `suffix`, with or without a trailing slash or `.json`."""
+    return lambda path: path.rstrip("/").removesuffix(".json").endswith(suffix)
+
+
+_is_users_cursor_export = _ends_with("/incremental/users/cursor")
 
 
 def _is_incremental(path: str) -> bool:
@@ -97,8 +101,8 @@ BUCKETS: List[Bucket] = [
            lambda p: p.startswith(("/api/v2/help_center/", "/api/v2/community/", "/api/v2/guide/")), replaces_account=True),
     Bucket("incremental_exports", "zendesk-ratelimit-incremental-exports", 10, _is_incremental),
     Bucket("incremental_exports_cursor", "zendesk-ratelimit-incremental-exports-cursor", 20, _is_users_cursor_export),
-    Bucket("search_export", "zendesk-ratelimit-search-export", 100, lambda p: p.rstrip("/").removesuffix(".json").endswith("/search/export")),
-    Bucket("deleted_tickets", "zendesk-ratelimit-deleted-tickets-index", 10, lambda p: p.rstrip("/").removesuffix(".json").endswith("/deleted_tickets")),
+    Bucket("search_export", "zendesk-ratelimit-search-export", 100, _ends_with("/search/export")),
+    Bucket("deleted_tickets", "zendesk-ratelimit-deleted-tickets-index", 10, _ends_with("/deleted_tickets")),
 ]
 
 
