@@ -52,7 +52,7 @@ def _single(path: str, resource: str, **kw) -> Source:
 
 
 def _children(path: str, resource: str, parents: str) -> Source:
-    return Source(f"/api/v2/{path}", LIST_PAGE, resource, parents=parents)
+    return _list(path, resource, parents=parents)
 
 
 TICKETS_EXPORT = _export("tickets/cursor", "tickets")

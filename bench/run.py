@@ -52,7 +52,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help="plan whose rate limits the rate-limited run uses")
     parser.add_argument("--time-scale", type=float,
                         help="sandbox clock speed for the rate-limited run; default: chosen so the rate bound is "
-                             f"about {BOUND_OVER_CPU}x the CPU-bound wall time (at least 60 s) and a Zendesk minute lasts whole "
+                             f"at least {BOUND_OVER_CPU}x the CPU-bound wall time (at least 60 s) and a Zendesk minute lasts whole "
                              "seconds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, help="connector num_workers (default: the connector's own)")
@@ -231,7 +231,7 @@ def rate_limited(tickets: int, args: argparse.Namespace, account_limit: int, cpu
 
 
 def whole_second_scale(wanted: float) -> float:
-    """The clock speed nearest `wanted` at which a Zendesk minute lasts a whole number of real seconds.
+    """The fastest clock speed, no faster than `wanted`, at which a Zendesk minute lasts whole real seconds.
 
     Zendesk's rate-limit headers count whole seconds of 60-second windows, so waiting what they say overshoots
     the window's end by no more than the response's latency. A window of 1.9 real seconds would add up to a

@@ -1,6 +1,6 @@
 """Keep the sync's memory flat: glibc gives every thread that allocates its own malloc arena (up to 8 per core),
-and the reader threads' freed pages stay spread over those arenas. Two arenas measured 18% lower peak RSS at
-no cost in speed (docs/benchmarks.md). A MALLOC_ARENA_MAX in the environment wins; other C libraries are left be."""
+and the reader threads' freed pages stay spread over those arenas. Two arenas measured about 15% lower peak
+RSS at no cost in speed (docs/benchmarks.md). A MALLOC_ARENA_MAX in the environment wins; other C libraries are left be."""
 from __future__ import annotations
 
 import ctypes
