@@ -20,7 +20,7 @@ from jsonschema.exceptions import best_match
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 DEFAULT_START_DATE = "2000-01-01T00:00:00Z"
-DEFAULT_NUM_WORKERS = 4
+DEFAULT_NUM_WORKERS = 12
 MAX_NUM_WORKERS = 20
 API_TOKEN_RETIREMENT = "2027-04-30"
 

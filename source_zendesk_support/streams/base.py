@@ -33,6 +33,7 @@ from ..http_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorH
 from ..rate_budget import ZendeskRateBudget
 from ..registry import StreamSpec
 from ..timeutil import cursor_value, to_epoch
+from .page_permits import PagePermits
 from .page_share import PageShare, RawAnswer
 from .parent_lists import ParentLists
 
@@ -85,6 +86,7 @@ class SyncContext:
     unavailable_streams: Set[str] = field(default_factory=set)
     page_share: PageShare = field(default_factory=PageShare)
     parent_lists: ParentLists = field(default_factory=ParentLists)
+    page_permits: PagePermits = field(default_factory=PagePermits)
     chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
     search_streams: List[StreamSpec] = field(default_factory=list)  # the config's named search queries
     listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync

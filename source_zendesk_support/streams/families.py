@@ -62,10 +62,19 @@ class _ExportStream(ZendeskStream):
             self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ahead-{self.name}")
         return self._ahead.submit(self.fetch_page, dict(params))
 
+    def next_answer(self, pending: Future) -> ApiAnswer:
+        """The page fetched ahead, parsed under a permit (page_permits.py). The caller has dropped the last page."""
+        permits = self.context.page_permits
+        permits.let_go()
+        raw = pending.result()
+        permits.hold()
+        return parse_answer(raw)
+
     def read_records(self, *args: Any, **kwargs: Any):
         try:
             yield from super().read_records(*args, **kwargs)
         finally:
+            self.context.page_permits.let_go()
             if self._ahead is not None:
                 self._ahead.shutdown(wait=False, cancel_futures=True)
                 self._ahead = None
@@ -111,7 +120,7 @@ class CursorExportStream(_ExportStream):
         params = self._first_params(saved_cursor)
         pending: Optional[Future] = self.fetch_ahead(params)
         while pending is not None:
-            answer, pending = parse_answer(pending.result()), None
+            answer, pending = self.next_answer(pending), None
             if self.shrink_page(answer):
                 pending = self.fetch_ahead(params)
                 continue
@@ -151,6 +160,7 @@ class CursorExportStream(_ExportStream):
                 yield self.checkpoint(**progress)
                 break
             yield self.checkpoint(**({"after_cursor": after} if after else {}), **progress)
+            answer = body = items = kept = None  # a reader waiting for its next page holds none of this one
         if not self.emitted_state:
             yield self.checkpoint()
 
@@ -173,7 +183,7 @@ class TimeExportStream(_ExportStream):
         # end_date is inclusive, as in the other families: the second `end` itself is read too.
         pending: Optional[Future] = self.fetch_ahead({"start_time": start}) if end is None or start <= end else None
         while pending is not None:
-            answer, pending = parse_answer(pending.result()), None
+            answer, pending = self.next_answer(pending), None
             if self.shrink_page(answer):
                 pending = self.fetch_ahead({"start_time": start})
                 continue
@@ -220,6 +230,7 @@ class TimeExportStream(_ExportStream):
             resume = min(end_time, end) if end is not None else end_time
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, resume)})
             start = end_time
+            answer = body = page = fresh = None  # a reader waiting for its next page holds none of this one
         if not self.emitted_state:
             yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, min(start, end) if end else start)})
 
