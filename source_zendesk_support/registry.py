@@ -96,7 +96,8 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     # Cursor pages.
     _pages("ticket_audits", "ticket_audits", "audits", cursor="created_at", order="asc", resume_from_page_cursor=True),
     _pages("ticket_activities", "activities", "activities", start_param="start_time", order="desc"),
-    _pages("ticket_skips", "skips", "skips"),
+    # Skips never change once recorded: newest first, a re-sync stops at the first one it already has.
+    _pages("ticket_skips", "skips", "skips", cursor="created_at", params={"sort_order": "desc"}, order="desc"),
     _pages("satisfaction_ratings", "satisfaction_ratings", start_param="start_time"),
     _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", deletion_field="always"),
     _pages("audit_logs", "audit_logs", cursor="created_at", params={"sort": "created_at"}, order="asc",

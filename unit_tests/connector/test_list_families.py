@@ -101,6 +101,18 @@ def test_descending_list_without_older_records_reads_every_page(api):
     assert [r["id"] for r in records] == [3, 2] and states == [{"updated_at": at(9)}]
 
 
+def test_skips_are_read_newest_first_and_a_resync_stops_at_the_first_known_one(api):
+    api.get(url("skips"), [
+        cbp("skips", [{"id": 12, "created_at": at(8)}, {"id": 11, "created_at": at(5)}, {"id": 10, "created_at": at(3)}],
+            after="S1", has_more=True),
+    ])
+    records, states, _ = run_stream(make_stream("ticket_skips", state={"created_at": at(5)}))
+    (request,) = api.request_history  # an unchanged tail costs no further pages
+    assert param(request, "sort_order") == "desc"
+    assert [r["id"] for r in records] == [12, 11]  # the saved second itself is read again: nothing of it is lost
+    assert states == [{"created_at": at(8)}]
+
+
 # --- cursor pages: unordered, filtered client-side ---------------------------------------------------------------
 def test_unordered_list_filters_by_state_and_end_date_and_checkpoints_the_newest(api):
     api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(9)},
