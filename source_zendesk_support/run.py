@@ -3,7 +3,7 @@ from typing import List, Optional
 
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 
-from .memory import limit_malloc_arenas
+from .memory import tune_malloc
 from .source import SourceZendeskSupport
 
 
@@ -17,6 +17,6 @@ def _config_from_args(args: List[str]) -> Optional[dict]:
 
 
 def run(args: Optional[List[str]] = None) -> None:
-    limit_malloc_arenas()
+    tune_malloc()
     args = sys.argv[1:] if args is None else args
     launch(SourceZendeskSupport(config=_config_from_args(args)), args)

@@ -4,16 +4,35 @@ import pytest
 
 from source_zendesk_support import memory
 
+GLIBC = (ctypes.util.find_library("c") or "").startswith("libc.so")
 
-def test_an_arena_limit_set_by_the_user_is_left_alone(monkeypatch):
+
+def test_settings_given_in_the_environment_are_left_alone(monkeypatch):
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
-    assert memory.limit_malloc_arenas() is False
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "1048576")
+    assert memory.tune_malloc() == {memory.M_ARENA_MAX: False, memory.M_MMAP_THRESHOLD: False}
 
 
-@pytest.mark.skipif(not (ctypes.util.find_library("c") or "").startswith("libc.so"), reason="glibc only")
-def test_glibc_takes_the_arena_limit(monkeypatch):
+def test_one_setting_in_the_environment_leaves_the_other_to_the_connector(monkeypatch):
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, parameter, value):
+            calls.append((parameter, value))
+            return 1
+
+    monkeypatch.setattr(memory.ctypes, "CDLL", lambda *_: FakeLibc())
+    assert memory.tune_malloc() == {memory.M_ARENA_MAX: False, memory.M_MMAP_THRESHOLD: True}
+    assert calls == [(memory.M_MMAP_THRESHOLD, 256 * 1024)]
+
+
+@pytest.mark.skipif(not GLIBC, reason="glibc only")
+def test_glibc_takes_both_settings(monkeypatch):
     monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
-    assert memory.limit_malloc_arenas() is True
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    assert memory.tune_malloc() == {memory.M_ARENA_MAX: True, memory.M_MMAP_THRESHOLD: True}
 
 
 def test_a_c_library_without_mallopt_is_not_an_error(monkeypatch):
@@ -24,4 +43,4 @@ def test_a_c_library_without_mallopt_is_not_an_error(monkeypatch):
             raise AttributeError(name)
 
     monkeypatch.setattr(memory.ctypes, "CDLL", lambda *_: NoMallopt())
-    assert memory.limit_malloc_arenas() is False
+    assert memory.tune_malloc() == {memory.M_ARENA_MAX: False, memory.M_MMAP_THRESHOLD: False}
