@@ -16,16 +16,27 @@ class PagePermits:
         self.permits = permits
         self._semaphore = threading.BoundedSemaphore(permits)
         self._mine = threading.local()  # a reader holds at most one permit, whatever it calls in between
+        self._count_lock = threading.Lock()
+        self._taken = 0
 
     def hold(self) -> None:
         if not getattr(self._mine, "held", False):
             self._semaphore.acquire()
             self._mine.held = True
+            with self._count_lock:
+                self._taken += 1
 
     def let_go(self) -> None:
         if getattr(self._mine, "held", False):
             self._mine.held = False
+            with self._count_lock:
+                self._taken -= 1
             self._semaphore.release()
+
+    @property
+    def free(self) -> int:
+        """Permits nobody holds now."""
+        return self.permits - self._taken
 
     @property
     def held_here(self) -> bool:

@@ -20,18 +20,14 @@ def page(ids, after, end=False):
     return ok({"tickets": tickets, "after_cursor": after, "end_of_stream": end})
 
 
-def free_permits(permits: PagePermits) -> int:
-    return permits._semaphore._value
-
-
 def test_a_reader_holds_one_permit_however_often_it_asks():
     permits = PagePermits(2)
     permits.hold()
     permits.hold()
-    assert permits.held_here and free_permits(permits) == 1
+    assert permits.held_here and permits.free == 1
     permits.let_go()
     permits.let_go()  # letting go twice gives back only the one permit
-    assert not permits.held_here and free_permits(permits) == 2
+    assert not permits.held_here and permits.free == 2
 
 
 def test_a_reader_without_a_permit_waits_until_one_is_given_back():
@@ -79,16 +75,16 @@ def test_a_reader_waiting_for_its_next_page_holds_no_permit(api):
     # The reader has emitted page 1 and now waits for page 2, which the server holds back.
     released = threading.Event()
     for _ in range(100):
-        if free_permits(context.page_permits) == context.page_permits.permits:
+        if context.page_permits.free == context.page_permits.permits:
             released.set()
             break
         released.wait(0.05)
-    held_while_waiting = context.page_permits.permits - free_permits(context.page_permits)
+    held_while_waiting = context.page_permits.permits - context.page_permits.free
     second_page_may_come.set()
     reader.join(WAIT)
     assert held_while_waiting == 0
     assert [item["id"] for item in items if not isinstance(item, AirbyteMessage)] == [1, 2, 3]
-    assert free_permits(context.page_permits) == context.page_permits.permits  # given back at the end
+    assert context.page_permits.free == context.page_permits.permits  # given back at the end
 
 
 def test_more_readers_than_permits_all_finish_and_never_hold_more_than_the_permits(api):
