@@ -55,6 +55,11 @@ class ZendeskWindow(FixedWindowCallRatePolicy):
     def limit(self) -> int:
         return self._call_limit
 
+    def current_end(self) -> datetime.datetime:
+        with self._lock:
+            self._update_current_window()
+            return self._next_reset_ts
+
     def set_period(self, period: datetime.timedelta) -> None:
         with self._lock:
             if period < self._offset:
@@ -166,8 +171,24 @@ class ZendeskRateBudget(APIBudget):
 
     def acquire_call(self, request: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         # The narrow window first: waiting there must not hold a slot of the account window meanwhile.
+        counted_in = {}
         for window in self._windows_for(request):
             self._do_acquire(request=request, policy=window, block=block, timeout=timeout)
+            counted_in[id(window)] = window.current_end()
+        try:
+            request.zendesk_counted_in = counted_in
+        except AttributeError:  # a request object that takes no attributes: its answers are always applied
+            pass
+
+    @staticmethod
+    def _answers_an_ended_window(request: Any, window: ZendeskWindow) -> bool:
+        """An answer tells how the window its request was counted in stands. When that window has ended since
+        (the answer was slow, or waited for the CPU), its `remaining` and `resets` are about the old window:
+        taking its reset moved the window's end too early, and the next window's calls went out while Zendesk's
+        was still full (two 429s in a 1M-ticket run)."""
+        counted_in = getattr(request, "zendesk_counted_in", None) or {}
+        end = counted_in.get(id(window))
+        return end is not None and end != window.current_end()
 
     def update_from_response(self, request: Any, response: Any) -> None:
         if not isinstance(response, requests.Response):
@@ -193,7 +214,8 @@ class ZendeskRateBudget(APIBudget):
                 total, bucket_remaining, bucket_resets = (int(group) for group in match.groups())
                 if not limited:
                     self._observe_reset(bucket_resets)
-                window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets)
+                if limited or not self._answers_an_ended_window(request, window):
+                    window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets)
         if unlimited:
             account.set_limit(UNLIMITED)
             return
@@ -201,7 +223,10 @@ class ZendeskRateBudget(APIBudget):
             resets = retry_after
         elif resets is not None and not limited:
             self._observe_reset(resets)
-        account.observe(limit, remaining, resets)
+        if limited or not self._answers_an_ended_window(request, account):
+            account.observe(limit, remaining, resets)
+        elif limit:
+            account.set_limit(limit)
 
     def _observe_reset(self, resets_in: int) -> None:
         period = self._minute.observe(resets_in)

@@ -312,3 +312,35 @@ def test_concurrent_workers_never_exceed_a_window(clock):
     for window_end in granted:
         per_window[window_end] = per_window.get(window_end, 0) + 1
     assert max(per_window.values()) <= 10, per_window
+
+
+def test_an_answer_about_a_window_that_has_ended_does_not_move_the_current_one(clock):
+    budget = ZendeskRateBudget()
+    headers = {"ratelimit-limit": "700", "ratelimit-remaining": "650", "ratelimit-reset": "60"}
+    budget.update_from_response(request_for(LIST), answer(200, headers))
+    slow = request_for(LIST)
+    budget.acquire_call(slow)  # counted in this window
+    clock.sleep(61)  # its answer comes (or is read) only after the window has ended
+    end = budget.account.current_end()
+    budget.update_from_response(slow, answer(200, {**headers, "ratelimit-remaining": "3", "ratelimit-reset": "1"}))
+    # Taken, its reset would end the current window in 1 s, and a whole new window's calls would go out while
+    # Zendesk's window still counts this one's.
+    assert budget.account.current_end() == end
+    fresh = request_for(LIST)
+    budget.acquire_call(fresh)
+    budget.update_from_response(fresh, answer(200, {**headers, "ratelimit-remaining": "0", "ratelimit-reset": "30"}))
+    start = clock.offset
+    budget.acquire_call(request_for(LIST))  # an answer about the current window is taken
+    assert 29.9 <= clock.offset - start <= 30.5
+
+
+def test_a_429_is_taken_even_for_a_request_of_an_earlier_window(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "650", "ratelimit-reset": "60"}))
+    slow = request_for(LIST)
+    budget.acquire_call(slow)
+    clock.sleep(61)
+    budget.update_from_response(slow, answer(429, {"Retry-After": "7", "ratelimit-limit": "700", "ratelimit-remaining": "0", "ratelimit-reset": "7"}))
+    start = clock.offset
+    budget.acquire_call(request_for(LIST))
+    assert 6.9 <= clock.offset - start <= 7.5
