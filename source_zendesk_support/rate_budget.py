@@ -45,9 +45,16 @@ class ZendeskWindow(FixedWindowCallRatePolicy):
             if limit > 0:
                 self._call_limit = limit
 
-    def observe(self, limit: Optional[int], remaining: Optional[int], resets_in: Optional[float]) -> None:
+    def observe(self, limit: Optional[int], remaining: Optional[int], resets_in: Optional[float],
+                counted_in: Optional[datetime.datetime] = None) -> None:
+        """`counted_in`: the end of the window the answered request was counted in. When that window has ended
+        since (the answer was slow, or waited for the CPU), its `remaining` and `resets` are about the old window:
+        taking its reset moved this window's end too early, and the next window's calls went out while Zendesk's
+        was still full (two 429s in a 1M-ticket run). Such an answer only tells the limit."""
         if limit:
             self.set_limit(limit)
+        if counted_in is not None and counted_in != self.current_end():
+            return
         reset_ts = None if resets_in is None else datetime.datetime.now() + datetime.timedelta(seconds=resets_in)
         self.update(available_calls=remaining, call_reset_ts=reset_ts)
 
@@ -181,14 +188,8 @@ class ZendeskRateBudget(APIBudget):
             pass
 
     @staticmethod
-    def _answers_an_ended_window(request: Any, window: ZendeskWindow) -> bool:
-        """An answer tells how the window its request was counted in stands. When that window has ended since
-        (the answer was slow, or waited for the CPU), its `remaining` and `resets` are about the old window:
-        taking its reset moved the window's end too early, and the next window's calls went out while Zendesk's
-        was still full (two 429s in a 1M-ticket run)."""
-        counted_in = getattr(request, "zendesk_counted_in", None) or {}
-        end = counted_in.get(id(window))
-        return end is not None and end != window.current_end()
+    def _counted_in(request: Any, window: ZendeskWindow) -> Optional[datetime.datetime]:
+        return (getattr(request, "zendesk_counted_in", None) or {}).get(id(window))
 
     def update_from_response(self, request: Any, response: Any) -> None:
         if not isinstance(response, requests.Response):
@@ -214,8 +215,8 @@ class ZendeskRateBudget(APIBudget):
                 total, bucket_remaining, bucket_resets = (int(group) for group in match.groups())
                 if not limited:
                     self._observe_reset(bucket_resets)
-                if limited or not self._answers_an_ended_window(request, window):
-                    window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets)
+                window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets,
+                               counted_in=None if limited else self._counted_in(request, window))
         if unlimited:
             account.set_limit(UNLIMITED)
             return
@@ -223,10 +224,7 @@ class ZendeskRateBudget(APIBudget):
             resets = retry_after
         elif resets is not None and not limited:
             self._observe_reset(resets)
-        if limited or not self._answers_an_ended_window(request, account):
-            account.observe(limit, remaining, resets)
-        elif limit:
-            account.set_limit(limit)
+        account.observe(limit, remaining, resets, counted_in=None if limited else self._counted_in(request, account))
 
     def _observe_reset(self, resets_in: int) -> None:
         period = self._minute.observe(resets_in)
