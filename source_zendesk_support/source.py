@@ -27,15 +27,16 @@ from airbyte_cdk.sources.streams.concurrent.adapters import StreamFacade
 from airbyte_cdk.sources.streams.concurrent.cursor import FinalStateCursor
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .auth import build_authenticator, build_chat_authenticator
-from .search_streams import SEARCH_PATH, search_specs
-from .custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
-from .http_policy import CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
-from .rate_budget import ZendeskRateBudget
+from .http.auth import build_authenticator, build_chat_authenticator
+from .http.error_policy import CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
+from .http.rate_budget import ZendeskRateBudget
+from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .registry import ALL_STREAMS, CHAT_EXPORT, SINCE_ID, CURSOR_EXPORT, CURSOR_PAGES, OFFSET_PAGES, PARENT_CHILDREN, TIME_EXPORT, UNPAGED, StreamSpec
-from .streams.base import SyncContext, ZendeskStream
-from .streams.checkpoint_cursor import StreamCheckpointCursor
+from .streams.base import ZendeskStream
+from .streams.search import SEARCH_PATH, search_specs
+from .sync.checkpoint_cursor import StreamCheckpointCursor
+from .sync.context import SyncContext
 from .streams.chat import ChatExportStream, SinceIdStream
 from .streams.children import ParentChildrenStream
 from .streams.families import (

@@ -8,34 +8,23 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, MutableMapping, Optional, Set, Union
+from dataclasses import dataclass
+from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Union
 
 import orjson
-from airbyte_cdk.models import (
-    AirbyteMessage,
-    AirbyteStateBlob,
-    AirbyteStateMessage,
-    AirbyteStateType,
-    AirbyteStreamState,
-    StreamDescriptor,
-    Type,
-)
+from airbyte_cdk.models import AirbyteMessage
 from airbyte_cdk.sources.streams.http import HttpStream
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
-from requests.auth import AuthBase
 
-from ..config import ZendeskConfig
-from ..deletion import DELETED_AT, deleted_at
-from ..http_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler
-from ..rate_budget import ZendeskRateBudget
+from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler
+from ..records.deletion import DELETED_AT, deleted_at
+from ..records.timeutil import cursor_value, to_epoch
 from ..registry import StreamSpec
-from ..timeutil import cursor_value, to_epoch
-from .page_permits import PagePermits
-from .page_share import PageShare, RawAnswer
-from .parent_lists import ParentLists
+from ..sync.checkpoint_cursor import state_message
+from ..sync.context import SyncContext
+from ..sync.page_share import RawAnswer
 
 logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
@@ -73,27 +62,6 @@ class ApiAnswer:
         return ""
 
 
-@dataclass
-class SyncContext:
-    """Everything the streams of one sync share."""
-
-    config: ZendeskConfig
-    authenticator: AuthBase
-    budget: ZendeskRateBudget
-    can_refresh_token: bool
-    timeout_seconds: float
-    backoff_base_seconds: float = 1.0
-    unavailable_streams: Set[str] = field(default_factory=set)
-    page_share: PageShare = field(default_factory=PageShare)
-    parent_lists: ParentLists = field(default_factory=ParentLists)
-    page_permits: PagePermits = field(default_factory=PagePermits)
-    chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
-    search_streams: List[StreamSpec] = field(default_factory=list)  # the config's named search queries
-    listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
-    exclude_deleted: bool = False
-    now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
-
-
 def parse_answer(raw: RawAnswer) -> ApiAnswer:
     try:
         body = orjson.loads(raw.content) if raw.content else None
@@ -107,18 +75,6 @@ def load_schema(name: str) -> Mapping[str, Any]:
         if name not in _schema_cache:
             _schema_cache[name] = ResourceSchemaLoader("source_zendesk_support").get_schema(name)
         return _schema_cache[name]
-
-
-def state_message(stream_name: str, state: Mapping[str, Any]) -> AirbyteMessage:
-    return AirbyteMessage(
-        type=Type.STATE,
-        state=AirbyteStateMessage(
-            type=AirbyteStateType.STREAM,
-            stream=AirbyteStreamState(
-                stream_descriptor=StreamDescriptor(name=stream_name), stream_state=AirbyteStateBlob(dict(state))
-            ),
-        ),
-    )
 
 
 class ZendeskStream(HttpStream):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Set
 
-from ..timeutil import cursor_value, to_epoch
+from ..records.timeutil import cursor_value, to_epoch
 from .families import _ListStream
 
 CHAT_EXPORT_LIMIT = 1000

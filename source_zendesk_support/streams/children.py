@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
-from ..timeutil import cursor_value, to_epoch
+from ..records.timeutil import cursor_value, to_epoch
 from .base import FeatureUnavailable, parse_answer
 from .families import EXPORT_PAGE_SIZE, LIST_PAGE_SIZE, _ExportStream, _ListStream
-from .parent_lists import ParentBatch
+from ..sync.parent_lists import ParentBatch
 
 
 class ParentChildrenStream(_ListStream):

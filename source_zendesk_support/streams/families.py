@@ -15,12 +15,12 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 
-from ..extractors import EXTRACTORS
+from ..records.extractors import EXTRACTORS
 from ..config import config_error
-from ..search_streams import has_own_updated_bound
-from ..timeutil import cursor_value, to_epoch, to_iso
+from .search import has_own_updated_bound
+from ..records.timeutil import cursor_value, to_epoch, to_iso
 from .base import ApiAnswer, FeatureUnavailable, ZendeskStream, parse_answer
-from .page_share import RawAnswer
+from ..sync.page_share import RawAnswer
 
 EXPORT_PAGE_SIZE = 1000
 MIN_EXPORT_PAGE_SIZE = 100

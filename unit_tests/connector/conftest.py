@@ -58,7 +58,7 @@ def clock(monkeypatch) -> FakeClock:
     import backoff._sync
     from airbyte_cdk.sources.streams import call_rate
 
-    from source_zendesk_support import rate_budget
+    from source_zendesk_support.http import rate_budget
 
     fake = FakeClock()
     module = _datetime_module(fake)

@@ -13,11 +13,11 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.state_builder import StateBuilder
 
 from source_zendesk_support.config import parse_config
-from source_zendesk_support.rate_budget import ZendeskRateBudget
+from source_zendesk_support.http.rate_budget import ZendeskRateBudget
 from source_zendesk_support.registry import ALL_STREAMS
 from source_zendesk_support.source import SourceZendeskSupport, stream_class
-from source_zendesk_support.auth import build_authenticator
-from source_zendesk_support.streams.base import SyncContext
+from source_zendesk_support.http.auth import build_authenticator
+from source_zendesk_support.sync.context import SyncContext
 
 BASE = "http://127.0.0.1:8765"
 API = f"{BASE}/api/v2/"
@@ -152,6 +152,6 @@ def param(request, name: str) -> Optional[str]:
 
 
 def epoch(iso: str) -> int:
-    from source_zendesk_support.timeutil import to_epoch
+    from source_zendesk_support.records.timeutil import to_epoch
 
     return to_epoch(iso)

@@ -8,7 +8,7 @@ START = epoch("2024-01-01T00:00:00Z")
 
 
 def chat(chat_id: str, ts: int):
-    from source_zendesk_support.timeutil import to_iso
+    from source_zendesk_support.records.timeutil import to_iso
 
     return {"id": chat_id, "update_timestamp": to_iso(ts), "type": "chat"}
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
-from source_zendesk_support.custom_fields import TYPE_SCHEMAS, CustomField, CustomFieldColumns, parse_definitions
+from source_zendesk_support.records.custom_fields import TYPE_SCHEMAS, CustomField, CustomFieldColumns, parse_definitions
 
 JSON_SCALARS = st.none() | st.booleans() | st.integers(-2**53, 2**53) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
 RAW_VALUES = JSON_SCALARS | st.lists(JSON_SCALARS, max_size=3) | st.dictionaries(st.text(max_size=3), JSON_SCALARS, max_size=2)

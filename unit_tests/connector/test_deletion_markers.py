@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from source_zendesk_support.deletion import DELETED_AT, deleted_at
+from source_zendesk_support.records.deletion import DELETED_AT, deleted_at
 
 from .support import epoch, make_config, make_stream, ok, run_stream, url
 

@@ -7,11 +7,11 @@ import pytest
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import discover
 
-from source_zendesk_support import extractors
+from source_zendesk_support.records import extractors
 from source_zendesk_support.registry import ALL_STREAMS, CURSOR_EXPORT, TIME_EXPORT
 from source_zendesk_support.source import FAMILIES, SourceZendeskSupport, stream_class
 from source_zendesk_support.streams.base import load_schema
-from source_zendesk_support.timeutil import cursor_value, to_epoch, to_iso
+from source_zendesk_support.records.timeutil import cursor_value, to_epoch, to_iso
 
 from .support import make_config, ok, url
 

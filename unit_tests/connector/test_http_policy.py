@@ -8,7 +8,7 @@ import requests
 from airbyte_cdk.models import AirbyteStreamStatus, FailureType, SyncMode
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
-from source_zendesk_support.http_policy import (
+from source_zendesk_support.http.error_policy import (
     CDK_EXTRA_SLEEP, MAX_BACKOFF_SECONDS, ZendeskBackoff, ZendeskErrorHandler,
 )
 

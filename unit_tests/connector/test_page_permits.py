@@ -6,7 +6,7 @@ import threading
 
 from airbyte_cdk.models import AirbyteMessage
 
-from source_zendesk_support.streams.page_permits import PagePermits
+from source_zendesk_support.sync.page_permits import PagePermits
 
 from .support import epoch, make_context, make_stream, ok, url
 

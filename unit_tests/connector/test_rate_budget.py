@@ -6,7 +6,7 @@ import requests_mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from source_zendesk_support.rate_budget import DEFAULT_ACCOUNT_LIMIT, ZendeskRateBudget
+from source_zendesk_support.http.rate_budget import DEFAULT_ACCOUNT_LIMIT, ZendeskRateBudget
 
 from .fake_exports import TimeExport
 from .support import API, epoch, make_context, make_stream, ok, run_stream, url

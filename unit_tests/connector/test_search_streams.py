@@ -5,7 +5,7 @@ import pytest
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_zendesk_support.search_streams import search_specs
+from source_zendesk_support.streams.search import search_specs
 from source_zendesk_support.source import stream_class
 
 from .support import make_config, make_context, ok, param, query_of, read_streams, records_of, run_stream, url

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, List, Mapping
 
-from .config import config_error
-from .registry import CURSOR_PAGES, StreamSpec
+from ..config import config_error
+from ..registry import CURSOR_PAGES, StreamSpec
 
 SEARCH_TYPES = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}
 NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,60}$")

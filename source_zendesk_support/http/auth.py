@@ -19,7 +19,7 @@ from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from requests.auth import AuthBase
 
-from .config import API_TOKEN_RETIREMENT, ZendeskConfig
+from ..config import API_TOKEN_RETIREMENT, ZendeskConfig
 
 logger = logging.getLogger("airbyte")
 

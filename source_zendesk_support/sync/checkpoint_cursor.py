@@ -5,18 +5,40 @@ queue. This cursor only guarantees the platform gets at least one STATE per stre
 """
 from __future__ import annotations
 
-from typing import Any, MutableMapping
+from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
+from airbyte_cdk.models import (
+    AirbyteMessage,
+    AirbyteStateBlob,
+    AirbyteStateMessage,
+    AirbyteStateType,
+    AirbyteStreamState,
+    StreamDescriptor,
+    Type,
+)
 from airbyte_cdk.sources.message import MessageRepository
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partition
 from airbyte_cdk.sources.types import Record
 
-from .base import ZendeskStream, state_message
+if TYPE_CHECKING:
+    from ..streams.base import ZendeskStream
+
+
+def state_message(stream_name: str, state: Mapping[str, Any]) -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.STATE,
+        state=AirbyteStateMessage(
+            type=AirbyteStateType.STREAM,
+            stream=AirbyteStreamState(
+                stream_descriptor=StreamDescriptor(name=stream_name), stream_state=AirbyteStateBlob(dict(state))
+            ),
+        ),
+    )
 
 
 class StreamCheckpointCursor(Cursor):
-    def __init__(self, stream: ZendeskStream, message_repository: MessageRepository):
+    def __init__(self, stream: "ZendeskStream", message_repository: MessageRepository):
         self._stream = stream
         self._message_repository = message_repository
 

@@ -1,0 +1,1 @@
+"""What turns Zendesk's pages into records: extractors, deletion markers, typed custom fields, time formats."""

@@ -1,0 +1,35 @@
+"""What the streams of one sync share: the config, credentials, rate budget and the sync-wide page machinery."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Set
+
+from requests.auth import AuthBase
+
+from ..config import ZendeskConfig
+from ..http.rate_budget import ZendeskRateBudget
+from ..registry import StreamSpec
+from .page_permits import PagePermits
+from .page_share import PageShare
+from .parent_lists import ParentLists
+
+
+@dataclass
+class SyncContext:
+    """Everything the streams of one sync share."""
+
+    config: ZendeskConfig
+    authenticator: AuthBase
+    budget: ZendeskRateBudget
+    can_refresh_token: bool
+    timeout_seconds: float
+    backoff_base_seconds: float = 1.0
+    unavailable_streams: Set[str] = field(default_factory=set)
+    page_share: PageShare = field(default_factory=PageShare)
+    parent_lists: ParentLists = field(default_factory=ParentLists)
+    page_permits: PagePermits = field(default_factory=PagePermits)
+    chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
+    search_streams: List[StreamSpec] = field(default_factory=list)  # the config's named search queries
+    listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
+    exclude_deleted: bool = False
+    now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
