@@ -32,47 +32,16 @@ from .http.auth import build_authenticator, build_chat_authenticator
 from .http.error_policy import CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
 from .http.rate_budget import ZendeskRateBudget
 from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
-from .registry import ALL_STREAMS, CHAT_EXPORT, SINCE_ID, CURSOR_EXPORT, CURSOR_PAGES, OFFSET_PAGES, PARENT_CHILDREN, TIME_EXPORT, UNPAGED, StreamSpec
+from .registry import ALL_STREAMS
 from .streams.base import ZendeskStream
-from .streams.search import SEARCH_PATH, search_specs
+from .streams.search import search_specs
 from .sync.checkpoint_cursor import StreamCheckpointCursor
 from .sync.context import SyncContext
-from .streams.chat import ChatExportStream, SinceIdStream
-from .streams.children import ParentChildrenStream
-from .streams.families import (
-    CursorExportStream,
-    CursorPagesStream,
-    OffsetPagesStream,
-    SchedulesStream,
-    SearchExportStream,
-    TimeExportStream,
-    UnpagedStream,
-)
 
 logger = logging.getLogger("airbyte")
 # Records waiting for the main thread to print them. Each holds a whole Zendesk object (a ticket is ~10 KB in
 # memory), so the CDK's default of 10,000 would cost ~100 MB; this bound keeps workers a few pages ahead.
 RECORD_QUEUE_SIZE = 2_000
-
-FAMILIES = {
-    CURSOR_EXPORT: CursorExportStream,
-    TIME_EXPORT: TimeExportStream,
-    CURSOR_PAGES: CursorPagesStream,
-    OFFSET_PAGES: OffsetPagesStream,
-    UNPAGED: UnpagedStream,
-    CHAT_EXPORT: ChatExportStream,
-    SINCE_ID: SinceIdStream,
-    PARENT_CHILDREN: ParentChildrenStream,
-}
-# Streams that behave differently enough to need their own class.
-SPECIAL_CLASSES = {"schedules": SchedulesStream}
-
-
-def stream_class(spec: StreamSpec) -> type:
-    if spec.path == SEARCH_PATH:
-        return SearchExportStream
-    return SPECIAL_CLASSES.get(spec.name) or FAMILIES[spec.family]
-
 
 class SourceZendeskSupport(ConcurrentSourceAdapter):
     # parse_config validates against spec.json itself, after the checks that give better advice than jsonschema
@@ -131,7 +100,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             logger.info("Chat streams are not offered: Zendesk Chat needs its own OAuth token; add chat_credentials.access_token to the config.")
         for spec in offered + context.search_streams:
             incremental = self._sync_modes.get(spec.name, SyncMode.incremental) == SyncMode.incremental
-            stream: ZendeskStream = stream_class(spec)(spec, context, incremental=incremental)
+            stream: ZendeskStream = spec.family(spec, context, incremental=incremental)
             if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and config.get("custom_field_columns", True):
                 stream.custom_columns = self._custom_columns(context, spec.name)
             if incremental and spec.cursor_field:
@@ -139,10 +108,9 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
                 cursor = StreamCheckpointCursor(stream, self._message_repository)
             else:
                 cursor = FinalStateCursor(spec.name, None, self._message_repository)
-            if isinstance(stream, (CursorExportStream, TimeExportStream)) and spec.name in self._sync_modes:
-                context.page_share.register(stream._group)
-            if isinstance(stream, ParentChildrenStream) and spec.name in self._sync_modes:
-                context.page_share.register(stream.shared_list_group())
+            if spec.name in self._sync_modes:
+                for group in stream.shared_page_groups():
+                    context.page_share.register(group)
             facades.append(StreamFacade.create_from_stream(stream, self, logger, stream.state, cursor))
         return facades
 
@@ -153,7 +121,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     def _custom_columns(self, context: SyncContext, stream_name: str) -> Optional[CustomFieldColumns]:
         definitions_stream, values_key = CUSTOM_FIELD_SOURCES[stream_name]
         spec = next(spec for spec in ALL_STREAMS if spec.name == definitions_stream)
-        reader = stream_class(spec)(spec, context, incremental=False)
+        reader = spec.family(spec, context, incremental=False)
         try:
             definitions = [item for item in reader.read_records() if isinstance(item, Mapping)]
         except Exception as error:  # the typed columns are a convenience; the raw values are always there

@@ -4,36 +4,14 @@
 """
 from __future__ import annotations
 
-from .registry import (
-    CHAT_EXPORT,
-    SINCE_ID,
-    ALL_STREAMS,
-    CURSOR_EXPORT,
-    CURSOR_PAGES,
-    OFFSET_PAGES,
-    PARENT_CHILDREN,
-    TIME_EXPORT,
-    UNPAGED,
-    StreamSpec,
-)
-
-FAMILY_NAMES = {
-    CURSOR_EXPORT: "cursor-based incremental export",
-    TIME_EXPORT: "time-based incremental export",
-    CURSOR_PAGES: "cursor pages",
-    OFFSET_PAGES: "offset pages",
-    UNPAGED: "single response",
-    CHAT_EXPORT: "chat incremental export",
-    SINCE_ID: "since_id pages",
-    PARENT_CHILDREN: "per changed parent",
-}
+from .registry import ALL_STREAMS, StreamSpec
 
 
 def _endpoint(spec: StreamSpec) -> str:
     query = "&".join(f"{key}={value}" for key, value in spec.params.items())
     path = f"/api/v2/{spec.path}" + (f"?{query}" if query else "")
-    if spec.parent:
-        path += f" (parents from /api/v2/{spec.parent})"
+    if spec.parents:
+        path += f" (parents from /api/v2/{spec.parents.path})"
     return f"`{path}`"
 
 
@@ -50,7 +28,7 @@ def render() -> str:
         key = spec.primary_key if isinstance(spec.primary_key, str) else ", ".join(spec.primary_key or []) or "none"
         rows.append(
             f"| {spec.name} | {spec.product} | {_modes(spec)} | {spec.cursor_field or '-'} | {key} | {_endpoint(spec)} | "
-            f"{FAMILY_NAMES[spec.family]} |"
+            f"{spec.family.paging} |"
         )
     return "\n".join(rows)
 

@@ -124,17 +124,3 @@ def chat_bans(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
     for kind in ("visitor", "ip_address"):
         for ban in (body.get(kind) if isinstance(body, Mapping) else None) or []:
             yield {**ban, "type": ban.get("type", kind)}
-
-
-EXTRACTORS: Dict[str, Extractor] = {
-    "chat_bans": chat_bans,
-    "field_history": field_history,
-    "tag_history": tag_history,
-    "ticket_attachments": ticket_attachments,
-    "tickets_without_metric_sets": tickets_without_metric_sets,
-    "metric_sets": metric_sets,
-    "users_only": users_only,
-    "identities": identities,
-    "comment_events": comment_events,
-    "attribute_definitions": attribute_definitions,
-}

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
-from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
-import orjson
 from airbyte_cdk.models import AirbyteMessage
 from airbyte_cdk.sources.streams.http import HttpStream
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
@@ -20,54 +18,18 @@ from airbyte_cdk.models import FailureType
 
 from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler
 from ..records.deletion import DELETED_AT, deleted_at
-from ..records.timeutil import cursor_value, to_epoch
-from ..registry import StreamSpec
+from ..paging.guards import latest_allowed, now_epoch
+from ..records.timeutil import cursor_value, to_epoch, to_iso
 from ..sync.checkpoint_cursor import state_message
 from ..sync.context import SyncContext
-from ..sync.page_share import RawAnswer
+
+if TYPE_CHECKING:
+    from ..registry import StreamSpec
+from ..http.answer import ApiAnswer, FeatureUnavailable, RawAnswer, parse_answer
 
 logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
 _schema_cache: dict = {}
-
-
-class FeatureUnavailable(Exception):
-    """Zendesk answered 403/404: the plan, the product or the token's role does not include this data."""
-
-    def __init__(self, status: int, url: str, body: bytes):
-        self.status = status
-        self.url = url
-        super().__init__(f"HTTP {status} from {url}: {body[:200]!r}")
-
-
-@dataclass
-class ApiAnswer:
-    status: int
-    body: Any
-    headers: Mapping[str, str]
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
-
-    @property
-    def error_code(self) -> str:
-        if isinstance(self.body, Mapping):
-            error = self.body.get("error")
-            if isinstance(error, str):
-                return error
-            errors = self.body.get("errors")
-            if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
-                return str(errors[0].get("code", ""))
-        return ""
-
-
-def parse_answer(raw: RawAnswer) -> ApiAnswer:
-    try:
-        body = orjson.loads(raw.content) if raw.content else None
-    except orjson.JSONDecodeError:
-        body = None
-    return ApiAnswer(raw.status, body, raw.headers)
 
 
 def load_schema(name: str) -> Mapping[str, Any]:
@@ -80,7 +42,9 @@ def load_schema(name: str) -> Mapping[str, Any]:
 class ZendeskStream(HttpStream):
     """Base of every family. Families override `read_pages`."""
 
-    def __init__(self, spec: StreamSpec, context: SyncContext, incremental: bool = True):
+    paging = ""  # how Zendesk pages this family, as the README's stream table says it
+
+    def __init__(self, spec: "StreamSpec", context: SyncContext, incremental: bool = True):
         self.spec = spec
         self.context = context
         self.incremental = incremental and bool(spec.cursor_field)
@@ -164,25 +128,76 @@ class ZendeskStream(HttpStream):
         self._state = dict(value or {})
 
     def checkpoint(self, **updates: Any) -> AirbyteMessage:
-        self._state.update(updates)
+        """Save the position; a value of None forgets its key. No time in the state is ever later than now."""
+        for key, value in updates.items():
+            if value is None:
+                self._state.pop(key, None)
+            else:
+                self._state[key] = self._not_in_future(key, value) if key in self.time_keys() else value
         self.emitted_state = True
         return state_message(self.name, self._state)
 
+    def time_keys(self) -> Tuple[str, ...]:
+        return tuple(key for key in (self.spec.state_cursor, self.spec.cursor_field, "parent_start") if key)
+
+    def _not_in_future(self, key: str, value: Any) -> Any:
+        epoch = to_epoch(value)
+        now = now_epoch()
+        if epoch is None or epoch <= latest_allowed(now):
+            return value
+        if not self._warned(f"future {key}"):
+            self.logger.warning(f"Stream {self.name}: not saving {key} {value!r}, which is in the future; saving the current time instead.")
+        return now if isinstance(value, (int, float)) else cursor_value(key, now)
+
+    def configured_start(self) -> int:
+        """The configured start date. One in the future reads nothing until then, and says so."""
+        configured = int(self.context.config.start.timestamp())
+        if configured > latest_allowed() and not self._warned("start_date"):
+            self.logger.warning(
+                f"Stream {self.name}: start_date {to_iso(configured)} is in the future, so nothing is read until then. "
+                f"Set start_date to a past date to read this stream's history.")
+        return configured
+
+    def saved_epoch(self, key: str) -> Optional[int]:
+        """A time from the saved state. One in the future (a clock that ran ahead, or an edited state) would make
+        every later sync read nothing: it is ignored, and the stream reads again from start_date."""
+        saved = to_epoch(self._state.get(key))
+        if saved is not None and saved > latest_allowed():
+            if not self._warned(f"state {key}"):
+                self.logger.warning(
+                    f"Stream {self.name}: the saved state's {key} {self._state.get(key)!r} is in the future; reading again "
+                    f"from start_date. Reset this stream's state if it was edited by hand.")
+            return None
+        return saved
+
+    def _warned(self, about: str) -> bool:
+        """True when this stream already warned about this (a stream asks for its start more than once)."""
+        warned = self.__dict__.setdefault("_warnings_given", set())
+        if about in warned:
+            return True
+        warned.add(about)
+        return False
+
     def start_epoch(self) -> int:
         """Where an incremental read starts: the saved cursor if any, else the configured start date."""
-        configured = int(self.context.config.start.timestamp())
+        configured = self.configured_start()
         if not self.incremental:
             return configured
-        saved = to_epoch(self._state.get(self.spec.cursor_field)) if self.spec.cursor_field else None
+        saved = self.saved_epoch(self.spec.cursor_field) if self.spec.cursor_field else None
         return max(configured, saved) if saved is not None else configured
+
+    def newest_of(self, records: Iterable[Mapping[str, Any]], newest: Optional[int], field: Optional[str] = None) -> Optional[int]:
+        field = field or self.spec.cursor_field
+        for record in records:
+            value = to_epoch(record.get(field)) if field else None
+            if value is not None and (newest is None or value > newest):
+                newest = value
+        return newest
 
     @property
     def end_epoch(self) -> Optional[int]:
         end = self.context.config.end
         return int(end.timestamp()) if end else None
-
-    def cursor_state(self, epoch: int) -> Mapping[str, Any]:
-        return {self.spec.cursor_field: cursor_value(self.spec.cursor_field, epoch)}
 
     def _with_deletion_markers(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
         rule, drop = self.spec.deletion_field, self.context.exclude_deleted
@@ -197,6 +212,10 @@ class ZendeskStream(HttpStream):
                 yield {**item, DELETED_AT: when}
 
     # --- reading --------------------------------------------------------------------------------------
+    def shared_page_groups(self) -> List[Any]:
+        """The page groups (sync/page_share.py) this stream reads alongside other streams."""
+        return []
+
     def read_pages(self, stream_slice: Optional[Mapping[str, Any]]) -> Iterable[Union[Mapping[str, Any], AirbyteMessage]]:
         raise NotImplementedError
 
@@ -211,7 +230,8 @@ class ZendeskStream(HttpStream):
             yield from items
         except FeatureUnavailable as gate:
             self.context.unavailable_streams.add(self.name)
+            needs = f" (it needs {self.spec.needs})" if self.spec.needs else ""
             self.logger.warning(
                 f"Stream '{self.name}' skipped: Zendesk answered HTTP {gate.status} for {self.spec.path}. The account's plan, "
-                f"its enabled products or the token's role do not include this data; the rest of the sync continues."
+                f"its enabled products or the token's role do not include this data{needs}; the rest of the sync continues."
             )

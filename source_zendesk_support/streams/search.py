@@ -7,10 +7,13 @@ filters on that bound to the second.
 from __future__ import annotations
 
 import re
-from typing import Any, List, Mapping
+from typing import Any, Dict, List, Mapping, Optional
 
 from ..config import config_error
-from ..registry import CURSOR_PAGES, StreamSpec
+from ..http.answer import ApiAnswer
+from ..records.timeutil import to_iso
+from ..registry import StreamSpec
+from .lists import CursorPagesStream
 
 SEARCH_TYPES = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}
 NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,60}$")
@@ -42,7 +45,7 @@ def search_specs(config: Mapping[str, Any]) -> List[StreamSpec]:
             StreamSpec(
                 name=f"search_{name}",
                 path=SEARCH_PATH,
-                family=CURSOR_PAGES,
+                family=SearchExportStream,
                 list_key="results",
                 cursor_field="updated_at",
                 params={"query": query.strip(), "filter[type]": kind},
@@ -55,3 +58,28 @@ def search_specs(config: Mapping[str, Any]) -> List[StreamSpec]:
 
 def has_own_updated_bound(query: str) -> bool:
     return re.search(r"(^|\s)updated[<>:]", query) is not None
+
+
+class SearchExportStream(CursorPagesStream):
+    """A named search query through /search/export: up to 1000 results a page, no cap on the total.
+
+    Results come newest-created first, so the state is saved at the end; incremental syncs bound the query by
+    `updated>=` server-side (exact to the second) and the client filter drops anything older.
+    """
+
+    page_size = 1000
+
+    def first_params(self, start: int, page_after: Optional[str]) -> Dict[str, Any]:
+        params: Dict[str, Any] = {**self.spec.params, "page[size]": self.page_size}
+        query = params["query"]
+        if self.incremental and not has_own_updated_bound(query):
+            params["query"] = f"{query} updated>={to_iso(start)}"
+        return params
+
+    def fail(self, answer: ApiAnswer, what: str):
+        if answer.status in (400, 422):
+            detail = answer.body.get("description") if isinstance(answer.body, Mapping) else answer.body
+            return config_error(
+                f"Zendesk refused the search query of stream {self.name} ({self.spec.params['query']!r}): {detail}. Fix the query in 'search_queries'."
+            )
+        return super().fail(answer, what)

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Set
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set
 
 from requests.auth import AuthBase
 
 from ..config import ZendeskConfig
 from ..http.rate_budget import ZendeskRateBudget
-from ..registry import StreamSpec
 from .page_permits import PagePermits
 from .page_share import PageShare
 from .parent_lists import ParentLists
+
+if TYPE_CHECKING:
+    from ..registry import StreamSpec
 
 
 @dataclass
@@ -29,7 +31,7 @@ class SyncContext:
     parent_lists: ParentLists = field(default_factory=ParentLists)
     page_permits: PagePermits = field(default_factory=PagePermits)
     chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
-    search_streams: List[StreamSpec] = field(default_factory=list)  # the config's named search queries
+    search_streams: List["StreamSpec"] = field(default_factory=list)  # the config's named search queries
     listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
     exclude_deleted: bool = False
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"

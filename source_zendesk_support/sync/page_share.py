@@ -16,15 +16,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Hashable, Mapping, Optional, Tuple, Any
 
+from ..http.answer import RawAnswer
+
 MEMORY_BUDGET = 8 * 1024 * 1024  # beyond this, waiting pages go to a temporary file: memory stays flat
 DISK_BUDGET = 4 * 1024 * 1024 * 1024
-
-
-@dataclass
-class RawAnswer:
-    status: int
-    content: bytes
-    headers: Mapping[str, str]
 
 
 class _Spool:

@@ -15,7 +15,7 @@ from airbyte_cdk.test.state_builder import StateBuilder
 from source_zendesk_support.config import parse_config
 from source_zendesk_support.http.rate_budget import ZendeskRateBudget
 from source_zendesk_support.registry import ALL_STREAMS
-from source_zendesk_support.source import SourceZendeskSupport, stream_class
+from source_zendesk_support.source import SourceZendeskSupport
 from source_zendesk_support.http.auth import build_authenticator
 from source_zendesk_support.sync.context import SyncContext
 
@@ -117,7 +117,7 @@ def make_context(config: Optional[Mapping[str, Any]] = None, budget: Optional[Ze
 def make_stream(name: str, config: Optional[Mapping[str, Any]] = None, state: Optional[Mapping[str, Any]] = None,
                 incremental: bool = True, context: Optional[SyncContext] = None):
     spec = SPECS[name]
-    stream = stream_class(spec)(spec, context or make_context(config), incremental=incremental)
+    stream = spec.family(spec, context or make_context(config), incremental=incremental)
     stream.state = dict(state or {})
     return stream
 

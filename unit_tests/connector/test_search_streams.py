@@ -6,7 +6,6 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_zendesk_support.streams.search import search_specs
-from source_zendesk_support.source import stream_class
 
 from .support import make_config, make_context, ok, param, query_of, read_streams, records_of, run_stream, url
 
@@ -19,7 +18,7 @@ def search_config(*queries):
 
 def search_stream(config, state=None, incremental=True):
     (spec,) = search_specs(config)
-    stream = stream_class(spec)(spec, make_context(config), incremental=incremental)
+    stream = spec.family(spec, make_context(config), incremental=incremental)
     stream.state = dict(state or {})
     return stream
 

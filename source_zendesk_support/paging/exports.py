@@ -1,0 +1,201 @@
+"""Zendesk's incremental exports: by cursor (/incremental/{tickets,users}/cursor) and by time (start_time/end_time).
+
+Both ask for 1000 records a page and halve the page after a 504 (Zendesk's own advice for a page that timed
+out), down to the smallest page the error policy hands back instead of retrying.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Hashable, Iterator, List, Mapping, Optional, Set
+
+import orjson
+
+from ..http.answer import ApiAnswer
+from ..http.error_policy import MIN_SHRINKABLE_PAGE
+from ..records.timeutil import to_epoch
+from .guards import ProgressGuard, clamp_future, list_in, now_epoch, object_body, paging_error
+from .page import DirectSource, Page, PrefetchingSource, Walker
+
+EXPORT_PAGE_SIZE = 1000
+# The same end_time on this many pages in a row: the export is not moving.
+MAX_STALLED_PAGES = 3
+
+
+def too_recent(answer: ApiAnswer) -> bool:
+    """Zendesk refuses a start_time in the last minute: nothing newer to read yet."""
+    if answer.status not in (400, 422):
+        return False
+    text = str(answer.body)
+    return "StartTimeTooRecent" in text or "Too recent" in text
+
+
+class _ExportWalker:
+    def __init__(self, walker: Walker, source: "DirectSource | PrefetchingSource", list_key: str, cursor_field: str,
+                 end: Optional[int], page_size: int = EXPORT_PAGE_SIZE):
+        self.walker, self.source = walker, source
+        self.list_key, self.cursor_field, self.end = list_key, cursor_field, end
+        self.page_size = page_size
+        self.now = now_epoch()
+
+    def ask(self, params: Mapping[str, Any]) -> None:
+        self.source.ask({**params, "per_page": self.page_size})
+
+    def shrunk(self, answer: ApiAnswer) -> bool:
+        """A 504 on a big page: ask again for half as many records."""
+        if answer.status == 504 and self.page_size > MIN_SHRINKABLE_PAGE:
+            self.page_size = max(MIN_SHRINKABLE_PAGE, self.page_size // 2)
+            self.walker.logger.warning(
+                f"Stream {self.walker.name}: Zendesk timed out on a large page; asking for {self.page_size} records per page.")
+            return True
+        return False
+
+    def close(self) -> None:
+        self.source.close()
+
+
+class CursorExportWalker(_ExportWalker):
+    """Follows after_cursor exactly, so nothing is skipped or repeated. Position: {"after_cursor": ...}."""
+
+    def __init__(self, *args: Any, start: int, saved_cursor: Optional[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.start, self.saved_cursor = start, saved_cursor
+
+    def pages(self) -> Iterator[Page]:
+        params: Dict[str, Any] = {"cursor": self.saved_cursor} if self.saved_cursor else {"start_time": self.start}
+        guard = ProgressGuard(self.walker, "export cursor")
+        if self.saved_cursor:
+            guard.see(self.saved_cursor)
+        restarted = False
+        self.ask(params)
+        while True:
+            answer = self.source.answer()
+            if self.shrunk(answer):
+                self.ask(params)
+                continue
+            if answer.status in (400, 422) and "cursor" in params and not restarted:
+                self.walker.logger.warning(
+                    f"Stream {self.walker.name}: Zendesk no longer accepts the saved export cursor; resuming from the saved time instead.")
+                restarted = True
+                params = {"start_time": self.start}
+                self.ask(params)
+                continue
+            if too_recent(answer):
+                return
+            if not answer.ok:
+                raise self.walker.fail(answer, "the incremental export failed")
+            body = object_body(self.walker, answer, "the incremental export")
+            listed = list_in(self.walker, body, self.list_key, "the incremental export")
+            items, reached_end = listed, False
+            if self.end is not None:
+                items = [item for item in listed if (to_epoch(item.get(self.cursor_field)) or 0) <= self.end]
+                reached_end = len(items) < len(listed)
+            after = body.get("after_cursor")
+            # An empty page that leaves the cursor where it was (records held back) would be asked for again forever.
+            held_back = not listed and after == params.get("cursor")
+            more = bool(after) and not reached_end and not body.get("end_of_stream") and not held_back
+            if more:  # ask for the next page while this one is emitted
+                guard.see(after)
+                params = {"cursor": after}
+                self.ask(params)
+            if reached_end:  # the next sync restarts from the time, not past end_date
+                position: Dict[str, Any] = {"after_cursor": None}
+            elif after:
+                position = {"after_cursor": after}
+            else:
+                position = {"after_cursor": None} if restarted else {}
+            yield Page(body, items, position, restarted=restarted, reached_end=reached_end)
+            answer = body = listed = items = None  # a reader waiting for its next page holds none of this one
+            if not more:
+                return
+
+
+def _boundary_key(item: Mapping[str, Any], second: int) -> Hashable:
+    """Records repeated on the next page are the same record at the same second. A record without an id is known
+    by its whole content, so two different id-less records in one second are both kept."""
+    record_id = item.get("id")
+    if record_id is not None:
+        return ("id", record_id, second)
+    return ("content", orjson.dumps(item, option=orjson.OPT_SORT_KEYS), second)
+
+
+class TimeExportWalker(_ExportWalker):
+    """start_time=, next page at end_time. Zendesk repeats the records of a page's last second on the next page
+    when a page is cut at its size; they are dropped here. Position: {"start_time": <where the next read starts>}."""
+
+    def __init__(self, *args: Any, start: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.start = start
+
+    def pages(self) -> Iterator[Page]:
+        start, end = self.start, self.end
+        if end is not None and start > end:  # end_date is inclusive: the second `end` itself is read too
+            return
+        seen_at_boundary: Set[Hashable] = set()
+        stalled = 0
+        self.ask({"start_time": start})
+        while True:
+            answer = self.source.answer()
+            if self.shrunk(answer):
+                self.ask({"start_time": start})
+                continue
+            if too_recent(answer):
+                return
+            if not answer.ok:
+                raise self.walker.fail(answer, "the incremental export failed")
+            body = object_body(self.walker, answer, "the incremental export")
+            listed = list_in(self.walker, body, self.list_key, "the incremental export")
+            fresh, last_second, at_second, new_in_window = self._fresh(listed, start, seen_at_boundary)
+            sent_end = to_epoch(body.get("end_time"))
+            end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)
+            end_time = clamp_future(self.walker, "end_time", end_time, self.now)
+            in_future = sent_end is not None and end_time < sent_end
+            stuck = end_time <= start and not body.get("end_of_stream")
+            # A page that neither moves end_time on nor brings a record not seen before (at or after start_time)
+            # is the export standing still; a few in a row mean it will never move.
+            stalled = stalled + 1 if stuck and listed and not new_in_window else 0
+            if stalled >= MAX_STALLED_PAGES:
+                raise paging_error(
+                    self.walker,
+                    f"Zendesk's export did not move past end_time {body.get('end_time')!r} on {stalled} pages in a row; "
+                    "the stream stops here (its state stays at the last page emitted). Try again later.")
+            if stuck and listed:
+                # The page ended in the second it started. Exports whose end_time is the last record's second
+                # (Help Center, Talk) end each page there; only a full page means a second with more records than
+                # a page, which Zendesk cannot page inside.
+                if len(listed) >= self.page_size:
+                    self.walker.logger.warning(f"Stream {self.walker.name}: over {len(listed)} records share second {start}; moving past it.")
+                end_time = start + 1
+            # Talk never sends a null next_page: an empty page is the end there (and everywhere else too).
+            more = (bool(listed) and not body.get("end_of_stream") and end_time > start and not in_future
+                    and (end is None or end_time <= end))
+            if more:  # ask for the next page while this one is emitted
+                self.ask({"start_time": end_time})
+            seen_at_boundary = {key for second, key in at_second if second == end_time}
+            moved = not (stuck and not listed) and end_time >= start
+            position = {"start_time": min(end_time, end) if end is not None else end_time} if moved else None
+            yield Page(body, fresh, position)
+            answer = body = listed = fresh = at_second = None  # a reader waiting for its next page holds none of this one
+            if not more:
+                return
+            start = end_time
+
+    def _fresh(self, listed: List[Mapping[str, Any]], start: int, seen: Set[Hashable]):
+        """The page's records not seen at the last boundary and not past end_date; the newest second among them;
+        (second, key) of every record; and how many records are new and at or after start_time."""
+        fresh: List[Mapping[str, Any]] = []
+        new_in_window = 0
+        last_second: Optional[int] = None
+        at_second: List[Tuple[Optional[int], Hashable]] = []
+        for item in listed:
+            stamped = to_epoch(item.get(self.cursor_field))
+            second = stamped if stamped is not None else start
+            key = _boundary_key(item, second)
+            at_second.append((stamped, key))
+            if key in seen:
+                continue
+            if second >= start:
+                new_in_window += 1
+            if self.end is not None and second > self.end:
+                continue
+            fresh.append(item)
+            last_second = second if last_second is None else max(last_second, second)
+        return fresh, last_second, at_second, new_in_window

@@ -1,0 +1,105 @@
+"""Zendesk's lists: cursor pages (page[size]/page[after], meta.has_more, links.next), offset pages (page/per_page,
+next_page) and lists served whole in one response."""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+
+from ..http.answer import ApiAnswer
+from .guards import ProgressGuard, link_in, object_body
+from .page import Page, Walker
+
+LIST_PAGE_SIZE = 100
+
+Fetch = Callable[[str, Optional[Mapping[str, Any]]], ApiAnswer]
+
+
+def _listing_body(walker: Walker, answer: ApiAnswer, what: str) -> Any:
+    if not answer.ok:
+        raise walker.fail(answer, what)
+    if isinstance(answer.body, list):  # Chat lists are bare arrays
+        return answer.body
+    return object_body(walker, answer, what)
+
+
+class CursorPagesWalker:
+    """Follows links.next (or page[after] with the page's after_cursor) while meta.has_more says there is more;
+    a list that answers with offset pages instead (some Help Center lists) is followed by its next_page.
+    Position: {"page_after": <the last page's after_cursor>}.
+
+    `first_params(page_after)` builds the query of the first page (and of page[after] pages); a saved
+    `resume_cursor` that Zendesk refuses (HTTP 400: expired) restarts the list from its beginning."""
+
+    def __init__(self, walker: Walker, fetch: Fetch, path: str, first_params: Callable[[Optional[str]], Dict[str, Any]],
+                 resume_cursor: Optional[str] = None, what: str = "listing failed"):
+        self.walker, self.fetch, self.path = walker, fetch, path
+        self.first_params, self.resume_cursor, self.what = first_params, resume_cursor, what
+
+    def pages(self) -> Iterator[Page]:
+        url: str = self.path
+        params: Optional[Dict[str, Any]] = self.first_params(self.resume_cursor)
+        guard = ProgressGuard(self.walker, "next page")
+        resuming, restarted = bool(self.resume_cursor), False
+        while True:
+            answer = self.fetch(url, params)
+            if answer.status == 400 and resuming:
+                self.walker.logger.warning(
+                    f"Stream {self.walker.name}: the saved page cursor expired; reading the list again and filtering by time.")
+                resuming, restarted = False, True
+                url, params = self.path, self.first_params(None)
+                continue
+            resuming = False
+            body = _listing_body(self.walker, answer, self.what)
+            if isinstance(body, list):
+                yield Page(body)
+                return
+            meta = body.get("meta") or {}
+            after = meta.get("after_cursor") if isinstance(meta, Mapping) else None
+            next_url = link_in(self.walker, (body.get("links") or {}).get("next"), "links.next") if isinstance(body.get("links") or {}, Mapping) else None
+            has_more = isinstance(meta, Mapping) and bool(meta.get("has_more"))
+            offset_next = None if has_more else link_in(self.walker, body.get("next_page"), "next_page")
+            yield Page(body, position={"page_after": after} if after else {}, restarted=restarted)
+            body = None
+            if has_more and next_url:
+                guard.see(next_url)
+                url, params = next_url, None
+            elif has_more and after:
+                guard.see(after)
+                url, params = self.path, {**self.first_params(None), "page[after]": after}
+            elif offset_next:
+                guard.see(offset_next)
+                url, params = offset_next, None
+            else:
+                return
+
+
+class OffsetPagesWalker:
+    """page/per_page, following next_page until Zendesk sends none."""
+
+    def __init__(self, walker: Walker, fetch: Fetch, path: str, params: Mapping[str, Any], what: str = "listing failed"):
+        self.walker, self.fetch, self.path, self.params, self.what = walker, fetch, path, params, what
+
+    def pages(self) -> Iterator[Page]:
+        url: Optional[str] = self.path
+        params: Optional[Mapping[str, Any]] = {"per_page": LIST_PAGE_SIZE, **self.params}
+        guard = ProgressGuard(self.walker, "next page")
+        while url:
+            body = _listing_body(self.walker, self.fetch(url, params), self.what)
+            if isinstance(body, list):
+                yield Page(body)
+                return
+            next_url = link_in(self.walker, body.get("next_page"), "next_page")
+            yield Page(body)
+            body = None
+            if next_url:
+                guard.see(next_url)
+            url, params = next_url, None
+
+
+class UnpagedWalker:
+    """The whole list, or a single object, in one response."""
+
+    def __init__(self, walker: Walker, fetch: Fetch, path: str, params: Mapping[str, Any], what: str = "listing failed"):
+        self.walker, self.fetch, self.path, self.params, self.what = walker, fetch, path, params, what
+
+    def pages(self) -> Iterator[Page]:
+        yield Page(_listing_body(self.walker, self.fetch(self.path, self.params), self.what))
