@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterator, List, Mapping, MutableMapping, Optional,
 
 import requests
 from airbyte_cdk.models import (
+    FailureType,
     AirbyteConnectionStatus,
     AirbyteMessage,
     AirbyteStateMessage,
@@ -25,15 +26,18 @@ from airbyte_cdk.sources.message.concurrent_repository import ConcurrentMessageR
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.sources.streams.concurrent.adapters import StreamFacade
 from airbyte_cdk.sources.streams.concurrent.cursor import FinalStateCursor
+from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
 from .http.auth import build_authenticator, build_chat_authenticator
-from .http.error_policy import CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
+from .http.answer import FeatureUnavailable
+from .http.error_policy import DEFAULT_TIMEOUT_SECONDS, REFUSED_CREDENTIALS
 from .http.rate_budget import ZendeskRateBudget
 from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .registry import ALL_STREAMS
 from .streams.base import ZendeskStream
+from .streams.probe import AccountProbe
 from .streams.search import search_specs
 from .sync.checkpoint_cursor import StreamCheckpointCursor
 from .sync.context import SyncContext
@@ -173,52 +177,57 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         return check_account(context)
 
 
-def _refused_search_query(session: requests.Session, config: ZendeskConfig, context: SyncContext) -> Optional[str]:
+def _refused_search_query(probe: AccountProbe, context: SyncContext) -> Optional[str]:
     """Each named search query is tried once (search/count) so a typo fails check, not the first sync."""
     for spec in context.search_streams:
         query, kind = spec.params["query"], spec.params["filter[type]"]
-        response = session.get(f"{config.api_url}search/count.json", params={"query": f"type:{kind} {query}"},
-                               timeout=(CONNECT_TIMEOUT_SECONDS, 60))
-        if response.status_code in (400, 422):
-            try:
-                detail = response.json().get("description") or response.text[:200]
-            except ValueError:
-                detail = response.text[:200]
+        answer = probe.fetch("search/count.json", {"query": f"type:{kind} {query}"})
+        if answer.status in (400, 422):
+            body = answer.body
+            detail = (body.get("description") if isinstance(body, Mapping) else None) or str(body)[:200]
             return f"Zendesk refused the search query of stream {spec.name} ({query!r}): {detail}. Fix it in 'search_queries'."
     return None
+
+
+def _unanswered(error: AirbyteTracedException, last: Any, config: ZendeskConfig) -> str:
+    """What check says when the retries ran out: the last answer, or the network failure, names the cause."""
+    host = config.base_url
+    if isinstance(last, requests.exceptions.ConnectionError):
+        return f"Could not reach {host}. Check the subdomain '{config.subdomain}' and the network path to Zendesk."
+    if isinstance(last, requests.exceptions.Timeout):
+        return f"{host} did not answer within the timeout. Zendesk may be unavailable; try again later."
+    if isinstance(last, requests.Response) and 200 <= last.status_code < 300:
+        return f"{host} did not answer like a Zendesk account (no JSON). Check the subdomain and base URL."
+    if isinstance(last, requests.Response):
+        return f"Zendesk answered HTTP {last.status_code} at {host}: {last.text[:200]}"
+    return error.message or str(error)
 
 
 def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
     config: ZendeskConfig = context.config
     host = config.base_url
-    session = requests.Session()
-    session.auth = context.authenticator
+    probe = AccountProbe(context)
     try:
-        response = session.get(f"{config.api_url}users/me.json", timeout=(CONNECT_TIMEOUT_SECONDS, 60))
-    except AirbyteTracedException as error:  # an OAuth refresh refused by Zendesk
-        return False, f"Zendesk refused the OAuth client or refresh token: {error.message}"
-    except requests.exceptions.HTTPError as error:  # the token endpoint's own refusal (the GET never raises it)
+        answer = probe.fetch("users/me.json")
+        refused = _refused_search_query(probe, context) if isinstance(answer.body, Mapping) and answer.ok else None
+    except FeatureUnavailable as gate:
+        if gate.status == 404:
+            return False, f"No Zendesk account answers at {host} (HTTP 404). Check the subdomain '{config.subdomain}'."
+        return False, "The credentials are valid but lack permission to read this account (HTTP 403). Use an admin's token or an OAuth client with the 'read' scope."
+    except requests.exceptions.HTTPError as error:  # the token endpoint's own refusal
         status = error.response.status_code if error.response is not None else "?"
         return False, f"Zendesk refused the OAuth client or refresh token (HTTP {status} from /oauth/tokens). Re-authorize OAuth."
-    except requests.exceptions.ConnectionError:
-        return False, f"Could not reach {host}. Check the subdomain '{config.subdomain}' and the network path to Zendesk."
-    except requests.exceptions.Timeout:
-        return False, f"{host} did not answer within the timeout. Zendesk may be unavailable; try again later."
-    if response.status_code == 401:
-        return False, "Zendesk refused the credentials (HTTP 401). Check the email and API token, or re-authorize OAuth."
-    if response.status_code == 404:
-        return False, f"No Zendesk account answers at {host} (HTTP 404). Check the subdomain '{config.subdomain}'."
-    if response.status_code == 403:
-        return False, "The credentials are valid but lack permission to read this account (HTTP 403). Use an admin's token or an OAuth client with the 'read' scope."
-    if response.status_code >= 400:
-        return False, f"Zendesk answered HTTP {response.status_code} at {host}: {response.text[:200]}"
-    try:
-        user = response.json().get("user") or {}
-    except ValueError:
-        return False, f"{host} did not answer like a Zendesk account (no JSON). Check the subdomain and base URL."
-    if not user.get("id"):
+    except AirbyteTracedException as error:
+        if isinstance(error.__context__, BaseBackoffException):  # the CDK raises this when the retries ran out
+            return False, _unanswered(error, probe.last_failure, config)
+        if (error.message or "").startswith(REFUSED_CREDENTIALS) or error.failure_type != FailureType.config_error:
+            return False, error.message
+        return False, f"Zendesk refused the OAuth client or refresh token: {error.message}"  # refused while refreshing
+    if not answer.ok:
+        return False, f"Zendesk answered HTTP {answer.status} at {host}: {str(answer.body)[:200]}"
+    user = (answer.body.get("user") if isinstance(answer.body, Mapping) else None) or {}
+    if not isinstance(user, Mapping) or not user.get("id"):
         return False, "Zendesk treated the request as anonymous: the credentials were not accepted. Check the email and API token."
-    refused = _refused_search_query(session, config, context)
     if refused:
         return False, refused
     if user.get("role") != "admin":

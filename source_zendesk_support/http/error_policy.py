@@ -22,6 +22,9 @@ MAX_BACKOFF_SECONDS = 60.0
 # The CDK sleeps one second more than a user-defined backoff; subtract it so a 429 waits what Zendesk asked.
 CDK_EXTRA_SLEEP = 1.0
 
+# The one text for refused credentials, in check and in every stream.
+REFUSED_CREDENTIALS = "Zendesk refused the credentials (HTTP 401)."
+
 # Export pages above this size are asked again smaller after a 504 instead of retried as they are.
 MIN_SHRINKABLE_PAGE = 100
 RETRY_STATUSES = {408, 409, 500, 502, 503, 504, 520, 521, 522, 524}
@@ -77,7 +80,7 @@ class ZendeskErrorHandler(ErrorHandler):
             return ErrorResolution(
                 ResponseAction.FAIL,
                 FailureType.config_error,
-                f"Zendesk refused the credentials (HTTP 401). {self._refused_hint}",
+                f"{REFUSED_CREDENTIALS} {self._refused_hint}",
             )
         if status == 504 and _asked_for_big_page(response):
             return ErrorResolution(ResponseAction.IGNORE)  # the export stream retries with a smaller page
