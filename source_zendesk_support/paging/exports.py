@@ -148,7 +148,9 @@ class TimeExportWalker(_ExportWalker):
             end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)
             end_time = clamp_future(self.walker, "end_time", end_time, self.now)
             in_future = sent_end is not None and end_time < sent_end
-            stuck = end_time <= start and not body.get("end_of_stream")
+            # Support's exports end with end_of_stream; Help Center's with a null next_page (Talk never sends one).
+            ends = bool(body.get("end_of_stream")) or ("next_page" in body and body["next_page"] is None)
+            stuck = end_time <= start and not ends
             # A page that neither moves end_time on nor brings a record not seen before (at or after start_time)
             # is the export standing still; a few in a row mean it will never move.
             stalled = stalled + 1 if stuck and listed and not new_in_window else 0
@@ -165,7 +167,7 @@ class TimeExportWalker(_ExportWalker):
                     self.walker.logger.warning(f"Stream {self.walker.name}: over {len(listed)} records share second {start}; moving past it.")
                 end_time = start + 1
             # Talk never sends a null next_page: an empty page is the end there (and everywhere else too).
-            more = (bool(listed) and not body.get("end_of_stream") and end_time > start and not in_future
+            more = (bool(listed) and not ends and end_time > start and not in_future
                     and (end is None or end_time <= end))
             if more:  # ask for the next page while this one is emitted
                 self.ask({"start_time": end_time})
