@@ -5,7 +5,7 @@ out), down to the smallest page the error policy hands back instead of retrying.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Hashable, Iterator, List, Mapping, Optional, Set
+from typing import Any, Dict, Hashable, Iterator, List, Mapping, Optional, Set, Tuple
 
 import orjson
 
@@ -48,6 +48,15 @@ class _ExportWalker:
             return True
         return False
 
+    def answered(self, answer: ApiAnswer) -> Optional[Tuple[Mapping[str, Any], List[Mapping[str, Any]]]]:
+        """The page's body and list; None when Zendesk has nothing newer yet."""
+        if too_recent(answer):
+            return None
+        if not answer.ok:
+            raise self.walker.fail(answer, "the incremental export failed")
+        body = object_body(self.walker, answer, "the incremental export")
+        return body, list_in(self.walker, body, self.list_key, "the incremental export")
+
     def close(self) -> None:
         self.source.close()
 
@@ -78,12 +87,10 @@ class CursorExportWalker(_ExportWalker):
                 params = {"start_time": self.start}
                 self.ask(params)
                 continue
-            if too_recent(answer):
+            answered = self.answered(answer)
+            if answered is None:
                 return
-            if not answer.ok:
-                raise self.walker.fail(answer, "the incremental export failed")
-            body = object_body(self.walker, answer, "the incremental export")
-            listed = list_in(self.walker, body, self.list_key, "the incremental export")
+            body, listed = answered
             items, reached_end = listed, False
             if self.end is not None:
                 items = [item for item in listed if (to_epoch(item.get(self.cursor_field)) or 0) <= self.end]
@@ -137,12 +144,10 @@ class TimeExportWalker(_ExportWalker):
             if self.shrunk(answer):
                 self.ask({"start_time": start})
                 continue
-            if too_recent(answer):
+            answered = self.answered(answer)
+            if answered is None:
                 return
-            if not answer.ok:
-                raise self.walker.fail(answer, "the incremental export failed")
-            body = object_body(self.walker, answer, "the incremental export")
-            listed = list_in(self.walker, body, self.list_key, "the incremental export")
+            body, listed = answered
             fresh, last_second, at_second, new_in_window = self._fresh(listed, start, seen_at_boundary)
             sent_end = to_epoch(body.get("end_time"))
             end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)
