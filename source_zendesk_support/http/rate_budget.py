@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 import re
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional
 from urllib.parse import urlparse
 
 import requests
-from airbyte_cdk.sources.streams.call_rate import APIBudget, FixedWindowCallRatePolicy, RequestMatcher
+from airbyte_cdk.sources.streams.call_rate import APIBudget, CallRateLimitHit, RequestMatcher
 
 WINDOW = datetime.timedelta(minutes=1)
 # Until a response tells us the plan's limit, assume the smallest paid plan (Team: 200 per minute).
@@ -37,50 +38,68 @@ class PathMatcher(RequestMatcher):
         return self._name
 
 
-class ZendeskWindow(FixedWindowCallRatePolicy):
-    """A fixed one-minute window whose size and position follow what Zendesk reports."""
+class ZendeskWindow:
+    """One of Zendesk's fixed rate-limit windows: `limit` calls until `ends`, then a fresh window of `length`.
+    Its size and position follow what Zendesk reports."""
+
+    def __init__(self, ends: datetime.datetime, length: datetime.timedelta, limit: int, matcher: PathMatcher):
+        self.lock = threading.RLock()
+        self.ends, self.length, self.limit, self.calls = ends, length, limit, 0
+        self.matcher = matcher
+
+    def matches(self, request: Any) -> bool:
+        return self.matcher(request)
+
+    def take(self) -> Optional[float]:
+        """Count one call in the current window; when it is full, the seconds until it ends instead."""
+        with self.lock:
+            self._roll()
+            if self.calls + 1 > self.limit:
+                return (self.ends - datetime.datetime.now()).total_seconds()
+            self.calls += 1
+            return None
 
     def set_limit(self, limit: int) -> None:
-        with self._lock:
+        with self.lock:
             if limit > 0:
-                self._call_limit = limit
+                self.limit = limit
 
     def observe(self, limit: Optional[int], remaining: Optional[int], resets_in: Optional[float],
                 counted_in: Optional[datetime.datetime] = None) -> None:
         """`counted_in`: the end of the window the answered request was counted in. When that window has ended
         since (the answer was slow, or waited for the CPU), its `remaining` and `resets` are about the old window:
-        taking its reset moved this window's end too early, and the next window's calls went out while Zendesk's
-        was still full (two 429s in a 1M-ticket run). Such an answer only tells the limit."""
+        taking its reset would end this window too early, and the next window's calls would go out while
+        Zendesk's was still full. Such an answer only tells the limit."""
         if limit:
             self.set_limit(limit)
         if counted_in is not None and counted_in != self.current_end():
             return
-        reset_ts = None if resets_in is None else datetime.datetime.now() + datetime.timedelta(seconds=resets_in)
-        self.update(available_calls=remaining, call_reset_ts=reset_ts)
-
-    @property
-    def limit(self) -> int:
-        return self._call_limit
+        with self.lock:
+            self._roll()
+            if remaining is not None and self.limit - self.calls > remaining:
+                self.calls = self.limit - remaining  # Zendesk counted calls we did not (other clients, retries)
+            if resets_in is not None:
+                self.ends = datetime.datetime.now() + datetime.timedelta(seconds=resets_in)
 
     def current_end(self) -> datetime.datetime:
-        with self._lock:
-            self._update_current_window()
-            return self._next_reset_ts
+        with self.lock:
+            self._roll()
+            return self.ends
 
-    def set_period(self, period: datetime.timedelta) -> None:
-        with self._lock:
-            if period < self._offset:
-                # the current window cannot outlast the new period from now
-                self._next_reset_ts = min(self._next_reset_ts, datetime.datetime.now() + period)
-            self._offset = period
+    def set_length(self, length: datetime.timedelta) -> None:
+        with self.lock:
+            if length < self.length:
+                # the current window cannot outlast the new length from now
+                self.ends = min(self.ends, datetime.datetime.now() + length)
+            self.length = length
 
-    def _update_current_window(self) -> None:
-        # The CDK moves a stale window on by one period per call, so after an idle spell every call opened a
-        # "new" window until it caught up: a burst over the limit. Jump straight to the window holding now.
+    def _roll(self) -> None:
+        # After an idle spell, jump straight to the window holding now (stepping one window per call would open
+        # a "new" window for each call until it caught up: a burst over the limit).
         now = datetime.datetime.now()
-        if now > self._next_reset_ts:
-            self._next_reset_ts += ((now - self._next_reset_ts) // self._offset + 1) * self._offset
-            self._calls_num = 0
+        if now > self.ends:
+            self.ends += ((now - self.ends) // self.length + 1) * self.length
+            self.calls = 0
 
 
 @dataclass(frozen=True)
@@ -140,7 +159,7 @@ def _retry_after(response: requests.Response) -> Optional[float]:
 class ZendeskRateBudget(APIBudget):
     def __init__(self, account_limit: int = DEFAULT_ACCOUNT_LIMIT, export_limit: Optional[int] = None):
         now = datetime.datetime.now()
-        self.account = ZendeskWindow(now + WINDOW, WINDOW, account_limit, [PathMatcher(lambda p: True, "account")])
+        self.account = ZendeskWindow(now + WINDOW, WINDOW, account_limit, PathMatcher(lambda p: True, "account"))
         self.buckets = {
             bucket.name: (
                 bucket,
@@ -148,14 +167,13 @@ class ZendeskRateBudget(APIBudget):
                     now + WINDOW,
                     WINDOW,
                     self._initial_limit(bucket, export_limit),
-                    [PathMatcher(bucket.applies_to, bucket.name)],
+                    PathMatcher(bucket.applies_to, bucket.name),
                 ),
             )
             for bucket in BUCKETS
         }
-        self._learned = threading.Event()
-        self._minute = _MinuteLength()
-        super().__init__(policies=[self.account] + [window for _, window in self.buckets.values()])
+        self._length = WindowLength()
+        super().__init__(policies=[])  # the windows above pace every request; the CDK's policies are not used
 
     @staticmethod
     def _initial_limit(bucket: Bucket, export_limit: Optional[int]) -> int:
@@ -176,16 +194,33 @@ class ZendeskRateBudget(APIBudget):
                 return window
         return self.account
 
+    def get_matching_policy(self, request: Any) -> None:
+        return None
+
     def acquire_call(self, request: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         # The narrow window first: waiting there must not hold a slot of the account window meanwhile.
         counted_in = {}
         for window in self._windows_for(request):
-            self._do_acquire(request=request, policy=window, block=block, timeout=timeout)
+            self._wait_for_slot(window, block, timeout)
             counted_in[id(window)] = window.current_end()
         try:
             request.zendesk_counted_in = counted_in
         except AttributeError:  # a request object that takes no attributes: its answers are always applied
             pass
+
+    @staticmethod
+    def _wait_for_slot(window: ZendeskWindow, block: bool, timeout: Optional[float]) -> None:
+        waited = 0.0
+        while True:
+            wait = window.take()
+            if wait is None:
+                return
+            wait = max(wait, 0.0)
+            if not block or (timeout is not None and waited + wait > timeout):
+                raise CallRateLimitHit(error=f"the {window.matcher} window is full", item=None, weight=1,
+                                       rate=f"{window.limit} per {window.length}", time_to_wait=datetime.timedelta(seconds=wait))
+            time.sleep(wait)
+            waited += wait
 
     @staticmethod
     def _counted_in(request: Any, window: ZendeskWindow) -> Optional[datetime.datetime]:
@@ -227,38 +262,34 @@ class ZendeskRateBudget(APIBudget):
         account.observe(limit, remaining, resets, counted_in=None if limited else self._counted_in(request, account))
 
     def _observe_reset(self, resets_in: int) -> None:
-        period = self._minute.observe(resets_in)
-        if period is not None:  # windows told no reset time (Help Center, Chat) reset on the same minute
+        length = self._length.observe(resets_in)
+        if length is not None:  # windows told no reset time (Help Center, Chat) last as long as the others
             for window in [self.account] + [window for _, window in self.buckets.values()]:
-                window.set_period(period)
+                window.set_length(length)
 
 
-class _MinuteLength:
-    """How long the server's rate-limit minute lasts. Zendesk's lasts 60 s. A server whose windows have rolled
-    over twice while no `resets` value exceeded N < SHORTEST_ZENDESK_GUESS seconds has N-second windows (a
-    simulator with a fast clock); anything longer is taken for Zendesk's minute, so a real account never gets
-    a shorter one. Windows whose answers carry no reset time (Help Center, Chat) can only pace by this length."""
-
-    SHORTEST_ZENDESK_GUESS = 30
+class WindowLength:
+    """How long the server's rate-limit windows last, as its reset headers tell it: a window lasts at least the
+    longest time-to-reset announced in it. Until windows have been seen to roll over twice, Zendesk's documented
+    minute stands. Windows whose answers carry no reset time (Help Center, Chat) can only pace by this length."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._deadline: Optional[datetime.datetime] = None
         self._rollovers = 0
         self._longest = 0
-        self._period = WINDOW
+        self._length = WINDOW
 
     def observe(self, resets_in: int) -> Optional[datetime.timedelta]:
-        """The new minute length when this observation changes it."""
+        """The new length when this observation changes it."""
         with self._lock:
             deadline = datetime.datetime.now() + datetime.timedelta(seconds=resets_in)
             if self._deadline is not None and deadline > self._deadline + datetime.timedelta(seconds=0.5):
                 self._rollovers += 1  # this deadline's window started after the last one's
             self._deadline = deadline if self._deadline is None else max(self._deadline, deadline)
             self._longest = max(self._longest, resets_in)
-            short = self._rollovers >= 2 and self._longest < self.SHORTEST_ZENDESK_GUESS
-            period = datetime.timedelta(seconds=max(1, self._longest)) if short else WINDOW
-            if period != self._period:
-                self._period = period
-                return period
+            length = min(datetime.timedelta(seconds=max(1, self._longest)), WINDOW) if self._rollovers >= 2 else WINDOW
+            if length != self._length:
+                self._length = length
+                return length
             return None

@@ -131,8 +131,8 @@ def _support_answer(remaining: int, resets: int) -> requests.Response:
 
 
 def test_help_center_paces_by_the_minute_the_support_headers_show(clock):
-    """Help Center answers carry no reset time; a server whose Support windows last 2 s (a fast-clock simulator)
-    gets 2-second Help Center windows too, once two windows have rolled over."""
+    """Help Center answers carry no reset time; a server whose Support windows last 2 s gets 2-second Help Center
+    windows too, once two windows have rolled over."""
     budget = ZendeskRateBudget()
     hc = url("help_center/articles/1/votes")
     budget.update_from_response(request_for(hc), answer(200, {"X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "0"}))
@@ -144,6 +144,21 @@ def test_help_center_paces_by_the_minute_the_support_headers_show(clock):
     start = clock.offset
     budget.acquire_call(request_for(hc))
     assert clock.offset - start <= 2.01
+
+
+def test_any_window_length_the_reset_headers_show_is_followed_up_to_zendesks_minute(clock):
+    """No guess about which servers have short windows: 45-second windows, seen rolling over twice, are 45 s long."""
+    budget = ZendeskRateBudget()
+    hc = url("help_center/articles/1/votes")
+    budget.update_from_response(request_for(hc), answer(200, {"X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "0"}))
+    for _ in range(3):
+        budget.update_from_response(request_for(LIST), _support_answer(699, 45))
+        clock.sleep(44)
+        budget.update_from_response(request_for(LIST), _support_answer(10, 1))
+        clock.sleep(1)
+    start = clock.offset
+    budget.acquire_call(request_for(hc))
+    assert clock.offset - start <= 45.01
 
 
 def test_zendesk_minute_is_never_shortened_by_a_short_sync(clock):
@@ -256,8 +271,8 @@ def test_a_long_export_paces_itself_through_the_http_client(clock):
 def test_help_center_and_chat_have_their_own_account_windows(clock):
     budget = ZendeskRateBudget()
     acquire_times(budget, clock, [url("help_center/articles")] * 50 + [url("chat/agents")] * 50)
-    assert budget.account._calls_num == 0  # neither touched the Support window
-    assert budget.buckets["help_center"][1]._calls_num == 50 and budget.buckets["chat"][1]._calls_num == 50
+    assert budget.account.calls == 0  # neither touched the Support window
+    assert budget.buckets["help_center"][1].calls == 50 and budget.buckets["chat"][1].calls == 50
     # Chat allows 200 a minute: the 201st chat request waits for the next window.
     times = acquire_times(budget, clock, [url("chat/agents")] * 151)
     assert times[149] - times[0] < 1 and times[150] - times[0] > 1
@@ -289,14 +304,16 @@ def test_concurrent_workers_never_exceed_a_window(clock):
     budget = ZendeskRateBudget()
     window = budget.buckets["incremental_exports"][1]
     granted = []
-    original = window.try_acquire
+    original = window.take
 
-    def recording_try_acquire(request, weight):
-        with window._lock:  # re-entrant: the grant and the window it fell in are read atomically
-            original(request, weight)
-            granted.append(window._next_reset_ts)
+    def recording_take():
+        with window.lock:  # re-entrant: the grant and the window it fell in are read atomically
+            wait = original()
+            if wait is None:
+                granted.append(window.ends)
+            return wait
 
-    window.try_acquire = recording_try_acquire
+    window.take = recording_take
 
     def worker():
         for _ in range(8):
