@@ -423,7 +423,7 @@ def insertion_order(rows, seed: int):
 
 def time_export(key: str, rows_from: Callable, build: Callable, sideload: Callable | None = None,
                 max_rows: int | None = None, deleted: Callable | None = None):
-    """Family C endpoint. rows_from(ctx, start) yields (ts, ...) ascending; build(ctx, row) -> record."""
+    """A time-export endpoint. rows_from(ctx, start) yields (ts, ...) ascending; build(ctx, row) -> record."""
     def handle(ctx: Ctx) -> dict:
         start = require_start_time(ctx)
         per_page = export_per_page(ctx.query)
@@ -447,7 +447,7 @@ def time_export(key: str, rows_from: Callable, build: Callable, sideload: Callab
 
 def cursor_export(key: str, rows_after: Callable, build: Callable, sideload: Callable | None = None,
                   deleted: Callable | None = None):
-    """Family D endpoint. rows_after(ctx, (ts, id)) yields (ts, id) strictly after the keyset."""
+    """A cursor-export endpoint. rows_after(ctx, (ts, id)) yields (ts, id) strictly after the keyset."""
     def handle(ctx: Ctx) -> dict:
         if ctx.query.get("cursor"):
             after = decode_export_cursor(ctx.query["cursor"])

@@ -149,7 +149,7 @@ def _ts(record) -> int:
 
 
 def incremental_articles(ctx: Ctx) -> dict:
-    """Family E for Help Center: next_page and end_time carry the last article's change time (so that second
+    """Help Center's time export: next_page and end_time carry the last article's change time (so that second
     comes again on the next page); the last page has next_page null; an empty result has both null."""
     raw = ctx.query.get("start_time")
     if raw is None or raw == "":

@@ -12,7 +12,7 @@ VOICE = "/api/v2/channels/voice"
 
 
 def talk_export(key: str, expand):
-    """Family E: {key, count, end_time, next_page}. next_page is never null: a client stops on count == 0.
+    """Talk's time export: {key, count, end_time, next_page}. next_page is never null: a client stops on count == 0.
     Records come from start_time on, pages end on a second boundary (end_time = last + 1, so nothing repeats)
     unless 1000 records share a second; the newest seconds are held back as on the Support exports."""
     def handle(ctx: Ctx) -> dict:

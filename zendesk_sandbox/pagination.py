@@ -1,10 +1,11 @@
-"""Zendesk's pagination families, each written once (API notes §3) and bound to endpoints in endpoints.py.
+"""Zendesk's paging kinds, each written once (API notes §3) and bound to endpoints in endpoints.py. The names
+are the connector's (source_zendesk_support/paging/): one vocabulary for both packages.
 
-A  cursor pages (CBP): page[size] <= 100, page[after]/page[before], meta + links, keyset cursors.
-B  offset pages (OBP): page, per_page <= 100, next_page/previous_page/count, depth cap.
-C  time-based incremental export: start_time, 1000 per page, same-second extension, end_time rules.
-D  cursor-based incremental export: start_time then cursor "<ts>.0||<id>|", after_url, end_of_stream.
-S  search export: filter[type], page[size] <= 1000, cursor paging (created_at desc, id asc).
+cursor pages: page[size] <= 100, page[after]/page[before], meta + links, keyset cursors.
+offset pages: page, per_page <= 100, next_page/previous_page/count, depth cap.
+time export: start_time, 1000 per page, same-second extension, end_time rules.
+cursor export: start_time then cursor "<ts>.0||<id>|", after_url, end_of_stream.
+search export: filter[type], page[size] <= 1000, cursor paging (created_at desc, id asc).
 """
 from __future__ import annotations
 
@@ -103,7 +104,7 @@ def cursor_page_request(query, max_size: int, default: int) -> tuple[int, str | 
 
 def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: int = CBP_MAX,
                 extra: dict | None = None, trailing_empty_page: bool = False) -> dict:
-    """Family A. `trailing_empty_page`: a full last page still says has_more, and the next one is empty."""
+    """Cursor pages. `trailing_empty_page`: a full last page still says has_more, and the next one is empty."""
     size, after, before = cursor_page_request(query, max_size, default=100)
     n = len(items.keys)
     if after:
@@ -136,7 +137,7 @@ def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: 
 
 def offset_page(items: Sorted, key: str, query, base: str, path: str, extra: dict | None = None,
                 unpaged: bool = False) -> dict:
-    """Family B. `unpaged` endpoints return everything at once with next_page null."""
+    """Offset pages. `unpaged` endpoints return everything at once with next_page null."""
     total = len(items.keys)
     if unpaged:
         return {key: [items.build(p) for p in range(total)], **(extra or {}),
@@ -162,7 +163,7 @@ def export_per_page(query) -> int:
 
 def time_export_page(rows: Iterator[tuple], start_time: int, per_page: int, cutoff: int,
                      hard_cap: int = EXPORT_PAGE_MAX):
-    """Family C paging over rows (ts, ...) ascending from start_time. Returns (rows, end_time, end_of_stream)."""
+    """Time export: paging over rows (ts, ...) ascending from start_time. Returns (rows, end_time, end_of_stream)."""
     page: list[tuple] = []
     end_of_stream = True
     capped = False
@@ -199,7 +200,7 @@ def decode_export_cursor(cursor: str) -> tuple[int, int]:
 
 
 def cursor_export_page(rows: Iterator[tuple], after: tuple[int, int], per_page: int, cutoff: int):
-    """Family D paging over rows (ts, id, ...) strictly after `after`. Returns (rows, after_key, end_of_stream)."""
+    """Cursor export: paging over rows (ts, id, ...) strictly after `after`. Returns (rows, after_key, end_of_stream)."""
     page: list[tuple] = []
     end_of_stream = True
     for row in rows:
