@@ -27,6 +27,7 @@ from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.sources.streams.concurrent.adapters import StreamFacade
 from airbyte_cdk.sources.streams.concurrent.cursor import FinalStateCursor
 from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
+from airbyte_cdk.sources.utils.slice_logger import DebugSliceLogger
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
@@ -62,7 +63,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             workers + 1 if workers > 1 else 1,
             1,
             logger,
-            self._slice_logger,
+            DebugSliceLogger(),
             self._message_repository,
             queue=self._queue,
         )

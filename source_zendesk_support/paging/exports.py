@@ -153,8 +153,9 @@ class TimeExportWalker(_ExportWalker):
             end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)
             end_time = clamp_future(self.walker, "end_time", end_time, self.now)
             in_future = sent_end is not None and end_time < sent_end
-            # Support's exports end with end_of_stream; Help Center's with a null next_page (Talk never sends one).
-            ends = bool(body.get("end_of_stream")) or ("next_page" in body and body["next_page"] is None)
+            # A null next_page is not taken for the end: the walk goes on until a page brings nothing new, so that
+            # the saved position passes the last second read (Talk never sends a null next_page anyway).
+            ends = bool(body.get("end_of_stream"))
             stuck = end_time <= start and not ends
             # A page that neither moves end_time on nor brings a record not seen before (at or after start_time)
             # is the export standing still; a few in a row mean it will never move.

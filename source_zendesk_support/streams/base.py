@@ -11,7 +11,8 @@ import threading
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
 from airbyte_cdk.models import AirbyteMessage
-from airbyte_cdk.sources.streams.http import HttpStream
+from airbyte_cdk.sources.message import InMemoryMessageRepository
+from airbyte_cdk.sources.streams.http import HttpClient, HttpStream
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
@@ -53,6 +54,17 @@ class ZendeskStream(HttpStream):
         self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
         authenticator = context.chat_authenticator if spec.product == "chat" else context.authenticator
         super().__init__(authenticator=authenticator, api_budget=context.budget)
+        # Our own client, built through the CDK's public HttpClient: the one every request of this stream goes through.
+        self.http_client = HttpClient(
+            name=self.name,
+            logger=self.logger,
+            error_handler=self.get_error_handler(),
+            api_budget=context.budget,
+            authenticator=authenticator,
+            use_cache=False,
+            backoff_strategy=self.get_backoff_strategy(),
+            message_repository=InMemoryMessageRepository(),
+        )
 
     # --- identity -------------------------------------------------------------------------------------
     @property
@@ -104,7 +116,7 @@ class ZendeskStream(HttpStream):
 
     def fetch_raw(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> RawAnswer:
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else self.url_base + path_or_url.lstrip("/")
-        _, response = self._http_client.send_request(
+        _, response = self.http_client.send_request(
             "GET",
             url,
             request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.timeout_seconds)},
