@@ -6,73 +6,17 @@ are derived from these rows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Optional
 
 from .paging.exports import CursorExportWalker, TimeExportWalker
 from .paging.lists import CursorPagesWalker
 from .records import extractors as extract
-from .records.extractors import Extractor
 from .records.timeutil import to_iso
 from .streams.chat import ChatExportStream, SinceIdStream
 from .streams.children import ParentChildrenStream
 from .streams.exports import CursorExportStream, TimeExportStream
 from .streams.lists import CursorPagesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
-
-# Query parameters that make Zendesk filter a list by time server-side, from (start, end) in epoch seconds.
-StartFilter = Callable[[int, Optional[int]], Dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class ListOrder:
-    """Cursor pages: what Zendesk guarantees about a list's order, and how it filters it by time."""
-
-    # The order of records by cursor_field ("asc" or "desc"), when Zendesk guarantees one.
-    order: Optional[str] = None
-    start_filter: Optional[StartFilter] = None
-    # An append-only list: the next sync resumes from the last page's cursor.
-    resume_from_page_cursor: bool = False
-
-
-@dataclass(frozen=True)
-class Parents:
-    """Per-parent lists: which walker pages the parents, where they come from, their list key, the key each child
-    gets, and an intermediate list (comments) for votes on comments. Children are always listed by cursor pages."""
-
-    path: str
-    list_key: str
-    child_key: str
-    paged_by: type
-    via: Optional[str] = None
-    cursor_field: str = "updated_at"
-
-
-@dataclass(frozen=True)
-class StreamSpec:
-    name: str
-    path: str
-    family: type
-    list_key: str
-    primary_key: Union[str, List[str], None] = "id"
-    cursor_field: Optional[str] = None
-    params: Mapping[str, Any] = field(default_factory=dict)
-    # Builds the stream's records from a page when they are not simply the page's list (sideloads, nested events).
-    extract: Optional[Extractor] = None
-    # Field of the exported list items whose value drives the state (when records are derived from them).
-    export_cursor: Optional[str] = None
-    pages: ListOrder = ListOrder()
-    parents: Optional[Parents] = None
-    product: str = "support"
-    # What the account needs for Zendesk to serve this data, beyond the product (named when the stream is skipped).
-    needs: Optional[str] = None
-    schema: Optional[str] = None
-    deletion_field: Optional[str] = None
-    suggested: bool = True
-
-    @property
-    def state_cursor(self) -> Optional[str]:
-        return self.export_cursor or self.cursor_field
-
+from .streams.spec import ListOrder, Parents, StartFilter, StreamSpec
 
 def since(param: str) -> StartFilter:
     return lambda start, end: {param: start}

@@ -4,7 +4,8 @@
 """
 from __future__ import annotations
 
-from .registry import ALL_STREAMS, StreamSpec
+from .registry import ALL_STREAMS
+from .streams.spec import StreamSpec
 
 
 def _endpoint(spec: StreamSpec) -> str:

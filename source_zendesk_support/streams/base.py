@@ -25,7 +25,7 @@ from ..sync.checkpoint_cursor import state_message
 from ..sync.context import SyncContext
 
 if TYPE_CHECKING:
-    from ..registry import StreamSpec
+    from .spec import StreamSpec
 from ..http.answer import ApiAnswer, FeatureUnavailable, RawAnswer, parse_answer
 
 logger = logging.getLogger("airbyte")

@@ -7,9 +7,9 @@ from typing import Union
 import requests
 
 from ..http.error_policy import ZendeskErrorHandler
-from ..registry import StreamSpec
 from ..sync.context import SyncContext
 from .base import ZendeskStream
+from .spec import StreamSpec
 
 CHECK_RETRIES = 3
 CHECK_MAX_SECONDS = 120

@@ -12,8 +12,8 @@ from typing import Any, Dict, List, Mapping, Optional
 from ..config import config_error
 from ..http.answer import ApiAnswer
 from ..records.timeutil import to_iso
-from ..registry import StreamSpec
 from .lists import CursorPagesStream
+from .spec import StreamSpec
 
 SEARCH_TYPES = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}
 NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,60}$")

@@ -13,7 +13,7 @@ from .page_share import PageShare
 from .parent_lists import ParentLists
 
 if TYPE_CHECKING:
-    from ..registry import StreamSpec
+    from ..streams.spec import StreamSpec
 
 
 @dataclass
