@@ -91,6 +91,7 @@ class CursorExportWalker(_ExportWalker):
             if answered is None:
                 return
             body, listed = answered
+            answered = None
             items, reached_end = listed, False
             if self.end is not None:
                 items = [item for item in listed if (to_epoch(item.get(self.cursor_field)) or 0) <= self.end]
@@ -148,6 +149,7 @@ class TimeExportWalker(_ExportWalker):
             if answered is None:
                 return
             body, listed = answered
+            answered = None
             fresh, last_second, at_second, new_in_window = self._fresh(listed, start, seen_at_boundary)
             sent_end = to_epoch(body.get("end_time"))
             end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)

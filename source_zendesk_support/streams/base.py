@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, 
 
 from airbyte_cdk.models import AirbyteMessage
 from airbyte_cdk.sources.message import InMemoryMessageRepository
-from airbyte_cdk.sources.streams.http import HttpClient, HttpStream
+from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
@@ -40,7 +41,7 @@ def load_schema(name: str) -> Mapping[str, Any]:
         return _schema_cache[name]
 
 
-class ZendeskStream(HttpStream):
+class ZendeskStream(Stream):
     """Base of every family. Families override `read_pages`."""
 
     paging = ""  # how Zendesk pages this family, as the README's stream table says it
@@ -53,8 +54,7 @@ class ZendeskStream(HttpStream):
         self.emitted_state = False
         self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
         authenticator = context.chat_authenticator if spec.product == "chat" else context.authenticator
-        super().__init__(authenticator=authenticator, api_budget=context.budget)
-        # Our own client, built through the CDK's public HttpClient: the one every request of this stream goes through.
+        # The CDK's HttpClient runs retries, waits, token refreshes and the rate budget for every request.
         self.http_client = HttpClient(
             name=self.name,
             logger=self.logger,
@@ -83,9 +83,6 @@ class ZendeskStream(HttpStream):
     def url_base(self) -> str:
         return self.context.config.api_url
 
-    def path(self, **kwargs: Any) -> str:
-        return self.spec.path
-
     def get_json_schema(self) -> Mapping[str, Any]:
         schema = load_schema(self.spec.schema or self.spec.name)
         if self.custom_columns is None:
@@ -103,12 +100,6 @@ class ZendeskStream(HttpStream):
 
     def get_backoff_strategy(self) -> ZendeskBackoff:
         return ZendeskBackoff(self.context.backoff_base_seconds)
-
-    def next_page_token(self, response):  # pagination lives in the families' read_pages
-        return None
-
-    def parse_response(self, response, **kwargs):
-        yield from ()
 
     def fetch(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
         """GET one page. Retries, waits and token refreshes happen inside the CDK's HttpClient."""

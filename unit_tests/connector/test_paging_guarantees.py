@@ -188,3 +188,39 @@ def test_a_body_of_the_wrong_shape_fails_its_stream_with_a_named_error(api, stre
         run_stream(make_stream(stream, config=make_config(custom_field_columns=False)))
     assert failure.value.message.startswith(f"Stream {stream}:")
     assert "where a" in failure.value.message
+
+
+# --- memory: a walker waiting for its next page holds none of the last one ------------------------------------------
+class _Record(dict):
+    """A record that can be watched by a weak reference."""
+
+
+@pytest.mark.parametrize("kind", ["cursor export", "time export"])
+def test_a_walker_waiting_for_its_next_page_holds_none_of_the_last_one(kind):
+    import gc
+    import weakref
+
+    from source_zendesk_support.http.answer import ApiAnswer
+    from source_zendesk_support.paging.exports import CursorExportWalker, TimeExportWalker
+    from source_zendesk_support.paging.page import DirectSource
+
+    watched, alive_while_waiting = [], []
+
+    def fetch(params):
+        gc.collect()
+        alive_while_waiting.append([ref() is not None for ref in watched])
+        record = _Record(id=len(watched) + 1, updated_at=START + 10 * (len(watched) + 1))
+        watched.append(weakref.ref(record))
+        last = len(watched) == 3
+        body = {"items": [record], "after_cursor": f"C{len(watched)}", "end_of_stream": last, "end_time": START + 10 * len(watched) + 1}
+        return ApiAnswer(200, body, {})
+
+    stream = make_stream("organizations")
+    if kind == "cursor export":
+        walker = CursorExportWalker(stream, DirectSource(fetch), "items", "updated_at", None, start=START, saved_cursor=None)
+    else:
+        walker = TimeExportWalker(stream, DirectSource(fetch), "items", "updated_at", None, start=START)
+    for page in walker.pages():
+        assert page.items
+        page = None  # what a stream does once the page is emitted
+    assert alive_while_waiting == [[], [False], [False, False]]
