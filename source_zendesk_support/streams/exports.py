@@ -5,7 +5,7 @@ ahead while the last one is emitted, and parsed under a permit (sync/page_permit
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Mapping, Optional
+from typing import Any, Iterable, List, Mapping
 
 from ..paging.exports import EXPORT_PAGE_SIZE, CursorExportWalker, TimeExportWalker
 from ..paging.page import PrefetchingSource
