@@ -28,7 +28,7 @@ from airbyte_cdk.models import FailureType
 from requests.auth import AuthBase
 
 from ..config import ZendeskConfig
-from ..deletion import DELETED_AT, deleted_at
+from ..deletion import KEEP, apply_deleted_records
 from ..http_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler
 from ..rate_budget import ZendeskRateBudget
 from ..registry import StreamSpec
@@ -90,7 +90,6 @@ class SyncContext:
     chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
     search_streams: List[StreamSpec] = field(default_factory=list)  # the config's named search queries
     listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
-    exclude_deleted: bool = False
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
 
 
@@ -229,16 +228,14 @@ class ZendeskStream(HttpStream):
         return {self.spec.cursor_field: cursor_value(self.spec.cursor_field, epoch)}
 
     def _with_deletion_markers(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
-        rule, drop = self.spec.deletion_field, self.context.exclude_deleted
+        rule, mode = self.spec.deletion_field, self.context.config.deleted_records
         for item in items:
             if isinstance(item, AirbyteMessage):
                 yield item
                 continue
-            when = deleted_at(rule, item)
-            if when is None:
-                yield item
-            elif not drop:
-                yield {**item, DELETED_AT: when}
+            record = apply_deleted_records(mode, rule, item)
+            if record is not None:
+                yield record
 
     # --- reading --------------------------------------------------------------------------------------
     def read_pages(self, stream_slice: Optional[Mapping[str, Any]]) -> Iterable[Union[Mapping[str, Any], AirbyteMessage]]:
@@ -247,7 +244,7 @@ class ZendeskStream(HttpStream):
     def read_records(self, sync_mode=None, cursor_field=None, stream_slice=None, stream_state=None):
         try:
             items = self.read_pages(stream_slice)
-            if self.spec.deletion_field:
+            if self.spec.deletion_field and self.context.config.deleted_records != KEEP:
                 items = self._with_deletion_markers(items)
             if self.custom_columns is not None:
                 columns = self.custom_columns

@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from ..timeutil import cursor_value, to_epoch
 from .base import FeatureUnavailable, parse_answer
-from .families import EXPORT_PAGE_SIZE, LIST_PAGE_SIZE, _ExportStream, _ListStream
+from .families import EXPORT_PAGE_SIZE, _ExportStream, _ListStream
 from .parent_lists import ParentBatch
 
 
@@ -122,7 +122,7 @@ class ParentChildrenStream(_ListStream):
         """Every item of a list, whether Zendesk pages it by cursor, by offset or not at all. A `shared` list's
         pages are fetched once for every stream that walks it (see page_share.py)."""
         url: Optional[str] = path
-        params: Optional[Dict[str, Any]] = {"page[size]": LIST_PAGE_SIZE}
+        params: Optional[Dict[str, Any]] = {"page[size]": self.context.config.list_page_size}
         while url:
             try:
                 if shared:

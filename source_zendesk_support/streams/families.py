@@ -24,7 +24,6 @@ from .page_share import RawAnswer
 
 EXPORT_PAGE_SIZE = 1000
 MIN_EXPORT_PAGE_SIZE = 100
-LIST_PAGE_SIZE = 100
 CLOCK_SKEW_MARGIN_SECONDS = 60
 
 
@@ -283,7 +282,7 @@ class _ListStream(ZendeskStream):
 
 
 class CursorPagesStream(_ListStream):
-    """page[size]=100 with page[after]; server-side time filter where Zendesk has one.
+    """page[size] (config.list_page_size, 100 by default) with page[after]; server-side time filter where Zendesk has one.
 
     Ascending lists checkpoint after every page; descending ones stop at the first record older than the state;
     append-only lists (audits) resume from the last page's cursor, so a re-sync reads only new pages.
@@ -351,7 +350,7 @@ class CursorPagesStream(_ListStream):
             yield message
 
     def _first_params(self, start: int, page_after: Optional[str]) -> Dict[str, Any]:
-        params: Dict[str, Any] = {"page[size]": LIST_PAGE_SIZE, **self.spec.params}
+        params: Dict[str, Any] = {"page[size]": self.context.config.list_page_size, **self.spec.params}
         if page_after:
             params["page[after]"] = page_after
         elif self.incremental and self.spec.start_param:
@@ -394,7 +393,7 @@ class OffsetPagesStream(_ListStream):
     def read_pages(self, stream_slice):
         start, end = self.start_epoch(), self.end_epoch
         newest = to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
-        url, params = self.spec.path, {"per_page": LIST_PAGE_SIZE, **self.spec.params}
+        url, params = self.spec.path, {"per_page": self.context.config.list_page_size, **self.spec.params}
         first = True
         while url:
             answer = self.fetch(url, params)
