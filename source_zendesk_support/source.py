@@ -31,7 +31,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from .auth import build_authenticator, build_chat_authenticator
 from .search_streams import SEARCH_PATH, search_specs
 from .custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
-from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, config_error, parse_config
+from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
 from .config_migration import migrate_config, needs_migration
 from .input_files import read_config_file, read_state_file
 from .state_migration import migrate_states
@@ -175,25 +175,21 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         built_in = [spec for spec in ALL_STREAMS if spec.product != "chat" or context.chat_authenticator]
         return built_in + context.search_streams
 
-    def _refuse_unknown_streams(self, offered: Mapping[str, StreamSpec]) -> None:
-        """A catalog naming a stream this connector does not offer fails the sync by name, before anything is read."""
-        unknown = [name for name in self._sync_modes if name not in offered]
-        if not unknown:
-            return
-        hints = []
-        for name in unknown:
+    def _report_unknown_streams(self, offered: Mapping[str, StreamSpec]) -> None:
+        """Each stream of the catalog that this connector does not offer is named (it ends INCOMPLETE); the rest
+        of the sync carries on."""
+        for name in self._sync_modes:
+            if name in offered:
+                continue
             spec = next((spec for spec in ALL_STREAMS if spec.name == name), None)
             close = next((known for known in offered if known.lower() == name.lower()), None)
             if spec is not None and spec.product == "chat":
-                hints.append(f"'{name}' (a Chat stream: add chat_credentials.access_token)")
+                hint = "it is a Chat stream: add chat_credentials.access_token to the config"
             elif close:
-                hints.append(f"'{name}' (did you mean '{close}'?)")
+                hint = f"did you mean '{close}'? Refresh the source schema in Airbyte"
             else:
-                hints.append(f"'{name}'")
-        raise config_error(
-            f"The configured catalog names streams this connector does not offer: {', '.join(hints)}. Refresh the "
-            f"source schema in Airbyte, or remove them from the connection."
-        )
+                hint = "refresh the source schema in Airbyte, or remove it from the connection"
+            logger.warning(f"The configured catalog names stream '{name}', which this connector does not offer: {hint}.")
 
     def _wants(self, name: str) -> bool:
         """During discover every stream is wanted; during read only the configured ones."""
@@ -226,7 +222,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         self._context = None
         self._context = self._build_context(config)  # a bad config fails here, as a config_error, before any stream starts
         offered = {spec.name: spec for spec in self._offered_specs(self._context)}
-        self._refuse_unknown_streams(offered)
+        self._report_unknown_streams(offered)
         self._state_manager = ConnectorStateManager(state=migrate_states(state or [], offered))
         for message in super().read(logger, config, catalog, state):
             yield self._mark_skipped_incomplete(message)
