@@ -26,6 +26,7 @@ from airbyte_cdk.sources.message.concurrent_repository import ConcurrentMessageR
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.sources.streams.concurrent.adapters import StreamFacade
 from airbyte_cdk.sources.streams.concurrent.cursor import FinalStateCursor
+from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_oauth import AbstractOauth2Authenticator
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .auth import build_authenticator, build_chat_authenticator
@@ -274,6 +275,10 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
     session.auth = context.authenticator
     try:
         response = session.get(f"{config.api_url}users/me.json", timeout=(CONNECT_TIMEOUT_SECONDS, 60))
+        if response.status_code == 401 and context.can_refresh_token and isinstance(context.authenticator, AbstractOauth2Authenticator):
+            # A saved access token that has expired: renew it once, as a sync would.
+            context.authenticator.refresh_and_set_access_token()
+            response = session.get(f"{config.api_url}users/me.json", timeout=(CONNECT_TIMEOUT_SECONDS, 60))
     except AirbyteTracedException as error:  # an OAuth refresh refused by Zendesk
         return False, f"Zendesk refused the OAuth client or refresh token: {error.message}"
     except requests.exceptions.HTTPError as error:  # the token endpoint's own refusal (the GET never raises it)
