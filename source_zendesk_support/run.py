@@ -6,6 +6,7 @@ commands. It never ends in a traceback, and never quotes a secret value.
 """
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from typing import Any, List, Mapping, Optional
@@ -49,10 +50,19 @@ def _parsed_config(parsed_args: Any) -> Optional[ZendeskConfig]:
     return parse_config(read_config_file(path)) if path else None
 
 
+def _stop(signum: int, frame: Any) -> None:
+    """Print what is buffered (whole messages only) and leave at once: worker threads are not waited for, and the
+    platform resumes from the last STATE message printed."""
+    try:
+        PRINT_BUFFER.flush()
+    finally:
+        os._exit(128 + signum)
+
+
 def stop_on_sigterm() -> None:
-    """In a container Python runs as PID 1, which ignores SIGTERM unless it installs a handler: `docker stop`
-    would wait for its timeout. Exit at once; the platform resumes from the last STATE message."""
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    """In a container Python runs as PID 1, which the kernel spares from SIGTERM's default action: without a
+    handler `docker stop` waits for its kill timeout."""
+    signal.signal(signal.SIGTERM, _stop)
 
 
 def run(args: Optional[List[str]] = None) -> int:
