@@ -224,7 +224,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         self._context = self._build_context(config)  # a bad config fails here, as a config_error, before any stream starts
         offered = {spec.name: spec for spec in self._offered_specs(self._context)}
         self._report_unknown_streams(offered)
-        self._state_manager = ConnectorStateManager(state=migrate_states(state or [], offered))
+        state = migrate_states(state or [], offered)  # Airbyte's formats become ours, once, before any stream reads
+        self._state_manager = ConnectorStateManager(state=state)
         for message in super().read(logger, config, catalog, state):
             yield self._mark_skipped_incomplete(message)
 
