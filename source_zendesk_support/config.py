@@ -20,7 +20,7 @@ from airbyte_cdk.utils.airbyte_secrets_utils import update_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config_migration import SUBDOMAIN_PATTERN, migrate_config
 from .http_policy import DEFAULT_TIMEOUT_SECONDS as DEFAULT_REQUEST_TIMEOUT_SECONDS
@@ -348,4 +348,8 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
     problem = _spec_problem(normalized)
     if problem:
         raise config_error(problem)
-    return ZendeskConfig(**typed)
+    try:
+        return ZendeskConfig(**typed)
+    except ValidationError as error:  # the checks above should leave nothing for pydantic to refuse
+        first = error.errors()[0]
+        raise config_error(f"'{'.'.join(str(part) for part in first['loc'])}' is invalid: {first['msg']}.") from None

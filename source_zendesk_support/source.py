@@ -224,7 +224,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         self._context = self._build_context(config)  # a bad config fails here, as a config_error, before any stream starts
         offered = {spec.name: spec for spec in self._offered_specs(self._context)}
         self._report_unknown_streams(offered)
-        state = migrate_states(state or [], offered)  # Airbyte's formats become ours, once, before any stream reads
+        # Airbyte's formats become ours, once, before any stream reads; states of streams not synced are left alone.
+        state = migrate_states(state or [], {name: spec for name, spec in offered.items() if name in self._sync_modes})
         self._state_manager = ConnectorStateManager(state=state)
         for message in super().read(logger, config, catalog, state):
             yield self._mark_skipped_incomplete(message)

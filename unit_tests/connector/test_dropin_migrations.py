@@ -15,7 +15,7 @@ from source_zendesk_support.config_migration import migrate_config, needs_migrat
 from source_zendesk_support.registry import ALL_STREAMS
 from source_zendesk_support.state_migration import migrate_stream_state, normalize_state_messages
 
-from .support import make_config
+from .support import make_config, ok, read_streams, records_of, url, warnings_of
 
 SPECS = {spec.name: spec for spec in ALL_STREAMS}
 SPEC = json.loads(resources.files("source_zendesk_support").joinpath("spec.json").read_text())
@@ -159,3 +159,17 @@ def test_a_malformed_state_file_is_a_config_error(state, named):
         normalize_state_messages(state, where="The state file s.json")
     assert raised.value.failure_type == FailureType.config_error
     assert named in raised.value.message and "s.json" in raised.value.message
+
+
+# --- through the source: unknown streams, and states of streams not synced ----------------------------------
+def test_an_unknown_stream_in_the_catalog_is_named_with_the_stream_it_probably_meant(api):
+    api.get(url("groups"), [ok({"groups": [], "meta": {"has_more": False}, "links": {}})])
+    output = read_streams(["Tickets", "groups"], expect_failure=True)
+    warnings = [line for line in warnings_of(output) if "'Tickets'" in line]
+    assert warnings and "did you mean 'tickets'" in warnings[0]
+
+
+def test_a_bad_state_of_a_stream_not_synced_does_not_fail_the_sync(api):
+    api.get(url("groups"), [ok({"groups": [{"id": 1, "updated_at": "2024-02-01T00:00:00Z"}], "meta": {"has_more": False}, "links": {}})])
+    output = read_streams(["groups"], state={"tickets": {"generated_timestamp": "garbage"}})
+    assert not output.errors and [r["id"] for r in records_of(output, "groups")] == [1]
