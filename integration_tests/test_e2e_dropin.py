@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 
