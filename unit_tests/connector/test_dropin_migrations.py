@@ -173,3 +173,17 @@ def test_a_bad_state_of_a_stream_not_synced_does_not_fail_the_sync(api):
     api.get(url("groups"), [ok({"groups": [{"id": 1, "updated_at": "2024-02-01T00:00:00Z"}], "meta": {"has_more": False}, "links": {}})])
     output = read_streams(["groups"], state={"tickets": {"generated_timestamp": "garbage"}})
     assert not output.errors and [r["id"] for r in records_of(output, "groups")] == [1]
+
+
+def test_advanced_auth_fills_fields_of_the_refresh_token_variant():
+    advanced = SPEC["advanced_auth"]
+    assert advanced["auth_flow_type"] == "oauth2.0" and advanced["predicate_key"] == ["credentials", "auth_type"]
+    (variant,) = [v for v in SPEC["connectionSpecification"]["properties"]["credentials"]["oneOf"]
+                  if v["properties"]["auth_type"]["const"] == advanced["predicate_value"]]
+    oauth = advanced["oauth_config_specification"]
+    paths = [field["path_in_connector_config"]
+             for section in ("complete_oauth_output_specification", "complete_oauth_server_output_specification")
+             for field in oauth[section]["properties"].values()]
+    assert all(path[0] == "credentials" and path[1] in variant["properties"] for path in paths)
+    assert set(variant["required"]) <= {path[1] for path in paths}
+    assert oauth["oauth_user_input_from_connector_config_specification"]["properties"]["subdomain"]["path_in_connector_config"] == ["subdomain"]
