@@ -140,9 +140,6 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             config=parsed,
             authenticator=build_authenticator(parsed, saved_config),
             budget=ZendeskRateBudget(),
-            can_refresh_token=parsed.can_refresh_token,
-            timeout_seconds=parsed.request_timeout_seconds,
-            backoff_base_seconds=parsed.backoff_base_seconds,
             chat_authenticator=build_chat_authenticator(parsed),
             search_streams=search_specs(parsed.search_queries),
         )
@@ -277,7 +274,7 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
     session.auth = context.authenticator
     try:
         response = session.get(f"{config.api_url}users/me.json", timeout=(CONNECT_TIMEOUT_SECONDS, 60))
-        if response.status_code == 401 and context.can_refresh_token and isinstance(context.authenticator, AbstractOauth2Authenticator):
+        if response.status_code == 401 and context.config.can_refresh_token and isinstance(context.authenticator, AbstractOauth2Authenticator):
             # A saved access token that has expired: renew it once, as a sync would.
             context.authenticator.refresh_and_set_access_token()
             response = session.get(f"{config.api_url}users/me.json", timeout=(CONNECT_TIMEOUT_SECONDS, 60))

@@ -80,9 +80,6 @@ class SyncContext:
     config: ZendeskConfig
     authenticator: AuthBase
     budget: ZendeskRateBudget
-    can_refresh_token: bool
-    timeout_seconds: float
-    backoff_base_seconds: float = 1.0
     unavailable_streams: Set[str] = field(default_factory=set)
     page_share: PageShare = field(default_factory=PageShare)
     parent_lists: ParentLists = field(default_factory=ParentLists)
@@ -166,10 +163,10 @@ class ZendeskStream(HttpStream):
         if self.spec.product == "chat":  # Chat has its own token, which no refresh can renew
             return ZendeskErrorHandler(self.logger, can_refresh_token=False,
                                        refused_credentials_hint="Check chat_credentials.access_token (a Zendesk Chat OAuth token).")
-        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.can_refresh_token)
+        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token)
 
     def get_backoff_strategy(self) -> ZendeskBackoff:
-        return ZendeskBackoff(self.context.backoff_base_seconds)
+        return ZendeskBackoff(self.context.config.backoff_base_seconds)
 
     def next_page_token(self, response):  # pagination lives in the families' read_pages
         return None
@@ -186,7 +183,7 @@ class ZendeskStream(HttpStream):
         _, response = self._http_client.send_request(
             "GET",
             url,
-            request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.timeout_seconds)},
+            request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds)},
             params=dict(params or {}),
         )
         if response.status_code in (403, 404):
