@@ -15,7 +15,7 @@ from source_zendesk_support.config_migration import migrate_config, needs_migrat
 from source_zendesk_support.registry import ALL_STREAMS
 from source_zendesk_support.state_migration import migrate_stream_state, normalize_state_messages
 
-from .support import make_config, ok, read_streams, records_of, url, warnings_of
+from .support import make_config, make_stream, ok, param, read_streams, records_of, run_stream, url, warnings_of
 
 SPECS = {spec.name: spec for spec in ALL_STREAMS}
 SPEC = json.loads(resources.files("source_zendesk_support").joinpath("spec.json").read_text())
@@ -187,3 +187,21 @@ def test_advanced_auth_fills_fields_of_the_refresh_token_variant():
     assert all(path[0] == "credentials" and path[1] in variant["properties"] for path in paths)
     assert set(variant["required"]) <= {path[1] for path in paths}
     assert oauth["oauth_user_input_from_connector_config_specification"]["properties"]["subdomain"]["path_in_connector_config"] == ["subdomain"]
+
+
+@pytest.mark.parametrize("page_size,asked", [(None, "100"), (25, "25")])
+def test_page_size_is_asked_of_cursor_and_offset_lists(api, page_size, asked):
+    api.get(url("groups"), [ok({"groups": [], "meta": {"has_more": False}, "links": {}})])
+    api.get(url("custom_roles"), [ok({"custom_roles": [], "next_page": None, "count": 0})])
+    config = make_config(page_size=page_size)
+    for name in ("groups", "custom_roles"):
+        run_stream(make_stream(name, config=config))
+    assert param(api.request_history[0], "page[size]") == asked
+    assert param(api.request_history[1], "per_page") == asked
+
+
+def test_ignore_pagination_is_accepted_and_says_it_reads_every_page(api):
+    api.get(url("groups"), [ok({"groups": [{"id": 1, "updated_at": "2024-02-01T00:00:00Z"}], "meta": {"has_more": False}, "links": {}})])
+    output = read_streams(["groups"], config=make_config(ignore_pagination=True))
+    assert not output.errors and [r["id"] for r in records_of(output, "groups")] == [1]
+    assert any("ignore_pagination" in line and "every page" in line for line in warnings_of(output))
