@@ -131,10 +131,6 @@ def _epoch(stream: str, field: str, value: Any) -> int:
     )
 
 
-def _iso_or_int(field: str, epoch: int) -> Any:
-    return cursor_value(field, epoch)
-
-
 def _partition_cursor(stream: str, field: str, blob: Mapping[str, Any]) -> Optional[int]:
     """The earliest child cursor Airbyte saved: no parent's children older than it were left unread."""
     values = []
@@ -170,7 +166,7 @@ def _from_per_partition(spec: StreamSpec, blob: Mapping[str, Any]) -> Dict[str, 
     migrated: Dict[str, Any] = {}
     newest = _partition_cursor(spec.name, field, blob)
     if newest is not None:
-        migrated[field] = _iso_or_int(field, newest)
+        migrated[field] = cursor_value(field, newest)
     parent = PARENT_STREAMS.get(spec.name)
     position = _parent_position(spec.name, parent, blob.get("parent_state")) if parent else None
     if position is not None:
@@ -200,7 +196,7 @@ def migrate_stream_state(spec: StreamSpec, blob: Mapping[str, Any]) -> Dict[str,
                 migrated[ours] = migrated.pop(theirs)
     cursor = spec.state_cursor
     if cursor and migrated.get(cursor) is not None:
-        migrated[cursor] = _iso_or_int(cursor, _epoch(spec.name, cursor, migrated[cursor]))
+        migrated[cursor] = cursor_value(cursor, _epoch(spec.name, cursor, migrated[cursor]))
     if migrated.get("parent_start") is not None:
         migrated["parent_start"] = _epoch(spec.name, "parent_start", migrated["parent_start"])
     known = recognised_keys(spec)
