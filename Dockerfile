@@ -26,7 +26,9 @@ ENV PATH=/airbyte/venv/bin:$PATH \
     AIRBYTE_ENTRYPOINT="python /airbyte/integration_code/main.py"
 WORKDIR /airbyte/integration_code
 USER airbyte
+# Python runs as PID 1 here, which the kernel spares from SIGTERM's default action: run.py installs a handler
+# so `docker stop` ends the connector at once instead of waiting for the kill timeout.
 ENTRYPOINT ["python", "/airbyte/integration_code/main.py"]
 
-LABEL io.airbyte.name=airbyte/source-zendesk-support \
-      io.airbyte.version=0.1.0
+LABEL io.airbyte.name=zendesk-support-connector/source-zendesk-support \
+      io.airbyte.version=6.0.0

@@ -27,7 +27,7 @@ TEST_REQUIREMENTS = [
 
 setup(
     name="source-zendesk-support",
-    version="0.1.2",
+    version="6.0.0",
     description="Airbyte source for Zendesk Support, Help Center, Talk and Chat, with a Zendesk API sandbox.",
     python_requires=">=3.11,<3.13",
     packages=find_packages(include=["source_zendesk_support", "source_zendesk_support.*", "zendesk_sandbox", "zendesk_sandbox.*"]),

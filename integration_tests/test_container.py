@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.container, pytest.mark.timeout(1200)]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = PROJECT_ROOT / "scripts"
-IMAGE_TAG = "airbyte/source-zendesk-support:dev"
+IMAGE_TAG = "zendesk-support-connector/source-zendesk-support:dev"
 ENGINE_DIR = os.environ.get("ENGINE_DIR", "/var/lib/zendesk-connector-docker")
 CONTAINER_DATA = "/data"
 READ_STREAMS = ("tickets", "users")  # incremental exports: the state round trip matters for them

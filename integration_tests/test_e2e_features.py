@@ -110,13 +110,16 @@ def test_history_rows_follow_ticket_changes(sandbox):
         event["ticket_id"] for event in first.records["ticket_events"]}
 
 
-def test_deleted_records_carry_a_marker_or_are_dropped_on_request(sandbox):
+def test_deleted_records_are_kept_marked_or_left_out(sandbox):
     streams = discovered_catalog(sandbox["config"])
     catalog = configured_catalog(streams, ["tickets", "deleted_tickets"], incremental=False)
-    marked = run_connector("read", sandbox["config"], catalog)
-    deleted = [t for t in marked.records["tickets"] if t.get("_ab_cdc_deleted_at")]
-    assert deleted and all(t["status"] == "deleted" for t in deleted)
-    assert all(t.get("_ab_cdc_deleted_at") for t in marked.records["deleted_tickets"])
-    dropped = run_connector("read", {**sandbox["config"], "exclude_deleted": True}, catalog)
-    assert len(dropped.records["tickets"]) == len(marked.records["tickets"]) - len(deleted)
-    assert not dropped.records.get("deleted_tickets")
+    kept = run_connector("read", sandbox["config"], catalog)  # deleted_records: keep, as Airbyte's connector
+    deleted_ids = {t["id"] for t in kept.records["tickets"] if t["status"] == "deleted"}
+    assert deleted_ids and not [t for t in kept.records["tickets"] if "_ab_cdc_deleted_at" in t]
+    marked = run_connector("read", {**sandbox["config"], "deleted_records": "mark"}, catalog)
+    assert {t["id"] for t in marked.records["tickets"] if t.get("_ab_cdc_deleted_at")} == deleted_ids
+    assert marked.records["deleted_tickets"] and all(t.get("_ab_cdc_deleted_at") for t in marked.records["deleted_tickets"])
+    dropped = run_connector("read", {**sandbox["config"], "deleted_records": "exclude"}, catalog)
+    assert len(dropped.records["tickets"]) == len(kept.records["tickets"]) - len(deleted_ids)
+    assert not deleted_ids & {t["id"] for t in dropped.records["tickets"]}
+    assert len(dropped.records["deleted_tickets"]) == len(kept.records["deleted_tickets"])  # that stream lists them by design

@@ -97,12 +97,23 @@ class SuiteOptions(_Strict):
     testConnections: list[dict] | None = None
 
 
+class BreakingChange(_Strict):
+    message: str
+    upgradeDeadline: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    migrationDocumentationUrl: str | None = Field(default=None, pattern=r"^https://")
+    scopedImpact: list[dict] | None = None
+
+
+class Releases(_Strict):
+    breakingChanges: dict[str, BreakingChange]
+
+
 class Data(_Strict):
     name: str
     definitionId: UUID
     connectorType: ConnectorType
     connectorSubtype: ConnectorSubtype
-    dockerRepository: str = Field(pattern=r"^airbyte/(source|destination)-[a-z0-9-]+$")
+    dockerRepository: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*/(source|destination)-[a-z0-9-]+$")
     dockerImageTag: str = Field(pattern=r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")
     documentationUrl: str = Field(pattern=r"^https://")
     githubIssueLabel: str
@@ -116,6 +127,7 @@ class Data(_Strict):
     registryOverrides: RegistryOverrides | None = None
     remoteRegistries: RemoteRegistries | None = None
     suggestedStreams: SuggestedStreams | None = None
+    releases: Releases | None = None
     connectorTestSuitesOptions: list[SuiteOptions] | None = None
     tags: list[str] = []
 
@@ -137,7 +149,7 @@ def metadata(raw) -> Metadata:
 
 def test_cdk_metadata_model_reads_it():
     parsed = MetadataFile.from_file(METADATA_PATH)
-    assert parsed.data.dockerRepository == "airbyte/source-zendesk-support"
+    assert parsed.data.dockerRepository == "zendesk-support-connector/source-zendesk-support"
     assert parsed.data.language == ConnectorLanguage.PYTHON
     assert parsed.data.connectorBuildOptions and parsed.data.connectorBuildOptions.baseImage
 
@@ -167,9 +179,35 @@ def test_strict_model_rejects_what_airbyte_rejects(raw):
         Metadata.model_validate(unknown)
 
 
-def test_version_matches_setup_py(metadata):
-    version = re.search(r'version="([^"]+)"', (ROOT / "setup.py").read_text()).group(1)
-    assert metadata.data.dockerImageTag == version
+AIRBYTE_DEFINITION_ID = UUID("79c1aa37-dae3-42ae-b333-d1c105477715")  # Airbyte's Zendesk Support source
+AIRBYTE_NEWEST_MAJOR = 5  # Airbyte's connector has published up to 5.x
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("-")[0].split("."))
+
+
+def test_one_version_everywhere(metadata):
+    """setup.py, metadata.yaml, the Dockerfile's label and the changelog's newest row name the same version."""
+    setup = re.search(r'version="([^"]+)"', (ROOT / "setup.py").read_text()).group(1)
+    label = re.search(r"io\.airbyte\.version=(\S+)", (ROOT / "Dockerfile").read_text()).group(1)
+    changelog = re.search(r"^\| (\d+\.\d+\.\d+) \|", (ROOT / "docs" / "zendesk-support.md").read_text(), re.M).group(1)
+    assert {setup, label, changelog, metadata.data.dockerImageTag} == {setup}
+
+
+def test_identity_is_airbytes_definition_under_an_image_of_our_own(metadata):
+    data = metadata.data
+    assert data.definitionId == AIRBYTE_DEFINITION_ID
+    assert _version(data.dockerImageTag)[0] > AIRBYTE_NEWEST_MAJOR
+    assert not data.dockerRepository.startswith("airbyte/")
+    name = re.search(r"io\.airbyte\.name=(\S+)", (ROOT / "Dockerfile").read_text()).group(1)
+    assert name == data.dockerRepository
+
+
+def test_breaking_change_points_to_the_migration_guide(metadata):
+    change = metadata.data.releases.breakingChanges[metadata.data.dockerImageTag]
+    assert "docs/migrating-from-airbyte.md" in change.message
+    assert (ROOT / "docs" / "migrating-from-airbyte.md").exists()
 
 
 def test_base_image_matches_dockerfile_default(metadata):

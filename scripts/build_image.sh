@@ -3,7 +3,7 @@
 # Needs a running engine (DOCKER_HOST). Prints the image tag.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TAG="${1:-airbyte/source-zendesk-support:dev}"
+TAG="${1:-zendesk-support-connector/source-zendesk-support:dev}"
 BASE_IMAGE="${2:-local/python-base:bookworm}"
 scripts/build_wheels.sh
 echo "build_image: docker build $TAG FROM $BASE_IMAGE" >&2

@@ -1,32 +1,41 @@
-"""Validates the user's configuration once, up front, and turns it into a typed object.
+"""The user's configuration, validated once and turned into one typed, frozen object that every part reads.
 
-Every problem becomes an Airbyte `config_error` that names the field and says what to fix, never a traceback.
+Configs saved for Airbyte's connector are first rewritten into this connector's shape (config_migration.py).
+Every problem becomes an Airbyte `config_error` that names the field and says what to fix, never quotes a
+secret and never ends in a traceback.
 """
 from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import re
+from datetime import datetime, timedelta, timezone
 from importlib import resources
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping, Optional
+from typing import Any, Literal, Mapping, Optional, Tuple
 from urllib.parse import urlparse
 
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.airbyte_secrets_utils import update_secrets
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-DEFAULT_START_DATE = "2000-01-01T00:00:00Z"
+from .config_migration import SUBDOMAIN_PATTERN, migrate_config
+from .http.error_policy import DEFAULT_TIMEOUT_SECONDS as DEFAULT_REQUEST_TIMEOUT_SECONDS
+
+DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (Airbyte's default)
 DEFAULT_NUM_WORKERS = 12
-MAX_NUM_WORKERS = 20
+MAX_NUM_WORKERS = 40
+DEFAULT_BACKOFF_BASE_SECONDS = 1.0
+MAX_LIST_PAGE_SIZE = 100  # Zendesk's cap for cursor-paged and offset-paged lists
 API_TOKEN_RETIREMENT = "2027-04-30"
 
-SUBDOMAIN_PATTERN = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
+# Zendesk search type -> the schema its results share with the stream of that object
+SEARCH_TYPES = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}
+SEARCH_NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,60}$")
 SECRET_FIELDS = ("api_token", "password", "access_token", "refresh_token", "client_secret", "client_id")
-_SPEC_CACHE: Optional[Mapping[str, Any]] = None
 AUTH_TYPES = ("oauth2_refresh", "oauth2_client_credentials", "oauth2_access_token", "api_token")
 REQUIRED_CREDENTIAL_FIELDS = {
     "oauth2_refresh": ("client_id", "client_secret", "refresh_token"),
@@ -34,29 +43,86 @@ REQUIRED_CREDENTIAL_FIELDS = {
     "oauth2_access_token": ("access_token",),
     "api_token": ("email", "api_token"),
 }
-# Names earlier connectors used for the same credential kinds, accepted so existing configs keep working.
-AUTH_TYPE_ALIASES = {"oauth2.0": "oauth2_access_token", "oauth2_0": "oauth2_access_token"}
+# What to do with records of deleted objects (deletion.py): keep them as ordinary rows, mark them for
+# destinations that delete marked rows, or leave them out.
+DELETED_RECORD_MODES = ("keep", "mark", "exclude")
+DeletedRecords = Literal["keep", "mark", "exclude"]
+_SPEC_CACHE: Optional[Mapping[str, Any]] = None
 
 
 def config_error(message: str) -> AirbyteTracedException:
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)
 
 
-@dataclass(frozen=True)
-class ZendeskConfig:
+class Credentials(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    auth_type: str
+    email: Optional[str] = None
+    # Secrets stay out of repr(), so a logged config never shows them.
+    api_token: Optional[str] = Field(default=None, repr=False)
+    access_token: Optional[str] = Field(default=None, repr=False)
+    client_id: Optional[str] = Field(default=None, repr=False)
+    client_secret: Optional[str] = Field(default=None, repr=False)
+    refresh_token: Optional[str] = Field(default=None, repr=False)
+    token_expiry_date: Optional[datetime] = None
+    scope: str = "read"
+
+    @property
+    def has_client(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    query: str
+    type: str = "ticket"
+
+
+class ZendeskConfig(BaseModel):
+    """Everything a sync is configured with. Built only by `parse_config`."""
+
+    model_config = ConfigDict(frozen=True)
+
     subdomain: str
     base_url: str
     start: datetime
-    end: Optional[datetime]
-    auth_type: str
-    num_workers: int
+    end: Optional[datetime] = None
+    credentials: Credentials
+    num_workers: int = DEFAULT_NUM_WORKERS
+    request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
+    backoff_base_seconds: float = DEFAULT_BACKOFF_BASE_SECONDS
+    deleted_records: DeletedRecords = "keep"
+    custom_field_columns: bool = True
+    search_queries: Tuple[SearchQuery, ...] = ()
+    chat_access_token: Optional[str] = Field(default=None, repr=False)
+    page_size: Optional[int] = None  # records per list page; None = Zendesk's maximum
+    ignore_pagination: bool = False  # Airbyte's testing aid, accepted and ignored (every page is read)
 
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/api/v2/"
 
+    @property
+    def auth_type(self) -> str:
+        return self.credentials.auth_type
 
-def _parse_date(config: Mapping[str, Any], field: str) -> Optional[datetime]:
+    @property
+    def can_refresh_token(self) -> bool:
+        """Whether a refused access token can be replaced without the user (a refresh token or an OAuth client)."""
+        if self.auth_type in ("oauth2_refresh", "oauth2_client_credentials"):
+            return True
+        return self.auth_type == "oauth2_access_token" and self.credentials.has_client
+
+    @property
+    def list_page_size(self) -> int:
+        return min(self.page_size or MAX_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE)
+
+
+# --- one check per kind of value; each names the field and never quotes a secret ---------------------------
+def _date(config: Mapping[str, Any], field: str) -> Optional[datetime]:
     value = config.get(field)
     if value in (None, ""):
         return None
@@ -74,6 +140,45 @@ def _parse_date(config: Mapping[str, Any], field: str) -> Optional[datetime]:
     return parsed.astimezone(timezone.utc)
 
 
+def _integer(config: Mapping[str, Any], field: str, default: Optional[int], low: int, high: int) -> Optional[int]:
+    value = config.get(field)
+    if value is None:
+        return default
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise config_error(f"'{field}' must be an integer from {low} to {high}; got {value!r}.")
+    return value
+
+
+def _number(config: Mapping[str, Any], field: str, default: float, low: float, high: float) -> float:
+    value = config.get(field)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or not low <= value <= high:
+        raise config_error(f"'{field}' must be a number from {low:g} to {high:g}; got {value!r}.")
+    return float(value)
+
+
+def _boolean(config: Mapping[str, Any], field: str, default: bool) -> bool:
+    value = config.get(field)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise config_error(f"'{field}' must be true or false; got {value!r}.")
+    return value
+
+
+def _subdomain(config: Mapping[str, Any]) -> str:
+    subdomain = config.get("subdomain")
+    if not isinstance(subdomain, str) or not subdomain.strip():
+        raise config_error("'subdomain' is required: for https://acme.zendesk.com it is 'acme'.")
+    subdomain = subdomain.strip()
+    if not SUBDOMAIN_PATTERN.match(subdomain):
+        raise config_error(f"'subdomain' {subdomain!r} is not a Zendesk subdomain: letters, digits and hyphens only, e.g. 'acme'.")
+    return subdomain
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -83,7 +188,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _validated_base_url(config: Mapping[str, Any], subdomain: str) -> str:
+def _base_url(config: Mapping[str, Any], subdomain: str) -> str:
     override = config.get("base_url")
     if not override:
         return f"https://{subdomain}.zendesk.com"
@@ -104,12 +209,11 @@ def _validated_base_url(config: Mapping[str, Any], subdomain: str) -> str:
     )
 
 
-def _validated_credentials(config: Mapping[str, Any]) -> str:
+def _credentials(config: Mapping[str, Any]) -> Credentials:
     credentials = config.get("credentials")
     if not isinstance(credentials, Mapping):
         raise config_error("'credentials' is missing: choose OAuth 2.0 or an API token.")
-    auth_type = credentials.get("auth_type") or credentials.get("credentials")
-    auth_type = AUTH_TYPE_ALIASES.get(auth_type, auth_type)
+    auth_type = credentials.get("auth_type")
     if auth_type == "api_token" and not credentials.get("api_token") and credentials.get("password"):
         auth_type = "password"
     if auth_type in ("password", "basic") or (auth_type is None and "password" in credentials):
@@ -124,14 +228,67 @@ def _validated_credentials(config: Mapping[str, Any]) -> str:
         value = credentials.get(field)
         if not isinstance(value, str) or not value.strip():
             raise config_error(f"'credentials.{field}' is required for auth_type '{auth_type}'.")
-    return auth_type
+    for field in ("email", "api_token", "access_token", "client_id", "client_secret", "refresh_token", "scope"):
+        if credentials.get(field) is not None and not isinstance(credentials.get(field), str):
+            raise config_error(f"'credentials.{field}' must be a string.")
+    try:
+        expiry = _date(credentials, "token_expiry_date")
+    except AirbyteTracedException:
+        raise config_error("'credentials.token_expiry_date' is not a date-time such as 2026-01-01T00:00:00Z; "
+                           "clear it and the connector refreshes the token on its first request.") from None
+    values = {field: credentials.get(field) for field in Credentials.model_fields if credentials.get(field) not in (None, "")}
+    return Credentials(**{**values, "auth_type": auth_type, "token_expiry_date": expiry})
+
+
+def _search_queries(config: Mapping[str, Any]) -> Tuple[SearchQuery, ...]:
+    queries = config.get("search_queries") or []
+    if not isinstance(queries, list):
+        raise config_error("'search_queries' must be a list of {name, query, type} objects.")
+    parsed, names = [], set()
+    for position, entry in enumerate(queries):
+        if not isinstance(entry, Mapping):
+            raise config_error(f"'search_queries[{position}]' must be an object with name, query and type.")
+        name, query, kind = entry.get("name"), entry.get("query"), entry.get("type") or "ticket"
+        label = f"search query '{name}'" if isinstance(name, str) and name else f"search_queries[{position}]"
+        if not isinstance(name, str) or not SEARCH_NAME_PATTERN.match(name):
+            raise config_error(f"{label}: 'name' must be lower-case letters, digits and underscores (it names the stream search_<name>).")
+        if name in names:
+            raise config_error(f"{label}: two search queries share the name '{name}'.")
+        if not isinstance(query, str) or not query.strip():
+            raise config_error(f"{label}: 'query' is empty.")
+        if re.search(r"(^|\s)type:", query):
+            raise config_error(f"{label}: remove 'type:' from the query ({query!r}) and set 'type' instead; Zendesk's search export needs it apart.")
+        if kind not in SEARCH_TYPES:
+            raise config_error(f"{label}: 'type' must be one of {', '.join(SEARCH_TYPES)}; got {kind!r}.")
+        names.add(name)
+        parsed.append(SearchQuery(name=name, query=query.strip(), type=kind))
+    return tuple(parsed)
+
+
+def _deleted_records(config: Mapping[str, Any]) -> str:
+    mode = config.get("deleted_records", "keep")
+    if mode not in DELETED_RECORD_MODES:
+        raise config_error(f"'deleted_records' must be one of {', '.join(DELETED_RECORD_MODES)}; got {mode!r}.")
+    return mode
+
+
+def _chat_access_token(config: Mapping[str, Any]) -> Optional[str]:
+    chat = config.get("chat_credentials")
+    if chat is None:
+        return None
+    if not isinstance(chat, Mapping):
+        raise config_error("'chat_credentials' must be an object with an access_token.")
+    token = chat.get("access_token")
+    if token is not None and not isinstance(token, str):
+        raise config_error("'chat_credentials.access_token' must be a string.")
+    return token or None
 
 
 def _hide_secrets(config: Mapping[str, Any]) -> None:
     """Values that must never be printed, including fields the spec does not declare (a legacy password)."""
-    credentials = config.get("credentials")
-    if isinstance(credentials, Mapping):
-        update_secrets([str(value) for key, value in credentials.items() if key in SECRET_FIELDS and value])
+    for holder in (config.get("credentials"), config.get("chat_credentials")):
+        if isinstance(holder, Mapping):
+            update_secrets([str(value) for key, value in holder.items() if key in SECRET_FIELDS and value])
 
 
 def _spec_problem(config: Mapping[str, Any]) -> Optional[str]:
@@ -158,39 +315,42 @@ def _connection_spec() -> Mapping[str, Any]:
     return _SPEC_CACHE
 
 
-def parse_config(config: Mapping[str, Any]) -> ZendeskConfig:
+def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
+    """The typed config. Raises a config_error naming the first field that is wrong."""
     if not isinstance(config, Mapping):
         raise config_error("The configuration must be a JSON object.")
     _hide_secrets(config)
-    subdomain = config.get("subdomain")
-    if not isinstance(subdomain, str) or not subdomain:
-        raise config_error("'subdomain' is required: for https://acme.zendesk.com it is 'acme'.")
-    subdomain = subdomain.strip()
-    if subdomain.lower().endswith(".zendesk.com"):
-        subdomain = subdomain[: -len(".zendesk.com")]
-    if not SUBDOMAIN_PATTERN.match(subdomain):
-        raise config_error(f"'subdomain' {subdomain!r} is not a Zendesk subdomain: letters, digits and hyphens only, e.g. 'acme'.")
-    start = _parse_date(config, "start_date") or _parse_date({"d": DEFAULT_START_DATE}, "d")
-    end = _parse_date(config, "end_date")
+    config = migrate_config(config)
+    subdomain = _subdomain(config)
+    start = _date(config, "start_date") or ((now or datetime.now(timezone.utc)) - DEFAULT_WINDOW).replace(microsecond=0)
+    end = _date(config, "end_date")
     if end is not None and end <= start:
-        raise config_error(f"'end_date' ({config.get('end_date')}) must be after 'start_date' ({config.get('start_date') or DEFAULT_START_DATE}).")
-    workers = config.get("num_workers", DEFAULT_NUM_WORKERS)
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_NUM_WORKERS:
-        raise config_error(f"'num_workers' must be an integer from 1 to {MAX_NUM_WORKERS}; got {workers!r}.")
-    auth_type = _validated_credentials(config)
-    # The rest of the spec (types, ranges, new options), on the config as parsed above: a full host as subdomain,
-    # legacy auth_type names and dates with offsets are accepted there.
+        raise config_error(f"'end_date' ({config.get('end_date')}) must be after 'start_date' ({start:%Y-%m-%dT%H:%M:%SZ}).")
+    credentials = _credentials(config)
+    typed = dict(
+        subdomain=subdomain,
+        base_url=_base_url(config, subdomain),
+        start=start,
+        end=end,
+        credentials=credentials,
+        num_workers=_integer(config, "num_workers", DEFAULT_NUM_WORKERS, 1, MAX_NUM_WORKERS),
+        request_timeout_seconds=_number(config, "request_timeout_seconds", DEFAULT_REQUEST_TIMEOUT_SECONDS, 5, 600),
+        backoff_base_seconds=_number(config, "backoff_base_seconds", DEFAULT_BACKOFF_BASE_SECONDS, 0.001, 60),
+        deleted_records=_deleted_records(config),
+        custom_field_columns=_boolean(config, "custom_field_columns", True),
+        search_queries=_search_queries(config),
+        chat_access_token=_chat_access_token(config),
+        page_size=_integer(config, "page_size", None, 1, MAX_LIST_PAGE_SIZE),
+        ignore_pagination=_boolean(config, "ignore_pagination", False),
+    )
+    # The rest of the spec (types of options added later), on the config as parsed above: dates with offsets are
+    # accepted there.
     normalized = {key: value for key, value in config.items() if key not in ("start_date", "end_date")}
-    normalized["subdomain"] = subdomain
-    normalized["credentials"] = {**config["credentials"], "auth_type": auth_type}
     problem = _spec_problem(normalized)
     if problem:
         raise config_error(problem)
-    return ZendeskConfig(
-        subdomain=subdomain,
-        base_url=_validated_base_url(config, subdomain),
-        start=start,
-        end=end,
-        auth_type=auth_type,
-        num_workers=workers,
-    )
+    try:
+        return ZendeskConfig(**typed)
+    except ValidationError as error:  # the checks above should leave nothing for pydantic to refuse
+        first = error.errors()[0]
+        raise config_error(f"'{'.'.join(str(part) for part in first['loc'])}' is invalid: {first['msg']}.") from None

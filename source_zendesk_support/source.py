@@ -18,6 +18,7 @@ from airbyte_cdk.models import (
     TraceType,
     Type,
 )
+from airbyte_cdk.config_observation import emit_configuration_as_airbyte_control_message
 from airbyte_cdk.sources.concurrent_source.concurrent_source import ConcurrentSource
 from airbyte_cdk.sources.concurrent_source.concurrent_source_adapter import ConcurrentSourceAdapter
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
@@ -42,6 +43,10 @@ from .streams.probe import AccountProbe
 from .streams.search import search_specs
 from .sync.checkpoint_cursor import StreamCheckpointCursor
 from .sync.context import SyncContext
+from .streams.spec import StreamSpec
+from .config_migration import migrate_config, needs_migration
+from .input_files import read_config_file, read_state_file
+from .state_migration import migrate_states
 
 logger = logging.getLogger("airbyte")
 # Records waiting for the main thread to print them. Each holds a whole Zendesk object (a ticket is ~10 KB in
@@ -52,10 +57,11 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     # parse_config validates against spec.json itself, after the checks that give better advice than jsonschema
     # (a password config says what to use instead) and without quoting a secret value.
     check_config_against_spec = False
-    def __init__(self, config: Optional[Mapping[str, Any]] = None, catalog: Any = None, state: Any = None, **_: Any):
-        workers = DEFAULT_NUM_WORKERS
-        if isinstance(config, Mapping) and isinstance(config.get("num_workers"), int) and config["num_workers"] > 0:
-            workers = config["num_workers"]
+
+    def __init__(self, config: Optional[ZendeskConfig] = None, catalog: Any = None, state: Any = None, **_: Any):
+        """`config` is the parsed config when the caller has one (run.py does): it sizes the worker pool. Without
+        one the pool has the default size; check and discover read one stream at a time anyway."""
+        workers = config.num_workers if isinstance(config, ZendeskConfig) else DEFAULT_NUM_WORKERS
         self._queue: Queue = Queue(maxsize=RECORD_QUEUE_SIZE)
         self._message_repository = ConcurrentMessageRepository(self._queue, InMemoryMessageRepository())
         # One thread generates partitions (cheap: one per stream), the others read pages.
@@ -72,6 +78,28 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         self._state_manager = ConnectorStateManager()
         self._context: Optional[SyncContext] = None
 
+    # --- config and state files --------------------------------------------------------------------------
+    def read_config(self, config_path: str) -> Mapping[str, Any]:
+        return read_config_file(config_path)
+
+    @classmethod
+    def read_state(cls, state_path: str) -> List[AirbyteStateMessage]:
+        return read_state_file(state_path)
+
+    def configure(self, config: Mapping[str, Any], temp_dir: str) -> Mapping[str, Any]:
+        """A config saved for Airbyte's connector (or an earlier version of this one) is rewritten into this
+        connector's shape and handed to the platform once, as a CONTROL message; later runs find it migrated."""
+        if not needs_migration(config):
+            return config
+        migrated = migrate_config(config)
+        try:
+            parse_config(migrated)
+        except AirbyteTracedException:
+            return migrated  # not saved: the command reports what is wrong, and the user's fix is migrated then
+        logger.info("The config was saved in an earlier connector's shape; it is migrated and handed back to the platform.")
+        emit_configuration_as_airbyte_control_message(migrated)
+        return migrated
+
     @property
     def message_repository(self) -> MessageRepository:
         return self._message_repository
@@ -79,20 +107,16 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     # --- context shared by all streams of a run --------------------------------------------------------
     def _build_context(self, config: Mapping[str, Any]) -> SyncContext:
         parsed = parse_config(config)
-        search_streams = search_specs(config)  # named queries are validated with the rest of the config
-        raw = config if isinstance(config, MutableMapping) else dict(config)
-        authenticator = build_authenticator(parsed, raw)
-        timeout = config.get("request_timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
+        # The refresh-token authenticator writes rotated tokens into the config the platform saves.
+        saved_config = migrate_config(config) if not isinstance(config, MutableMapping) or needs_migration(config) else config
+        if parsed.ignore_pagination:
+            logger.warning("'ignore_pagination' is accepted for compatibility with Airbyte's connector and has no effect: every page is read.")
         return SyncContext(
             config=parsed,
-            authenticator=authenticator,
+            authenticator=build_authenticator(parsed, saved_config),
             budget=ZendeskRateBudget(),
-            can_refresh_token=parsed.auth_type in ("oauth2_refresh", "oauth2_client_credentials"),
-            timeout_seconds=float(timeout),
-            backoff_base_seconds=float(config.get("backoff_base_seconds") or 1.0),
-            exclude_deleted=bool(config.get("exclude_deleted", False)),
-            chat_authenticator=build_chat_authenticator(config),
-            search_streams=search_streams,
+            chat_authenticator=build_chat_authenticator(parsed),
+            search_streams=search_specs(parsed.search_queries),
         )
 
     def streams(self, config: Mapping[str, Any]) -> List[Stream]:
@@ -100,13 +124,12 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             self._context = self._build_context(config)
         context = self._context
         facades: List[Stream] = []
-        offered = [spec for spec in ALL_STREAMS if spec.product != "chat" or context.chat_authenticator]
-        if len(offered) < len(ALL_STREAMS):
+        if not context.chat_authenticator:
             logger.info("Chat streams are not offered: Zendesk Chat needs its own OAuth token; add chat_credentials.access_token to the config.")
-        for spec in offered + context.search_streams:
+        for spec in self._offered_specs(context):
             incremental = self._sync_modes.get(spec.name, SyncMode.incremental) == SyncMode.incremental
             stream: ZendeskStream = spec.family(spec, context, incremental=incremental)
-            if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and config.get("custom_field_columns", True):
+            if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and context.config.custom_field_columns:
                 stream.custom_columns = self._custom_columns(context, spec.name)
             if incremental and spec.cursor_field:
                 stream.state = self._state_manager.get_stream_state(spec.name, None) or {}
@@ -118,6 +141,27 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
                     context.page_share.register(group)
             facades.append(StreamFacade.create_from_stream(stream, self, logger, stream.state, cursor))
         return facades
+
+    @staticmethod
+    def _offered_specs(context: SyncContext) -> List[StreamSpec]:
+        built_in = [spec for spec in ALL_STREAMS if spec.product != "chat" or context.chat_authenticator]
+        return built_in + context.search_streams
+
+    def _report_unknown_streams(self, offered: Mapping[str, StreamSpec]) -> None:
+        """Each stream of the catalog that this connector does not offer is named (it ends INCOMPLETE); the rest
+        of the sync carries on."""
+        for name in self._sync_modes:
+            if name in offered:
+                continue
+            spec = next((spec for spec in ALL_STREAMS if spec.name == name), None)
+            close = next((known for known in offered if known.lower() == name.lower()), None)
+            if spec is not None and spec.product == "chat":
+                hint = "it is a Chat stream: add chat_credentials.access_token to the config"
+            elif close:
+                hint = f"did you mean '{close}'? Refresh the source schema in Airbyte"
+            else:
+                hint = "refresh the source schema in Airbyte, or remove it from the connection"
+            logger.warning(f"The configured catalog names stream '{name}', which this connector does not offer: {hint}.")
 
     def _wants(self, name: str) -> bool:
         """During discover every stream is wanted; during read only the configured ones."""
@@ -147,9 +191,13 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         state: Optional[List[AirbyteStateMessage]] = None,
     ) -> Iterator[AirbyteMessage]:
         self._sync_modes = {configured.stream.name: configured.sync_mode for configured in catalog.streams}
-        self._state_manager = ConnectorStateManager(state=state)
         self._context = None
         self._context = self._build_context(config)  # a bad config fails here, as a config_error, before any stream starts
+        offered = {spec.name: spec for spec in self._offered_specs(self._context)}
+        self._report_unknown_streams(offered)
+        # Airbyte's formats become ours, once, before any stream reads; states of streams not synced are left alone.
+        state = migrate_states(state or [], {name: spec for name, spec in offered.items() if name in self._sync_modes})
+        self._state_manager = ConnectorStateManager(state=state)
         for message in super().read(logger, config, catalog, state):
             yield self._mark_skipped_incomplete(message)
 

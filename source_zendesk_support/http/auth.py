@@ -25,6 +25,8 @@ logger = logging.getLogger("airbyte")
 
 # Refresh this long before Zendesk's expiry so a request never leaves with a token that dies in flight.
 REFRESH_MARGIN = timedelta(seconds=60)
+# A saved access token of unknown lifetime is used until Zendesk refuses it (a 401 refreshes it then).
+UNKNOWN_EXPIRY = timedelta(days=3650)
 
 
 class RotatingRefreshTokenAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
@@ -57,28 +59,36 @@ class ClientCredentialsAuthenticator(Oauth2Authenticator):
         return ab_datetime_now() + REFRESH_MARGIN > self.get_token_expiry_date()
 
 
-def build_authenticator(config: ZendeskConfig, raw_config: MutableMapping[str, Any]) -> AuthBase:
-    credentials = raw_config["credentials"]
+def build_authenticator(config: ZendeskConfig, saved_config: MutableMapping[str, Any]) -> AuthBase:
+    """`saved_config` is the config as the platform stores it (migrated): a rotated refresh token is written into
+    it and the whole document is handed back in a CONTROL message. Nothing else is read from it."""
+    credentials = config.credentials
     token_url = f"{config.base_url}/oauth/tokens"
     if config.auth_type == "api_token":
         logger.warning(
             "Zendesk retires API tokens on %s. Switch this connection to OAuth 2.0 before then.", API_TOKEN_RETIREMENT
         )
-        authenticator = BasicHttpAuthenticator(username=f"{credentials['email']}/token", password=credentials["api_token"])
+        authenticator = BasicHttpAuthenticator(username=f"{credentials.email}/token", password=credentials.api_token)
         # The header carries the token in base64, which the spec's secret filter does not know: --debug request
         # logs would print it. Register the encoded form as a secret too.
         add_to_secrets(authenticator.token.split(" ", 1)[-1])
         return authenticator
     if config.auth_type == "oauth2_access_token":
-        return TokenAuthenticator(token=credentials["access_token"])
+        if not credentials.has_client:
+            return TokenAuthenticator(token=credentials.access_token)
+        # Airbyte's legacy OAuth configs carry the client beside the token: when Zendesk refuses the token, the
+        # client credentials grant gets a new one instead of ending the connection.
+        authenticator = ClientCredentialsAuthenticator(token_url, credentials.client_id, credentials.client_secret, credentials.scope)
+        authenticator.access_token = credentials.access_token
+        authenticator.set_token_expiry_date(ab_datetime_now() + UNKNOWN_EXPIRY)
+        return authenticator
     if config.auth_type == "oauth2_client_credentials":
-        return ClientCredentialsAuthenticator(
-            token_url, credentials["client_id"], credentials["client_secret"], credentials.get("scope") or "read"
-        )
-    credentials.setdefault("access_token", "")
-    credentials.setdefault("token_expiry_date", "")
+        return ClientCredentialsAuthenticator(token_url, credentials.client_id, credentials.client_secret, credentials.scope)
+    stored = saved_config.setdefault("credentials", {})
+    stored.setdefault("access_token", "")
+    stored.setdefault("token_expiry_date", "")
     return RotatingRefreshTokenAuthenticator(
-        connector_config=raw_config,
+        connector_config=saved_config,
         token_refresh_endpoint=token_url,
         # A refused refresh token is the user's to fix (re-authorize), not a transient failure.
         refresh_token_error_status_codes=(400, 401),
@@ -87,7 +97,6 @@ def build_authenticator(config: ZendeskConfig, raw_config: MutableMapping[str, A
     )
 
 
-def build_chat_authenticator(raw_config: Mapping[str, Any]) -> Optional[AuthBase]:
+def build_chat_authenticator(config: ZendeskConfig) -> Optional[AuthBase]:
     """Chat's API takes a bearer token from a Chat OAuth client; without one the Chat streams are not offered."""
-    token = (raw_config.get("chat_credentials") or {}).get("access_token")
-    return TokenAuthenticator(token=token) if token else None
+    return TokenAuthenticator(token=config.chat_access_token) if config.chat_access_token else None

@@ -1,13 +1,19 @@
-"""Soft-delete markers: Zendesk keeps deleted objects in its exports and lists, each kind with its own flag.
+"""Records of deleted objects: Zendesk keeps them in its exports and lists, each kind with its own flag.
 
-Records of deleted objects get `_ab_cdc_deleted_at` (the time of deletion where Zendesk gives one, else the
-record's last update), which destinations use for soft deletes; `exclude_deleted` drops them instead.
+The `deleted_records` option chooses what a destination gets:
+- keep (default, as Airbyte's connector): ordinary rows, e.g. a ticket with status `deleted`;
+- mark: the same rows with `_ab_cdc_deleted_at` (the time of deletion where Zendesk gives one, else the record's
+  last update); Airbyte destinations in Append + Dedup mode delete such rows from the final table;
+- exclude: left out. The `deleted_tickets` stream lists deleted tickets by design, so it keeps them.
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, Mapping, Optional
 
 DELETED_AT = "_ab_cdc_deleted_at"
+KEEP, MARK, EXCLUDE = "keep", "mark", "exclude"
+# The rule of a stream whose every record is a deleted object.
+ALWAYS = "always"
 
 
 def _when(record: Mapping[str, Any], *fields: str) -> Optional[str]:
@@ -24,9 +30,21 @@ DELETION_RULES: Dict[str, Callable[[Mapping[str, Any]], Optional[str]]] = {
     "deleted_at": lambda r: r.get("deleted_at") or None,
     "deleted": lambda r: _when(r, "updated_at", "time", "created_at") if r.get("deleted") is True else None,
     "is_deleted": lambda r: _when(r, "updated_at", "created_at") if r.get("is_deleted") is True else None,
-    "always": lambda r: _when(r, "deleted_at", "updated_at", "created_at") or "1970-01-01T00:00:00Z",
+    ALWAYS: lambda r: _when(r, "deleted_at", "updated_at", "created_at") or "1970-01-01T00:00:00Z",
 }
 
 
 def deleted_at(rule: str, record: Mapping[str, Any]) -> Optional[str]:
     return DELETION_RULES[rule](record)
+
+
+def apply_deleted_records(mode: str, rule: str, record: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+    """The record as the `deleted_records` mode wants it, or None when it is left out."""
+    if mode == KEEP:
+        return record
+    when = deleted_at(rule, record)
+    if when is None:
+        return record
+    if mode == EXCLUDE and rule != ALWAYS:
+        return None
+    return {**record, DELETED_AT: when}

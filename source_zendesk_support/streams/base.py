@@ -19,7 +19,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
 
 from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler
-from ..records.deletion import DELETED_AT, deleted_at
+from ..records.deletion import KEEP, apply_deleted_records
 from ..paging.guards import latest_allowed, now_epoch
 from ..records.timeutil import cursor_value, to_epoch, to_iso
 from ..sync.checkpoint_cursor import state_message
@@ -96,10 +96,10 @@ class ZendeskStream(Stream):
         if self.spec.product == "chat":  # Chat has its own token, which no refresh can renew
             return ZendeskErrorHandler(self.logger, can_refresh_token=False,
                                        refused_credentials_hint="Check chat_credentials.access_token (a Zendesk Chat OAuth token).")
-        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.can_refresh_token)
+        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token)
 
     def get_backoff_strategy(self) -> ZendeskBackoff:
-        return ZendeskBackoff(self.context.backoff_base_seconds)
+        return ZendeskBackoff(self.context.config.backoff_base_seconds)
 
     def fetch(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
         """GET one page. Retries, waits and token refreshes happen inside the CDK's HttpClient."""
@@ -110,7 +110,7 @@ class ZendeskStream(Stream):
         _, response = self.http_client.send_request(
             "GET",
             url,
-            request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.timeout_seconds)},
+            request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds)},
             params=dict(params or {}),
         )
         if response.status_code in (403, 404):
@@ -203,16 +203,14 @@ class ZendeskStream(Stream):
         return int(end.timestamp()) if end else None
 
     def _with_deletion_markers(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
-        rule, drop = self.spec.deletion_field, self.context.exclude_deleted
+        rule, mode = self.spec.deletion_field, self.context.config.deleted_records
         for item in items:
             if isinstance(item, AirbyteMessage):
                 yield item
                 continue
-            when = deleted_at(rule, item)
-            if when is None:
-                yield item
-            elif not drop:
-                yield {**item, DELETED_AT: when}
+            record = apply_deleted_records(mode, rule, item)
+            if record is not None:
+                yield record
 
     # --- reading --------------------------------------------------------------------------------------
     def shared_page_groups(self) -> List[Any]:
@@ -225,7 +223,7 @@ class ZendeskStream(Stream):
     def read_records(self, sync_mode=None, cursor_field=None, stream_slice=None, stream_state=None):
         try:
             items = self.read_pages(stream_slice)
-            if self.spec.deletion_field:
+            if self.spec.deletion_field and self.context.config.deleted_records != KEEP:
                 items = self._with_deletion_markers(items)
             if self.custom_columns is not None:
                 columns = self.custom_columns

@@ -11,7 +11,7 @@ from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple
 from ..http.answer import FeatureUnavailable, parse_answer
 from ..paging.exports import CursorExportWalker, TimeExportWalker
 from ..paging.guards import list_in
-from ..paging.lists import LIST_PAGE_SIZE, CursorPagesWalker
+from ..paging.lists import CursorPagesWalker
 from ..paging.page import DirectSource
 from ..records.timeutil import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
@@ -123,7 +123,7 @@ class ParentChildrenStream(ListStream):
             return parse_answer(self.context.page_share.fetch(self.shared_list_group(), url, asked, lambda: self.fetch_raw(url, asked)))
 
         def first_params(after: Optional[str]) -> Dict[str, Any]:
-            return {"page[size]": LIST_PAGE_SIZE, **({"page[after]": after} if after else {})}
+            return {"page[size]": self.context.config.list_page_size, **({"page[after]": after} if after else {})}
 
         try:
             for page in CursorPagesWalker(self, fetch, path, first_params, what=f"listing {path} failed").pages():

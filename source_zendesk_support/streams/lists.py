@@ -13,7 +13,7 @@ from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 
 from ..http.answer import FeatureUnavailable
 from ..paging.guards import CLOCK_SKEW_SECONDS
-from ..paging.lists import LIST_PAGE_SIZE, CursorPagesWalker, OffsetPagesWalker, UnpagedWalker
+from ..paging.lists import CursorPagesWalker, OffsetPagesWalker, UnpagedWalker
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
 
@@ -80,7 +80,9 @@ class CursorPagesStream(ListStream):
 
     paging = "cursor pages"
 
-    page_size = LIST_PAGE_SIZE
+    @property
+    def page_size(self) -> int:
+        return self.context.config.list_page_size
 
     def read_pages(self, stream_slice):
         listed = self.context.listed.pop(self.spec.name, None)
@@ -150,7 +152,7 @@ class OffsetPagesStream(ListStream):
         start, end = self.start_epoch(), self.end_epoch
         newest = self.saved_newest()
         first = True
-        for page in OffsetPagesWalker(self, self.fetch, self.spec.path, self.spec.params).pages():
+        for page in OffsetPagesWalker(self, self.fetch, self.spec.path, {"per_page": self.context.config.list_page_size, **self.spec.params}).pages():
             if first and isinstance(page.body, Mapping) and isinstance(page.body.get("count"), int):
                 yield estimate_message(self.name, page.body["count"])
             first = False

@@ -32,7 +32,7 @@ class AccountProbe(ZendeskStream):
         super().__init__(StreamSpec("check", "users/me.json", AccountProbe, "user", primary_key=None), context, incremental=False)
 
     def get_error_handler(self) -> ZendeskErrorHandler:
-        self.errors = _RememberingErrorHandler(self.logger, can_refresh_token=self.context.can_refresh_token,
+        self.errors = _RememberingErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token,
                                                max_retries=CHECK_RETRIES, max_time=CHECK_MAX_SECONDS)
         return self.errors
 

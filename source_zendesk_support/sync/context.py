@@ -23,9 +23,6 @@ class SyncContext:
     config: ZendeskConfig
     authenticator: AuthBase
     budget: ZendeskRateBudget
-    can_refresh_token: bool
-    timeout_seconds: float
-    backoff_base_seconds: float = 1.0
     unavailable_streams: Set[str] = field(default_factory=set)
     page_share: PageShare = field(default_factory=PageShare)
     parent_lists: ParentLists = field(default_factory=ParentLists)
@@ -33,5 +30,4 @@ class SyncContext:
     chat_authenticator: Optional[AuthBase] = None  # Chat has OAuth tokens of its own
     search_streams: List["StreamSpec"] = field(default_factory=list)  # the config's named search queries
     listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
-    exclude_deleted: bool = False
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"

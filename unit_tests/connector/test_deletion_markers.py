@@ -1,4 +1,4 @@
-"""Soft-delete markers: deleted objects carry _ab_cdc_deleted_at, or are dropped with exclude_deleted."""
+"""Records of deleted objects, per `deleted_records`: kept as ordinary rows, marked with _ab_cdc_deleted_at, or left out."""
 from __future__ import annotations
 
 import pytest
@@ -31,15 +31,24 @@ def tickets_page():
                "after_cursor": "c1", "end_of_stream": True})
 
 
-def test_deleted_tickets_are_marked(api):
+def test_deleted_tickets_are_kept_as_ordinary_rows_by_default(api):
     api.get(url("incremental/tickets/cursor"), [tickets_page()])
     records, states, _ = run_stream(make_stream("tickets"))
+    assert [(r["id"], r["status"]) for r in records] == [(1, "open"), (2, "deleted")]
+    assert all(DELETED_AT not in r for r in records)
+    assert states[-1]["generated_timestamp"] == START + 2
+
+
+def test_deleted_tickets_are_marked(api):
+    api.get(url("incremental/tickets/cursor"), [tickets_page()])
+    records, states, _ = run_stream(make_stream("tickets", config=make_config(deleted_records="mark")))
     assert [r.get(DELETED_AT) for r in records] == [None, "2024-01-01T00:00:02Z"]
     assert states[-1]["generated_timestamp"] == START + 2
 
 
-def test_exclude_deleted_drops_them_but_the_state_still_moves_past(api):
+@pytest.mark.parametrize("option", [{"deleted_records": "exclude"}, {"exclude_deleted": True}])
+def test_exclude_drops_them_but_the_state_still_moves_past(api, option):
     api.get(url("incremental/tickets/cursor"), [tickets_page()])
-    records, states, _ = run_stream(make_stream("tickets", config=make_config(exclude_deleted=True)))
+    records, states, _ = run_stream(make_stream("tickets", config=make_config(**option)))
     assert [r["id"] for r in records] == [1]
     assert states[-1] == {"after_cursor": "c1", "generated_timestamp": START + 2}

@@ -5,6 +5,7 @@ import pytest
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from source_zendesk_support.config import parse_config
 from source_zendesk_support.streams.search import search_specs
 
 from .support import make_config, make_context, ok, param, query_of, read_streams, records_of, run_stream, url
@@ -17,7 +18,7 @@ def search_config(*queries):
 
 
 def search_stream(config, state=None, incremental=True):
-    (spec,) = search_specs(config)
+    (spec,) = search_specs(parse_config(config).search_queries)
     stream = spec.family(spec, make_context(config), incremental=incremental)
     stream.state = dict(state or {})
     return stream
@@ -38,7 +39,7 @@ def page(results, after=None, has_more=False, next_link=None):
 ])
 def test_bad_search_queries_are_config_errors(queries, fragment):
     with pytest.raises(AirbyteTracedException) as raised:
-        search_specs({"search_queries": queries})
+        parse_config(make_config(search_queries=queries))
     assert raised.value.failure_type == FailureType.config_error and fragment in raised.value.message
 
 
