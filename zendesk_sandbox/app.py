@@ -9,6 +9,7 @@ from aiohttp import web
 from . import control, errors
 from .auth import IDENTITY, Credentials, make_auth_middleware, oauth_tokens
 from .clock import SandboxClock
+from .compression import make_compression_middleware
 from .control import Stats
 from .data.account import Account
 from .endpoints import SUPPORT_ENDPOINTS, Ctx
@@ -95,7 +96,8 @@ def create_app(settings, base_url: str, clock: SandboxClock | None = None) -> we
     clock = clock or SandboxClock(settings.time_scale)
     router = build_router()
     credentials = Credentials(settings, clock, settings.subdomain)
-    middlewares = [make_stats_middleware(router)]
+    # outermost: whatever the inner layers answer (errors, 429s, faults' bodies) leaves compressed
+    middlewares = [make_compression_middleware(settings), make_stats_middleware(router)]
     for module, factory in (("faults", "make_fault_middleware"), ("ratelimit", "make_ratelimit_middleware")):
         middleware = _optional_middleware(module, factory, settings)
         if middleware is not None:
