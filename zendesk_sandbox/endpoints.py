@@ -506,7 +506,7 @@ def user_rows(ctx, start):
 
 
 def build_export_user(ctx, row):
-    return ctx.account.users.user(row[1] - ids.USER)
+    return ctx.account.users.user(row[1] - ids.USER, export=True)
 
 
 def user_sideloads(ctx, records):

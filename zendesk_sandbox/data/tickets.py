@@ -367,11 +367,31 @@ class Tickets:
             "public": bool(public),
             "attachments": attachments(self.a, i, j),
             "audit_id": ids.AUDIT + i * ids.PER_TICKET + j,
-            "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
-            "metadata": {"system": {"client": "Mozilla/5.0", "ip_address": pools.ips[(i + j) % len(pools.ips)],
-                                    "location": None, "latitude": None, "longitude": None}, "custom": {}},
+            "via": self.comment_via(i, j, author),
+            "metadata": {"system": self.web_system(i, j), "custom": {}},
             "created_at": iso(ts),
         }
+
+    def comment_via(self, i: int, j: int, author: int) -> dict:
+        """The requester's comments on an email ticket come by mail, from them to the support address (the
+        `to.address` Zendesk fills); everything else is typed in the agent interface."""
+        if self.shape(i).channel[0] != "email" or j % 2:
+            return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
+        users = self.a.users
+        k = author - ids.USER
+        sub = self.a.settings.subdomain
+        return {"channel": "email", "source": {
+            "from": {"address": users.email(k), "name": users.name(k)},
+            "to": {"name": sub.title(), "address": f"support@{sub}.zendesk.com", "email_ccs": []}, "rel": None}}
+
+    def web_system(self, i: int, j: int) -> dict:
+        """metadata.system of a change made in a browser: client, IP address and where that address is."""
+        pools = self.a.pools
+        location, latitude, longitude = pools.places[(i * 7 + j) % len(pools.places)]
+        return {"client": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                          "Chrome/124.0 Safari/537.36",
+                "ip_address": pools.ips[(i + j) % len(pools.ips)], "location": location, "latitude": latitude,
+                "longitude": longitude}
 
     def comments(self, i: int) -> list[dict]:
         _rng, requester, _s, assignee, *_ = self.people(i)
@@ -411,11 +431,9 @@ class Tickets:
             "ticket_id": i,
             "created_at": iso(ts),
             "author_id": -1 if system else (requester if j % 2 == 0 else assignee),
-            "metadata": {"system": {} if system else {"client": "Mozilla/5.0", "ip_address": "203.0.113.7",
-                                                      "location": None, "latitude": None, "longitude": None},
-                         "custom": {}},
-            "via": {"channel": "rule" if system else "web",
-                    "source": {"from": {}, "to": {}, "rel": "automation" if system else None}},
+            "metadata": {"system": {} if system else self.web_system(i, j), "custom": {}},
+            "via": {"channel": "rule", "source": {"from": {}, "to": {}, "rel": "automation"}} if system else
+                   self.comment_via(i, j, requester if j % 2 == 0 else assignee),
             "events": self.audit_events(i, spec, requester, assignee),
         }
 
@@ -452,8 +470,7 @@ class Tickets:
             "updater_id": -1 if system else (requester if j % 2 == 0 else assignee),
             "via": "Rule" if system else "Web form",
             "via_reference_id": None,
-            "system": {} if system else {"client": "Mozilla/5.0", "ip_address": "203.0.113.7", "location": None,
-                                         "latitude": None, "longitude": None},
+            "system": {} if system else self.web_system(i, j),
             "merged_ticket_ids": [],
             "event_type": "Audit",
             "child_events": children,
