@@ -19,6 +19,7 @@ PERIOD = 251
 LAG = 24  # ticket i is last updated when ticket i + LAG is created
 BREACH_LAG = LAG + 4
 KIND_SHAPE, KIND_TICKET = 11, 12
+PURGE_AFTER = 30 * 86400  # Zendesk-seconds a deleted ticket stays recoverable (and on /deleted_tickets)
 
 STATUSES_LIVE = ["new", "open", "open", "open", "pending", "pending", "hold", "solved", "solved", "closed"]
 PRIORITIES = [None, "low", "normal", "normal", "normal", "high", "urgent"]
@@ -228,11 +229,35 @@ class Tickets:
         out.sort()
         return out
 
-    def deleted_ids(self) -> list[int]:
-        out = [i for i in range(1, self.count + 1) if i not in self.changes and self.shapes[i % PERIOD].deleted]
-        out.extend(i for i in self.changes if self.is_deleted(i))
+    def deleted_at(self, i: int) -> int:
+        """When ticket i was deleted: base tickets by their last generated change."""
+        ch = self.changes.get(i)
+        return ch.deleted_at if ch is not None and ch.deleted_at else self.generated_ts(i)
+
+    def purge_cutoff(self) -> int:
+        """Tickets deleted before this second are purged: gone from /deleted_tickets, still `status: deleted`
+        in the exports. Counted on the sandbox clock, in Zendesk-days."""
+        return int(self.a.clock.now() - PURGE_AFTER / self.a.settings.time_scale)
+
+    def _first_unpurged_base(self, cutoff: int) -> int:
+        # a base ticket's deletion time at(i + LAG) is monotone in i: the purge boundary is one id
+        return max(1, self.timeline.first_at_or_after(cutoff, 1, self.count + LAG) - LAG)
+
+    def recoverable_deleted_ids(self) -> list[int]:
+        """Deleted tickets not yet purged (what /deleted_tickets lists), ascending."""
+        cutoff = self.purge_cutoff()
+        first = self._first_unpurged_base(cutoff)
+        out = [i for i in range(first, self.count + 1) if i not in self.changes and self.shapes[i % PERIOD].deleted]
+        out.extend(i for i in self.changes if self.is_deleted(i) and self.deleted_at(i) >= cutoff)
         out.sort()
         return out
+
+    def recoverable_deleted_count(self) -> int:
+        """len(recoverable_deleted_ids()), closed-form over the base tickets (mutations never touch a base
+        ticket that is already deleted)."""
+        cutoff = self.purge_cutoff()
+        base = self.sum_deleted.total(self._first_unpurged_base(cutoff), self.count)
+        return base + sum(1 for i in self.changes if self.is_deleted(i) and self.deleted_at(i) >= cutoff)
 
     # ---- records -------------------------------------------------------------------------------
     def url(self, path: str) -> str:
