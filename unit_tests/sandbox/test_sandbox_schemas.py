@@ -74,3 +74,12 @@ def test_per_parent_records_conform(client):
     check("side_conversations", sides)
     users = client.json("/api/v2/users", {"page[size]": 30})["users"]
     check("user_identities", [i for u in users for i in client.json(f"/api/v2/users/{u['id']}/identities")["identities"]])
+
+
+SEARCH_SCHEMAS = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}
+
+
+@pytest.mark.parametrize("kind", sorted(SEARCH_SCHEMAS))
+def test_search_export_results_conform(client, kind):
+    """Search query streams read the search export with the schema of the type they search."""
+    check(SEARCH_SCHEMAS[kind], client.json("/api/v2/search/export", {"query": "", "filter[type]": kind})["results"])

@@ -238,7 +238,7 @@ class ConfigObjects:
                 "raw_title": title, "active": n % 5 != 0, "position": n, "default": False,
                 "actions": self._actions(path, n), "created_at": created, "updated_at": updated}
         if path == "macros":
-            rule.update({"description": None, "restriction": None, "app_installation": None})
+            rule.update({"description": None, "restriction": None})
         else:
             rule["conditions"] = self._conditions(n)
         if path == "triggers":
