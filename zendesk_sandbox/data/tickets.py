@@ -393,14 +393,17 @@ class Tickets:
             "attachments": attachments(self.a, i, j),
             "audit_id": ids.AUDIT + i * ids.PER_TICKET + j,
             "via": self.comment_via(i, j, author),
-            "metadata": {"system": self.web_system(i, j), "custom": {}},
+            "metadata": {"system": self.change_system(i, j), "custom": {}},
             "created_at": iso(ts),
         }
 
+    def by_mail(self, i: int, j: int) -> bool:
+        """The requester's comments (even j) on an email ticket come by mail; the rest is typed in a browser."""
+        return self.shape(i).channel[0] == "email" and j % 2 == 0
+
     def comment_via(self, i: int, j: int, author: int) -> dict:
-        """The requester's comments on an email ticket come by mail, from them to the support address (the
-        `to.address` Zendesk fills); everything else is typed in the agent interface."""
-        if self.shape(i).channel[0] != "email" or j % 2:
+        """A mailed comment names its sender and the support address it was sent to (`to.address`)."""
+        if not self.by_mail(i, j):
             return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
         users = self.a.users
         k = author - ids.USER
@@ -409,8 +412,13 @@ class Tickets:
             "from": {"address": users.email(k), "name": users.name(k)},
             "to": {"name": sub.title(), "address": f"support@{sub}.zendesk.com", "email_ccs": []}, "rel": None}}
 
-    def web_system(self, i: int, j: int) -> dict:
-        """metadata.system of a change made in a browser: client, IP address and where that address is."""
+    def change_system(self, i: int, j: int) -> dict:
+        """metadata.system of change j of ticket i: a mail's identifiers, or for a change made in a browser its
+        client, IP address and where that address is."""
+        if self.by_mail(i, j):
+            token = f"{mix(self.seed, KIND_TICKET + 300, i * 64 + j):016x}"
+            return {"message_id": f"<{token}@mail.example.com>", "email_id": token.upper()[:26],
+                    "raw_email_identifier": f"{i}/{token}.eml", "json_email_identifier": f"{i}/{token}.json"}
         pools = self.a.pools
         location, latitude, longitude = pools.places[(i * 7 + j) % len(pools.places)]
         return {"client": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -456,7 +464,7 @@ class Tickets:
             "ticket_id": i,
             "created_at": iso(ts),
             "author_id": -1 if system else (requester if j % 2 == 0 else assignee),
-            "metadata": {"system": {} if system else self.web_system(i, j), "custom": {}},
+            "metadata": {"system": {} if system else self.change_system(i, j), "custom": {}},
             "via": {"channel": "rule", "source": {"from": {}, "to": {}, "rel": "automation"}} if system else
                    self.comment_via(i, j, requester if j % 2 == 0 else assignee),
             "events": self.audit_events(i, spec, requester, assignee),
@@ -495,7 +503,7 @@ class Tickets:
             "updater_id": -1 if system else (requester if j % 2 == 0 else assignee),
             "via": "Rule" if system else "Web form",
             "via_reference_id": None,
-            "system": {} if system else self.web_system(i, j),
+            "system": {} if system else self.change_system(i, j),
             "merged_ticket_ids": [],
             "event_type": "Audit",
             "child_events": children,
