@@ -376,12 +376,14 @@ def request_items(ctx: Ctx) -> Sorted:
     return Sorted(keys, build, "id")
 
 
-def macro_items(ctx: Ctx) -> Sorted:
-    """Macros; usage_*, app_installation, categories and permissions only when `include=` names them."""
-    config = ctx.account.config
-    wanted = [name for name in config.MACRO_SIDELOADS if name in includes(ctx)]
-    macros = [{**m, **{name: config.macro_sideload(m, name) for name in wanted}} for m in config.macros]
-    return Sorted.of_records(macros, lambda r: (r["title"], r["id"]), "title,id")
+def rule_items(kind: str, key_of, order: str):
+    """Macros, triggers or automations, with the fields Zendesk sends only when `include=` names them."""
+    def items(ctx: Ctx) -> Sorted:
+        config = ctx.account.config
+        wanted = [name for name in config.RULE_SIDELOADS[kind] if name in includes(ctx)]
+        rules = [{**r, **{name: config.rule_sideload(r, name) for name in wanted}} for r in getattr(config, kind)]
+        return Sorted.of_records(rules, key_of, order)
+    return items
 
 
 # ---- users and organizations --------------------------------------------------------------------------
@@ -905,11 +907,12 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v2/brands", "brands", listing("brands", static(lambda a: C(a).brands))),
     Endpoint("/api/v2/tags", "tags", listing("tags", static(lambda a: C(a).tags, lambda r: (-r["count"], r["name"]),
                                                            "-score,id"))),
-    Endpoint("/api/v2/macros", "macros", listing("macros", macro_items)),
-    Endpoint("/api/v2/triggers", "triggers", listing("triggers", static(
-        lambda a: C(a).triggers, lambda r: (r["position"], r["title"], r["id"]), "position,position,title,id"))),
-    Endpoint("/api/v2/automations", "automations", listing("automations", static(
-        lambda a: C(a).automations, lambda r: (r["position"], r["id"]), "position,id"))),
+    Endpoint("/api/v2/macros", "macros", listing("macros", rule_items(
+        "macros", lambda r: (r["title"], r["id"]), "title,id"))),
+    Endpoint("/api/v2/triggers", "triggers", listing("triggers", rule_items(
+        "triggers", lambda r: (r["position"], r["title"], r["id"]), "position,position,title,id"))),
+    Endpoint("/api/v2/automations", "automations", listing("automations", rule_items(
+        "automations", lambda r: (r["position"], r["id"]), "position,id"))),
     Endpoint("/api/v2/views", "views", listing("views", static(lambda a: C(a).views,
                                                                lambda r: (r["created_at"], r["id"]), "created_at,id"))),
     Endpoint("/api/v2/slas/policies", "sla_policies",

@@ -113,16 +113,21 @@ def test_comments_carry_attachments_and_the_address_mail_was_sent_to(client):
         assert source["to"]["address"].startswith("support@") and source["from"]["address"]
 
 
-MACRO_EXTRAS = {"usage_1h", "usage_24h", "usage_7d", "usage_30d", "app_installation", "categories", "permissions"}
+USAGE = {"usage_1h", "usage_24h", "usage_7d", "usage_30d"}
+RULE_EXTRAS = {"macros": USAGE | {"app_installation", "categories", "permissions"},
+               "triggers": USAGE | {"app_installation", "permissions"},
+               "automations": USAGE | {"app_installation", "permissions"}}
 
 
-def test_macro_usage_permissions_and_categories_only_on_request(client):
-    plain = client.json("/api/v2/macros")["macros"]
-    assert plain and not any(MACRO_EXTRAS & set(m) for m in plain)
-    week = client.json("/api/v2/macros", {"include": "usage_7d"})["macros"]
-    assert all(MACRO_EXTRAS & set(m) == {"usage_7d"} and isinstance(m["usage_7d"], int) for m in week)
-    every = client.json("/api/v2/macros", {"include": ",".join(sorted(MACRO_EXTRAS))})["macros"]
-    assert all(MACRO_EXTRAS <= set(m) for m in every)
+@pytest.mark.parametrize("kind", sorted(RULE_EXTRAS))
+def test_rule_usage_and_permissions_only_on_request(client, kind):
+    extras = RULE_EXTRAS[kind]
+    plain = client.json(f"/api/v2/{kind}")[kind]
+    assert plain and not any(extras & set(r) for r in plain)
+    week = client.json(f"/api/v2/{kind}", {"include": "usage_7d"})[kind]
+    assert all(extras & set(r) == {"usage_7d"} and isinstance(r["usage_7d"], int) for r in week)
+    every = client.json(f"/api/v2/{kind}", {"include": ",".join(sorted(extras)), "page[size]": 100})[kind]
+    assert all(extras <= set(r) for r in every)
 
 
 def test_permanently_deleted_only_on_the_users_export(client):

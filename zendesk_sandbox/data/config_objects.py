@@ -246,13 +246,18 @@ class ConfigObjects:
                          "restriction": None})
         return rule
 
-    MACRO_SIDELOADS = ("usage_1h", "usage_24h", "usage_7d", "usage_30d", "app_installation", "categories",
-                       "permissions")
+    # fields each business rule list sends only when `include=` names them (Zendesk's sideload tables)
+    RULE_SIDELOADS = {
+        "macros": ("usage_1h", "usage_24h", "usage_7d", "usage_30d", "app_installation", "categories",
+                   "permissions"),
+        "triggers": ("usage_1h", "usage_24h", "usage_7d", "usage_30d", "app_installation", "permissions"),
+        "automations": ("usage_1h", "usage_24h", "usage_7d", "usage_30d", "app_installation", "permissions"),
+    }
 
-    def macro_sideload(self, macro: dict, name: str):
-        """A macro field Zendesk sends only when `include=` names it. No macro here needs an app or sits in a
-        category ("::" in the title), and permissions are the account's defaults, so those three are null."""
-        n = macro["position"]
+    def rule_sideload(self, rule: dict, name: str):
+        """A sideloaded field of a macro, trigger or automation. No rule here needs an app or sits in a category
+        ("::" in a macro's title), and permissions are the account's defaults, so those three are null."""
+        n = rule["position"]
         return {"usage_1h": 0, "usage_24h": n % 4, "usage_7d": n * 3, "usage_30d": n * 11}.get(name)
 
     def _checkbox_field(self) -> str:
