@@ -3,7 +3,7 @@ sandbox and the connector never import each other)."""
 
 import pytest
 
-from sandbox_client import SCHEMAS, Client, check
+from sandbox_client import SCHEMAS, Client, check, load_schema, undeclared
 from sandbox_fixture import running_sandbox
 
 
@@ -83,3 +83,15 @@ SEARCH_SCHEMAS = {"ticket": "tickets", "user": "users", "organization": "organiz
 def test_search_export_results_conform(client, kind):
     """Search query streams read the search export with the schema of the type they search."""
     check(SEARCH_SCHEMAS[kind], client.json("/api/v2/search/export", {"query": "", "filter[type]": kind})["results"])
+
+
+def test_a_field_the_schema_does_not_declare_is_reported():
+    """The check above can fail: an extra field anywhere in a record is named with its path."""
+    schema = load_schema("views")
+    view = {"id": 1, "execution": {"columns": [{"id": "subject", "title": "Subject", "colour": "red"}],
+                                   "group": {"id": "status", "sortable": True}}, "surprise": 1}
+    assert sorted(undeclared(schema, view)) == ["execution.columns.[].colour", "surprise"]
+    users = load_schema("users")  # user_fields is a free-form map: any key is declared
+    assert undeclared(users, {"id": 1, "user_fields": {"anything": 1}, "photo": None}) == []
+    assert undeclared(users, {"id": 1, "photo": {"id": 2, "thumbnails": [{"id": 3, "extra": 1}]}}) == [
+        "photo.thumbnails.[].extra"]
