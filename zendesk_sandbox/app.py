@@ -96,13 +96,14 @@ def create_app(settings, base_url: str, clock: SandboxClock | None = None) -> we
     clock = clock or SandboxClock(settings.time_scale)
     router = build_router()
     credentials = Credentials(settings, clock, settings.subdomain)
-    # outermost: whatever the inner layers answer (errors, 429s, faults' bodies) leaves compressed
-    middlewares = [make_compression_middleware(settings), make_stats_middleware(router)]
+    middlewares = [make_stats_middleware(router)]
     for module, factory in (("faults", "make_fault_middleware"), ("ratelimit", "make_ratelimit_middleware")):
         middleware = _optional_middleware(module, factory, settings)
         if middleware is not None:
             middlewares.append(middleware)
     middlewares.append(make_auth_middleware(credentials))
+    # outermost: whatever the inner layers answer (errors, 429s, faults' bodies) leaves compressed
+    middlewares.insert(0, make_compression_middleware(settings))
     app = web.Application(middlewares=middlewares)
     with warnings.catch_warnings():
         # string keys are the documented contract with the rate-limit and fault middlewares (app["clock"])
