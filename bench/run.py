@@ -55,6 +55,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                              f"at least {BOUND_OVER_CPU}x the CPU-bound wall time (at least 60 s) and a Zendesk minute lasts whole "
                              "seconds")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-compression", action="store_true",
+                        help="the sandbox sends plain bodies (default: gzip, as Zendesk does)")
     parser.add_argument("--workers", type=int, help="connector num_workers (default: the connector's own)")
     parser.add_argument("--streams", help="comma-separated stream names (default: every stream except per-ticket ones)")
     parser.add_argument("--peer-timeout", type=float, default=900.0, help="seconds before the peer's run is stopped")
@@ -140,7 +142,8 @@ def bench_size(name: str, tickets: int, args: argparse.Namespace, out: Output) -
     limits_account = PLAN_LIMITS[args.plan]
 
     if "cpu" in args.mode_set:
-        cpu_args = sandbox_args(tickets, args.seed, cpu_bound=True, plan=args.plan, time_scale=CPU_TIME_SCALE)
+        cpu_args = sandbox_args(tickets, args.seed, cpu_bound=True, plan=args.plan, time_scale=CPU_TIME_SCALE,
+                                compression=not args.no_compression)
         with Sandbox(cpu_args, workdir / "sandbox-cpu.log") as sandbox:
             summary, selection, catalog, bounds = prepare(sandbox, args, workdir, out)
             config = our_config(sandbox.info, args)
@@ -206,14 +209,16 @@ def rate_limited(tickets: int, args: argparse.Namespace, account_limit: int, cpu
     scale = args.time_scale
     if scale is None:
         # Size the clock from the bound itself: probe the account once at scale 1 for its ground truth.
-        probe_args = sandbox_args(tickets, args.seed, cpu_bound=True, plan=args.plan, time_scale=1.0)
+        probe_args = sandbox_args(tickets, args.seed, cpu_bound=True, plan=args.plan, time_scale=1.0,
+                                  compression=not args.no_compression)
         with Sandbox(probe_args, workdir / "sandbox-probe.log") as probe:
             _, selection, _, bounds = prepare(probe, args, workdir, Output(quiet=True))
         zendesk_seconds = minimum_wall_seconds({p: b.min_requests for p, b in bounds.items()},
                                                Limits(account_limit, exports, 60.0))
         target = max(60.0, BOUND_OVER_CPU * (cpu_seconds or 60.0))
         scale = whole_second_scale(zendesk_seconds / target)
-    rate_args = sandbox_args(tickets, args.seed, cpu_bound=False, plan=args.plan, time_scale=scale)
+    rate_args = sandbox_args(tickets, args.seed, cpu_bound=False, plan=args.plan, time_scale=scale,
+                             compression=not args.no_compression)
     limits = Limits(account_limit, exports, 60.0 / scale)
     with Sandbox(rate_args, workdir / "sandbox-rate.log") as sandbox:
         summary, selection, catalog, bounds = prepare(sandbox, args, workdir, Output(quiet=True))
@@ -248,7 +253,7 @@ def compare_with_peer(tickets: int, args: argparse.Namespace, workdir: Path, out
         return
     tls_args = sandbox_args(tickets, args.seed, cpu_bound=True, plan=args.plan, time_scale=CPU_TIME_SCALE,
                             subdomain=peer_setup.SUBDOMAIN, port=443, tls=(peer.cert, peer.key),
-                            host=peer.host)
+                            host=peer.host, compression=not args.no_compression)
     try:
         with Sandbox(tls_args, workdir / "sandbox-peer.log", ca_file=peer.cert) as sandbox:
             sandbox.url = f"https://{peer.host}"

@@ -63,9 +63,11 @@ class Sandbox:
 
 def sandbox_args(tickets: int, seed: int, *, cpu_bound: bool, plan: str, time_scale: float,
                  subdomain: Optional[str] = None, port: int = 0, tls: Optional[tuple] = None,
-                 host: Optional[str] = None) -> List[str]:
+                 host: Optional[str] = None, compression: bool = True) -> List[str]:
     args = ["--port", str(port), "--seed", str(seed), "--tickets", str(tickets), "--plan", plan,
             "--time-scale", str(time_scale)]
+    if not compression:
+        args.append("--no-compression")  # the sandbox gzips by default, as Zendesk does
     if cpu_bound:
         args += ["--rate-limit", "0", "--export-rate-limit", "0"]
     if subdomain:

@@ -1,6 +1,8 @@
 """Fixtures shared by the integration tests: a sandbox process on loopback, and the CDK standard-test hooks."""
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SESSION_SANDBOX_ARGS = ("--seed", "42", "--tickets", "500", "--time-scale", "60")
 
 
+# The generated history ends a month or more back, so its deleted tickets are past Zendesk's 30-day purge and
+# /deleted_tickets is empty: a few fresh deletions give that stream records too.
+FRESH_DELETIONS = {"tickets": {"delete": 3}}
+
+
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[dict[str, Any]]:
     with running_sandbox(*SESSION_SANDBOX_ARGS) as info:
+        request = urllib.request.Request(info["url"] + "/_sandbox/mutate", data=json.dumps(FRESH_DELETIONS).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
         yield info

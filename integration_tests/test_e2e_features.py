@@ -24,6 +24,10 @@ def sandbox():
     with running_sandbox("--seed", "13", "--tickets", "500", "--holdback", "20", "--time-scale", "10",
                          "--rate-limit", "0", "--export-rate-limit", "0") as info:
         info["config"]["search_queries"] = QUERIES
+        # the generated deletions are past Zendesk's 30-day purge, so /deleted_tickets would be empty
+        response = requests.post(f"{info['url']}/_sandbox/mutate", json={"tickets": {"delete": 2}}, timeout=30)
+        assert response.status_code == 200
+        time.sleep(2.5)  # past the hold-back (20 Zendesk-seconds at time scale 10)
         yield info
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from . import control, errors
 from .auth import IDENTITY, Credentials, make_auth_middleware, oauth_tokens
 from .clock import SandboxClock
+from .compression import make_compression_middleware
 from .control import Stats
 from .data.account import Account
 from .endpoints import SUPPORT_ENDPOINTS, Ctx
@@ -101,6 +102,8 @@ def create_app(settings, base_url: str, clock: SandboxClock | None = None) -> we
         if middleware is not None:
             middlewares.append(middleware)
     middlewares.append(make_auth_middleware(credentials))
+    # outermost: whatever the inner layers answer (errors, 429s, faults' bodies) leaves compressed
+    middlewares.insert(0, make_compression_middleware(settings))
     app = web.Application(middlewares=middlewares)
     with warnings.catch_warnings():
         # string keys are the documented contract with the rate-limit and fault middlewares (app["clock"])

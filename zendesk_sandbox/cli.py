@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--too-recent-mode", choices=["400", "422"], default="400")
     serve.add_argument("--cbp-trailing-empty-page", action="store_true",
                        help="/activities: a full last cursor page says has_more, then an empty page follows")
+    serve.add_argument("--no-compression", action="store_true", help="never gzip answers, even when asked")
     return parser
 
 
@@ -70,7 +71,7 @@ def settings_from_args(args) -> SandboxSettings:
                                        if f.strip() and f.strip() not in args.without.split(",")],
         access_token_ttl=args.access_token_ttl, anchor=args.anchor, archive_days=args.archive_days,
         allow_password_auth=args.allow_password_auth, too_recent_mode=args.too_recent_mode,
-        trailing_empty_page=args.cbp_trailing_empty_page, host=args.host,
+        trailing_empty_page=args.cbp_trailing_empty_page, compress=not args.no_compression, host=args.host,
         port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key)
 
 

@@ -83,7 +83,7 @@ def ticket_resources(account) -> dict:
             "/api/v2/incremental/tickets": exported, "/api/v2/incremental/tickets/cursor": exported,
             "/api/v2/tickets": live, "/api/v2/search/export": total - deleted}},
         "deleted_tickets": {"total": deleted, "live": deleted, "archived": 0, "deleted": 0,
-                            "endpoints": {"/api/v2/deleted_tickets": deleted}},
+                            "endpoints": {"/api/v2/deleted_tickets": t.recoverable_deleted_count()}},
         "ticket_comments": {"total": comments_all, **_split(), "endpoints": {
             "/api/v2/tickets/{ticket_id}/comments": _ticket_sum(t, nd(lambda s: s.n_comments), 1, t.count,
                                                                  n_comments, not_deleted)}},

@@ -90,14 +90,19 @@ def cached(account, name: str, build):
 
 
 def listing(key: str, items: Callable[[Ctx], Sorted], cursor: bool = True, unpaged: bool = False,
-            trailing_empty_page_quirk: bool = False):
-    """A list endpoint: cursor pages when page[size]/page[after]/page[before] is sent, offset pages otherwise."""
+            trailing_empty_page_quirk: bool = False, sideload: Callable[[Ctx, list], dict] | None = None):
+    """A list endpoint: cursor pages when page[size]/page[after]/page[before] is sent, offset pages otherwise.
+    `sideload(ctx, records)` adds arrays the endpoint always sends next to the list."""
     def handle(ctx: Ctx) -> dict:
         sorted_items = items(ctx)
         if cursor and wants_cursor(ctx.query):
             quirk = trailing_empty_page_quirk and ctx.account.settings.trailing_empty_page
-            return cursor_page(sorted_items, key, ctx.query, ctx.base, ctx.path, trailing_empty_page=quirk)
-        return offset_page(sorted_items, key, ctx.query, ctx.base, ctx.path, unpaged=unpaged)
+            body = cursor_page(sorted_items, key, ctx.query, ctx.base, ctx.path, trailing_empty_page=quirk)
+        else:
+            body = offset_page(sorted_items, key, ctx.query, ctx.base, ctx.path, unpaged=unpaged)
+        if sideload is not None:
+            body.update(sideload(ctx, body[key]))
+        return body
     return handle
 
 
@@ -269,16 +274,16 @@ def metric_events_grouped(ctx: Ctx) -> dict:
 
 
 def deleted_ticket_items(ctx: Ctx) -> Sorted:
+    """Deleted tickets until they are purged (the purge moves with the clock, so this list is not cached)."""
     a, t = ctx.account, ctx.account.tickets
-    keys = cached(a, "deleted_tickets", lambda: [(i,) for i in t.deleted_ids()])
+    keys = [(i,) for i in t.recoverable_deleted_ids()]
 
     def build(p):
         i = keys[p][0]
         rec = t.ticket(i)
         ch = t.changes.get(i)
-        deleted_at = ch.deleted_at if ch is not None and ch.deleted_at else t.generated_ts(i)
         return {"id": i, "subject": rec["subject"], "description": rec["description"],
-                "actor": {"id": a.users.admin_id(), "name": "Admin"}, "deleted_at": iso(deleted_at),
+                "actor": {"id": a.users.admin_id(), "name": "Admin"}, "deleted_at": iso(t.deleted_at(i)),
                 "previous_state": "solved" if ch is None else "open"}
     return Sorted(keys, build, "nice_id")
 
@@ -343,6 +348,13 @@ def activity_items(ctx: Ctx) -> Sorted:
     return Sorted(sel, build, "-created_at,id")
 
 
+def activity_sideloads(ctx: Ctx, records: list) -> dict:
+    """/activities always sends the page's actors and users, each once, next to the activities."""
+    def distinct(people):
+        return list({p["id"]: p for p in people}.values())
+    return {"actors": distinct(r["actor"] for r in records), "users": distinct(r["user"] for r in records)}
+
+
 def request_items(ctx: Ctx) -> Sorted:
     a, t = ctx.account, ctx.account.tickets
     keys = cached(a, "requests", lambda: [(i,) for i in t.live_ids() if i % 50 == 0 and i <= t.count])
@@ -362,6 +374,16 @@ def request_items(ctx: Ctx) -> Sorted:
                 "custom_status_id": rec["custom_status_id"], "created_at": rec["created_at"],
                 "updated_at": rec["updated_at"]}
     return Sorted(keys, build, "id")
+
+
+def rule_items(kind: str, key_of, order: str):
+    """Macros, triggers or automations, with the fields Zendesk sends only when `include=` names them."""
+    def items(ctx: Ctx) -> Sorted:
+        config = ctx.account.config
+        wanted = [name for name in config.RULE_SIDELOADS[kind] if name in includes(ctx)]
+        rules = [{**r, **{name: config.rule_sideload(r, name) for name in wanted}} for r in getattr(config, kind)]
+        return Sorted.of_records(rules, key_of, order)
+    return items
 
 
 # ---- users and organizations --------------------------------------------------------------------------
@@ -506,7 +528,7 @@ def user_rows(ctx, start):
 
 
 def build_export_user(ctx, row):
-    return ctx.account.users.user(row[1] - ids.USER)
+    return ctx.account.users.user(row[1] - ids.USER, export=True)
 
 
 def user_sideloads(ctx, records):
@@ -689,13 +711,18 @@ def search_record(account, kind: str, record_id: int) -> dict:
     return {**rec, "result_type": kind}
 
 
+SEARCH_EXPORT_TYPES = ("ticket", "user", "organization", "group")
+
+
 def search_export(ctx: Ctx) -> dict:
-    kind = ctx.query.get("filter[type]")
-    if kind not in ("ticket", "user", "organization", "group"):
-        raise errors.invalid_value("filter[type] is required and must be one of ticket, user, organization, group")
+    """The type comes from filter[type] or from a `type:` term in the query, as Zendesk accepts both."""
     q_kind, filters = parse_query(ctx.query.get("query", ""))
-    if q_kind:
-        raise errors.invalid_value("Use filter[type] instead of type: in the query")
+    kind = ctx.query.get("filter[type]") or q_kind
+    if q_kind and kind != q_kind:
+        raise errors.invalid_value(f"filter[type]={kind} and type:{q_kind} in the query disagree")
+    if kind not in SEARCH_EXPORT_TYPES:
+        raise errors.invalid_value("filter[type] (or type: in the query) is required and must be one of ticket, "
+                                   "user, organization, group")
     a = ctx.account
     keys = cached(a, f"search:{kind}:{filters}", lambda: search_keys(a, kind, filters))
     items = Sorted(keys, lambda p: search_record(a, kind, keys[p][1]), "created_at,id")
@@ -847,7 +874,7 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
              listing("satisfaction_ratings", satisfaction_items), admin_only=True, gate=feature("csat")),
     Endpoint("/api/v2/skips", "ticket_skips", listing("skips", skip_items)),
     Endpoint("/api/v2/activities", "ticket_activities",
-             listing("activities", activity_items, trailing_empty_page_quirk=True)),
+             listing("activities", activity_items, trailing_empty_page_quirk=True, sideload=activity_sideloads)),
     Endpoint("/api/v2/requests", "requests", listing("requests", request_items)),
     # people
     Endpoint("/api/v2/users", "users", listing("users", user_items)),
@@ -880,12 +907,12 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v2/brands", "brands", listing("brands", static(lambda a: C(a).brands))),
     Endpoint("/api/v2/tags", "tags", listing("tags", static(lambda a: C(a).tags, lambda r: (-r["count"], r["name"]),
                                                            "-score,id"))),
-    Endpoint("/api/v2/macros", "macros", listing("macros", static(lambda a: C(a).macros,
-                                                                  lambda r: (r["title"], r["id"]), "title,id"))),
-    Endpoint("/api/v2/triggers", "triggers", listing("triggers", static(
-        lambda a: C(a).triggers, lambda r: (r["position"], r["title"], r["id"]), "position,position,title,id"))),
-    Endpoint("/api/v2/automations", "automations", listing("automations", static(
-        lambda a: C(a).automations, lambda r: (r["position"], r["id"]), "position,id"))),
+    Endpoint("/api/v2/macros", "macros", listing("macros", rule_items(
+        "macros", lambda r: (r["title"], r["id"]), "title,id"))),
+    Endpoint("/api/v2/triggers", "triggers", listing("triggers", rule_items(
+        "triggers", lambda r: (r["position"], r["title"], r["id"]), "position,position,title,id"))),
+    Endpoint("/api/v2/automations", "automations", listing("automations", rule_items(
+        "automations", lambda r: (r["position"], r["id"]), "position,id"))),
     Endpoint("/api/v2/views", "views", listing("views", static(lambda a: C(a).views,
                                                                lambda r: (r["created_at"], r["id"]), "created_at,id"))),
     Endpoint("/api/v2/slas/policies", "sla_policies",

@@ -36,6 +36,7 @@ class SandboxSettings:
     too_recent_mode: str = "400"  # "400" (current) or "422" (legacy InvalidValue body)
     # some cursor endpoints (seen on /activities) answer has_more=true on a full last page, then one empty page
     trailing_empty_page: bool = False
+    compress: bool = True  # gzip answers when the client accepts it, as Zendesk does
     host: str = "127.0.0.1"
     port: int = 0
     tls_cert: str | None = None

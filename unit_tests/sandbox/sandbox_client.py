@@ -28,16 +28,59 @@ def load_schema(stream: str) -> dict:
     return resolve(json.loads((SCHEMAS / f"{stream}.json").read_text()))
 
 
+def undeclared(schema: dict, value, path: str = "") -> list[str]:
+    """Paths of fields in `value` that `schema` does not declare. Objects whose schema lists `properties` must
+    not carry others (additionalProperties: true keeps records valid, so this is the only place that notices);
+    an object schema without `properties` is a free-form map (user_fields, custom) and takes any key."""
+    branches = schema.get("anyOf") or schema.get("oneOf")
+    if branches:
+        found = [undeclared(branch, value, path) for branch in branches if _type_fits(branch, value)]
+        return min(found, key=len) if found else []
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        if properties is None:
+            return []
+        out = []
+        for key, item in value.items():
+            if key not in properties:
+                out.append(f"{path}{key}")
+            else:
+                out.extend(undeclared(properties[key], item, f"{path}{key}."))
+        return out
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        out = []
+        for item in value:
+            out.extend(p for p in undeclared(schema["items"], item, f"{path}[].") if p not in out)
+        return out
+    return []
+
+
+def _type_fits(schema: dict, value) -> bool:
+    types = schema.get("type")
+    if types is None:
+        return True
+    types = types if isinstance(types, list) else [types]
+    kind = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value))
+    if kind is None:
+        kind = "integer" if isinstance(value, int) else "number"
+    return kind in types or (kind == "integer" and "number" in types)
+
+
 def check(stream: str, records: list[dict]) -> None:
-    """Every served record of a stream conforms to the connector's schema for it."""
+    """Every served record of a stream conforms to the connector's schema for it and carries no field the
+    schema does not declare."""
     if not (SCHEMAS / f"{stream}.json").exists():
         pytest.skip(f"no schema for {stream} yet")
-    validator = jsonschema.Draft7Validator(load_schema(stream), format_checker=jsonschema.FormatChecker())
+    schema = load_schema(stream)
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     assert records, f"the sandbox served no {stream}"
+    extra: set[str] = set()
     for record in records:
         errors = sorted(validator.iter_errors(record), key=lambda e: list(e.path))
         assert not errors, f"{stream} {record.get('id')}: " + "; ".join(
             f"{list(e.path)}: {e.message[:200]}" for e in errors[:5])
+        extra.update(undeclared(schema, record))
+    assert not extra, f"{stream}: the sandbox sends fields the schema does not declare: {sorted(extra)}"
 
 
 class Client:

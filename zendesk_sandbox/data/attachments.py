@@ -89,3 +89,24 @@ def ticket_attachment_resource(account) -> dict:
     return {"total": total, "live": visible, "archived": 0, "deleted": total - visible, "endpoints": {
         "/api/v2/tickets/{ticket_id}/comments": visible, "/api/v2/tickets/{ticket_id}/audits": visible,
         "/api/v2/incremental/ticket_events": exported}}
+
+
+PHOTO = 35_000_000_000_000  # + user id offset * 2 (+1 for the thumbnail)
+K_PHOTO = 602
+
+
+def user_photo(account, user_id: int) -> dict:
+    """A user's profile photo: an attachment object with one 32x32 thumbnail, as users' `photo` carries it."""
+    base, host = account.base_url, f"https://{account.settings.subdomain}.zendesk.com"
+    h = mix(account.settings.seed, K_PHOTO, user_id)
+    pid = PHOTO + (user_id % 1_000_000_000) * 2
+    ext, ctype = ("png", "image/png") if h % 3 else ("jpg", "image/jpeg")
+
+    def image(aid: int, name: str, size: int, side: int) -> dict:
+        return {"url": f"{base}/api/v2/attachments/{aid}.json", "id": aid, "file_name": name,
+                "content_url": f"{host}/system/photos/{aid}/{name}",
+                "mapped_content_url": f"{base}/system/photos/{aid}/{name}", "content_type": ctype, "size": size,
+                "width": side, "height": side, "inline": False, "deleted": False}
+    photo = image(pid, f"profile.{ext}", 4000 + h % 20000, 80)
+    photo["thumbnails"] = [image(pid + 1, f"profile_thumb.{ext}", 600 + (h >> 16) % 1500, 32)]
+    return photo

@@ -3,7 +3,7 @@ eagerly at start-up: they hold tens of records, not millions."""
 from __future__ import annotations
 
 from . import ids
-from .pools import rng_for
+from .pools import mix, rng_for
 from .timeline import iso
 
 KIND_CONFIG = 31
@@ -236,30 +236,95 @@ class ConfigObjects:
         rid = ids.config_id(kind, n)
         rule = {"url": f"{self.base}/api/v2/{path}/{rid}.json", "id": rid, "title": title,
                 "raw_title": title, "active": n % 5 != 0, "position": n, "default": False,
-                "actions": [{"field": "status", "value": "solved" if path == "automations" else "open"}],
-                "created_at": created, "updated_at": updated}
+                "actions": self._actions(path, n), "created_at": created, "updated_at": updated}
         if path == "macros":
-            rule.update({"description": None, "restriction": None, "usage_1h": 0, "usage_24h": n % 4,
-                         "usage_7d": n * 3, "usage_30d": n * 11, "app_installation": None, "categories": None,
-                         "permissions": None})
+            rule.update({"description": None, "restriction": None})
         else:
-            rule["conditions"] = {"all": [{"field": "status", "operator": "less_than", "value": "solved"}],
-                                  "any": []}
+            rule["conditions"] = self._conditions(n)
         if path == "triggers":
             rule.update({"description": None, "category_id": str(ids.config_id(K_CATEGORY, 1)), "brand_id": None,
                          "restriction": None})
         return rule
 
+    # fields each business rule list sends only when `include=` names them (Zendesk's sideload tables)
+    RULE_SIDELOADS = {
+        "macros": ("usage_1h", "usage_24h", "usage_7d", "usage_30d", "app_installation", "categories",
+                   "permissions"),
+        "triggers": ("usage_1h", "usage_24h", "usage_7d", "usage_30d", "app_installation", "permissions"),
+        "automations": ("usage_1h", "usage_24h", "usage_7d", "usage_30d", "app_installation", "permissions"),
+    }
+
+    def rule_sideload(self, rule: dict, name: str):
+        """A sideloaded field of a macro, trigger or automation. No rule here needs an app or sits in a category
+        ("::" in a macro's title), and permissions are the account's defaults, so those three are null."""
+        n = rule["position"]
+        return {"usage_1h": 0, "usage_24h": n % 4, "usage_7d": n * 3, "usage_30d": n * 11}.get(name)
+
+    def _checkbox_field(self) -> str:
+        fid = next(f["id"] for f in self.ticket_fields if f["type"] == "checkbox")
+        return f"custom_fields_{fid}"
+
+    def _conditions(self, n):
+        """A value's type follows its field: a status is a string, a checkbox a boolean, a group id a number,
+        a tag condition a space-separated string."""
+        conditions = {"all": [{"field": "status", "operator": "less_than", "value": "solved"}], "any": []}
+        if n % 2:
+            conditions["all"].append({"field": self._checkbox_field(), "operator": "is", "value": n % 4 == 1})
+        if n % 3 == 0:
+            conditions["any"].append({"field": "group_id", "operator": "is",
+                                      "value": self.groups[n % len(self.groups)]["id"]})
+            conditions["any"].append({"field": "current_tags", "operator": "includes", "value": "vip urgent"})
+        return conditions
+
+    def _actions(self, path, n):
+        """Actions of every value shape: a string (status), a list (tags, notifications), a number (group)
+        and a boolean (checkbox)."""
+        actions = [{"field": "status", "value": "solved" if path == "automations" else "open"}]
+        if n % 2 == 0:
+            actions.append({"field": "set_tags", "value": ["tag_a", f"rule_{n}"]})
+        if path == "triggers" and n % 3 != 2:
+            actions.append({"field": "notification_user", "value": [
+                "requester_id", "[{{ticket.account}}] Re: {{ticket.title}}", "Your request was updated."]})
+        if path == "macros":
+            actions.append({"field": "comment_value_html", "value": f"<p>Reply {n}</p>"})
+        if n % 3 == 1:
+            actions.append({"field": "group_id", "value": self.groups[n % len(self.groups)]["id"]})
+        if n % 4 == 3:
+            actions.append({"field": self._checkbox_field(), "value": True})
+        return actions
+
+    VIEW_COLUMNS = [("subject", "Subject"), ("requester", "Requester"), ("created", "Requested"),
+                    ("type", "Type"), ("priority", "Priority"), ("assignee", "Assignee"), ("group", "Group"),
+                    ("updated", "Updated"), ("status", "Status"), ("nice_id", "ID")]
+    UNFILTERABLE = {"subject", "nice_id"}
+
+    def _column(self, column_id, title, order=None):
+        col = {"id": column_id, "title": title, "filterable": column_id not in self.UNFILTERABLE,
+               "sortable": True}
+        if order is not None:
+            col["order"] = order
+        return col
+
     def _view(self, n, pools):
         created, updated = self._ts(K_VIEW, n)
         vid = ids.config_id(K_VIEW, n)
+        columns = [self._column(c, t) for c, t in self.VIEW_COLUMNS[: 4 + n % 5]]
+        # group and sort are null only when the view sets none
+        group_by, group_order = ("status", "asc") if n % 3 else (None, None)
+        sort_by, sort_order = ("updated", "desc") if n % 4 else (None, None)
+        titles = dict(self.VIEW_COLUMNS)
+        checkbox = next(f for f in self.ticket_fields if f["type"] == "checkbox")
+        custom = [{"id": checkbox["id"], "title": checkbox["title"], "type": "checkbox",
+                   "url": checkbox["url"]}] if n % 2 else []
         return {"url": f"{self.base}/api/v2/views/{vid}.json", "id": vid, "title": f"View {n}: {pools.words[n]}",
                 "raw_title": f"View {n}: {pools.words[n]}", "active": n != 7, "position": n, "default": n <= 2,
                 "description": None, "restriction": None,
-                "execution": {"group_by": "status", "group_order": "asc", "sort_by": "updated_at",
-                              "sort_order": "desc", "group": None, "sort": None, "columns": [], "fields": []},
-                "conditions": {"all": [{"field": "status", "operator": "less_than", "value": "solved"}], "any": []},
-                "created_at": created, "updated_at": updated}
+                "execution": {"group_by": group_by, "group_order": group_order, "sort_by": sort_by,
+                              "sort_order": sort_order,
+                              "group": self._column(group_by, titles[group_by], group_order) if group_by else None,
+                              "sort": self._column(sort_by, titles[sort_by], sort_order) if sort_by else None,
+                              "columns": columns, "fields": [dict(c) for c in columns], "custom_fields": custom},
+                "conditions": self._conditions(n), "created_at": created, "updated_at": updated}
 
     def _sla(self, n):
         created, updated = self._ts(K_SLA, n)
@@ -285,18 +350,25 @@ class ConfigObjects:
 
     def _custom_role(self, n, name):
         created, updated = self._ts(K_ROLE, n)
+        lead, light = n == 2, n == 4
         return {"id": ids.config_id(K_ROLE, n), "name": name, "description": f"{name} role", "role_type": 0,
                 "team_member_count": n * 2, "created_at": created, "updated_at": updated,
-                "configuration": {"chat_access": True, "end_user_profile_access": "readonly",
-                                  "forum_access": "readonly", "macro_access": "full", "manage_business_rules": n == 2,
-                                  "manage_dynamic_content": False, "manage_extensions_and_channels": False,
-                                  "manage_facebook": False, "organization_editing": n <= 2,
-                                  "report_access": "readonly", "ticket_access": "within-groups",
-                                  "ticket_comment_access": "public", "ticket_deletion": n == 2,
-                                  "ticket_editing": True, "ticket_merge": n <= 2, "ticket_tag_editing": True,
-                                  "twitter_search_access": False, "user_view_access": "readonly",
-                                  "view_access": "readonly", "view_deleted_tickets": n == 2,
-                                  "voice_access": True}}
+                "configuration": {
+                    "assign_tickets_to_any_group": lead, "chat_access": True, "end_user_list_access": "full",
+                    "end_user_profile_access": "edit" if lead else "readonly", "explore_access": "readonly",
+                    "forum_access": "readonly", "forum_access_restricted_content": False,
+                    "group_access": lead, "light_agent": light, "macro_access": "full" if lead else "readonly",
+                    "manage_business_rules": lead, "manage_contextual_workspaces": False,
+                    "manage_dynamic_content": False, "manage_extensions_and_channels": False,
+                    "manage_facebook": False, "manage_organization_fields": lead, "manage_ticket_fields": lead,
+                    "manage_ticket_forms": lead, "manage_user_fields": lead, "moderate_forums": False,
+                    "organization_editing": n <= 2, "organization_notes_editing": n <= 2,
+                    "report_access": "readonly", "side_conversation_create": not light,
+                    "ticket_access": "all" if lead else "within-groups",
+                    "ticket_comment_access": "none" if light else "public", "ticket_deletion": lead,
+                    "ticket_editing": not light, "ticket_merge": n <= 2, "ticket_tag_editing": True,
+                    "twitter_search_access": False, "user_view_access": "readonly", "view_access": "readonly",
+                    "view_deleted_tickets": lead, "voice_access": not light, "voice_dashboard_access": lead}}
 
     def _suspended(self, n, pools):
         created, updated = self._ts(K_SUSPENDED, n)
@@ -318,6 +390,7 @@ class ConfigObjects:
                 "brand_id": brand["id"], "default": n == 1, "name": f"Support {n}",
                 "email": f"support{n}@{brand['subdomain']}.zendesk.com", "forwarding_status": "verified",
                 "spf_status": "verified", "cname_status": "verified", "domain_verification_status": "verified",
+                "domain_verification_code": f"{mix(self.seed, KIND_CONFIG, rid):016x}",
                 "created_at": created, "updated_at": updated}
 
     def _dynamic(self, n, pools):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import ids
+from .attachments import user_photo
 from .pools import mix
 from .timeline import Timeline, iso, iter_keyset
 
@@ -126,14 +127,24 @@ class Users(LazyPeople):
         last = pools.last_names[(k * 7) % len(pools.last_names)].lower()
         return f"{first}.{last}.{k}@{pools.domains[(k * 13) % len(pools.domains)]}"
 
-    def user(self, k: int) -> dict:
+    def name(self, k: int) -> str:
+        pools = self.a.pools
+        return f"{pools.first_names[k % len(pools.first_names)]} {pools.last_names[(k * 7) % len(pools.last_names)]}"
+
+    def has_photo(self, k: int) -> bool:
+        """Most agents upload a photo, a few end users do."""
+        return k % 2 == 0 if k <= self.n_agents else k % 7 == 3
+
+    def user(self, k: int, export: bool = False) -> dict:
+        """A user as lists and shows give it; `export`: as the users export gives it (with permanently_deleted,
+        which only the export carries)."""
         pools = self.a.pools
         role = self.role(k)
         deleted = self.is_deleted(k)
-        name = f"{pools.first_names[k % len(pools.first_names)]} {pools.last_names[(k * 7) % len(pools.last_names)]}"
+        name = self.name(k)
         locale, locale_id, tz, iana = LOCALES[k % len(LOCALES)]
         updated = self.updated_ts(k)
-        return {
+        record = {
             "id": ids.USER + k,
             "url": f"{self.a.base_url}/api/v2/users/{ids.USER + k}.json",
             "name": name,
@@ -144,7 +155,7 @@ class Users(LazyPeople):
             "iana_time_zone": iana,
             "phone": pools.phones[k % len(pools.phones)] if k % 3 == 0 else None,
             "shared_phone_number": False if k % 3 == 0 else None,
-            "photo": None,
+            "photo": user_photo(self.a, ids.USER + k) if self.has_photo(k) and not deleted else None,
             "locale_id": locale_id,
             "locale": locale,
             "organization_id": self.organization_of(ids.USER + k),
@@ -172,8 +183,10 @@ class Users(LazyPeople):
             "report_csv": role == "admin",
             "user_fields": self.a.config.user_field_values(k),
             "chat_only": False,
-            "permanently_deleted": False,
         }
+        if export:
+            record["permanently_deleted"] = False
+        return record
 
     def identities(self, k: int) -> list[dict]:
         created = iso(self.created_ts(k))

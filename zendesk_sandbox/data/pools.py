@@ -24,6 +24,9 @@ class Pools:
         self.ips = [fake.ipv4_public() for _ in range(100)]
         self.words = sorted({w.lower() for w in fake.words(nb=200)})
         self.subjects = [fake.catch_phrase() for _ in range(400)]
+        # drawn last so the pools above stay what they were for a seed
+        self.places = [(f"{place}, {country}", round(float(lat), 4), round(float(lon), 4))
+                       for lat, lon, place, country, _tz in (fake.location_on_land() for _ in range(100))]
 
 
 def rng_for(seed: int, kind: int, i: int) -> random.Random:

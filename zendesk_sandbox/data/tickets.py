@@ -19,6 +19,7 @@ PERIOD = 251
 LAG = 24  # ticket i is last updated when ticket i + LAG is created
 BREACH_LAG = LAG + 4
 KIND_SHAPE, KIND_TICKET = 11, 12
+PURGE_AFTER = 30 * 86400  # Zendesk-seconds a deleted ticket stays recoverable (and on /deleted_tickets)
 
 STATUSES_LIVE = ["new", "open", "open", "open", "pending", "pending", "hold", "solved", "solved", "closed"]
 PRIORITIES = [None, "low", "normal", "normal", "normal", "high", "urgent"]
@@ -228,11 +229,35 @@ class Tickets:
         out.sort()
         return out
 
-    def deleted_ids(self) -> list[int]:
-        out = [i for i in range(1, self.count + 1) if i not in self.changes and self.shapes[i % PERIOD].deleted]
-        out.extend(i for i in self.changes if self.is_deleted(i))
+    def deleted_at(self, i: int) -> int:
+        """When ticket i was deleted: base tickets by their last generated change."""
+        ch = self.changes.get(i)
+        return ch.deleted_at if ch is not None and ch.deleted_at else self.generated_ts(i)
+
+    def purge_cutoff(self) -> int:
+        """Tickets deleted before this second are purged: gone from /deleted_tickets, still `status: deleted`
+        in the exports. Counted on the sandbox clock, in Zendesk-days."""
+        return int(self.a.clock.now() - PURGE_AFTER / self.a.settings.time_scale)
+
+    def _first_unpurged_base(self, cutoff: int) -> int:
+        # a base ticket's deletion time at(i + LAG) is monotone in i: the purge boundary is one id
+        return max(1, self.timeline.first_at_or_after(cutoff, 1, self.count + LAG) - LAG)
+
+    def recoverable_deleted_ids(self) -> list[int]:
+        """Deleted tickets not yet purged (what /deleted_tickets lists), ascending."""
+        cutoff = self.purge_cutoff()
+        first = self._first_unpurged_base(cutoff)
+        out = [i for i in range(first, self.count + 1) if i not in self.changes and self.shapes[i % PERIOD].deleted]
+        out.extend(i for i in self.changes if self.is_deleted(i) and self.deleted_at(i) >= cutoff)
         out.sort()
         return out
+
+    def recoverable_deleted_count(self) -> int:
+        """len(recoverable_deleted_ids()), closed-form over the base tickets (mutations never touch a base
+        ticket that is already deleted)."""
+        cutoff = self.purge_cutoff()
+        base = self.sum_deleted.total(self._first_unpurged_base(cutoff), self.count)
+        return base + sum(1 for i in self.changes if self.is_deleted(i) and self.deleted_at(i) >= cutoff)
 
     # ---- records -------------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -367,11 +392,39 @@ class Tickets:
             "public": bool(public),
             "attachments": attachments(self.a, i, j),
             "audit_id": ids.AUDIT + i * ids.PER_TICKET + j,
-            "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
-            "metadata": {"system": {"client": "Mozilla/5.0", "ip_address": pools.ips[(i + j) % len(pools.ips)],
-                                    "location": None, "latitude": None, "longitude": None}, "custom": {}},
+            "via": self.comment_via(i, j, author),
+            "metadata": {"system": self.change_system(i, j), "custom": {}},
             "created_at": iso(ts),
         }
+
+    def by_mail(self, i: int, j: int) -> bool:
+        """The requester's comments (even j) on an email ticket come by mail; the rest is typed in a browser."""
+        return self.shape(i).channel[0] == "email" and j % 2 == 0
+
+    def comment_via(self, i: int, j: int, author: int) -> dict:
+        """A mailed comment names its sender and the support address it was sent to (`to.address`)."""
+        if not self.by_mail(i, j):
+            return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
+        users = self.a.users
+        k = author - ids.USER
+        sub = self.a.settings.subdomain
+        return {"channel": "email", "source": {
+            "from": {"address": users.email(k), "name": users.name(k)},
+            "to": {"name": sub.title(), "address": f"support@{sub}.zendesk.com", "email_ccs": []}, "rel": None}}
+
+    def change_system(self, i: int, j: int) -> dict:
+        """metadata.system of change j of ticket i: a mail's identifiers, or for a change made in a browser its
+        client, IP address and where that address is."""
+        if self.by_mail(i, j):
+            token = f"{mix(self.seed, KIND_TICKET + 300, i * 64 + j):016x}"
+            return {"message_id": f"<{token}@mail.example.com>", "email_id": token.upper()[:26],
+                    "raw_email_identifier": f"{i}/{token}.eml", "json_email_identifier": f"{i}/{token}.json"}
+        pools = self.a.pools
+        location, latitude, longitude = pools.places[(i * 7 + j) % len(pools.places)]
+        return {"client": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                          "Chrome/124.0 Safari/537.36",
+                "ip_address": pools.ips[(i + j) % len(pools.ips)], "location": location, "latitude": latitude,
+                "longitude": longitude}
 
     def comments(self, i: int) -> list[dict]:
         _rng, requester, _s, assignee, *_ = self.people(i)
@@ -411,11 +464,9 @@ class Tickets:
             "ticket_id": i,
             "created_at": iso(ts),
             "author_id": -1 if system else (requester if j % 2 == 0 else assignee),
-            "metadata": {"system": {} if system else {"client": "Mozilla/5.0", "ip_address": "203.0.113.7",
-                                                      "location": None, "latitude": None, "longitude": None},
-                         "custom": {}},
-            "via": {"channel": "rule" if system else "web",
-                    "source": {"from": {}, "to": {}, "rel": "automation" if system else None}},
+            "metadata": {"system": {} if system else self.change_system(i, j), "custom": {}},
+            "via": {"channel": "rule", "source": {"from": {}, "to": {}, "rel": "automation"}} if system else
+                   self.comment_via(i, j, requester if j % 2 == 0 else assignee),
             "events": self.audit_events(i, spec, requester, assignee),
         }
 
@@ -452,8 +503,7 @@ class Tickets:
             "updater_id": -1 if system else (requester if j % 2 == 0 else assignee),
             "via": "Rule" if system else "Web form",
             "via_reference_id": None,
-            "system": {} if system else {"client": "Mozilla/5.0", "ip_address": "203.0.113.7", "location": None,
-                                         "latitude": None, "longitude": None},
+            "system": {} if system else self.change_system(i, j),
             "merged_ticket_ids": [],
             "event_type": "Audit",
             "child_events": children,
