@@ -42,10 +42,12 @@ import random
 import socket
 import struct
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
+from typing import Callable
 
 from aiohttp import web
 
+from zendesk_sandbox import hostile
 from zendesk_sandbox.ratelimit import ACCOUNT_LIMIT_TEXT, is_sandbox_path, rate_limit_headers
 
 try:
@@ -77,6 +79,7 @@ def _proxy_page(status: int) -> str:
 class Kind:
     stage: str  # "edge": answered before the app; "app": the app serves first, then the answer is altered
     status: int | None = None  # for plain status answers
+    answer: Callable | None = None  # hostile.py builds the answer (edge: (rule, request); app: + response, body)
 
 
 KINDS = {
@@ -91,11 +94,35 @@ KINDS = {
     "html": Kind("edge"),
     "504-large": Kind("app", 504),
     "expire-token": Kind("edge", 401),
+    # hostile servers (hostile.py): origins, loops, clocks, sizes, waits, shapes, echoed secrets
+    "foreign-link": Kind("app", answer=hostile.foreign_link),
+    "redirect": Kind("edge", answer=hostile.redirect),
+    "repeat-next": Kind("app", answer=hostile.repeat_next),
+    "alternate-cursor": Kind("app", answer=hostile.alternate_cursor),
+    "stuck-end-time": Kind("app", answer=hostile.stuck_end_time),
+    "future-end-time": Kind("app", answer=hostile.future_end_time),
+    "oversized": Kind("edge", answer=hostile.oversized),
+    "gzip-bomb": Kind("edge", answer=hostile.compression_bomb),
+    "drip": Kind("app", answer=hostile.drip),
+    "retry-after": Kind("edge", 429, answer=hostile.retry_after),
+    "ratelimit-reset": Kind("app", answer=hostile.ratelimit_reset),
+    "echo-auth": Kind("app", answer=hostile.echo_auth),
+    "not-json": Kind("edge", answer=hostile.not_json),
+    "array-body": Kind("app", answer=hostile.array_body),
+    "bad-next": Kind("app", answer=hostile.bad_next),
+    "deep-json": Kind("edge", answer=hostile.deep_document),
+    "deep-record": Kind("app", answer=hostile.deep_record),
 }
+ORIGIN_KINDS = ("foreign-link", "redirect")
+# Bounds that keep a typo from taking the sandbox (or the machine) down; the hostile sizes fit inside them.
+MAX_BYTES = 4 * 1024 ** 3
+MAX_DEPTH = 1_000_000
+MAX_DELAY = 7 * 86400.0
+MAX_WAIT = 10 * 365 * 86400
 
-_INT_OPTIONS = {"count", "after", "bytes", "status", "retry_after"}
+_INT_OPTIONS = {"count", "after", "bytes", "status", "retry_after", "port", "at", "depth"}
 _FLOAT_OPTIONS = {"p", "delay"}
-_STR_OPTIONS = {"method", "path"}
+_STR_OPTIONS = {"method", "path", "scheme", "host", "link_path", "encoding", "field"}
 _REPORT_ONLY = {"id", "matched", "fired"}  # keys of GET /_sandbox/faults that POST ignores, so rules round-trip
 
 
@@ -115,9 +142,18 @@ class FaultRule:
     status: int | None = None
     retry_after: int | None = None
     method: str | None = None
+    scheme: str | None = None
+    host: str | None = None
+    port: int | None = None
+    link_path: str | None = None
+    at: int | None = None
+    depth: int | None = None
+    encoding: str | None = None
+    field: str | None = None
     matched: int = 0
     fired: int = 0
-    rng: random.Random = field(default_factory=random.Random, repr=False)
+    rng: random.Random = dataclass_field(default_factory=random.Random, repr=False)
+    memory: dict = dataclass_field(default_factory=dict, repr=False)  # what a stateful kind remembers
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -130,13 +166,34 @@ class FaultRule:
             raise FaultSpecError("504-large needs bytes=N (the largest body that is still served)")
         if self.kind == "html" and self.status not in (None, 500, 502, 503, 504):
             raise FaultSpecError("html takes status=500|502|503|504")
+        self._check_hostile_options()
         if self.method:
             self.method = self.method.upper()
+
+    def _check_hostile_options(self) -> None:
+        for name, bound in (("bytes", MAX_BYTES), ("depth", MAX_DEPTH), ("delay", MAX_DELAY),
+                            ("retry_after", MAX_WAIT), ("count", MAX_BYTES), ("after", MAX_BYTES)):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= bound:
+                raise FaultSpecError(f"{name} must be between 0 and {bound}, got {value}")
+        if self.port is not None and not 1 <= self.port <= 65535:
+            raise FaultSpecError(f"port must be between 1 and 65535, got {self.port}")
+        if self.scheme is not None and self.scheme not in ("http", "https"):
+            raise FaultSpecError(f"scheme must be http or https, got {self.scheme!r}")
+        if self.link_path is not None and not self.link_path.startswith("/"):
+            raise FaultSpecError(f"link_path must start with '/', got {self.link_path!r}")
+        if self.kind == "foreign-link" and not (self.scheme or self.host or self.port or self.link_path):
+            raise FaultSpecError("foreign-link needs scheme=, host=, port= or link_path= (where the links go)")
+        if self.kind == "redirect" and self.status not in (None, 301, 302, 303, 307, 308):
+            raise FaultSpecError("redirect takes status=301|302|303|307|308")
+        if self.kind == "gzip-bomb" and self.encoding not in (None, "gzip", "deflate"):
+            raise FaultSpecError("gzip-bomb takes encoding=gzip|deflate")
 
     def config(self) -> dict:
         """The rule as JSON (what POST /_sandbox/faults takes), without its run-time counters."""
         out = {"kind": self.kind, "path": self.path}
-        for name in ("count", "p", "after", "delay", "bytes", "status", "retry_after", "method"):
+        for name in ("count", "p", "after", "delay", "bytes", "status", "retry_after", "method", "scheme", "host",
+                     "port", "link_path", "at", "depth", "encoding", "field"):
             value = getattr(self, name)
             if value is not None and not (name == "after" and value == 0):
                 out[name] = value
@@ -338,6 +395,10 @@ async def _reset_mid_body(rule: FaultRule, request: web.Request, response: web.S
     return stream
 
 
+async def _maybe_await(value):
+    return await value if asyncio.iscoroutine(value) else value
+
+
 def make_fault_middleware(settings):
     injector = FaultInjector(settings)
 
@@ -348,20 +409,25 @@ def make_fault_middleware(settings):
         rule = injector.choose(request.method, request.path)
         if rule is None:
             return await handler(request)
-        if KINDS[rule.kind].stage == "edge":
-            return _edge_answer(rule)
+        kind = KINDS[rule.kind]
+        if kind.stage == "edge":
+            return await _maybe_await(kind.answer(rule, request)) if kind.answer else _edge_answer(rule)
         raised = None
         try:
             response = await handler(request)
         except web.HTTPException as exc:
             response = raised = exc
         body = _body(response)
-        if not _qualifies(rule, response, body):
+        answer = None
+        if _qualifies(rule, response, body):
+            answer = await _maybe_await(kind.answer(rule, request, response, body)) if kind.answer else \
+                await _app_answer(rule, request, response, body)
+        if answer is None:
             injector.refund(rule)
             if raised is not None:
                 raise raised
             return response
-        return await _app_answer(rule, request, response, body)
+        return answer
 
     fault_middleware.injector = injector
     return fault_middleware
