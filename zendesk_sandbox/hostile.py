@@ -104,8 +104,8 @@ def _claimed_next(request: web.Request, holder: dict, key: str) -> str:
 
 
 def foreign_link(rule, request: web.Request, response, body) -> web.Response | None:
-    """Every next link moved to another origin; a last page (null link) claims one more page over there, so
-    short lists and per-parent children hand out a foreign link too."""
+    """Every next link moved to another origin, and the page says there is more: a last page (null link) claims
+    one more page over there, so short lists, exports and per-parent children all hand out a foreign link."""
     doc = json_object(body)
     if doc is None:
         return None
@@ -116,12 +116,12 @@ def foreign_link(rule, request: web.Request, response, body) -> web.Response | N
     for holder, key in slots:
         if not isinstance(holder[key], str):
             holder[key] = _claimed_next(request, holder, key)
-            _keep_going(doc)
         holder[key] = moved(holder[key], rule.scheme, rule.host, rule.port, rule.link_path)
     extra = {}
     if link_header and link_header.startswith("<") and ">" in link_header:
         target, rest = link_header[1:].split(">", 1)
         extra["Link"] = f"<{moved(target, rule.scheme, rule.host, rule.port, rule.link_path)}>{rest}"
+    _keep_going(doc)  # so the link is followed even from an export's last page
     return _answer(doc, response, extra=extra)
 
 
