@@ -1,5 +1,6 @@
 """Faults on demand: 5xx bursts, 429 storms, resets mid-body, slow answers, truncated JSON, proxy HTML pages,
-504 above a page size and expired tokens, by path glob, count or probability, reproducible from the seed.
+504 above a page size and expired tokens, by path glob, count or probability, reproducible from the seed; and the
+hostile kinds (hostile.py) of a broken, misconfigured or malicious server.
 
 SPEC grammar (``--faults`` and ``POST /_sandbox/faults {"spec": ...}``)::
 
@@ -7,11 +8,14 @@ SPEC grammar (``--faults`` and ``POST /_sandbox/faults {"spec": ...}``)::
     RULE   := KIND ( ":" FIELD )*
     FIELD  := GLOB | NAME "=" VALUE           -- a field without "=" is the path glob (at most one)
     NAME   := count | p | after | delay | bytes | status | retry_after | method
+            | scheme | host | port | link_path | at | depth | encoding | field      -- the hostile kinds' options
 
     500:/api/v2/incremental/*:count=3              three 500s on the exports, then healthy
     429:p=0.1                                      a 429 (no Retry-After) on 10% of /api/* requests
     reset:/api/v2/tickets*:after=2:count=1         the 3rd /tickets request is reset mid-body
     504-large:bytes=200000                         any page above 200 kB answers 504, every time
+    foreign-link:/api/v2/groups*:port=8443         every next link of /groups points at port 8443
+    redirect:/oauth/tokens:status=307:host=127.0.0.2   the token endpoint redirects to another host
 
 - GLOB is an fnmatch pattern (``*`` also crosses ``/``) tried on the raw path and on the path without ``.json``;
   default ``/api/*``. ``/_sandbox/*`` is never faulted. ``method=GET`` restricts the rule to one method.
@@ -22,13 +26,49 @@ SPEC grammar (``--faults`` and ``POST /_sandbox/faults {"spec": ...}``)::
 - One rule at most per request: the first rule, in order, that fires. Every matching rule counts the request in
   its ``matched`` counter (that is what ``after`` counts).
 
+Hostile kinds (built in hostile.py; a URL cannot sit in a SPEC, whose separator is ":", so another origin is
+given by its parts: ``scheme=``, ``host=``, ``port=``, ``link_path=``, each replacing that part of the genuine URL):
+
+- Origins. ``foreign-link`` moves every next link of the answer (``next_page``, ``after_url``, ``links.next``, the
+  ``Link`` header) to another origin, the port always written out (``port=443`` gives an explicit ``:443``,
+  ``scheme=http`` a downgrade, ``host=`` a brand's host-mapped domain), and says there is more (``has_more``,
+  ``end_of_stream: false``); a null link becomes the next offset page (or this page) over there, so short lists,
+  exports and per-parent children all hand one out. ``redirect`` answers ``status=`` 301/302/303/307/308 (default
+  307) with a ``Location`` on that origin, or on the very same URL when no part is given (a 302 turns a POST into a
+  GET); with the glob ``/oauth/tokens`` it hits the token endpoint.
+- Loops. ``repeat-next``: every next link is the request's own URL, ``after_cursor`` what the request sent,
+  ``end_time`` its ``start_time``, with more to come. ``alternate-cursor``: the next cursor is the one the previous
+  matching request sent, so two cursors alternate (the rule remembers one cursor; it does not fire until it has one).
+  ``stuck-end-time``: a time export whose ``end_time`` and ``next_page`` stay at the requested ``start_time``.
+- Clocks. ``future-end-time``: ``end_time`` and ``next_page``'s ``start_time`` set to ``at=`` (epoch, default
+  2100-01-01), ``end_of_stream: true``.
+- Sizes and time. ``oversized``: a valid JSON object of ``bytes=`` (default 200 MB), chunked, generated while sent.
+  ``gzip-bomb``: ``Content-Encoding: gzip`` (``encoding=deflate`` for zlib) whose body inflates to ``bytes=``
+  (default 512 MiB; about 510 kB sent, built once per size and kept). ``drip``: the genuine answer, one byte every
+  ``delay=`` seconds (default 2). ``retry-after``: 429 with ``Retry-After: retry_after`` (default 86400).
+  ``ratelimit-reset``: the genuine 2xx, with ``ratelimit-remaining: 0`` and ``ratelimit-reset: retry_after``
+  (default 86400).
+- Secrets. ``echo-auth``: the request's Authorization header, raw and (Basic) decoded, quoted in an error body of
+  ``status=`` (default 401); with ``field=NAME`` the genuine answer instead, that top-level field set to the quote.
+- Shapes. ``not-json``: a 200 declared JSON that is not (invalid UTF-8, yet ending in ``}``). ``array-body``: the
+  genuine object inside an array. ``bad-next``: every next link and cursor the number 12345. ``deep-json``: a
+  document nested ``depth=`` arrays deep (default 100,000). ``deep-record``: the first record of the answer gains a
+  field nested ``depth=`` objects deep (default 1,000).
+- A token-endpoint failure is any status kind with the glob ``/oauth/tokens`` (``html:/oauth/tokens:status=500``
+  answers before the endpoint rotates the refresh token).
+
+A rewriting kind that finds nothing to rewrite (no JSON object, no link, no ``end_time``) sends the genuine answer
+and its firing is not counted. Sizes, depths, delays and waits are bounded (``bytes`` at most 4 GiB, ``depth``
+1,000,000, ``delay`` a week, ``retry_after`` ten years); a value outside is refused naming the option.
+
 Where a fault happens, and therefore whether it counts in the rate limits (ratelimit.py):
 - "edge" faults stand for something in front of Zendesk's application, which never sees the request: 502, html
   (a proxy's HTML page), 503 (overload shedding, with Retry-After), 429 (a storm from an edge throttle, without
-  Retry-After) and expire-token (rejected at authentication). They are answered at once, count in no bucket and
+  Retry-After) and expire-token (rejected at authentication); among the hostile kinds redirect, retry-after,
+  oversized, gzip-bomb, not-json and deep-json. They are answered at once, count in no bucket and
   carry no rate-limit headers.
 - "app" faults stand for the application failing while or after it served the request: 500, 504, 504-large,
-  truncated, reset and slow. The request goes through the rate limiter and the handler first (so it counts, and
+  truncated, reset and slow; and the hostile kinds that rewrite the genuine answer. The request goes through the rate limiter and the handler first (so it counts, and
   the rate-limit headers are kept on the faulty answer); then the answer is replaced or mangled. If the limiter
   refused the request (429), or the answer does not qualify (504-large below ``bytes``; truncated/reset need a 2xx
   body of at least 2 bytes; streamed answers cannot be altered), the genuine answer goes out and the rule's firing
