@@ -142,9 +142,14 @@ def stream_failed(run: Run, stream: str) -> bool:
 
 
 def no_traceback(run: Run) -> bool:
-    text = "\n".join(run.stdout_lines) + run.stderr
+    """Nothing a user reads (LOG lines, the error's message and internal_message, CONNECTION_STATUS, stderr) shows
+    a traceback or a raw Python exception. A TRACE's stack_trace field is the platform's debugging aid: not read."""
+    texts = run.logs() + run.error_messages() + [m["connectionStatus"].get("message") or ""
+                                                 for m in run.of_type("CONNECTION_STATUS")] + [run.stderr]
+    text = "\n".join(texts)
     return "Traceback (most recent call last)" not in text and not any(
-        name in text for name in ("AttributeError", "RecursionError", "KeyError", "TypeError: "))
+        name in text for name in ("AttributeError", "RecursionError", "KeyError", "TypeError", "OverflowError",
+                                  "ValueError"))
 
 
 # ---- the other origin ----------------------------------------------------------------------------------------------
