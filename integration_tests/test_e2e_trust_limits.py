@@ -54,7 +54,8 @@ def _scenarios(sandbox: Sandbox, streams) -> Dict[str, Callable[[], Run]]:
         "drip": read("groups", 60, request_timeout_seconds=10),
         "retry-after": read("brands", 45),
         "ratelimit-reset": read("ticket_audits", 45),
-        "token-500": lambda: run_bounded("check", oauth_config, deadline=90),
+        "token-500": lambda: run_bounded("check", oauth_config, deadline=60),
+        # the bound is about two minutes, so this one case waits longer than the others
         "unreachable": read("groups", 150, base_url=f"http://127.0.0.1:{_closed_port()}"),
     }
 
@@ -135,7 +136,7 @@ def test_a_2xx_ratelimit_reset_of_a_day_does_not_stall_silently(limit_runs):
 def test_a_token_endpoint_500_fails_check_quickly_as_temporary(limit_runs):
     run = limit_runs["token-500"]
     _timing("token-500", run)
-    assert run.stopped is None and run.elapsed < 60, run.describe()
+    assert run.stopped is None and run.elapsed < 50, run.describe()
     status = run.of_type("CONNECTION_STATUS")
     assert status and status[0]["connectionStatus"]["status"] == "FAILED", run.describe()
     message = status[0]["connectionStatus"]["message"].lower()
