@@ -95,7 +95,7 @@ def moved(url: str, scheme: str | None, host: str | None, port: int | None, path
     return urlunsplit(parts._replace(scheme=scheme or parts.scheme, netloc=netloc, path=path or parts.path))
 
 
-def _claimed_next(request: web.Request, holder: dict, key: str) -> str:
+def _claimed_next(request: web.Request, key: str) -> str:
     """Where a missing next link is claimed to be: the next offset page, or this page again."""
     if key == "next_page":
         page = request.query.get("page", "1")
@@ -115,7 +115,7 @@ def foreign_link(rule, request: web.Request, response, body) -> web.Response | N
         return None
     for holder, key in slots:
         if not isinstance(holder[key], str):
-            holder[key] = _claimed_next(request, holder, key)
+            holder[key] = _claimed_next(request, key)
         holder[key] = moved(holder[key], rule.scheme, rule.host, rule.port, rule.link_path)
     extra = {}
     if link_header and link_header.startswith("<") and ">" in link_header:
