@@ -45,8 +45,6 @@ def _complete_with_a_warning(run, stream: str, expected: int, key: str = "id") -
 FOLLOWED_LINKS = {
     "offset next_page": ("targets", "/api/v2/targets*", "targets", "/api/v2/targets"),
     "cursor links.next": ("ticket_audits", "/api/v2/ticket_audits*", "ticket_audits", "/api/v2/ticket_audits"),
-    "child next link": ("side_conversations", "/api/v2/tickets/*/side_conversations*", "side_conversations",
-                        "/api/v2/tickets/{ticket_id}/side_conversations"),
 }
 # The export families build each next request from end_time / after_cursor, never from the body's link: a link
 # to another origin there must stay unused.
@@ -67,6 +65,20 @@ def test_a_link_to_another_port_is_re_based_and_no_credentials_reach_it(hostile,
         assert not elsewhere.with_credentials(secrets_of(hostile.config)), elsewhere.seen
         assert not elsewhere.seen, "a request went to the other origin"
     _complete_with_a_warning(run, stream, hostile.expected(resource, endpoint))
+
+
+@pytest.mark.xfail(strict=True, reason=PENDING_ORIGIN)
+def test_a_child_link_to_another_port_carries_no_credentials_there(hostile):
+    """A per-parent child list (side conversations of each ticket) claims one more page on another port. Re-based,
+    it may be a page the stream has just read: completing or failing by name are both honest outcomes."""
+    with other_origin() as elsewhere:
+        run = _read(hostile, ["side_conversations"],
+                    f"foreign-link:/api/v2/tickets/*/side_conversations*:port={elsewhere.port}:count=1")
+        assert not elsewhere.seen, elsewhere.seen
+    assert run.stopped is None and no_traceback(run), run.describe()
+    expected = hostile.expected("side_conversations", "/api/v2/tickets/{ticket_id}/side_conversations")
+    complete = len({record["id"] for record in run.records["side_conversations"]}) == expected
+    assert complete or names_stream(run, "side_conversations"), run.describe()
 
 
 @pytest.mark.parametrize("case", list(EXPORT_LINKS))
