@@ -58,7 +58,7 @@ def test_rate_limits_are_respected_without_a_single_429():
         streams = discovered_catalog(info["config"])
         names = ["tickets", "ticket_metrics", "users", "ticket_events", "ticket_comments", "organizations",
                  "ticket_audits", "groups", "macros", "ticket_fields", "tags", "ticket_metric_events"]
-        requests.post(f"{info['url']}/_sandbox/stats/reset", timeout=30)
+        requests.post(f"{info['url']}/_sandbox/stats/reset", json={}, timeout=30)
         output = run_connector("read", {**info["config"], "num_workers": 6}, configured_catalog(streams, names))
         assert output.returncode == 0, output.stderr[-3000:]
         statuses = [status for path in _stats(info)["paths"].values() for status in path]

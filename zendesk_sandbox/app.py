@@ -6,7 +6,7 @@ import warnings
 
 from aiohttp import web
 
-from . import control, errors
+from . import control, errors, faults, ratelimit
 from .auth import IDENTITY, Credentials, make_auth_middleware, oauth_tokens
 from .clock import SandboxClock
 from .compression import make_compression_middleware
@@ -96,7 +96,7 @@ def create_app(settings, base_url: str, clock: SandboxClock | None = None) -> we
     clock = clock or SandboxClock(settings.time_scale)
     router = build_router()
     credentials = Credentials(settings, clock, settings.subdomain)
-    middlewares = [make_stats_middleware(router)]
+    middlewares = [control.make_control_guard(settings), make_stats_middleware(router)]
     for module, factory in (("faults", "make_fault_middleware"), ("ratelimit", "make_ratelimit_middleware")):
         middleware = _optional_middleware(module, factory, settings)
         if middleware is not None:
@@ -114,5 +114,7 @@ def create_app(settings, base_url: str, clock: SandboxClock | None = None) -> we
         app["stats"] = Stats()
         app["router"] = router
         app["account"] = Account(settings, clock, base_url)
+    faults.add_control_routes(app)  # /_sandbox/faults and /_sandbox/ratelimit, before the catch-all
+    ratelimit.add_control_routes(app)
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import calendar
+import ipaddress
 import signal
+import socket
 import sys
 import time
 
@@ -28,7 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve a generated Zendesk account over HTTP on loopback")
     serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind; a name or address that is not loopback needs --allow-remote")
+    serve.add_argument("--allow-remote", action="store_true",
+                       help="let --host be a non-loopback address (anyone who can reach it can use the control "
+                            "endpoints and the printed credentials)")
     serve.add_argument("--seed", type=int, default=1)
     serve.add_argument("--tickets", type=int, default=1000)
     serve.add_argument("--users", type=int)
@@ -60,9 +66,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def resolves_to_loopback(host: str) -> bool:
+    """Every address the name resolves to is loopback (a name in /etc/hosts for 127.0.0.1 counts)."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%", 1)[0]).is_loopback for a in addresses)
+
+
+def check_host(args) -> None:
+    if resolves_to_loopback(args.host):
+        return
+    if not args.allow_remote:
+        raise SystemExit(f"--host {args.host} is not a loopback address: the sandbox has no real security and its "
+                         "control endpoints take no credentials. Add --allow-remote to bind it anyway.")
+    sys.stderr.write(f"WARNING: the sandbox listens on {args.host}, beyond loopback: anyone who can reach it can "
+                     "read the generated account and change it through /_sandbox/*.\n")
+    sys.stderr.flush()
+
+
 def settings_from_args(args) -> SandboxSettings:
     if bool(args.tls_cert) != bool(args.tls_key):
         raise SystemExit("--tls-cert and --tls-key go together")
+    check_host(args)
     return SandboxSettings(
         seed=args.seed, plan=args.plan, rate_limit=args.rate_limit, export_rate_limit=args.export_rate_limit,
         time_scale=args.time_scale, holdback=args.holdback, faults=args.faults, subdomain=args.subdomain,

@@ -1,6 +1,8 @@
-"""The /_sandbox/ control endpoints: ground truth (summary), mutations, and request statistics."""
+"""The /_sandbox/ control endpoints: ground truth (summary), mutations, and request statistics, behind a guard
+that keeps web pages and rebound DNS names away from them."""
 from __future__ import annotations
 
+import ipaddress
 from collections import Counter
 
 import orjson
@@ -12,7 +14,13 @@ from .data.attachments import ticket_attachment_resource
 from .data.timeline import iso
 from .errors import invalid_endpoint, json_response
 from .products import product_resources
+from .ratelimit import is_sandbox_path
 from .routing import normalize_path
+
+# Per action and resource in one POST /_sandbox/mutate: far above any test or benchmark (1% of 1M tickets is 10k),
+# far below what would stall the event loop for minutes.
+MAX_MUTATION_COUNT = 100_000
+MUTATION_ACTIONS = ("create", "update", "delete", "touch")
 
 
 class Stats:
@@ -202,6 +210,65 @@ def summary(account) -> dict:
             "resources": resources}
 
 
+def is_loopback_name(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(host_header: str) -> str:
+    """The host of a Host header, without its port ('[::1]:80' -> '::1', 'a:80' -> 'a')."""
+    if host_header.startswith("["):
+        return host_header[1:].split("]", 1)[0]
+    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+
+
+def _refused(status: int, error: str, description: str) -> web.Response:
+    return json_response({"error": error, "description": description}, status)
+
+
+def make_control_guard(settings):
+    """Control requests need a loopback Host header (or the --host name the operator chose), so a DNS name
+    rebound to 127.0.0.1 cannot reach them from a browser; and a POST needs an application/json body, which a
+    cross-site form or a no-cors fetch cannot send."""
+    own_host = (getattr(settings, "host", "") or "").lower()
+
+    @web.middleware
+    async def control_guard(request: web.Request, handler):
+        if not is_sandbox_path(request.path):
+            return await handler(request)
+        name = _host_name(request.host or "").lower()
+        if not (is_loopback_name(name) or name == own_host):
+            return _refused(403, "ForbiddenHost", f"control endpoints answer only a loopback Host header, "
+                                                  f"not {name!r}")
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type != "application/json":
+            return _refused(415, "UnsupportedMediaType", "control endpoints take only Content-Type: "
+                                                         f"application/json, not {request.content_type!r}")
+        return await handler(request)
+
+    return control_guard
+
+
+def checked_mutation(spec) -> dict:
+    """The mutation spec, or ValueError naming the first field that is not a whole count within bounds."""
+    if not isinstance(spec, dict):
+        raise ValueError("expected a JSON object such as {\"tickets\": {\"create\": 5}}")
+    for resource, actions in spec.items():
+        if not isinstance(actions, dict):
+            raise ValueError(f"{resource}: expected an object of action counts")
+        for action, count in actions.items():
+            if action not in MUTATION_ACTIONS:
+                continue  # Account.mutate names unknown actions
+            if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_MUTATION_COUNT:
+                raise ValueError(f"{resource}.{action} must be a whole number from 0 to {MAX_MUTATION_COUNT}, "
+                                 f"got {count!r}")
+    return spec
+
+
 async def handle(request: web.Request) -> web.Response:
     app = request.app
     path = normalize_path(request.path)
@@ -210,9 +277,7 @@ async def handle(request: web.Request) -> web.Response:
         return json_response(summary(account))
     if path == "/_sandbox/mutate" and request.method == "POST":
         try:
-            spec = orjson.loads(await request.read() or b"{}")
-            if not isinstance(spec, dict):
-                raise ValueError("expected a JSON object")
+            spec = checked_mutation(orjson.loads(await request.read() or b"{}"))
             return json_response(account.mutate(spec))
         except (ValueError, orjson.JSONDecodeError) as e:
             return json_response({"error": "InvalidMutation", "description": str(e)}, 400)

@@ -1,5 +1,6 @@
 """Faults on demand: 5xx bursts, 429 storms, resets mid-body, slow answers, truncated JSON, proxy HTML pages,
-504 above a page size and expired tokens, by path glob, count or probability, reproducible from the seed.
+504 above a page size and expired tokens, by path glob, count or probability, reproducible from the seed; and the
+hostile kinds (hostile.py) of a broken, misconfigured or malicious server.
 
 SPEC grammar (``--faults`` and ``POST /_sandbox/faults {"spec": ...}``)::
 
@@ -7,11 +8,14 @@ SPEC grammar (``--faults`` and ``POST /_sandbox/faults {"spec": ...}``)::
     RULE   := KIND ( ":" FIELD )*
     FIELD  := GLOB | NAME "=" VALUE           -- a field without "=" is the path glob (at most one)
     NAME   := count | p | after | delay | bytes | status | retry_after | method
+            | scheme | host | port | link_path | at | depth | encoding | field      -- the hostile kinds' options
 
     500:/api/v2/incremental/*:count=3              three 500s on the exports, then healthy
     429:p=0.1                                      a 429 (no Retry-After) on 10% of /api/* requests
     reset:/api/v2/tickets*:after=2:count=1         the 3rd /tickets request is reset mid-body
     504-large:bytes=200000                         any page above 200 kB answers 504, every time
+    foreign-link:/api/v2/groups*:port=8443         every next link of /groups points at port 8443
+    redirect:/oauth/tokens:status=307:host=127.0.0.2   the token endpoint redirects to another host
 
 - GLOB is an fnmatch pattern (``*`` also crosses ``/``) tried on the raw path and on the path without ``.json``;
   default ``/api/*``. ``/_sandbox/*`` is never faulted. ``method=GET`` restricts the rule to one method.
@@ -22,13 +26,49 @@ SPEC grammar (``--faults`` and ``POST /_sandbox/faults {"spec": ...}``)::
 - One rule at most per request: the first rule, in order, that fires. Every matching rule counts the request in
   its ``matched`` counter (that is what ``after`` counts).
 
+Hostile kinds (built in hostile.py; a URL cannot sit in a SPEC, whose separator is ":", so another origin is
+given by its parts: ``scheme=``, ``host=``, ``port=``, ``link_path=``, each replacing that part of the genuine URL):
+
+- Origins. ``foreign-link`` moves every next link of the answer (``next_page``, ``after_url``, ``links.next``, the
+  ``Link`` header) to another origin, the port always written out (``port=443`` gives an explicit ``:443``,
+  ``scheme=http`` a downgrade, ``host=`` a brand's host-mapped domain), and says there is more (``has_more``,
+  ``end_of_stream: false``); a null link becomes the next offset page (or this page) over there, so short lists,
+  exports and per-parent children all hand one out. ``redirect`` answers ``status=`` 301/302/303/307/308 (default
+  307) with a ``Location`` on that origin, or on the very same URL when no part is given (a 302 turns a POST into a
+  GET); with the glob ``/oauth/tokens`` it hits the token endpoint.
+- Loops. ``repeat-next``: every next link is the request's own URL, ``after_cursor`` what the request sent,
+  ``end_time`` its ``start_time``, with more to come. ``alternate-cursor``: the next cursor is the one the previous
+  matching request sent, so two cursors alternate (the rule remembers one cursor; it does not fire until it has one).
+  ``stuck-end-time``: a time export whose ``end_time`` and ``next_page`` stay at the requested ``start_time``.
+- Clocks. ``future-end-time``: ``end_time`` and ``next_page``'s ``start_time`` set to ``at=`` (epoch, default
+  2100-01-01), ``end_of_stream: true``.
+- Sizes and time. ``oversized``: a valid JSON object of ``bytes=`` (default 200 MB), chunked, generated while sent.
+  ``gzip-bomb``: ``Content-Encoding: gzip`` (``encoding=deflate`` for zlib) whose body inflates to ``bytes=``
+  (default 512 MiB; about 510 kB sent, built once per size and kept). ``drip``: the genuine answer, one byte every
+  ``delay=`` seconds (default 2). ``retry-after``: 429 with ``Retry-After: retry_after`` (default 86400).
+  ``ratelimit-reset``: the genuine 2xx, with ``ratelimit-remaining: 0`` and ``ratelimit-reset: retry_after``
+  (default 86400).
+- Secrets. ``echo-auth``: the request's Authorization header, raw and (Basic) decoded, quoted in an error body of
+  ``status=`` (default 401); with ``field=NAME`` the genuine answer instead, that top-level field set to the quote.
+- Shapes. ``not-json``: a 200 declared JSON that is not (invalid UTF-8, yet ending in ``}``). ``array-body``: the
+  genuine object inside an array. ``bad-next``: every next link and cursor the number 12345. ``deep-json``: a
+  document nested ``depth=`` arrays deep (default 100,000). ``deep-record``: the first record of the answer gains a
+  field nested ``depth=`` objects deep (default 1,000).
+- A token-endpoint failure is any status kind with the glob ``/oauth/tokens`` (``html:/oauth/tokens:status=500``
+  answers before the endpoint rotates the refresh token).
+
+A rewriting kind that finds nothing to rewrite (no JSON object, no link, no ``end_time``) sends the genuine answer
+and its firing is not counted. Sizes, depths, delays and waits are bounded (``bytes`` at most 4 GiB, ``depth``
+1,000,000, ``delay`` a week, ``retry_after`` ten years); a value outside is refused naming the option.
+
 Where a fault happens, and therefore whether it counts in the rate limits (ratelimit.py):
 - "edge" faults stand for something in front of Zendesk's application, which never sees the request: 502, html
   (a proxy's HTML page), 503 (overload shedding, with Retry-After), 429 (a storm from an edge throttle, without
-  Retry-After) and expire-token (rejected at authentication). They are answered at once, count in no bucket and
+  Retry-After) and expire-token (rejected at authentication); among the hostile kinds redirect, retry-after,
+  oversized, gzip-bomb, not-json and deep-json. They are answered at once, count in no bucket and
   carry no rate-limit headers.
 - "app" faults stand for the application failing while or after it served the request: 500, 504, 504-large,
-  truncated, reset and slow. The request goes through the rate limiter and the handler first (so it counts, and
+  truncated, reset and slow; and the hostile kinds that rewrite the genuine answer. The request goes through the rate limiter and the handler first (so it counts, and
   the rate-limit headers are kept on the faulty answer); then the answer is replaced or mangled. If the limiter
   refused the request (429), or the answer does not qualify (504-large below ``bytes``; truncated/reset need a 2xx
   body of at least 2 bytes; streamed answers cannot be altered), the genuine answer goes out and the rule's firing
@@ -42,10 +82,12 @@ import random
 import socket
 import struct
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
+from typing import Callable
 
 from aiohttp import web
 
+from zendesk_sandbox import hostile
 from zendesk_sandbox.ratelimit import ACCOUNT_LIMIT_TEXT, is_sandbox_path, rate_limit_headers
 
 try:
@@ -77,6 +119,7 @@ def _proxy_page(status: int) -> str:
 class Kind:
     stage: str  # "edge": answered before the app; "app": the app serves first, then the answer is altered
     status: int | None = None  # for plain status answers
+    answer: Callable | None = None  # hostile.py builds the answer (edge: (rule, request); app: + response, body)
 
 
 KINDS = {
@@ -91,11 +134,35 @@ KINDS = {
     "html": Kind("edge"),
     "504-large": Kind("app", 504),
     "expire-token": Kind("edge", 401),
+    # hostile servers (hostile.py): origins, loops, clocks, sizes, waits, shapes, echoed secrets
+    "foreign-link": Kind("app", answer=hostile.foreign_link),
+    "redirect": Kind("edge", answer=hostile.redirect),
+    "repeat-next": Kind("app", answer=hostile.repeat_next),
+    "alternate-cursor": Kind("app", answer=hostile.alternate_cursor),
+    "stuck-end-time": Kind("app", answer=hostile.stuck_end_time),
+    "future-end-time": Kind("app", answer=hostile.future_end_time),
+    "oversized": Kind("edge", answer=hostile.oversized),
+    "gzip-bomb": Kind("edge", answer=hostile.compression_bomb),
+    "drip": Kind("app", answer=hostile.drip),
+    "retry-after": Kind("edge", 429, answer=hostile.retry_after),
+    "ratelimit-reset": Kind("app", answer=hostile.ratelimit_reset),
+    "echo-auth": Kind("app", answer=hostile.echo_auth),
+    "not-json": Kind("edge", answer=hostile.not_json),
+    "array-body": Kind("app", answer=hostile.array_body),
+    "bad-next": Kind("app", answer=hostile.bad_next),
+    "deep-json": Kind("edge", answer=hostile.deep_document),
+    "deep-record": Kind("app", answer=hostile.deep_record),
 }
+ORIGIN_KINDS = ("foreign-link", "redirect")
+# Bounds that keep a typo from taking the sandbox (or the machine) down; the hostile sizes fit inside them.
+MAX_BYTES = 4 * 1024 ** 3
+MAX_DEPTH = 1_000_000
+MAX_DELAY = 7 * 86400.0
+MAX_WAIT = 10 * 365 * 86400
 
-_INT_OPTIONS = {"count", "after", "bytes", "status", "retry_after"}
+_INT_OPTIONS = {"count", "after", "bytes", "status", "retry_after", "port", "at", "depth"}
 _FLOAT_OPTIONS = {"p", "delay"}
-_STR_OPTIONS = {"method", "path"}
+_STR_OPTIONS = {"method", "path", "scheme", "host", "link_path", "encoding", "field"}
 _REPORT_ONLY = {"id", "matched", "fired"}  # keys of GET /_sandbox/faults that POST ignores, so rules round-trip
 
 
@@ -115,9 +182,18 @@ class FaultRule:
     status: int | None = None
     retry_after: int | None = None
     method: str | None = None
+    scheme: str | None = None
+    host: str | None = None
+    port: int | None = None
+    link_path: str | None = None
+    at: int | None = None
+    depth: int | None = None
+    encoding: str | None = None
+    field: str | None = None
     matched: int = 0
     fired: int = 0
-    rng: random.Random = field(default_factory=random.Random, repr=False)
+    rng: random.Random = dataclass_field(default_factory=random.Random, repr=False)
+    memory: dict = dataclass_field(default_factory=dict, repr=False)  # what a stateful kind remembers
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -130,13 +206,34 @@ class FaultRule:
             raise FaultSpecError("504-large needs bytes=N (the largest body that is still served)")
         if self.kind == "html" and self.status not in (None, 500, 502, 503, 504):
             raise FaultSpecError("html takes status=500|502|503|504")
+        self._check_hostile_options()
         if self.method:
             self.method = self.method.upper()
+
+    def _check_hostile_options(self) -> None:
+        for name, bound in (("bytes", MAX_BYTES), ("depth", MAX_DEPTH), ("delay", MAX_DELAY),
+                            ("retry_after", MAX_WAIT), ("count", MAX_BYTES), ("after", MAX_BYTES)):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= bound:
+                raise FaultSpecError(f"{name} must be between 0 and {bound}, got {value}")
+        if self.port is not None and not 1 <= self.port <= 65535:
+            raise FaultSpecError(f"port must be between 1 and 65535, got {self.port}")
+        if self.scheme is not None and self.scheme not in ("http", "https"):
+            raise FaultSpecError(f"scheme must be http or https, got {self.scheme!r}")
+        if self.link_path is not None and not self.link_path.startswith("/"):
+            raise FaultSpecError(f"link_path must start with '/', got {self.link_path!r}")
+        if self.kind == "foreign-link" and not (self.scheme or self.host or self.port or self.link_path):
+            raise FaultSpecError("foreign-link needs scheme=, host=, port= or link_path= (where the links go)")
+        if self.kind == "redirect" and self.status not in (None, 301, 302, 303, 307, 308):
+            raise FaultSpecError("redirect takes status=301|302|303|307|308")
+        if self.kind == "gzip-bomb" and self.encoding not in (None, "gzip", "deflate"):
+            raise FaultSpecError("gzip-bomb takes encoding=gzip|deflate")
 
     def config(self) -> dict:
         """The rule as JSON (what POST /_sandbox/faults takes), without its run-time counters."""
         out = {"kind": self.kind, "path": self.path}
-        for name in ("count", "p", "after", "delay", "bytes", "status", "retry_after", "method"):
+        for name in ("count", "p", "after", "delay", "bytes", "status", "retry_after", "method", "scheme", "host",
+                     "port", "link_path", "at", "depth", "encoding", "field"):
             value = getattr(self, name)
             if value is not None and not (name == "after" and value == 0):
                 out[name] = value
@@ -338,6 +435,10 @@ async def _reset_mid_body(rule: FaultRule, request: web.Request, response: web.S
     return stream
 
 
+async def _maybe_await(value):
+    return await value if asyncio.iscoroutine(value) else value
+
+
 def make_fault_middleware(settings):
     injector = FaultInjector(settings)
 
@@ -348,20 +449,25 @@ def make_fault_middleware(settings):
         rule = injector.choose(request.method, request.path)
         if rule is None:
             return await handler(request)
-        if KINDS[rule.kind].stage == "edge":
-            return _edge_answer(rule)
+        kind = KINDS[rule.kind]
+        if kind.stage == "edge":
+            return await _maybe_await(kind.answer(rule, request)) if kind.answer else _edge_answer(rule)
         raised = None
         try:
             response = await handler(request)
         except web.HTTPException as exc:
             response = raised = exc
         body = _body(response)
-        if not _qualifies(rule, response, body):
+        answer = None
+        if _qualifies(rule, response, body):
+            answer = await _maybe_await(kind.answer(rule, request, response, body)) if kind.answer else \
+                await _app_answer(rule, request, response, body)
+        if answer is None:
             injector.refund(rule)
             if raised is not None:
                 raise raised
             return response
-        return await _app_answer(rule, request, response, body)
+        return answer
 
     fault_middleware.injector = injector
     return fault_middleware

@@ -85,14 +85,14 @@ def test_people_and_deletion_markers(client):
 
 
 def test_stats_count_requests_per_template(client):
-    requests.post(client.url + "/_sandbox/stats/reset", timeout=10)
+    requests.post(client.url + "/_sandbox/stats/reset", json={}, timeout=10)
     client.get("/api/v2/tickets/1/comments.json")
     client.get("/api/v2/tickets/2/comments")
     client.get("/api/v2/nope", expect=404)
     stats = requests.get(client.url + "/_sandbox/stats", timeout=10).json()
     assert stats["paths"]["/api/v2/tickets/{ticket_id}/comments"] == {"200": 2}
     assert stats["paths"]["/api/v2/nope"] == {"404": 1}
-    requests.post(client.url + "/_sandbox/stats/reset", timeout=10)
+    requests.post(client.url + "/_sandbox/stats/reset", json={}, timeout=10)
     assert requests.get(client.url + "/_sandbox/stats", timeout=10).json()["total"] == 0
 
 
