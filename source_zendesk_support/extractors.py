@@ -23,9 +23,11 @@ def metric_sets(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iter
     for ticket in items:
         metric_set = ticket.get("metric_set")
         if metric_set:
-            # _ab_updated_at: the column Airbyte's connector kept for this stream's cursor, so its tables keep it filled
-            yield {**metric_set, "ticket_id": metric_set.get("ticket_id", ticket.get("id")), "generated_timestamp": ticket.get("generated_timestamp"),
-                   "_ab_updated_at": to_epoch(metric_set.get("updated_at"))}
+            record = {**metric_set, "ticket_id": metric_set.get("ticket_id", ticket.get("id")), "generated_timestamp": ticket.get("generated_timestamp")}
+            updated = to_epoch(metric_set.get("updated_at"))
+            if updated is not None:  # the column Airbyte's connector kept for this stream's cursor: tables keep it filled
+                record["_ab_updated_at"] = updated
+            yield record
 
 
 def users_only(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
