@@ -15,7 +15,8 @@ import requests
 
 from conftest import running_sandbox
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+# google-cloud libraries that PyAirbyte imports warn about Python 3.11 support ending: not ours to fix.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900), pytest.mark.filterwarnings("ignore::FutureWarning")]
 
 EXECUTABLE = Path(sys.executable).parent / "source-zendesk-support"  # the console script `make install` puts there
 STREAMS = ["tickets", "users"]
