@@ -6,12 +6,15 @@ STAMP := $(VENV)/.installed-tests
 
 .PHONY: demo test container-test install wheels image clean
 
-# Virtual environment with the project (editable) and the test extras. Reinstalled only when setup.py changes.
-$(STAMP): setup.py
+# Virtual environment with the connector and the sandbox (two distributions, both editable) and the test extras.
+# Reinstalled only when either setup file changes.
+$(STAMP): setup.py sandbox/setup.py
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found on PATH (Python 3.11 is required)"; exit 1; }
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV) || { \
 		echo "make: '$(PYTHON) -m venv' failed; on Debian install python3.11-venv first"; rm -rf $(VENV); exit 1; }
 	$(VPY) -m pip install --quiet --disable-pip-version-check -e '.[tests]'
+	@# The sandbox second: a venv from before the split loses the zendesk-sandbox script when the connector is reinstalled.
+	$(VPY) -m pip install --quiet --disable-pip-version-check -e ./sandbox
 	@touch $@
 
 install: $(STAMP)

@@ -1,4 +1,4 @@
-"""Packaging for the Zendesk source connector and its API sandbox (two independent packages)."""
+"""Packaging for the Zendesk Support source connector alone: the API sandbox is its own distribution (sandbox/setup.py)."""
 from setuptools import find_packages, setup
 
 MAIN_REQUIREMENTS = [
@@ -9,12 +9,6 @@ MAIN_REQUIREMENTS = [
     "jsonschema>=4.17,<5",
 ]
 
-SANDBOX_REQUIREMENTS = [
-    "aiohttp>=3.9,<4",
-    "faker>=20,<40",
-    "orjson>=3.9,<4",
-]
-
 TEST_REQUIREMENTS = [
     "pytest>=8,<10",
     "pytest-timeout>=2.2,<3",
@@ -23,23 +17,24 @@ TEST_REQUIREMENTS = [
     "docker>=7,<8",
     "pyyaml>=6,<7",
     "jsonschema>=4.17,<5",
+    # PyAirbyte, driven by a test as a user would run the connector from Python.
+    "airbyte>=0.71,<0.72",
 ]
 
 setup(
     name="source-zendesk-support",
     version="6.0.0",
-    description="Airbyte source for Zendesk Support, Help Center, Talk and Chat, with a Zendesk API sandbox.",
+    description="Airbyte source for Zendesk Support, Help Center, Talk and Chat.",
     python_requires=">=3.11,<3.13",
-    packages=find_packages(include=["source_zendesk_support", "source_zendesk_support.*", "zendesk_sandbox", "zendesk_sandbox.*"]),
+    packages=find_packages(include=["source_zendesk_support", "source_zendesk_support.*"]),
     package_data={
         "source_zendesk_support": ["spec.json", "schemas/*.json", "schemas/shared/*.json"],
     },
-    install_requires=MAIN_REQUIREMENTS + SANDBOX_REQUIREMENTS,
+    install_requires=MAIN_REQUIREMENTS,
     extras_require={"tests": TEST_REQUIREMENTS},
     entry_points={
         "console_scripts": [
             "source-zendesk-support=source_zendesk_support.run:run",
-            "zendesk-sandbox=zendesk_sandbox.cli:main",
         ],
     },
 )

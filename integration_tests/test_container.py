@@ -141,6 +141,13 @@ def test_image_runs_as_non_root_with_the_airbyte_entrypoint(engine, image):
     assert uid.decode().strip() != "0"
 
 
+def test_image_carries_the_connector_without_the_sandbox(engine, image):
+    client, _ = engine
+    probe = "import importlib.util as u; print([m for m in ('aiohttp', 'faker', 'zendesk_sandbox') if u.find_spec(m)])"
+    found = client.containers.run(image, ["-c", probe], entrypoint="python", network_mode="none", remove=True)
+    assert found.decode().strip() == "[]"
+
+
 def test_spec_in_container_matches_spec_json(engine, image):
     client, _ = engine
     exit_code, messages = run_connector(client, image, "spec")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterable, List, Mapping
 
+from .timeutil import to_epoch
+
 Extractor = Callable[[Mapping[str, Any], List[Mapping[str, Any]]], Iterable[Mapping[str, Any]]]
 
 
@@ -21,7 +23,11 @@ def metric_sets(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iter
     for ticket in items:
         metric_set = ticket.get("metric_set")
         if metric_set:
-            yield {**metric_set, "ticket_id": metric_set.get("ticket_id", ticket.get("id")), "generated_timestamp": ticket.get("generated_timestamp")}
+            record = {**metric_set, "ticket_id": metric_set.get("ticket_id", ticket.get("id")), "generated_timestamp": ticket.get("generated_timestamp")}
+            updated = to_epoch(metric_set.get("updated_at"))
+            if updated is not None:  # the column Airbyte's connector kept for this stream's cursor: tables keep it filled
+                record["_ab_updated_at"] = updated
+            yield record
 
 
 def users_only(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:

@@ -53,9 +53,10 @@ class SearchExportStream(CursorPagesStream):
 
     def first_params(self, start: int, page_after: Optional[str]) -> Dict[str, Any]:
         params: Dict[str, Any] = {**self.spec.params, "page[size]": self.page_size}
-        query = params["query"]
-        if self.incremental and not has_own_updated_bound(query):
-            params["query"] = f"{query} updated>={to_iso(start)}"
+        query = params.get("query", "")
+        # Zendesk needs a query: one without terms (tickets_search) is bounded by the start in both sync modes.
+        if (self.incremental or not query.strip()) and not has_own_updated_bound(query):
+            params["query"] = f"{query} updated>={to_iso(start)}".strip()
         return params
 
     def fail(self, answer: ApiAnswer, what: str):

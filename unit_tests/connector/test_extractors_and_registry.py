@@ -26,11 +26,12 @@ def test_tickets_without_metric_sets_leaves_the_page_untouched():
 
 
 def test_metric_sets_carry_their_ticket_and_its_timestamp():
-    page = [{"id": 1, "generated_timestamp": 100, "metric_set": {"id": 9, "replies": 3}},
+    page = [{"id": 1, "generated_timestamp": 100, "metric_set": {"id": 9, "replies": 3, "updated_at": "2026-01-05T10:00:00Z"}},
             {"id": 2, "generated_timestamp": 101, "metric_set": None},
             {"id": 3, "generated_timestamp": 102, "metric_set": {"id": 8, "ticket_id": 3}}]
     assert list(extractors.metric_sets({}, page)) == [
-        {"id": 9, "replies": 3, "ticket_id": 1, "generated_timestamp": 100},
+        {"id": 9, "replies": 3, "updated_at": "2026-01-05T10:00:00Z", "ticket_id": 1, "generated_timestamp": 100,
+         "_ab_updated_at": 1767607200},
         {"id": 8, "ticket_id": 3, "generated_timestamp": 102},
     ]
 
