@@ -29,6 +29,8 @@ DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (
 DEFAULT_NUM_WORKERS = 12
 MAX_NUM_WORKERS = 40
 DEFAULT_BACKOFF_BASE_SECONDS = 1.0
+# The longest single wait Zendesk may ask for (Retry-After) before the stream fails and says when to retry.
+DEFAULT_MAX_WAIT_SECONDS = 900
 MAX_LIST_PAGE_SIZE = 100  # Zendesk's cap for cursor-paged and offset-paged lists
 API_TOKEN_RETIREMENT = "2027-04-30"
 
@@ -94,6 +96,7 @@ class ZendeskConfig(BaseModel):
     num_workers: int = DEFAULT_NUM_WORKERS
     request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
     backoff_base_seconds: float = DEFAULT_BACKOFF_BASE_SECONDS
+    max_wait_seconds: float = DEFAULT_MAX_WAIT_SECONDS
     deleted_records: DeletedRecords = "keep"
     custom_field_columns: bool = True
     search_queries: Tuple[SearchQuery, ...] = ()
@@ -336,6 +339,7 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
         num_workers=_integer(config, "num_workers", DEFAULT_NUM_WORKERS, 1, MAX_NUM_WORKERS),
         request_timeout_seconds=_number(config, "request_timeout_seconds", DEFAULT_REQUEST_TIMEOUT_SECONDS, 5, 600),
         backoff_base_seconds=_number(config, "backoff_base_seconds", DEFAULT_BACKOFF_BASE_SECONDS, 0.001, 60),
+        max_wait_seconds=_number(config, "max_wait_seconds", DEFAULT_MAX_WAIT_SECONDS, 1, 86400),
         deleted_records=_deleted_records(config),
         custom_field_columns=_boolean(config, "custom_field_columns", True),
         search_queries=_search_queries(config),

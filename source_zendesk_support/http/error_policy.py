@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import logging
 import random
+from datetime import datetime, timedelta, timezone
 from typing import Optional, Union
 
 from urllib.parse import parse_qs, urlparse
 
 import requests
 from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler, ErrorResolution, ResponseAction
 
 # Export pages can take tens of seconds on big accounts; a silent socket longer than this is a fault.
@@ -21,6 +23,8 @@ MAX_RETRIES = 12
 MAX_BACKOFF_SECONDS = 60.0
 # The CDK sleeps one second more than a user-defined backoff; subtract it so a 429 waits what Zendesk asked.
 CDK_EXTRA_SLEEP = 1.0
+# Waits at least this long are logged, so a quiet sync says why it is quiet.
+LOGGED_WAIT_SECONDS = 5.0
 
 # The one text for refused credentials, in check and in every stream.
 REFUSED_CREDENTIALS = "Zendesk refused the credentials (HTTP 401)."
@@ -94,16 +98,33 @@ class ZendeskErrorHandler(ErrorHandler):
 class ZendeskBackoff(BackoffStrategy):
     """Waits what Zendesk says (Retry-After, rate-limit reset), else exponentially with jitter up to a minute."""
 
-    def __init__(self, base_seconds: float = 1.0):
+    def __init__(self, base_seconds: float = 1.0, max_wait_seconds: float = 900.0, stream: str = "",
+                 logger: Optional[logging.Logger] = None):
         self._base = base_seconds
+        self._max_wait = max_wait_seconds
+        self._stream = stream
+        self._logger = logger or logging.getLogger("airbyte")
 
     def backoff_time(self, response_or_exception, attempt_count: int) -> Optional[float]:
         if isinstance(response_or_exception, requests.Response):
             asked = _asked_wait(response_or_exception)
             if asked is not None:
+                self._check_asked_wait(asked, response_or_exception.status_code)
                 return max(asked - CDK_EXTRA_SLEEP, 0.001)
         wait = min(MAX_BACKOFF_SECONDS, self._base * (2 ** max(attempt_count - 1, 0)))
         return max(wait * random.uniform(0.8, 1.0) - CDK_EXTRA_SLEEP, 0.001)
+
+
+    def _check_asked_wait(self, asked: float, status: int) -> None:
+        if asked > self._max_wait:
+            retry_at = datetime.now(timezone.utc) + timedelta(seconds=asked)
+            message = (
+                f"Stream {self._stream}: Zendesk asked to wait {asked:.0f} s (HTTP {status}), more than max_wait_seconds "
+                f"({self._max_wait:.0f} s). Run the sync again after {retry_at:%Y-%m-%d %H:%M} UTC."
+            )
+            raise AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)
+        if asked >= LOGGED_WAIT_SECONDS:
+            self._logger.info(f"Stream {self._stream}: waiting {asked:.0f} s as Zendesk asked (HTTP {status}, Retry-After).")
 
 
 def _asked_wait(response: requests.Response) -> Optional[float]:

@@ -99,7 +99,7 @@ class ZendeskStream(Stream):
         return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token)
 
     def get_backoff_strategy(self) -> ZendeskBackoff:
-        return ZendeskBackoff(self.context.config.backoff_base_seconds)
+        return ZendeskBackoff(self.context.config.backoff_base_seconds, self.context.config.max_wait_seconds, self.name, self.logger)
 
     def fetch(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
         """GET one page. Retries, waits and token refreshes happen inside the CDK's HttpClient."""

@@ -197,3 +197,21 @@ def test_unexpected_status_fails_as_a_system_error(api):
     api.get(GROUPS, [raw("I'm a teapot", 418, {"Content-Type": "text/plain"})])
     output = read_streams(["groups"], expect_failure=True)
     assert output.errors and statuses_of(output, "groups")[-1] == AirbyteStreamStatus.INCOMPLETE
+
+
+def test_a_wait_above_the_cap_fails_the_stream_saying_when_to_retry(api):
+    api.get(GROUPS, [raw('{"error": "slow down"}', 429, {"Content-Type": "application/json", "Retry-After": "86400"})])
+    output = read_streams(["groups"], expect_failure=True)
+    messages = [error.trace.error.message for error in output.errors]
+    assert any("asked to wait 86400 s" in message and "max_wait_seconds" in message and "Run the sync again after" in message
+               for message in messages), messages
+    assert any(error.trace.error.failure_type == FailureType.transient_error for error in output.errors)
+    assert statuses_of(output, "groups")[-1] == AirbyteStreamStatus.INCOMPLETE
+
+
+def test_a_wait_below_the_cap_is_waited_and_logged():
+    logger = logging.getLogger("test-wait")
+    strategy = ZendeskBackoff(max_wait_seconds=60, stream="groups", logger=logger)
+    assert strategy.backoff_time(response(429, headers={"Retry-After": "30"}), 1) + CDK_EXTRA_SLEEP == 30
+    with pytest.raises(Exception, match="more than max_wait_seconds"):
+        strategy.backoff_time(response(429, headers={"Retry-After": "61"}), 1)
