@@ -38,7 +38,7 @@ async def hostile_sandbox(spec: str, **settings):
     basic = base64.b64encode(f"{credentials.admin_email}/token:{credentials.admin_token}".encode()).decode()
     try:
         async with aiohttp.ClientSession(f"http://127.0.0.1:{port}", auto_decompress=False,
-                                         headers={"Authorization": f"Basic {basic}"}) as session:
+                                         headers={"Authorization": f"Basic {basic}", "Accept-Encoding": "identity"}) as session:
             session.port, session.credentials, session.basic = port, credentials, basic
             yield session
     finally:
