@@ -19,6 +19,8 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .redaction import register_secret
+
 DEFAULT_START_DATE = "2000-01-01T00:00:00Z"
 DEFAULT_NUM_WORKERS = 12
 MAX_NUM_WORKERS = 20
@@ -131,7 +133,10 @@ def _hide_secrets(config: Mapping[str, Any]) -> None:
     """Values that must never be printed, including fields the spec does not declare (a legacy password)."""
     credentials = config.get("credentials")
     if isinstance(credentials, Mapping):
-        update_secrets([str(value) for key, value in credentials.items() if key in SECRET_FIELDS and value])
+        values = [str(value) for key, value in credentials.items() if key in SECRET_FIELDS and value]
+        update_secrets(list(values))  # the CDK keeps the list it is given and appends to it later
+        for value in values:
+            register_secret(value)
 
 
 def _spec_problem(config: Mapping[str, Any]) -> Optional[str]:

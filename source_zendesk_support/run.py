@@ -4,6 +4,8 @@ from typing import List, Optional
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 
 from .memory import tune_malloc
+from .config import SECRET_FIELDS
+from .redaction import install as install_redaction, register_config_secrets
 from .source import SourceZendeskSupport
 
 
@@ -18,5 +20,8 @@ def _config_from_args(args: List[str]) -> Optional[dict]:
 
 def run(args: Optional[List[str]] = None) -> None:
     tune_malloc()
+    install_redaction()
     args = sys.argv[1:] if args is None else args
-    launch(SourceZendeskSupport(config=_config_from_args(args)), args)
+    config = _config_from_args(args)
+    register_config_secrets(config, SECRET_FIELDS)  # before anything can echo them
+    launch(SourceZendeskSupport(config=config), args)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set
 from requests.auth import AuthBase
 
 from ..config import ZendeskConfig
+from ..http.origin_policy import OriginPolicy
 from ..http.rate_budget import ZendeskRateBudget
 from .page_permits import PagePermits
 from .page_share import PageShare
@@ -35,3 +36,8 @@ class SyncContext:
     listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
     exclude_deleted: bool = False
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
+    origin_policy: Optional[OriginPolicy] = None  # which links and redirects from responses may be requested
+
+    def __post_init__(self) -> None:
+        if self.origin_policy is None:
+            self.origin_policy = OriginPolicy(self.config.base_url)
