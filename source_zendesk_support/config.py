@@ -23,6 +23,7 @@ from jsonschema.exceptions import best_match
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config_migration import SUBDOMAIN_PATTERN, migrate_config
+from .redaction import register_secret
 from .http.error_policy import DEFAULT_TIMEOUT_SECONDS as DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (Airbyte's default)
@@ -291,7 +292,10 @@ def _hide_secrets(config: Mapping[str, Any]) -> None:
     """Values that must never be printed, including fields the spec does not declare (a legacy password)."""
     for holder in (config.get("credentials"), config.get("chat_credentials")):
         if isinstance(holder, Mapping):
-            update_secrets([str(value) for key, value in holder.items() if key in SECRET_FIELDS and value])
+            values = [str(value) for key, value in holder.items() if key in SECRET_FIELDS and value]
+            update_secrets(list(values))  # the CDK keeps the list it is given and appends to it later
+            for value in values:
+                register_secret(value)
 
 
 def _spec_problem(config: Mapping[str, Any]) -> Optional[str]:

@@ -16,9 +16,10 @@ from airbyte_cdk.logger import PRINT_BUFFER
 from airbyte_cdk.models import ConnectorSpecification, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .config import ZendeskConfig, parse_config
+from .config import SECRET_FIELDS, ZendeskConfig, parse_config
 from .input_files import read_config_file
 from .memory import tune_malloc
+from .redaction import install as install_redaction, register_config_secrets
 from .source import SourceZendeskSupport
 
 
@@ -47,7 +48,11 @@ def report_config_error(command: Optional[str], error: AirbyteTracedException) -
 
 def _parsed_config(parsed_args: Any) -> Optional[ZendeskConfig]:
     path = getattr(parsed_args, "config", None)
-    return parse_config(read_config_file(path)) if path else None
+    if not path:
+        return None
+    raw = read_config_file(path)
+    register_config_secrets(raw, SECRET_FIELDS)  # before anything can echo them
+    return parse_config(raw)
 
 
 def _stop(signum: int, frame: Any) -> None:
@@ -67,6 +72,7 @@ def stop_on_sigterm() -> None:
 
 def run(args: Optional[List[str]] = None) -> int:
     tune_malloc()
+    install_redaction()
     stop_on_sigterm()
     args = sys.argv[1:] if args is None else args
     parsed_args = AirbyteEntrypoint.parse_args(args)

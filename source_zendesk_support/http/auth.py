@@ -6,8 +6,15 @@ lock shared by every worker and hands the new pair to the platform in a CONTROL 
 from __future__ import annotations
 
 import logging
+import random
+import time
 from datetime import timedelta
-from typing import Any, Mapping, MutableMapping, Optional
+from typing import Any, Mapping, MutableMapping, Optional, Tuple
+
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from airbyte_cdk.sources.streams.http.requests_native_auth import (
     BasicHttpAuthenticator,
@@ -20,18 +27,92 @@ from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from requests.auth import AuthBase
 
 from ..config import API_TOKEN_RETIREMENT, ZendeskConfig
+from ..redaction import register_secret
 
 logger = logging.getLogger("airbyte")
 
 # Refresh this long before Zendesk's expiry so a request never leaves with a token that dies in flight.
 REFRESH_MARGIN = timedelta(seconds=60)
-# A saved access token of unknown lifetime is used until Zendesk refuses it (a 401 refreshes it then).
-UNKNOWN_EXPIRY = timedelta(days=3650)
+# The token endpoint is asked a few times within a short deadline: check must answer in seconds, not minutes.
+TOKEN_DEADLINE_SECONDS = 60
+TOKEN_ATTEMPTS = 4
+TOKEN_TIMEOUT = (10, 30)
+# Zendesk's refusals that only re-authorizing fixes.
+REFUSED_GRANT_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
+# Zendesk access tokens without expires_in do not expire; a 401 still triggers a refresh.
+NO_EXPIRY = timedelta(days=3650)
+
+
+def _token_error(message: str, failure_type: FailureType) -> AirbyteTracedException:
+    return AirbyteTracedException(message=message, internal_message=message, failure_type=failure_type)
+
+
+def request_token(token_url: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
+    """POST to Zendesk's token endpoint. No redirect is followed (the body carries the client secret), 5xx, 429 and
+    network errors are retried within a short deadline, and an answer without an access token is an error."""
+    deadline = time.monotonic() + TOKEN_DEADLINE_SECONDS
+    problem = "no answer"
+    for attempt in range(TOKEN_ATTEMPTS):
+        if attempt:
+            pause = min(2 ** attempt * random.uniform(0.8, 1.0), deadline - time.monotonic())
+            if pause <= 0:
+                break
+            time.sleep(pause)
+        try:
+            response = requests.post(token_url, data=dict(body), timeout=TOKEN_TIMEOUT, allow_redirects=False)
+        except requests.exceptions.RequestException as error:
+            problem = f"a network error ({type(error).__name__})"
+            continue
+        if response.is_redirect or 300 <= response.status_code < 400:
+            raise _token_error(
+                f"Zendesk's token endpoint {token_url} answered with a redirect (HTTP {response.status_code}); it was not "
+                "followed, so the client secret and refresh token went nowhere else. Check the subdomain.",
+                FailureType.config_error,
+            )
+        if response.status_code == 429 or response.status_code >= 500:
+            problem = f"HTTP {response.status_code}"
+            continue
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        error = answer.get("error") if isinstance(answer, Mapping) else None
+        if response.status_code in (400, 401, 403) or error in REFUSED_GRANT_ERRORS:
+            raise _token_error(
+                f"Zendesk refused the OAuth client or refresh token (HTTP {response.status_code}"
+                f"{', ' + error if isinstance(error, str) else ''}). Re-authorize OAuth for this source.",
+                FailureType.config_error,
+            )
+        token = answer.get("access_token") if isinstance(answer, Mapping) else None
+        if not response.ok or not isinstance(token, str) or not token:
+            problem = f"HTTP {response.status_code} without an access token"
+            continue
+        register_secret(token)
+        if isinstance(answer.get("refresh_token"), str):
+            register_secret(answer["refresh_token"])
+        return answer
+    raise _token_error(
+        f"Zendesk's token endpoint {token_url} did not issue a token ({problem}) within {TOKEN_DEADLINE_SECONDS} s; "
+        "Zendesk may be unavailable. Try again later.",
+        FailureType.transient_error,
+    )
+
+
+def token_expiry(answer: Mapping[str, Any]) -> AirbyteDateTime:
+    expires_in = answer.get("expires_in")
+    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and 0 < expires_in < NO_EXPIRY.total_seconds():
+        return ab_datetime_now() + timedelta(seconds=expires_in)
+    return ab_datetime_now() + NO_EXPIRY
 
 
 class RotatingRefreshTokenAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
     def token_has_expired(self) -> bool:
         return ab_datetime_now() + REFRESH_MARGIN > self.get_token_expiry_date()
+
+    def refresh_access_token(self) -> Tuple[str, AirbyteDateTime, Optional[str]]:
+        answer = request_token(self.get_token_refresh_endpoint(), self.build_refresh_request_body())
+        refresh_token = answer.get("refresh_token")
+        return answer["access_token"], token_expiry(answer), refresh_token if isinstance(refresh_token, str) and refresh_token else None
 
 
 class ClientCredentialsAuthenticator(Oauth2Authenticator):
@@ -58,6 +139,10 @@ class ClientCredentialsAuthenticator(Oauth2Authenticator):
     def token_has_expired(self) -> bool:
         return ab_datetime_now() + REFRESH_MARGIN > self.get_token_expiry_date()
 
+    def refresh_access_token(self) -> Tuple[str, AirbyteDateTime]:
+        answer = request_token(self.get_token_refresh_endpoint(), self.build_refresh_request_body())
+        return answer["access_token"], token_expiry(answer)
+
 
 def build_authenticator(config: ZendeskConfig, saved_config: MutableMapping[str, Any]) -> AuthBase:
     """`saved_config` is the config as the platform stores it (migrated): a rotated refresh token is written into
@@ -72,6 +157,7 @@ def build_authenticator(config: ZendeskConfig, saved_config: MutableMapping[str,
         # The header carries the token in base64, which the spec's secret filter does not know: --debug request
         # logs would print it. Register the encoded form as a secret too.
         add_to_secrets(authenticator.token.split(" ", 1)[-1])
+        register_secret(authenticator.token.split(" ", 1)[-1])
         return authenticator
     if config.auth_type == "oauth2_access_token":
         if not credentials.has_client:
@@ -99,4 +185,6 @@ def build_authenticator(config: ZendeskConfig, saved_config: MutableMapping[str,
 
 def build_chat_authenticator(config: ZendeskConfig) -> Optional[AuthBase]:
     """Chat's API takes a bearer token from a Chat OAuth client; without one the Chat streams are not offered."""
+    if config.chat_access_token:
+        register_secret(config.chat_access_token)
     return TokenAuthenticator(token=config.chat_access_token) if config.chat_access_token else None

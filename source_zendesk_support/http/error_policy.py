@@ -34,6 +34,8 @@ MIN_SHRINKABLE_PAGE = 100
 RETRY_STATUSES = {408, 409, 500, 502, 503, 504, 520, 521, 522, 524}
 # Answers the stream itself interprets: plan gates, expired cursors, too-recent start times.
 PASS_THROUGH_STATUSES = {400, 403, 404, 410, 422}
+# Redirects come back to the one fetch path, which follows them only within the configured origin.
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 
 def _asked_for_big_page(response: requests.Response) -> bool:
@@ -90,7 +92,7 @@ class ZendeskErrorHandler(ErrorHandler):
             return ErrorResolution(ResponseAction.IGNORE)  # the export stream retries with a smaller page
         if status in RETRY_STATUSES:
             return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"Zendesk answered HTTP {status}; retrying.")
-        if status in PASS_THROUGH_STATUSES:
+        if status in PASS_THROUGH_STATUSES or status in REDIRECT_STATUSES:
             return ErrorResolution(ResponseAction.IGNORE)
         return ErrorResolution(ResponseAction.FAIL, FailureType.system_error, f"Zendesk answered HTTP {status}: {response.text[:300]}")
 

@@ -32,6 +32,7 @@ from ..http.answer import ApiAnswer, FeatureUnavailable, RawAnswer, parse_answer
 logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
 _schema_cache: dict = {}
+MAX_REDIRECTS = 5
 
 
 def load_schema(name: str) -> Mapping[str, Any]:
@@ -106,13 +107,25 @@ class ZendeskStream(Stream):
         return parse_answer(self.fetch_raw(path_or_url, params))
 
     def fetch_raw(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> RawAnswer:
-        url = path_or_url if path_or_url.startswith(("http://", "https://")) else self.url_base + path_or_url.lstrip("/")
-        _, response = self.http_client.send_request(
-            "GET",
-            url,
-            request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds)},
-            params=dict(params or {}),
-        )
+        """The one way every request leaves: links from responses pass the origin policy, redirects are followed
+        only within the configured origin."""
+        policy = self.context.origin_policy
+        if path_or_url.startswith(("http://", "https://")) or path_or_url.startswith("//"):
+            url = policy.link(path_or_url, self.name)
+        else:
+            url = self.url_base + path_or_url.lstrip("/")
+        for _ in range(MAX_REDIRECTS + 1):
+            _, response = self.http_client.send_request(
+                "GET",
+                url,
+                request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds), "allow_redirects": False},
+                params=dict(params or {}),
+            )
+            if not response.is_redirect:
+                break
+            url, params = policy.redirect(response.headers.get("Location", ""), response.url or url, self.name), None
+        else:
+            raise self.fail(ApiAnswer(response.status_code, None, response.headers), f"too many redirects from {self.spec.path}")
         if response.status_code in (403, 404):
             raise FeatureUnavailable(response.status_code, url, response.content)
         return RawAnswer(response.status_code, response.content, response.headers)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set
 from requests.auth import AuthBase
 
 from ..config import ZendeskConfig
+from ..http.origin_policy import OriginPolicy
 from ..http.rate_budget import ZendeskRateBudget
 from .page_permits import PagePermits
 from .page_share import PageShare
@@ -31,3 +32,8 @@ class SyncContext:
     search_streams: List["StreamSpec"] = field(default_factory=list)  # the config's named search queries
     listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
+    origin_policy: Optional[OriginPolicy] = None  # which links and redirects from responses may be requested
+
+    def __post_init__(self) -> None:
+        if self.origin_policy is None:
+            self.origin_policy = OriginPolicy(self.config.base_url)
