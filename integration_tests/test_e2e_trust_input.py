@@ -126,8 +126,6 @@ def _never_beyond_now(run: Run, stream: str, field: str) -> None:
     assert all(_epoch(value) <= time.time() + SKEW for value in cursors), cursors
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a future end_time is clamped with a warning; no cursor is "
-                                       "checkpointed beyond now plus a small skew")
 def test_a_future_end_time_is_clamped_and_never_checkpointed(runs):
     run = runs["future end_time"]
     assert run.stopped is None and run.returncode == 0, run.describe()
@@ -136,8 +134,6 @@ def test_a_future_end_time_is_clamped_and_never_checkpointed(runs):
     assert _warned_about(run, "organizations"), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a state in the future is reported with a warning naming "
-                                       "the stream and is never written back beyond now")
 def test_a_future_state_is_reported_and_not_written_back(runs):
     run = runs["future state"]
     assert run.stopped is None and no_traceback(run), run.describe()
@@ -145,8 +141,6 @@ def test_a_future_state_is_reported_and_not_written_back(runs):
     assert _warned_about(run, "organizations"), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a start_date in the future is reported with a warning "
-                                       "naming the stream and the fix")
 def test_a_future_start_date_is_reported(runs):
     run = runs["future start_date"]
     assert run.stopped is None and no_traceback(run), run.describe()
@@ -175,8 +169,6 @@ def test_a_non_string_next_page_fails_its_stream_by_name(runs):
     assert no_traceback(run), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a 100k-deep document in check is a named failure, not a "
-                                       "RecursionError")
 def test_a_deeply_nested_document_fails_check_with_a_message(runs):
     run = runs["deep-json check"]
     assert run.stopped is None and no_traceback(run), run.describe()
@@ -199,8 +191,6 @@ def _named_config_error(run: Run, *words: str) -> bool:
     return any(all(word in text for word in words) for text in texts)
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: every malformed config gives a config_error naming the "
-                                       "file or field, without a traceback")
 @pytest.mark.parametrize("command", ["check", "read"])
 @pytest.mark.parametrize("case", CONFIG_CASES)
 def test_a_malformed_config_is_named_without_a_traceback(runs, command, case):
@@ -211,8 +201,6 @@ def test_a_malformed_config_is_named_without_a_traceback(runs, command, case):
     assert all(trace["error"].get("failure_type") == "config_error" for trace in run.traces("ERROR")), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a malformed state value gives a config_error naming the "
-                                       "stream and field")
 @pytest.mark.parametrize("value", list(STATE_VALUES))
 def test_a_malformed_state_cursor_is_named_without_a_traceback(runs, value):
     run = runs[f"state {value}"]
@@ -221,7 +209,6 @@ def test_a_malformed_state_cursor_is_named_without_a_traceback(runs, value):
     assert all(trace["error"].get("failure_type") == "config_error" for trace in run.traces("ERROR")), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: check and read validate the subdomain alike")
 def test_check_and_read_agree_on_a_subdomain_given_as_a_host_name(runs):
     check, read = runs["subdomain check"], runs["subdomain read"]
     status = check.of_type("CONNECTION_STATUS")
@@ -232,7 +219,6 @@ def test_check_and_read_agree_on_a_subdomain_given_as_a_host_name(runs):
 
 # ---- silent surprises ------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="defense pending: an unknown stream in the catalog is reported by name")
 def test_an_unknown_catalog_stream_is_reported_by_name(runs):
     run = runs["unknown stream"]
     assert run.stopped is None, run.describe()
@@ -240,8 +226,6 @@ def test_an_unknown_catalog_stream_is_reported_by_name(runs):
     assert named, run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: an unrecognised state is reported by name, saying the "
-                                       "stream will be re-read")
 def test_an_unrecognised_state_is_reported_with_the_re_read(runs):
     run = runs["unrecognised state"]
     assert run.stopped is None and run.returncode == 0, run.describe()

@@ -131,8 +131,6 @@ def test_a_2xx_ratelimit_reset_of_a_day_does_not_stall_silently(limit_runs):
     assert complete or names_stream(run, "ticket_audits"), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a token-endpoint 5xx is a temporary failure, reported "
-                                       "quickly and without advising re-authorization")
 def test_a_token_endpoint_500_fails_check_quickly_as_temporary(limit_runs):
     run = limit_runs["token-500"]
     _timing("token-500", run)

@@ -17,7 +17,6 @@ from trust_harness import (Sandbox, catalog_for, leaks, names_stream, no_traceba
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 SANDBOX_ARGS = ("--seed", "13", "--tickets", "300", "--rate-limit", "0", "--export-rate-limit", "0")
-PENDING_ORIGIN = "defense pending: origin policy (links re-based onto the configured origin, credentials stay home)"
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +55,6 @@ EXPORT_LINKS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_ORIGIN)
 @pytest.mark.parametrize("case", list(FOLLOWED_LINKS))
 def test_a_link_to_another_port_is_re_based_and_no_credentials_reach_it(hostile, case):
     stream, glob, resource, endpoint = FOLLOWED_LINKS[case]
@@ -67,7 +65,6 @@ def test_a_link_to_another_port_is_re_based_and_no_credentials_reach_it(hostile,
     _complete_with_a_warning(run, stream, hostile.expected(resource, endpoint))
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_ORIGIN)
 def test_a_child_link_to_another_port_carries_no_credentials_there(hostile):
     """A per-parent child list (side conversations of each ticket) claims one more page on another port. Re-based,
     it may be a page the stream has just read: completing or failing by name are both honest outcomes."""
@@ -91,7 +88,6 @@ def test_an_export_link_to_another_port_is_never_followed(hostile, case):
     assert len({record["id"] for record in run.records[stream]}) == hostile.expected(resource, endpoint)
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_ORIGIN)
 def test_a_brand_host_mapped_link_is_re_based_onto_the_configured_host(hostile):
     """Zendesk hands out links on a brand's own domain: here another loopback host on the sandbox's port."""
     port = int(hostile.url.rsplit(":", 1)[1])
@@ -101,7 +97,6 @@ def test_a_brand_host_mapped_link_is_re_based_onto_the_configured_host(hostile):
     _complete_with_a_warning(run, "ticket_audits", hostile.expected("ticket_audits", "/api/v2/ticket_audits"))
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_ORIGIN)
 def test_a_link_off_the_api_on_another_origin_carries_no_credentials_there(hostile):
     """Not a Zendesk API path: nothing to re-base. Whatever the connector does, the other origin sees no secret."""
     with other_origin() as elsewhere:
@@ -122,7 +117,6 @@ def test_a_link_off_the_api_on_another_origin_is_refused_by_name(hostile):
     assert no_traceback(run), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: API redirects to another origin are refused")
 def test_an_api_redirect_to_another_origin_is_refused_with_a_clear_error(hostile):
     with other_origin() as elsewhere:
         run = _read(hostile, ["groups"], f"redirect:/api/v2/groups*:port={elsewhere.port}")
@@ -139,7 +133,6 @@ def _oauth_config(hostile: Sandbox) -> dict:
                                               "refresh_token": oauth["refresh_token"]}}
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: the token endpoint follows no redirect")
 def test_token_refresh_does_not_follow_a_307_to_another_host(hostile):
     config = _oauth_config(hostile)
     with other_origin() as elsewhere:
@@ -153,8 +146,6 @@ def test_token_refresh_does_not_follow_a_307_to_another_host(hostile):
     assert not leaks(run, secrets_of(config)), leaks(run, secrets_of(config))
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: the token endpoint follows no redirect (a 302 became a GET "
-                                       "and the connector carried on with 'Bearer None')")
 def test_token_refresh_refuses_a_302_instead_of_carrying_on_without_a_token(hostile):
     config = _oauth_config(hostile)
     hostile.faults("redirect:/oauth/tokens*:status=302:method=POST")
@@ -176,7 +167,6 @@ def _self_signed(tmp: Path) -> tuple[str, str]:
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed for the TLS sandbox")
-@pytest.mark.xfail(strict=True, reason=PENDING_ORIGIN + "; https is never downgraded")
 def test_an_https_to_http_downgrade_is_not_followed(tmp_path):
     cert, key = _self_signed(tmp_path)
     with running_sandbox(*SANDBOX_ARGS, "--tls-cert", cert, "--tls-key", key) as info:

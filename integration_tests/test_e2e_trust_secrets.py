@@ -11,7 +11,6 @@ from trust_harness import Sandbox, catalog_for, leaks, run_bounded, secrets_of, 
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
-PENDING_REDACTION = "defense pending: one redaction of secrets and their fragments for everything printed"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +33,6 @@ def _assert_nothing_leaked(run, config) -> None:
     assert not found, "\n".join(found[:5])
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_REDACTION + " (check quotes the error body)")
 @pytest.mark.parametrize("auth", ["api_token", "oauth2_access_token"])
 def test_check_does_not_print_an_echoed_authorization_header(hostile, auth):
     config = hostile.config if auth == "api_token" else _access_token_config(hostile)
@@ -45,7 +43,6 @@ def test_check_does_not_print_an_echoed_authorization_header(hostile, auth):
     _assert_nothing_leaked(run, config)
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_REDACTION + " (a stream's TRACE error quotes the body)")
 @pytest.mark.parametrize("auth", ["api_token", "oauth2_access_token"])
 def test_read_does_not_print_an_echoed_authorization_header_in_an_error_body(hostile, auth):
     config = hostile.config if auth == "api_token" else _access_token_config(hostile)
@@ -63,8 +60,6 @@ def test_read_does_not_print_an_authorization_header_echoed_in_a_2xx_next_page(h
     _assert_nothing_leaked(run, config)
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: our config validation answers check before the CDK's spec "
-                                       "validation, which quotes a password")
 def test_check_does_not_echo_a_password(hostile):
     config = {**hostile.config, "credentials": {"auth_type": "password", "email": hostile.info["email"],
                                                 "password": "hunter2-correct-horse"}}
