@@ -51,8 +51,6 @@ def loop_runs() -> Dict[str, Run]:
             return dict(zip(CASES, pool.map(run, CASES)))
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: progress guarantees in every paging family (a repeated "
-                                       "URL, cursor or end_time fails the stream by name)")
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_loop_fails_its_stream_by_name_in_under_30_seconds(loop_runs, case):
     _, stream, _ = CASES[case]

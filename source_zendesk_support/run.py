@@ -18,6 +18,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .config import SECRET_FIELDS, ZendeskConfig, parse_config
 from .input_files import read_config_file
+from .log_policy import install as install_log_policy
 from .memory import tune_malloc
 from .redaction import install as install_redaction, register_config_secrets
 from .source import SourceZendeskSupport
@@ -73,6 +74,7 @@ def stop_on_sigterm() -> None:
 def run(args: Optional[List[str]] = None) -> int:
     tune_malloc()
     install_redaction()
+    install_log_policy()
     stop_on_sigterm()
     args = sys.argv[1:] if args is None else args
     parsed_args = AirbyteEntrypoint.parse_args(args)

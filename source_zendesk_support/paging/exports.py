@@ -150,7 +150,7 @@ class TimeExportWalker(_ExportWalker):
                 return
             body, listed = answered
             answered = None
-            fresh, last_second, at_second, new_in_window = self._fresh(listed, start, seen_at_boundary)
+            fresh, last_second, at_second = self._fresh(listed, start, seen_at_boundary)
             sent_end = to_epoch(body.get("end_time"))
             end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)
             end_time = clamp_future(self.walker, "end_time", end_time, self.now)
@@ -159,9 +159,10 @@ class TimeExportWalker(_ExportWalker):
             # the saved position passes the last second read (Talk never sends a null next_page anyway).
             ends = bool(body.get("end_of_stream"))
             stuck = end_time <= start and not ends
-            # A page that neither moves end_time on nor brings a record not seen before (at or after start_time)
-            # is the export standing still; a few in a row mean it will never move.
-            stalled = stalled + 1 if stuck and listed and not new_in_window else 0
+            # Zendesk leaves end_time at start_time only for a page cut inside one crowded second, which the walk
+            # steps past; the next page then moves on by itself. Pages in a row that Zendesk itself never moves on
+            # (whatever records they bring) are the export standing still.
+            stalled = stalled + 1 if stuck and listed else 0
             if stalled >= MAX_STALLED_PAGES:
                 raise paging_error(
                     self.walker,
@@ -190,9 +191,8 @@ class TimeExportWalker(_ExportWalker):
 
     def _fresh(self, listed: List[Mapping[str, Any]], start: int, seen: Set[Hashable]):
         """The page's records not seen at the last boundary and not past end_date; the newest second among them;
-        (second, key) of every record; and how many records are new and at or after start_time."""
+        and (second, key) of every record."""
         fresh: List[Mapping[str, Any]] = []
-        new_in_window = 0
         last_second: Optional[int] = None
         at_second: List[Tuple[Optional[int], Hashable]] = []
         for item in listed:
@@ -202,10 +202,8 @@ class TimeExportWalker(_ExportWalker):
             at_second.append((stamped, key))
             if key in seen:
                 continue
-            if second >= start:
-                new_in_window += 1
             if self.end is not None and second > self.end:
                 continue
             fresh.append(item)
             last_second = second if last_second is None else max(last_second, second)
-        return fresh, last_second, at_second, new_in_window
+        return fresh, last_second, at_second
