@@ -40,6 +40,8 @@ class Redactor:
             return
         with self._lock:
             for form in encoded_forms(secret.strip()):
+                if len(form) < MIN_FRAGMENT:
+                    continue  # a value this short also spells JSON keys and words: masking it would corrupt lines
                 self._secrets.add(form)
                 self._fragments.update(form[i : i + MIN_FRAGMENT] for i in range(len(form) - MIN_FRAGMENT + 1))
 
@@ -51,12 +53,6 @@ class Redactor:
         if not self._secrets or not text:
             return text
         spans: List[Tuple[int, int]] = []
-        for secret in self._secrets:  # whole short secrets, which no fragment covers
-            if len(secret) < MIN_FRAGMENT:
-                start = text.find(secret)
-                while start >= 0:
-                    spans.append((start, start + len(secret)))
-                    start = text.find(secret, start + 1)
         fragments = self._fragments
         for i in range(len(text) - MIN_FRAGMENT + 1):
             if text[i : i + MIN_FRAGMENT] in fragments:

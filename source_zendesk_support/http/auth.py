@@ -39,7 +39,7 @@ TOKEN_ATTEMPTS = 4
 TOKEN_TIMEOUT = (10, 30)
 # Zendesk's refusals that only re-authorizing fixes.
 REFUSED_GRANT_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
-# Zendesk access tokens without expires_in do not expire; a 401 still triggers a refresh.
+# Tokens of unknown lifetime (no expires_in, or a saved one) are used until Zendesk refuses them; a 401 refreshes.
 NO_EXPIRY = timedelta(days=3650)
 
 
@@ -166,7 +166,7 @@ def build_authenticator(config: ZendeskConfig, saved_config: MutableMapping[str,
         # client credentials grant gets a new one instead of ending the connection.
         authenticator = ClientCredentialsAuthenticator(token_url, credentials.client_id, credentials.client_secret, credentials.scope)
         authenticator.access_token = credentials.access_token
-        authenticator.set_token_expiry_date(ab_datetime_now() + UNKNOWN_EXPIRY)
+        authenticator.set_token_expiry_date(ab_datetime_now() + NO_EXPIRY)
         return authenticator
     if config.auth_type == "oauth2_client_credentials":
         return ClientCredentialsAuthenticator(token_url, credentials.client_id, credentials.client_secret, credentials.scope)
