@@ -162,7 +162,6 @@ def test_a_body_that_is_not_the_promised_object_fails_its_stream_by_name(runs, c
     assert no_traceback(run), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a non-string next_page fails its stream by name")
 def test_a_non_string_next_page_fails_its_stream_by_name(runs):
     run = runs["bad-next"]
     assert run.stopped is None and stream_failed(run, "targets"), run.describe()

@@ -106,8 +106,6 @@ def test_a_link_off_the_api_on_another_origin_carries_no_credentials_there(hosti
     assert run.stopped is None, run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a link off the API path on another origin is refused, "
-                                       "failing its stream with a message naming it")
 def test_a_link_off_the_api_on_another_origin_is_refused_by_name(hostile):
     with other_origin() as elsewhere:
         run = _read(hostile, ["ticket_audits"],
