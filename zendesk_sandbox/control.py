@@ -181,6 +181,11 @@ def config_resources(account) -> dict:
     out = {name: {"total": len(recs), "live": len(recs), "archived": 0, "deleted": 0,
                   "endpoints": {path: len(recs) if n is None else n}}
            for name, (recs, path, n) in rows.items()}
+    forms_served = s.has_feature("ticket_forms")
+    for name, key in (("ticket_form_agent_conditions", "agent_conditions"),
+                      ("ticket_form_end_user_conditions", "end_user_conditions")):
+        rows = c.condition_rows(key)  # one per child field of each condition set, derived from /ticket_forms
+        out[name] = {"total": rows, **_split(rows), "endpoints": {"/api/v2/ticket_forms": rows if forms_served else 0}}
     holidays = sum(len(v) for v in c.holidays.values())
     out["schedule_holidays"] = {"total": holidays, **_split(holidays), "endpoints": {
         "/api/v2/business_hours/schedules/{schedule_id}/holidays": 0 if s.plan == "team" else holidays}}
