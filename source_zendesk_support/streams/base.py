@@ -187,6 +187,9 @@ class ZendeskStream(Stream):
         saved = self.saved_epoch(RESOLVED_START)
         if saved is not None:
             return saved
+        # A stream that already has a position (from an ISO start_date, or Airbyte's state) never skips from it
+        positions = [self.saved_epoch(key) for key in self.time_keys() if self._state.get(key) is not None]
+        resolved = min([resolved, *[position for position in positions if position is not None]])
         self._state[RESOLVED_START] = to_iso(resolved)
         return resolved
 
