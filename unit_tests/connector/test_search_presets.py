@@ -93,3 +93,13 @@ def test_queries_written_out_stay_valid():
     parsed = _parsed({"name": "vip_open", "query": "status:open tags:vip", "type": "ticket"}, {"name": "all_users", "query": "role:end-user", "type": "user"})
     assert [(q.name, q.query, q.type, q.preset) for q in parsed.search_queries] == [
         ("vip_open", "status:open tags:vip", "ticket", None), ("all_users", "role:end-user", "user", None)]
+
+
+def test_the_docs_show_every_preset_with_its_query():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "zendesk-support.md").read_text()
+    for name, preset in PRESETS.items():
+        row = next((line for line in docs.splitlines() if line.startswith(f"| `{name}` |")), None)
+        assert row is not None, f"docs/zendesk-support.md shows no preset {name}"
+        assert f"| {preset.type} |" in row and preset.query.split("{")[0] in row, row
