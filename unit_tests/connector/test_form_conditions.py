@@ -91,3 +91,16 @@ def test_a_wrong_shaped_condition_fails_its_stream_by_name_and_ticket_forms_stil
     assert [r["id"] for r in records_of(output, "ticket_forms")] == [9]
     assert "COMPLETE" in [s.name for s in statuses_of(output, "ticket_forms")]
     assert "Traceback" not in " ".join(errors)
+
+
+@pytest.mark.parametrize("stream, extract", [("ticket_form_agent_conditions", agent_conditions),
+                                             ("ticket_form_end_user_conditions", end_user_conditions)])
+def test_rows_validate_against_their_schema_and_a_wrong_type_does_not(stream, extract):
+    from jsonschema import Draft7Validator
+
+    from source_zendesk_support.streams.base import load_schema
+
+    validator = Draft7Validator(load_schema(stream))
+    rows = list(extract({}, [FORM]))
+    assert rows and all(not list(validator.iter_errors(row)) for row in rows)
+    assert list(validator.iter_errors({**rows[0], "child_field_id": "101"}))
