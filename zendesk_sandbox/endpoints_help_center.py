@@ -1,7 +1,9 @@
 """Help Center (Guide) and community endpoints (API notes §7.3): rows for the endpoint table."""
 from __future__ import annotations
 
+import calendar
 import hashlib
+import time
 from typing import Callable
 
 from aiohttp import web
@@ -10,25 +12,24 @@ from . import errors
 from .data.help_center import ARTICLE, ARTICLE_ATTACHMENT, CHILDREN, LOCALE
 from .cache import cached
 from .endpoint import Ctx, Endpoint
-from .pagination import Sorted, page_url, parse_int
-from .product_pagination import EXPORT_MAX, hc_cursor_page, hc_offset_page, wants_hc_cursor
+from .pagination import Sorted, parse_int, wants_cursor
+from .product_pagination import help_center_cursor_pages, help_center_offset_pages, help_center_time_export
 from .products import help_center, help_center_gate
 
-BIG = 1 << 62
 HC = "/api/v2/help_center"
 COMMUNITY = "/api/v2/community"
 
 
-def hc_listing(key: str, items: Callable[[Ctx, str, bool], Sorted], default_sort: str):
+def help_center_list(key: str, items: Callable[[Ctx, str, bool], Sorted], default_sort: str):
     """An HC list: cursor pages with page[size]/page[after]/page[before], offset pages otherwise."""
     def handle(ctx: Ctx):
         check_locale(ctx)
         sort_by = ctx.query.get("sort_by") or default_sort
         desc = ctx.query.get("sort_order") == "desc"
         sorted_items = items(ctx, sort_by, desc)
-        if wants_hc_cursor(ctx.query):
-            return hc_cursor_page(sorted_items, key, ctx.query, ctx.base, ctx.path)
-        return hc_offset_page(sorted_items, key, ctx.query, ctx.base, ctx.path, sort_by,
+        if wants_cursor(ctx.query):
+            return help_center_cursor_pages(sorted_items, key, ctx.query, ctx.base, ctx.path)
+        return help_center_offset_pages(sorted_items, key, ctx.query, ctx.base, ctx.path, sort_by,
                               "desc" if desc else "asc")
     return handle
 
@@ -136,49 +137,21 @@ def article_comment_votes(ctx):
     k = article_of(ctx)
     c = comment_of(hc.article_comments(k), ctx)
     j = c["id"] % 16
-    return hc.votes_of(1, k * 16 + j, hc.comment_votes(k, j), _ts(c), "Comment", c["id"])
+    return hc.votes_of(1, k * 16 + j, hc.comment_votes(k, j), created_second(c), "Comment", c["id"])
 
 
 def article_attachments(ctx: Ctx) -> dict:
     return {"article_attachments": help_center(ctx.account).article_attachments(article_of(ctx))}
 
 
-def _ts(record) -> int:
-    import calendar
-    import time
+def created_second(record) -> int:
     return calendar.timegm(time.strptime(record["created_at"], "%Y-%m-%dT%H:%M:%SZ"))
 
 
-def incremental_articles(ctx: Ctx) -> dict:
-    """Help Center's time export: next_page and end_time carry the last article's change time (so that second
-    comes again on the next page); the last page has next_page null; an empty result has both null."""
-    raw = ctx.query.get("start_time")
-    if raw is None or raw == "":
-        raise errors.invalid_value("start_time is required")
-    start = max(0, parse_int(raw, "start_time"))
-    per_page = min(EXPORT_MAX, max(1, parse_int(ctx.query.get("per_page"), "per_page", EXPORT_MAX)))
-    hc = help_center(ctx.account)
-    cutoff = ctx.account.export_cutoff()
-    page, eos = [], True
-    for ts, k in hc.articles.iter_after((start - 1, BIG)):
-        if ts >= cutoff:
-            break
-        if hc.articles.is_deleted(k):
-            continue
-        if page and len(page) >= per_page and ts != page[-1][0]:
-            eos = False
-            break
-        if len(page) >= EXPORT_MAX:
-            eos = False
-            break
-        page.append((ts, k))
-    records = [hc.article(k) for _, k in page]
-    end_time = page[-1][0] if page else None
-    if end_time is not None and not eos and page[0][0] == end_time:
-        end_time += 1  # a page filled by one second: step past it, or the walk would never move
-    keep = {k: v for k, v in ctx.query.items() if k != "start_time"}
-    nxt = None if eos or end_time is None else page_url(ctx.base, ctx.path, {**keep, "start_time": end_time})
-    return {"articles": records, "count": len(records), "end_time": end_time, "next_page": nxt}
+incremental_articles = help_center_time_export(
+    "articles", lambda ctx, after: help_center(ctx.account).articles.iter_after(after),
+    lambda ctx, index: help_center(ctx.account).article(index),
+    hidden=lambda ctx, index: help_center(ctx.account).articles.is_deleted(index))
 
 
 # ---- posts ----------------------------------------------------------------------------------------------
@@ -210,7 +183,7 @@ def post_comment_votes(ctx):
     k = post_of(ctx)
     c = comment_of(hc.post_comments(k), ctx)
     j = c["id"] % 16
-    return hc.votes_of(3, k * 16 + j, hc.comment_votes(-k, j), _ts(c), "PostComment", c["id"])
+    return hc.votes_of(3, k * 16 + j, hc.comment_votes(-k, j), created_second(c), "PostComment", c["id"])
 
 
 def article_attachment_content(ctx: Ctx) -> web.Response:
@@ -231,48 +204,48 @@ def article_attachment_content(ctx: Ctx) -> web.Response:
         "Content-Disposition": f'inline; filename="{attachment["file_name"]}"'})
 
 
-def hc(path: str, resource: str, handle) -> Endpoint:
+def help_center_row(path: str, resource: str, handle) -> Endpoint:
     return Endpoint(path, resource, handle, gate=help_center_gate)
 
 
-_articles = hc_listing("articles", article_items, "position")
-_posts = hc_listing("posts", post_items, "created_at")
-_topics = hc_listing("topics", static_list(lambda h: h.topics), "position")
+_articles = help_center_list("articles", article_items, "position")
+_posts = help_center_list("posts", post_items, "created_at")
+_topics = help_center_list("topics", static_list(lambda h: h.topics), "position")
 
 HELP_CENTER_ENDPOINTS: list[Endpoint] = [
-    hc(f"{HC}/incremental/articles", "articles", incremental_articles),
-    hc(f"{HC}/articles", "articles", _articles),
-    hc(f"{HC}/{{locale}}/articles", "articles", _articles),
-    hc(f"{HC}/sections/{{section_id}}/articles", "articles", _articles),
-    hc(f"{HC}/{{locale}}/sections/{{section_id}}/articles", "articles", _articles),
-    hc(f"{HC}/sections", "sections", hc_listing("sections", static_list(lambda h: h.sections), "position")),
-    hc(f"{HC}/{{locale}}/sections", "sections",
-       hc_listing("sections", static_list(lambda h: h.sections), "position")),
-    hc(f"{HC}/categories", "categories", hc_listing("categories", static_list(lambda h: h.categories), "position")),
-    hc(f"{HC}/{{locale}}/categories", "categories",
-       hc_listing("categories", static_list(lambda h: h.categories), "position")),
-    hc(f"{HC}/user_segments", "user_segments",
-       hc_listing("user_segments", static_list(lambda h: h.user_segments, lambda r: (r["id"],)), "id")),
-    hc("/api/v2/guide/permission_groups", "permission_groups",
-       hc_listing("permission_groups", static_list(lambda h: h.permission_groups, lambda r: (r["id"],)), "id")),
-    hc(f"{HC}/articles/{{article_id}}/comments", "article_comments",
-       hc_listing("comments", child_list(article_comments), "id")),
-    hc(f"{HC}/{{locale}}/articles/{{article_id}}/comments", "article_comments",
-       hc_listing("comments", child_list(article_comments), "id")),
-    hc(f"{HC}/articles/{{article_id}}/votes", "article_votes", hc_listing("votes", child_list(article_votes), "id")),
-    hc(f"{HC}/articles/{{article_id}}/comments/{{comment_id}}/votes", "article_comment_votes",
-       hc_listing("votes", child_list(article_comment_votes), "id")),
-    hc(f"{HC}/articles/{{article_id}}/attachments", "article_attachments", article_attachments),
+    help_center_row(f"{HC}/incremental/articles", "articles", incremental_articles),
+    help_center_row(f"{HC}/articles", "articles", _articles),
+    help_center_row(f"{HC}/{{locale}}/articles", "articles", _articles),
+    help_center_row(f"{HC}/sections/{{section_id}}/articles", "articles", _articles),
+    help_center_row(f"{HC}/{{locale}}/sections/{{section_id}}/articles", "articles", _articles),
+    help_center_row(f"{HC}/sections", "sections", help_center_list("sections", static_list(lambda h: h.sections), "position")),
+    help_center_row(f"{HC}/{{locale}}/sections", "sections",
+       help_center_list("sections", static_list(lambda h: h.sections), "position")),
+    help_center_row(f"{HC}/categories", "categories", help_center_list("categories", static_list(lambda h: h.categories), "position")),
+    help_center_row(f"{HC}/{{locale}}/categories", "categories",
+       help_center_list("categories", static_list(lambda h: h.categories), "position")),
+    help_center_row(f"{HC}/user_segments", "user_segments",
+       help_center_list("user_segments", static_list(lambda h: h.user_segments, lambda r: (r["id"],)), "id")),
+    help_center_row("/api/v2/guide/permission_groups", "permission_groups",
+       help_center_list("permission_groups", static_list(lambda h: h.permission_groups, lambda r: (r["id"],)), "id")),
+    help_center_row(f"{HC}/articles/{{article_id}}/comments", "article_comments",
+       help_center_list("comments", child_list(article_comments), "id")),
+    help_center_row(f"{HC}/{{locale}}/articles/{{article_id}}/comments", "article_comments",
+       help_center_list("comments", child_list(article_comments), "id")),
+    help_center_row(f"{HC}/articles/{{article_id}}/votes", "article_votes", help_center_list("votes", child_list(article_votes), "id")),
+    help_center_row(f"{HC}/articles/{{article_id}}/comments/{{comment_id}}/votes", "article_comment_votes",
+       help_center_list("votes", child_list(article_comment_votes), "id")),
+    help_center_row(f"{HC}/articles/{{article_id}}/attachments", "article_attachments", article_attachments),
     # content_url of an attachment: the file itself, on the Help Center's host path
-    hc("/hc/article_attachments/{attachment_id}", "article_attachments", article_attachment_content),
-    hc("/hc/article_attachments/{attachment_id}/{file_name}", "article_attachments", article_attachment_content),
-    hc(f"{COMMUNITY}/topics", "topics", _topics),
-    hc(f"{HC}/community/topics", "topics", _topics),
-    hc(f"{COMMUNITY}/posts", "posts", _posts),
-    hc(f"{HC}/community/posts", "posts", _posts),
-    hc(f"{COMMUNITY}/posts/{{post_id}}/comments", "post_comments",
-       hc_listing("comments", child_list(post_comments), "id")),
-    hc(f"{COMMUNITY}/posts/{{post_id}}/votes", "post_votes", hc_listing("votes", child_list(post_votes), "id")),
-    hc(f"{COMMUNITY}/posts/{{post_id}}/comments/{{comment_id}}/votes", "post_comment_votes",
-       hc_listing("votes", child_list(post_comment_votes), "id")),
+    help_center_row("/hc/article_attachments/{attachment_id}", "article_attachments", article_attachment_content),
+    help_center_row("/hc/article_attachments/{attachment_id}/{file_name}", "article_attachments", article_attachment_content),
+    help_center_row(f"{COMMUNITY}/topics", "topics", _topics),
+    help_center_row(f"{HC}/community/topics", "topics", _topics),
+    help_center_row(f"{COMMUNITY}/posts", "posts", _posts),
+    help_center_row(f"{HC}/community/posts", "posts", _posts),
+    help_center_row(f"{COMMUNITY}/posts/{{post_id}}/comments", "post_comments",
+       help_center_list("comments", child_list(post_comments), "id")),
+    help_center_row(f"{COMMUNITY}/posts/{{post_id}}/votes", "post_votes", help_center_list("votes", child_list(post_votes), "id")),
+    help_center_row(f"{COMMUNITY}/posts/{{post_id}}/comments/{{comment_id}}/votes", "post_comment_votes",
+       help_center_list("votes", child_list(post_comment_votes), "id")),
 ]
