@@ -12,14 +12,9 @@ from .compression import make_compression_middleware
 from .control import Stats
 from .data.account import Account
 from .endpoint import Ctx
-from .endpoints import SUPPORT_ENDPOINTS
-from .endpoints_chat import CHAT_ENDPOINTS
-from .endpoints_help_center import HELP_CENTER_ENDPOINTS
-from .endpoints_talk import TALK_ENDPOINTS
 from .router import Router
 from .routing import normalize_path
-
-ENDPOINT_TABLES = [SUPPORT_ENDPOINTS, HELP_CENTER_ENDPOINTS, TALK_ENDPOINTS, CHAT_ENDPOINTS]
+from .tables import ENDPOINT_TABLES
 
 
 def build_router() -> Router:

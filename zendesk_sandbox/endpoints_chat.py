@@ -6,6 +6,7 @@ from . import errors
 from .endpoint import Ctx, Endpoint
 from .pagination import page_url, parse_int
 from .product_pagination import AFTER_EVERYTHING, chat_export, export_limit, since_id_page
+from . import products
 from .products import chat, chat_gate
 
 CHAT = "/api/v2/chat"
@@ -51,21 +52,25 @@ def bans(ctx: Ctx) -> dict:
             "ip_address": [ban for ban in page if ban["type"] == "ip_address"]}
 
 
-def chat_row(path: str, resource: str, handle) -> Endpoint:
-    return Endpoint(f"{CHAT}/{path}", resource, handle, gate=chat_gate)
+def chat_row(path: str, resource: str, handle, count=None) -> Endpoint:
+    return Endpoint(f"{CHAT}/{path}", resource, handle, count=count, gate=chat_gate)
 
 
 CHAT_ENDPOINTS: list[Endpoint] = [
-    chat_row("incremental/chats", "chats", incremental_chats),
-    chat_row("incremental/agent_timeline", "agent_timeline", incremental_agent_timeline),
-    chat_row("agents", "chat_agents", agents),
-    chat_row("bans", "chat_bans", bans),
-    chat_row("departments", "chat_departments", lambda ctx: chat(ctx.account).departments),
-    chat_row("goals", "chat_goals", lambda ctx: chat(ctx.account).goals),
-    chat_row("roles", "chat_roles", lambda ctx: chat(ctx.account).roles),
-    chat_row("shortcuts", "chat_shortcuts", lambda ctx: chat(ctx.account).shortcuts),
-    chat_row("skills", "chat_skills", lambda ctx: chat(ctx.account).skills),
-    chat_row("triggers", "chat_triggers", lambda ctx: chat(ctx.account).triggers),
-    chat_row("account", "chat_accounts", lambda ctx: chat(ctx.account).account()),
-    chat_row("routing_settings/account", "chat_routing_settings", lambda ctx: {"data": chat(ctx.account).routing_settings()}),
+    chat_row("incremental/chats", "chats", incremental_chats, count=products.chats_exported),
+    chat_row("incremental/agent_timeline", "agent_timeline", incremental_agent_timeline,
+             count=products.agent_timeline_exported),
+    chat_row("agents", "chat_agents", agents, count=products.chat_agents),
+    chat_row("bans", "chat_bans", bans, count=products.chat_bans),
+    chat_row("departments", "chat_departments", lambda ctx: chat(ctx.account).departments,
+             count=products.chat_list("departments")),
+    chat_row("goals", "chat_goals", lambda ctx: chat(ctx.account).goals, count=products.chat_list("goals")),
+    chat_row("roles", "chat_roles", lambda ctx: chat(ctx.account).roles, count=products.chat_list("roles")),
+    chat_row("shortcuts", "chat_shortcuts", lambda ctx: chat(ctx.account).shortcuts,
+             count=products.chat_list("shortcuts")),
+    chat_row("skills", "chat_skills", lambda ctx: chat(ctx.account).skills, count=products.chat_list("skills")),
+    chat_row("triggers", "chat_triggers", lambda ctx: chat(ctx.account).triggers, count=products.chat_list("triggers")),
+    chat_row("account", "chat_accounts", lambda ctx: chat(ctx.account).account(), count=products.one),
+    chat_row("routing_settings/account", "chat_routing_settings",
+             lambda ctx: {"data": chat(ctx.account).routing_settings()}, count=products.one),
 ]

@@ -211,7 +211,8 @@ def decode_export_cursor(cursor: str) -> tuple[int, int]:
 
 
 def cursor_export_page(rows: Iterator[tuple], after: tuple[int, int], per_page: int, cutoff: int):
-    """Cursor export: paging over rows (ts, id, ...) strictly after `after`. Returns (rows, after_key, end_of_stream)."""
+    """Cursor export: paging over rows (ts, id, ...) strictly after `after`.
+    Returns (rows, after_key, end_of_stream)."""
     page: list[tuple] = []
     end_of_stream = True
     for row in rows:

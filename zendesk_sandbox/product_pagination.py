@@ -70,8 +70,10 @@ def help_center_cursor_pages(items: Sorted, key: str, query, base: str, path: st
     records = [items.build(p) for p in range(start, end)]
     keep = {k: v for k, v in query.items() if not k.startswith("page[")}
     first = page_url(base, path, {**keep, "page[size]": size})
-    last = first if n <= size else page_url(base, path, {**keep, "page[after]": encode_help_center_cursor(keys[n - size - 1]),
-                                                         "page[size]": size})
+    last = first
+    if n > size:
+        last_cursor = encode_help_center_cursor(keys[n - size - 1])
+        last = page_url(base, path, {**keep, "page[after]": last_cursor, "page[size]": size})
     if records:
         after_cursor, before_cursor = encode_help_center_cursor(keys[end - 1]), encode_help_center_cursor(keys[start])
         nxt = page_url(base, path, {**keep, "page[after]": after_cursor, "page[size]": size})
@@ -87,7 +89,8 @@ def help_center_cursor_pages(items: Sorted, key: str, query, base: str, path: st
 def help_center_offset_pages(items: Sorted, key: str, query, base: str, path: str, sort_by: str | None,
                    sort_order: str) -> dict:
     page = max(1, parse_int(query.get("page"), "page", 1))
-    per_page = min(HELP_CENTER_PAGE_MAX, max(1, parse_int(query.get("per_page"), "per_page", HELP_CENTER_OFFSET_DEFAULT)))
+    per_page = parse_int(query.get("per_page"), "per_page", HELP_CENTER_OFFSET_DEFAULT)
+    per_page = min(HELP_CENTER_PAGE_MAX, max(1, per_page))
     if page > HELP_CENTER_MAX_PAGES:
         raise help_center_limit_error()
     total = len(items.keys)

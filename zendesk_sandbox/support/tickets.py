@@ -11,7 +11,8 @@ from ..cache import cached
 from ..data import ids
 from ..data.timeline import iso
 from ..endpoint import Ctx
-from ..pagination import Sorted, cursor_pages, decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int, wants_cursor
+from ..pagination import (Sorted, cursor_pages, decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int,
+                          wants_cursor)
 
 
 def ticket_index(ctx: Ctx, name: str = "ticket_id") -> int:
