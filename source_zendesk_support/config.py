@@ -16,7 +16,6 @@ from typing import Any, Literal, Mapping, Optional, Tuple
 from urllib.parse import urlparse
 
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.utils.airbyte_secrets_utils import update_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
@@ -24,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config_migration import SUBDOMAIN_PATTERN, migrate_config
 from .search_presets import PRESETS, PresetProblem, expand_preset
-from .redaction import register_secret
+from .redaction import register_config_secrets
 from .http.error_policy import DEFAULT_TIMEOUT_SECONDS as DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (Airbyte's default)
@@ -345,16 +344,6 @@ def _chat_access_token(config: Mapping[str, Any]) -> Optional[str]:
     return token or None
 
 
-def _hide_secrets(config: Mapping[str, Any]) -> None:
-    """Values that must never be printed, including fields the spec does not declare (a legacy password)."""
-    for holder in (config.get("credentials"), config.get("chat_credentials")):
-        if isinstance(holder, Mapping):
-            values = [str(value) for key, value in holder.items() if key in SECRET_FIELDS and value]
-            update_secrets(list(values))  # the CDK keeps the list it is given and appends to it later
-            for value in values:
-                register_secret(value)
-
-
 def _spec_problem(config: Mapping[str, Any]) -> Optional[str]:
     """The first way the config breaks spec.json, in words that name the field and never quote a value."""
     error = best_match(Draft7Validator(_connection_spec()).iter_errors(config))
@@ -383,7 +372,7 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
     """The typed config. Raises a config_error naming the first field that is wrong."""
     if not isinstance(config, Mapping):
         raise config_error("The configuration must be a JSON object.")
-    _hide_secrets(config)
+    register_config_secrets(config, SECRET_FIELDS)  # before anything can echo them
     config = migrate_config(config)
     subdomain = _subdomain(config)
     now = now or datetime.now(timezone.utc)

@@ -86,10 +86,12 @@ REDACTOR = Redactor()
 
 
 def register_secret(secret: str) -> None:
-    """One registration for both filters: ours on every output line, the CDK's on its own log messages."""
+    """One registration for both filters: ours on every output line, the CDK's on its own log messages. The CDK
+    replaces every occurrence of a value, so like ours it gets only values long enough not to spell words."""
     if isinstance(secret, str) and secret.strip():
-        add_to_secrets(secret)
         REDACTOR.register(secret)
+        if len(secret.strip()) >= MIN_FRAGMENT:
+            add_to_secrets(secret)
 
 
 def register_config_secrets(config: object, secret_keys: Iterable[str]) -> None:

@@ -31,6 +31,12 @@ class ZendeskEntrypoint(AirbyteEntrypoint):
         spec's), whose messages name the field. The CDK's own validation would quote the config, password included."""
         parse_config(config)
 
+    @staticmethod
+    def set_up_secret_filter(config: Mapping[str, Any], connection_specification: Mapping[str, Any]) -> None:
+        """The one registration of the config's secrets (parse_config's), not the CDK's: that would replace the
+        filter's list, dropping tokens already registered, and take one-letter values that mask every letter."""
+        register_config_secrets(config, SECRET_FIELDS)
+
 
 def _print(message: Any) -> None:
     print(f"{AirbyteEntrypoint.airbyte_message_to_string(message)}\n", end="", flush=True)
@@ -52,7 +58,6 @@ def _parsed_config(parsed_args: Any) -> Optional[ZendeskConfig]:
     if not path:
         return None
     raw = read_config_file(path)
-    register_config_secrets(raw, SECRET_FIELDS)  # before anything can echo them
     return parse_config(raw)
 
 

@@ -275,7 +275,9 @@ def test_record_with_a_wrong_type_is_rejected(resolved, stream, record, culprit)
     assert any(culprit in [str(p) for p in e.absolute_path] for e in errors)
 
 
-# ------------------------------------------------------------------ Zendesk's own examples (dev machines only)
+# ------------------------------------------------------------------ Zendesk's own examples (marker oas: they run where
+# the OpenAPI description is, ../shared/reference/zendesk-oas or ZENDESK_OAS_DIR, as in CI; where it is absent
+# conftest.py deselects them and one line of the run says so)
 
 # OpenAPI example name -> (stream, key holding the record or list of records in the example body)
 OAS_EXAMPLES = {
@@ -385,7 +387,7 @@ def test_zendesk_example_validates(resolved, oas_examples, doc, example, stream,
     assert errors == []
 
 
-# ------------------------------------------------------------------ Zendesk's object descriptions (dev machines only)
+# ------------------------------------------------------------------ Zendesk's object descriptions (marker oas, as above)
 
 # stream -> (OpenAPI document, component schemas describing its records)
 OAS_OBJECTS = {

@@ -1,7 +1,6 @@
 """The aiohttp application: middlewares (stats, faults, rate limit, auth) around one dispatching handler."""
 from __future__ import annotations
 
-import importlib
 import warnings
 
 from aiohttp import web
@@ -13,14 +12,9 @@ from .compression import make_compression_middleware
 from .control import Stats
 from .data.account import Account
 from .endpoint import Ctx
-from .endpoints import SUPPORT_ENDPOINTS
-from .endpoints_chat import CHAT_ENDPOINTS
-from .endpoints_help_center import HELP_CENTER_ENDPOINTS
-from .endpoints_talk import TALK_ENDPOINTS
 from .router import Router
 from .routing import normalize_path
-
-ENDPOINT_TABLES = [SUPPORT_ENDPOINTS, HELP_CENTER_ENDPOINTS, TALK_ENDPOINTS, CHAT_ENDPOINTS]
+from .tables import ENDPOINT_TABLES
 
 
 def build_router() -> Router:
@@ -29,17 +23,6 @@ def build_router() -> Router:
         for endpoint in table:
             router.add(endpoint.path, endpoint)
     return router
-
-
-def _optional_middleware(module: str, factory: str, settings):
-    """Middlewares owned by other modules (rate limits, faults) join the app once those modules exist."""
-    try:
-        mod = importlib.import_module(f"zendesk_sandbox.{module}")
-    except ImportError as e:
-        if e.name and e.name.endswith(module):
-            return None
-        raise
-    return getattr(mod, factory)(settings)
 
 
 def make_stats_middleware(router: Router):
@@ -98,10 +81,7 @@ def create_app(settings, base_url: str, clock: SandboxClock | None = None) -> we
     router = build_router()
     credentials = Credentials(settings, clock, settings.subdomain)
     middlewares = [control.make_control_guard(settings), make_stats_middleware(router)]
-    for module, factory in (("faults", "make_fault_middleware"), ("ratelimit", "make_ratelimit_middleware")):
-        middleware = _optional_middleware(module, factory, settings)
-        if middleware is not None:
-            middlewares.append(middleware)
+    middlewares += [faults.make_fault_middleware(settings), ratelimit.make_ratelimit_middleware(settings)]
     middlewares.append(make_auth_middleware(credentials))
     # outermost: whatever the inner layers answer (errors, 429s, faults' bodies) leaves compressed
     middlewares.insert(0, make_compression_middleware(settings))

@@ -1,7 +1,9 @@
 """Help Center (Guide) and community endpoints (API notes §7.3): rows for the endpoint table."""
 from __future__ import annotations
 
+import calendar
 import hashlib
+import time
 from typing import Callable
 
 from aiohttp import web
@@ -10,25 +12,25 @@ from . import errors
 from .data.help_center import ARTICLE, ARTICLE_ATTACHMENT, CHILDREN, LOCALE
 from .cache import cached
 from .endpoint import Ctx, Endpoint
-from .pagination import Sorted, page_url, parse_int
-from .product_pagination import EXPORT_MAX, hc_cursor_page, hc_offset_page, wants_hc_cursor
+from .pagination import Sorted, parse_int, wants_cursor
+from .product_pagination import help_center_cursor_pages, help_center_offset_pages, help_center_time_export
+from . import products
 from .products import help_center, help_center_gate
 
-BIG = 1 << 62
 HC = "/api/v2/help_center"
 COMMUNITY = "/api/v2/community"
 
 
-def hc_listing(key: str, items: Callable[[Ctx, str, bool], Sorted], default_sort: str):
+def help_center_list(key: str, items: Callable[[Ctx, str, bool], Sorted], default_sort: str):
     """An HC list: cursor pages with page[size]/page[after]/page[before], offset pages otherwise."""
     def handle(ctx: Ctx):
         check_locale(ctx)
         sort_by = ctx.query.get("sort_by") or default_sort
         desc = ctx.query.get("sort_order") == "desc"
         sorted_items = items(ctx, sort_by, desc)
-        if wants_hc_cursor(ctx.query):
-            return hc_cursor_page(sorted_items, key, ctx.query, ctx.base, ctx.path)
-        return hc_offset_page(sorted_items, key, ctx.query, ctx.base, ctx.path, sort_by,
+        if wants_cursor(ctx.query):
+            return help_center_cursor_pages(sorted_items, key, ctx.query, ctx.base, ctx.path)
+        return help_center_offset_pages(sorted_items, key, ctx.query, ctx.base, ctx.path, sort_by,
                               "desc" if desc else "asc")
     return handle
 
@@ -42,16 +44,18 @@ def ordered(keys: list[tuple], build: Callable[[tuple], dict], desc: bool, order
     """Keys sort ascending; a descending order negates numbers and ranks strings (cursor keys stay flat)."""
     keys = sorted(keys)
     if not desc:
-        return Sorted(keys, lambda p: build(keys[p]), order)
+        return Sorted(keys, lambda position: build(keys[position]), order)
     originals = keys[::-1]
-    flipped = [tuple(-v if isinstance(v, int) else -(len(keys) - p) for v in key) for p, key in enumerate(originals)]
-    return Sorted(flipped, lambda p: build(originals[p]), "-" + order)
+    flipped = [tuple(-value if isinstance(value, int) else -(len(keys) - position) for value in key)
+               for position, key in enumerate(originals)]
+    return Sorted(flipped, lambda position: build(originals[position]), "-" + order)
 
 
-def static_list(records_of: Callable, key_of=lambda r: (r["position"], r["id"])):
+def static_list(records_of: Callable, key_of=lambda record: (record["position"], record["id"])):
     def items(ctx: Ctx, sort_by: str, desc: bool) -> Sorted:
-        records = {r["id"]: r for r in records_of(help_center(ctx.account))}
-        return ordered([key_of(r) for r in records.values()], lambda k: records[k[-1]], desc, "position,id")
+        records = {record["id"]: record for record in records_of(help_center(ctx.account))}
+        return ordered([key_of(record) for record in records.values()], lambda key: records[key[-1]], desc,
+                       "position,id")
     return items
 
 
@@ -60,29 +64,29 @@ ARTICLE_SORTS = ("position", "created_at", "updated_at", "title")
 
 
 def article_keys(account, sort_by: str) -> list[tuple]:
-    hc = help_center(account)
-    s = hc.articles
+    guide = help_center(account)
+    articles = guide.articles
     if sort_by == "created_at":
-        key = lambda k: (hc.article_created(k), k)  # noqa: E731
+        key = lambda index: (guide.article_created(index), index)  # noqa: E731
     elif sort_by == "updated_at":
-        key = lambda k: (s.updated_ts(k), k)  # noqa: E731
+        key = lambda index: (articles.updated_ts(index), index)  # noqa: E731
     elif sort_by == "title":
-        key = lambda k: (hc.article(k)["title"], k)  # noqa: E731
+        key = lambda index: (guide.article(index)["title"], index)  # noqa: E731
     else:
-        key = lambda k: (k % 50, k)  # noqa: E731  (position)
-    return sorted(key(k) for k in s.live_indexes())
+        key = lambda index: (index % 50, index)  # noqa: E731  (position)
+    return sorted(key(index) for index in articles.live_indexes())
 
 
 def article_items(ctx: Ctx, sort_by: str, desc: bool) -> Sorted:
     sort_by = sort_by if sort_by in ARTICLE_SORTS else "position"
-    hc = help_center(ctx.account)
+    guide = help_center(ctx.account)
     keys = cached(ctx.account, f"hc_articles:{sort_by}", lambda: article_keys(ctx.account, sort_by))
     if "section_id" in ctx.params:
         section = parse_int_param(ctx, "section_id")
-        if not any(s["id"] == section for s in hc.sections):
+        if not any(known["id"] == section for known in guide.sections):
             raise errors.record_not_found()
-        keys = [k for k in keys if hc.article_section(k[-1])["id"] == section]
-    return ordered(keys, lambda key: hc.article(key[-1]), desc, f"{sort_by},id")
+        keys = [index for index in keys if guide.article_section(index[-1])["id"] == section]
+    return ordered(keys, lambda key: guide.article(key[-1]), desc, f"{sort_by},id")
 
 
 def parse_int_param(ctx: Ctx, name: str) -> int:
@@ -93,31 +97,31 @@ def parse_int_param(ctx: Ctx, name: str) -> int:
 
 
 def article_of(ctx: Ctx) -> int:
-    k = help_center(ctx.account).article_index(ctx.params["article_id"])
-    if k is None:
+    index = help_center(ctx.account).article_index(ctx.params["article_id"])
+    if index is None:
         raise errors.record_not_found()
-    return k
+    return index
 
 
 def post_of(ctx: Ctx) -> int:
-    k = help_center(ctx.account).post_index(ctx.params["post_id"])
-    if k is None:
+    index = help_center(ctx.account).post_index(ctx.params["post_id"])
+    if index is None:
         raise errors.record_not_found()
-    return k
+    return index
 
 
 def child_list(records_of: Callable[[Ctx], list[dict]]):
     """Children of one parent (comments, votes), in id order (their creation order)."""
     def items(ctx: Ctx, sort_by: str, desc: bool) -> Sorted:
-        records = {r["id"]: r for r in records_of(ctx)}
-        return ordered([(rid,) for rid in records], lambda k: records[k[0]], desc, "id")
+        records = {record["id"]: record for record in records_of(ctx)}
+        return ordered([(record_id,) for record_id in records], lambda index: records[index[0]], desc, "id")
     return items
 
 
 def comment_of(comments: list[dict], ctx: Ctx) -> dict:
-    for c in comments:
-        if str(c["id"]) == ctx.params["comment_id"]:
-            return c
+    for comment in comments:
+        if str(comment["id"]) == ctx.params["comment_id"]:
+            return comment
     raise errors.record_not_found()
 
 
@@ -126,73 +130,47 @@ def article_comments(ctx):
 
 
 def article_votes(ctx):
-    hc = help_center(ctx.account)
-    k = article_of(ctx)
-    return hc.votes_of(0, k, hc.article_shape(k)[1], hc.article_created(k), "Article", hc.article(k)["id"])
+    guide = help_center(ctx.account)
+    index = article_of(ctx)
+    return guide.votes_of(0, index, guide.article_shape(index)[1], guide.article_created(index), "Article",
+                          guide.article(index)["id"])
 
 
 def article_comment_votes(ctx):
-    hc = help_center(ctx.account)
-    k = article_of(ctx)
-    c = comment_of(hc.article_comments(k), ctx)
-    j = c["id"] % 16
-    return hc.votes_of(1, k * 16 + j, hc.comment_votes(k, j), _ts(c), "Comment", c["id"])
+    guide = help_center(ctx.account)
+    index = article_of(ctx)
+    comment = comment_of(guide.article_comments(index), ctx)
+    slot = comment["id"] % 16
+    return guide.votes_of(1, index * 16 + slot, guide.comment_votes(index, slot), created_second(comment), "Comment",
+                          comment["id"])
 
 
 def article_attachments(ctx: Ctx) -> dict:
     return {"article_attachments": help_center(ctx.account).article_attachments(article_of(ctx))}
 
 
-def _ts(record) -> int:
-    import calendar
-    import time
+def created_second(record) -> int:
     return calendar.timegm(time.strptime(record["created_at"], "%Y-%m-%dT%H:%M:%SZ"))
 
 
-def incremental_articles(ctx: Ctx) -> dict:
-    """Help Center's time export: next_page and end_time carry the last article's change time (so that second
-    comes again on the next page); the last page has next_page null; an empty result has both null."""
-    raw = ctx.query.get("start_time")
-    if raw is None or raw == "":
-        raise errors.invalid_value("start_time is required")
-    start = max(0, parse_int(raw, "start_time"))
-    per_page = min(EXPORT_MAX, max(1, parse_int(ctx.query.get("per_page"), "per_page", EXPORT_MAX)))
-    hc = help_center(ctx.account)
-    cutoff = ctx.account.export_cutoff()
-    page, eos = [], True
-    for ts, k in hc.articles.iter_after((start - 1, BIG)):
-        if ts >= cutoff:
-            break
-        if hc.articles.is_deleted(k):
-            continue
-        if page and len(page) >= per_page and ts != page[-1][0]:
-            eos = False
-            break
-        if len(page) >= EXPORT_MAX:
-            eos = False
-            break
-        page.append((ts, k))
-    records = [hc.article(k) for _, k in page]
-    end_time = page[-1][0] if page else None
-    if end_time is not None and not eos and page[0][0] == end_time:
-        end_time += 1  # a page filled by one second: step past it, or the walk would never move
-    keep = {k: v for k, v in ctx.query.items() if k != "start_time"}
-    nxt = None if eos or end_time is None else page_url(ctx.base, ctx.path, {**keep, "start_time": end_time})
-    return {"articles": records, "count": len(records), "end_time": end_time, "next_page": nxt}
+incremental_articles = help_center_time_export(
+    "articles", lambda ctx, after: help_center(ctx.account).articles.iter_after(after),
+    lambda ctx, index: help_center(ctx.account).article(index),
+    hidden=lambda ctx, index: help_center(ctx.account).articles.is_deleted(index))
 
 
 # ---- posts ----------------------------------------------------------------------------------------------
 def post_items(ctx: Ctx, sort_by: str, desc: bool) -> Sorted:
-    hc = help_center(ctx.account)
-    s = hc.posts
+    guide = help_center(ctx.account)
+    posts = guide.posts
     sort_by = sort_by if sort_by in ("created_at", "updated_at") else "created_at"
 
     def build_keys():
         if sort_by == "updated_at":
-            return sorted((s.updated_ts(k), k) for k in s.live_indexes())
-        return sorted((hc.post_created(k), k) for k in s.live_indexes())
+            return sorted((posts.updated_ts(index), index) for index in posts.live_indexes())
+        return sorted((guide.post_created(index), index) for index in posts.live_indexes())
     keys = cached(ctx.account, f"hc_posts:{sort_by}", build_keys)
-    return ordered(keys, lambda key: hc.post(key[-1]), desc, f"{sort_by},id")
+    return ordered(keys, lambda key: guide.post(key[-1]), desc, f"{sort_by},id")
 
 
 def post_comments(ctx):
@@ -200,17 +178,19 @@ def post_comments(ctx):
 
 
 def post_votes(ctx):
-    hc = help_center(ctx.account)
-    k = post_of(ctx)
-    return hc.votes_of(2, k, hc.post_shape(k)[1], hc.post_created(k), "Post", hc.post(k)["id"])
+    guide = help_center(ctx.account)
+    index = post_of(ctx)
+    return guide.votes_of(2, index, guide.post_shape(index)[1], guide.post_created(index), "Post",
+                          guide.post(index)["id"])
 
 
 def post_comment_votes(ctx):
-    hc = help_center(ctx.account)
-    k = post_of(ctx)
-    c = comment_of(hc.post_comments(k), ctx)
-    j = c["id"] % 16
-    return hc.votes_of(3, k * 16 + j, hc.comment_votes(-k, j), _ts(c), "PostComment", c["id"])
+    guide = help_center(ctx.account)
+    index = post_of(ctx)
+    comment = comment_of(guide.post_comments(index), ctx)
+    slot = comment["id"] % 16
+    return guide.votes_of(3, index * 16 + slot, guide.comment_votes(-index, slot), created_second(comment),
+                          "PostComment", comment["id"])
 
 
 def article_attachment_content(ctx: Ctx) -> web.Response:
@@ -219,9 +199,10 @@ def article_attachment_content(ctx: Ctx) -> web.Response:
         attachment_id = int(ctx.params["attachment_id"])
     except ValueError:
         raise errors.record_not_found() from None
-    h = help_center(ctx.account)
-    k = h.article_index(ARTICLE + (attachment_id - ARTICLE_ATTACHMENT) // CHILDREN)
-    found = [a for a in h.article_attachments(k) if a["id"] == attachment_id] if k is not None else []
+    guide = help_center(ctx.account)
+    index = guide.article_index(ARTICLE + (attachment_id - ARTICLE_ATTACHMENT) // CHILDREN)
+    listed = guide.article_attachments(index) if index is not None else []
+    found = [attachment for attachment in listed if attachment["id"] == attachment_id]
     if not found:
         raise errors.record_not_found()
     attachment = found[0]
@@ -231,48 +212,67 @@ def article_attachment_content(ctx: Ctx) -> web.Response:
         "Content-Disposition": f'inline; filename="{attachment["file_name"]}"'})
 
 
-def hc(path: str, resource: str, handle) -> Endpoint:
-    return Endpoint(path, resource, handle, gate=help_center_gate)
+def help_center_row(path: str, resource: str, handle, count=None) -> Endpoint:
+    return Endpoint(path, resource, handle, count=count, gate=help_center_gate)
 
 
-_articles = hc_listing("articles", article_items, "position")
-_posts = hc_listing("posts", post_items, "created_at")
-_topics = hc_listing("topics", static_list(lambda h: h.topics), "position")
+_articles = help_center_list("articles", article_items, "position")
+_posts = help_center_list("posts", post_items, "created_at")
+_topics = help_center_list("topics", static_list(lambda guide: guide.topics), "position")
 
 HELP_CENTER_ENDPOINTS: list[Endpoint] = [
-    hc(f"{HC}/incremental/articles", "articles", incremental_articles),
-    hc(f"{HC}/articles", "articles", _articles),
-    hc(f"{HC}/{{locale}}/articles", "articles", _articles),
-    hc(f"{HC}/sections/{{section_id}}/articles", "articles", _articles),
-    hc(f"{HC}/{{locale}}/sections/{{section_id}}/articles", "articles", _articles),
-    hc(f"{HC}/sections", "sections", hc_listing("sections", static_list(lambda h: h.sections), "position")),
-    hc(f"{HC}/{{locale}}/sections", "sections",
-       hc_listing("sections", static_list(lambda h: h.sections), "position")),
-    hc(f"{HC}/categories", "categories", hc_listing("categories", static_list(lambda h: h.categories), "position")),
-    hc(f"{HC}/{{locale}}/categories", "categories",
-       hc_listing("categories", static_list(lambda h: h.categories), "position")),
-    hc(f"{HC}/user_segments", "user_segments",
-       hc_listing("user_segments", static_list(lambda h: h.user_segments, lambda r: (r["id"],)), "id")),
-    hc("/api/v2/guide/permission_groups", "permission_groups",
-       hc_listing("permission_groups", static_list(lambda h: h.permission_groups, lambda r: (r["id"],)), "id")),
-    hc(f"{HC}/articles/{{article_id}}/comments", "article_comments",
-       hc_listing("comments", child_list(article_comments), "id")),
-    hc(f"{HC}/{{locale}}/articles/{{article_id}}/comments", "article_comments",
-       hc_listing("comments", child_list(article_comments), "id")),
-    hc(f"{HC}/articles/{{article_id}}/votes", "article_votes", hc_listing("votes", child_list(article_votes), "id")),
-    hc(f"{HC}/articles/{{article_id}}/comments/{{comment_id}}/votes", "article_comment_votes",
-       hc_listing("votes", child_list(article_comment_votes), "id")),
-    hc(f"{HC}/articles/{{article_id}}/attachments", "article_attachments", article_attachments),
+    help_center_row(f"{HC}/incremental/articles", "articles", incremental_articles, count=products.articles_exported),
+    help_center_row(f"{HC}/articles", "articles", _articles, count=products.articles_live),
+    help_center_row(f"{HC}/{{locale}}/articles", "articles", _articles, count=products.articles_live),
+    help_center_row(f"{HC}/sections/{{section_id}}/articles", "articles", _articles, count=products.articles_live),
+    help_center_row(f"{HC}/{{locale}}/sections/{{section_id}}/articles", "articles", _articles),
+    help_center_row(f"{HC}/sections", "sections",
+                    help_center_list("sections", static_list(lambda guide: guide.sections), "position"),
+                    count=products.help_center_list("sections")),
+    help_center_row(f"{HC}/{{locale}}/sections", "sections",
+                    help_center_list("sections", static_list(lambda guide: guide.sections), "position")),
+    help_center_row(f"{HC}/categories", "categories",
+                    help_center_list("categories", static_list(lambda guide: guide.categories), "position"),
+                    count=products.help_center_list("categories")),
+    help_center_row(f"{HC}/{{locale}}/categories", "categories",
+                    help_center_list("categories", static_list(lambda guide: guide.categories), "position")),
+    help_center_row(f"{HC}/user_segments", "user_segments",
+                    help_center_list("user_segments", static_list(lambda guide: guide.user_segments,
+                                                                  lambda record: (record["id"],)), "id"),
+                    count=products.help_center_list("user_segments")),
+    help_center_row("/api/v2/guide/permission_groups", "permission_groups",
+                    help_center_list("permission_groups", static_list(lambda guide: guide.permission_groups,
+                                                                      lambda record: (record["id"],)), "id"),
+                    count=products.help_center_list("permission_groups")),
+    help_center_row(f"{HC}/articles/{{article_id}}/comments", "article_comments",
+                    help_center_list("comments", child_list(article_comments), "id"),
+                    count=products.help_center_children("article_comments")),
+    help_center_row(f"{HC}/{{locale}}/articles/{{article_id}}/comments", "article_comments",
+                    help_center_list("comments", child_list(article_comments), "id")),
+    help_center_row(f"{HC}/articles/{{article_id}}/votes", "article_votes",
+                    help_center_list("votes", child_list(article_votes), "id"),
+                    count=products.help_center_children("article_votes")),
+    help_center_row(f"{HC}/articles/{{article_id}}/comments/{{comment_id}}/votes", "article_comment_votes",
+                    help_center_list("votes", child_list(article_comment_votes), "id"),
+                    count=products.help_center_children("article_comment_votes")),
+    help_center_row(f"{HC}/articles/{{article_id}}/attachments", "article_attachments",
+                    article_attachments,
+                    count=products.help_center_children("article_attachments")),
     # content_url of an attachment: the file itself, on the Help Center's host path
-    hc("/hc/article_attachments/{attachment_id}", "article_attachments", article_attachment_content),
-    hc("/hc/article_attachments/{attachment_id}/{file_name}", "article_attachments", article_attachment_content),
-    hc(f"{COMMUNITY}/topics", "topics", _topics),
-    hc(f"{HC}/community/topics", "topics", _topics),
-    hc(f"{COMMUNITY}/posts", "posts", _posts),
-    hc(f"{HC}/community/posts", "posts", _posts),
-    hc(f"{COMMUNITY}/posts/{{post_id}}/comments", "post_comments",
-       hc_listing("comments", child_list(post_comments), "id")),
-    hc(f"{COMMUNITY}/posts/{{post_id}}/votes", "post_votes", hc_listing("votes", child_list(post_votes), "id")),
-    hc(f"{COMMUNITY}/posts/{{post_id}}/comments/{{comment_id}}/votes", "post_comment_votes",
-       hc_listing("votes", child_list(post_comment_votes), "id")),
+    help_center_row("/hc/article_attachments/{attachment_id}", "article_attachments", article_attachment_content),
+    help_center_row("/hc/article_attachments/{attachment_id}/{file_name}", "article_attachments",
+                    article_attachment_content),
+    help_center_row(f"{COMMUNITY}/topics", "topics", _topics, count=products.help_center_list("topics")),
+    help_center_row(f"{HC}/community/topics", "topics", _topics),
+    help_center_row(f"{COMMUNITY}/posts", "posts", _posts, count=products.posts_live),
+    help_center_row(f"{HC}/community/posts", "posts", _posts),
+    help_center_row(f"{COMMUNITY}/posts/{{post_id}}/comments", "post_comments",
+                    help_center_list("comments", child_list(post_comments), "id"),
+                    count=products.help_center_children("post_comments")),
+    help_center_row(f"{COMMUNITY}/posts/{{post_id}}/votes", "post_votes",
+                    help_center_list("votes", child_list(post_votes), "id"),
+                    count=products.help_center_children("post_votes")),
+    help_center_row(f"{COMMUNITY}/posts/{{post_id}}/comments/{{comment_id}}/votes", "post_comment_votes",
+                    help_center_list("votes", child_list(post_comment_votes), "id"),
+                    count=products.help_center_children("post_comment_votes")),
 ]

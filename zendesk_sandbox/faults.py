@@ -89,12 +89,7 @@ from aiohttp import web
 
 from zendesk_sandbox import hostile
 from zendesk_sandbox.ratelimit import ACCOUNT_LIMIT_TEXT, is_sandbox_path, rate_limit_headers
-
-try:
-    from zendesk_sandbox.routing import normalize_path
-except ImportError:  # pragma: no cover
-    def normalize_path(path: str) -> str:
-        return path[:-5] if path.endswith(".json") else path
+from zendesk_sandbox.routing import normalize_path
 
 DEFAULT_GLOB = "/api/*"
 DEFAULT_SLOW_DELAY = 60.0  # real seconds: longer than any sensible client timeout

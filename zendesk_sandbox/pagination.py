@@ -1,11 +1,12 @@
-"""Zendesk's paging kinds, each written once (API notes §3) and bound to endpoints in endpoints.py. The names
-are the connector's (source_zendesk_support/paging/): one vocabulary for both packages.
+"""Zendesk Support's paging kinds, each written once (API notes §3) and bound to paths by the table in
+endpoints.py. The names are the connector's (source_zendesk_support/paging/): one vocabulary for both packages.
 
-cursor pages: page[size] <= 100, page[after]/page[before], meta + links, keyset cursors.
-offset pages: page, per_page <= 100, next_page/previous_page/count, depth cap.
-time export: start_time, 1000 per page, same-second extension, end_time rules.
-cursor export: start_time then cursor "<ts>.0||<id>|", after_url, end_of_stream.
-search export: filter[type], page[size] <= 1000, cursor paging (created_at desc, id asc).
+cursor_pages    page[size] <= 100, page[after]/page[before], meta + links, keyset cursors.
+offset_pages    page, per_page <= 100, next_page/previous_page/count, depth cap.
+unpaged         everything in one answer.
+time_export     start_time, 1000 per page, same-second extension, end_time rules.
+cursor_export   start_time then cursor "<ts>.0||<id>|", after_url, end_of_stream.
+search_export   filter[type], page[size] <= 1000, cursor pages forward only (created_at desc, id asc).
 """
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from . import errors
 from .data.pools import mix
 
 EXPORT_PAGE_MAX = 1000
-CBP_MAX = 100
-OBP_MAX = 100
+SEARCH_EXPORT_MAX = 1000
+CURSOR_PAGES_MAX = 100
+OFFSET_PAGES_MAX = 100
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Sorted:
         return cls([key(r) for r in records], records.__getitem__, order)
 
 
-def encode_cbp_cursor(order: str, key: tuple) -> str:
+def encode_keyset_cursor(order: str, key: tuple) -> str:
     raw = b""
     for v in key:
         if isinstance(v, int):
@@ -52,7 +54,7 @@ def encode_cbp_cursor(order: str, key: tuple) -> str:
     return base64.b64encode(payload).decode()
 
 
-def decode_cbp_cursor(cursor: str, order: str, name: str) -> tuple:
+def decode_keyset_cursor(cursor: str, order: str, name: str) -> tuple:
     try:
         payload = orjson.loads(base64.b64decode(cursor, validate=True))
         if payload["o"] != order:
@@ -92,7 +94,7 @@ def wants_cursor(query) -> bool:
     return any(k in query for k in ("page[size]", "page[after]", "page[before]"))
 
 
-def cursor_page_request(query, max_size: int, default: int) -> tuple[int, str | None, str | None]:
+def cursor_pages_request(query, max_size: int, default: int) -> tuple[int, str | None, str | None]:
     """page[size], page[after], page[before] of a cursor-page request, refused as Zendesk refuses them."""
     size = parse_int(query.get("page[size]"), "page[size]", default)
     if size > max_size:
@@ -103,17 +105,17 @@ def cursor_page_request(query, max_size: int, default: int) -> tuple[int, str | 
     return max(1, size), after, before
 
 
-def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: int = CBP_MAX,
+def cursor_pages(items: Sorted, key: str, query, base: str, path: str, max_size: int = CURSOR_PAGES_MAX,
                 extra: dict | None = None, trailing_empty_page: bool = False) -> dict:
     """Cursor pages. `trailing_empty_page`: a full last page still says has_more, and the next one is empty."""
-    size, after, before = cursor_page_request(query, max_size, default=100)
+    size, after, before = cursor_pages_request(query, max_size, default=100)
     n = len(items.keys)
     if after:
-        start = bisect.bisect_right(items.keys, decode_cbp_cursor(after, items.order, "after"))
+        start = bisect.bisect_right(items.keys, decode_keyset_cursor(after, items.order, "after"))
         end = min(n, start + size)
         has_more = end < n
     elif before:
-        end = bisect.bisect_left(items.keys, decode_cbp_cursor(before, items.order, "before"))
+        end = bisect.bisect_left(items.keys, decode_keyset_cursor(before, items.order, "before"))
         start = max(0, end - size)
         has_more = start > 0
     else:
@@ -124,8 +126,8 @@ def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: 
         has_more = True
     keep = {k: v for k, v in query.items() if not k.startswith("page[")}
     if records:
-        after_cursor = encode_cbp_cursor(items.order, items.keys[end - 1])
-        before_cursor = encode_cbp_cursor(items.order, items.keys[start])
+        after_cursor = encode_keyset_cursor(items.order, items.keys[end - 1])
+        before_cursor = encode_keyset_cursor(items.order, items.keys[start])
         nxt = page_url(base, path, {**keep, "page[after]": after_cursor, "page[size]": size})
         prev = page_url(base, path, {**keep, "page[before]": before_cursor, "page[size]": size})
     else:
@@ -136,7 +138,7 @@ def cursor_page(items: Sorted, key: str, query, base: str, path: str, max_size: 
     return body
 
 
-def offset_page(items: Sorted, key: str, query, base: str, path: str, extra: dict | None = None,
+def offset_pages(items: Sorted, key: str, query, base: str, path: str, extra: dict | None = None,
                 unpaged: bool = False) -> dict:
     """Offset pages. `unpaged` endpoints return everything at once with next_page null."""
     total = len(items.keys)
@@ -144,7 +146,7 @@ def offset_page(items: Sorted, key: str, query, base: str, path: str, extra: dic
         return {key: [items.build(p) for p in range(total)], **(extra or {}),
                 "next_page": None, "previous_page": None, "count": total}
     page = max(1, parse_int(query.get("page"), "page", 1))
-    per_page = min(OBP_MAX, max(1, parse_int(query.get("per_page"), "per_page", 100)))
+    per_page = min(OFFSET_PAGES_MAX, max(1, parse_int(query.get("per_page"), "per_page", 100)))
     if page > 100 or page * per_page > 10000:
         raise errors.pagination_depth()
     start = (page - 1) * per_page
@@ -154,6 +156,14 @@ def offset_page(items: Sorted, key: str, query, base: str, path: str, extra: dic
     nxt = page_url(base, path, {**keep, "page": page + 1, "per_page": per_page}) if end < total else None
     prev = page_url(base, path, {**keep, "page": page - 1, "per_page": per_page}) if page > 1 else None
     return {key: records, **(extra or {}), "next_page": nxt, "previous_page": prev, "count": total}
+
+
+def search_export_page(items: Sorted, query, base: str, path: str) -> dict:
+    """search_export: cursor pages of up to 1000 results that only page forward."""
+    body = cursor_pages(items, "results", query, base, path, max_size=SEARCH_EXPORT_MAX)
+    body["facets"] = None
+    body["links"]["prev"] = None
+    return body
 
 
 # ---- exports ------------------------------------------------------------------------------------------
@@ -201,7 +211,8 @@ def decode_export_cursor(cursor: str) -> tuple[int, int]:
 
 
 def cursor_export_page(rows: Iterator[tuple], after: tuple[int, int], per_page: int, cutoff: int):
-    """Cursor export: paging over rows (ts, id, ...) strictly after `after`. Returns (rows, after_key, end_of_stream)."""
+    """Cursor export: paging over rows (ts, id, ...) strictly after `after`.
+    Returns (rows, after_key, end_of_stream)."""
     page: list[tuple] = []
     end_of_stream = True
     for row in rows:
@@ -225,9 +236,9 @@ def listing(key: str, items: Callable, cursor: bool = True, unpaged: bool = Fals
         sorted_items = items(ctx)
         if cursor and wants_cursor(ctx.query):
             quirk = trailing_empty_page_quirk and ctx.account.settings.trailing_empty_page
-            body = cursor_page(sorted_items, key, ctx.query, ctx.base, ctx.path, trailing_empty_page=quirk)
+            body = cursor_pages(sorted_items, key, ctx.query, ctx.base, ctx.path, trailing_empty_page=quirk)
         else:
-            body = offset_page(sorted_items, key, ctx.query, ctx.base, ctx.path, unpaged=unpaged)
+            body = offset_pages(sorted_items, key, ctx.query, ctx.base, ctx.path, unpaged=unpaged)
         if sideload is not None:
             body.update(sideload(ctx, body[key]))
         return body
@@ -239,7 +250,16 @@ def unpaged(key: str, records_of: Callable):
     return lambda ctx: {key: records_of(ctx.account)}
 
 
+def start_time_param(query) -> int:
+    """The required start_time of an export, at least 0."""
+    raw = query.get("start_time")
+    if raw is None or raw == "":
+        raise errors.invalid_value("start_time is required")
+    return max(0, parse_int(raw, "start_time"))
+
+
 def require_start_time(ctx) -> int:
+    """start_time of a Support export, refused when it is within the hold-back as Zendesk refuses it."""
     raw = ctx.query.get("start_time")
     if raw is None or raw == "":
         raise errors.invalid_value("start_time is required")

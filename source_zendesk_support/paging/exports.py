@@ -48,10 +48,18 @@ class _ExportWalker:
             return True
         return False
 
-    def answered(self, answer: ApiAnswer) -> Optional[Tuple[Mapping[str, Any], List[Mapping[str, Any]]]]:
-        """The page's body and list; None when Zendesk has nothing newer yet."""
+    def answer_to(self, params: Mapping[str, Any]) -> ApiAnswer:
+        """The answer to the page asked for with `params`; after a 504 on a big page, to half as many records."""
+        answer = self.source.answer()
+        while self.shrunk(answer):
+            self.ask(params)
+            answer = self.source.answer()
+        return answer
+
+    def answered(self, answer: ApiAnswer) -> Tuple[Optional[Mapping[str, Any]], List[Mapping[str, Any]]]:
+        """The page's body and list; (None, []) when Zendesk has nothing newer yet."""
         if too_recent(answer):
-            return None
+            return None, []
         if not answer.ok:
             raise self.walker.fail(answer, "the incremental export failed")
         body = object_body(self.walker, answer, "the incremental export")
@@ -76,10 +84,7 @@ class CursorExportWalker(_ExportWalker):
         restarted = False
         self.ask(params)
         while True:
-            answer = self.source.answer()
-            if self.shrunk(answer):
-                self.ask(params)
-                continue
+            answer = self.answer_to(params)
             if answer.status in (400, 422) and "cursor" in params and not restarted:
                 self.walker.logger.warning(
                     f"Stream {self.walker.name}: Zendesk no longer accepts the saved export cursor; resuming from the saved time instead.")
@@ -87,11 +92,9 @@ class CursorExportWalker(_ExportWalker):
                 params = {"start_time": self.start}
                 self.ask(params)
                 continue
-            answered = self.answered(answer)
-            if answered is None:
+            body, listed = self.answered(answer)
+            if body is None:
                 return
-            body, listed = answered
-            answered = None
             items, reached_end = listed, False
             if self.end is not None:
                 items = [item for item in listed if (to_epoch(item.get(self.cursor_field)) or 0) <= self.end]
@@ -141,15 +144,10 @@ class TimeExportWalker(_ExportWalker):
         stalled = 0
         self.ask({"start_time": start})
         while True:
-            answer = self.source.answer()
-            if self.shrunk(answer):
-                self.ask({"start_time": start})
-                continue
-            answered = self.answered(answer)
-            if answered is None:
+            answer = self.answer_to({"start_time": start})
+            body, listed = self.answered(answer)
+            if body is None:
                 return
-            body, listed = answered
-            answered = None
             fresh, last_second, at_second = self._fresh(listed, start, seen_at_boundary)
             sent_end = to_epoch(body.get("end_time"))
             end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)

@@ -145,3 +145,20 @@ def test_debug_read_with_oauth_refresh_keeps_every_token_out_of_the_logs(api, ca
     rest = everything(output, outside_control)
     for secret in ("ACCESS-dbg-31", "REFRESH-dbg-32", "REFRESH-dbg-30", "CLIENT-SECRET-dbg-34"):
         assert secret not in rest, secret
+
+
+def test_the_cdk_filter_gets_only_secrets_long_enough_and_keeps_them_after_the_entrypoint_sets_it_up():
+    """One registration (parse_config's): one-letter values would make the CDK mask every such letter of its
+    messages, and the CDK's own set-up would replace the list, dropping what was registered before."""
+    from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
+
+    from source_zendesk_support.config import parse_config
+    from source_zendesk_support.run import ZendeskEntrypoint
+
+    config = make_config()
+    config["credentials"] = {"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s",
+                             "refresh_token": "refresh-token-kept-secret"}
+    parse_config(config)
+    ZendeskEntrypoint.set_up_secret_filter(config, SourceZendeskSupport().spec(None).connectionSpecification)
+    text = "credentials.client_secret refresh-token-kept-secret"
+    assert filter_secrets(text) == "credentials.client_secret ****"

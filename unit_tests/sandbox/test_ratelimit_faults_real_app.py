@@ -9,10 +9,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from zendesk_sandbox import app as app_module
 from zendesk_sandbox import faults, ratelimit
 from zendesk_sandbox.settings import SandboxSettings
 
-app_module = pytest.importorskip("zendesk_sandbox.app")
 pytestmark = pytest.mark.timeout(60)
 
 

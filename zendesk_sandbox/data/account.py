@@ -87,23 +87,23 @@ class Account:
             return out
         targets = self._pick(t.live_ids(), n, rng)
         for i in targets:
-            ch = t.changes.get(i)
-            if ch is None:
-                ch = t.changes[i] = TicketChange(updated_at=None, generated=now)
+            change = t.changes.get(i)
+            if change is None:
+                change = t.changes[i] = TicketChange(updated_at=None, generated=now)
             before = t.status(i)
-            ch.generated = now
+            change.generated = now
             if action == "update":
                 after = rng.choice(["open", "pending", "solved"])
-                ch.status = after
-                ch.updated_at = now
-                ch.extra_audits.append((now, before, after, rng.random() < 0.8))
-                ch.extra_metric_events.append((now, "agent_work_time", "update_status"))
+                change.status = after
+                change.updated_at = now
+                change.extra_audits.append((now, before, after, rng.random() < 0.8))
+                change.extra_metric_events.append((now, "agent_work_time", "update_status"))
                 if after == "solved":
-                    ch.extra_metric_events.append((now, "requester_wait_time", "fulfill"))
+                    change.extra_metric_events.append((now, "requester_wait_time", "fulfill"))
             elif action == "delete":
-                ch.deleted_at = now
-                ch.updated_at = now
-                ch.extra_metric_events.append((now, "agent_work_time", "fulfill"))
+                change.deleted_at = now
+                change.updated_at = now
+                change.extra_metric_events.append((now, "agent_work_time", "fulfill"))
             # touch: a system update that moves only generated_timestamp
         return targets
 
@@ -120,12 +120,12 @@ class Account:
         # the owner and the test agent keep their tokens: never mutate users 1 and 2
         targets = self._pick([k for k in coll.active_indexes() if k > 2 or coll is not self.users], n, rng)
         for k in targets:
-            ch = coll.changes.get(k) or Change(created_at=None, updated_at=now, generated=now)
-            ch.updated_at = ch.generated = now
+            change = coll.changes.get(k) or Change(created_at=None, updated_at=now, generated=now)
+            change.updated_at = change.generated = now
             if action == "delete":
-                ch.deleted_at = now
-            ch.revision += 1
-            coll.changes[k] = ch
+                change.deleted_at = now
+            change.revision += 1
+            coll.changes[k] = change
         return [coll.id_base + k for k in targets]
 
     def _mutate_users(self, action, n, rng):

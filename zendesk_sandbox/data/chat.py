@@ -28,7 +28,7 @@ def timeline_count(tickets: int) -> int:
 
 class Chat:
     def __init__(self, account):
-        self.a = account
+        self.support_account = account
         s = account.settings
         self.seed = s.seed
         self.chats = Series(chat_count(s.tickets), account.history_start, account.anchor, burst=4)
@@ -70,14 +70,14 @@ class Chat:
 
     # ---- small objects ----------------------------------------------------------------------------
     def _department(self, group):
-        members = [self.a.users.admin_id() + k for k in range(1, len(self.agent_indexes), 3)][:20]
+        members = [self.support_account.users.admin_id() + k for k in range(1, len(self.agent_indexes), 3)][:20]
         return {"id": group["id"], "name": group["name"], "description": group["description"] or "",
                 "enabled": True, "members": members, "settings": {"chat_enabled": True, "support_group_id":
                                                                   group["id"]}}
 
     def _ban(self, bid, kind, n):
-        pools = self.a.pools
-        created = iso(self.a.anchor - n * 86400 * 9)
+        pools = self.support_account.pools
+        created = iso(self.support_account.anchor - n * 86400 * 9)
         if kind == "ip_address":
             return {"id": bid, "type": "ip_address", "ip_address": pools.ips[n % len(pools.ips)],
                     "reason": "Spam", "created_at": created}
@@ -86,7 +86,7 @@ class Chat:
 
     def agents(self) -> list[dict]:
         """Chat agents: the account's agents and admins, with their Support user ids, in id order."""
-        users = self.a.users
+        users = self.support_account.users
         out = []
         for k in self.agent_indexes:
             if users.is_deleted(k):
@@ -115,7 +115,7 @@ class Chat:
 
     def chat(self, k: int) -> dict:
         h = mix(self.seed, K_CHAT + 1, k)
-        users, pools = self.a.users, self.a.pools
+        users, pools = self.support_account.users, self.support_account.pools
         updated = self.chats.updated_ts(k)
         offline = h % 9 == 0
         duration = 0 if offline else 60 + h % 1500
@@ -142,7 +142,7 @@ class Chat:
         visitor_msgs = sum(1 for e in history if e["type"] == "chat.msg" and e["nick"].startswith("visitor"))
         agent_msgs = sum(1 for e in history if e["type"] == "chat.msg" and e["nick"].startswith("agent"))
         ticket = None
-        t = self.a.tickets
+        t = self.support_account.tickets
         if h % 4 == 0:
             i = max(1, min(t.count, round(k * t.count / max(1, self.chats.count))))
             ticket = i if t.exists(i) else None
@@ -186,7 +186,7 @@ class Chat:
 
     def timeline_entry(self, k: int) -> dict:
         h = mix(self.seed, 504, k)
-        users = self.a.users
+        users = self.support_account.users
         agent_k = 1 + (h % len(self.agent_indexes))
         micros = self.timeline_micros(k)
         seconds, us = divmod(micros, 1_000_000)
@@ -196,7 +196,7 @@ class Chat:
 
     # ---- account --------------------------------------------------------------------------------
     def account(self) -> dict:
-        s = self.a.settings
+        s = self.support_account.settings
         return {"account_key": f"{mix(self.seed, 505, 1) % 10**12:x}", "status": "active", "plan": {
             "name": s.plan, "price": 0, "max_agents": 1000, "max_departments": "unlimited",
             "max_concurrent_chats": "unlimited", "max_history_search_days": "unlimited",
@@ -209,7 +209,7 @@ class Chat:
                                           "email": f"admin@{s.subdomain}.example.com", "phone": "", "address1": "",
                                           "address2": "", "city": "", "state": "", "postal_code": "",
                                           "country_code": "US", "additional_info": "", "cycle": 1},
-            "create_date": iso(self.a.history_start), "zopim_id": mix(self.seed, 505, 2) % 10**8}
+            "create_date": iso(self.support_account.history_start), "zopim_id": mix(self.seed, 505, 2) % 10**8}
 
     def routing_settings(self) -> dict:
         return {"routing_mode": "assigned", "chat_limit": {"enabled": True, "allow_agent_override": False,

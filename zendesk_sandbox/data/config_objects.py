@@ -22,7 +22,7 @@ STATUS_CATEGORIES = ["new", "open", "pending", "hold", "solved"]
 
 class ConfigObjects:
     def __init__(self, account):
-        self.a = account
+        self.account = account
         s = account.settings
         self.seed = s.seed
         self.base = account.base_url
@@ -92,10 +92,10 @@ class ConfigObjects:
     def _brand(self, n, pools):
         created, updated = self._ts(K_BRAND, n)
         bid = ids.config_id(K_BRAND, n)
-        sub = self.a.settings.subdomain if n == 1 else f"{self.a.settings.subdomain}{n}"
-        hc = n == 1 and self.a.settings.has_feature("help_center")  # the default brand's Help Center, when on
+        sub = self.account.settings.subdomain if n == 1 else f"{self.account.settings.subdomain}{n}"
+        hc = n == 1 and self.account.settings.has_feature("help_center")  # the default brand's Help Center, when on
         return {"url": f"{self.base}/api/v2/brands/{bid}.json", "id": bid,
-                "name": pools.companies[n] if n > 1 else self.a.settings.subdomain.title(),
+                "name": pools.companies[n] if n > 1 else self.account.settings.subdomain.title(),
                 "brand_url": f"https://{sub}.zendesk.com", "subdomain": sub, "host_mapping": None,
                 "has_help_center": hc, "help_center_state": "enabled" if hc else "disabled",
                 "active": True, "default": n == 1, "is_deleted": False, "logo": None,
@@ -183,7 +183,7 @@ class ConfigObjects:
             elif ftype == "multiselect":
                 value = sorted({f"multiselect_option_{r % 4 + 1}", f"multiselect_option_{(r // 4) % 4 + 1}"})
             else:  # lookup: a user id
-                value = str(self.a.users.end_user_id(r))
+                value = str(self.account.users.end_user_id(r))
             out.append({"id": fid, "value": value})
         return out
 
@@ -418,7 +418,7 @@ class ConfigObjects:
                     "id": None, "name": pools.first_names[n], "email": f"spam{n}@example.net"},
                 "subject": pools.subjects[n], "content": pools.paragraphs[n], "cause": "Detected as spam",
                 "cause_id": 0, "message_id": f"<msg{n}@example.net>", "ticket_id": None, "recipient":
-                f"support@{self.a.settings.subdomain}.example.com", "brand_id": self.brands[0]["id"],
+                f"support@{self.account.settings.subdomain}.example.com", "brand_id": self.brands[0]["id"],
                 "attachments": [], "error_messages": None,
                 "via": {"channel": "email", "source": {"from": {}, "to": {}, "rel": None}},
                 "created_at": created, "updated_at": updated}
@@ -447,7 +447,7 @@ class ConfigObjects:
 
     def _group_memberships(self):
         out = []
-        users = self.a.users
+        users = self.account.users
         n = 0
         for k in range(1, users.n_agents + 1):
             for g in sorted({k % len(self.groups), (k * 3) % len(self.groups)}):
@@ -460,11 +460,11 @@ class ConfigObjects:
         return out
 
     def _tags(self, pools):
-        total = self.a.settings.tickets
+        total = self.account.settings.tickets
         return [{"name": w, "count": max(1, total // (r + 2))} for r, w in enumerate(pools.words[:40])]
 
     def _audit_logs(self):
-        users = self.a.users
+        users = self.account.users
         actions = ["create", "update", "destroy", "login", "update"]
         sources = [("Ticket field", "ticket_fields"), ("Macro", "macros"), ("Trigger", "triggers"),
                    ("User", "users"), ("Group", "groups")]
@@ -480,7 +480,7 @@ class ConfigObjects:
                         "actor_id": users.admin_id(), "actor_name": "Admin", "source_id": ids.config_id(K_TFIELD, n % 9 + 1),
                         "source_type": stype.lower().replace(" ", "_"), "source_label": f"{stype} {n}",
                         "action": action, "change_description": f"{action.title()}d {stype.lower()} {n}",
-                        "ip_address": self.a.pools.ips[n % len(self.a.pools.ips)], "created_at": iso(ts)})
+                        "ip_address": self.account.pools.ips[n % len(self.account.pools.ips)], "created_at": iso(ts)})
         return out
 
     def _routing(self):

@@ -35,7 +35,7 @@ def post_count(tickets: int) -> int:
 
 class HelpCenter:
     def __init__(self, account):
-        self.a = account
+        self.account = account
         s = account.settings
         self.seed = s.seed
         self.base = account.base_url
@@ -53,7 +53,7 @@ class HelpCenter:
 
     # ---- small objects ----------------------------------------------------------------------------
     def _stamps(self, kind: int, n: int) -> tuple[str, str]:
-        created = self.a.history_start - 30 * 86400 + n * 3601 + kind
+        created = self.account.history_start - 30 * 86400 + n * 3601 + kind
         return iso(created), iso(created + 86400 * (1 + n % 40))
 
     def _category(self, n, pools):
@@ -84,15 +84,15 @@ class HelpCenter:
         kinds = [("Signed-in users", "signed_in_users", True), ("Agents and admins", "staff", True),
                  ("VIP customers", "signed_in_users", False), ("Support agents", "staff", False)]
         name, user_type, built_in = kinds[n - 1]
-        groups = [g["id"] for g in self.a.config.groups[:1]] if n == 4 else []
-        orgs = [self.a.organizations.id_base + 1] if n == 3 else []
+        groups = [g["id"] for g in self.account.config.groups[:1]] if n == 4 else []
+        orgs = [self.account.organizations.id_base + 1] if n == 3 else []
         return {"id": USER_SEGMENT + n, "user_type": user_type, "group_ids": groups, "organization_ids": orgs,
                 "tags": ["vip"] if n == 3 else [], "or_tags": [], "added_user_ids": [], "name": name,
                 "built_in": built_in, "created_at": created, "updated_at": updated}
 
     def _permission_group(self, n):
         created, updated = self._stamps(4, n)
-        admin = self.a.users.admin_id()
+        admin = self.account.users.admin_id()
         return {"id": PERMISSION_GROUP + n, "name": ["Admins", "Agents and managers"][n - 1], "built_in": n == 1,
                 "publish": [USER_SEGMENT + 2], "edit": [USER_SEGMENT + 2] if n == 2 else [],
                 "created_at": created, "updated_at": updated, "admin_id": admin}
@@ -129,7 +129,7 @@ class HelpCenter:
         return self.articles.base_created_ts(k, YEAR // 2)
 
     def article(self, k: int) -> dict:
-        s, pools = self.articles, self.a.pools
+        s, pools = self.articles, self.account.pools
         h = mix(self.seed, K_ARTICLE + 1, k)
         aid = ARTICLE + k
         created, updated = self.article_created(k), s.updated_ts(k)
@@ -140,7 +140,7 @@ class HelpCenter:
         segment = USER_SEGMENT + 3 if h % 11 == 0 else None
         body = pools.paragraphs[(h >> 12) % len(pools.paragraphs)]
         return {"id": aid, "url": self._url(f"help_center/{LOCALE}/articles/{aid}"),
-                "html_url": f"{self.host}/hc/{LOCALE}/articles/{aid}", "author_id": self.a.users.agent_id((h >> 20) & 0xFFF),
+                "html_url": f"{self.host}/hc/{LOCALE}/articles/{aid}", "author_id": self.account.users.agent_id((h >> 20) & 0xFFF),
                 "comments_disabled": h % 13 == 0, "draft": h % 17 == 0, "promoted": h % 19 == 0,
                 "position": k % 50, "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes),
                 "section_id": self.article_section(k)["id"], "created_at": iso(created), "updated_at": iso(updated),
@@ -162,8 +162,8 @@ class HelpCenter:
             votes = self.votes_of(VOTE_ARTICLE_COMMENT, k * CHILDREN + j, self.comment_votes(k, j), ts, "Comment", cid)
             out.append({"id": cid, "url": self._url(f"help_center/articles/{aid}/comments/{cid}"),
                         "html_url": f"{self.host}/hc/{LOCALE}/articles/{aid}/comments/{cid}",
-                        "body": f"<p>{self.a.pools.sentences[h % len(self.a.pools.sentences)]}</p>",
-                        "author_id": self.a.users.end_user_id(h >> 8 & 0xFFFFF), "source_id": aid,
+                        "body": f"<p>{self.account.pools.sentences[h % len(self.account.pools.sentences)]}</p>",
+                        "author_id": self.account.users.end_user_id(h >> 8 & 0xFFFFF), "source_id": aid,
                         "source_type": "Article", "locale": LOCALE, "created_at": iso(ts), "updated_at": iso(ts),
                         "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes),
                         "non_author_editor_id": None, "non_author_updated_at": None})
@@ -187,7 +187,7 @@ class HelpCenter:
             h = mix(self.seed, K_ARTICLE + 3, k * CHILDREN + j)
             ext, ctype = ATTACHMENT_TYPES[h % len(ATTACHMENT_TYPES)]
             xid = ARTICLE_ATTACHMENT + k * CHILDREN + j
-            name = f"{self.a.pools.words[(h >> 4) % len(self.a.pools.words)]}-{j + 1}.{ext}"
+            name = f"{self.account.pools.words[(h >> 4) % len(self.account.pools.words)]}-{j + 1}.{ext}"
             out.append({"id": xid, "url": self._url(f"help_center/articles/attachments/{xid}"),
                         "article_id": aid, "file_name": name, "display_file_name": name, "content_type": ctype,
                         "content_url": f"{self.host}/hc/article_attachments/{xid}", "relative_path":
@@ -213,7 +213,7 @@ class HelpCenter:
         return self.posts.base_created_ts(k, YEAR // 4)
 
     def post(self, k: int) -> dict:
-        s, pools = self.posts, self.a.pools
+        s, pools = self.posts, self.account.pools
         h = mix(self.seed, K_POST + 1, k)
         pid = POST + k
         created, updated = self.post_created(k), s.updated_ts(k)
@@ -225,7 +225,7 @@ class HelpCenter:
         return {"id": pid, "url": self._url(f"community/posts/{pid}"),
                 "html_url": f"{self.host}/hc/{LOCALE}/community/posts/{pid}", "title": title,
                 "details": f"<p>{pools.paragraphs[(h >> 10) % len(pools.paragraphs)]}</p>",
-                "author_id": self.a.users.end_user_id((h >> 20) & 0xFFFFF),
+                "author_id": self.account.users.end_user_id((h >> 20) & 0xFFFFF),
                 "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes), "comment_count": n_comments,
                 "follower_count": (h >> 40) % 7, "topic_id": self.topics[(h >> 44) % len(self.topics)]["id"],
                 "created_at": iso(created), "updated_at": iso(updated),
@@ -244,10 +244,11 @@ class HelpCenter:
             ts = self._child_ts(created, j) if j < base else self.posts.updated_ts(k)
             votes = self.votes_of(VOTE_POST_COMMENT, k * CHILDREN + j, self.comment_votes(-k, j), ts,
                                   "PostComment", cid)
-            author = self.a.users.agent_id(h & 0xFFF) if h % 4 == 0 else self.a.users.end_user_id(h >> 8 & 0xFFFFF)
+            users = self.account.users
+            author = users.agent_id(h & 0xFFF) if h % 4 == 0 else users.end_user_id(h >> 8 & 0xFFFFF)
             out.append({"id": cid, "url": self._url(f"community/posts/{pid}/comments/{cid}"),
                         "html_url": f"{self.host}/hc/{LOCALE}/community/posts/{pid}/comments/{cid}",
-                        "body": f"<p>{self.a.pools.sentences[(h >> 30) % len(self.a.pools.sentences)]}</p>",
+                        "body": f"<p>{self.account.pools.sentences[(h >> 30) % len(self.account.pools.sentences)]}</p>",
                         "author_id": author, "post_id": pid, "official": h % 4 == 0, "created_at": iso(ts),
                         "updated_at": iso(ts), "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes),
                         "non_author_editor_id": None, "non_author_updated_at": None})
@@ -255,16 +256,16 @@ class HelpCenter:
 
     # ---- shared -----------------------------------------------------------------------------------
     def _child_ts(self, parent_created: int, j: int) -> int:
-        return min(self.a.anchor, parent_created + (j + 1) * 3571)
+        return min(self.account.anchor, parent_created + (j + 1) * 3571)
 
     def votes_of(self, kind: int, parent: int, n: int, after: int, item_type: str, item_id: int) -> list[dict]:
         out = []
         for v in range(n):
             h = mix(self.seed, 310 + kind, parent * 64 + v)
             vid = VOTE + kind * 100_000_000_000 + parent * 64 + v
-            ts = iso(min(self.a.anchor, after + (v + 1) * 1801))
+            ts = iso(min(self.account.anchor, after + (v + 1) * 1801))
             out.append({"id": vid, "url": self._url(f"help_center/votes/{vid}"),
-                        "user_id": self.a.users.end_user_id(h & 0xFFFFF), "value": 1 if h % 5 else -1,
+                        "user_id": self.account.users.end_user_id(h & 0xFFFFF), "value": 1 if h % 5 else -1,
                         "item_id": item_id, "item_type": item_type, "created_at": ts, "updated_at": ts})
         return out
 

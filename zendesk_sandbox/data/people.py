@@ -31,7 +31,7 @@ class LazyPeople:
     id_base = 0
 
     def __init__(self, account, count: int, lag: int, start: int, end: int, burst: int):
-        self.a = account
+        self.account = account
         self.seed = account.settings.seed
         self.count = count
         self.lag = lag
@@ -45,29 +45,29 @@ class LazyPeople:
         return k if 1 <= k < self.next_index else None
 
     def created_ts(self, k: int) -> int:
-        ch = self.changes.get(k)
-        return ch.created_at if ch is not None and ch.created_at is not None else self.timeline.at(k)
+        change = self.changes.get(k)
+        return change.created_at if change is not None and change.created_at is not None else self.timeline.at(k)
 
     def updated_ts(self, k: int) -> int:
-        ch = self.changes.get(k)
-        return ch.updated_at if ch is not None else self.timeline.at(k + self.lag)
+        change = self.changes.get(k)
+        return change.updated_at if change is not None else self.timeline.at(k + self.lag)
 
     def export_ts(self, k: int) -> int:
-        ch = self.changes.get(k)
-        return ch.generated if ch is not None else self.timeline.at(k + self.lag)
+        change = self.changes.get(k)
+        return change.generated if change is not None else self.timeline.at(k + self.lag)
 
     def base_deleted(self, k: int) -> bool:
         raise NotImplementedError
 
     def is_deleted(self, k: int) -> bool:
-        ch = self.changes.get(k)
-        if ch is not None and ch.deleted_at is not None:
+        change = self.changes.get(k)
+        if change is not None and change.deleted_at is not None:
             return True
         return k <= self.count and self.base_deleted(k)
 
     def changed_order(self):
         if self._changed_order is None:
-            self._changed_order = sorted((ch.generated, k) for k, ch in self.changes.items())
+            self._changed_order = sorted((change.generated, k) for k, change in self.changes.items())
         return self._changed_order
 
     def iter_export(self, after: tuple[int, int]):
@@ -119,16 +119,16 @@ class Users(LazyPeople):
 
     def email(self, k: int) -> str:
         if k == 1:
-            return f"admin@{self.a.settings.subdomain}.example.com"
+            return f"admin@{self.account.settings.subdomain}.example.com"
         if k == 2:
-            return f"agent@{self.a.settings.subdomain}.example.com"
-        pools = self.a.pools
+            return f"agent@{self.account.settings.subdomain}.example.com"
+        pools = self.account.pools
         first = pools.first_names[k % len(pools.first_names)].lower()
         last = pools.last_names[(k * 7) % len(pools.last_names)].lower()
         return f"{first}.{last}.{k}@{pools.domains[(k * 13) % len(pools.domains)]}"
 
     def name(self, k: int) -> str:
-        pools = self.a.pools
+        pools = self.account.pools
         return f"{pools.first_names[k % len(pools.first_names)]} {pools.last_names[(k * 7) % len(pools.last_names)]}"
 
     def has_photo(self, k: int) -> bool:
@@ -138,7 +138,7 @@ class Users(LazyPeople):
     def user(self, k: int, export: bool = False) -> dict:
         """A user as lists and shows give it; `export`: as the users export gives it (with permanently_deleted,
         which only the export carries)."""
-        pools = self.a.pools
+        pools = self.account.pools
         role = self.role(k)
         deleted = self.is_deleted(k)
         name = self.name(k)
@@ -146,7 +146,7 @@ class Users(LazyPeople):
         updated = self.updated_ts(k)
         record = {
             "id": ids.USER + k,
-            "url": f"{self.a.base_url}/api/v2/users/{ids.USER + k}.json",
+            "url": f"{self.account.base_url}/api/v2/users/{ids.USER + k}.json",
             "name": name,
             "email": None if deleted else self.email(k),
             "created_at": iso(self.created_ts(k)),
@@ -155,7 +155,7 @@ class Users(LazyPeople):
             "iana_time_zone": iana,
             "phone": pools.phones[k % len(pools.phones)] if k % 3 == 0 else None,
             "shared_phone_number": False if k % 3 == 0 else None,
-            "photo": user_photo(self.a, ids.USER + k) if self.has_photo(k) and not deleted else None,
+            "photo": user_photo(self.account, ids.USER + k) if self.has_photo(k) and not deleted else None,
             "locale_id": locale_id,
             "locale": locale,
             "organization_id": self.organization_of(ids.USER + k),
@@ -179,9 +179,10 @@ class Users(LazyPeople):
             "only_private_comments": False,
             "restricted_agent": role == "end-user",
             "suspended": False,
-            "default_group_id": self.a.config.groups[k % len(self.a.config.groups)]["id"] if role != "end-user" else None,
+            "default_group_id": (self.account.config.groups[k % len(self.account.config.groups)]["id"]
+                                 if role != "end-user" else None),
             "report_csv": role == "admin",
-            "user_fields": self.a.config.user_field_values(k),
+            "user_fields": self.account.config.user_field_values(k),
             "chat_only": False,
         }
         if export:
@@ -190,15 +191,15 @@ class Users(LazyPeople):
 
     def identities(self, k: int) -> list[dict]:
         created = iso(self.created_ts(k))
-        out = [{"url": f"{self.a.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4}.json",
+        out = [{"url": f"{self.account.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4}.json",
                 "id": ids.IDENTITY + k * 4, "user_id": ids.USER + k, "type": "email", "value": self.email(k),
                 "verified": True, "primary": True, "created_at": created, "updated_at": created,
                 "undeliverable_count": 0, "deliverable_state": "deliverable", "verification_method": "full",
                 "verified_at": created}]
         if k % 3 == 0:
-            out.append({"url": f"{self.a.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4 + 1}.json",
+            out.append({"url": f"{self.account.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4 + 1}.json",
                         "id": ids.IDENTITY + k * 4 + 1, "user_id": ids.USER + k, "type": "phone_number",
-                        "value": self.a.pools.phones[k % len(self.a.pools.phones)], "verified": False,
+                        "value": self.account.pools.phones[k % len(self.account.pools.phones)], "verified": False,
                         "primary": False, "created_at": created, "updated_at": created,
                         "undeliverable_count": 0, "deliverable_state": "deliverable", "verification_method": "none",
                         "verified_at": None})
@@ -213,9 +214,9 @@ class Users(LazyPeople):
         if o is None:
             return None
         created = iso(self.created_ts(k))
-        return {"url": f"{self.a.base_url}/api/v2/organization_memberships/{ids.ORG_MEMBERSHIP + k}.json",
+        return {"url": f"{self.account.base_url}/api/v2/organization_memberships/{ids.ORG_MEMBERSHIP + k}.json",
                 "id": ids.ORG_MEMBERSHIP + k, "user_id": ids.USER + k, "organization_id": ids.ORGANIZATION + o,
-                "default": True, "organization_name": self.a.organizations.name(o), "view_tickets": False,
+                "default": True, "organization_name": self.account.organizations.name(o), "view_tickets": False,
                 "created_at": created, "updated_at": created}
 
     def deleted_user(self, k: int) -> dict:
@@ -235,22 +236,22 @@ class Organizations(LazyPeople):
         return o % 19 == 4  # ~5%, and organization 4 in every account
 
     def name(self, o: int) -> str:
-        companies = self.a.pools.companies
+        companies = self.account.pools.companies
         base = companies[o % len(companies)]
         return base if o <= len(companies) else f"{base} {o // len(companies) + 1}"
 
     def organization(self, o: int, export: bool = False) -> dict:
-        pools = self.a.pools
+        pools = self.account.pools
         deleted = self.is_deleted(o)
         name = self.name(o)
-        ch = self.changes.get(o)
+        change = self.changes.get(o)
         deleted_at = None
         if deleted:
-            deleted_at = iso(ch.deleted_at if ch is not None and ch.deleted_at else self.updated_ts(o))
+            deleted_at = iso(change.deleted_at if change is not None and change.deleted_at else self.updated_ts(o))
             if export:
                 name = f"{ids.ORGANIZATION + o}_deleted_{name}"
         return {
-            "url": f"{self.a.base_url}/api/v2/organizations/{ids.ORGANIZATION + o}.json",
+            "url": f"{self.account.base_url}/api/v2/organizations/{ids.ORGANIZATION + o}.json",
             "id": ids.ORGANIZATION + o,
             "name": name,
             "shared_tickets": o % 4 == 0,
@@ -263,6 +264,6 @@ class Organizations(LazyPeople):
             "notes": "",
             "group_id": None,
             "tags": [] if o % 5 else ["enterprise"],
-            "organization_fields": self.a.config.organization_field_values(o),
+            "organization_fields": self.account.config.organization_field_values(o),
             "deleted_at": deleted_at,
         }

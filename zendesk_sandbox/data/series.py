@@ -30,40 +30,41 @@ class Series:
         return 1 <= k < self.next_index
 
     def updated_ts(self, k: int) -> int:
-        ch = self.changes.get(k)
-        return ch.updated if ch is not None else self.timeline.at(k)
+        change = self.changes.get(k)
+        return change.updated if change is not None else self.timeline.at(k)
 
     def base_created_ts(self, k: int, spread: int) -> int:
         """Base records were created up to `spread` seconds before their base change (0 for mutation-born)."""
-        ch = self.changes.get(k)
-        if ch is not None and ch.created is not None:
-            return ch.created
+        change = self.changes.get(k)
+        if change is not None and change.created is not None:
+            return change.created
         return self.timeline.at(k) - (k * 7919) % max(1, spread)
 
     def is_deleted(self, k: int) -> bool:
-        ch = self.changes.get(k)
-        return ch is not None and ch.deleted
+        change = self.changes.get(k)
+        return change is not None and change.deleted
 
     def revision(self, k: int) -> int:
-        ch = self.changes.get(k)
-        return ch.revision if ch is not None else 0
+        change = self.changes.get(k)
+        return change.revision if change is not None else 0
 
     def live_indexes(self) -> list[int]:
         return [k for k in range(1, self.next_index) if not self.is_deleted(k)]
 
     def live_count(self) -> int:
-        return self.next_index - 1 - sum(1 for ch in self.changes.values() if ch.deleted)
+        return self.next_index - 1 - sum(1 for change in self.changes.values() if change.deleted)
 
     def count_before(self, cutoff: int, include_deleted: bool = False) -> int:
         """Records whose change time is before `cutoff` (what an export walked to the end returns)."""
         base = self.timeline.first_at_or_after(cutoff, 1, self.count) - 1
         n = base - sum(1 for k in self.changes if k <= base)
-        return n + sum(1 for ch in self.changes.values() if ch.updated < cutoff and (include_deleted or not ch.deleted))
+        return n + sum(1 for change in self.changes.values()
+                       if change.updated < cutoff and (include_deleted or not change.deleted))
 
     # ---- walking ----------------------------------------------------------------------------------
     def _changed_order(self) -> list[tuple[int, int]]:
         if self._order is None:
-            self._order = sorted((ch.updated, k) for k, ch in self.changes.items())
+            self._order = sorted((change.updated, k) for k, change in self.changes.items())
         return self._order
 
     def iter_after(self, after: tuple[int, int]):
@@ -88,9 +89,9 @@ class Series:
         live = [k for k in self.live_indexes() if k > protected]
         targets = sorted(rng.sample(live, min(n, len(live))))
         for k in targets:
-            ch = self.changes.get(k) or SeriesChange(updated=now)
-            ch.updated = now
-            ch.revision += 1
-            ch.deleted = action == "delete"
-            self.changes[k] = ch
+            change = self.changes.get(k) or SeriesChange(updated=now)
+            change.updated = now
+            change.revision += 1
+            change.deleted = action == "delete"
+            self.changes[k] = change
         return targets

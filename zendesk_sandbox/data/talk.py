@@ -26,7 +26,7 @@ def legs_of(k: int) -> int:
 
 class Talk:
     def __init__(self, account):
-        self.a = account
+        self.account = account
         s = account.settings
         self.seed = s.seed
         self.base = account.base_url
@@ -44,12 +44,12 @@ class Talk:
         return f"{self.base}/api/v2/channels/voice/{path}.json"
 
     def _created(self, n: int) -> str:
-        return iso(self.a.history_start - 20 * 86400 + n * 7207)
+        return iso(self.account.history_start - 20 * 86400 + n * 7207)
 
     # ---- small objects ----------------------------------------------------------------------------
     def _phone_number(self, n, pools):
         number = pools.phones[(n * 37) % len(pools.phones)]
-        group = self.a.config.group_ids[n % len(self.a.config.group_ids)]
+        group = self.account.config.group_ids[n % len(self.account.config.group_ids)]
         return {"id": PHONE_NUMBER + n, "url": self._url(f"phone_numbers/{PHONE_NUMBER + n}"), "number": number,
                 "display_number": f"+1 ({number[2:5]}) {number[5:8]}-{number[8:12]}", "name": f"Line {n}",
                 "nickname": ["Support", "Sales", "Billing", "VIP"][n % 4], "country_code": "US",
@@ -61,7 +61,8 @@ class Talk:
                 {"1": "voicemail_en", "2": "available_en"}, "categorised_greetings_with_sub_settings": {},
                 "ivr_id": IVR + 1 if n == 1 else None, "line_type": "phone", "priority": 0, "schedule_id": None,
                 "outbound_enabled": True, "transcription_enabled": False, "external": False,
-                "failover_number": None, "brand_id": self.a.config.brands[0]["id"], "created_at": self._created(n)}
+                "failover_number": None, "brand_id": self.account.config.brands[0]["id"],
+                "created_at": self._created(n)}
 
     def _address(self, n, pools):
         return {"id": ADDRESS + n, "name": f"Office {n}", "street": f"{100 + n} Main Street",
@@ -79,10 +80,11 @@ class Talk:
 
     def _ivr(self, n):
         menus = []
+        group_ids = self.account.config.group_ids
         for m in range(1, 3):
             mid = IVR_MENU + n * 10 + m
             routes = [{"id": IVR_ROUTE + mid % 10**6 * 10 + r, "keypress": str(r), "action": "group",
-                       "options": {"group_ids": [self.a.config.group_ids[r % len(self.a.config.group_ids)]]},
+                       "options": {"group_ids": [group_ids[r % len(group_ids)]]},
                        "greeting": None, "option_text": f"Option {r}", "tags": [f"ivr_option_{r}"]}
                       for r in range(1, 4)]
             menus.append({"id": mid, "name": "Main menu" if m == 1 else f"Sub menu {m}", "default": m == 1,
@@ -100,9 +102,9 @@ class Talk:
 
     def _digital_line(self):
         return {"id": LINE + 1, "url": self._url(f"lines/{LINE + 1}"), "name": "Web widget calls",
-                "nickname": "Web widget", "line_type": "digital", "group_ids": [self.a.config.group_ids[0]],
-                "default_group_id": self.a.config.group_ids[0], "greeting_ids": [GREETING + 1],
-                "brand_id": self.a.config.brands[0]["id"], "created_at": self._created(99), "priority": 0,
+                "nickname": "Web widget", "line_type": "digital", "group_ids": [self.account.config.group_ids[0]],
+                "default_group_id": self.account.config.group_ids[0], "greeting_ids": [GREETING + 1],
+                "brand_id": self.account.config.brands[0]["id"], "created_at": self._created(99), "priority": 0,
                 "schedule_id": None, "recorded": False, "transcription": False, "outbound_number": None}
 
     # ---- calls and legs ---------------------------------------------------------------------------
@@ -123,7 +125,7 @@ class Talk:
 
     def linked_ticket(self, k: int) -> int | None:
         """A ticket from the same period (both timelines share one shape), or none for 1 call in 8."""
-        t = self.a.tickets
+        t = self.account.tickets
         if k % 8 == 5:
             return None
         i = max(1, min(t.count, round(k * t.count / max(1, self.calls.count))))
@@ -136,7 +138,7 @@ class Talk:
         created = self.calls.base_created_ts(k, 1) if k > self.calls.count else \
             self.calls.timeline.at(k) - duration - wait - 60
         phone = self.phone_numbers[(h >> 28) % len(self.phone_numbers)]
-        users = self.a.users
+        users = self.account.users
         agent = users.agent_id((h >> 32) & 0xFFF) if answered else None
         direction = "outbound" if h % 9 == 0 else "inbound"
         talk = duration - 20 if answered else 0
@@ -167,7 +169,7 @@ class Talk:
         for j in range(legs_of(k)):
             agent_leg = j > 0
             h = mix(self.seed, K_CALL + 1, k * 8 + j)
-            agent = call["agent_id"] if j == 1 else (self.a.users.agent_id(h & 0xFFF) if agent_leg else None)
+            agent = call["agent_id"] if j == 1 else (self.account.users.agent_id(h & 0xFFF) if agent_leg else None)
             talk = call["talk_time"] if agent_leg else 0
             out.append({"id": LEG + k * 8 + j, "call_id": call["id"], "created_at": call["created_at"],
                         "updated_at": call["updated_at"], "agent_id": agent,
@@ -196,11 +198,11 @@ class Talk:
         calls = self.calls
         m = calls.timeline.first_at_or_after(cutoff, 1, calls.count) - 1
         n = self.legs_upto(m) - sum(legs_of(k) for k in calls.changes if k <= m)
-        return n + sum(legs_of(k) for k, ch in calls.changes.items() if ch.updated < cutoff)
+        return n + sum(legs_of(k) for k, change in calls.changes.items() if change.updated < cutoff)
 
     # ---- stats ------------------------------------------------------------------------------------
     def agents_activity(self) -> list[dict]:
-        users = self.a.users
+        users = self.account.users
         out = []
         for k in range(2, users.n_agents + 1):
             u = users.user(k)
@@ -220,7 +222,7 @@ class Talk:
         return out
 
     def current_queue_activity(self) -> dict:
-        h = mix(self.seed, 406, self.a.now() // 60)
+        h = mix(self.seed, 406, self.account.now() // 60)
         return {"agents_online": 2 + h % 8, "average_wait_time": h % 90, "callbacks_waiting": h % 2,
                 "calls_waiting": h % 4, "embeddable_callbacks_waiting": 0, "longest_wait_time": h % 180}
 

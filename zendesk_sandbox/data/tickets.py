@@ -88,7 +88,7 @@ class TicketChange:
 
 class Tickets:
     def __init__(self, account, count: int, start: int, end: int):
-        self.a = account
+        self.account = account
         self.seed = account.settings.seed
         self.count = count
         self.timeline = Timeline(count, BREACH_LAG, start, end)
@@ -119,9 +119,9 @@ class Tickets:
         return 1 <= i < self.next_id
 
     def created_ts(self, i: int) -> int:
-        ch = self.changes.get(i)
-        if ch is not None and ch.created_at is not None:
-            return ch.created_at
+        change = self.changes.get(i)
+        if change is not None and change.created_at is not None:
+            return change.created_at
         return self.timeline.at(i)
 
     def base_audit_times(self, i: int) -> list[int]:
@@ -134,15 +134,15 @@ class Tickets:
         return self.timeline.at(i + LAG)
 
     def generated_ts(self, i: int) -> int:
-        ch = self.changes.get(i)
-        if ch is not None:
-            return ch.generated
+        change = self.changes.get(i)
+        if change is not None:
+            return change.generated
         return self.timeline.at(i + LAG)
 
     def updated_ts(self, i: int) -> int:
-        ch = self.changes.get(i)
-        if ch is not None and ch.updated_at is not None:
-            return ch.updated_at
+        change = self.changes.get(i)
+        if change is not None and change.updated_at is not None:
+            return change.updated_at
         shape = self.shape(i)
         # a system update (automation) moves generated_timestamp but not updated_at: then the ticket was last
         # updated by the audit before it (audit j of n happens at at(i + j * LAG // n))
@@ -152,9 +152,9 @@ class Tickets:
         return self.timeline.at(i + LAG)
 
     def is_deleted(self, i: int) -> bool:
-        ch = self.changes.get(i)
-        if ch is not None:
-            return ch.deleted_at is not None or (ch.created_at is None and self.shape(i).deleted)
+        change = self.changes.get(i)
+        if change is not None:
+            return change.deleted_at is not None or (change.created_at is None and self.shape(i).deleted)
         return i <= self.count and self.shape(i).deleted
 
     def is_archived(self, i: int) -> bool:
@@ -169,19 +169,19 @@ class Tickets:
     def status(self, i: int) -> str:
         if self.is_deleted(i):
             return "deleted"
-        ch = self.changes.get(i)
-        if ch is not None and ch.status:
-            return ch.status
-        if ch is None and i < self.first_unarchived:
+        change = self.changes.get(i)
+        if change is not None and change.status:
+            return change.status
+        if change is None and i < self.first_unarchived:
             return "closed"
-        if ch is not None and ch.created_at is not None:
+        if change is not None and change.created_at is not None:
             return "new"
         return self.shape(i).live_status
 
     # ---- ordering for the exports -------------------------------------------------------------
     def changed_order(self) -> list[tuple[int, int]]:
         if self._changed_order is None:
-            self._changed_order = sorted((ch.generated, i) for i, ch in self.changes.items())
+            self._changed_order = sorted((change.generated, i) for i, change in self.changes.items())
         return self._changed_order
 
     def iter_export(self, after: tuple[int, int]):
@@ -209,13 +209,13 @@ class Tickets:
 
     def deleted_at(self, i: int) -> int:
         """When ticket i was deleted: base tickets by their last generated change."""
-        ch = self.changes.get(i)
-        return ch.deleted_at if ch is not None and ch.deleted_at else self.generated_ts(i)
+        change = self.changes.get(i)
+        return change.deleted_at if change is not None and change.deleted_at else self.generated_ts(i)
 
     def purge_cutoff(self) -> int:
         """Tickets deleted before this second are purged: gone from /deleted_tickets, still `status: deleted`
         in the exports. Counted on the sandbox clock, in Zendesk-days."""
-        return int(self.a.clock.now() - PURGE_AFTER / self.a.settings.time_scale)
+        return int(self.account.clock.now() - PURGE_AFTER / self.account.settings.time_scale)
 
     def _first_unpurged_base(self, cutoff: int) -> int:
         # a base ticket's deletion time at(i + LAG) is monotone in i: the purge boundary is one id
@@ -239,16 +239,16 @@ class Tickets:
 
     # ---- records -------------------------------------------------------------------------------
     def url(self, path: str) -> str:
-        return f"{self.a.base_url}/api/v2/{path}.json"
+        return f"{self.account.base_url}/api/v2/{path}.json"
 
     def people(self, i: int):
         """(hash, requester, submitter, assignee, organization, group, brand, form) for ticket i."""
         h = mix(self.seed, KIND_TICKET, i)
-        users = self.a.users
+        users = self.account.users
         requester = users.admin_id() if i % 50 == 0 else users.end_user_id(h & 0xFFFFF)
         assignee = users.agent_id((h >> 20) & 0xFFF)
         org = users.organization_of(requester)
-        config = self.a.config
+        config = self.account.config
         group = config.group_ids[(h >> 32) % len(config.group_ids)]
         brand = config.brand_ids[(h >> 40) % len(config.brand_ids)]
         form = config.form_ids[(h >> 48) % len(config.form_ids)]
@@ -258,20 +258,20 @@ class Tickets:
         shape = self.shape(i)
         h, requester, submitter, assignee, org, group, brand, form = self.people(i)
         h2 = mix(self.seed, KIND_TICKET + 100, i)
-        pools = self.a.pools
-        ch = self.changes.get(i)
+        pools = self.account.pools
+        change = self.changes.get(i)
         created = self.created_ts(i)
         updated = self.updated_ts(i)
         status = self.status(i)
-        priority = (ch.priority if ch is not None and ch.priority else shape.priority)
+        priority = (change.priority if change is not None and change.priority else shape.priority)
         subject = pools.subjects[h2 % len(pools.subjects)]
         description = pools.paragraphs[(h2 >> 10) % len(pools.paragraphs)]
         words = pools.words
         tags = sorted({words[(h2 >> (22 + 8 * k)) % len(words)] for k in range((h2 >> 20) & 3)})
-        custom_fields = self.a.config.ticket_field_values(mix(self.seed, KIND_TICKET + 200, i), i)
+        custom_fields = self.account.config.ticket_field_values(mix(self.seed, KIND_TICKET + 200, i), i)
         channel, _via_name = shape.channel
         csat = None
-        if self.a.settings.has_feature("csat"):
+        if self.account.settings.has_feature("csat"):
             if self.has_csat(i):
                 csat = {"id": ids.SATISFACTION + i, "score": shape.csat, "comment": None, "reason": None}
             else:
@@ -290,8 +290,8 @@ class Tickets:
             "description": description,
             "priority": priority,
             "status": status,
-            "custom_status_id": self.a.config.custom_status_id(status),
-            "recipient": None if channel != "email" else f"support@{self.a.settings.subdomain}.example.com",
+            "custom_status_id": self.account.config.custom_status_id(status),
+            "recipient": None if channel != "email" else f"support@{self.account.settings.subdomain}.example.com",
             "requester_id": requester,
             "submitter_id": submitter,
             "assignee_id": assignee if status != "new" else None,
@@ -331,7 +331,7 @@ class Tickets:
         """(ts, j, kind, status_before, status_after, comment_public) per audit of ticket i, oldest first.
         kind: create | reply | final | system | mutation."""
         out = []
-        ch = self.changes.get(i)
+        change = self.changes.get(i)
         if i <= self.count:
             shape = self.shape(i)
             times = self.base_audit_times(i)
@@ -347,17 +347,17 @@ class Tickets:
                 status = after
             kind = "system" if shape.system_update else "final"
             out.append((times[n], n, kind, status, final_status if kind == "final" else status, None))
-        elif ch is not None and ch.created_at is not None:
-            out.append((ch.created_at, 0, "create", None, "new", True))
-        if ch is not None:
+        elif change is not None and change.created_at is not None:
+            out.append((change.created_at, 0, "create", None, "new", True))
+        if change is not None:
             base = len(out)
-            for k, (ts, before, after, public) in enumerate(ch.extra_audits):
+            for k, (ts, before, after, public) in enumerate(change.extra_audits):
                 out.append((ts, base + k, "mutation", before, after, public))
         return out
 
     def comment_from(self, i: int, spec: tuple, requester: int, assignee: int) -> dict:
         ts, j, kind, _b, _a, public = spec
-        pools = self.a.pools
+        pools = self.account.pools
         body = pools.paragraphs[(i * 31 + j * 7) % len(pools.paragraphs)]
         author = requester if j % 2 == 0 else assignee
         return {
@@ -368,7 +368,7 @@ class Tickets:
             "html_body": f'<div class="zd-comment" dir="auto"><p>{body}</p></div>',
             "plain_body": body,
             "public": bool(public),
-            "attachments": attachments(self.a, i, j),
+            "attachments": attachments(self.account, i, j),
             "audit_id": ids.AUDIT + i * ids.PER_TICKET + j,
             "via": self.comment_via(i, j, author),
             "metadata": {"system": self.change_system(i, j), "custom": {}},
@@ -383,9 +383,9 @@ class Tickets:
         """A mailed comment names its sender and the support address it was sent to (`to.address`)."""
         if not self.by_mail(i, j):
             return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
-        users = self.a.users
+        users = self.account.users
         k = author - ids.USER
-        sub = self.a.settings.subdomain
+        sub = self.account.settings.subdomain
         return {"channel": "email", "source": {
             "from": {"address": users.email(k), "name": users.name(k)},
             "to": {"name": sub.title(), "address": f"support@{sub}.zendesk.com", "email_ccs": []}, "rel": None}}
@@ -397,7 +397,7 @@ class Tickets:
             token = f"{mix(self.seed, KIND_TICKET + 300, i * 64 + j):016x}"
             return {"message_id": f"<{token}@mail.example.com>", "email_id": token.upper()[:26],
                     "raw_email_identifier": f"{i}/{token}.eml", "json_email_identifier": f"{i}/{token}.json"}
-        pools = self.a.pools
+        pools = self.account.pools
         location, latitude, longitude = pools.places[(i * 7 + j) % len(pools.places)]
         return {"client": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
                           "Chrome/124.0 Safari/537.36",
@@ -569,10 +569,10 @@ class Tickets:
                 out.append((times[0], i, j, "reply_time", "apply_sla")); j += 1
                 # the breach fires after the ticket's last update: metric events can be newer than updated_at
                 out.append((self.timeline.at(i + BREACH_LAG), i, j, "periodic_update_time", "breach")); j += 1
-        ch = self.changes.get(i)
-        if ch is not None:
+        change = self.changes.get(i)
+        if change is not None:
             j = 64
-            for ts, metric, typ in ch.extra_metric_events:
+            for ts, metric, typ in change.extra_metric_events:
                 out.append((ts, i, j, metric, typ)); j += 1
         out.sort()
         return out
@@ -582,8 +582,8 @@ class Tickets:
         ev = {"id": ids.METRIC_EVENT + i * ids.PER_TICKET + j, "ticket_id": i, "metric": metric,
               "instance_id": 1, "type": typ, "time": iso(ts)}
         if typ == "apply_sla":
-            policy = self.a.config.sla_policies[0] if self.a.config.sla_policies else {"id": None, "title": None,
-                                                                                        "description": None}
+            policies = self.account.config.sla_policies
+            policy = policies[0] if policies else {"id": None, "title": None, "description": None}
             ev["sla"] = {"target": 60, "target_in_seconds": 3600, "business_hours": False,
                          "policy": {"id": policy["id"], "title": policy["title"], "description": policy["description"]}}
         if typ == "update_status":
@@ -625,7 +625,7 @@ class Tickets:
     def side_conversation(self, i: int) -> dict:
         ts = self.base_audit_times(i)
         sid = f"{i:08x}-5c1d-11ef-a2d1-{self.seed:012x}"
-        pools = self.a.pools
+        pools = self.account.pools
         return {"url": self.url(f"tickets/{i}/side_conversations/{sid}"), "id": sid, "ticket_id": i,
                 "subject": pools.subjects[(i * 13) % len(pools.subjects)],
                 "preview_text": pools.sentences[(i * 7) % len(pools.sentences)], "state": "closed",

@@ -6,7 +6,7 @@ from typing import Callable
 
 from .. import errors
 from ..endpoint import Ctx, includes
-from ..pagination import Sorted, cursor_page, offset_page, wants_cursor
+from ..pagination import Sorted, cursor_pages, offset_pages, wants_cursor
 from .search import parse_time
 
 
@@ -67,7 +67,7 @@ def routing_definitions(ctx: Ctx) -> dict:
 
 def audit_logs(ctx: Ctx) -> dict:
     logs = ctx.account.config.audit_logs
-    bounds = ctx.query.getall("filter[created_at][]", []) if hasattr(ctx.query, "getall") else []
+    bounds = ctx.query.getall("filter[created_at][]", [])
     if len(bounds) == 2:
         low, high = parse_time(bounds[0]), parse_time(bounds[1])
         logs = [log for log in logs if low <= parse_time(log["created_at"]) <= high]
@@ -80,5 +80,5 @@ def audit_logs(ctx: Ctx) -> dict:
     else:
         items = Sorted.of_records(logs, lambda log: (-parse_time(log["created_at"]), -log["id"]), "-created_at,-id")
     if wants_cursor(ctx.query):
-        return cursor_page(items, "audit_logs", ctx.query, ctx.base, ctx.path)
-    return offset_page(items, "audit_logs", ctx.query, ctx.base, ctx.path)
+        return cursor_pages(items, "audit_logs", ctx.query, ctx.base, ctx.path)
+    return offset_pages(items, "audit_logs", ctx.query, ctx.base, ctx.path)

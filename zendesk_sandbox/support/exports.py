@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import errors
 from ..data import ids
 from ..endpoint import Ctx, includes
-from ..pagination import (decode_cbp_cursor, encode_cbp_cursor, page_url, parse_int, require_start_time,
+from ..pagination import (decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int, require_start_time,
                           time_export, wants_cursor)
 
 AFTER_EVERYTHING = 1 << 62  # a row key after every (ticket, index) of one second
@@ -112,7 +112,7 @@ def ticket_metric_events(ctx: Ctx) -> dict:
         raise errors.pagination_parameter("page[size] cannot be greater than 100")
     order = "time,id"
     if ctx.query.get("page[after]"):
-        key = decode_cbp_cursor(ctx.query["page[after]"], order, "after")
+        key = decode_keyset_cursor(ctx.query["page[after]"], order, "after")
         after = (key[0], *divmod(key[1] - ids.METRIC_EVENT, ids.PER_TICKET))
     else:
         after = (require_start_time(ctx) - 1, AFTER_EVERYTHING, AFTER_EVERYTHING)
@@ -127,8 +127,8 @@ def ticket_metric_events(ctx: Ctx) -> dict:
     records = [build_metric_event(ctx, row) for row in rows]
     keep = {name: value for name, value in ctx.query.items() if name not in ("page[after]", "start_time")}
     if rows:
-        after_cursor = encode_cbp_cursor(order, (rows[-1][0], metric_event_id(rows[-1])))
-        before_cursor = encode_cbp_cursor(order, (rows[0][0], metric_event_id(rows[0])))
+        after_cursor = encode_keyset_cursor(order, (rows[-1][0], metric_event_id(rows[-1])))
+        before_cursor = encode_keyset_cursor(order, (rows[0][0], metric_event_id(rows[0])))
         next_url = page_url(ctx.base, ctx.path, {**keep, "page[after]": after_cursor})
     else:
         after_cursor = before_cursor = next_url = None

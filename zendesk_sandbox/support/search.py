@@ -11,7 +11,7 @@ from ..cache import cached
 from ..data import ids
 from ..data.tickets import LAG
 from ..endpoint import Ctx
-from ..pagination import Sorted, cursor_page, offset_page, parse_int
+from ..pagination import Sorted, offset_pages, parse_int, search_export_page
 
 DAY = 86400
 SEARCH_TERM = re.compile(r'(\w+)(>=|<=|:|>|<)("[^"]*"|\S+)')
@@ -157,11 +157,7 @@ def search_export(ctx: Ctx) -> dict:
     if kind not in SEARCH_EXPORT_TYPES:
         raise errors.invalid_value("filter[type] (or type: in the query) is required and must be one of ticket, "
                                    "user, organization, group")
-    body = cursor_page(search_results(ctx.account, kind, filters), "results", ctx.query, ctx.base, ctx.path,
-                       max_size=1000)
-    body["facets"] = None
-    body["links"]["prev"] = None  # the search export only pages forward
-    return body
+    return search_export_page(search_results(ctx.account, kind, filters), ctx.query, ctx.base, ctx.path)
 
 
 def search(ctx: Ctx) -> dict:
@@ -170,7 +166,7 @@ def search(ctx: Ctx) -> dict:
     per_page = min(100, max(1, parse_int(ctx.query.get("per_page"), "per_page", 100)))
     if page * per_page > 1000:
         raise errors.search_too_deep()
-    body = offset_page(search_results(ctx.account, kind or "ticket", filters), "results", ctx.query, ctx.base,
+    body = offset_pages(search_results(ctx.account, kind or "ticket", filters), "results", ctx.query, ctx.base,
                        ctx.path)
     body["facets"] = None
     return body

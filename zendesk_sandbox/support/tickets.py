@@ -11,7 +11,8 @@ from ..cache import cached
 from ..data import ids
 from ..data.timeline import iso
 from ..endpoint import Ctx
-from ..pagination import Sorted, cursor_page, decode_cbp_cursor, encode_cbp_cursor, page_url, parse_int, wants_cursor
+from ..pagination import (Sorted, cursor_pages, decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int,
+                          wants_cursor)
 
 
 def ticket_index(ctx: Ctx, name: str = "ticket_id") -> int:
@@ -98,16 +99,16 @@ def ticket_audits(ctx: Ctx) -> dict:
     account = ctx.account
     keys = cached(account, "ticket_audits", lambda: all_audit_keys(account))
     if wants_cursor(ctx.query):
-        return cursor_page(Sorted(keys, lambda position: build_audit(account, keys[position]), "created_at,id"),
+        return cursor_pages(Sorted(keys, lambda position: build_audit(account, keys[position]), "created_at,id"),
                            "audits", ctx.query, ctx.base, ctx.path)
     limit = min(1000, max(1, parse_int(ctx.query.get("limit"), "limit", 1000)))
     end = len(keys)
     if ctx.query.get("cursor"):
-        end = bisect.bisect_left(keys, decode_cbp_cursor(ctx.query["cursor"], "created_at,id", "cursor"))
+        end = bisect.bisect_left(keys, decode_keyset_cursor(ctx.query["cursor"], "created_at,id", "cursor"))
     start = max(0, end - limit)
     page = [build_audit(account, keys[position]) for position in range(end - 1, start - 1, -1)]
-    before = encode_cbp_cursor("created_at,id", keys[start]) if page and start > 0 else None
-    after = encode_cbp_cursor("created_at,id", keys[end - 1]) if page else None
+    before = encode_keyset_cursor("created_at,id", keys[start]) if page and start > 0 else None
+    after = encode_keyset_cursor("created_at,id", keys[end - 1]) if page else None
     keep = {name: value for name, value in ctx.query.items() if name != "cursor"}
     return {"audits": page, "before_cursor": before, "after_cursor": after,
             "before_url": page_url(ctx.base, ctx.path, {**keep, "cursor": before}) if before else None,
