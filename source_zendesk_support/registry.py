@@ -17,7 +17,7 @@ from .streams.children import ParentChildrenStream
 from .streams.exports import CursorExportStream, TimeExportStream
 from .streams.lists import CursorPagesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
 from .streams.search import SearchExportStream
-from .streams.spec import ListOrder, Parents, StartFilter, StreamSpec
+from .streams.spec import CountEstimate, ListOrder, Parents, StartFilter, StreamSpec
 
 def since(param: str) -> StartFilter:
     return lambda start, end: {param: start}
@@ -50,38 +50,44 @@ TICKET_EVENT_EXPORT = "incremental/ticket_events"
 METRIC_SETS = {"include": "metric_sets"}
 COMMENT_EVENTS = {"include": "comment_events"}
 ENTERPRISE = "the Enterprise plan"
+# Zendesk's counts, for the platform's row estimates: one record per counted object, or several (`per`).
+TICKETS_COUNT = CountEstimate("tickets/count")
+EVENTS_PER_TICKET = CountEstimate("tickets/count", per="ticket_id")
+USERS_COUNT = CountEstimate("users/count")
 
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
     StreamSpec("tickets", TICKET_EXPORT, CursorExportStream, "tickets", cursor_field="generated_timestamp",
-               params=METRIC_SETS, extract=extract.tickets_without_metric_sets, deletion_field="status"),
+               params=METRIC_SETS, extract=extract.tickets_without_metric_sets, deletion_field="status", estimate=TICKETS_COUNT),
     StreamSpec("ticket_metrics", TICKET_EXPORT, CursorExportStream, "tickets", cursor_field="generated_timestamp",
-               params=METRIC_SETS, extract=extract.metric_sets),
+               params=METRIC_SETS, extract=extract.metric_sets, estimate=TICKETS_COUNT),
     StreamSpec("users", USER_EXPORT, CursorExportStream, "users", cursor_field="updated_at",
-               params={"include": "identities"}, extract=extract.users_only, deletion_field="active"),
+               params={"include": "identities"}, extract=extract.users_only, deletion_field="active", estimate=USERS_COUNT),
     StreamSpec("user_identities", USER_EXPORT, CursorExportStream, "users", cursor_field="updated_at",
-               params={"include": "identities"}, extract=extract.identities, export_cursor="updated_at"),
+               params={"include": "identities"}, extract=extract.identities, export_cursor="updated_at",
+               estimate=CountEstimate("users/count", per="id")),
     StreamSpec("organizations", "incremental/organizations", TimeExportStream, "organizations", cursor_field="updated_at",
-               deletion_field="deleted_at"),
+               deletion_field="deleted_at", estimate=CountEstimate("organizations/count")),
     StreamSpec("ticket_events", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS),
+               params=COMMENT_EVENTS, estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_comments", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS, extract=extract.comment_events),
+               params=COMMENT_EVENTS, extract=extract.comment_events, estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_attachments", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS, extract=extract.ticket_attachments),
+               params=COMMENT_EVENTS, extract=extract.ticket_attachments, estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_field_history", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS, extract=extract.field_history, primary_key=["event_id", "field"]),
+               params=COMMENT_EVENTS, extract=extract.field_history, primary_key=["event_id", "field"], estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_tag_history", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS, extract=extract.tag_history, primary_key="event_id"),
+               params=COMMENT_EVENTS, extract=extract.tag_history, primary_key="event_id", estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_metric_events", "incremental/ticket_metric_events", TimeExportStream, "ticket_metric_events",
-               cursor_field="time", deletion_field="deleted"),
+               cursor_field="time", deletion_field="deleted", estimate=EVENTS_PER_TICKET),
     # Cursor pages.
-    _pages("ticket_audits", "ticket_audits", "audits", cursor="created_at", pages=ListOrder("asc", resume_from_page_cursor=True)),
+    _pages("ticket_audits", "ticket_audits", "audits", cursor="created_at", pages=ListOrder("asc", resume_from_page_cursor=True),
+           estimate=EVENTS_PER_TICKET),
     _pages("ticket_activities", "activities", "activities", pages=ListOrder("desc", since("start_time"))),
     # Skips never change once recorded: newest first, a re-sync stops at the first one it already has.
     _pages("ticket_skips", "skips", "skips", cursor="created_at", params={"sort_order": "desc"}, pages=ListOrder("desc")),
     _pages("satisfaction_ratings", "satisfaction_ratings", pages=ListOrder(start_filter=since("start_time")),
-           needs="customer satisfaction ratings turned on"),
+           needs="customer satisfaction ratings turned on", estimate=CountEstimate("satisfaction_ratings/count")),
     _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", deletion_field="always"),
     _pages("audit_logs", "audit_logs", cursor="created_at", params={"sort": "created_at"},
            pages=ListOrder("asc", created_at_range), needs=ENTERPRISE),
@@ -117,7 +123,8 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     # Per ticket, only for tickets changed since the last sync (Zendesk has no account-wide list).
     StreamSpec("side_conversations", "tickets/{parent_id}/side_conversations", ParentChildrenStream, "side_conversations",
                cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
-               needs="the Collaboration add-on (side conversations)", suggested=False),
+               needs="the Collaboration add-on (side conversations)", suggested=False,
+               estimate=CountEstimate("tickets/count", per="id")),
     # Airbyte 5.5's opt-in stream of this name: tickets from the search index (lags behind; `tickets` is complete).
     StreamSpec("tickets_search", "search/export", SearchExportStream, "results", cursor_field="updated_at",
                params={"filter[type]": "ticket"}, schema="tickets", suggested=False),

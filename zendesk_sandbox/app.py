@@ -14,12 +14,13 @@ from .control import Stats
 from .data.account import Account
 from .endpoints import SUPPORT_ENDPOINTS, Ctx
 from .endpoints_chat import CHAT_ENDPOINTS
+from .endpoints_counts import COUNT_ENDPOINTS
 from .endpoints_help_center import HELP_CENTER_ENDPOINTS
 from .endpoints_talk import TALK_ENDPOINTS
 from .router import Router
 from .routing import normalize_path
 
-ENDPOINT_TABLES = [SUPPORT_ENDPOINTS, HELP_CENTER_ENDPOINTS, TALK_ENDPOINTS, CHAT_ENDPOINTS]
+ENDPOINT_TABLES = [SUPPORT_ENDPOINTS, HELP_CENTER_ENDPOINTS, TALK_ENDPOINTS, CHAT_ENDPOINTS, COUNT_ENDPOINTS]
 
 
 def build_router() -> Router:

@@ -15,6 +15,7 @@ from ..paging.lists import CursorPagesWalker
 from ..paging.page import DirectSource
 from ..records.timeutil import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
+from .estimates import RowEstimate
 from .lists import ListStream
 
 
@@ -27,13 +28,19 @@ class ParentChildrenStream(ListStream):
     def read_pages(self, stream_slice):
         newest = self.saved_newest()
         self._children_answered = False
+        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
         for parents, position in self._parent_batches():
+            emitted = 0
             for parent in parents:
                 if parent.get("status") == "deleted":
                     continue  # Zendesk serves nothing under a deleted ticket
                 children = list(self._children_of(parent["id"]))
                 yield from children
+                emitted += len(children)
                 newest = self.newest_of(children, newest)
+            message = estimate.after_page(parents, emitted)
+            if message:
+                yield message
             progress = {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None and self.spec.cursor_field else {}
             yield self.checkpoint(**position, **progress)
 

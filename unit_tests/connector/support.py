@@ -5,6 +5,7 @@ Everything talks to a loopback base URL that requests-mock intercepts, so no tes
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from airbyte_cdk.models import AirbyteMessage, AirbyteStreamStatus, SyncMode, TraceType, Type
@@ -155,3 +156,11 @@ def epoch(iso: str) -> int:
     from source_zendesk_support.records.timeutil import to_epoch
 
     return to_epoch(iso)
+
+
+COUNT_ENDPOINT = re.compile(r"/api/v2/[a-z_]+/count(\.json)?$")
+
+
+def without_counts(mocker) -> None:
+    """Zendesk's count endpoints (row estimates) answer as on a plan without them, unless a test registers one."""
+    mocker.get(COUNT_ENDPOINT, status_code=404, json={"error": "InvalidEndpoint"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from airbyte_cdk.models import AirbyteStreamStatus
 
 from .support import (
+    without_counts,
     epoch, make_config, make_stream, ok, param, read_streams, records_of, run_stream, states_of, statuses_of, url,
     warnings_of,
 )
@@ -165,6 +166,7 @@ def cursor_exports(draw):
 
 def run_tickets(fake, state=None):
     with requests_mock.Mocker() as mocker:
+        without_counts(mocker)
         mocker.get(EXPORT, text=fake)
         return run_stream(make_stream("tickets", state=state))
 
