@@ -164,3 +164,8 @@ COUNT_ENDPOINT = re.compile(r"/api/v2/[a-z_]+/count(\.json)?$")
 def without_counts(mocker) -> None:
     """Zendesk's count endpoints (row estimates) answer as on a plan without them, unless a test registers one."""
     mocker.get(COUNT_ENDPOINT, status_code=404, json={"error": "InvalidEndpoint"})
+
+
+def data_requests(mocker) -> List[Any]:
+    """The requests a test made for data, without the count endpoints asked for row estimates."""
+    return [request for request in mocker.request_history if not COUNT_ENDPOINT.search(request.path)]
