@@ -12,6 +12,7 @@ from ..http.rate_budget import ZendeskRateBudget
 from .account_counts import AccountCounts
 from .page_permits import PagePermits
 from .page_share import PageShare
+from .read_tally import ReadTally
 from .parent_lists import ParentLists
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class SyncContext:
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
     origin_policy: Optional[OriginPolicy] = None  # which links and redirects from responses may be requested
     counts: AccountCounts = field(default_factory=AccountCounts)  # Zendesk's count endpoints, asked once per sync
+    tally: ReadTally = field(default_factory=ReadTally)  # records, requests, retries and rate waits per stream
 
     def __post_init__(self) -> None:
         if self.origin_policy is None:
