@@ -136,6 +136,10 @@ POSTS = "community/posts"
 POST = "community/posts/{parent_id}"
 ARTICLES = Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker)
 POSTS_LIST = Parents(POSTS, "posts", "post_id", CursorPagesWalker)
+# Help Center has no count endpoints; an offset-paged list's first page of one item carries the list's count.
+ARTICLES_COUNT = CountEstimate("help_center/articles", params={"per_page": 1})
+PER_ARTICLE = CountEstimate("help_center/articles", per="id", params={"per_page": 1})
+PER_POST = CountEstimate("community/posts", per="id", params={"per_page": 1})
 
 
 def _children(name: str, path: str, list_key: str, parents: Parents, **kw: Any) -> StreamSpec:
@@ -144,22 +148,24 @@ def _children(name: str, path: str, list_key: str, parents: Parents, **kw: Any) 
 
 
 HELP_CENTER_STREAMS: List[StreamSpec] = [
-    StreamSpec("articles", ARTICLE_EXPORT, TimeExportStream, "articles", cursor_field="updated_at", product="help_center"),
+    StreamSpec("articles", ARTICLE_EXPORT, TimeExportStream, "articles", cursor_field="updated_at", product="help_center",
+               estimate=ARTICLES_COUNT),
     _pages("categories", "help_center/categories", product="help_center"),
     _pages("sections", "help_center/sections", product="help_center"),
     _pages("topics", "community/topics", product="help_center"),
     _pages("posts", POSTS, product="help_center"),
     _pages("user_segments", "help_center/user_segments", product="help_center"),
     _pages("permission_groups", "guide/permission_groups", product="help_center"),
-    _children("article_attachments", ARTICLE + "/attachments", "article_attachments", ARTICLES),
-    _children("article_comments", ARTICLE + "/comments", "comments", ARTICLES),
-    _children("article_votes", ARTICLE + "/votes", "votes", ARTICLES),
+    _children("article_attachments", ARTICLE + "/attachments", "article_attachments", ARTICLES, estimate=PER_ARTICLE),
+    _children("article_comments", ARTICLE + "/comments", "comments", ARTICLES, estimate=PER_ARTICLE),
+    _children("article_votes", ARTICLE + "/votes", "votes", ARTICLES, estimate=PER_ARTICLE),
     _children("article_comment_votes", ARTICLE + "/comments/{child_id}/votes", "votes",
-              Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker, via=ARTICLE + "/comments")),
-    _children("post_comments", POST + "/comments", "comments", POSTS_LIST),
-    _children("post_votes", POST + "/votes", "votes", POSTS_LIST),
+              Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker, via=ARTICLE + "/comments"),
+              estimate=PER_ARTICLE),
+    _children("post_comments", POST + "/comments", "comments", POSTS_LIST, estimate=PER_POST),
+    _children("post_votes", POST + "/votes", "votes", POSTS_LIST, estimate=PER_POST),
     _children("post_comment_votes", POST + "/comments/{child_id}/votes", "votes",
-              Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments")),
+              Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments"), estimate=PER_POST),
 ]
 
 VOICE = "channels/voice/"

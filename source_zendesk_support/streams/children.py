@@ -19,6 +19,10 @@ from .estimates import RowEstimate
 from .lists import ListStream
 
 
+# Parents whose children are counted before the ESTIMATE scales the parent count by children per parent.
+ESTIMATE_SAMPLE = 100
+
+
 class ParentChildrenStream(ListStream):
     """State: {<parent position>, <cursor field>: newest child}. The parent position is the ticket export's
     cursor ("parent_cursor"), or the time of the newest parent change read ("parent_start")."""
@@ -29,20 +33,29 @@ class ParentChildrenStream(ListStream):
         newest = self.saved_newest()
         self._children_answered = False
         estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        sampled: list = []  # parents visited while the estimate waits for a sample of ESTIMATE_SAMPLE of them
+        emitted = 0
         for parents, position in self._parent_batches():
-            emitted = 0
             for parent in parents:
                 if parent.get("status") == "deleted":
                     continue  # Zendesk serves nothing under a deleted ticket
                 children = list(self._children_of(parent["id"]))
                 yield from children
-                emitted += len(children)
                 newest = self.newest_of(children, newest)
-            message = estimate.after_page(parents, emitted)
-            if message:
-                yield message
+                if estimate.wants_first_page:
+                    sampled.append(parent)
+                    emitted += len(children)
+                    if len(sampled) >= ESTIMATE_SAMPLE:
+                        yield from self._estimated(estimate, sampled, emitted)
+            yield from self._estimated(estimate, sampled, emitted)
             progress = {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None and self.spec.cursor_field else {}
             yield self.checkpoint(**position, **progress)
+
+    @staticmethod
+    def _estimated(estimate: RowEstimate, parents: list, children: int):
+        message = estimate.after_page(parents, children)
+        if message:
+            yield message
 
     # --- parents --------------------------------------------------------------------------------------
     def _parent_batches(self) -> Iterable[ParentBatch]:

@@ -65,12 +65,13 @@ class RowEstimate:
         return estimate_message(self.stream.name, round(total * records / len(objects))) if total is not None else None
 
     def _count(self) -> Optional[int]:
-        path = self.stream.spec.estimate.path
-        return self.stream.context.counts.value(path, lambda: self._ask(path))
+        estimate = self.stream.spec.estimate
+        named = f"{estimate.path}?{sorted(estimate.params.items())}"
+        return self.stream.context.counts.value(named, lambda: self._ask(estimate.path, estimate.params))
 
-    def _ask(self, path: str) -> Optional[int]:
+    def _ask(self, path: str, params: Mapping[str, Any]) -> Optional[int]:
         try:
-            answer = self.stream.fetch(path)
+            answer = self.stream.fetch(path, params)
         except FeatureUnavailable:
             return None  # the plan or the role has no count here: no estimate, and nothing to say about it
         except AirbyteTracedException as error:

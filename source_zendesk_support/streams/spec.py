@@ -41,10 +41,12 @@ class CountEstimate:
 
     `path` is a count endpoint (`{"count": {"value": N}}`). Without `per`, each counted object is one record. With
     `per`, records come several to a counted object (events of a ticket): the first page's records per distinct
-    value of `per` among its listed items scale the count."""
+    value of `per` among its listed items scale the count. `params` narrow the request (an offset-paged list's
+    first page of one item carries the list's `count`)."""
 
     path: str
     per: Optional[str] = None
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

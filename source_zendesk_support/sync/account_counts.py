@@ -12,9 +12,9 @@ _UNKNOWN = object()
 
 
 def count_value(body: Any) -> Optional[int]:
-    """N from `{"count": {"value": N, ...}}`; None for any other shape."""
+    """N from a count endpoint's `{"count": {"value": N, ...}}` or an offset page's `{"count": N}`; else None."""
     count = body.get("count") if isinstance(body, Mapping) else None
-    value = count.get("value") if isinstance(count, Mapping) else None
+    value = count.get("value") if isinstance(count, Mapping) else count
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
@@ -25,7 +25,7 @@ class AccountCounts:
         self._values: Dict[str, Optional[int]] = {}
 
     def value(self, path: str, ask: Callable[[], Optional[int]]) -> Optional[int]:
-        """The count at `path`; `ask` fetches it (None when Zendesk gives none) the first time only."""
+        """The count named `path` (with its query); `ask` fetches it (None when Zendesk gives none) the first time only."""
         with self._lock:
             path_lock = self._path_locks.setdefault(path, threading.Lock())
         with path_lock:
