@@ -55,6 +55,12 @@ TICKETS_COUNT = CountEstimate("tickets/count")
 EVENTS_PER_TICKET = CountEstimate("tickets/count", per="ticket_id")
 USERS_COUNT = CountEstimate("users/count")
 
+
+def offset_count(path: str) -> CountEstimate:
+    """Lists without a count endpoint: their offset-paged first page of one item carries the list's `count`."""
+    return CountEstimate(path, params={"per_page": 1})
+
+
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
     StreamSpec("tickets", TICKET_EXPORT, CursorExportStream, "tickets", cursor_field="generated_timestamp",
@@ -83,7 +89,8 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     # Cursor pages.
     _pages("ticket_audits", "ticket_audits", "audits", cursor="created_at", pages=ListOrder("asc", resume_from_page_cursor=True),
            estimate=EVENTS_PER_TICKET),
-    _pages("ticket_activities", "activities", "activities", pages=ListOrder("desc", since("start_time"))),
+    _pages("ticket_activities", "activities", "activities", pages=ListOrder("desc", since("start_time")),
+           estimate=CountEstimate("activities/count")),
     # Skips never change once recorded: newest first, a re-sync stops at the first one it already has.
     _pages("ticket_skips", "skips", "skips", cursor="created_at", params={"sort_order": "desc"}, pages=ListOrder("desc")),
     _pages("satisfaction_ratings", "satisfaction_ratings", pages=ListOrder(start_filter=since("start_time")),
@@ -93,7 +100,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
            pages=ListOrder("asc", created_at_range), needs=ENTERPRISE),
     _pages("groups", "groups", params={"exclude_deleted": "false"}, deletion_field="deleted"),
     _pages("group_memberships", "group_memberships"),
-    _pages("organization_memberships", "organization_memberships"),
+    _pages("organization_memberships", "organization_memberships", estimate=offset_count("organization_memberships")),
     _pages("ticket_fields", "ticket_fields"),
     _pages("user_fields", "user_fields"),
     _pages("organization_fields", "organization_fields"),
@@ -127,7 +134,8 @@ SUPPORT_STREAMS: List[StreamSpec] = [
                estimate=CountEstimate("tickets/count", per="id")),
     # Airbyte 5.5's opt-in stream of this name: tickets from the search index (lags behind; `tickets` is complete).
     StreamSpec("tickets_search", "search/export", SearchExportStream, "results", cursor_field="updated_at",
-               params={"filter[type]": "ticket"}, schema="tickets", suggested=False),
+               params={"filter[type]": "ticket"}, schema="tickets", suggested=False,
+               estimate=CountEstimate("search/count", params={"query": "type:ticket"})),
 ]
 
 ARTICLE_EXPORT = "help_center/incremental/articles"
@@ -136,8 +144,7 @@ POSTS = "community/posts"
 POST = "community/posts/{parent_id}"
 ARTICLES = Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker)
 POSTS_LIST = Parents(POSTS, "posts", "post_id", CursorPagesWalker)
-# Help Center has no count endpoints; an offset-paged list's first page of one item carries the list's count.
-ARTICLES_COUNT = CountEstimate("help_center/articles", params={"per_page": 1})
+ARTICLES_COUNT = offset_count("help_center/articles")
 PER_ARTICLE = CountEstimate("help_center/articles", per="id", params={"per_page": 1})
 PER_POST = CountEstimate("community/posts", per="id", params={"per_page": 1})
 

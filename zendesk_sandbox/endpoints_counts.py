@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .data.timeline import iso
-from .endpoints import (Ctx, Endpoint, feature, organization_items, satisfaction_items, user_items)
+from .endpoints import (Ctx, Endpoint, activity_items, feature, organization_items, satisfaction_items, user_items)
 
 
 def count_of(items: Callable[[Ctx], object]) -> Callable[[Ctx], dict]:
@@ -20,6 +20,7 @@ def count_of(items: Callable[[Ctx], object]) -> Callable[[Ctx], dict]:
 COUNT_ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v2/users/count", "users", count_of(user_items)),
     Endpoint("/api/v2/organizations/count", "organizations", count_of(organization_items)),
+    Endpoint("/api/v2/activities/count", "ticket_activities", count_of(activity_items)),
     Endpoint("/api/v2/satisfaction_ratings/count", "satisfaction_ratings", count_of(satisfaction_items),
              admin_only=True, gate=feature("csat")),
 ]

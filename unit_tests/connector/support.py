@@ -158,14 +158,15 @@ def epoch(iso: str) -> int:
     return to_epoch(iso)
 
 
-COUNT_ENDPOINT = re.compile(r"/api/v2/[a-z_]+/count(\.json)?$")
+COUNT_ENDPOINT = re.compile(r"/api/v2/[a-z_]+/count(\.json)?(\?|$)|[?&]per_page=1(&|$)")
 
 
 def without_counts(mocker) -> None:
-    """Zendesk's count endpoints (row estimates) answer as on a plan without them, unless a test registers one."""
+    """Zendesk's counts for row estimates (count endpoints, and a list's offset page of one) answer as on a plan
+    without them, unless a test registers one."""
     mocker.get(COUNT_ENDPOINT, status_code=404, json={"error": "InvalidEndpoint"})
 
 
 def data_requests(mocker) -> List[Any]:
     """The requests a test made for data, without the count endpoints asked for row estimates."""
-    return [request for request in mocker.request_history if not COUNT_ENDPOINT.search(request.path)]
+    return [request for request in mocker.request_history if not COUNT_ENDPOINT.search(request.url)]
