@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Callable
 
 from .data.timeline import iso
-from .endpoints import (Ctx, Endpoint, activity_items, feature, organization_items, satisfaction_items, user_items)
+from .endpoint import Ctx, Endpoint, feature
+from .support.people import organization_items, user_items
+from .support.tickets import activity_items, satisfaction_items
 
 
 def count_of(items: Callable[[Ctx], object]) -> Callable[[Ctx], dict]:
