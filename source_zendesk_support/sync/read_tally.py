@@ -64,18 +64,18 @@ class TalliedBudget(APIBudget):
         asked = time.monotonic()
         self.budget.acquire_call(request, block=block, timeout=timeout)
         waited = time.monotonic() - asked
-        try:
-            limited_at = self._sent.get(request, ...)
-        except TypeError:  # a request object that takes no weak reference: counted, never as a retry
-            limited_at = ...
-        with self._lock:
+        with self._lock:  # the stream's reader and its prefetch thread send through the same view
+            try:
+                limited_at = self._sent.get(request, ...)
+            except TypeError:  # a request object that takes no weak reference: counted, never as a retry
+                limited_at = ...
             self._tally.requests += 1
             if limited_at is not ...:
                 self._tally.retries += 1
                 if limited_at is not None:  # the backoff's sleep before this retry was Zendesk's Retry-After
                     waited += asked - limited_at
             self._tally.waited += waited
-        self._remember(request, None)
+            self._remember(request, None)
 
     def get_matching_policy(self, request: Any) -> Any:
         return self.budget.get_matching_policy(request)
@@ -83,9 +83,11 @@ class TalliedBudget(APIBudget):
     def update_from_response(self, request: Any, response: Any) -> None:
         self.budget.update_from_response(request, response)
         if getattr(response, "status_code", None) == 429:
-            self._remember(request, time.monotonic())
+            with self._lock:
+                self._remember(request, time.monotonic())
 
     def _remember(self, request: Any, limited_at: Optional[float]) -> None:
+        """Under the lock: this request was sent (and when Zendesk answered it 429)."""
         try:
             self._sent[request] = limited_at
         except TypeError:
