@@ -12,9 +12,11 @@ $(STAMP): setup.py sandbox/setup.py
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found on PATH (Python 3.11 is required)"; exit 1; }
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV) || { \
 		echo "make: '$(PYTHON) -m venv' failed; on Debian install python3.11-venv first"; rm -rf $(VENV); exit 1; }
-	$(VPY) -m pip install --quiet --disable-pip-version-check -e '.[tests]'
+	@echo "make: installing the connector and its test tools into $(VENV) (a first install takes a few minutes)"
+	@$(PYTHON) scripts/demo_install.py $(VPY) -e '.[tests]'
 	@# The sandbox second: a venv from before the split loses the zendesk-sandbox script when the connector is reinstalled.
-	$(VPY) -m pip install --quiet --disable-pip-version-check -e ./sandbox
+	@echo "make: installing the sandbox"
+	@$(PYTHON) scripts/demo_install.py $(VPY) -e ./sandbox
 	@touch $@
 
 install: $(STAMP)

@@ -17,7 +17,7 @@ from .streams.children import ParentChildrenStream
 from .streams.exports import CursorExportStream, TimeExportStream
 from .streams.lists import CursorPagesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
 from .streams.search import SearchExportStream
-from .streams.spec import ListOrder, Parents, StartFilter, StreamSpec
+from .streams.spec import CountEstimate, ListOrder, Parents, StartFilter, StreamSpec
 
 def since(param: str) -> StartFilter:
     return lambda start, end: {param: start}
@@ -52,44 +52,58 @@ COMMENT_EVENTS = {"include": "comment_events"}
 ENTERPRISE = "the Enterprise plan"
 TICKET_FORMS = "multiple ticket forms turned on"
 CONDITION_KEY = ["ticket_form_id", "parent_field_id", "value", "child_field_id"]
+# Zendesk's counts, for the platform's row estimates: one record per counted object, or several (`per`).
+TICKETS_COUNT = CountEstimate("tickets/count")
+EVENTS_PER_TICKET = CountEstimate("tickets/count", per="ticket_id")
+USERS_COUNT = CountEstimate("users/count")
+
+
+def offset_count(path: str) -> CountEstimate:
+    """Lists without a count endpoint: their offset-paged first page of one item carries the list's `count`."""
+    return CountEstimate(path, params={"per_page": 1})
+
 
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
     StreamSpec("tickets", TICKET_EXPORT, CursorExportStream, "tickets", cursor_field="generated_timestamp",
-               params=METRIC_SETS, extract=extract.tickets_without_metric_sets, deletion_field="status"),
+               params=METRIC_SETS, extract=extract.tickets_without_metric_sets, deletion_field="status", estimate=TICKETS_COUNT),
     StreamSpec("ticket_metrics", TICKET_EXPORT, CursorExportStream, "tickets", cursor_field="generated_timestamp",
-               params=METRIC_SETS, extract=extract.metric_sets),
+               params=METRIC_SETS, extract=extract.metric_sets, estimate=TICKETS_COUNT),
     StreamSpec("users", USER_EXPORT, CursorExportStream, "users", cursor_field="updated_at",
-               params={"include": "identities"}, extract=extract.users_only, deletion_field="active"),
+               params={"include": "identities"}, extract=extract.users_only, deletion_field="active", estimate=USERS_COUNT),
     StreamSpec("user_identities", USER_EXPORT, CursorExportStream, "users", cursor_field="updated_at",
-               params={"include": "identities"}, extract=extract.identities, export_cursor="updated_at"),
+               params={"include": "identities"}, extract=extract.identities, export_cursor="updated_at",
+               estimate=CountEstimate("users/count", per="id")),
     StreamSpec("organizations", "incremental/organizations", TimeExportStream, "organizations", cursor_field="updated_at",
-               deletion_field="deleted_at"),
+               deletion_field="deleted_at", estimate=CountEstimate("organizations/count")),
     StreamSpec("ticket_events", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS),
+               params=COMMENT_EVENTS, estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_comments", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS, extract=extract.comment_events),
+               params=COMMENT_EVENTS, extract=extract.comment_events, estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_attachments", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS, extract=extract.ticket_attachments),
+               params=COMMENT_EVENTS, extract=extract.ticket_attachments, estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_field_history", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS, extract=extract.field_history, primary_key=["event_id", "field"]),
+               params=COMMENT_EVENTS, extract=extract.field_history, primary_key=["event_id", "field"], estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_tag_history", TICKET_EVENT_EXPORT, TimeExportStream, "ticket_events", cursor_field="timestamp",
-               params=COMMENT_EVENTS, extract=extract.tag_history, primary_key="event_id"),
+               params=COMMENT_EVENTS, extract=extract.tag_history, primary_key="event_id", estimate=EVENTS_PER_TICKET),
     StreamSpec("ticket_metric_events", "incremental/ticket_metric_events", TimeExportStream, "ticket_metric_events",
-               cursor_field="time", deletion_field="deleted"),
+               cursor_field="time", deletion_field="deleted", estimate=EVENTS_PER_TICKET),
     # Cursor pages.
-    _pages("ticket_audits", "ticket_audits", "audits", cursor="created_at", pages=ListOrder("asc", resume_from_page_cursor=True)),
-    _pages("ticket_activities", "activities", "activities", pages=ListOrder("desc", since("start_time"))),
+    _pages("ticket_audits", "ticket_audits", "audits", cursor="created_at", pages=ListOrder("asc", resume_from_page_cursor=True),
+           estimate=EVENTS_PER_TICKET),
+    _pages("ticket_activities", "activities", "activities", pages=ListOrder("desc", since("start_time")),
+           estimate=CountEstimate("activities/count")),
     # Skips never change once recorded: newest first, a re-sync stops at the first one it already has.
     _pages("ticket_skips", "skips", "skips", cursor="created_at", params={"sort_order": "desc"}, pages=ListOrder("desc")),
     _pages("satisfaction_ratings", "satisfaction_ratings", pages=ListOrder(start_filter=since("start_time")),
-           needs="customer satisfaction ratings turned on"),
-    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", deletion_field="always"),
+           needs="customer satisfaction ratings turned on", estimate=CountEstimate("satisfaction_ratings/count")),
+    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", deletion_field="always",
+           estimate=offset_count("deleted_tickets")),
     _pages("audit_logs", "audit_logs", cursor="created_at", params={"sort": "created_at"},
            pages=ListOrder("asc", created_at_range), needs=ENTERPRISE),
     _pages("groups", "groups", params={"exclude_deleted": "false"}, deletion_field="deleted"),
     _pages("group_memberships", "group_memberships"),
-    _pages("organization_memberships", "organization_memberships"),
+    _pages("organization_memberships", "organization_memberships", estimate=offset_count("organization_memberships")),
     _pages("ticket_fields", "ticket_fields"),
     _pages("user_fields", "user_fields"),
     _pages("organization_fields", "organization_fields"),
@@ -101,7 +115,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("views", "views"),
     _pages("recipient_addresses", "recipient_addresses"),
     _pages("suspended_tickets", "suspended_tickets", cursor="created_at"),
-    _pages("requests", "requests"),
+    _pages("requests", "requests", estimate=offset_count("requests")),
     _pages("dynamic_content", "dynamic_content/items", "items"),
     # Offset pages (Zendesk offers no cursor pages for these).
     _offset("ticket_forms", "ticket_forms", deletion_field="deleted_at", needs=TICKET_FORMS),
@@ -124,10 +138,12 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     # Per ticket, only for tickets changed since the last sync (Zendesk has no account-wide list).
     StreamSpec("side_conversations", "tickets/{parent_id}/side_conversations", ParentChildrenStream, "side_conversations",
                cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
-               needs="the Collaboration add-on (side conversations)", suggested=False),
+               needs="the Collaboration add-on (side conversations)", suggested=False,
+               estimate=CountEstimate("tickets/count", per="id")),
     # Airbyte 5.5's opt-in stream of this name: tickets from the search index (lags behind; `tickets` is complete).
     StreamSpec("tickets_search", "search/export", SearchExportStream, "results", cursor_field="updated_at",
-               params={"filter[type]": "ticket"}, schema="tickets", suggested=False),
+               params={"filter[type]": "ticket"}, schema="tickets", suggested=False,
+               estimate=CountEstimate("search/count", params={"query": "type:ticket"})),
 ]
 
 ARTICLE_EXPORT = "help_center/incremental/articles"
@@ -136,6 +152,9 @@ POSTS = "community/posts"
 POST = "community/posts/{parent_id}"
 ARTICLES = Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker)
 POSTS_LIST = Parents(POSTS, "posts", "post_id", CursorPagesWalker)
+ARTICLES_COUNT = offset_count("help_center/articles")
+PER_ARTICLE = CountEstimate("help_center/articles", per="id", params={"per_page": 1})
+PER_POST = CountEstimate("community/posts", per="id", params={"per_page": 1})
 
 
 def _children(name: str, path: str, list_key: str, parents: Parents, **kw: Any) -> StreamSpec:
@@ -144,22 +163,24 @@ def _children(name: str, path: str, list_key: str, parents: Parents, **kw: Any) 
 
 
 HELP_CENTER_STREAMS: List[StreamSpec] = [
-    StreamSpec("articles", ARTICLE_EXPORT, TimeExportStream, "articles", cursor_field="updated_at", product="help_center"),
+    StreamSpec("articles", ARTICLE_EXPORT, TimeExportStream, "articles", cursor_field="updated_at", product="help_center",
+               estimate=ARTICLES_COUNT),
     _pages("categories", "help_center/categories", product="help_center"),
     _pages("sections", "help_center/sections", product="help_center"),
     _pages("topics", "community/topics", product="help_center"),
-    _pages("posts", POSTS, product="help_center"),
+    _pages("posts", POSTS, product="help_center", estimate=offset_count(POSTS)),
     _pages("user_segments", "help_center/user_segments", product="help_center"),
     _pages("permission_groups", "guide/permission_groups", product="help_center"),
-    _children("article_attachments", ARTICLE + "/attachments", "article_attachments", ARTICLES),
-    _children("article_comments", ARTICLE + "/comments", "comments", ARTICLES),
-    _children("article_votes", ARTICLE + "/votes", "votes", ARTICLES),
+    _children("article_attachments", ARTICLE + "/attachments", "article_attachments", ARTICLES, estimate=PER_ARTICLE),
+    _children("article_comments", ARTICLE + "/comments", "comments", ARTICLES, estimate=PER_ARTICLE),
+    _children("article_votes", ARTICLE + "/votes", "votes", ARTICLES, estimate=PER_ARTICLE),
     _children("article_comment_votes", ARTICLE + "/comments/{child_id}/votes", "votes",
-              Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker, via=ARTICLE + "/comments")),
-    _children("post_comments", POST + "/comments", "comments", POSTS_LIST),
-    _children("post_votes", POST + "/votes", "votes", POSTS_LIST),
+              Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker, via=ARTICLE + "/comments"),
+              estimate=PER_ARTICLE),
+    _children("post_comments", POST + "/comments", "comments", POSTS_LIST, estimate=PER_POST),
+    _children("post_votes", POST + "/votes", "votes", POSTS_LIST, estimate=PER_POST),
     _children("post_comment_votes", POST + "/comments/{child_id}/votes", "votes",
-              Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments")),
+              Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments"), estimate=PER_POST),
 ]
 
 VOICE = "channels/voice/"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from queue import Queue
 from typing import Any, Dict, Iterator, List, Mapping, MutableMapping, Optional, Tuple
 
@@ -9,6 +10,8 @@ import requests
 from airbyte_cdk.models import (
     FailureType,
     AirbyteConnectionStatus,
+    AirbyteLogMessage,
+    Level,
     AirbyteMessage,
     AirbyteStateMessage,
     AirbyteStreamStatus,
@@ -198,8 +201,19 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         # Airbyte's formats become ours, once, before any stream reads; states of streams not synced are left alone.
         state = migrate_states(state or [], {name: spec for name, spec in offered.items() if name in self._sync_modes})
         self._state_manager = ConnectorStateManager(state=state)
-        for message in super().read(logger, config, catalog, state):
-            yield self._mark_skipped_incomplete(message)
+        records: Counter = Counter()
+        failure: Optional[BaseException] = None
+        try:
+            for message in super().read(logger, config, catalog, state):
+                if message.type == Type.RECORD:
+                    records[message.record.stream] += 1
+                yield self._mark_skipped_incomplete(message)
+        except Exception as error:  # the summary is said for a failed read too, then the failure goes on
+            failure = error
+        for line in self._context.tally.summary_lines(self._sync_modes, records):
+            yield AirbyteMessage(type=Type.LOG, log=AirbyteLogMessage(level=Level.INFO, message=line))
+        if failure is not None:
+            raise failure
 
     def _mark_skipped_incomplete(self, message: AirbyteMessage) -> AirbyteMessage:
         """A stream skipped for a plan gate ends INCOMPLETE, while the rest of the sync carries on."""

@@ -62,7 +62,7 @@ class ZendeskStream(Stream):
             name=self.name,
             logger=self.logger,
             error_handler=self.get_error_handler(),
-            api_budget=context.budget,
+            api_budget=context.tally.budget_for(self.name, context.budget),
             authenticator=authenticator,
             use_cache=False,
             backoff_strategy=self.get_backoff_strategy(),

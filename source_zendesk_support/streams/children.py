@@ -15,7 +15,12 @@ from ..paging.lists import CursorPagesWalker
 from ..paging.page import DirectSource
 from ..records.timeutil import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
+from .estimates import RowEstimate
 from .lists import ListStream
+
+
+# Parents whose children are counted before the ESTIMATE scales the parent count by children per parent.
+ESTIMATE_SAMPLE = 100
 
 
 class ParentChildrenStream(ListStream):
@@ -27,6 +32,9 @@ class ParentChildrenStream(ListStream):
     def read_pages(self, stream_slice):
         newest = self.saved_newest()
         self._children_answered = False
+        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        sampled: list = []  # parents visited while the estimate waits for a sample of ESTIMATE_SAMPLE of them
+        emitted = 0
         for parents, position in self._parent_batches():
             for parent in parents:
                 if parent.get("status") == "deleted":
@@ -34,8 +42,20 @@ class ParentChildrenStream(ListStream):
                 children = list(self._children_of(parent["id"]))
                 yield from children
                 newest = self.newest_of(children, newest)
+                if estimate.wants_first_page:
+                    sampled.append(parent)
+                    emitted += len(children)
+                    if len(sampled) >= ESTIMATE_SAMPLE:
+                        yield from self._estimated(estimate, sampled, emitted)
+            yield from self._estimated(estimate, sampled, emitted)
             progress = {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None and self.spec.cursor_field else {}
             yield self.checkpoint(**position, **progress)
+
+    @staticmethod
+    def _estimated(estimate: RowEstimate, parents: list, children: int):
+        message = estimate.after_page(parents, children)
+        if message:
+            yield message
 
     # --- parents --------------------------------------------------------------------------------------
     def _parent_batches(self) -> Iterable[ParentBatch]:

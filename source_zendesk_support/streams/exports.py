@@ -11,6 +11,7 @@ from ..paging.exports import EXPORT_PAGE_SIZE, CursorExportWalker, TimeExportWal
 from ..paging.page import PrefetchingSource
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
+from .estimates import RowEstimate
 
 
 class _ExportStream(ZendeskStream):
@@ -50,6 +51,16 @@ class _ExportStream(ZendeskStream):
     def records_of(self, body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
         return self.spec.extract(body, items) if self.spec.extract else items
 
+    def page_records(self, page: Any, estimate: RowEstimate) -> Iterable[Any]:
+        """The page's records, after the ESTIMATE its first page makes when the row scales a count by it."""
+        records = self.records_of(page.body, page.items)
+        if estimate.wants_first_page:
+            records = list(records)
+            message = estimate.after_page(page.items, len(records))
+            if message:
+                yield message
+        yield from records
+
 
 class CursorExportStream(_ExportStream):
     """/incremental/{tickets,users}/cursor. State: {"after_cursor": <Zendesk cursor>, <cursor field>: <newest value
@@ -63,8 +74,12 @@ class CursorExportStream(_ExportStream):
         self._walker = CursorExportWalker(
             self, self.page_source(), self.spec.list_key, cursor_field, self.end_epoch, self.page_size,
             start=self.start_epoch(), saved_cursor=self._state.get("after_cursor") if self.incremental else None)
+        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        message = estimate.before_pages()
+        if message:
+            yield message
         for page in self._walker.pages():
-            yield from self.records_of(page.body, page.items)
+            yield from self.page_records(page, estimate)
             newest = self.newest_of(page.items, newest, cursor_field)
             progress = {cursor_field: cursor_value(cursor_field, newest)} if newest is not None else {}
             yield self.checkpoint(**page.position, **progress)
@@ -82,9 +97,13 @@ class TimeExportStream(_ExportStream):
     def read_pages(self, stream_slice):
         cursor_field = self.spec.cursor_field
         start, end = self.start_epoch(), self.end_epoch
+        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        message = estimate.before_pages()
+        if message:
+            yield message
         self._walker = TimeExportWalker(self, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start)
         for page in self._walker.pages():
-            yield from self.records_of(page.body, page.items)
+            yield from self.page_records(page, estimate)
             if page.position is not None:
                 start = page.position["start_time"]
                 yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, start)})

@@ -8,26 +8,13 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List, Mapping, Optional
 
-from airbyte_cdk.models import AirbyteEstimateTraceMessage, AirbyteMessage, AirbyteTraceMessage, EstimateType, TraceType, Type
-from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
-
 from ..http.answer import ApiAnswer, FeatureUnavailable, parse_answer
 from ..paging.guards import CLOCK_SKEW_SECONDS, paging_error
 from ..paging.lists import CursorPagesWalker, OffsetPagesWalker, UnpagedWalker
 from ..records.extractors import UnexpectedShape
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
-
-
-def estimate_message(stream: str, rows: int) -> AirbyteMessage:
-    return AirbyteMessage(
-        type=Type.TRACE,
-        trace=AirbyteTraceMessage(
-            type=TraceType.ESTIMATE,
-            emitted_at=ab_datetime_now().timestamp() * 1000,
-            estimate=AirbyteEstimateTraceMessage(name=stream, type=EstimateType.STREAM, row_estimate=rows),
-        ),
-    )
+from .estimates import RowEstimate, estimate_message
 
 
 class ListStream(ZendeskStream):
@@ -113,6 +100,10 @@ class CursorPagesStream(ListStream):
         walker = CursorPagesWalker(self, self.fetch, self.spec.path, lambda after: self.first_params(start, after), resume_cursor)
         last_after = resume_cursor
         order = self.spec.pages.order
+        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        message = estimate.before_pages()
+        if message:
+            yield message
         for page in walker.pages():
             if page.restarted:
                 last_after = None
@@ -125,6 +116,9 @@ class CursorPagesStream(ListStream):
                     stop = True
                 elif order == "asc" and end is not None and (to_epoch(record.get(self.spec.cursor_field)) or 0) > end:
                     stop = past_end = True  # a bounded backfill is done; the rest of an ascending list is later still
+            message = estimate.after_page(batch, len(batch))
+            if message:
+                yield message
             yield from batch
             newest = self.newest_of(batch, newest)
             if not past_end:  # a saved cursor past end_date would make later syncs skip the records dropped here

@@ -36,6 +36,20 @@ class Parents:
 
 
 @dataclass(frozen=True)
+class CountEstimate:
+    """Where Zendesk counts what a stream reads, so a first read can tell the platform how many rows to expect.
+
+    `path` is a count endpoint (`{"count": {"value": N}}`). Without `per`, each counted object is one record. With
+    `per`, records come several to a counted object (events of a ticket): the first page's records per distinct
+    value of `per` among its listed items scale the count. `params` narrow the request (an offset-paged list's
+    first page of one item carries the list's `count`)."""
+
+    path: str
+    per: Optional[str] = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class StreamSpec:
     name: str
     path: str
@@ -56,6 +70,7 @@ class StreamSpec:
     schema: Optional[str] = None
     deletion_field: Optional[str] = None
     suggested: bool = True
+    estimate: Optional[CountEstimate] = None
 
     @property
     def state_cursor(self) -> Optional[str]:

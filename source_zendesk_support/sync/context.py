@@ -9,8 +9,10 @@ from requests.auth import AuthBase
 from ..config import ZendeskConfig
 from ..http.origin_policy import OriginPolicy
 from ..http.rate_budget import ZendeskRateBudget
+from .account_counts import AccountCounts
 from .page_permits import PagePermits
 from .page_share import PageShare
+from .read_tally import ReadTally
 from .parent_lists import ParentLists
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ class SyncContext:
     listed: Dict[str, List[Mapping[str, Any]]] = field(default_factory=dict)  # whole lists already read this sync
     now_epoch: Optional[int] = None  # frozen at sync start so every stream agrees on "now"
     origin_policy: Optional[OriginPolicy] = None  # which links and redirects from responses may be requested
+    counts: AccountCounts = field(default_factory=AccountCounts)  # Zendesk's count endpoints, asked once per sync
+    tally: ReadTally = field(default_factory=ReadTally)  # records, requests, retries and rate waits per stream
 
     def __post_init__(self) -> None:
         if self.origin_policy is None:

@@ -15,6 +15,8 @@ from typing import List, Tuple
 import pytest
 import requests_mock as requests_mock_lib
 
+from .support import without_counts
+
 
 class FakeClock:
     START = real_datetime.datetime(2026, 6, 1, 12, 0, 0)
@@ -72,4 +74,5 @@ def clock(monkeypatch) -> FakeClock:
 def api():
     """A requests-mock Mocker that refuses anything not registered (so nothing leaves the machine)."""
     with requests_mock_lib.Mocker(case_sensitive=True) as mocker:
+        without_counts(mocker)
         yield mocker

@@ -5,6 +5,7 @@ Everything talks to a loopback base URL that requests-mock intercepts, so no tes
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from airbyte_cdk.models import AirbyteMessage, AirbyteStreamStatus, SyncMode, TraceType, Type
@@ -155,3 +156,17 @@ def epoch(iso: str) -> int:
     from source_zendesk_support.records.timeutil import to_epoch
 
     return to_epoch(iso)
+
+
+COUNT_ENDPOINT = re.compile(r"/api/v2/[a-z_]+/count(\.json)?(\?|$)|[?&]per_page=1(&|$)")
+
+
+def without_counts(mocker) -> None:
+    """Zendesk's counts for row estimates (count endpoints, and a list's offset page of one) answer as on a plan
+    without them, unless a test registers one."""
+    mocker.get(COUNT_ENDPOINT, status_code=404, json={"error": "InvalidEndpoint"})
+
+
+def data_requests(mocker) -> List[Any]:
+    """The requests a test made for data, without the count endpoints asked for row estimates."""
+    return [request for request in mocker.request_history if not COUNT_ENDPOINT.search(request.url)]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .fake_exports import CursorExport, TimeExport
-from .support import JSON, epoch, make_config, read_streams, records_of, statuses_of, url
+from .support import without_counts, JSON, epoch, make_config, read_streams, records_of, statuses_of, url
 
 START = epoch("2024-01-01T00:00:00Z")
 FAULTS = ["500", "503", "429", "truncated", "html", "reset"]
@@ -61,6 +61,7 @@ def test_faults_cost_time_never_records(clock, ticket_faults, event_faults, macr
     tickets = [(i, START + i // 2) for i in range(1, 9)]
     events = [(i, START + 10 + i // 3) for i in range(1, 10)]
     with requests_mock.Mocker() as mocker:
+        without_counts(mocker)
         mocker.get(url("ticket_fields"), text=list_pages("ticket_fields", 0, 100))
         mocker.get(url("incremental/tickets/cursor"), text=Faulty(CursorExport(tickets, "tickets", "generated_timestamp", 3), ticket_faults))
         mocker.get(url("incremental/ticket_events"), text=Faulty(TimeExport(events, "ticket_events", "timestamp", 2, 4), event_faults))
@@ -78,6 +79,7 @@ def test_every_planned_fault_is_retried(clock):
     tickets = [(i, START + i) for i in range(1, 7)]
     faulty = Faulty(CursorExport(tickets, "tickets", "generated_timestamp", 2), ["500", None, "truncated", "reset", "429", "html"])
     with requests_mock.Mocker() as mocker:
+        without_counts(mocker)
         mocker.get(url("ticket_fields"), text=list_pages("ticket_fields", 0, 100))
         mocker.get(url("incremental/tickets/cursor"), text=faulty)
         output = read_streams(["tickets"])

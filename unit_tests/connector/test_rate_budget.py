@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from source_zendesk_support.http.rate_budget import DEFAULT_ACCOUNT_LIMIT, ZendeskRateBudget
 
 from .fake_exports import TimeExport
-from .support import API, epoch, make_context, make_stream, ok, run_stream, url
+from .support import without_counts, API, epoch, make_context, make_stream, ok, run_stream, url
 
 EXPORT = url("incremental/tickets/cursor")
 LIST = url("groups")
@@ -259,6 +259,8 @@ def test_a_long_export_paces_itself_through_the_http_client(clock):
         return body
 
     with requests_mock.Mocker() as mocker:
+
+        without_counts(mocker)
         mocker.get(url("incremental/ticket_events"), text=timed)
         context = make_context()
         context.budget = ZendeskRateBudget()

@@ -2,7 +2,7 @@
 comment page once between them: Help Center has no bulk endpoint for these, so requests are per parent."""
 from __future__ import annotations
 
-from .support import ok, read_streams, records_of, url
+from .support import estimates_of, ok, read_streams, records_of, url
 
 POSTS = [{"id": 1, "updated_at": "2024-02-01T00:00:00Z"}, {"id": 2, "updated_at": "2024-02-02T00:00:00Z"}]
 
@@ -13,6 +13,7 @@ def _page(key, items):
 
 def mock_posts(api):
     calls = {"posts": api.get(url("community/posts"), [_page("posts", POSTS)])}
+    calls["posts count"] = api.get(url("community/posts?per_page=1"), **ok({"posts": POSTS[:1], "count": len(POSTS)}))
     for post in POSTS:
         pid = post["id"]
         comments = [{"id": pid * 10 + n, "updated_at": "2024-02-03T00:00:00Z"} for n in range(2)]
@@ -36,6 +37,9 @@ def test_three_children_streams_list_the_parents_and_the_comments_once(api):
     assert calls["posts"].call_count == 1
     assert calls["comments 1"].call_count == 1 and calls["comments 2"].call_count == 1
     assert calls["votes 1"].call_count == 1
+    assert calls["posts count"].call_count == 1  # one count for the three streams' estimates
+    assert sorted((e.name, e.row_estimate) for e in estimates_of(output)) == [
+        ("post_comment_votes", 4), ("post_comments", 4), ("post_votes", 2)]
 
 
 def test_children_streams_from_different_states_do_not_share(api):
@@ -59,6 +63,7 @@ def test_a_parent_repeated_at_an_export_page_boundary_is_visited_once(api):
     for aid in (1, 2, 3):
         votes[aid] = api.get(url(f"help_center/articles/{aid}/votes"),
                              [_page("votes", [{"id": aid * 100, "updated_at": "2024-02-05T00:00:00Z"}])])
+    api.get(url("help_center/articles?per_page=1"), **ok({"articles": [article(1, t1)], "count": 3}))
     output = read_streams(["article_votes"])
     assert sorted(v["id"] for v in records_of(output, "article_votes")) == [100, 200, 300]
     assert [votes[aid].call_count for aid in (1, 2, 3)] == [1, 1, 1]

@@ -1,7 +1,7 @@
 """tickets_search: Airbyte 5.5's opt-in stream of that name, tickets read from the search export by updated_at."""
 from __future__ import annotations
 
-from .support import make_config, make_stream, ok, query_of, run_stream, url
+from .support import data_requests, make_config, make_stream, ok, query_of, run_stream, url
 
 EXPORT = url("search/export")
 
@@ -24,7 +24,7 @@ def test_it_has_airbytes_key_and_cursor_and_the_tickets_columns():
 def test_full_refresh_reads_tickets_updated_since_the_start_date(api):
     api.get(EXPORT, [page([ticket(1, "2024-03-02T00:00:00Z")])])
     records, states, _ = run_stream(make_stream("tickets_search", incremental=False))
-    sent = query_of(api.request_history[0])
+    sent = query_of(data_requests(api)[0])
     assert sent["query"] == ["updated>=2024-01-01T00:00:00Z"]  # make_config's start_date
     assert sent["filter[type]"] == ["ticket"] and sent["page[size]"] == ["1000"]
     assert [r["id"] for r in records] == [1] and states == []

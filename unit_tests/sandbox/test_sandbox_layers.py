@@ -18,7 +18,7 @@ LAYERS = [
     ("data", {"data.*"}),
     ("paging", {"cache", "endpoint", "pagination", "product_pagination"}),
     ("handlers", {"support.*", "products"}),
-    ("tables", {"endpoints", "endpoints_help_center", "endpoints_talk", "endpoints_chat", "tables"}),
+    ("tables", {"endpoints", "endpoints_help_center", "endpoints_talk", "endpoints_chat", "endpoints_counts", "tables"}),
     ("server", {"router", "ratelimit", "hostile", "faults", "auth", "control", "app", "server", "launcher", "cli",
                 "__main__"}),
 ]

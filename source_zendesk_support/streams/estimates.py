@@ -1,0 +1,84 @@
+"""ESTIMATE messages: how many rows a read of a stream will bring, so the platform can show how far it is.
+
+Offset-paged lists carry their own `count`. Other streams name a Zendesk count endpoint in their row
+(`CountEstimate`), asked once per sync through the stream's fetch path (rate budget, origin policy).
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
+
+from airbyte_cdk.models import AirbyteEstimateTraceMessage, AirbyteMessage, AirbyteTraceMessage, EstimateType, TraceType, Type
+from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from ..http.answer import FeatureUnavailable
+from ..sync.account_counts import count_value
+
+if TYPE_CHECKING:
+    from .base import ZendeskStream
+
+logger = logging.getLogger("airbyte")
+
+
+def estimate_message(stream: str, rows: int) -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.TRACE,
+        trace=AirbyteTraceMessage(
+            type=TraceType.ESTIMATE,
+            emitted_at=ab_datetime_now().timestamp() * 1000,
+            estimate=AirbyteEstimateTraceMessage(name=stream, type=EstimateType.STREAM, row_estimate=rows),
+        ),
+    )
+
+
+class RowEstimate:
+    """The one ESTIMATE of a read whose row names a count endpoint. Only a read from the beginning gets one: the
+    account's total says nothing about how much changed since a saved position (and a re-sync saves the request)."""
+
+    def __init__(self, stream: "ZendeskStream", from_start: bool):
+        self.stream = stream
+        self.pending = stream.spec.estimate is not None and from_start
+
+    def before_pages(self) -> Optional[AirbyteMessage]:
+        """For a row counting its own records: the count, before the first page is asked for."""
+        if not self.pending or self.stream.spec.estimate.per:
+            return None
+        self.pending = False
+        total = self._count()
+        return estimate_message(self.stream.name, total) if total is not None else None
+
+    @property
+    def wants_first_page(self) -> bool:
+        return self.pending and bool(self.stream.spec.estimate.per)
+
+    def after_page(self, items: Iterable[Any], records: int) -> Optional[AirbyteMessage]:
+        """For a row with records several to a counted object: the count times this page's records per object."""
+        if not self.wants_first_page:
+            return None
+        per = self.stream.spec.estimate.per
+        objects = {item.get(per) for item in items if isinstance(item, Mapping) and item.get(per) is not None}
+        if not objects:
+            return None  # nothing to scale by yet: the next page decides
+        self.pending = False
+        total = self._count()
+        return estimate_message(self.stream.name, round(total * records / len(objects))) if total is not None else None
+
+    def _count(self) -> Optional[int]:
+        estimate = self.stream.spec.estimate
+        named = f"{estimate.path}?{sorted(estimate.params.items())}"
+        return self.stream.context.counts.value(named, lambda: self._ask(estimate.path, estimate.params))
+
+    def _ask(self, path: str, params: Mapping[str, Any]) -> Optional[int]:
+        try:
+            answer = self.stream.fetch(path, params)
+        except FeatureUnavailable:
+            return None  # the plan or the role has no count here: no estimate, and nothing to say about it
+        except AirbyteTracedException as error:
+            logger.warning(f"Stream {self.stream.name}: no row estimate, {path} failed: {error.message}")
+            return None
+        value = count_value(answer.body) if answer.ok else None
+        if value is None:
+            logger.warning(f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} "
+                           f"without a count: {str(answer.body)[:200]}")
+        return value

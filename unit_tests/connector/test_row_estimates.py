@@ -1,0 +1,72 @@
+"""Row estimates from Zendesk's count endpoints: the registry row names the count; one request per count per sync."""
+from __future__ import annotations
+
+from .support import (
+    epoch, estimates_of, make_stream, ok, read_streams, records_of, run_stream, url, warnings_of,
+)
+
+START = epoch("2024-01-01T00:00:00Z")
+TICKETS = url("incremental/tickets/cursor")
+EVENTS = url("incremental/ticket_events")
+
+
+def count(value):
+    return ok({"count": {"value": value, "refreshed_at": "2026-06-01T00:00:00+00:00"}})
+
+
+def tickets_page(*ids):
+    tickets = [{"id": i, "generated_timestamp": START + i, "updated_at": "2024-01-02T00:00:00Z", "status": "open",
+                "metric_set": {"id": 100 + i, "ticket_id": i}} for i in ids]
+    return ok({"tickets": tickets, "after_cursor": "c1", "end_of_stream": True})
+
+
+def test_tickets_and_ticket_metrics_share_one_count_request_and_estimate_before_their_records(api):
+    counted = api.get(url("tickets/count"), **count(1234))
+    api.get(TICKETS, **tickets_page(1, 2))
+    output = read_streams(["tickets", "ticket_metrics"])
+    assert sorted((e.name, e.row_estimate) for e in estimates_of(output)) == [("ticket_metrics", 1234), ("tickets", 1234)]
+    assert counted.call_count == 1
+    assert len(records_of(output, "tickets")) == 2
+
+
+def test_the_estimate_comes_before_the_first_record(api):
+    api.get(url("users/count"), **count(7))
+    api.get(url("incremental/users/cursor"), **ok({"users": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z", "active": True}],
+                                                    "identities": [], "after_cursor": "c1", "end_of_stream": True}))
+    _, _, items = run_stream(make_stream("users"))
+    kinds = [kind for kind, _ in items]
+    assert kinds.index("TRACE") < kinds.index("RECORD")
+    assert items[kinds.index("TRACE")][1].trace.estimate.row_estimate == 7
+
+
+def test_events_scale_the_ticket_count_by_events_per_ticket_on_the_first_page(api):
+    api.get(url("tickets/count"), **count(10))
+    events = [{"id": n, "ticket_id": ticket, "timestamp": START + n, "child_events": []}
+              for n, ticket in enumerate([1, 1, 1, 2, 2, 2], start=1)]
+    api.get(EVENTS, **ok({"ticket_events": events, "end_of_stream": True, "end_time": START + 7, "count": 6}))
+    output = read_streams(["ticket_events"])
+    assert [(e.name, e.row_estimate) for e in estimates_of(output)] == [("ticket_events", 30)]  # 10 tickets x 3 events
+
+
+def test_a_plan_without_the_count_gives_no_estimate_and_says_nothing(api):
+    api.get(url("organizations/count"), status_code=403, json={"error": "Forbidden"})
+    api.get(url("incremental/organizations"), **ok({"organizations": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}],
+                                                    "end_of_stream": True, "end_time": START + 5, "count": 1}))
+    output = read_streams(["organizations"])
+    assert not estimates_of(output) and len(records_of(output, "organizations")) == 1
+    assert not [w for w in warnings_of(output) if "estimate" in w]
+
+
+def test_a_count_of_the_wrong_shape_gives_no_estimate_and_a_warning_naming_it(api):
+    api.get(url("tickets/count"), **ok({"count": "lots"}))
+    api.get(TICKETS, **tickets_page(1))
+    output = read_streams(["tickets"])
+    assert not estimates_of(output) and len(records_of(output, "tickets")) == 1
+    assert any("tickets/count" in w and "lots" in w for w in warnings_of(output))
+
+
+def test_a_resumed_read_asks_no_count(api):
+    counted = api.get(url("tickets/count"), **count(5))
+    api.get(TICKETS, **tickets_page(3))
+    output = read_streams(["tickets"], state={"tickets": {"after_cursor": "c0", "generated_timestamp": START}})
+    assert counted.call_count == 0 and not estimates_of(output)

@@ -1,0 +1,28 @@
+"""Zendesk's count endpoints: `{"count": {"value": N, "refreshed_at": "<ISO time>"}}`, what a list holds.
+
+Zendesk refreshes a count above 100,000 about once a day; the sandbox counts its generated account exactly, so a
+client's estimate can be checked against the records it then reads.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .data.timeline import iso
+from .endpoint import Ctx, Endpoint, feature
+from .support.people import organization_items, user_items
+from .support.tickets import activity_items, satisfaction_items
+
+
+def count_of(items: Callable[[Ctx], object]) -> Callable[[Ctx], dict]:
+    def handle(ctx: Ctx) -> dict:
+        return {"count": {"value": len(items(ctx).keys), "refreshed_at": iso(ctx.account.now()).replace("Z", "+00:00")}}
+    return handle
+
+
+COUNT_ENDPOINTS: list[Endpoint] = [
+    Endpoint("/api/v2/users/count", "users", count_of(user_items)),
+    Endpoint("/api/v2/organizations/count", "organizations", count_of(organization_items)),
+    Endpoint("/api/v2/activities/count", "ticket_activities", count_of(activity_items)),
+    Endpoint("/api/v2/satisfaction_ratings/count", "satisfaction_ratings", count_of(satisfaction_items),
+             admin_only=True, gate=feature("csat")),
+]
