@@ -50,6 +50,7 @@ TICKET_EVENT_EXPORT = "incremental/ticket_events"
 METRIC_SETS = {"include": "metric_sets"}
 COMMENT_EVENTS = {"include": "comment_events"}
 ENTERPRISE = "the Enterprise plan"
+NEWEST_UPDATED = {"sort_by": "updated_at", "sort_order": "desc"}
 
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
@@ -82,7 +83,9 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("ticket_skips", "skips", "skips", cursor="created_at", params={"sort_order": "desc"}, pages=ListOrder("desc")),
     _pages("satisfaction_ratings", "satisfaction_ratings", pages=ListOrder(start_filter=since("start_time")),
            needs="customer satisfaction ratings turned on"),
-    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", deletion_field="always"),
+    # Newest first (Zendesk sorts these by a time on request): a re-sync stops at the first record it already has.
+    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", params={"sort_by": "deleted_at", "sort_order": "desc"},
+           pages=ListOrder("desc"), deletion_field="always"),
     _pages("audit_logs", "audit_logs", cursor="created_at", params={"sort": "created_at"},
            pages=ListOrder("asc", created_at_range), needs=ENTERPRISE),
     _pages("groups", "groups", params={"exclude_deleted": "false"}, deletion_field="deleted"),
@@ -99,7 +102,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("views", "views"),
     _pages("recipient_addresses", "recipient_addresses"),
     _pages("suspended_tickets", "suspended_tickets", cursor="created_at"),
-    _pages("requests", "requests"),
+    _pages("requests", "requests", params=NEWEST_UPDATED, pages=ListOrder("desc")),
     _pages("dynamic_content", "dynamic_content/items", "items"),
     # Offset pages (Zendesk offers no cursor pages for these).
     _offset("ticket_forms", "ticket_forms", deletion_field="deleted_at", needs="multiple ticket forms turned on"),
@@ -128,7 +131,7 @@ ARTICLE = "help_center/articles/{parent_id}"
 POSTS = "community/posts"
 POST = "community/posts/{parent_id}"
 ARTICLES = Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker)
-POSTS_LIST = Parents(POSTS, "posts", "post_id", CursorPagesWalker)
+POSTS_LIST = Parents(POSTS, "posts", "post_id", CursorPagesWalker, newest_first=NEWEST_UPDATED)
 
 
 def _children(name: str, path: str, list_key: str, parents: Parents, **kw: Any) -> StreamSpec:
@@ -141,7 +144,7 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
     _pages("categories", "help_center/categories", product="help_center"),
     _pages("sections", "help_center/sections", product="help_center"),
     _pages("topics", "community/topics", product="help_center"),
-    _pages("posts", POSTS, product="help_center"),
+    _pages("posts", POSTS, params=NEWEST_UPDATED, pages=ListOrder("desc"), product="help_center"),
     _pages("user_segments", "help_center/user_segments", product="help_center"),
     _pages("permission_groups", "guide/permission_groups", product="help_center"),
     _children("article_attachments", ARTICLE + "/attachments", "article_attachments", ARTICLES),
@@ -152,7 +155,7 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
     _children("post_comments", POST + "/comments", "comments", POSTS_LIST),
     _children("post_votes", POST + "/votes", "votes", POSTS_LIST),
     _children("post_comment_votes", POST + "/comments/{child_id}/votes", "votes",
-              Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments")),
+              Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments", newest_first=NEWEST_UPDATED)),
 ]
 
 VOICE = "channels/voice/"

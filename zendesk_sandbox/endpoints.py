@@ -273,19 +273,36 @@ def metric_events_grouped(ctx: Ctx) -> dict:
     return out
 
 
+def by_time_sort(ctx: Ctx, fields: dict) -> tuple | None:
+    """`sort_by=<field>&sort_order=asc|desc` of a ticket list Zendesk sorts by a time: ((name, time of a ticket
+    id), descending?), or None for the list's default order (Zendesk ignores a field it does not sort by)."""
+    field = fields.get(ctx.query.get("sort_by", ""))
+    return (field, ctx.query.get("sort_order") == "desc") if field else None
+
+
+def time_sorted_keys(ids_, sort: tuple | None) -> tuple[list[tuple], str]:
+    """Cursor keys of ticket ids in the order `sort` asks for; the id is always the last key element."""
+    if sort is None:
+        return [(i,) for i in ids_], "nice_id"
+    (name, ts), desc = sort
+    sign = -1 if desc else 1
+    return sorted((sign * ts(i), sign * i) for i in ids_), f"{'-' if desc else ''}{name},{'-' if desc else ''}id"
+
+
 def deleted_ticket_items(ctx: Ctx) -> Sorted:
     """Deleted tickets until they are purged (the purge moves with the clock, so this list is not cached)."""
     a, t = ctx.account, ctx.account.tickets
-    keys = [(i,) for i in t.recoverable_deleted_ids()]
+    sort = by_time_sort(ctx, {"deleted_at": ("deleted_at", t.deleted_at)})
+    keys, order = time_sorted_keys(t.recoverable_deleted_ids(), sort)
 
     def build(p):
-        i = keys[p][0]
+        i = abs(keys[p][-1])
         rec = t.ticket(i)
         ch = t.changes.get(i)
         return {"id": i, "subject": rec["subject"], "description": rec["description"],
                 "actor": {"id": a.users.admin_id(), "name": "Admin"}, "deleted_at": iso(t.deleted_at(i)),
                 "previous_state": "solved" if ch is None else "open"}
-    return Sorted(keys, build, "nice_id")
+    return Sorted(keys, build, order)
 
 
 def satisfaction_items(ctx: Ctx) -> Sorted:
@@ -357,12 +374,12 @@ def activity_sideloads(ctx: Ctx, records: list) -> dict:
 
 def request_items(ctx: Ctx) -> Sorted:
     a, t = ctx.account, ctx.account.tickets
-    keys = cached(a, "requests", lambda: [(i,) for i in t.live_ids() if i % 50 == 0 and i <= t.count])
-    if ctx.user_id != a.users.admin_id():
-        keys = []
+    sort = by_time_sort(ctx, {"updated_at": ("updated_at", t.updated_ts), "created_at": ("created_at", t.created_ts)})
+    ids_ = cached(a, "requests", lambda: [i for i in t.live_ids() if i % 50 == 0 and i <= t.count])
+    keys, order = time_sorted_keys(ids_ if ctx.user_id == a.users.admin_id() else [], sort)
 
     def build(p):
-        rec = t.ticket(keys[p][0])
+        rec = t.ticket(abs(keys[p][-1]))
         return {"url": f"{a.base_url}/api/v2/requests/{rec['id']}.json", "id": rec["id"], "status": rec["status"],
                 "priority": rec["priority"], "type": rec["type"], "subject": rec["subject"],
                 "description": rec["description"], "organization_id": rec["organization_id"], "via": rec["via"],
@@ -373,7 +390,7 @@ def request_items(ctx: Ctx) -> Sorted:
                 "assignee_id": rec["assignee_id"], "group_id": rec["group_id"],
                 "custom_status_id": rec["custom_status_id"], "created_at": rec["created_at"],
                 "updated_at": rec["updated_at"]}
-    return Sorted(keys, build, "id")
+    return Sorted(keys, build, "id" if sort is None else order)
 
 
 def rule_items(kind: str, key_of, order: str):

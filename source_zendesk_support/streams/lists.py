@@ -13,7 +13,7 @@ from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 
 from ..http.answer import FeatureUnavailable
 from ..paging.guards import CLOCK_SKEW_SECONDS
-from ..paging.lists import CursorPagesWalker, OffsetPagesWalker, UnpagedWalker
+from ..paging.lists import CursorPagesWalker, NewestFirst, OffsetPagesWalker, UnpagedWalker
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
 
@@ -74,7 +74,8 @@ class ListStream(ZendeskStream):
 class CursorPagesStream(ListStream):
     """page[size]=100 with page[after]; server-side time filter where Zendesk has one.
 
-    Ascending lists checkpoint after every page; descending ones stop at the first record older than the state;
+    Ascending lists checkpoint after every page; descending ones stop after the page holding the first record older
+    than the state (paging/lists.py: NewestFirst);
     append-only lists (audits) resume from the last page's cursor, so a re-sync reads only new pages.
     """
 
@@ -107,18 +108,20 @@ class CursorPagesStream(ListStream):
         walker = CursorPagesWalker(self, self.fetch, self.spec.path, lambda after: self.first_params(start, after), resume_cursor)
         last_after = resume_cursor
         order = self.spec.pages.order
+        newest_first = NewestFirst(self, self.spec.cursor_field, start) if self.incremental and order == "desc" else None
         for page in walker.pages():
             if page.restarted:
                 last_after = None
             stop = past_end = False
             batch = []
-            for record in self.records_of(page.body):
+            records = self.records_of(page.body)
+            for record in records:
                 if self.keep(record, start, end):
                     batch.append(record)
-                elif order == "desc" and (to_epoch(record.get(self.spec.cursor_field)) or 0) < start:
-                    stop = True
                 elif order == "asc" and end is not None and (to_epoch(record.get(self.spec.cursor_field)) or 0) > end:
                     stop = past_end = True  # a bounded backfill is done; the rest of an ascending list is later still
+            if newest_first is not None and newest_first.done_after(records):
+                stop = True
             yield from batch
             newest = self.newest_of(batch, newest)
             if not past_end:  # a saved cursor past end_date would make later syncs skip the records dropped here

@@ -218,3 +218,16 @@ def test_attribute_definitions_count_each_condition(client, summary):
     definitions = client.json("/api/v2/routing/attributes/definitions")["definitions"]
     n = len(definitions["conditions_all"]) + len(definitions["conditions_any"])
     assert n == expected(summary, "attribute_definitions", "/api/v2/routing/attributes/definitions") > 0
+
+
+@pytest.mark.parametrize("path,key,field", [("/api/v2/deleted_tickets", "deleted_tickets", "deleted_at"),
+                                            ("/api/v2/requests", "requests", "updated_at")])
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_time_sorted_lists_walk_every_record_in_that_order(client, path, key, field, order):
+    unsorted = client.walk_cursor(path, key, size=7)
+    params = {"sort_by": field, "sort_order": order}
+    for records in (client.walk_cursor(path, key, params, size=7), client.walk_offset(path, key, params, per_page=7)):
+        assert sorted(r["id"] for r in records) == sorted(r["id"] for r in unsorted) and len(records) > 7
+        stamps = [r[field] for r in records]
+        assert stamps == sorted(stamps, reverse=order == "desc")
+        assert stamps != [r[field] for r in unsorted] or len(set(stamps)) == 1
