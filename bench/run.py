@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from . import floor
 from . import peer as peer_setup
 from .bounds import PER_PARENT_STREAMS, SOURCES, Limits, export_read_by, minimum_requests, minimum_wall_seconds
 from .catalog import configured_catalog, discover
@@ -46,8 +47,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: 10k,100k,1M or ticket counts")
     parser.add_argument("--quick", action="store_true", help="one 2k-ticket account, to check that it all works")
-    parser.add_argument("--modes", default="cpu,incremental,rate,peer",
-                        help="which parts to run: cpu,incremental,rate,peer (incremental needs cpu)")
+    parser.add_argument("--modes", default="cpu,incremental,floor,rate,peer",
+                        help="which parts to run: cpu,incremental,floor,rate,peer (incremental needs cpu; floor: "
+                             "CPU per record of tickets, ticket_events and users against a bare orjson loop)")
     parser.add_argument("--plan", default="enterprise", choices=sorted(PLAN_LIMITS),
                         help="plan whose rate limits the rate-limited run uses")
     parser.add_argument("--time-scale", type=float,
@@ -155,6 +157,9 @@ def bench_size(name: str, tickets: int, args: argparse.Namespace, out: Output) -
             if "incremental" in args.mode_set:
                 incremental(sandbox, config, catalog, full, tickets, selection, workdir, out)
 
+    if "floor" in args.mode_set:
+        cpu_per_record(tickets, args, workdir, out)
+
     if "rate" in args.mode_set:
         rate_limited(tickets, args, limits_account, cpu_seconds, workdir, out)
 
@@ -201,6 +206,20 @@ def incremental(sandbox: Sandbox, config: Dict, catalog: Dict, full: RunFigures,
     after = read(f"incremental re-sync after {updated:,} tickets (1%) changed", sandbox, config, catalog,
                  workdir / "cpu-changed", out, state=unchanged.run.states)
     section(out, after, selection, None, by_path=True)
+
+
+def cpu_per_record(tickets: int, args: argparse.Namespace, workdir: Path, out: Output) -> None:
+    floor_args = sandbox_args(tickets, args.seed, cpu_bound=True, plan=args.plan, time_scale=CPU_TIME_SCALE,
+                              compression=not args.no_compression)
+    with Sandbox(floor_args, workdir / "sandbox-floor.log") as sandbox:
+        config = our_config(sandbox.info, args)
+        discovered = discover(OUR_COMMAND, config, workdir, cwd=ROOT)
+        figures = floor.measure(sandbox, OUR_COMMAND, config, discovered, list(floor.FLOOR_STREAMS), workdir)
+    out("", "#### CPU per record against the floor (same pages, same run)", "",
+        "Floor: decompress each page as served, `orjson.loads` it, `orjson.dumps` one RECORD line per record (fastest "
+        f"of {floor.FLOOR_REPEATS} passes). Connector: `main.py read` of that stream alone, CPU (user + system) less "
+        "a read of the same stream that finds nothing.", "")
+    out(*floor.floor_table(figures))
 
 
 def rate_limited(tickets: int, args: argparse.Namespace, account_limit: int, cpu_seconds: Optional[float],

@@ -50,6 +50,7 @@ class SyncRun:
     exit_code: Optional[int] = None
     seconds: float = 0.0
     peak_rss_bytes: int = 0
+    cpu_seconds: float = 0.0  # user + system CPU of the connector process
     timed_out: bool = False
     started_at: float = 0.0  # time.monotonic() when the process was started
 
@@ -103,6 +104,7 @@ def run_read(command: List[str], config: Dict, catalog: Dict, workdir: Path, *, 
         process.returncode = os.waitstatus_to_exitcode(status)
         run.exit_code = process.returncode
         run.peak_rss_bytes = usage.ru_maxrss * 1024
+        run.cpu_seconds = usage.ru_utime + usage.ru_stime
     finally:
         if timer:
             timer.cancel()
