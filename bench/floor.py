@@ -46,8 +46,11 @@ class FloorFigures:
     startup_cpu_s: float
 
     @property
-    def ratio(self) -> float:
-        return self.connector_us / self.floor_us if self.floor_us else float("nan")
+    def ratio(self) -> Optional[float]:
+        """None when the records cost less CPU than the start-up varies by (too few records to tell)."""
+        if not self.floor_us or self.connector_cpu_s - self.startup_cpu_s < 0.5:
+            return None
+        return self.connector_us / self.floor_us
 
 
 def _auth_header(config: Mapping) -> str:
@@ -127,7 +130,7 @@ def measure(sandbox, command: List[str], config: Dict, discovered: List[Dict], s
 
 def floor_table(figures: List[FloorFigures]) -> List[str]:
     rows = [(f.stream, f.pages, f.floor_records, f"{f.floor_us:.1f}", f.connector_records, f"{f.connector_us:.1f}",
-             f"{f.startup_cpu_s:.2f}", f"**{f.ratio:.2f}x**") for f in figures]
+             f"{f.startup_cpu_s:.2f}", f"**{f.ratio:.2f}x**" if f.ratio else "- (too few records)") for f in figures]
     return table(["stream", "pages", "floor records", "floor µs/record", "connector records", "connector µs/record",
                   "start-up CPU s (taken out)", "connector / floor"], rows)
 

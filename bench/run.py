@@ -237,7 +237,7 @@ def cpu_per_record(tickets: int, args: argparse.Namespace, workdir: Path, out: O
     out("", "#### CPU per record against the floor (same pages, same run)", "",
         "Floor: decompress each page as served, `orjson.loads` it, `orjson.dumps` one RECORD line per record (fastest "
         f"of {floor.FLOOR_REPEATS} passes). Connector: `main.py read` of that stream alone, CPU (user + system) less "
-        "a read of the same stream that finds nothing.", "")
+        "the lesser of two reads of the same stream that find nothing (its start-up).", "")
     out(*floor.floor_table(figures))
 
 

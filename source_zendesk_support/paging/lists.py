@@ -76,12 +76,14 @@ class CursorPagesWalker:
 class NewestFirst:
     """A list read newest first by a time (`sort_order=desc`): once a page holds a record older than `start`, the
     rest of the list is older still, so a re-sync stops after that page. Zendesk's sort is checked, not trusted: a
-    record newer than the one before it means the list is not in that order, and then the rest is read whole."""
+    record newer than the one before it means the list is not in that order, and then the rest is read whole. A
+    single record shows no order, so the stop needs two records seen (one-record pages read one page more)."""
 
     def __init__(self, walker: Walker, field: str, start: int):
         self.walker, self.field, self.start = walker, field, start
         self._previous: Optional[int] = None
         self._in_order = True
+        self._order_seen = False
 
     def done_after(self, records: Iterable[Mapping[str, Any]]) -> bool:
         """True when the list needs no page after the one holding `records`."""
@@ -90,6 +92,7 @@ class NewestFirst:
             value = to_epoch(record.get(self.field)) if isinstance(record, Mapping) else None
             if value is None:
                 continue
+            self._order_seen = self._order_seen or self._previous is not None
             if self._previous is not None and value > self._previous and self._in_order:
                 self._in_order = False
                 self.walker.logger.warning(
@@ -97,7 +100,7 @@ class NewestFirst:
                     f"reading all of it instead of stopping at the first record already read.")
             self._previous = value
             reached_older = reached_older or value < self.start
-        return self._in_order and reached_older
+        return self._in_order and self._order_seen and reached_older
 
 
 class OffsetPagesWalker:

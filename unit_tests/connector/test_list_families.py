@@ -156,6 +156,15 @@ def test_order_is_checked_across_pages(api, caplog):
     assert [r["id"] for r in records] == [5, 4, 3, 1]
 
 
+def test_a_single_record_shows_no_order_so_one_record_pages_read_one_page_more(api):
+    api.get(url("requests"), [
+        cbp("requests", [{"id": 2, "updated_at": at(3)}], after="N1", has_more=True),
+        cbp("requests", [{"id": 1, "updated_at": at(2)}], after="N2", has_more=True),
+    ])
+    records, _, _ = run_stream(make_stream("requests", config=make_config(page_size=1), state={"updated_at": at(5)}))
+    assert len(api.request_history) == 2 and records == []
+
+
 def test_full_refresh_of_a_sorted_list_reads_every_page(api):
     api.get(url("deleted_tickets"), [
         cbp("deleted_tickets", [{"id": 2, "deleted_at": at(9)}, {"id": 1, "deleted_at": at(1)}], after="N1", has_more=True),
