@@ -93,7 +93,8 @@ class ParentChildrenStream(ListStream):
         sorted_newest_first = self.incremental and bool(parents.newest_first)
         stop = NewestFirst(self, parents.cursor_field, start) if sorted_newest_first else None
         changed, newest = [], None
-        for page in self._list_pages(parents.path, parents.list_key, params=parents.newest_first if sorted_newest_first else {}):
+        sort_query = parents.newest_first if sorted_newest_first else {}
+        for page in self._list_pages(parents.path, parents.list_key, sort_query=sort_query):
             for parent in page:
                 updated = to_epoch(parent.get(parents.cursor_field))
                 if not self.incremental or updated is None or updated >= start:
@@ -125,7 +126,7 @@ class ParentChildrenStream(ListStream):
             yield from page
 
     def _list_pages(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False,
-                    params: Mapping[str, Any] = {}) -> Iterator[List[Mapping[str, Any]]]:
+                    sort_query: Mapping[str, Any] = {}) -> Iterator[List[Mapping[str, Any]]]:
         """The items of a list, page by page. A `shared` list's pages are fetched once for every stream that walks
         it (see sync/page_share.py)."""
 
@@ -136,7 +137,7 @@ class ParentChildrenStream(ListStream):
             return parse_answer(self.context.page_share.fetch(self.shared_list_group(), url, asked, lambda: self.fetch_raw(url, asked)))
 
         def first_params(after: Optional[str]) -> Dict[str, Any]:
-            return {"page[size]": self.context.config.list_page_size, **params, **({"page[after]": after} if after else {})}
+            return {"page[size]": self.context.config.list_page_size, **sort_query, **({"page[after]": after} if after else {})}
 
         try:
             for page in CursorPagesWalker(self, fetch, path, first_params, what=f"listing {path} failed").pages():
