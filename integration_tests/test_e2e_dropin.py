@@ -41,6 +41,9 @@ def airbyte_configs(sandbox: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
                     num_workers=40, ignore_pagination=False),
             "subdomain": f"{sandbox['subdomain']}.zendesk.com",
         },
+        "0.x auth_method api_token": {
+            key: value for key, value in _base(sandbox, {}).items() if key != "credentials"} | {
+            "auth_method": {"auth_method": "api_token", "email": sandbox["email"], "api_token": sandbox["api_token"]}},
         "4.x oauth2.0 access token with its client": _base(sandbox, {
             "credentials": "oauth2.0", "access_token": sandbox["access_token"],
             "client_id": oauth["client_id"], "client_secret": oauth["client_secret"]}),

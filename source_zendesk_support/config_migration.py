@@ -18,6 +18,9 @@ AIRBYTE_AUTH_KINDS = {
 }
 # auth_type names this connector accepted before it used Airbyte's kinds of OAuth by their own names.
 LEGACY_AUTH_TYPES = {"oauth2.0": "oauth2_access_token", "oauth2_0": "oauth2_access_token"}
+# Airbyte's 0.x connector kept the API token under `auth_method` (its discriminator also named `auth_method`).
+LEGACY_AUTH_METHODS = {"api_token": ("api_token", ("email", "api_token")),
+                       "access_token": ("oauth2.0", ("access_token",))}
 # The boolean this connector had before `deleted_records`: true dropped deleted records, false marked them.
 EXCLUDE_DELETED_MODES = {True: "exclude", False: "mark"}
 ZENDESK_HOST_SUFFIX = ".zendesk.com"
@@ -50,11 +53,24 @@ def _credentials(credentials: Any) -> Any:
     return credentials
 
 
+def _credentials_from_auth_method(auth_method: Any) -> Any:
+    """Airbyte 0.x's `auth_method` object -> the `credentials` object Airbyte's later versions saved, or None."""
+    if not isinstance(auth_method, Mapping) or auth_method.get("auth_method") not in LEGACY_AUTH_METHODS:
+        return None
+    kind, fields = LEGACY_AUTH_METHODS[auth_method["auth_method"]]
+    return {"credentials": kind, **{field: auth_method[field] for field in fields if field in auth_method}}
+
+
 def migrate_config(config: Mapping[str, Any]) -> Dict[str, Any]:
     """The config in this connector's shape. Values it cannot interpret are left as they are, for validation to name."""
     migrated: Dict[str, Any] = copy.deepcopy(dict(config))
     if "subdomain" in migrated:
         migrated["subdomain"] = _subdomain(migrated["subdomain"])
+    if "credentials" not in migrated:
+        legacy = _credentials_from_auth_method(migrated.get("auth_method"))
+        if legacy is not None:
+            migrated["credentials"] = legacy
+            del migrated["auth_method"]  # moved, not copied: a secret is saved once
     if "credentials" in migrated:
         migrated["credentials"] = _credentials(migrated["credentials"])
     if "exclude_deleted" in migrated and "deleted_records" not in migrated:

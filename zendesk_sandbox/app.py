@@ -12,7 +12,8 @@ from .clock import SandboxClock
 from .compression import make_compression_middleware
 from .control import Stats
 from .data.account import Account
-from .endpoints import SUPPORT_ENDPOINTS, Ctx
+from .endpoint import Ctx
+from .endpoints import SUPPORT_ENDPOINTS
 from .endpoints_chat import CHAT_ENDPOINTS
 from .endpoints_help_center import HELP_CENTER_ENDPOINTS
 from .endpoints_talk import TALK_ENDPOINTS

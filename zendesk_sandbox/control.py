@@ -8,7 +8,6 @@ from collections import Counter
 import orjson
 from aiohttp import web
 
-from . import endpoints as ep
 from .data import tickets as tk
 from .data.attachments import ticket_attachment_resource
 from .data.timeline import iso
@@ -16,6 +15,7 @@ from .errors import invalid_endpoint, json_response
 from .products import product_resources
 from .ratelimit import is_sandbox_path
 from .routing import normalize_path
+from .support.tickets import activity_count
 
 # Per action and resource in one POST /_sandbox/mutate: far above any test or benchmark (1% of 1M tickets is 10k),
 # far below what would stall the event loop for minutes.
@@ -83,7 +83,7 @@ def ticket_resources(account) -> dict:
     side = _ticket_sum(t, nd(lambda s: int(s.side_conversation)), 1, t.count,
                        lambda i: int(i <= t.count and t.shape(i).side_conversation), not_deleted)
     skips = t.sum_skips.total(1, t.count)
-    activities = len(ep.cached(account, "activities", lambda: ep.activity_keys(account)))
+    activities = activity_count(account)
     requests = sum(1 for i in t.live_ids() if i % 50 == 0 and i <= t.count)
     side_gate = settings.has_feature("side_conversations")
     return {

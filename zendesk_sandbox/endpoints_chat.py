@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import errors
-from .endpoints import Ctx, Endpoint
+from .endpoint import Ctx, Endpoint
 from .pagination import page_url, parse_int
 from .product_pagination import EXPORT_MAX, since_id_page
 from .products import chat, chat_gate

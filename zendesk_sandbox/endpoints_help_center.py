@@ -8,7 +8,8 @@ from aiohttp import web
 
 from . import errors
 from .data.help_center import ARTICLE, ARTICLE_ATTACHMENT, CHILDREN, LOCALE
-from .endpoints import Ctx, Endpoint, cached
+from .cache import cached
+from .endpoint import Ctx, Endpoint
 from .pagination import Sorted, page_url, parse_int
 from .product_pagination import EXPORT_MAX, hc_cursor_page, hc_offset_page, wants_hc_cursor
 from .products import help_center, help_center_gate

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import errors
-from .endpoints import Ctx, Endpoint
+from .endpoint import Ctx, Endpoint
 from .pagination import Sorted, offset_page, page_url, parse_int
 from .product_pagination import EXPORT_MAX
 from .products import talk, talk_gate

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import orjson
 
 from . import errors
+from .data.pools import mix
 
 EXPORT_PAGE_MAX = 1000
 CBP_MAX = 100
@@ -212,3 +213,101 @@ def cursor_export_page(rows: Iterator[tuple], after: tuple[int, int], per_page: 
         page.append(row)
     last = (page[-1][0], page[-1][1]) if page else after
     return page, last, end_of_stream
+
+
+# ---- the handlers of each kind, bound to rows by the endpoint tables -----------------------------------------
+def listing(key: str, items: Callable, cursor: bool = True, unpaged: bool = False,
+            trailing_empty_page_quirk: bool = False, sideload: Callable | None = None):
+    """A list endpoint: cursor pages when page[size]/page[after]/page[before] is sent, offset pages otherwise.
+    `items(ctx)` gives the Sorted records; `sideload(ctx, records)` adds arrays the endpoint always sends next
+    to the list."""
+    def handle(ctx) -> dict:
+        sorted_items = items(ctx)
+        if cursor and wants_cursor(ctx.query):
+            quirk = trailing_empty_page_quirk and ctx.account.settings.trailing_empty_page
+            body = cursor_page(sorted_items, key, ctx.query, ctx.base, ctx.path, trailing_empty_page=quirk)
+        else:
+            body = offset_page(sorted_items, key, ctx.query, ctx.base, ctx.path, unpaged=unpaged)
+        if sideload is not None:
+            body.update(sideload(ctx, body[key]))
+        return body
+    return handle
+
+
+def unpaged(key: str, records_of: Callable):
+    """Everything at once under `key`, with no paging fields at all."""
+    return lambda ctx: {key: records_of(ctx.account)}
+
+
+def require_start_time(ctx) -> int:
+    raw = ctx.query.get("start_time")
+    if raw is None or raw == "":
+        raise errors.invalid_value("start_time is required")
+    start = parse_int(raw, "start_time")
+    if start >= ctx.account.export_cutoff():
+        raise errors.start_time_too_recent(legacy=ctx.account.settings.too_recent_mode == "422")
+    return max(0, start)
+
+
+def insertion_order(rows, seed: int):
+    """Zendesk orders records inside one second by internal insertion order, not by id (e.g. 28, 29, 37, 30).
+    Rows arrive (ts, id)-sorted; each second's group is re-ordered by a stable hash standing in for it."""
+    group: list = []
+    for row in rows:
+        if group and row[0] != group[0][0]:
+            group.sort(key=lambda r: mix(seed, 77, hash(r[1:3])))
+            yield from group
+            group = []
+        group.append(row)
+    group.sort(key=lambda r: mix(seed, 77, hash(r[1:3])))
+    yield from group
+
+
+def time_export(key: str, rows_from: Callable, build: Callable, sideload: Callable | None = None,
+                max_rows: int | None = None, deleted: Callable | None = None):
+    """A time-export endpoint. rows_from(ctx, start) yields (ts, ...) ascending; build(ctx, row) -> record."""
+    def handle(ctx) -> dict:
+        start = require_start_time(ctx)
+        per_page = export_per_page(ctx.query)
+        cap = EXPORT_PAGE_MAX
+        if max_rows is not None:
+            per_page, cap = max_rows, max_rows
+        rows = insertion_order(rows_from(ctx, start), ctx.account.settings.seed)
+        if deleted is not None and ctx.query.get("exclude_deleted") == "true":
+            rows = (row for row in rows if not deleted(ctx, row))
+        page, end_time, end_of_stream = time_export_page(rows, start, per_page, ctx.account.export_cutoff(),
+                                                         hard_cap=cap)
+        records = [build(ctx, row) for row in page]
+        keep = {name: value for name, value in ctx.query.items() if name != "start_time"}
+        body = {key: records}
+        if sideload:
+            body.update(sideload(ctx, records))
+        body.update({"next_page": page_url(ctx.base, ctx.path, {**keep, "start_time": end_time}),
+                     "count": len(records), "end_of_stream": end_of_stream, "end_time": end_time})
+        return body
+    return handle
+
+
+def cursor_export(key: str, rows_after: Callable, build: Callable, sideload: Callable | None = None,
+                  deleted: Callable | None = None):
+    """A cursor-export endpoint. rows_after(ctx, (ts, id)) yields (ts, id) strictly after the keyset."""
+    def handle(ctx) -> dict:
+        if ctx.query.get("cursor"):
+            after = decode_export_cursor(ctx.query["cursor"])
+        else:
+            after = (require_start_time(ctx), 0)
+        per_page = export_per_page(ctx.query)
+        rows = rows_after(ctx, after)
+        if deleted is not None and ctx.query.get("exclude_deleted") == "true":
+            rows = (row for row in rows if not deleted(ctx, row))
+        page, last, end_of_stream = cursor_export_page(rows, after, per_page, ctx.account.export_cutoff())
+        records = [build(ctx, row) for row in page]
+        cursor = encode_export_cursor(*last)
+        keep = {name: value for name, value in ctx.query.items() if name not in ("cursor", "start_time")}
+        body = {key: records}
+        if sideload:
+            body.update(sideload(ctx, records))
+        body.update({"after_url": page_url(ctx.base, ctx.path, {**keep, "cursor": cursor}), "before_url": None,
+                     "after_cursor": cursor, "before_cursor": None, "end_of_stream": end_of_stream})
+        return body
+    return handle

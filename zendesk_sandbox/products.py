@@ -1,37 +1,11 @@
-"""Help Center, Talk and Chat as add-ons of one account: their data (built on first use and kept on the
-account), their gates, their mutations and their ground truth for /_sandbox/summary."""
+"""Help Center, Talk and Chat as add-ons of one account: their gates and their ground truth for
+/_sandbox/summary (their data and mutations are data/products.py's)."""
 from __future__ import annotations
 
-import random
-
 from . import errors
-from .endpoints import cached
-from .data import help_center as hc_data, talk as talk_data
-from .data.chat import Chat
-from .data.help_center import HelpCenter
-from .data.talk import Talk
-
-PRODUCTS = ("help_center", "talk", "chat")
-
-
-def _product(account, name: str, factory):
-    attr = f"_product_{name}"
-    value = account.__dict__.get(attr)
-    if value is None:
-        value = account.__dict__[attr] = factory(account)
-    return value
-
-
-def help_center(account) -> HelpCenter:
-    return _product(account, "help_center", HelpCenter)
-
-
-def talk(account) -> Talk:
-    return _product(account, "talk", Talk)
-
-
-def chat(account) -> Chat:
-    return _product(account, "chat", Chat)
+from .cache import cached
+from .data import talk as talk_data
+from .data.products import chat, help_center, talk
 
 
 # ---- gates (API notes §5, §7.3-§7.5) ------------------------------------------------------------------
@@ -50,23 +24,6 @@ def talk_gate(settings):
 def chat_gate(settings):
     """Chat not enabled: the Chat API does not exist on the account, so 404 InvalidEndpoint."""
     return None if settings.has_feature("chat") else errors.invalid_endpoint()
-
-
-# ---- mutations ----------------------------------------------------------------------------------------
-def mutator(account, resource: str):
-    """A handler(action, n, rng) for a product resource, or None when the resource is not a product's."""
-    now = account.now
-    series = {"articles": lambda: help_center(account).articles, "posts": lambda: help_center(account).posts,
-              "calls": lambda: talk(account).calls, "chats": lambda: chat(account).chats}.get(resource)
-    if series is None:
-        return None
-    allowed = ("create", "update") if resource == "calls" else ("create", "update", "delete")
-    ids_of = {"articles": lambda k: hc_data.ARTICLE + k, "posts": lambda k: hc_data.POST + k,
-              "calls": lambda k: talk_data.CALL + k, "chats": lambda k: chat(account).chat_id(k)}[resource]
-
-    def handle(action: str, n: int, rng: random.Random) -> list:
-        return [ids_of(k) for k in series().mutate(action, n, rng, now(), allowed=allowed)]
-    return handle
 
 
 # ---- ground truth --------------------------------------------------------------------------------------

@@ -62,6 +62,29 @@ def test_migration_keeps_airbytes_keys_beside_ours_and_is_idempotent():
     assert config["subdomain"] == "acme.zendesk.com"  # the input is not modified
 
 
+AIRBYTE_0X_CONFIG = {"subdomain": "acme", "start_date": "2021-01-01T00:00:00Z",
+                     "auth_method": {"auth_method": "api_token", "email": "a@acme.example", "api_token": "T" * 40}}
+
+
+def test_airbytes_0x_auth_method_becomes_credentials_holding_the_token_once():
+    migrated = migrate_config(AIRBYTE_0X_CONFIG)
+    assert migrated["credentials"] == {"credentials": "api_token", "auth_type": "api_token",
+                                       "email": "a@acme.example", "api_token": "T" * 40}
+    assert "auth_method" not in migrated and not needs_migration(migrated)
+    assert not list(Draft7Validator(SPEC["connectionSpecification"]).iter_errors(migrated))
+    parsed = parse_config(AIRBYTE_0X_CONFIG)
+    assert parsed.auth_type == "api_token" and parsed.subdomain == "acme"
+
+
+def test_an_auth_method_beside_credentials_or_of_an_unknown_kind_is_left_for_validation():
+    beside = {**AIRBYTE_CONFIGS["api_token"], "auth_method": {"auth_method": "api_token", "api_token": "X" * 40}}
+    assert migrate_config(beside)["credentials"]["api_token"] == "T" * 40
+    unknown = {"subdomain": "acme", "auth_method": {"auth_method": "password", "email": "e", "password": "p" * 8}}
+    assert "credentials" not in migrate_config(unknown)
+    with pytest.raises(Exception, match="credentials"):
+        parse_config(unknown)
+
+
 @pytest.mark.parametrize("exclude_deleted,mode", [(True, "exclude"), (False, "mark")])
 def test_exclude_deleted_becomes_deleted_records_with_the_same_behaviour(exclude_deleted, mode):
     migrated = migrate_config(make_config(exclude_deleted=exclude_deleted))

@@ -4,9 +4,9 @@ from __future__ import annotations
 import random
 
 from .config_objects import ConfigObjects
-from ..products import mutator as product_mutator
 from .people import Change, Organizations, Users
 from .pools import Pools
+from .products import mutator as product_mutator
 from .tickets import TicketChange, Tickets
 
 DAY = 86400

@@ -5,11 +5,11 @@ The same list appears wherever the comment does: per-ticket comments, audits' Co
 comment_events of the ticket-event export (API notes §6.2, Zendesk's Attachment object)."""
 from __future__ import annotations
 
+from .periodic import PERIOD, Periodic
 from .pools import mix
 
 ATTACHMENT = 33_000_000_000_000  # + (ticket * 4096 + comment) * 4 + n
 THUMBNAIL = 34_000_000_000_000
-PERIOD = 251  # the ticket shape period (tickets.PERIOD)
 MAX_COMMENTS = 64  # base comments per ticket are far fewer; mutation comments reuse the pattern past this
 K_ATTACH = 601
 FILES = [("screenshot", "png", "image/png", (1280, 800)), ("invoice", "pdf", "application/pdf", None),
@@ -63,8 +63,6 @@ def ticket_attachment_resource(account) -> dict:
     """Ground truth for /_sandbox/summary: attachments on comments of every ticket (total) and on what each
     endpoint shows (per-ticket comments and audits skip deleted tickets; the event export holds them all
     up to the hold-back)."""
-    from .tickets import Periodic  # tickets owns the shapes; imported here to keep this module standalone
-
     t, seed = account.tickets, account.settings.seed
     per_shape = Periodic(comments_attachment_total(seed, lambda r: range(t.shapes[r].n_comments)))
     per_shape_live = Periodic([0 if t.shapes[r].deleted else v for r, v in enumerate(per_shape.values)])

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from . import ids
 from .attachments import attachments
+from .periodic import PERIOD, Periodic
 from .pools import mix, rng_for
 from .timeline import Timeline, iso, iter_keyset, merge_children
 
-PERIOD = 251
 LAG = 24  # ticket i is last updated when ticket i + LAG is created
 BREACH_LAG = LAG + 4
 KIND_SHAPE, KIND_TICKET = 11, 12
@@ -84,28 +84,6 @@ class TicketChange:
     priority: str | None = None
     extra_audits: list = field(default_factory=list)  # (ts, status_before, status_after, comment_public)
     extra_metric_events: list = field(default_factory=list)  # (ts, metric, type)
-
-
-class Periodic:
-    """Closed-form sums of a per-residue quantity over an id range."""
-
-    def __init__(self, values: list[int]):
-        self.values = values
-        self.prefix = [0]
-        for v in values:
-            self.prefix.append(self.prefix[-1] + v)
-
-    def total(self, lo: int, hi: int) -> int:
-        """Sum over ids lo..hi inclusive."""
-        if hi < lo:
-            return 0
-        return self._upto(hi) - self._upto(lo - 1)
-
-    def _upto(self, n: int) -> int:
-        if n < 0:
-            return 0
-        full, rest = divmod(n + 1, PERIOD)
-        return full * self.prefix[PERIOD] + self.prefix[rest]
 
 
 class Tickets:
