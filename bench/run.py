@@ -22,9 +22,11 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from . import floor, missed_changes
 from . import peer as peer_setup
 from .bounds import PER_PARENT_STREAMS, SOURCES, Limits, export_read_by, minimum_requests, minimum_wall_seconds
 from .catalog import configured_catalog, discover
+from .missed_changes import NEWEST_FIRST_LISTS
 from .report import RunFigures, requests_table, side_by_side, stream_table, totals_line
 from .sandbox import ROOT, Sandbox, sandbox_args
 from .sync import run_read
@@ -46,8 +48,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: 10k,100k,1M or ticket counts")
     parser.add_argument("--quick", action="store_true", help="one 2k-ticket account, to check that it all works")
-    parser.add_argument("--modes", default="cpu,incremental,rate,peer",
-                        help="which parts to run: cpu,incremental,rate,peer (incremental needs cpu)")
+    parser.add_argument("--modes", default="cpu,incremental,floor,rate,peer",
+                        help="which parts to run: cpu,incremental,floor,rate,peer (incremental needs cpu; floor: "
+                             "CPU per record of tickets, ticket_events and users against a bare orjson loop)")
     parser.add_argument("--plan", default="enterprise", choices=sorted(PLAN_LIMITS),
                         help="plan whose rate limits the rate-limited run uses")
     parser.add_argument("--time-scale", type=float,
@@ -106,7 +109,7 @@ def progress(out: Output):
 
 def read(label: str, sandbox: Sandbox, config: Dict, catalog: Dict, workdir: Path, out: Output, *,
          state=None, bounds=None, limits: Optional[Limits] = None, command=None, env=None, timeout=None,
-         align_window: bool = False) -> RunFigures:
+         align_window: bool = False, ids_of=()) -> RunFigures:
     workdir.mkdir(parents=True, exist_ok=True)
     sandbox.reset_stats()
     offset = 0.0
@@ -117,7 +120,7 @@ def read(label: str, sandbox: Sandbox, config: Dict, catalog: Dict, workdir: Pat
         offset = (time.monotonic() - sandbox.ready_at) % limits.window_seconds
     print(f"  {label} ...", flush=True)
     run = run_read(command or OUR_COMMAND, config, catalog, workdir, state=state, env=env, cwd=ROOT,
-                   timeout=timeout, stderr_path=workdir / "stderr.log", progress=progress(out))
+                   timeout=timeout, stderr_path=workdir / "stderr.log", progress=progress(out), ids_of=ids_of)
     figures = RunFigures(label, run, sandbox.requests_by_path(), bounds or {})
     if limits and bounds:
         figures.min_wall_seconds = minimum_wall_seconds(
@@ -155,6 +158,9 @@ def bench_size(name: str, tickets: int, args: argparse.Namespace, out: Output) -
             if "incremental" in args.mode_set:
                 incremental(sandbox, config, catalog, full, tickets, selection, workdir, out)
 
+    if "floor" in args.mode_set:
+        cpu_per_record(tickets, args, workdir, out)
+
     if "rate" in args.mode_set:
         rate_limited(tickets, args, limits_account, cpu_seconds, workdir, out)
 
@@ -186,21 +192,53 @@ def prepare(sandbox: Sandbox, args: argparse.Namespace, workdir: Path, out: Outp
 
 def incremental(sandbox: Sandbox, config: Dict, catalog: Dict, full: RunFigures, tickets: int,
                 selection: List[str], workdir: Path, out: Output) -> None:
+    newest_first = [s for s in selection if s in NEWEST_FIRST_LISTS]
     unchanged = read("incremental re-sync, account unchanged", sandbox, config, catalog, workdir / "cpu-unchanged",
-                     out, state=full.run.states)
+                     out, state=full.run.states, ids_of=newest_first)
     section(out, unchanged, selection, None, by_path=True)
     export_streams = [s for s in selection if export_read_by(s)]
     export_paths = {export_read_by(s) for s in export_streams}
     export_requests = sum(unchanged.requests_of(p) for p in export_paths)
     out("", f"Export requests on the unchanged account: {export_requests} for {len(export_paths)} exports read by "
             f"{len(export_streams)} streams (target: at most one per export stream).")
+    report_missed(sandbox, config, newest_first, full.run.states, unchanged, out)
     changed = max(1, tickets // 100)
-    result = sandbox.mutate({"tickets": {"update": changed}})
+    # 1% of the tickets updated, 0.1% deleted (deleted_tickets), 1% of the posts updated (posts and their children).
+    result = sandbox.mutate({"tickets": {"update": changed, "delete": max(1, changed // 10)},
+                             "posts": {"update": max(1, tickets // 2500)}})
     updated = len((result.get("tickets") or {}).get("update") or [])
+    deleted = len((result.get("tickets") or {}).get("delete") or [])
+    posts = len((result.get("posts") or {}).get("update") or [])
     time.sleep(HOLDBACK / CPU_TIME_SCALE + 1.0)  # changes become visible to the exports after the hold-back
-    after = read(f"incremental re-sync after {updated:,} tickets (1%) changed", sandbox, config, catalog,
-                 workdir / "cpu-changed", out, state=unchanged.run.states)
+    after = read(f"incremental re-sync after {updated:,} tickets (1%) changed, {deleted:,} deleted and {posts:,} posts "
+                 f"changed", sandbox, config, catalog, workdir / "cpu-changed", out, state=unchanged.run.states,
+                 ids_of=newest_first)
     section(out, after, selection, None, by_path=True)
+    report_missed(sandbox, config, newest_first, unchanged.run.states, after, out)
+
+
+def report_missed(sandbox: Sandbox, config: Dict, streams: List[str], start_states: List[Dict], resync: RunFigures,
+                  out: Output) -> None:
+    """Lists read newest first stop early: every record the whole list holds since the saved cursor must be there."""
+    found = missed_changes.missed(sandbox.url, config, streams, start_states, resync.run.ids)
+    if found:
+        out("", "Lists read newest first, against the whole list read afterwards: " + "; ".join(
+            f"{stream} {n['due']:,} records at or after the saved cursor, **{n['missed']} missed**"
+            for stream, n in found.items()) + ".")
+
+
+def cpu_per_record(tickets: int, args: argparse.Namespace, workdir: Path, out: Output) -> None:
+    floor_args = sandbox_args(tickets, args.seed, cpu_bound=True, plan=args.plan, time_scale=CPU_TIME_SCALE,
+                              compression=not args.no_compression)
+    with Sandbox(floor_args, workdir / "sandbox-floor.log") as sandbox:
+        config = our_config(sandbox.info, args)
+        discovered = discover(OUR_COMMAND, config, workdir, cwd=ROOT)
+        figures = floor.measure(sandbox, OUR_COMMAND, config, discovered, list(floor.FLOOR_STREAMS), workdir)
+    out("", "#### CPU per record against the floor (same pages, same run)", "",
+        "Floor: decompress each page as served, `orjson.loads` it, `orjson.dumps` one RECORD line per record (fastest "
+        f"of {floor.FLOOR_REPEATS} passes). Connector: `main.py read` of that stream alone, CPU (user + system) less "
+        "the lesser of two reads of the same stream that find nothing (its start-up).", "")
+    out(*floor.floor_table(figures))
 
 
 def rate_limited(tickets: int, args: argparse.Namespace, account_limit: int, cpu_seconds: Optional[float],

@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Collection, Dict, List, Optional, Set
 
 import orjson
 
@@ -50,8 +50,10 @@ class SyncRun:
     exit_code: Optional[int] = None
     seconds: float = 0.0
     peak_rss_bytes: int = 0
+    cpu_seconds: float = 0.0  # user + system CPU of the connector process
     timed_out: bool = False
     started_at: float = 0.0  # time.monotonic() when the process was started
+    ids: Dict[str, Set[Any]] = field(default_factory=dict)  # record ids of the streams asked for (ids_of)
 
     @property
     def records(self) -> int:
@@ -72,14 +74,15 @@ def write_json(path: Path, content: Any) -> str:
 
 def run_read(command: List[str], config: Dict, catalog: Dict, workdir: Path, *, state: Optional[List] = None,
              env: Optional[Dict[str, str]] = None, cwd: Optional[Path] = None, timeout: Optional[float] = None,
-             stderr_path: Optional[Path] = None, progress=None) -> SyncRun:
+             stderr_path: Optional[Path] = None, progress=None, ids_of: Collection[str] = ()) -> SyncRun:
     # Warnings, errors and error traces go to WORKDIR/messages.log (records are only counted).
-    """`COMMAND read --config --catalog [--state]`, measured. `progress(stream, StreamRun)` on each completion."""
+    """`COMMAND read --config --catalog [--state]`, measured. `progress(stream, StreamRun)` on each completion;
+    the ids of the records of the streams in `ids_of` are kept (re-syncs: a few records, parsed)."""
     args = [*command, "read", "--config", write_json(workdir / "config.json", config),
             "--catalog", write_json(workdir / "catalog.json", catalog)]
     if state is not None:
         args += ["--state", write_json(workdir / "state.json", state)]
-    run = SyncRun()
+    run = SyncRun(ids={stream: set() for stream in ids_of})
     stderr = open(stderr_path, "wb") if stderr_path else tempfile.TemporaryFile()
     run.started_at = started = time.monotonic()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd, env=env,
@@ -103,6 +106,7 @@ def run_read(command: List[str], config: Dict, catalog: Dict, workdir: Path, *, 
         process.returncode = os.waitstatus_to_exitcode(status)
         run.exit_code = process.returncode
         run.peak_rss_bytes = usage.ru_maxrss * 1024
+        run.cpu_seconds = usage.ru_utime + usage.ru_stime
     finally:
         if timer:
             timer.cancel()
@@ -123,6 +127,9 @@ def _observe(line: bytes, run: SyncRun, states: Dict[str, Dict[str, Any]], progr
             stream.records += 1
             if stream.started is None:
                 stream.started = time.monotonic()
+            kept = run.ids.get(match.group(1).decode())
+            if kept is not None:
+                kept.add(orjson.loads(line)["record"]["data"].get("id"))
         return False
     if not line.startswith(b"{"):
         return bool(line.strip())

@@ -120,9 +120,18 @@ class RedactingStream(io.TextIOBase):
         self._pass_data_lines = pass_data_lines
 
     def write(self, text: str) -> int:
-        if self._redactor.active and text:
-            text = "".join(self._masked(line) for line in text.splitlines(keepends=True))
+        if self._redactor.active and text and not self._all_passed_through(text):
+            text = "\n".join(self._masked(line) for line in text.split("\n"))
         return self._target.write(text)
+
+    def _all_passed_through(self, text: str) -> bool:
+        """True when every line of `text` is a data line (the usual batch of RECORD lines): counted in C, so
+        the batch is not cut into lines and joined again."""
+        if not self._pass_data_lines:
+            return False
+        starts = text.count("\n") + (0 if text.endswith("\n") else 1)
+        passed = sum(text.count("\n" + prefix) for prefix in PASSED_THROUGH) + text.startswith(PASSED_THROUGH)
+        return passed == starts
 
     def _masked(self, line: str) -> str:
         if self._pass_data_lines and line.startswith(PASSED_THROUGH):

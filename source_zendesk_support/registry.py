@@ -62,6 +62,7 @@ def offset_count(path: str) -> CountEstimate:
     """Lists without a count endpoint: their offset-paged first page of one item carries the list's `count`."""
     return CountEstimate(path, params={"per_page": 1})
 
+NEWEST_UPDATED = {"sort_by": "updated_at", "sort_order": "desc"}
 
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
@@ -97,8 +98,9 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("ticket_skips", "skips", "skips", cursor="created_at", params={"sort_order": "desc"}, pages=ListOrder("desc")),
     _pages("satisfaction_ratings", "satisfaction_ratings", pages=ListOrder(start_filter=since("start_time")),
            needs="customer satisfaction ratings turned on", estimate=CountEstimate("satisfaction_ratings/count")),
-    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", deletion_field="always",
-           estimate=offset_count("deleted_tickets")),
+    # Newest first (Zendesk sorts these by a time on request): a re-sync stops at the first record it already has.
+    _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", params={"sort_by": "deleted_at", "sort_order": "desc"},
+           pages=ListOrder("desc"), deletion_field="always", estimate=offset_count("deleted_tickets")),
     _pages("audit_logs", "audit_logs", cursor="created_at", params={"sort": "created_at"},
            pages=ListOrder("asc", created_at_range), needs=ENTERPRISE),
     _pages("groups", "groups", params={"exclude_deleted": "false"}, deletion_field="deleted"),
@@ -115,7 +117,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("views", "views"),
     _pages("recipient_addresses", "recipient_addresses"),
     _pages("suspended_tickets", "suspended_tickets", cursor="created_at"),
-    _pages("requests", "requests", estimate=offset_count("requests")),
+    _pages("requests", "requests", params=NEWEST_UPDATED, pages=ListOrder("desc"), estimate=offset_count("requests")),
     _pages("dynamic_content", "dynamic_content/items", "items"),
     # Offset pages (Zendesk offers no cursor pages for these).
     _offset("ticket_forms", "ticket_forms", deletion_field="deleted_at", needs=TICKET_FORMS),
@@ -151,7 +153,7 @@ ARTICLE = "help_center/articles/{parent_id}"
 POSTS = "community/posts"
 POST = "community/posts/{parent_id}"
 ARTICLES = Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker)
-POSTS_LIST = Parents(POSTS, "posts", "post_id", CursorPagesWalker)
+POSTS_LIST = Parents(POSTS, "posts", "post_id", CursorPagesWalker, newest_first=NEWEST_UPDATED)
 ARTICLES_COUNT = offset_count("help_center/articles")
 PER_ARTICLE = CountEstimate("help_center/articles", per="id", params={"per_page": 1})
 PER_POST = CountEstimate("community/posts", per="id", params={"per_page": 1})
@@ -168,7 +170,8 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
     _pages("categories", "help_center/categories", product="help_center"),
     _pages("sections", "help_center/sections", product="help_center"),
     _pages("topics", "community/topics", product="help_center"),
-    _pages("posts", POSTS, product="help_center", estimate=offset_count(POSTS)),
+    _pages("posts", POSTS, params=NEWEST_UPDATED, pages=ListOrder("desc"), product="help_center",
+           estimate=offset_count(POSTS)),
     _pages("user_segments", "help_center/user_segments", product="help_center"),
     _pages("permission_groups", "guide/permission_groups", product="help_center"),
     _children("article_attachments", ARTICLE + "/attachments", "article_attachments", ARTICLES, estimate=PER_ARTICLE),
@@ -180,7 +183,8 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
     _children("post_comments", POST + "/comments", "comments", POSTS_LIST, estimate=PER_POST),
     _children("post_votes", POST + "/votes", "votes", POSTS_LIST, estimate=PER_POST),
     _children("post_comment_votes", POST + "/comments/{child_id}/votes", "votes",
-              Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments"), estimate=PER_POST),
+              Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments", newest_first=NEWEST_UPDATED),
+              estimate=PER_POST),
 ]
 
 VOICE = "channels/voice/"

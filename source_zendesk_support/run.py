@@ -17,6 +17,7 @@ from airbyte_cdk.models import ConnectorSpecification, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .config import SECRET_FIELDS, ZendeskConfig, parse_config
+from .garbage_collection import tune_collector
 from .input_files import read_config_file
 from .log_policy import install as install_log_policy
 from .memory import tune_malloc
@@ -78,6 +79,7 @@ def stop_on_sigterm() -> None:
 
 def run(args: Optional[List[str]] = None) -> int:
     tune_malloc()
+    tune_collector()
     install_redaction()
     install_log_policy()
     stop_on_sigterm()

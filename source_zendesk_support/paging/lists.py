@@ -2,9 +2,10 @@
 next_page) and lists served whole in one response."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional
 
 from ..http.answer import ApiAnswer
+from ..records.timeutil import to_epoch
 from .guards import ProgressGuard, link_in, object_body
 from .page import Page, Walker
 
@@ -70,6 +71,36 @@ class CursorPagesWalker:
                 url, params = offset_next, None
             else:
                 return
+
+
+class NewestFirst:
+    """A list read newest first by a time (`sort_order=desc`): once a page holds a record older than `start`, the
+    rest of the list is older still, so a re-sync stops after that page. Zendesk's sort is checked, not trusted: a
+    record newer than the one before it means the list is not in that order, and then the rest is read whole. A
+    single record shows no order, so the stop needs two records seen (one-record pages read one page more)."""
+
+    def __init__(self, walker: Walker, field: str, start: int):
+        self.walker, self.field, self.start = walker, field, start
+        self._previous: Optional[int] = None
+        self._in_order = True
+        self._order_seen = False
+
+    def done_after(self, records: Iterable[Mapping[str, Any]]) -> bool:
+        """True when the list needs no page after the one holding `records`."""
+        reached_older = False
+        for record in records:
+            value = to_epoch(record.get(self.field)) if isinstance(record, Mapping) else None
+            if value is None:
+                continue
+            self._order_seen = self._order_seen or self._previous is not None
+            if self._previous is not None and value > self._previous and self._in_order:
+                self._in_order = False
+                self.walker.logger.warning(
+                    f"Stream {self.walker.name}: Zendesk did not send the list newest first by {self.field}; "
+                    f"reading all of it instead of stopping at the first record already read.")
+            self._previous = value
+            reached_older = reached_older or value < self.start
+        return self._in_order and self._order_seen and reached_older
 
 
 class OffsetPagesWalker:

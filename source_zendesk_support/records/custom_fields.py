@@ -69,19 +69,22 @@ class CustomField:
         return {**TYPE_SCHEMAS.get(self.type, STRING), "description": f"Custom field '{self.title}' ({self.type}, id {self.id})"}
 
     def typed(self, value: Any) -> Any:
-        if value is None:
-            return None
-        converters: Dict[str, Callable[[Any], Any]] = {
+        return self.converter()(value)
+
+    def converter(self) -> Callable[[Any], Any]:
+        """How a raw value becomes this column's value (None stays None). Built once per field and sync."""
+        options = self.options
+        by_type: Dict[str, Callable[[Any], Any]] = {
             "checkbox": _as_bool,
             "integer": _as_int,
             "lookup": _as_int,
             "decimal": _as_float,
-            "tagger": lambda v: self.options.get(str(v), str(v)),
-            "dropdown": lambda v: self.options.get(str(v), str(v)),
-            "multiselect": lambda v: [self.options.get(str(item), str(item)) for item in (v if isinstance(v, list) else [v])],
+            "tagger": lambda v: options.get(str(v), str(v)),
+            "dropdown": lambda v: options.get(str(v), str(v)),
+            "multiselect": lambda v: [options.get(str(item), str(item)) for item in (v if isinstance(v, list) else [v])],
         }
-        convert = converters.get(self.type, lambda v: v if isinstance(v, str) else str(v))
-        return convert(value)
+        convert = by_type.get(self.type, lambda v: v if isinstance(v, str) else str(v))
+        return lambda value: None if value is None else convert(value)
 
 
 def parse_definitions(definitions: Iterable[Mapping[str, Any]], for_tickets: bool) -> List[CustomField]:
@@ -104,26 +107,31 @@ class CustomFieldColumns:
     def __init__(self, fields: List[CustomField], values_key: str):
         self.fields = fields
         self._values_key = values_key  # "custom_fields" (tickets) or "user_fields"/"organization_fields"
-        self._by_id = {field.id: field for field in fields}
-        self._by_key = {field.key: field for field in fields if field.key}
+        # Everything a record needs, worked out once: the empty columns, and each field's column and converter.
+        self._empty = {field.column: None for field in fields}
+        self._by_id = {field.id: (field.column, field.converter()) for field in fields}
+        self._by_key = {field.key: (field.column, field.converter()) for field in fields if field.key}
 
     def properties(self) -> Dict[str, Mapping[str, Any]]:
         return {field.column: field.schema() for field in self.fields}
 
     def add_to(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
+        out = {**record, **self._empty}
         raw = record.get(self._values_key)
-        columns: Dict[str, Any] = {field.column: None for field in self.fields}
         if isinstance(raw, list):
+            by_id = self._by_id
             for item in raw:
-                field = self._by_id.get(item.get("id")) if isinstance(item, Mapping) else None
-                if field:
-                    columns[field.column] = field.typed(item.get("value"))
+                if type(item) is dict or isinstance(item, Mapping):
+                    target = by_id.get(item.get("id"))
+                    if target is not None:
+                        out[target[0]] = target[1](item.get("value"))
         elif isinstance(raw, Mapping):
+            by_key = self._by_key
             for key, value in raw.items():
-                field = self._by_key.get(key)
-                if field:
-                    columns[field.column] = field.typed(value)
-        return {**record, **columns}
+                target = by_key.get(key)
+                if target is not None:
+                    out[target[0]] = target[1](value)
+        return out
 
 
 # stream -> (definitions stream, where its records keep the raw values)

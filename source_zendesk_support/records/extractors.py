@@ -19,7 +19,8 @@ def tickets_without_metric_sets(body: Mapping[str, Any], items: List[Mapping[str
     # The export is requested with include=metric_sets so tickets and ticket_metrics read the same pages.
     for ticket in items:
         if "metric_set" in ticket:
-            ticket = {key: value for key, value in ticket.items() if key != "metric_set"}
+            ticket = dict(ticket)
+            del ticket["metric_set"]
         yield ticket
 
 

@@ -87,12 +87,14 @@ class ZendeskStream(Stream):
         return self.context.config.api_url
 
     def get_json_schema(self) -> Mapping[str, Any]:
-        schema = load_schema(self.spec.schema or self.spec.name)
-        if self.custom_columns is None:
-            return schema
-        if getattr(self, "_schema_with_columns", None) is None:
-            self._schema_with_columns = {**schema, "properties": {**schema["properties"], **self.custom_columns.properties()}}
-        return self._schema_with_columns
+        # The CDK asks for it once per record: kept per stream (and per set of custom columns), not looked up.
+        columns, schema = self.__dict__.get("_schema_for", (False, None))
+        if schema is None or columns is not self.custom_columns:
+            schema = load_schema(self.spec.schema or self.spec.name)
+            if self.custom_columns is not None:
+                schema = {**schema, "properties": {**schema["properties"], **self.custom_columns.properties()}}
+            self._schema_for = (self.custom_columns, schema)
+        return schema
 
     # --- HTTP policy ----------------------------------------------------------------------------------
     def get_error_handler(self) -> ZendeskErrorHandler:

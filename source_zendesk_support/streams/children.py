@@ -6,12 +6,12 @@ parent position is saved, so no parent's children are skipped because another pa
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from ..http.answer import FeatureUnavailable, parse_answer
 from ..paging.exports import CursorExportWalker, TimeExportWalker
 from ..paging.guards import list_in
-from ..paging.lists import CursorPagesWalker
+from ..paging.lists import CursorPagesWalker, NewestFirst
 from ..paging.page import DirectSource
 from ..records.timeutil import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
@@ -106,15 +106,23 @@ class ParentChildrenStream(ListStream):
             yield page.items, ({"parent_start": page.position["start_time"]} if page.position else {})
 
     def _listed_parents(self) -> Iterator[ParentBatch]:
-        """Parents from a plain list: those updated since the saved time. Unordered, so saved at the end."""
+        """Parents from a plain list: those updated since the saved time, saved at the end. A list sorted newest
+        first is read only down to the first parent older than that time."""
+        parents = self.spec.parents
         start = self._saved_parent_start()
+        sorted_newest_first = self.incremental and bool(parents.newest_first)
+        stop = NewestFirst(self, parents.cursor_field, start) if sorted_newest_first else None
         changed, newest = [], None
-        for parent in self._list(self.spec.parents.path, self.spec.parents.list_key):
-            updated = to_epoch(parent.get(self.spec.parents.cursor_field))
-            if not self.incremental or updated is None or updated >= start:
-                changed.append(parent)
-            if updated is not None and (newest is None or updated > newest):
-                newest = updated
+        sort_query = parents.newest_first if sorted_newest_first else {}
+        for page in self._list_pages(parents.path, parents.list_key, sort_query=sort_query):
+            for parent in page:
+                updated = to_epoch(parent.get(parents.cursor_field))
+                if not self.incremental or updated is None or updated >= start:
+                    changed.append(parent)
+                if updated is not None and (newest is None or updated > newest):
+                    newest = updated
+            if stop is not None and stop.done_after(page):
+                break
         if newest is not None and self.read_started is not None:
             newest = min(newest, self.read_started)  # a parent changed while we listed is visited next time
         yield changed, ({"parent_start": newest} if newest is not None else {})
@@ -133,8 +141,14 @@ class ParentChildrenStream(ListStream):
             yield {**record, key: record.get(key, parent_id)}
 
     def _list(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False) -> Iterator[Mapping[str, Any]]:
-        """Every item of a list. A `shared` list's pages are fetched once for every stream that walks it
-        (see sync/page_share.py)."""
+        """Every item of a list."""
+        for page in self._list_pages(path, list_key, gated_ok, shared):
+            yield from page
+
+    def _list_pages(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False,
+                    sort_query: Mapping[str, Any] = {}) -> Iterator[List[Mapping[str, Any]]]:
+        """The items of a list, page by page. A `shared` list's pages are fetched once for every stream that walks
+        it (see sync/page_share.py)."""
 
         def fetch(url: str, params: Optional[Mapping[str, Any]]):
             if not shared:
@@ -143,13 +157,13 @@ class ParentChildrenStream(ListStream):
             return parse_answer(self.context.page_share.fetch(self.shared_list_group(), url, asked, lambda: self.fetch_raw(url, asked)))
 
         def first_params(after: Optional[str]) -> Dict[str, Any]:
-            return {"page[size]": self.context.config.list_page_size, **({"page[after]": after} if after else {})}
+            return {"page[size]": self.context.config.list_page_size, **sort_query, **({"page[after]": after} if after else {})}
 
         try:
             for page in CursorPagesWalker(self, fetch, path, first_params, what=f"listing {path} failed").pages():
                 if gated_ok:
                     self._children_answered = True
-                yield from list_in(self, page.body, list_key, f"listing {path}")
+                yield list_in(self, page.body, list_key, f"listing {path}")
         except FeatureUnavailable as gate:
             # 404: this parent is gone or archived. 403 before any sibling answered: the add-on or the role
             # is missing, so the whole stream is unavailable.

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from ..http.answer import ApiAnswer, FeatureUnavailable, parse_answer
 from ..paging.guards import CLOCK_SKEW_SECONDS, paging_error
-from ..paging.lists import CursorPagesWalker, OffsetPagesWalker, UnpagedWalker
+from ..paging.lists import CursorPagesWalker, NewestFirst, OffsetPagesWalker, UnpagedWalker
 from ..records.extractors import UnexpectedShape
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
@@ -67,7 +67,8 @@ class ListStream(ZendeskStream):
 class CursorPagesStream(ListStream):
     """page[size]=100 with page[after]; server-side time filter where Zendesk has one.
 
-    Ascending lists checkpoint after every page; descending ones stop at the first record older than the state;
+    Ascending lists checkpoint after every page; descending ones stop after the page holding the first record older
+    than the state (paging/lists.py: NewestFirst);
     append-only lists (audits) resume from the last page's cursor, so a re-sync reads only new pages.
     """
 
@@ -104,21 +105,23 @@ class CursorPagesStream(ListStream):
         message = estimate.before_pages()
         if message:
             yield message
+        newest_first = NewestFirst(self, self.spec.cursor_field, start) if self.incremental and order == "desc" else None
         for page in walker.pages():
             if page.restarted:
                 last_after = None
             stop = past_end = False
             batch = []
-            for record in self.records_of(page.body):
+            records = self.records_of(page.body)
+            for record in records:
                 if self.keep(record, start, end):
                     batch.append(record)
-                elif order == "desc" and (to_epoch(record.get(self.spec.cursor_field)) or 0) < start:
-                    stop = True
                 elif order == "asc" and end is not None and (to_epoch(record.get(self.spec.cursor_field)) or 0) > end:
                     stop = past_end = True  # a bounded backfill is done; the rest of an ascending list is later still
             message = estimate.after_page(batch, len(batch))
             if message:
                 yield message
+            if newest_first is not None and newest_first.done_after(records):
+                stop = True
             yield from batch
             newest = self.newest_of(batch, newest)
             if not past_end:  # a saved cursor past end_date would make later syncs skip the records dropped here

@@ -33,6 +33,9 @@ class Parents:
     paged_by: type
     via: Optional[str] = None
     cursor_field: str = "updated_at"
+    # A plain parent list: the query that sorts it newest first by cursor_field, so a re-sync stops at the first
+    # parent it already visited (paging/lists.py: NewestFirst). Empty: the list is read whole.
+    newest_first: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,69 @@ def test_skips_are_read_newest_first_and_a_resync_stops_at_the_first_known_one(a
     assert states == [{"created_at": at(8)}]
 
 
+@pytest.mark.parametrize("stream, path, key, field, sort_by", [
+    ("deleted_tickets", "deleted_tickets", "deleted_tickets", "deleted_at", "deleted_at"),
+    ("requests", "requests", "requests", "updated_at", "updated_at"),
+    ("posts", "community/posts", "posts", "updated_at", "updated_at"),
+])
+def test_time_sorted_lists_are_read_newest_first_and_stop_at_the_first_known_record(api, stream, path, key, field, sort_by):
+    api.get(url(path), [
+        cbp(key, [{"id": 3, field: at(9)}, {"id": 2, field: at(7)}], after="N1", has_more=True),
+        cbp(key, [{"id": 1, field: at(6)}, {"id": 0, field: at(4)}], after="N2", has_more=True),
+    ])
+    records, states, _ = run_stream(make_stream(stream, state={field: at(6)}))
+    first, second = api.request_history  # the page holding a record older than the state is the last one read
+    assert (param(first, "sort_by"), param(first, "sort_order")) == (sort_by, "desc")
+    assert param(second, "page[after]") == "N1" and param(second, "sort_order") == "desc"
+    assert [r["id"] for r in records] == [3, 2, 1]  # the saved second itself is read again
+    assert states == [{field: at(9)}]
+
+
+def test_a_list_not_sent_newest_first_is_read_whole_with_a_warning(api, caplog):
+    # Zendesk ignored the sort (ids ascending): stopping at the first old record would miss the newer ones after it.
+    api.get(url("deleted_tickets"), [
+        cbp("deleted_tickets", [{"id": 1, "deleted_at": at(3)}, {"id": 2, "deleted_at": at(8)}], after="N1", has_more=True),
+        cbp("deleted_tickets", [{"id": 3, "deleted_at": at(2)}, {"id": 4, "deleted_at": at(9)}], after="N2"),
+    ])
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        records, states, _ = run_stream(make_stream("deleted_tickets", state={"deleted_at": at(5)}))
+    assert len(api.request_history) == 2
+    assert [r["id"] for r in records] == [2, 4] and states == [{"deleted_at": at(9)}]
+    assert any("did not send the list newest first" in message for message in caplog.messages)
+
+
+def test_order_is_checked_across_pages(api, caplog):
+    api.get(url("requests"), [
+        cbp("requests", [{"id": 5, "updated_at": at(9)}, {"id": 4, "updated_at": at(7)}], after="N1", has_more=True),
+        cbp("requests", [{"id": 3, "updated_at": at(8)}, {"id": 2, "updated_at": at(2)}], after="N2", has_more=True),
+        cbp("requests", [{"id": 1, "updated_at": at(6)}], after="N3"),
+    ])
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        records, _, _ = run_stream(make_stream("requests", state={"updated_at": at(5)}))
+    assert len(api.request_history) == 3  # the second page went back up in time: no stop after it
+    assert [r["id"] for r in records] == [5, 4, 3, 1]
+
+
+def test_a_single_record_shows_no_order_so_one_record_pages_read_one_page_more(api):
+    api.get(url("requests"), [
+        cbp("requests", [{"id": 2, "updated_at": at(3)}], after="N1", has_more=True),
+        cbp("requests", [{"id": 1, "updated_at": at(2)}], after="N2", has_more=True),
+    ])
+    records, _, _ = run_stream(make_stream("requests", config=make_config(page_size=1), state={"updated_at": at(5)}))
+    assert len(api.request_history) == 2 and records == []
+
+
+def test_full_refresh_of_a_sorted_list_reads_every_page(api):
+    api.get(url("deleted_tickets"), [
+        cbp("deleted_tickets", [{"id": 2, "deleted_at": at(9)}, {"id": 1, "deleted_at": at(1)}], after="N1", has_more=True),
+        cbp("deleted_tickets", [{"id": 0, "deleted_at": at(1)}], after="N2"),
+    ])
+    # A read from the start asks the list's count (its row estimate) on an offset page of one item.
+    api.get(url("deleted_tickets") + "?per_page=1", json={"deleted_tickets": [], "count": 3})
+    records, _, _ = run_stream(make_stream("deleted_tickets", state={"deleted_at": at(5)}, incremental=False))
+    assert [r["id"] for r in records] == [2, 1, 0]
+
+
 # --- cursor pages: unordered, filtered client-side ---------------------------------------------------------------
 def test_unordered_list_filters_by_state_and_end_date_and_checkpoints_the_newest(api):
     api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(9)},

@@ -67,3 +67,19 @@ def test_a_parent_repeated_at_an_export_page_boundary_is_visited_once(api):
     output = read_streams(["article_votes"])
     assert sorted(v["id"] for v in records_of(output, "article_votes")) == [100, 200, 300]
     assert [votes[aid].call_count for aid in (1, 2, 3)] == [1, 1, 1]
+
+
+def test_a_resync_lists_posts_newest_first_down_to_the_first_post_already_visited(api):
+    newest = [{"id": 3, "updated_at": "2024-02-05T00:00:00Z"}, {"id": 2, "updated_at": "2024-02-02T00:00:00Z"}]
+    older = [{"id": 1, "updated_at": "2024-02-01T00:00:00Z"}]
+    posts = api.get(url("community/posts"), [
+        ok({"posts": newest, "meta": {"has_more": True, "after_cursor": "P1"}, "links": {"next": None}}),
+        ok({"posts": older, "meta": {"has_more": False}, "links": {"next": None}}),
+    ])
+    api.get(url("community/posts/3/comments"), [_page("comments", [{"id": 30, "updated_at": "2024-02-05T00:00:00Z"}])])
+    state = {"post_comments": {"parent_start": "2024-02-03T00:00:00Z", "updated_at": "2024-02-03T00:00:00Z"}}
+    output = read_streams(["post_comments"], state=state)
+    assert [c["id"] for c in records_of(output, "post_comments")] == [30]
+    assert posts.call_count == 1  # post 2 is older than the saved time: the second page is never asked for
+    query = posts.request_history[0].qs
+    assert query["sort_by"] == ["updated_at"] and query["sort_order"] == ["desc"]

@@ -123,6 +123,22 @@ def test_record_state_and_control_lines_pass_unchanged(kind):
     assert target.getvalue() == line
 
 
+def test_a_log_line_among_record_lines_is_masked_and_the_records_pass_unchanged():
+    target = io.StringIO()
+    record = '{"type":"RECORD","record":{"data":{"note":"%s"}}}' % SECRET
+    batch = "\n".join([record, record, '{"type":"LOG","log":{"message":"%s"}}' % SECRET, record]) + "\n"
+    RedactingStream(target, redactor()).write(batch)
+    lines = target.getvalue().split("\n")
+    assert lines[0] == lines[1] == lines[3] == record and lines[4] == ""
+    assert SECRET not in lines[2] and MASK in lines[2]
+
+
+def test_a_line_without_its_newline_yet_is_masked():
+    target = io.StringIO()
+    RedactingStream(target, redactor()).write('{"type":"RECORD"}\nsecret is %s' % SECRET)
+    assert target.getvalue().startswith('{"type":"RECORD"}\n') and SECRET not in target.getvalue()
+
+
 def test_log_and_trace_lines_are_masked():
     target = io.StringIO()
     RedactingStream(target, redactor()).write('{"type":"LOG","log":{"message":"%s"}}\n{"type":"TRACE","x":"%s"}\n' % (SECRET, SECRET[2:10]))

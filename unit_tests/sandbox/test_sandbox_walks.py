@@ -1,4 +1,6 @@
 """Walk every pagination family to the end and compare what came back with /_sandbox/summary."""
+import time
+
 import pytest
 
 from sandbox_client import Client, distinct_ids
@@ -218,3 +220,28 @@ def test_attribute_definitions_count_each_condition(client, summary):
     definitions = client.json("/api/v2/routing/attributes/definitions")["definitions"]
     n = len(definitions["conditions_all"]) + len(definitions["conditions_any"])
     assert n == expected(summary, "attribute_definitions", "/api/v2/routing/attributes/definitions") > 0
+
+
+@pytest.fixture(scope="module")
+def changed_client():
+    """Its own account: fresh deletions (the generated ones are purged) and updates spread over a few seconds."""
+    with running_sandbox("--tickets", "2000", *ARGS[2:]) as info:
+        client = Client(info)
+        for _ in range(3):
+            client.mutate({"tickets": {"delete": 5, "update": 60}})
+            time.sleep(1.05)
+        yield client
+
+
+@pytest.mark.parametrize("path,key,field", [("/api/v2/deleted_tickets", "deleted_tickets", "deleted_at"),
+                                            ("/api/v2/requests", "requests", "updated_at")])
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_time_sorted_lists_walk_every_record_in_that_order(changed_client, path, key, field, order):
+    client = changed_client
+    unsorted = client.walk_cursor(path, key, size=7)
+    params = {"sort_by": field, "sort_order": order}
+    for records in (client.walk_cursor(path, key, params, size=7), client.walk_offset(path, key, params, per_page=7)):
+        assert sorted(r["id"] for r in records) == sorted(r["id"] for r in unsorted) and len(records) > 7
+        stamps = [r[field] for r in records]
+        assert stamps == sorted(stamps, reverse=order == "desc")
+        assert len(set(stamps)) > 1

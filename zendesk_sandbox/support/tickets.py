@@ -144,20 +144,39 @@ def metric_events_grouped(ctx: Ctx) -> dict:
     return grouped
 
 
+def by_time_sort(ctx: Ctx, fields: dict) -> tuple | None:
+    """`sort_by=<field>&sort_order=asc|desc` of a ticket list Zendesk sorts by a time: ((name, time of a ticket
+    id), descending?), or None for the list's default order (Zendesk ignores a field it does not sort by)."""
+    field = fields.get(ctx.query.get("sort_by", ""))
+    return (field, ctx.query.get("sort_order") == "desc") if field else None
+
+
+def time_sorted_keys(ticket_ids, sort: tuple | None) -> tuple[list[tuple], str]:
+    """Cursor keys of ticket ids in the order `sort` asks for; the id is always the last key element."""
+    if sort is None:
+        return [(ticket_id,) for ticket_id in ticket_ids], "nice_id"
+    (name, time_of), desc = sort
+    sign = -1 if desc else 1
+    prefix = "-" if desc else ""
+    keys = sorted((sign * time_of(ticket_id), sign * ticket_id) for ticket_id in ticket_ids)
+    return keys, f"{prefix}{name},{prefix}id"
+
+
 def deleted_ticket_items(ctx: Ctx) -> Sorted:
     """Deleted tickets until they are purged (the purge moves with the clock, so this list is not cached)."""
     account, tickets = ctx.account, ctx.account.tickets
-    keys = [(ticket_id,) for ticket_id in tickets.recoverable_deleted_ids()]
+    sort = by_time_sort(ctx, {"deleted_at": ("deleted_at", tickets.deleted_at)})
+    keys, order = time_sorted_keys(tickets.recoverable_deleted_ids(), sort)
 
     def build(position):
-        ticket_id = keys[position][0]
+        ticket_id = abs(keys[position][-1])
         ticket = tickets.ticket(ticket_id)
         change = tickets.changes.get(ticket_id)
         return {"id": ticket_id, "subject": ticket["subject"], "description": ticket["description"],
                 "actor": {"id": account.users.admin_id(), "name": "Admin"},
                 "deleted_at": iso(tickets.deleted_at(ticket_id)),
                 "previous_state": "solved" if change is None else "open"}
-    return Sorted(keys, build, "nice_id")
+    return Sorted(keys, build, order)
 
 
 def satisfaction_items(ctx: Ctx) -> Sorted:
@@ -246,12 +265,14 @@ def request_ids(account) -> list[int]:
 
 def request_items(ctx: Ctx) -> Sorted:
     account, tickets = ctx.account, ctx.account.tickets
-    keys = cached(account, "requests", lambda: [(ticket_id,) for ticket_id in request_ids(account)])
-    if ctx.user_id != account.users.admin_id():
-        keys = []
+    sort = by_time_sort(ctx, {"updated_at": ("updated_at", tickets.updated_ts),
+                              "created_at": ("created_at", tickets.created_ts)})
+    admin = ctx.user_id == account.users.admin_id()
+    ticket_ids = cached(account, "requests", lambda: request_ids(account)) if admin else []
+    keys, order = time_sorted_keys(ticket_ids, sort)
 
     def build(position):
-        ticket = tickets.ticket(keys[position][0])
+        ticket = tickets.ticket(abs(keys[position][-1]))
         copied = ("status", "priority", "type", "subject", "description", "organization_id", "via", "custom_fields")
         return {"url": f"{account.base_url}/api/v2/requests/{ticket['id']}.json", "id": ticket["id"],
                 **{name: ticket[name] for name in copied},
@@ -262,4 +283,4 @@ def request_items(ctx: Ctx) -> Sorted:
                 "followup_source_id": None, "assignee_id": ticket["assignee_id"], "group_id": ticket["group_id"],
                 "custom_status_id": ticket["custom_status_id"], "created_at": ticket["created_at"],
                 "updated_at": ticket["updated_at"]}
-    return Sorted(keys, build, "id")
+    return Sorted(keys, build, "id" if sort is None else order)
