@@ -114,7 +114,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         return SyncContext(
             config=parsed,
             authenticator=build_authenticator(parsed, saved_config),
-            budget=ZendeskRateBudget(),
+            budget=ZendeskRateBudget(max_wait_seconds=parsed.max_wait_seconds),
             chat_authenticator=build_chat_authenticator(parsed),
             search_streams=search_specs(parsed.search_queries),
         )

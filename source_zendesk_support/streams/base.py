@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, 
 from airbyte_cdk.models import AirbyteMessage
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.sources.streams.call_rate import LimiterSession
 from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
 
-from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler
+from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, wait_refused
+from ..http.rate_waits import WaitTooLong, requesting_stream
+from ..http.transport import MIB, bounded_session, deadline_for
 from ..records.deletion import KEEP, apply_deleted_records
 from ..paging.guards import latest_allowed, now_epoch
 from ..records.timeutil import cursor_value, to_epoch, to_iso
@@ -55,12 +58,17 @@ class ZendeskStream(Stream):
         self.emitted_state = False
         self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
         authenticator = context.chat_authenticator if spec.product == "chat" else context.authenticator
-        # The CDK's HttpClient runs retries, waits, token refreshes and the rate budget for every request.
+        # The CDK's HttpClient runs retries, waits, token refreshes and the rate budget for every request; its
+        # session reads every body within the size cap and the whole-request deadline (http/transport.py).
+        config = context.config
+        session = bounded_session(LimiterSession(api_budget=context.budget), config.max_response_mb * MIB,
+                                  deadline_for(config.request_timeout_seconds))
         self.http_client = HttpClient(
             name=self.name,
             logger=self.logger,
             error_handler=self.get_error_handler(),
             api_budget=context.budget,
+            session=session,
             authenticator=authenticator,
             use_cache=False,
             backoff_strategy=self.get_backoff_strategy(),
@@ -95,9 +103,9 @@ class ZendeskStream(Stream):
     # --- HTTP policy ----------------------------------------------------------------------------------
     def get_error_handler(self) -> ZendeskErrorHandler:
         if self.spec.product == "chat":  # Chat has its own token, which no refresh can renew
-            return ZendeskErrorHandler(self.logger, can_refresh_token=False,
+            return ZendeskErrorHandler(self.logger, can_refresh_token=False, stream=self.name,
                                        refused_credentials_hint="Check chat_credentials.access_token (a Zendesk Chat OAuth token).")
-        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token)
+        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token, stream=self.name)
 
     def get_backoff_strategy(self) -> ZendeskBackoff:
         return ZendeskBackoff(self.context.config.backoff_base_seconds, self.context.config.max_wait_seconds, self.name, self.logger)
@@ -115,12 +123,7 @@ class ZendeskStream(Stream):
         else:
             url = self.url_base + path_or_url.lstrip("/")
         for _ in range(MAX_REDIRECTS + 1):
-            _, response = self.http_client.send_request(
-                "GET",
-                url,
-                request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds), "allow_redirects": False},
-                params=dict(params or {}),
-            )
+            response = self._send(url, params)
             if not response.is_redirect:
                 break
             url, params = policy.redirect(response.headers.get("Location", ""), response.url or url, self.name), None
@@ -129,6 +132,22 @@ class ZendeskStream(Stream):
         if response.status_code in (403, 404):
             raise FeatureUnavailable(response.status_code, url, response.content)
         return RawAnswer(response.status_code, response.content, response.headers)
+
+    def _send(self, url: str, params: Optional[Mapping[str, Any]]):
+        # The rate budget waits in this thread, and tells the wait in this stream's name.
+        named = requesting_stream.set(self.name)
+        try:
+            _, response = self.http_client.send_request(
+                "GET",
+                url,
+                request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds), "allow_redirects": False},
+                params=dict(params or {}),
+            )
+            return response
+        except WaitTooLong as wait:
+            raise wait_refused(self.name, wait, self.context.config.max_wait_seconds) from None
+        finally:
+            requesting_stream.reset(named)
 
     def fail(self, answer: ApiAnswer, what: str) -> AirbyteTracedException:
         message = f"Stream {self.name}: {what} (HTTP {answer.status}: {str(answer.body)[:300]})"
