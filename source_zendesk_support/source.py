@@ -198,8 +198,19 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         # Airbyte's formats become ours, once, before any stream reads; states of streams not synced are left alone.
         state = migrate_states(state or [], {name: spec for name, spec in offered.items() if name in self._sync_modes})
         self._state_manager = ConnectorStateManager(state=state)
-        for message in super().read(logger, config, catalog, state):
-            yield self._mark_skipped_incomplete(message)
+        failure_types = set()
+        try:
+            for message in super().read(logger, config, catalog, state):
+                if message.type == Type.TRACE and message.trace.type == TraceType.ERROR:
+                    failure_types.add(message.trace.error.failure_type)
+                yield self._mark_skipped_incomplete(message)
+        except AirbyteTracedException as summary:
+            # The CDK ends a sync whose streams failed with one summary error, typed config_error "as not
+            # actionable". It is typed as the streams' own errors instead: a sync whose every failure was
+            # transient (a wait Zendesk asked for, a host down) is worth retrying, and the platform reads that here.
+            if failure_types and summary.failure_type == FailureType.config_error and FailureType.config_error not in failure_types:
+                summary.failure_type = FailureType.system_error if FailureType.system_error in failure_types else FailureType.transient_error
+            raise
 
     def _mark_skipped_incomplete(self, message: AirbyteMessage) -> AirbyteMessage:
         """A stream skipped for a plan gate ends INCOMPLETE, while the rest of the sync carries on."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
+
+import orjson
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
 from airbyte_cdk.models import AirbyteMessage
@@ -36,6 +38,8 @@ logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
 _schema_cache: dict = {}
 MAX_REDIRECTS = 5
+# orjson, which writes every message, goes this deep into a record and no deeper (less the message's own levels).
+MAX_RECORD_DEPTH = 250
 
 
 def load_schema(name: str) -> Mapping[str, Any]:
@@ -244,6 +248,22 @@ class ZendeskStream(Stream):
             if record is not None:
                 yield record
 
+    def _printable(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
+        """Each record must be one that can be written: a record nested deeper than a JSON serializer goes would
+        fail when it is printed, in the main thread, ending the whole sync; here it fails only its stream."""
+        for item in items:
+            if not isinstance(item, AirbyteMessage):
+                try:
+                    orjson.dumps(item)
+                except (orjson.JSONEncodeError, TypeError) as error:
+                    ident = item.get("id") if isinstance(item, Mapping) else None
+                    message = (f"Stream {self.name}: Zendesk sent a record{f' (id {ident})' if ident is not None else ''} "
+                               f"that cannot be written as JSON ({error}; a record may be nested about "
+                               f"{MAX_RECORD_DEPTH} levels deep at most); the stream stops before it.")
+                    raise AirbyteTracedException(message=message, internal_message=message,
+                                                 failure_type=FailureType.system_error) from None
+            yield item
+
     # --- reading --------------------------------------------------------------------------------------
     def shared_page_groups(self) -> List[Any]:
         """The page groups (sync/page_share.py) this stream reads alongside other streams."""
@@ -260,7 +280,7 @@ class ZendeskStream(Stream):
             if self.custom_columns is not None:
                 columns = self.custom_columns
                 items = (item if isinstance(item, AirbyteMessage) else columns.add_to(item) for item in items)
-            yield from items
+            yield from self._printable(items)
         except FeatureUnavailable as gate:
             self.context.unavailable_streams.add(self.name)
             needs = f" (it needs {self.spec.needs})" if self.spec.needs else ""

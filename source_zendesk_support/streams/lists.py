@@ -12,7 +12,7 @@ from airbyte_cdk.models import AirbyteEstimateTraceMessage, AirbyteMessage, Airb
 from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 
 from ..http.answer import FeatureUnavailable
-from ..paging.guards import CLOCK_SKEW_SECONDS
+from ..paging.guards import CLOCK_SKEW_SECONDS, list_in, records_only
 from ..paging.lists import CursorPagesWalker, OffsetPagesWalker, UnpagedWalker
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
@@ -59,12 +59,13 @@ class ListStream(ZendeskStream):
     def records_of(self, body: Any) -> List[Mapping[str, Any]]:
         """The page's records: its list, a bare array (Chat), or a single object (Talk stats, Chat account)."""
         if isinstance(body, list):
-            items = body
+            items = records_only(self, body, self.spec.name)
         elif not self.spec.list_key:
             items = [body] if body else []
+        elif isinstance(body.get(self.spec.list_key), Mapping):
+            items = [body[self.spec.list_key]]
         else:
-            value = body.get(self.spec.list_key)
-            items = value if isinstance(value, list) else [value] if isinstance(value, Mapping) else []
+            items = list_in(self, body, self.spec.list_key, "listing")
         return list(self.spec.extract(body, items)) if self.spec.extract else items
 
     def saved_newest(self) -> Optional[int]:
