@@ -58,10 +58,10 @@ class ListStream(ZendeskStream):
 
     def records_of(self, body: Any) -> List[Mapping[str, Any]]:
         """The page's records: its list, a bare array (Chat), or a single object (Talk stats, Chat account)."""
-        if isinstance(body, list):
-            items = records_only(self, body, self.spec.name)
-        elif not self.spec.list_key:
-            items = [body] if body else []
+        if not self.spec.list_key:
+            items = records_only(self, body, self.spec.name) if isinstance(body, list) else [body] if body else []
+        elif not isinstance(body, Mapping):  # only Chat's lists, which have no list key, are bare arrays
+            items = list_in(self, body, self.spec.list_key, "listing")
         elif isinstance(body.get(self.spec.list_key), Mapping):
             items = [body[self.spec.list_key]]
         else:
