@@ -33,13 +33,14 @@ def report_wait(logger: logging.Logger, stream: str, window: str, seconds: float
     """One log line and one RATE_LIMITED status for a wait longer than LOGGED_WAIT_SECONDS."""
     if seconds <= LOGGED_WAIT_SECONDS:
         return
-    stream = stream or requesting_stream.get()
+    streaming = requesting_stream.get()  # empty for check's requests, which belong to no stream
+    stream = stream or streaming
     resets_at = time.time() + seconds
     named = f"Stream {stream}: w" if stream else "W"
     logger.info(f"{named}aiting {seconds:.0f} s for Zendesk's {window} rate limit ({why}); it resets at "
                 f"{datetime.fromtimestamp(resets_at, timezone.utc):%H:%M:%S} UTC.")
-    if stream:
-        print_rate_limited(stream, resets_at)
+    if streaming:
+        print_rate_limited(streaming, resets_at)
 
 
 def print_rate_limited(stream: str, resets_at: float) -> None:

@@ -232,3 +232,15 @@ def test_the_budget_tells_a_wait_within_the_cap_and_refuses_one_beyond(clock, ca
     with pytest.raises(WaitTooLong) as refused:
         budget.acquire_call(_request())
     assert refused.value.seconds > 100 and refused.value.window == "account"
+
+
+def test_check_waits_without_a_stream_status_for_a_stream_that_is_not_there(api, clock, capsys):
+    from airbyte_cdk.models import Status
+
+    from source_zendesk_support.source import SourceZendeskSupport
+
+    api.get(url("users/me.json"), [ok({"error": "TooManyRequests"}, status=429, headers={"Retry-After": "8"}),
+                                   ok({"user": {"id": 5, "role": "admin", "email": "admin@acme.example"}})])
+    status = SourceZendeskSupport().check(logging.getLogger("airbyte"), make_config())
+    assert status.status == Status.SUCCEEDED
+    assert "STREAM_STATUS" not in capsys.readouterr().out
