@@ -19,7 +19,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler, ErrorResolution, ResponseAction
 
 from .rate_budget import window_of
-from .rate_waits import WaitTooLong, report_wait
+from .rate_waits import LOGGED_WAIT_SECONDS, WaitTooLong, report_wait
 from .transport import BodyTooLarge, RequestDeadlineExceeded
 
 # Export pages can take tens of seconds on big accounts; a silent socket longer than this is a fault.
@@ -194,17 +194,21 @@ class ZendeskBackoff(BackoffStrategy):
         status = response.status_code
         header = "Retry-After" if response.headers.get("Retry-After") is not None else "ratelimit-reset"
         why = f"HTTP {status} with {header}: {asked:.0f}"
-        window = window_of(response.request) if status == 429 else "retry"
+        window = window_of(response.request) if status == 429 else ""
         if asked > self._max_wait:
             raise wait_refused(self._stream, WaitTooLong(asked, window, why), self._max_wait)
-        report_wait(self._logger, self._stream, window, asked, why)
+        if window:
+            report_wait(self._logger, self._stream, window, asked, why)
+        elif asked > LOGGED_WAIT_SECONDS:  # an outage, not a rate limit: told, but not as RATE_LIMITED
+            self._logger.info(f"Stream {self._stream}: waiting {asked:.0f} s as Zendesk asked ({why}).")
 
 
 def wait_refused(stream: str, wait: WaitTooLong, max_wait: float) -> AirbyteTracedException:
     """A wait above max_wait_seconds fails the stream, saying when a sync can succeed again."""
     retry_at = datetime.now(timezone.utc) + timedelta(seconds=wait.seconds)
     message = (
-        f"Stream {stream}: Zendesk asked to wait {wait.seconds:.0f} s ({wait.why}), more than max_wait_seconds "
+        f"Stream {stream}: Zendesk asked to wait {wait.seconds:.0f} s{f' for its {wait.window} rate limit' if wait.window else ''} "
+        f"({wait.why}), more than max_wait_seconds "
         f"({max_wait:.0f} s). Run the sync again after {retry_at:%Y-%m-%d %H:%M} UTC (a retry before then would be refused too)."
     )
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)

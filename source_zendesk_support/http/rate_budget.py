@@ -231,9 +231,9 @@ class ZendeskRateBudget(APIBudget):
             if not block or (timeout is not None and waited + wait > timeout):
                 raise CallRateLimitHit(error=f"the {window.matcher} window is full", item=None, weight=1,
                                        rate=f"{window.limit} per {window.length}", time_to_wait=datetime.timedelta(seconds=wait))
-            why = f"its {window.limit} calls are spent"
+            why = f"its {window.limit} calls a window are spent"
             if wait > self.max_wait_seconds:  # a reset announced far away: fail the stream rather than stall
-                raise WaitTooLong(wait, str(window.matcher), f"{why} until the reset Zendesk announced")
+                raise WaitTooLong(wait, str(window.matcher), f"{why} until the reset a response announced")
             report_wait(self._logger, "", str(window.matcher), wait, why)
             time.sleep(wait)
             waited += wait

@@ -26,7 +26,7 @@ class WaitTooLong(Exception):
 
     def __init__(self, seconds: float, window: str, why: str):
         self.seconds, self.window, self.why = seconds, window, why
-        super().__init__(f"the {window} rate limit asks for a wait of {seconds:.0f} s ({why})")
+        super().__init__(f"the {window or 'server'} rate limit asks for a wait of {seconds:.0f} s ({why})")
 
 
 def report_wait(logger: logging.Logger, stream: str, window: str, seconds: float, why: str) -> None:
