@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import requests
 from airbyte_cdk.sources.http_config import MAX_CONNECTION_POOL_SIZE
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
 DEFAULT_MAX_RESPONSE_MB = 64
 # A whole answer may take this many socket read timeouts: a slow export page arrives well within it.
@@ -92,8 +93,7 @@ class BoundedAdapter(HTTPAdapter):
 
 
 def _as_requests_error(error: Exception, request: requests.PreparedRequest) -> requests.exceptions.RequestException:
-    from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
-
+    """urllib3's errors while the body is read, as requests would have raised them (so the retry policy knows them)."""
     if isinstance(error, requests.exceptions.RequestException):
         return error
     if isinstance(error, ReadTimeoutError):
