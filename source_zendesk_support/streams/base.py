@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
-
-import orjson
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
+import orjson
 from airbyte_cdk.models import AirbyteMessage
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.streams import Stream
