@@ -151,8 +151,6 @@ def test_a_future_start_date_is_reported(runs):
 
 # ---- bad bodies ------------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="defense pending: non-JSON or wrongly shaped bodies give a named "
-                                       "transient_error, never an AttributeError")
 @pytest.mark.parametrize("case, stream", [("not-json", "groups"), ("array-body", "tags")])
 def test_a_body_that_is_not_the_promised_object_fails_its_stream_by_name(runs, case, stream):
     run = runs[case]
@@ -175,7 +173,6 @@ def test_a_deeply_nested_document_fails_check_with_a_message(runs):
     assert status and status[0]["connectionStatus"]["status"] == "FAILED", run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: one malformed record fails its stream, not the whole sync")
 def test_a_record_nested_1000_deep_fails_only_its_stream(runs):
     run = runs["deep-record"]
     assert run.stopped is None and stream_failed(run, "macros"), run.describe()

@@ -28,7 +28,9 @@ FAULTS = ";".join([
     "retry-after:/api/v2/brands*:count=1",                   # 429 with Retry-After: 86400
     "ratelimit-reset:/api/v2/ticket_audits*:count=1",        # a 2xx saying the budget resets in a day
     "html:/oauth/tokens*:status=500",                        # the token endpoint fails
+    "retry-after:/api/v2/automations*:count=1:retry_after=7",  # a 429 asking for a short wait
 ])
+SHORT_WAIT = 7
 
 
 def _closed_port() -> int:
@@ -55,6 +57,7 @@ def _scenarios(sandbox: Sandbox, streams) -> Dict[str, Callable[[], Run]]:
         "retry-after": read("brands", 45),
         "ratelimit-reset": read("ticket_audits", 45),
         "token-500": lambda: run_bounded("check", oauth_config, deadline=60),
+        "short-wait": read("automations", 90),
         # the bound is about two minutes, so this one case waits longer than the others
         "unreachable": read("groups", 150, base_url=f"http://127.0.0.1:{_closed_port()}"),
     }
@@ -87,8 +90,6 @@ def _survived_or_failed_by_name(run: Run, stream: str, expected: int) -> None:
     assert complete or names_stream(run, stream), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a maximum body size enforced while the body streams in, "
-                                       "gzip and deflate included")
 @pytest.mark.parametrize("case, stream", [("oversized", "tags"), ("gzip", "macros"), ("deflate", "ticket_fields")])
 def test_huge_and_bomb_bodies_keep_memory_under_300_mb(limit_runs, case, stream):
     run = limit_runs[case]
@@ -97,7 +98,6 @@ def test_huge_and_bomb_bodies_keep_memory_under_300_mb(limit_runs, case, stream)
     _survived_or_failed_by_name(run, stream, limit_runs["expected"][stream])
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a whole-request deadline (connect plus full body)")
 def test_a_dripping_body_meets_the_whole_request_deadline(limit_runs):
     run = limit_runs["drip"]
     _timing("drip", run)
@@ -113,16 +113,12 @@ def _refused_long_wait(run: Run, stream: str) -> None:
     assert any("retry" in (error.get("message") or "").lower() for error in errors), errors
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: Retry-After waits capped; a wait above the cap fails the "
-                                       "stream with a transient_error saying when to retry")
 def test_a_retry_after_of_a_day_fails_the_stream_instead_of_sleeping(limit_runs):
     run = limit_runs["retry-after"]
     _timing("retry-after", run)
     _refused_long_wait(run, "brands")
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a 2xx's ratelimit-reset wait is capped and logged; above "
-                                       "the cap the stream fails with a transient_error")
 def test_a_2xx_ratelimit_reset_of_a_day_does_not_stall_silently(limit_runs):
     run = limit_runs["ratelimit-reset"]
     _timing("ratelimit-reset", run)
@@ -141,8 +137,6 @@ def test_a_token_endpoint_500_fails_check_quickly_as_temporary(limit_runs):
     assert "re-authoriz" not in message and "500" in message, message
 
 
-@pytest.mark.xfail(strict=True, reason="defense pending: a host that does not answer is a connection error within "
-                                       "about two minutes, never a rate limit")
 def test_an_unreachable_host_is_a_connection_error_not_a_rate_limit(limit_runs):
     run = limit_runs["unreachable"]
     _timing("unreachable", run)
@@ -150,3 +144,19 @@ def test_an_unreachable_host_is_a_connection_error_not_a_rate_limit(limit_runs):
     assert not any("rate limit" in line.lower() for line in run.logs()), run.describe()
     messages = " ".join(run.error_messages()).lower()
     assert "connect" in messages or "reach" in messages, run.describe()
+
+
+def test_a_short_429_wait_is_logged_once_and_reported_as_rate_limited_with_its_reset(limit_runs):
+    run = limit_runs["short-wait"]
+    _timing("short-wait", run)
+    assert run.stopped is None and run.returncode == 0, run.describe()
+    assert run.statuses("automations")[-1:] == ["COMPLETE"] and run.records["automations"], run.describe()
+    told = [line for line in run.logs() if f"waiting {SHORT_WAIT} s" in line and "automations" in line]
+    assert len(told) == 1 and "rate limit" in told[0] and "Retry-After" in told[0], run.logs()
+    limited = [message["trace"]["stream_status"] for message in run.of_type("TRACE")
+               if message["trace"].get("type") == "STREAM_STATUS"
+               and message["trace"]["stream_status"]["stream_descriptor"]["name"] == "automations"
+               and any(reason.get("type") == "RATE_LIMITED" for reason in message["trace"]["stream_status"].get("reasons") or [])]
+    assert len(limited) == 1, run.describe()
+    reset = limited[0]["reasons"][0]["rate_limited"]["quota_reset"]
+    assert isinstance(reset, int) and reset > 1_000_000_000_000  # milliseconds since the epoch

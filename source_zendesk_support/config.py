@@ -25,6 +25,7 @@ from .config_migration import SUBDOMAIN_PATTERN, migrate_config
 from .search_presets import PRESETS, PresetProblem, expand_preset
 from .redaction import register_config_secrets
 from .http.error_policy import DEFAULT_TIMEOUT_SECONDS as DEFAULT_REQUEST_TIMEOUT_SECONDS
+from .http.transport import DEFAULT_MAX_RESPONSE_MB
 
 DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (Airbyte's default)
 # A relative start_date: an ISO 8601 duration in days or weeks (P30D, P2W) or the same in words (30 days, 1 week).
@@ -105,6 +106,7 @@ class ZendeskConfig(BaseModel):
     request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
     backoff_base_seconds: float = DEFAULT_BACKOFF_BASE_SECONDS
     max_wait_seconds: float = DEFAULT_MAX_WAIT_SECONDS
+    max_response_mb: int = DEFAULT_MAX_RESPONSE_MB
     deleted_records: DeletedRecords = "keep"
     custom_field_columns: bool = True
     search_queries: Tuple[SearchQuery, ...] = ()
@@ -392,6 +394,7 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
         request_timeout_seconds=_number(config, "request_timeout_seconds", DEFAULT_REQUEST_TIMEOUT_SECONDS, 5, 600),
         backoff_base_seconds=_number(config, "backoff_base_seconds", DEFAULT_BACKOFF_BASE_SECONDS, 0.001, 60),
         max_wait_seconds=_number(config, "max_wait_seconds", DEFAULT_MAX_WAIT_SECONDS, 1, 86400),
+        max_response_mb=_integer(config, "max_response_mb", DEFAULT_MAX_RESPONSE_MB, 1, 1024),
         deleted_records=_deleted_records(config),
         custom_field_columns=_boolean(config, "custom_field_columns", True),
         search_queries=_search_queries(config, now.date()),

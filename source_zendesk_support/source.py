@@ -117,7 +117,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         return SyncContext(
             config=parsed,
             authenticator=build_authenticator(parsed, saved_config),
-            budget=ZendeskRateBudget(),
+            budget=ZendeskRateBudget(max_wait_seconds=parsed.max_wait_seconds),
             chat_authenticator=build_chat_authenticator(parsed),
             search_streams=search_specs(parsed.search_queries),
         )
@@ -202,12 +202,22 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         state = migrate_states(state or [], {name: spec for name, spec in offered.items() if name in self._sync_modes})
         self._state_manager = ConnectorStateManager(state=state)
         records: Counter = Counter()
+        failure_types = set()
         failure: Optional[BaseException] = None
         try:
             for message in super().read(logger, config, catalog, state):
                 if message.type == Type.RECORD:
                     records[message.record.stream] += 1
+                elif message.type == Type.TRACE and message.trace.type == TraceType.ERROR:
+                    failure_types.add(message.trace.error.failure_type)
                 yield self._mark_skipped_incomplete(message)
+        except AirbyteTracedException as summary:
+            # The CDK ends a sync whose streams failed with one summary error, typed config_error "as not
+            # actionable". It is typed as the streams' own errors instead: a sync whose every failure was
+            # transient (a wait Zendesk asked for, a host down) is worth retrying, and the platform reads that here.
+            if failure_types and summary.failure_type == FailureType.config_error and FailureType.config_error not in failure_types:
+                summary.failure_type = FailureType.system_error if FailureType.system_error in failure_types else FailureType.transient_error
+            failure = summary
         except Exception as error:  # the summary is said for a failed read too, then the failure goes on
             failure = error
         for line in self._context.tally.summary_lines(self._sync_modes, records):

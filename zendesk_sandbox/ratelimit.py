@@ -10,7 +10,8 @@ Model (zendesk-api-notes.md §4):
   rounded up (>= 1). With --time-scale X they are 60/X times smaller than Zendesk's, and a client that waits exactly
   that long lands in the next window.
 - `--rate-limit 0` switches off the account buckets and the non-export endpoint buckets; `--export-rate-limit 0`
-  switches off the incremental-export buckets. A switched-off bucket sends no headers.
+  switches off the incremental-export buckets. A switched-off bucket never refuses a request but still announces
+  a limit (OFF_LIMIT a minute), as Zendesk always does: a client must never read missing headers as "unlimited".
 - `/oauth/*` requests carry the Support headers but are not counted, so that a client can always refresh its token.
 - `/_sandbox/*` is never limited and gets no headers.
 """
@@ -44,6 +45,8 @@ except ImportError:  # pragma: no cover - exercised only before the core existed
 
 
 ZENDESK_MINUTE = 60.0
+# What a switched-off bucket announces: far above any plan, so a client paces at it without slowing down.
+OFF_LIMIT = 100000
 
 ACCOUNT_LIMIT_TEXT = "Number of allowed API requests per minute exceeded"
 INCREMENTAL_LIMIT_JSON = (
@@ -174,6 +177,10 @@ class RateLimiter:
     def limit(self, bucket: str) -> int:
         return BUCKETS[bucket].limit(self.settings)
 
+    def announced(self, bucket: str) -> int:
+        """The limit the headers tell: the bucket's, or OFF_LIMIT when it is switched off."""
+        return self.limit(bucket) or OFF_LIMIT
+
     def _window(self, bucket: str, now: float) -> tuple[_Window, float]:
         """The bucket's current window (rolled over if its time is up) and real seconds until it ends."""
         length = self.minute * BUCKETS[bucket].window_minutes
@@ -185,11 +192,12 @@ class RateLimiter:
 
     def admit(self, method: str, path: str) -> Admission:
         route = route_for(method, path)
-        names = [name for name in (route.endpoint, route.account) if name and self.limit(name) > 0]
+        names = [name for name in (route.endpoint, route.account) if name]
         with self._lock:
             now = self.clock()
             state = {name: self._window(name, now) for name in names}
-            exhausted = [name for name in names if route.counted and state[name][0].used >= self.limit(name)]
+            exhausted = [name for name in names
+                         if route.counted and self.limit(name) > 0 and state[name][0].used >= self.limit(name)]
             if not exhausted and route.counted:
                 for name in names:
                     state[name][0].used += 1
@@ -203,7 +211,7 @@ class RateLimiter:
         headers = {}
         if route.account in state:
             window, left = state[route.account]
-            limit = self.limit(route.account)
+            limit = self.announced(route.account)
             remaining = str(max(0, limit - window.used))
             headers["X-Rate-Limit"] = str(limit)
             headers["X-Rate-Limit-Remaining"] = remaining
@@ -213,7 +221,7 @@ class RateLimiter:
                 headers["ratelimit-reset"] = str(_ceil_seconds(left))
         if route.endpoint in state and BUCKETS[route.endpoint].header:
             window, left = state[route.endpoint]
-            limit = self.limit(route.endpoint)
+            limit = self.announced(route.endpoint)
             headers[BUCKETS[route.endpoint].header] = (
                 f"total={limit}; remaining={max(0, limit - window.used)}; resets={_ceil_seconds(left)}"
             )

@@ -28,6 +28,7 @@ from requests.auth import AuthBase
 
 from ..config import API_TOKEN_RETIREMENT, ZendeskConfig
 from ..redaction import register_secret
+from .transport import MIB, bounded_session
 
 logger = logging.getLogger("airbyte")
 
@@ -37,6 +38,9 @@ REFRESH_MARGIN = timedelta(seconds=60)
 TOKEN_DEADLINE_SECONDS = 60
 TOKEN_ATTEMPTS = 4
 TOKEN_TIMEOUT = (10, 30)
+# A token answer is a few hundred bytes; one request (connect plus body) may take no longer than its read timeout.
+TOKEN_MAX_BODY = MIB
+TOKEN_REQUEST_DEADLINE = 30
 # Zendesk's refusals that only re-authorizing fixes.
 REFUSED_GRANT_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client")
 # Tokens of unknown lifetime (no expires_in, or a saved one) are used until Zendesk refuses them; a 401 refreshes.
@@ -59,7 +63,8 @@ def request_token(token_url: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
                 break
             time.sleep(pause)
         try:
-            response = requests.post(token_url, data=dict(body), timeout=TOKEN_TIMEOUT, allow_redirects=False)
+            with bounded_session(requests.Session(), TOKEN_MAX_BODY, TOKEN_REQUEST_DEADLINE) as session:
+                response = session.post(token_url, data=dict(body), timeout=TOKEN_TIMEOUT, allow_redirects=False)
         except requests.exceptions.RequestException as error:
             problem = f"a network error ({type(error).__name__})"
             continue

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Optional, Union
 
@@ -16,6 +18,10 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler, ErrorResolution, ResponseAction
 
+from .rate_budget import window_of
+from .rate_waits import LOGGED_WAIT_SECONDS, WaitTooLong, report_wait
+from .transport import BodyTooLarge, RequestDeadlineExceeded
+
 # Export pages can take tens of seconds on big accounts; a silent socket longer than this is a fault.
 DEFAULT_TIMEOUT_SECONDS = 120
 CONNECT_TIMEOUT_SECONDS = 10
@@ -23,8 +29,8 @@ MAX_RETRIES = 12
 MAX_BACKOFF_SECONDS = 60.0
 # The CDK sleeps one second more than a user-defined backoff; subtract it so a 429 waits what Zendesk asked.
 CDK_EXTRA_SLEEP = 1.0
-# Waits at least this long are logged, so a quiet sync says why it is quiet.
-LOGGED_WAIT_SECONDS = 5.0
+# A host that has refused or ignored every connection for this long is reported, not retried for ever.
+UNREACHABLE_AFTER_SECONDS = 60.0
 
 # The one text for refused credentials, in check and in every stream.
 REFUSED_CREDENTIALS = "Zendesk refused the credentials (HTTP 401)."
@@ -54,12 +60,14 @@ def _looks_like_complete_json(response: requests.Response) -> bool:
 
 class ZendeskErrorHandler(ErrorHandler):
     def __init__(self, logger: logging.Logger, can_refresh_token: bool, max_retries: int = MAX_RETRIES, max_time: int = 3600,
-                 refused_credentials_hint: str = "Check the email and API token, or re-authorize OAuth."):
+                 refused_credentials_hint: str = "Check the email and API token, or re-authorize OAuth.", stream: str = ""):
         self._logger = logger
         self._refused_hint = refused_credentials_hint
         self._can_refresh_token = can_refresh_token
         self._max_retries = max_retries
         self._max_time = max_time
+        self._stream = f"Stream {stream}: " if stream else ""
+        self._unreachable = UnreachableHost()
 
     @property
     def max_retries(self) -> Optional[int]:
@@ -71,15 +79,17 @@ class ZendeskErrorHandler(ErrorHandler):
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
         if isinstance(response_or_exception, Exception) or response_or_exception is None:
-            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"Network error talking to Zendesk: {type(response_or_exception).__name__}")
+            return self._interpret_exception(response_or_exception)
         response = response_or_exception
+        self._unreachable.answered()
         status = response.status_code
         if 200 <= status < 300:
             if not _looks_like_complete_json(response):
                 return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, "Zendesk sent an incomplete or non-JSON body; retrying.")
             return ErrorResolution(ResponseAction.SUCCESS)
         if status == 429:
-            return ErrorResolution(ResponseAction.RATE_LIMITED, FailureType.transient_error, "Zendesk rate limit reached; waiting as Zendesk asks.")
+            # RETRY, not RATE_LIMITED: the backoff reports the wait itself, with the time the quota resets.
+            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, "Zendesk rate limit reached; waiting as Zendesk asks.")
         if status == 401:
             if self._can_refresh_token:
                 return ErrorResolution(ResponseAction.REFRESH_TOKEN_THEN_RETRY, FailureType.transient_error, "The OAuth access token was refused; refreshing it.")
@@ -96,6 +106,66 @@ class ZendeskErrorHandler(ErrorHandler):
             return ErrorResolution(ResponseAction.IGNORE)
         return ErrorResolution(ResponseAction.FAIL, FailureType.system_error, f"Zendesk answered HTTP {status}: {response.text[:300]}")
 
+    def _interpret_exception(self, error: Optional[Exception]) -> ErrorResolution:
+        if isinstance(error, BodyTooLarge):  # the same page would be as large again
+            return ErrorResolution(ResponseAction.FAIL, FailureType.system_error, f"{self._stream}{error}")
+        if isinstance(error, RequestDeadlineExceeded):
+            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}{error} Retrying.")
+        if is_connection_failure(error):
+            host, problem = _connection_problem(error)
+            failing_for = self._unreachable.failed()
+            message = f"{self._stream}could not connect to {host} ({problem})"
+            if failing_for > UNREACHABLE_AFTER_SECONDS:
+                return ErrorResolution(ResponseAction.FAIL, FailureType.transient_error,
+                                       f"{message} for {failing_for:.0f} s. Check that this host is reachable from where "
+                                       f"the connector runs (network, proxy, firewall), and the subdomain or base_url.")
+            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{message}; retrying.")
+        return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"Network error talking to Zendesk: {type(error).__name__}")
+
+
+class UnreachableHost:
+    """How long connections have failed without any answer in between (shared by a stream's threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._since: Optional[float] = None
+
+    def answered(self) -> None:
+        self._since = None
+
+    def failed(self) -> float:
+        with self._lock:
+            now = time.monotonic()
+            if self._since is None:
+                self._since = now
+            return now - self._since
+
+
+def is_connection_failure(error: Optional[Exception]) -> bool:
+    """No connection at all: refused, not answered, or a name that does not resolve (not a read that broke off)."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    if not isinstance(error, requests.exceptions.ConnectionError) or isinstance(error, requests.exceptions.ReadTimeout):
+        return False
+    text = str(error)
+    return any(sign in text for sign in ("NewConnectionError", "NameResolutionError", "Failed to establish", "ConnectTimeout",
+                                         "Connection refused", "Name or service not known", "nodename nor servname"))
+
+
+def _connection_problem(error: Exception) -> tuple:
+    request = getattr(error, "request", None)
+    host = urlparse(getattr(request, "url", "") or "").netloc or "Zendesk"
+    text = str(error)
+    if isinstance(error, requests.exceptions.ConnectTimeout) or "timed out" in text:
+        problem = f"no answer within {CONNECT_TIMEOUT_SECONDS} s"
+    elif "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text:
+        problem = "the host name does not resolve"
+    elif "refused" in text:
+        problem = "connection refused"
+    else:
+        problem = "no connection"
+    return host, problem
+
 
 class ZendeskBackoff(BackoffStrategy):
     """Waits what Zendesk says (Retry-After, rate-limit reset), else exponentially with jitter up to a minute."""
@@ -111,22 +181,37 @@ class ZendeskBackoff(BackoffStrategy):
         if isinstance(response_or_exception, requests.Response):
             asked = _asked_wait(response_or_exception)
             if asked is not None:
-                self._check_asked_wait(asked, response_or_exception.status_code)
+                self._check_asked_wait(asked, response_or_exception)
                 return max(asked - CDK_EXTRA_SLEEP, 0.001)
+        elif is_connection_failure(response_or_exception):
+            # The CDK's own exponential retry (1, 2, 4 ... s) until the error handler reports the host unreachable;
+            # a wait from here would be logged by the CDK as a rate limit, which it is not.
+            return None
         wait = min(MAX_BACKOFF_SECONDS, self._base * (2 ** max(attempt_count - 1, 0)))
         return max(wait * random.uniform(0.8, 1.0) - CDK_EXTRA_SLEEP, 0.001)
 
-
-    def _check_asked_wait(self, asked: float, status: int) -> None:
+    def _check_asked_wait(self, asked: float, response: requests.Response) -> None:
+        status = response.status_code
+        header = "Retry-After" if response.headers.get("Retry-After") is not None else "ratelimit-reset"
+        why = f"HTTP {status} with {header}: {asked:.0f}"
+        window = window_of(response.request) if status == 429 else ""
         if asked > self._max_wait:
-            retry_at = datetime.now(timezone.utc) + timedelta(seconds=asked)
-            message = (
-                f"Stream {self._stream}: Zendesk asked to wait {asked:.0f} s (HTTP {status}), more than max_wait_seconds "
-                f"({self._max_wait:.0f} s). Run the sync again after {retry_at:%Y-%m-%d %H:%M} UTC."
-            )
-            raise AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)
-        if asked >= LOGGED_WAIT_SECONDS:
-            self._logger.info(f"Stream {self._stream}: waiting {asked:.0f} s as Zendesk asked (HTTP {status}, Retry-After).")
+            raise wait_refused(self._stream, WaitTooLong(asked, window, why), self._max_wait)
+        if window:
+            report_wait(self._logger, self._stream, window, asked, why)
+        elif asked > LOGGED_WAIT_SECONDS:  # an outage, not a rate limit: told, but not as RATE_LIMITED
+            self._logger.info(f"Stream {self._stream}: waiting {asked:.0f} s as Zendesk asked ({why}).")
+
+
+def wait_refused(stream: str, wait: WaitTooLong, max_wait: float) -> AirbyteTracedException:
+    """A wait above max_wait_seconds fails the stream, saying when a sync can succeed again."""
+    retry_at = datetime.now(timezone.utc) + timedelta(seconds=wait.seconds)
+    message = (
+        f"Stream {stream}: Zendesk asked to wait {wait.seconds:.0f} s{f' for its {wait.window} rate limit' if wait.window else ''} "
+        f"({wait.why}), more than max_wait_seconds "
+        f"({max_wait:.0f} s). Run the sync again after {retry_at:%Y-%m-%d %H:%M} UTC (a retry before then would be refused too)."
+    )
+    return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)
 
 
 def _asked_wait(response: requests.Response) -> Optional[float]:

@@ -8,6 +8,7 @@ reads Zendesk's headers (seconds until the window resets) to stay exactly inside
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import threading
 import time
@@ -18,10 +19,13 @@ from urllib.parse import urlparse
 import requests
 from airbyte_cdk.sources.streams.call_rate import APIBudget, CallRateLimitHit, RequestMatcher
 
+from .rate_waits import WaitTooLong, report_wait
+
 WINDOW = datetime.timedelta(minutes=1)
-# Until a response tells us the plan's limit, assume the smallest paid plan (Team: 200 per minute).
+# Until a response tells us the plan's limit, assume the smallest paid plan (Team: 200 per minute). An answer
+# without rate-limit headers never means "unlimited": the last limit told (or this one) stands.
 DEFAULT_ACCOUNT_LIMIT = 200
-UNLIMITED = 10**9
+DEFAULT_MAX_WAIT_SECONDS = 900.0
 _BUCKET_HEADER = re.compile(r"total=(\d+);\s*remaining=(\d+);\s*resets=(\d+)")
 
 
@@ -156,8 +160,17 @@ def _retry_after(response: requests.Response) -> Optional[float]:
         return None
 
 
+def window_of(request: Any) -> str:
+    """The name of the narrowest window a request counts in (what a 429 on it is about)."""
+    path = urlparse(getattr(request, "url", None) or "").path
+    return next((bucket.name for bucket in BUCKETS if bucket.applies_to(path)), "account")
+
+
 class ZendeskRateBudget(APIBudget):
-    def __init__(self, account_limit: int = DEFAULT_ACCOUNT_LIMIT, export_limit: Optional[int] = None):
+    def __init__(self, account_limit: int = DEFAULT_ACCOUNT_LIMIT, export_limit: Optional[int] = None,
+                 max_wait_seconds: float = DEFAULT_MAX_WAIT_SECONDS, logger: Optional[logging.Logger] = None):
+        self.max_wait_seconds = max_wait_seconds
+        self._logger = logger or logging.getLogger("airbyte")
         now = datetime.datetime.now()
         self.account = ZendeskWindow(now + WINDOW, WINDOW, account_limit, PathMatcher(lambda p: True, "account"))
         self.buckets = {
@@ -208,8 +221,7 @@ class ZendeskRateBudget(APIBudget):
         except AttributeError:  # a request object that takes no attributes: its answers are always applied
             pass
 
-    @staticmethod
-    def _wait_for_slot(window: ZendeskWindow, block: bool, timeout: Optional[float]) -> None:
+    def _wait_for_slot(self, window: ZendeskWindow, block: bool, timeout: Optional[float]) -> None:
         waited = 0.0
         while True:
             wait = window.take()
@@ -219,6 +231,10 @@ class ZendeskRateBudget(APIBudget):
             if not block or (timeout is not None and waited + wait > timeout):
                 raise CallRateLimitHit(error=f"the {window.matcher} window is full", item=None, weight=1,
                                        rate=f"{window.limit} per {window.length}", time_to_wait=datetime.timedelta(seconds=wait))
+            why = f"its {window.limit} calls a window are spent"
+            if wait > self.max_wait_seconds:  # a reset announced far away: fail the stream rather than stall
+                raise WaitTooLong(wait, str(window.matcher), f"{why} until the reset a response announced")
+            report_wait(self._logger, "", str(window.matcher), wait, why)
             time.sleep(wait)
             waited += wait
 
@@ -234,27 +250,18 @@ class ZendeskRateBudget(APIBudget):
         limit = _int_header(response, "ratelimit-limit", "X-Rate-Limit", "rate-limit")
         remaining = _int_header(response, "ratelimit-remaining", "X-Rate-Limit-Remaining", "rate-limit-remaining")
         resets = _int_header(response, "ratelimit-reset", "rate-limit-reset")
-        # Zendesk sends rate-limit headers on every answer; a server that sends none (a sandbox or proxy with
-        # limits switched off) is not limiting, and pacing requests for it would only slow the sync down.
-        # Only a success says so: a 5xx page from a proxy or Zendesk's edge carries no headers either.
-        unlimited = limit is None and remaining is None and 200 <= response.status_code < 300
         account = self._account_window(request)
         for bucket, window in self.buckets.values():
             if not window.matches(request) or window is account:
                 continue
             match = _BUCKET_HEADER.search(response.headers.get(bucket.header, ""))
-            if unlimited and not match:
-                window.set_limit(UNLIMITED)
-            elif match:
+            if match:
                 # Own names: the account's remaining/resets read above are still needed below.
                 total, bucket_remaining, bucket_resets = (int(group) for group in match.groups())
                 if not limited:
                     self._observe_reset(bucket_resets)
                 window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets,
                                counted_in=None if limited else self._counted_in(request, window))
-        if unlimited:
-            account.set_limit(UNLIMITED)
-            return
         if limited and retry_after is not None and remaining == 0:
             resets = retry_after
         elif resets is not None and not limited:

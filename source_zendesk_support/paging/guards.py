@@ -19,9 +19,14 @@ MAX_SIGHTINGS = 3
 CLOCK_SKEW_SECONDS = 60
 
 
-def paging_error(walker: Walker, message: str) -> AirbyteTracedException:
+def paging_error(walker: Walker, message: str, failure_type: FailureType = FailureType.system_error) -> AirbyteTracedException:
     text = f"Stream {walker.name}: {message}"
-    return AirbyteTracedException(message=text, internal_message=text, failure_type=FailureType.system_error)
+    return AirbyteTracedException(message=text, internal_message=text, failure_type=failure_type)
+
+
+def shape_error(walker: Walker, message: str) -> AirbyteTracedException:
+    """A body that is not what Zendesk documents: most often a proxy or an outage page, so worth a later retry."""
+    return paging_error(walker, message, FailureType.transient_error)
 
 
 class ProgressGuard:
@@ -69,30 +74,42 @@ def clamp_future(walker: Walker, what: str, epoch: int, now: Optional[int] = Non
 
 def object_body(walker: Walker, answer: ApiAnswer, what: str) -> Mapping[str, Any]:
     if not isinstance(answer.body, Mapping):
-        raise paging_error(walker, f"{what}: Zendesk answered HTTP {answer.status} with {_kind(answer.body)} where a JSON object belongs.")
+        raise shape_error(walker, f"{what}: Zendesk answered HTTP {answer.status} with {_kind(answer.body)} where a JSON object belongs.")
     return answer.body
 
 
-def list_in(walker: Walker, body: Any, key: str, what: str) -> List[Any]:
+def list_in(walker: Walker, body: Any, key: str, what: str) -> List[Mapping[str, Any]]:
+    """The page's list of records under `key`: it must be there (an answer without it is not a page of this
+    list, whatever else it says), be a list, and hold only objects."""
     if not isinstance(body, Mapping):
-        raise paging_error(walker, f"{what}: Zendesk sent {_kind(body)} where a JSON object belongs.")
-    value = body.get(key)
+        raise shape_error(walker, f"{what}: Zendesk sent {_kind(body)} where a JSON object belongs.")
+    if key not in body:
+        keys = ", ".join(repr(name) for name in list(body)[:5]) or "none"
+        raise shape_error(walker, f"{what}: Zendesk's answer has no '{key}' list (its keys: {keys}).")
+    value = body[key]
     if value is None:
         return []
     if not isinstance(value, list):
-        raise paging_error(walker, f"{what}: Zendesk sent {_kind(value)} in '{key}' where a list belongs.")
-    return value
+        raise shape_error(walker, f"{what}: Zendesk sent {_kind(value)} in '{key}' where a list belongs.")
+    return records_only(walker, value, key)
+
+
+def records_only(walker: Walker, records: List[Any], key: str) -> List[Mapping[str, Any]]:
+    for position, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise shape_error(walker, f"Zendesk sent {_kind(record)} as record {position} of '{key}' where an object belongs.")
+    return records
 
 
 def link_in(walker: Walker, value: Any, key: str) -> Optional[str]:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise paging_error(walker, f"Zendesk sent {_kind(value)} as '{key}' where a URL belongs.")
+        raise shape_error(walker, f"Zendesk sent {_kind(value)} as '{key}' where a URL belongs.")
     return value
 
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "no JSON (or null)"
+        return "a body that is not JSON (or null)"
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}.get(type(value), type(value).__name__)

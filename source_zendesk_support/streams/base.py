@@ -10,15 +10,19 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
+import orjson
 from airbyte_cdk.models import AirbyteMessage
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.sources.streams.call_rate import LimiterSession
 from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
 
-from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler
+from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, wait_refused
+from ..http.rate_waits import WaitTooLong, requesting_stream
+from ..http.transport import MIB, bounded_session, deadline_for
 from ..records.deletion import KEEP, apply_deleted_records
 from ..paging.guards import latest_allowed, now_epoch
 from ..records.timeutil import cursor_value, to_epoch, to_iso
@@ -35,6 +39,8 @@ _schema_cache: dict = {}
 MAX_REDIRECTS = 5
 # State key: the moment a relative start_date stood for at the stream's first sync.
 RESOLVED_START = "resolved_start_date"
+# orjson, which writes every message, goes this deep into a record and no deeper (less the message's own levels).
+MAX_RECORD_DEPTH = 250
 
 
 def load_schema(name: str) -> Mapping[str, Any]:
@@ -48,6 +54,7 @@ class ZendeskStream(Stream):
     """Base of every family. Families override `read_pages`."""
 
     paging = ""  # how Zendesk pages this family, as the README's stream table says it
+    has_stream_status = True  # a stream of the catalog, whose rate waits are reported as its RATE_LIMITED status
 
     def __init__(self, spec: "StreamSpec", context: SyncContext, incremental: bool = True):
         self.spec = spec
@@ -57,12 +64,19 @@ class ZendeskStream(Stream):
         self.emitted_state = False
         self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
         authenticator = context.chat_authenticator if spec.product == "chat" else context.authenticator
-        # The CDK's HttpClient runs retries, waits, token refreshes and the rate budget for every request.
+        # The CDK's HttpClient runs retries, waits, token refreshes and the rate budget for every request; its
+        # session reads every body within the size cap and the whole-request deadline (http/transport.py).
+        config = context.config
+        # The budget, seen through this stream's tally, is the session's: the CDK's client uses a given session's.
+        budget = context.tally.budget_for(self.name, context.budget)
+        session = bounded_session(LimiterSession(api_budget=budget), config.max_response_mb * MIB,
+                                  deadline_for(config.request_timeout_seconds))
         self.http_client = HttpClient(
             name=self.name,
             logger=self.logger,
             error_handler=self.get_error_handler(),
-            api_budget=context.tally.budget_for(self.name, context.budget),
+            api_budget=budget,
+            session=session,
             authenticator=authenticator,
             use_cache=False,
             backoff_strategy=self.get_backoff_strategy(),
@@ -99,9 +113,9 @@ class ZendeskStream(Stream):
     # --- HTTP policy ----------------------------------------------------------------------------------
     def get_error_handler(self) -> ZendeskErrorHandler:
         if self.spec.product == "chat":  # Chat has its own token, which no refresh can renew
-            return ZendeskErrorHandler(self.logger, can_refresh_token=False,
+            return ZendeskErrorHandler(self.logger, can_refresh_token=False, stream=self.name,
                                        refused_credentials_hint="Check chat_credentials.access_token (a Zendesk Chat OAuth token).")
-        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token)
+        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token, stream=self.name)
 
     def get_backoff_strategy(self) -> ZendeskBackoff:
         return ZendeskBackoff(self.context.config.backoff_base_seconds, self.context.config.max_wait_seconds, self.name, self.logger)
@@ -119,12 +133,7 @@ class ZendeskStream(Stream):
         else:
             url = self.url_base + path_or_url.lstrip("/")
         for _ in range(MAX_REDIRECTS + 1):
-            _, response = self.http_client.send_request(
-                "GET",
-                url,
-                request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds), "allow_redirects": False},
-                params=dict(params or {}),
-            )
+            response = self._send(url, params)
             if not response.is_redirect:
                 break
             url, params = policy.redirect(response.headers.get("Location", ""), response.url or url, self.name), None
@@ -133,6 +142,22 @@ class ZendeskStream(Stream):
         if response.status_code in (403, 404):
             raise FeatureUnavailable(response.status_code, url, response.content)
         return RawAnswer(response.status_code, response.content, response.headers)
+
+    def _send(self, url: str, params: Optional[Mapping[str, Any]]):
+        # The rate budget waits in this thread, and tells the wait in this stream's name.
+        named = requesting_stream.set(self.name if self.has_stream_status else "")
+        try:
+            _, response = self.http_client.send_request(
+                "GET",
+                url,
+                request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds), "allow_redirects": False},
+                params=dict(params or {}),
+            )
+            return response
+        except WaitTooLong as wait:
+            raise wait_refused(self.name, wait, self.context.config.max_wait_seconds) from None
+        finally:
+            requesting_stream.reset(named)
 
     def fail(self, answer: ApiAnswer, what: str) -> AirbyteTracedException:
         message = f"Stream {self.name}: {what} (HTTP {answer.status}: {str(answer.body)[:300]})"
@@ -246,6 +271,22 @@ class ZendeskStream(Stream):
             if record is not None:
                 yield record
 
+    def _printable(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
+        """Each record must be one that can be written: a record nested deeper than a JSON serializer goes would
+        fail when it is printed, in the main thread, ending the whole sync; here it fails only its stream."""
+        for item in items:
+            if not isinstance(item, AirbyteMessage):
+                try:
+                    orjson.dumps(item)
+                except (orjson.JSONEncodeError, TypeError) as error:
+                    ident = item.get("id") if isinstance(item, Mapping) else None
+                    message = (f"Stream {self.name}: Zendesk sent a record{f' (id {ident})' if ident is not None else ''} "
+                               f"that cannot be written as JSON ({error}; a record may be nested about "
+                               f"{MAX_RECORD_DEPTH} levels deep at most); the stream stops before it.")
+                    raise AirbyteTracedException(message=message, internal_message=message,
+                                                 failure_type=FailureType.system_error) from None
+            yield item
+
     # --- reading --------------------------------------------------------------------------------------
     def shared_page_groups(self) -> List[Any]:
         """The page groups (sync/page_share.py) this stream reads alongside other streams."""
@@ -262,7 +303,7 @@ class ZendeskStream(Stream):
             if self.custom_columns is not None:
                 columns = self.custom_columns
                 items = (item if isinstance(item, AirbyteMessage) else columns.add_to(item) for item in items)
-            yield from items
+            yield from self._printable(items)
         except FeatureUnavailable as gate:
             self.context.unavailable_streams.add(self.name)
             needs = f" (it needs {self.spec.needs})" if self.spec.needs else ""

@@ -9,7 +9,7 @@ import time
 from typing import Any, Dict, List, Mapping, Optional
 
 from ..http.answer import ApiAnswer, FeatureUnavailable, parse_answer
-from ..paging.guards import CLOCK_SKEW_SECONDS, paging_error
+from ..paging.guards import CLOCK_SKEW_SECONDS, list_in, paging_error, records_only
 from ..paging.lists import CursorPagesWalker, NewestFirst, OffsetPagesWalker, UnpagedWalker
 from ..records.extractors import UnexpectedShape
 from ..records.timeutil import cursor_value, to_epoch
@@ -46,13 +46,14 @@ class ListStream(ZendeskStream):
 
     def records_of(self, body: Any) -> List[Mapping[str, Any]]:
         """The page's records: its list, a bare array (Chat), or a single object (Talk stats, Chat account)."""
-        if isinstance(body, list):
-            items = body
-        elif not self.spec.list_key:
-            items = [body] if body else []
+        if not self.spec.list_key:
+            items = records_only(self, body, self.spec.name) if isinstance(body, list) else [body] if body else []
+        elif not isinstance(body, Mapping):  # only Chat's lists, which have no list key, are bare arrays
+            items = list_in(self, body, self.spec.list_key, "listing")
+        elif isinstance(body.get(self.spec.list_key), Mapping):
+            items = [body[self.spec.list_key]]
         else:
-            value = body.get(self.spec.list_key)
-            items = value if isinstance(value, list) else [value] if isinstance(value, Mapping) else []
+            items = list_in(self, body, self.spec.list_key, "listing")
         if not self.spec.extract:
             return items
         try:

@@ -27,6 +27,7 @@ class _RememberingErrorHandler(ZendeskErrorHandler):
 
 
 class AccountProbe(ZendeskStream):
+    has_stream_status = False  # check's requests belong to no stream of the catalog
     def __init__(self, context: SyncContext):
         self.errors = None
         super().__init__(StreamSpec("check", "users/me.json", AccountProbe, "user", primary_key=None), context, incremental=False)

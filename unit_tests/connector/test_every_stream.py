@@ -8,18 +8,22 @@ import pytest
 from airbyte_cdk.models import AirbyteStreamStatus, SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import discover
 
+from source_zendesk_support.registry import ALL_STREAMS
 from source_zendesk_support.source import SourceZendeskSupport
 
 from .support import API, epoch, make_config, read_streams, states_of, statuses_of
 
 START = epoch("2024-01-01T00:00:00Z")
+# Zendesk always sends a page's list, empty or not: every list key a stream or its parents read.
+LIST_KEYS = {spec.list_key for spec in ALL_STREAMS if spec.list_key} | {
+    spec.parents.list_key for spec in ALL_STREAMS if getattr(spec, "parents", None)} | {"results"}
 
 
 def empty_account(request, context):
     """An answer every Zendesk endpoint would accept as 'nothing here': empty lists, no more pages, end of stream."""
     context.headers["Content-Type"] = "application/json; charset=utf-8"
     key = request.path.rstrip("/").removesuffix(".json").split("/")[-1]
-    return json.dumps({key: [], "meta": {"has_more": False, "after_cursor": None}, "links": {"next": None},
+    return json.dumps({**dict.fromkeys(LIST_KEYS, []), key: [], "meta": {"has_more": False, "after_cursor": None}, "links": {"next": None},
                        "next_page": None, "count": 0, "end_of_stream": True, "end_time": START, "after_cursor": None})
 
 

@@ -35,7 +35,8 @@ def response(status: int, body: bytes = b"{}", headers=None, request_url: str = 
     (200, b'{"groups": [{"id": 1', "application/json", ResponseAction.RETRY),  # truncated
     (200, b"<html>maintenance</html>", "text/html", ResponseAction.RETRY),
     (200, b"", "application/json", ResponseAction.RETRY),
-    (429, b"Number of allowed API requests per minute exceeded", "text/plain", ResponseAction.RATE_LIMITED),
+    # a retry whose wait the backoff reports (log line and RATE_LIMITED status with the reset time)
+    (429, b"Number of allowed API requests per minute exceeded", "text/plain", ResponseAction.RETRY),
     (500, b"", "text/html", ResponseAction.RETRY),
     (502, b"", "text/html", ResponseAction.RETRY),
     (503, b"", "text/html", ResponseAction.RETRY),

@@ -202,18 +202,29 @@ def test_account_headers_are_not_confused_with_the_bucket_header(clock):
     assert clock.offset - start < 1
 
 
-def test_a_server_without_rate_limit_headers_is_not_paced(clock):
+def test_a_server_without_rate_limit_headers_is_paced_at_the_documented_limits(clock):
+    """Missing headers never mean "unlimited": the export window stays at Zendesk's 10 a minute and the account
+    at the Team plan's 200, until headers say otherwise."""
     budget = ZendeskRateBudget()
     budget.update_from_response(request_for(EXPORT), answer(200, {}))
     start = clock.offset
-    for _ in range(30):
+    for _ in range(10):
         budget.acquire_call(request_for(EXPORT))
     assert clock.offset - start < 1
-    # ... until headers appear again.
-    budget.update_from_response(request_for(EXPORT), answer(200, {
-        "ratelimit-limit": "700", "ratelimit-remaining": "699", "zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=20"}))
-    budget.acquire_call(request_for(EXPORT))
-    assert clock.offset - start >= 19.9
+    budget.acquire_call(request_for(EXPORT))  # the eleventh waits for the next window
+    assert clock.offset - start >= 59
+    budget.update_from_response(request_for(LIST), answer(200, {}))
+    times = acquire_times(budget, clock, [LIST] * (DEFAULT_ACCOUNT_LIMIT + 1))
+    assert times[-1] - times[0] >= 55
+    assert sum(1 for t in times if t < times[0] + 55) <= DEFAULT_ACCOUNT_LIMIT
+
+
+def test_an_answer_without_headers_keeps_the_last_limit_told(clock):
+    budget = ZendeskRateBudget()
+    budget.update_from_response(request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "699",
+                                                                "ratelimit-reset": "60"}))
+    budget.update_from_response(request_for(LIST), answer(200, {}))
+    assert budget.account.limit == 700
 
 
 def test_headers_of_other_buckets_are_ignored(clock):

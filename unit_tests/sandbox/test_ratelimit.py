@@ -223,12 +223,16 @@ def test_high_volume_raises_account_and_export_limits():
     assert admission.headers["zendesk-ratelimit-incremental-exports"].startswith("total=30; remaining=29;")
 
 
-def test_zero_switches_limits_off():
+def test_zero_switches_limits_off_but_a_limit_is_still_announced():
+    """As Zendesk always does: a client must never take missing headers for "unlimited"."""
     limiter = RateLimiter(SandboxSettings(rate_limit=0, export_rate_limit=0), clock=FakeClock())
     for _ in range(50):
         for path in ("/api/v2/users", "/api/v2/incremental/tickets", "/api/v2/deleted_tickets", "/api/v2/search/export"):
             admission = limiter.admit("GET", path)
-            assert admission.allowed and admission.headers == {}
+            assert admission.allowed
+            assert admission.headers["ratelimit-limit"] == admission.headers["X-Rate-Limit"] == str(ratelimit.OFF_LIMIT)
+    exports = limiter.admit("GET", "/api/v2/incremental/tickets").headers["zendesk-ratelimit-incremental-exports"]
+    assert exports.startswith(f"total={ratelimit.OFF_LIMIT}; remaining=")
 
 
 # ---- windows ------------------------------------------------------------------------------------------------------

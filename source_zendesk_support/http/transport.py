@@ -1,0 +1,114 @@
+"""How every answer comes in: read in chunks, decompressed as it arrives, within a size cap and a deadline.
+
+A server may send a body of any size, a small gzip or deflate body that inflates a thousandfold, or one byte at a
+time forever. The adapter reads every body itself, through urllib3's decoder with a bounded output per read, so
+the cap counts decompressed bytes and is enforced before they pile up; the deadline covers connect plus the whole
+body, where a socket timeout only bounds the silence between two bytes.
+"""
+from __future__ import annotations
+
+import io
+import time
+from typing import Any, Optional
+from urllib.parse import urlparse
+
+import requests
+from airbyte_cdk.sources.http_config import MAX_CONNECTION_POOL_SIZE
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
+
+DEFAULT_MAX_RESPONSE_MB = 64
+# A whole answer may take this many socket read timeouts: a slow export page arrives well within it.
+DEADLINE_PER_READ_TIMEOUT = 2
+READ_CHUNK = 1 << 16
+MIB = 1 << 20
+
+
+class BodyTooLarge(requests.exceptions.RequestException):
+    """The answer grew past the cap while it was read (decompressed bytes)."""
+
+    def __init__(self, path: str, cap_bytes: int, **kwargs: Any):
+        self.path, self.cap_bytes = path, cap_bytes
+        super().__init__(
+            f"Zendesk's answer for {path} is larger than {cap_bytes // MIB} MiB once decompressed, the most the "
+            f"connector reads (max_response_mb); it was not read further.", **kwargs)
+
+
+class RequestDeadlineExceeded(requests.exceptions.Timeout):
+    """Connect plus the whole body took longer than the request's deadline."""
+
+    def __init__(self, path: str, deadline_seconds: float, **kwargs: Any):
+        self.path, self.deadline_seconds = path, deadline_seconds
+        super().__init__(f"Zendesk did not send the whole answer for {path} within {deadline_seconds:.0f} s.", **kwargs)
+
+
+def deadline_for(read_timeout_seconds: float) -> float:
+    return DEADLINE_PER_READ_TIMEOUT * read_timeout_seconds
+
+
+def _path(url: Optional[str]) -> str:
+    return urlparse(url or "").path or "/"
+
+
+class BoundedAdapter(HTTPAdapter):
+    """An HTTPAdapter that reads each body itself, within `max_body_bytes` and `deadline_seconds`.
+
+    The body it hands on is already decompressed: `response.raw` is replaced by an in-memory file, which requests
+    reads like any other (its `content`, `json()` and `iter_content` work as usual)."""
+
+    def __init__(self, max_body_bytes: int, deadline_seconds: float, **kwargs: Any):
+        self.max_body_bytes, self.deadline_seconds = max_body_bytes, deadline_seconds
+        super().__init__(**kwargs)
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None, verify: Any = True,
+             cert: Any = None, proxies: Any = None) -> requests.Response:
+        started = time.monotonic()
+        response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+        try:
+            body = self._read(response, started)
+        except BaseException:
+            response.close()  # the connection still holds unread bytes: it must not be reused
+            raise
+        response.raw = io.BytesIO(body)
+        return response
+
+    def _read(self, response: requests.Response, started: float) -> bytes:
+        raw, request = response.raw, response.request
+        body = bytearray()
+        while True:
+            if time.monotonic() - started > self.deadline_seconds:
+                raise RequestDeadlineExceeded(_path(request.url), self.deadline_seconds, request=request, response=None)
+            try:
+                # read1: returns as soon as one read brought something, so a dripping body meets the deadline; the
+                # decoder's output per call is bounded by the chunk, so a compression bomb never inflates at once.
+                chunk = raw.read1(READ_CHUNK, decode_content=True)
+            except Exception as error:  # urllib3's read and decode errors, as requests names them
+                raise _as_requests_error(error, request) from error
+            if not chunk:
+                raw.release_conn()
+                return bytes(body)
+            if len(body) + len(chunk) > self.max_body_bytes:
+                raise BodyTooLarge(_path(request.url), self.max_body_bytes, request=request, response=None)
+            body += chunk
+
+
+def _as_requests_error(error: Exception, request: requests.PreparedRequest) -> requests.exceptions.RequestException:
+    """urllib3's errors while the body is read, as requests would have raised them (so the retry policy knows them)."""
+    if isinstance(error, requests.exceptions.RequestException):
+        return error
+    if isinstance(error, ReadTimeoutError):
+        return requests.exceptions.ReadTimeout(error, request=request)
+    if isinstance(error, DecodeError):
+        return requests.exceptions.ContentDecodingError(error, request=request)
+    if isinstance(error, (ProtocolError, SSLError, OSError)):
+        return requests.exceptions.ChunkedEncodingError(error, request=request)
+    return requests.exceptions.RequestException(error, request=request)
+
+
+def bounded_session(session: requests.Session, max_body_bytes: int, deadline_seconds: float) -> requests.Session:
+    """The session with every http(s) request read through a BoundedAdapter."""
+    adapter = BoundedAdapter(max_body_bytes, deadline_seconds, pool_connections=MAX_CONNECTION_POOL_SIZE,
+                             pool_maxsize=MAX_CONNECTION_POOL_SIZE)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
