@@ -117,6 +117,21 @@ def test_a_migrated_config_is_emitted_once_and_then_left_alone(sandbox):
     assert again.of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
 
 
+def test_a_legacy_oauth_token_renewed_by_its_client_is_saved_for_the_next_run(sandbox):
+    config = airbyte_configs(sandbox)["4.x oauth2.0 whose access token Zendesk no longer accepts"]
+    first = run_keeping_config("read", config, catalog=configured_catalog(
+        run_connector("discover", dict(config)).of_type("CATALOG")[0]["catalog"]["streams"], ["groups"]))
+    assert first.returncode == 0 and first.records["groups"], first.stderr[-2000:]
+    renewed = config["credentials"]["access_token"]
+    assert renewed and not renewed.startswith("revoked-")  # the CONTROL message carried the renewed token
+    assert renewed not in first.stderr and renewed not in json.dumps(first.of_type("LOG"))
+    again = run_connector("read", config, catalog=configured_catalog(
+        run_connector("discover", dict(config)).of_type("CATALOG")[0]["catalog"]["streams"], ["groups"]))
+    assert again.returncode == 0 and again.records["groups"]
+    assert not [c for c in again.of_type("CONTROL")
+                if c["control"]["connectorConfig"]["config"]["credentials"]["access_token"] != renewed]  # used, not renewed
+
+
 # --- state --------------------------------------------------------------------------------------------------
 STATE_STREAMS = ["tickets", "ticket_metrics", "users", "ticket_comments", "ticket_skips", "article_comments", "post_comments"]
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, Mapping, MutableMapping, Optional, Tuple
 
 import requests
+from airbyte_cdk.config_observation import emit_configuration_as_airbyte_control_message
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -149,6 +150,26 @@ class ClientCredentialsAuthenticator(Oauth2Authenticator):
         return answer["access_token"], token_expiry(answer)
 
 
+class RenewedAccessTokenAuthenticator(ClientCredentialsAuthenticator):
+    """Airbyte's legacy OAuth config: an access token with its client beside it. A token Zendesk refuses is renewed
+    through the client credentials grant and written into the saved config, handed back in a CONTROL message, so
+    the next run starts from the renewed token instead of renewing again."""
+
+    def __init__(self, token_url: str, credentials: Any, saved_config: MutableMapping[str, Any]):
+        super().__init__(token_url, credentials.client_id, credentials.client_secret, credentials.scope)
+        self._saved_config = saved_config
+        self.access_token = credentials.access_token
+        self.set_token_expiry_date(ab_datetime_now() + NO_EXPIRY)
+
+    def refresh_access_token(self) -> Tuple[str, AirbyteDateTime]:
+        token, expiry = super().refresh_access_token()
+        stored = self._saved_config.get("credentials")
+        if isinstance(stored, MutableMapping):
+            stored["access_token"] = token
+            emit_configuration_as_airbyte_control_message(self._saved_config)
+        return token, expiry
+
+
 def build_authenticator(config: ZendeskConfig, saved_config: MutableMapping[str, Any]) -> AuthBase:
     """`saved_config` is the config as the platform stores it (migrated): a rotated refresh token is written into
     it and the whole document is handed back in a CONTROL message. Nothing else is read from it."""
@@ -169,10 +190,7 @@ def build_authenticator(config: ZendeskConfig, saved_config: MutableMapping[str,
             return TokenAuthenticator(token=credentials.access_token)
         # Airbyte's legacy OAuth configs carry the client beside the token: when Zendesk refuses the token, the
         # client credentials grant gets a new one instead of ending the connection.
-        authenticator = ClientCredentialsAuthenticator(token_url, credentials.client_id, credentials.client_secret, credentials.scope)
-        authenticator.access_token = credentials.access_token
-        authenticator.set_token_expiry_date(ab_datetime_now() + NO_EXPIRY)
-        return authenticator
+        return RenewedAccessTokenAuthenticator(token_url, credentials, saved_config)
     if config.auth_type == "oauth2_client_credentials":
         return ClientCredentialsAuthenticator(token_url, credentials.client_id, credentials.client_secret, credentials.scope)
     stored = saved_config.setdefault("credentials", {})
