@@ -94,6 +94,9 @@ SOURCES: Dict[str, Source] = {
     "requests": _list("requests", "requests"),
     "dynamic_content": _list("dynamic_content/items", "dynamic_content"),
     "ticket_forms": _list("ticket_forms", "ticket_forms"),
+    # rows derived from the ticket_forms pages: the same endpoint, sized by the forms it lists
+    "ticket_form_agent_conditions": _list("ticket_forms", "ticket_forms"),
+    "ticket_form_end_user_conditions": _list("ticket_forms", "ticket_forms"),
     "custom_roles": _list("custom_roles", "custom_roles"),
     "sharing_agreements": _list("sharing_agreements", "sharing_agreements"),
     "targets": _list("targets", "targets"),

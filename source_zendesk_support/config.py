@@ -10,7 +10,7 @@ import ipaddress
 import json
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, Literal, Mapping, Optional, Tuple
 from urllib.parse import urlparse
@@ -22,10 +22,14 @@ from jsonschema.exceptions import best_match
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config_migration import SUBDOMAIN_PATTERN, migrate_config
+from .search_presets import PRESETS, PresetProblem, expand_preset
 from .redaction import register_config_secrets
 from .http.error_policy import DEFAULT_TIMEOUT_SECONDS as DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (Airbyte's default)
+# A relative start_date: an ISO 8601 duration in days or weeks (P30D, P2W) or the same in words (30 days, 1 week).
+RELATIVE_START = re.compile(r"^(?:P(?P<iso_count>[0-9]{1,5})(?P<iso_unit>[DW])|(?P<count>[0-9]{1,5}) (?P<unit>days?|weeks?))$")
+MAX_RELATIVE_START = timedelta(days=36500)
 DEFAULT_NUM_WORKERS = 12
 MAX_NUM_WORKERS = 40
 DEFAULT_BACKOFF_BASE_SECONDS = 1.0
@@ -81,6 +85,7 @@ class SearchQuery(BaseModel):
     name: str
     query: str
     type: str = "ticket"
+    preset: Optional[str] = None  # the preset (search_presets.py) the query was expanded from
 
 
 class ZendeskConfig(BaseModel):
@@ -91,6 +96,9 @@ class ZendeskConfig(BaseModel):
     subdomain: str
     base_url: str
     start: datetime
+    # Set when start_date is relative (or absent: the default window): each stream resolves it once, at its first
+    # sync, and keeps the moment in its state (streams/base.py).
+    start_period: Optional[timedelta] = None
     end: Optional[datetime] = None
     credentials: Credentials
     num_workers: int = DEFAULT_NUM_WORKERS
@@ -141,6 +149,32 @@ def _date(config: Mapping[str, Any], field: str) -> Optional[datetime]:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
+
+
+def relative_period(value: str) -> Optional[timedelta]:
+    """The period a relative start_date stands for, or None when the value is not one."""
+    match = RELATIVE_START.match(value)
+    if match is None:
+        return None
+    count = int(match.group("iso_count") or match.group("count"))
+    unit = match.group("iso_unit") or match.group("unit")
+    return timedelta(weeks=count) if unit.lower().startswith("w") else timedelta(days=count)
+
+
+def _start(config: Mapping[str, Any], now: datetime) -> Tuple[datetime, Optional[timedelta]]:
+    """(start, period): an ISO start_date has no period; a relative one, or none at all, counts back from now."""
+    value = config.get("start_date")
+    period = DEFAULT_WINDOW if value in (None, "") else relative_period(value) if isinstance(value, str) else None
+    if period is None:
+        try:
+            return _date(config, "start_date"), None
+        except AirbyteTracedException:
+            raise config_error(
+                f"'start_date' is neither a UTC date-time nor a period back from now: {value!r}. Use 2020-01-01T00:00:00Z, "
+                "an ISO 8601 period of days or weeks (P30D, P2W) or the same in words (30 days, 2 weeks).") from None
+    if not timedelta(days=1) <= period <= MAX_RELATIVE_START:
+        raise config_error(f"'start_date' {value!r} must count back between 1 day and {MAX_RELATIVE_START.days} days.")
+    return (now - period).replace(microsecond=0), period
 
 
 def _integer(config: Mapping[str, Any], field: str, default: Optional[int], low: int, high: int) -> Optional[int]:
@@ -243,16 +277,39 @@ def _credentials(config: Mapping[str, Any]) -> Credentials:
     return Credentials(**{**values, "auth_type": auth_type, "token_expiry_date": expiry})
 
 
-def _search_queries(config: Mapping[str, Any]) -> Tuple[SearchQuery, ...]:
+def _preset_query(entry: Mapping[str, Any], position: int, today: date) -> Tuple[str, str, str]:
+    """(name, query, type) of an entry that names a preset; its name defaults to the preset's."""
+    preset = entry.get("preset")
+    label = f"search_queries[{position}]"
+    if not isinstance(preset, str):
+        raise config_error(f"{label}: 'preset' must be the name of a preset: {', '.join(PRESETS)}.")
+    if entry.get("query") not in (None, ""):
+        raise config_error(f"{label}: give either 'query' or 'preset' ({preset!r}), not both.")
+    try:
+        kind, query = expand_preset(preset, today, entry.get("group"))
+    except PresetProblem as problem:
+        raise config_error(f"{label}: {problem}") from None
+    if entry.get("type") not in (None, "", kind):
+        raise config_error(f"{label}: preset '{preset}' searches {kind}s; remove 'type' ({entry.get('type')!r}).")
+    return entry.get("name") or preset, query, kind
+
+
+def _search_queries(config: Mapping[str, Any], today: date) -> Tuple[SearchQuery, ...]:
     queries = config.get("search_queries") or []
     if not isinstance(queries, list):
-        raise config_error("'search_queries' must be a list of {name, query, type} objects.")
+        raise config_error("'search_queries' must be a list of {name, query, type} or {preset} objects.")
     parsed, names = [], set()
     for position, entry in enumerate(queries):
         if not isinstance(entry, Mapping):
-            raise config_error(f"'search_queries[{position}]' must be an object with name, query and type.")
-        name, query, kind = entry.get("name"), entry.get("query"), entry.get("type") or "ticket"
+            raise config_error(f"'search_queries[{position}]' must be an object with name, query and type, or a preset.")
+        preset = entry.get("preset")
+        if preset is not None:
+            name, query, kind = _preset_query(entry, position, today)
+        else:
+            name, query, kind = entry.get("name"), entry.get("query"), entry.get("type") or "ticket"
         label = f"search query '{name}'" if isinstance(name, str) and name else f"search_queries[{position}]"
+        if preset is None and entry.get("group") is not None:
+            raise config_error(f"{label}: 'group' goes with a preset that takes one; write the group into the query instead.")
         if not isinstance(name, str) or not SEARCH_NAME_PATTERN.match(name):
             raise config_error(f"{label}: 'name' must be lower-case letters, digits and underscores (it names the stream search_<name>).")
         if name in names:
@@ -264,7 +321,7 @@ def _search_queries(config: Mapping[str, Any]) -> Tuple[SearchQuery, ...]:
         if kind not in SEARCH_TYPES:
             raise config_error(f"{label}: 'type' must be one of {', '.join(SEARCH_TYPES)}; got {kind!r}.")
         names.add(name)
-        parsed.append(SearchQuery(name=name, query=query.strip(), type=kind))
+        parsed.append(SearchQuery(name=name, query=query.strip(), type=kind, preset=preset))
     return tuple(parsed)
 
 
@@ -318,7 +375,8 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
     register_config_secrets(config, SECRET_FIELDS)  # before anything can echo them
     config = migrate_config(config)
     subdomain = _subdomain(config)
-    start = _date(config, "start_date") or ((now or datetime.now(timezone.utc)) - DEFAULT_WINDOW).replace(microsecond=0)
+    now = now or datetime.now(timezone.utc)
+    start, start_period = _start(config, now)
     end = _date(config, "end_date")
     if end is not None and end <= start:
         raise config_error(f"'end_date' ({config.get('end_date')}) must be after 'start_date' ({start:%Y-%m-%dT%H:%M:%SZ}).")
@@ -327,6 +385,7 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
         subdomain=subdomain,
         base_url=_base_url(config, subdomain),
         start=start,
+        start_period=start_period,
         end=end,
         credentials=credentials,
         num_workers=_integer(config, "num_workers", DEFAULT_NUM_WORKERS, 1, MAX_NUM_WORKERS),
@@ -335,7 +394,7 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
         max_wait_seconds=_number(config, "max_wait_seconds", DEFAULT_MAX_WAIT_SECONDS, 1, 86400),
         deleted_records=_deleted_records(config),
         custom_field_columns=_boolean(config, "custom_field_columns", True),
-        search_queries=_search_queries(config),
+        search_queries=_search_queries(config, now.date()),
         chat_access_token=_chat_access_token(config),
         page_size=_integer(config, "page_size", None, 1, MAX_LIST_PAGE_SIZE),
         ignore_pagination=_boolean(config, "ignore_pagination", False),

@@ -50,6 +50,8 @@ TICKET_EVENT_EXPORT = "incremental/ticket_events"
 METRIC_SETS = {"include": "metric_sets"}
 COMMENT_EVENTS = {"include": "comment_events"}
 ENTERPRISE = "the Enterprise plan"
+TICKET_FORMS = "multiple ticket forms turned on"
+CONDITION_KEY = ["ticket_form_id", "parent_field_id", "value", "child_field_id"]
 
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
@@ -102,7 +104,12 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("requests", "requests"),
     _pages("dynamic_content", "dynamic_content/items", "items"),
     # Offset pages (Zendesk offers no cursor pages for these).
-    _offset("ticket_forms", "ticket_forms", deletion_field="deleted_at", needs="multiple ticket forms turned on"),
+    _offset("ticket_forms", "ticket_forms", deletion_field="deleted_at", needs=TICKET_FORMS),
+    # One row per child field of each condition set, from the same pages as ticket_forms (no request of their own).
+    _offset("ticket_form_agent_conditions", "ticket_forms", "ticket_forms", cursor=None, primary_key=CONDITION_KEY,
+            extract=extract.agent_conditions, needs=TICKET_FORMS),
+    _offset("ticket_form_end_user_conditions", "ticket_forms", "ticket_forms", cursor=None, primary_key=CONDITION_KEY,
+            extract=extract.end_user_conditions, needs=TICKET_FORMS),
     _offset("custom_roles", "custom_roles", needs=ENTERPRISE),
     _offset("sharing_agreements", "sharing_agreements"),
     _offset("targets", "targets", cursor="created_at"),

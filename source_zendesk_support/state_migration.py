@@ -24,7 +24,7 @@ from airbyte_cdk.models import (
 
 from .config import config_error
 from .registry import StreamSpec
-from .records.timeutil import cursor_value, to_epoch
+from .records.timeutil import cursor_value, to_epoch, to_iso
 
 logger = logging.getLogger("airbyte")
 
@@ -45,7 +45,7 @@ PARENT_STREAMS: Dict[str, str] = {
     "post_comment_votes": "posts",
 }
 # Keys of this connector's own state besides the cursor field (see the families).
-POSITION_KEYS = ("after_cursor", "page_after", "parent_start", "parent_cursor", "start_id")
+POSITION_KEYS = ("after_cursor", "page_after", "parent_start", "parent_cursor", "start_id", "resolved_start_date")
 PER_PARTITION_KEYS = ("states", "state", "parent_state", "use_global_cursor", "lookback_window")
 LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: any later "time" is not one
 
@@ -199,6 +199,8 @@ def migrate_stream_state(spec: StreamSpec, blob: Mapping[str, Any]) -> Dict[str,
         migrated[cursor] = cursor_value(cursor, _epoch(spec.name, cursor, migrated[cursor]))
     if migrated.get("parent_start") is not None:
         migrated["parent_start"] = _epoch(spec.name, "parent_start", migrated["parent_start"])
+    if migrated.get("resolved_start_date") is not None:  # a relative start_date as resolved at the first sync
+        migrated["resolved_start_date"] = to_iso(_epoch(spec.name, "resolved_start_date", migrated["resolved_start_date"]))
     known = recognised_keys(spec)
     if not any(key in migrated for key in known):
         logger.warning(

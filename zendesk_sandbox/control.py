@@ -78,10 +78,16 @@ def people_resources(account) -> dict:
 
 
 def config_resources(account) -> dict:
-    groups = account.config.groups
+    config = account.config
     live_groups = truth.live_groups(account)
-    return {"groups": _resource(len(groups), live_groups, deleted=len(groups) - live_groups,
-                                endpoints={"/api/v2/search/export": live_groups})}
+    resources = {"groups": _resource(len(config.groups), live_groups, deleted=len(config.groups) - live_groups,
+                                     endpoints={"/api/v2/search/export": live_groups})}
+    forms_served = account.settings.has_feature("ticket_forms")
+    for name, key in (("ticket_form_agent_conditions", "agent_conditions"),
+                      ("ticket_form_end_user_conditions", "end_user_conditions")):
+        rows = config.condition_rows(key)  # one per child field of each condition set, derived from /ticket_forms
+        resources[name] = _resource(rows, endpoints={"/api/v2/ticket_forms": rows if forms_served else 0})
+    return resources
 
 
 # resource name -> totals, for resources whose total is not simply the count of their endpoint; a product

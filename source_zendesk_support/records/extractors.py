@@ -11,6 +11,10 @@ from .timeutil import to_epoch
 Extractor = Callable[[Mapping[str, Any], List[Mapping[str, Any]]], Iterable[Mapping[str, Any]]]
 
 
+class UnexpectedShape(ValueError):
+    """A nested object not shaped as Zendesk documents it: the stream fails with this message."""
+
+
 def tickets_without_metric_sets(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
     # The export is requested with include=metric_sets so tickets and ticket_metrics read the same pages.
     for ticket in items:
@@ -130,3 +134,70 @@ def chat_bans(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
     for kind in ("visitor", "ip_address"):
         for ban in (body.get(kind) if isinstance(body, Mapping) else None) or []:
             yield {**ban, "type": ban.get("type", kind)}
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _object(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise UnexpectedShape(f"Zendesk sent {_kind(value)} as {what} where an object belongs")
+    return value
+
+
+def _array(value: Any, what: str) -> List[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise UnexpectedShape(f"Zendesk sent {_kind(value)} as {what} where a list belongs")
+    return value
+
+
+def _present(value: Any, what: str, belongs: str = "an id") -> Any:
+    if value is None or isinstance(value, (Mapping, list)):
+        raise UnexpectedShape(f"Zendesk sent {_kind(value)} as {what} where {belongs} belongs")
+    return value
+
+
+def condition_value(value: Any) -> Any:
+    """The parent field's value as text, so one column holds a drop-down's tag and a checkbox's true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _condition_rows(key: str, with_statuses: bool) -> Extractor:
+    """One row per child field of each condition set under a ticket form's `key`."""
+
+    def extract(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+        for form in items:
+            form = _object(form, "a ticket form")
+            form_id = _present(form.get("id"), "a ticket form's id")
+            where = f"ticket form {form_id}'s {key}"
+            for n, condition in enumerate(_array(form.get(key), where)):
+                condition = _object(condition, f"{where}[{n}]")
+                parent_id = _present(condition.get("parent_field_id"), f"{where}[{n}].parent_field_id")
+                for k, child in enumerate(_array(condition.get("child_fields"), f"{where}[{n}].child_fields")):
+                    child = _object(child, f"{where}[{n}].child_fields[{k}]")
+                    row = {
+                        "ticket_form_id": form_id,
+                        "parent_field_id": parent_id,
+                        "parent_field_type": condition.get("parent_field_type"),
+                        "value": condition_value(_present(condition.get("value"), f"{where}[{n}].value", "a value")),
+                        "child_field_id": _present(child.get("id"), f"{where}[{n}].child_fields[{k}].id"),
+                        "is_required": child.get("is_required"),
+                    }
+                    if with_statuses:
+                        statuses = child.get("required_on_statuses")
+                        if statuses is not None:
+                            _object(statuses, f"{where}[{n}].child_fields[{k}].required_on_statuses")
+                        row["required_on_statuses"] = statuses
+                    yield row
+
+    return extract
+
+
+agent_conditions = _condition_rows("agent_conditions", with_statuses=True)
+end_user_conditions = _condition_rows("end_user_conditions", with_statuses=False)

@@ -33,6 +33,8 @@ logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
 _schema_cache: dict = {}
 MAX_REDIRECTS = 5
+# State key: the moment a relative start_date stood for at the stream's first sync.
+RESOLVED_START = "resolved_start_date"
 
 
 def load_schema(name: str) -> Mapping[str, Any]:
@@ -167,12 +169,29 @@ class ZendeskStream(Stream):
 
     def configured_start(self) -> int:
         """The configured start date. One in the future reads nothing until then, and says so."""
-        configured = int(self.context.config.start.timestamp())
+        configured = self._start_of_window()
         if configured > latest_allowed() and not self._warned("start_date"):
             self.logger.warning(
                 f"Stream {self.name}: start_date {to_iso(configured)} is in the future, so nothing is read until then. "
                 f"Set start_date to a past date to read this stream's history.")
         return configured
+
+    def _start_of_window(self) -> int:
+        """A relative start_date (P30D, or none: the default window) is resolved once, at the stream's first
+        incremental sync, and kept in its state: later syncs, and a restart, start from that same moment, never
+        from 30 days before each sync (which would skip what changed in between if syncs paused for longer)."""
+        config = self.context.config
+        resolved = int(config.start.timestamp())
+        if config.start_period is None or not self.incremental:
+            return resolved
+        saved = self.saved_epoch(RESOLVED_START)
+        if saved is not None:
+            return saved
+        # A stream that already has a position (from an ISO start_date, or Airbyte's state) never skips from it
+        positions = [self.saved_epoch(key) for key in self.time_keys() if self._state.get(key) is not None]
+        resolved = min([resolved, *[position for position in positions if position is not None]])
+        self._state[RESOLVED_START] = to_iso(resolved)
+        return resolved
 
     def saved_epoch(self, key: str) -> Optional[int]:
         """A time from the saved state. One in the future (a clock that ran ahead, or an edited state) would make

@@ -11,9 +11,10 @@ from typing import Any, Dict, List, Mapping, Optional
 from airbyte_cdk.models import AirbyteEstimateTraceMessage, AirbyteMessage, AirbyteTraceMessage, EstimateType, TraceType, Type
 from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 
-from ..http.answer import FeatureUnavailable
-from ..paging.guards import CLOCK_SKEW_SECONDS
+from ..http.answer import ApiAnswer, FeatureUnavailable, parse_answer
+from ..paging.guards import CLOCK_SKEW_SECONDS, paging_error
 from ..paging.lists import CursorPagesWalker, OffsetPagesWalker, UnpagedWalker
+from ..records.extractors import UnexpectedShape
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
 
@@ -65,7 +66,12 @@ class ListStream(ZendeskStream):
         else:
             value = body.get(self.spec.list_key)
             items = value if isinstance(value, list) else [value] if isinstance(value, Mapping) else []
-        return list(self.spec.extract(body, items)) if self.spec.extract else items
+        if not self.spec.extract:
+            return items
+        try:
+            return list(self.spec.extract(body, items))
+        except UnexpectedShape as error:
+            raise paging_error(self, f"{error}.") from None
 
     def saved_newest(self) -> Optional[int]:
         return to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
@@ -144,16 +150,31 @@ class CursorPagesStream(ListStream):
 
 
 class OffsetPagesStream(ListStream):
-    """page/per_page with next_page; Zendesk's `count` becomes a row estimate."""
+    """page/per_page with next_page; Zendesk's `count` becomes a row estimate.
+
+    Rows listing the same path with the same query (ticket_forms and the condition rows derived from it) fetch
+    each page once (sync/page_share.py): every one of them reads every page and filters on its own."""
 
     paging = "offset pages"
+
+    def list_params(self) -> Dict[str, Any]:
+        return {"per_page": self.context.config.list_page_size, **self.spec.params}
+
+    def shared_page_groups(self) -> List[Any]:
+        return [("offset pages", self.spec.path, tuple(sorted((key, str(value)) for key, value in self.list_params().items())))]
+
+    def fetch_shared(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
+        asked = dict(params or {})
+        group = self.shared_page_groups()[0]
+        return parse_answer(self.context.page_share.fetch(group, path_or_url, asked, lambda: self.fetch_raw(path_or_url, asked)))
 
     def read_pages(self, stream_slice):
         start, end = self.start_epoch(), self.end_epoch
         newest = self.saved_newest()
         first = True
-        for page in OffsetPagesWalker(self, self.fetch, self.spec.path, {"per_page": self.context.config.list_page_size, **self.spec.params}).pages():
-            if first and isinstance(page.body, Mapping) and isinstance(page.body.get("count"), int):
+        for page in OffsetPagesWalker(self, self.fetch_shared, self.spec.path, self.list_params()).pages():
+            # `count` counts the list's items, not the rows a derived stream makes of them
+            if first and not self.spec.extract and isinstance(page.body, Mapping) and isinstance(page.body.get("count"), int):
                 yield estimate_message(self.name, page.body["count"])
             first = False
             batch = [record for record in self.records_of(page.body) if self.keep(record, start, end)]

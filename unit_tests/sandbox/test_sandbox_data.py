@@ -13,7 +13,7 @@ ticket_fields user_fields organization_fields ticket_forms ticket_comments ticke
 ticket_metric_events ticket_activities ticket_skips satisfaction_ratings deleted_tickets side_conversations brands tags
 macros triggers automations views sla_policies schedules schedule_holidays custom_roles custom_ticket_statuses
 audit_logs account_attributes attribute_definitions suspended_tickets requests targets sharing_agreements
-recipient_addresses dynamic_content""".split()
+recipient_addresses dynamic_content ticket_form_agent_conditions ticket_form_end_user_conditions""".split()
 
 
 def epoch(iso: str) -> int:
@@ -118,3 +118,25 @@ def test_audit_log_filters_and_sort(client):
     kind = logs[0]["source_type"]
     assert all(r["source_type"] == kind for r in
                client.json("/api/v2/audit_logs", {"filter[source_type]": kind})["audit_logs"])
+
+
+def test_ticket_forms_carry_conditions_on_their_own_fields_and_the_summary_counts_their_rows(client):
+    forms = client.get("/api/v2/ticket_forms").json()["ticket_forms"]
+    fields = {f["id"]: f["type"] for f in client.get("/api/v2/ticket_fields", {"page[size]": 100}).json()["ticket_fields"]}
+    rows = {"agent_conditions": 0, "end_user_conditions": 0}
+    for form in forms:
+        for key in rows:
+            for condition in form[key]:
+                assert fields[condition["parent_field_id"]] in ("checkbox", "tagger"), condition
+                assert condition["parent_field_id"] in form["ticket_field_ids"]
+                for child in condition["child_fields"]:
+                    assert child["id"] in form["ticket_field_ids"] and isinstance(child["is_required"], bool)
+                    if key == "agent_conditions":
+                        kind = child["required_on_statuses"]["type"]
+                        assert kind in ("ALL_STATUSES", "SOME_STATUSES", "NO_STATUSES")
+                        assert ("statuses" in child["required_on_statuses"]) == (kind == "SOME_STATUSES")
+                rows[key] += len(condition["child_fields"])
+    assert rows["agent_conditions"] > rows["end_user_conditions"] > 0
+    resources = client.summary()["resources"]
+    assert resources["ticket_form_agent_conditions"]["endpoints"] == {"/api/v2/ticket_forms": rows["agent_conditions"]}
+    assert resources["ticket_form_end_user_conditions"]["endpoints"] == {"/api/v2/ticket_forms": rows["end_user_conditions"]}

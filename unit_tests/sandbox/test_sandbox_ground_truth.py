@@ -7,10 +7,10 @@ from zendesk_sandbox.data.account import Account
 from zendesk_sandbox.settings import SandboxSettings
 from zendesk_sandbox.tables import ENDPOINT_TABLES
 
-# Counts a row cannot carry: the search export lists several resources, and attachments come inside the records
-# of the comment, audit and ticket-event endpoints.
+# Counts a row cannot carry: the search export lists several resources, attachments come inside the records of
+# the comment, audit and ticket-event endpoints, and form conditions inside those of /ticket_forms.
 SEARCH_EXPORT = "/api/v2/search/export"
-NESTED = {"ticket_attachments"}
+NESTED = {"ticket_attachments", "ticket_form_agent_conditions", "ticket_form_end_user_conditions"}
 
 
 def account(plan: str, features: list) -> Account:

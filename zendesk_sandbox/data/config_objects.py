@@ -225,11 +225,52 @@ class ConfigObjects:
                         "raw_name": name, "display_name": name, "raw_display_name": name, "end_user_visible": True,
                         "position": n, "ticket_field_ids": field_ids[: 8 + n * 3], "active": True,
                         "default": n == 1, "in_all_brands": True, "restricted_brand_ids": [],
-                        "end_user_conditions": [], "agent_conditions": [], "deleted_at": None, "form_type": "ticket",
-                        "created_at": created, "updated_at": updated})
+                        "end_user_conditions": self._end_user_conditions(n), "agent_conditions": self._agent_conditions(n),
+                        "deleted_at": None, "form_type": "ticket", "created_at": created, "updated_at": updated})
         for b in self.brands:
             b["ticket_form_ids"] = [f["id"] for f in out]
         return out
+
+    # Conditional fields per form (form number -> condition sets): a checkbox or drop-down parent field of the form,
+    # the value that shows the children, and each child as (field number, is_required, required_on_statuses type,
+    # statuses). Field numbers follow _ticket_fields: 9 text, 10 textarea, 11 checkbox, 12 date, 13 integer,
+    # 14 decimal, 15 regexp, 16 tagger, 17 multiselect; every number lies in its form's ticket_field_ids.
+    AGENT_CONDITIONS = {
+        1: [(11, True, [(9, True, "ALL_STATUSES", None), (10, False, "NO_STATUSES", None)])],
+        2: [(11, True, [(12, False, "SOME_STATUSES", ["solved"]), (13, True, "ALL_STATUSES", None)]),
+            (11, False, [(14, False, "SOME_STATUSES", ["pending", "hold", "solved"])])],
+        3: [(16, "tagger_option_1", [(15, True, "ALL_STATUSES", None), (17, False, "SOME_STATUSES", ["solved"])]),
+            (16, "tagger_option_2", [(9, False, "NO_STATUSES", None)]),
+            (11, True, [(14, False, "SOME_STATUSES", ["open", "solved"])])],
+    }
+    END_USER_CONDITIONS = {
+        1: [(11, True, [(9, True)])],
+        2: [(11, True, [(12, False)])],
+        3: [(16, "tagger_option_1", [(15, True), (17, False)])],
+    }
+
+    def _field_id(self, number: int) -> int:
+        return self.ticket_fields[number - 1]["id"]
+
+    def _agent_conditions(self, form: int) -> list[dict]:
+        out = []
+        for parent, value, children in self.AGENT_CONDITIONS.get(form, []):
+            fields = []
+            for child, required, kind, statuses in children:
+                on_statuses = {"type": kind, **({"statuses": statuses} if statuses else {})}
+                fields.append({"id": self._field_id(child), "is_required": required, "required_on_statuses": on_statuses})
+            out.append({"parent_field_id": self._field_id(parent), "parent_field_type": self.ticket_fields[parent - 1]["type"],
+                        "value": value, "child_fields": fields})
+        return out
+
+    def _end_user_conditions(self, form: int) -> list[dict]:
+        return [{"parent_field_id": self._field_id(parent), "value": value,
+                 "child_fields": [{"id": self._field_id(child), "is_required": required} for child, required in children]}
+                for parent, value, children in self.END_USER_CONDITIONS.get(form, [])]
+
+    def condition_rows(self, key: str) -> int:
+        """Rows of the condition streams: one per child field of each condition set of each form."""
+        return sum(len(condition["child_fields"]) for form in self.ticket_forms for condition in form[key])
 
     def _rule(self, path, kind, n, title):
         created, updated = self._ts(kind, n)
