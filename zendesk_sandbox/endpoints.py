@@ -46,7 +46,6 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
              admin_only=True),
     # tickets and their children
     Endpoint("/api/v2/tickets", "tickets", listing("tickets", tickets.ticket_items), count=truth.tickets_live),
-    Endpoint("/api/v2/tickets/count", "tickets", tickets.tickets_count),
     Endpoint("/api/v2/tickets/{ticket_id}", "tickets", tickets.ticket_show),
     Endpoint("/api/v2/tickets/{ticket_id}/comments", "ticket_comments",
              listing("comments", tickets.comment_items),

@@ -59,10 +59,9 @@ def ticket_show(ctx: Ctx) -> dict:
     return {"ticket": ctx.account.tickets.ticket(ticket_index(ctx))}
 
 
-def tickets_count(ctx: Ctx) -> dict:
+def live_ticket_count(ctx: Ctx) -> int:
     tickets = ctx.account.tickets
-    live = cached(ctx.account, "tickets:id", lambda: [(ticket_id,) for ticket_id in tickets.live_ids()])
-    return {"count": {"value": len(live), "refreshed_at": iso(ctx.account.now()).replace("Z", "+00:00")}}
+    return len(cached(ctx.account, "tickets:id", lambda: [(ticket_id,) for ticket_id in tickets.live_ids()]))
 
 
 def comment_items(ctx: Ctx) -> Sorted:
