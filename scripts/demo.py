@@ -34,6 +34,7 @@ CONNECTOR = [sys.executable, str(ROOT / "main.py")]
 CONNECTOR_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=42)
@@ -186,10 +187,15 @@ def number(value: Any, spec: str = "") -> str:
     return "-" if value is None else format(value, spec)
 
 
+def name_width(report: ReadReport) -> int:
+    return max(map(len, report.streams), default=0)
+
+
 def print_full_read(report: ReadReport, summary: dict) -> None:
     """One table: records read against the sandbox's truth, the estimate the connector gave, what it cost."""
     matched, compared, unknown = 0, 0, []
-    print(f"    {'stream':28} {'records':>7} {'truth':>6}    {'estimate':>8} {'requests':>8} {'retries':>7} "
+    width = name_width(report)
+    print(f"    {'stream':{width}} {'records':>7} {'truth':>6}    {'estimate':>8} {'requests':>8} {'retries':>7} "
           f"{'waited':>6}  {'status':10} final state")
     for name in sorted(report.streams):
         progress = report.streams[name]
@@ -201,7 +207,7 @@ def print_full_read(report: ReadReport, summary: dict) -> None:
             compared += 1
             matched += len(progress.keys) == truth
             verdict = "ok" if len(progress.keys) == truth else "NO"
-        print(f"    {name:28} {len(progress.keys):>7} {number(truth):>6} {verdict:>2} {number(progress.estimate):>8} "
+        print(f"    {name:{width}} {len(progress.keys):>7} {number(truth):>6} {verdict:>2} {number(progress.estimate):>8} "
               f"{number(progress.requests):>8} {number(progress.retries):>7} {number(progress.waited, '.1f'):>5}s  "
               f"{progress.status:10} {short_state(progress.state)}")
     total = sum(p.records for p in report.streams.values())
@@ -216,7 +222,8 @@ def print_full_read(report: ReadReport, summary: dict) -> None:
 
 def print_incremental_read(report: ReadReport, full: ReadReport, changed: dict) -> None:
     """One table of the streams that read anything: new or changed records, and re-sent unchanged ones."""
-    print(f"    {'stream':28} {'records':>7} {'new/changed':>11} {'unchanged':>9} {'requests':>8}  {'status':10} final state")
+    width = name_width(report)
+    print(f"    {'stream':{width}} {'records':>7} {'new/changed':>11} {'unchanged':>9} {'requests':>8}  {'status':10} final state")
     quiet = 0
     for name in sorted(report.streams):
         progress = report.streams[name]
@@ -225,7 +232,7 @@ def print_incremental_read(report: ReadReport, full: ReadReport, changed: dict) 
             continue
         before = full.streams.get(name, StreamProgress()).keys
         resent = sum(1 for key, digest in progress.keys.items() if before.get(key) == digest)
-        print(f"    {name:28} {progress.records:>7} {len(progress.keys) - resent:>11} {resent:>9} "
+        print(f"    {name:{width}} {progress.records:>7} {len(progress.keys) - resent:>11} {resent:>9} "
               f"{number(progress.requests):>8}  {progress.status:10} {short_state(progress.state)}")
     total = sum(p.records for p in report.streams.values())
     print(f"    ({quiet} more streams read nothing new)")
