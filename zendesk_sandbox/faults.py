@@ -37,8 +37,9 @@ given by its parts: ``scheme=``, ``host=``, ``port=``, ``link_path=``, each repl
   307) with a ``Location`` on that origin, or on the very same URL when no part is given (a 302 turns a POST into a
   GET); with the glob ``/oauth/tokens`` it hits the token endpoint.
 - Loops. ``repeat-next``: every next link is the request's own URL, ``after_cursor`` what the request sent,
-  ``end_time`` its ``start_time``, with more to come. ``alternate-cursor``: the next cursor is the one the previous
-  matching request sent, so two cursors alternate (the rule remembers one cursor; it does not fire until it has one).
+  ``end_time`` its ``start_time``, with more to come. ``alternate-cursor``: the next cursor is the one that led to the
+  request's cursor, so two cursors alternate (the rule remembers which cursor led to which, so clients paging side
+  by side each loop; it fires from the second cursor of a chain).
   ``stuck-end-time``: a time export whose ``end_time`` and ``next_page`` stay at the requested ``start_time``.
 - Clocks. ``future-end-time``: ``end_time`` and ``next_page``'s ``start_time`` set to ``at=`` (epoch, default
   2100-01-01), ``end_of_stream: true``.

@@ -154,11 +154,19 @@ def repeat_next(rule, request: web.Request, response, body) -> web.Response | No
 
 
 def alternate_cursor(rule, request: web.Request, response, body) -> web.Response | None:
-    """The next cursor is the one the previous request sent, so two cursors alternate for ever."""
+    """The next cursor is the one that led to this request's cursor, so two cursors alternate for ever.
+
+    Remembered per cursor chain rather than per last request, so clients paging side by side each loop."""
     cursor = request_cursor(request)
-    previous, rule.memory["cursor"] = rule.memory.get("cursor"), cursor
     doc = json_object(body)
-    if doc is None or not cursor or not previous or previous == cursor:
+    if doc is None:
+        return None
+    led_here: dict = rule.memory.setdefault("led_here", {})
+    previous = led_here.get(cursor) if cursor else None
+    if not previous:
+        genuine = _next_cursor(doc)
+        if cursor and genuine and genuine != cursor:
+            led_here[genuine] = cursor
         return None
     param = "cursor" if request.query.get("cursor") else "page[after]"
     going_back = _replace_query(own_url(request), **{param: previous})
@@ -171,6 +179,12 @@ def alternate_cursor(rule, request: web.Request, response, body) -> web.Response
         meta["after_cursor"] = previous
     _keep_going(doc)
     return _answer(doc, response)
+
+
+def _next_cursor(doc: dict) -> str | None:
+    meta = doc.get("meta")
+    cursor = doc.get("after_cursor") or (meta.get("after_cursor") if isinstance(meta, dict) else None)
+    return cursor if isinstance(cursor, str) else None
 
 
 def stuck_end_time(rule, request: web.Request, response, body) -> web.Response | None:

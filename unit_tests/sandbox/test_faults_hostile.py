@@ -124,6 +124,24 @@ def test_alternate_cursor_sends_back_the_previous_requests_cursor():
     run(scenario())
 
 
+def test_alternate_cursor_loops_each_of_two_clients_paging_side_by_side():
+    async def scenario():
+        async with hostile_sandbox("alternate-cursor:/api/v2/incremental/tickets/cursor*") as http:
+            async def next_cursor(size: int, cursor: str | None) -> str:
+                query = f"cursor={cursor}" if cursor else "start_time=0"
+                _, _, page = await get_json(http, f"/api/v2/incremental/tickets/cursor?per_page={size}&{query}")
+                return page["after_cursor"]
+
+            cursors = {5: [await next_cursor(5, None)], 7: [await next_cursor(7, None)]}
+            for _ in range(5):
+                for size in (5, 7):  # the two clients' requests interleave
+                    cursors[size].append(await next_cursor(size, cursors[size][-1]))
+            for chain in cursors.values():
+                first, second = chain[:2]
+                assert first != second and chain == [first, second] * 3
+    run(scenario())
+
+
 def test_stuck_and_future_end_times():
     async def scenario():
         async with hostile_sandbox("stuck-end-time:/api/v2/incremental/organizations*;"
