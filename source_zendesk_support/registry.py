@@ -17,7 +17,7 @@ from .streams.children import ParentChildrenStream
 from .streams.exports import CursorExportStream, TimeExportStream
 from .streams.lists import CursorPagesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
 from .streams.search import SearchExportStream
-from .streams.spec import CountEstimate, ListOrder, Parents, StartFilter, StreamSpec
+from .streams.spec import CountEstimate, ListOrder, Parents, StartFilter, StreamSpec, TimeProjection
 
 def since(param: str) -> StartFilter:
     return lambda start, end: {param: start}
@@ -32,7 +32,15 @@ def created_at_range(start: int, end: Optional[int]) -> Dict[str, Any]:
     return {"filter[created_at][]": [to_iso(start), to_iso(end or NO_END)]}
 
 
+def offset_count(path: str) -> CountEstimate:
+    """Lists without a count endpoint: their offset-paged first page of one item carries the list's `count`
+    (Zendesk answers offset pages wherever page[size] is not sent)."""
+    return CountEstimate(path, params={"per_page": 1}, when_more=True)
+
+
 def _pages(name: str, path: str, list_key: Optional[str] = None, cursor: Optional[str] = "updated_at", **kw: Any) -> StreamSpec:
+    """A cursor-paged list; its row estimate is the list's offset count unless the row names a better one."""
+    kw.setdefault("estimate", offset_count(path))
     return StreamSpec(name=name, path=path, family=CursorPagesStream, list_key=list_key or name, cursor_field=cursor, **kw)
 
 
@@ -56,11 +64,8 @@ CONDITION_KEY = ["ticket_form_id", "parent_field_id", "value", "child_field_id"]
 TICKETS_COUNT = CountEstimate("tickets/count")
 EVENTS_PER_TICKET = CountEstimate("tickets/count", per="ticket_id")
 USERS_COUNT = CountEstimate("users/count")
+PROJECTED = TimeProjection()
 
-
-def offset_count(path: str) -> CountEstimate:
-    """Lists without a count endpoint: their offset-paged first page of one item carries the list's `count`."""
-    return CountEstimate(path, params={"per_page": 1})
 
 NEWEST_UPDATED = {"sort_by": "updated_at", "sort_order": "desc"}
 
@@ -100,12 +105,12 @@ SUPPORT_STREAMS: List[StreamSpec] = [
            needs="customer satisfaction ratings turned on", estimate=CountEstimate("satisfaction_ratings/count")),
     # Newest first (Zendesk sorts these by a time on request): a re-sync stops at the first record it already has.
     _pages("deleted_tickets", "deleted_tickets", cursor="deleted_at", params={"sort_by": "deleted_at", "sort_order": "desc"},
-           pages=ListOrder("desc"), deletion_field="always", estimate=offset_count("deleted_tickets")),
+           pages=ListOrder("desc"), deletion_field="always"),
     _pages("audit_logs", "audit_logs", cursor="created_at", params={"sort": "created_at"},
            pages=ListOrder("asc", created_at_range), needs=ENTERPRISE),
     _pages("groups", "groups", params={"exclude_deleted": "false"}, deletion_field="deleted"),
     _pages("group_memberships", "group_memberships"),
-    _pages("organization_memberships", "organization_memberships", estimate=offset_count("organization_memberships")),
+    _pages("organization_memberships", "organization_memberships"),
     _pages("ticket_fields", "ticket_fields"),
     _pages("user_fields", "user_fields"),
     _pages("organization_fields", "organization_fields"),
@@ -117,7 +122,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("views", "views"),
     _pages("recipient_addresses", "recipient_addresses"),
     _pages("suspended_tickets", "suspended_tickets", cursor="created_at"),
-    _pages("requests", "requests", params=NEWEST_UPDATED, pages=ListOrder("desc"), estimate=offset_count("requests")),
+    _pages("requests", "requests", params=NEWEST_UPDATED, pages=ListOrder("desc")),
     _pages("dynamic_content", "dynamic_content/items", "items"),
     # Offset pages (Zendesk offers no cursor pages for these).
     _offset("ticket_forms", "ticket_forms", deletion_field="deleted_at", needs=TICKET_FORMS),
@@ -154,7 +159,7 @@ POSTS = "community/posts"
 POST = "community/posts/{parent_id}"
 ARTICLES = Parents(ARTICLE_EXPORT, "articles", "article_id", TimeExportWalker)
 POSTS_LIST = Parents(POSTS, "posts", "post_id", CursorPagesWalker, newest_first=NEWEST_UPDATED)
-ARTICLES_COUNT = offset_count("help_center/articles")
+ARTICLES_COUNT = CountEstimate("help_center/articles", params={"per_page": 1})
 PER_ARTICLE = CountEstimate("help_center/articles", per="id", params={"per_page": 1})
 PER_POST = CountEstimate("community/posts", per="id", params={"per_page": 1})
 
@@ -170,8 +175,7 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
     _pages("categories", "help_center/categories", product="help_center"),
     _pages("sections", "help_center/sections", product="help_center"),
     _pages("topics", "community/topics", product="help_center"),
-    _pages("posts", POSTS, params=NEWEST_UPDATED, pages=ListOrder("desc"), product="help_center",
-           estimate=offset_count(POSTS)),
+    _pages("posts", POSTS, params=NEWEST_UPDATED, pages=ListOrder("desc"), product="help_center"),
     _pages("user_segments", "help_center/user_segments", product="help_center"),
     _pages("permission_groups", "guide/permission_groups", product="help_center"),
     _children("article_attachments", ARTICLE + "/attachments", "article_attachments", ARTICLES, estimate=PER_ARTICLE),
@@ -189,8 +193,10 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
 
 VOICE = "channels/voice/"
 TALK_STREAMS: List[StreamSpec] = [
-    StreamSpec("calls", VOICE + "stats/incremental/calls", TimeExportStream, "calls", cursor_field="updated_at", product="talk"),
-    StreamSpec("legs", VOICE + "stats/incremental/legs", TimeExportStream, "legs", cursor_field="updated_at", product="talk"),
+    StreamSpec("calls", VOICE + "stats/incremental/calls", TimeExportStream, "calls", cursor_field="updated_at", product="talk",
+               estimate=PROJECTED),
+    StreamSpec("legs", VOICE + "stats/incremental/legs", TimeExportStream, "legs", cursor_field="updated_at", product="talk",
+               estimate=PROJECTED),
     _offset("phone_numbers", VOICE + "phone_numbers", cursor=None, product="talk"),
     _offset("addresses", VOICE + "addresses", cursor=None, product="talk"),
     _offset("greetings", VOICE + "greetings", cursor=None, product="talk"),
@@ -212,7 +218,7 @@ def _chat_list(name: str, path: str, **kw: Any) -> StreamSpec:
 
 CHAT_STREAMS: List[StreamSpec] = [
     StreamSpec("chats", "chat/incremental/chats", ChatExportStream, "chats", cursor_field="update_timestamp",
-               params={"fields": "chats(*)"}, product="chat"),
+               params={"fields": "chats(*)"}, product="chat", estimate=PROJECTED),
     _chat_list("chat_agents", "agents", family=SinceIdStream),
     _chat_list("chat_bans", "bans", family=SinceIdStream, extract=extract.chat_bans),
     _chat_list("chat_departments", "departments"),

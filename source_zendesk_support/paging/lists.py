@@ -58,7 +58,8 @@ class CursorPagesWalker:
             next_url = link_in(self.walker, (body.get("links") or {}).get("next"), "links.next") if isinstance(body.get("links") or {}, Mapping) else None
             has_more = isinstance(meta, Mapping) and bool(meta.get("has_more"))
             offset_next = None if has_more else link_in(self.walker, body.get("next_page"), "next_page")
-            yield Page(body, position={"page_after": after} if after else {}, restarted=restarted)
+            more = bool(has_more and (next_url or after)) or bool(offset_next)
+            yield Page(body, position={"page_after": after} if after else {}, restarted=restarted, more=more)
             body = None
             if has_more and next_url:
                 guard.see(next_url)

@@ -25,6 +25,8 @@ class Page:
     restarted: bool = False
     # A bounded read (end_date) ends with this page.
     reached_end: bool = False
+    # The answer says more pages follow (cursor pages: meta.has_more or an offset next_page).
+    more: bool = False
 
 
 class Walker(Protocol):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..paging.chat import ChatExportWalker, SinceIdWalker
 from ..records.timeutil import cursor_value
+from .estimates import ProjectedEstimate
 from .lists import ListStream
 
 
@@ -16,10 +17,14 @@ class ChatExportStream(ListStream):
         walker = ChatExportWalker(
             self, lambda params: self.fetch(self.spec.path, params), self.spec.list_key, cursor_field, self.spec.params,
             start=self.start_epoch(), start_id=self._state.get("start_id") if self.incremental else None, end=self.end_epoch)
+        projected = ProjectedEstimate(self, self.start_epoch())
         for page in walker.pages():
             yield from page.items
             if page.position is not None:
                 position = dict(page.position)
+                message = projected.after_page(len(page.items), position["start_time"], more=not page.reached_end)
+                if message:
+                    yield message
                 yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, position.pop("start_time"))}, **position)
         if not self.emitted_state and self.incremental:
             yield self.checkpoint()

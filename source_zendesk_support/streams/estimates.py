@@ -1,7 +1,8 @@
 """ESTIMATE messages: how many rows a read of a stream will bring, so the platform can show how far it is.
 
 Offset-paged lists carry their own `count`. Other streams name a Zendesk count endpoint in their row
-(`CountEstimate`), asked once per sync through the stream's fetch path (rate budget, origin policy).
+(`CountEstimate`), asked once per sync through the stream's fetch path (rate budget, origin policy). Time exports
+Zendesk counts nowhere project their total from the time their pages have covered (`TimeProjection`).
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..http.answer import FeatureUnavailable
+from ..paging.guards import now_epoch
 from ..sync.account_counts import count_value
+from .spec import CountEstimate, TimeProjection
 
 if TYPE_CHECKING:
     from .base import ZendeskStream
@@ -38,11 +41,13 @@ class RowEstimate:
 
     def __init__(self, stream: "ZendeskStream", from_start: bool):
         self.stream = stream
-        self.pending = stream.spec.estimate is not None and from_start
+        counted = stream.spec.estimate if isinstance(stream.spec.estimate, CountEstimate) else None
+        self.counted = counted
+        self.pending = counted is not None and from_start
 
     def before_pages(self) -> Optional[AirbyteMessage]:
         """For a row counting its own records: the count, before the first page is asked for."""
-        if not self.pending or self.stream.spec.estimate.per:
+        if not self.pending or self.counted.per or self.counted.when_more:
             return None
         self.pending = False
         total = self._count()
@@ -50,13 +55,18 @@ class RowEstimate:
 
     @property
     def wants_first_page(self) -> bool:
-        return self.pending and bool(self.stream.spec.estimate.per)
+        return self.pending and bool(self.counted.per or self.counted.when_more)
 
-    def after_page(self, items: Iterable[Any], records: int) -> Optional[AirbyteMessage]:
-        """For a row with records several to a counted object: the count times this page's records per object."""
+    def after_page(self, items: Iterable[Any], records: int, more: bool = True) -> Optional[AirbyteMessage]:
+        """After the first page: for a row asked only when more pages follow, the count if they do; for a row with
+        records several to a counted object, the count times this page's records per object."""
         if not self.wants_first_page:
             return None
-        per = self.stream.spec.estimate.per
+        per = self.counted.per
+        if not per:
+            self.pending = False
+            total = self._count() if more else None
+            return estimate_message(self.stream.name, total) if total is not None else None
         objects = {item.get(per) for item in items if isinstance(item, Mapping) and item.get(per) is not None}
         if not objects:
             return None  # nothing to scale by yet: the next page decides
@@ -82,3 +92,30 @@ class RowEstimate:
             logger.warning(f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} "
                            f"without a count: {str(answer.body)[:200]}")
         return value
+
+
+class ProjectedEstimate:
+    """A `TimeProjection` row's ESTIMATE: rows read so far times the whole span (start to now) over the span the
+    pages have covered. Sent after the first page that covers any time, then whenever it moves by a fifth."""
+
+    MOVE = 0.2
+
+    def __init__(self, stream: "ZendeskStream", start: int):
+        self.stream, self.start = stream, start
+        self.active = isinstance(stream.spec.estimate, TimeProjection)
+        self.until = stream.end_epoch or now_epoch()
+        self.read = 0
+        self.sent: Optional[int] = None
+
+    def after_page(self, records: int, reached: Optional[int], more: bool) -> Optional[AirbyteMessage]:
+        if not self.active:
+            return None
+        self.read += records
+        covered, span = (reached or self.start) - self.start, self.until - self.start
+        if not more or covered <= 0 or span <= 0:
+            return None
+        projected = max(self.read, round(self.read * span / min(covered, span)))
+        if self.sent is not None and abs(projected - self.sent) <= self.MOVE * self.sent:
+            return None
+        self.sent = projected
+        return estimate_message(self.stream.name, projected)

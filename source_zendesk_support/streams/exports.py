@@ -11,7 +11,7 @@ from ..paging.exports import EXPORT_PAGE_SIZE, CursorExportWalker, TimeExportWal
 from ..paging.page import PrefetchingSource
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
-from .estimates import RowEstimate
+from .estimates import ProjectedEstimate, RowEstimate
 
 
 class _ExportStream(ZendeskStream):
@@ -101,11 +101,15 @@ class TimeExportStream(_ExportStream):
         message = estimate.before_pages()
         if message:
             yield message
+        projected = ProjectedEstimate(self, start)
         self._walker = TimeExportWalker(self, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start)
         for page in self._walker.pages():
             yield from self.page_records(page, estimate)
             if page.position is not None:
                 start = page.position["start_time"]
+                message = projected.after_page(len(page.items), start, more=not page.reached_end)
+                if message:
+                    yield message
                 yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, start)})
             page = None  # a reader waiting for its next page holds none of this one
         if not self.emitted_state:

@@ -118,7 +118,7 @@ class CursorPagesStream(ListStream):
                     batch.append(record)
                 elif order == "asc" and end is not None and (to_epoch(record.get(self.spec.cursor_field)) or 0) > end:
                     stop = past_end = True  # a bounded backfill is done; the rest of an ascending list is later still
-            message = estimate.after_page(batch, len(batch))
+            message = estimate.after_page(batch, len(batch), more=page.more)
             if message:
                 yield message
             if newest_first is not None and newest_first.done_after(records):

@@ -50,6 +50,14 @@ class CountEstimate:
     path: str
     per: Optional[str] = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    # Asked only once the first page says more pages follow: a list that fits one page needs no estimate.
+    when_more: bool = False
+
+
+@dataclass(frozen=True)
+class TimeProjection:
+    """For a time export Zendesk counts nowhere (Talk, Chat): the rows read so far, scaled by how much of the time
+    from the read's start to now its pages have covered. Sent after the first page and again when it moves."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ class StreamSpec:
     schema: Optional[str] = None
     deletion_field: Optional[str] = None
     suggested: bool = True
-    estimate: Optional[CountEstimate] = None
+    estimate: Union[CountEstimate, TimeProjection, None] = None
 
     @property
     def state_cursor(self) -> Optional[str]:

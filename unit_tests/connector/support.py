@@ -167,6 +167,12 @@ def without_counts(mocker) -> None:
     mocker.get(COUNT_ENDPOINT, status_code=404, json={"error": "InvalidEndpoint"})
 
 
+def no_offset_count(mocker, path: str) -> None:
+    """A list's offset page of one (asked for its row estimate once a second page follows) answers as on a plan
+    without it; registered after the list's own answers, so it wins over them for that request only."""
+    mocker.get(url(f"{path}?per_page=1"), status_code=404, json={"error": "InvalidEndpoint"})
+
+
 def data_requests(mocker) -> List[Any]:
     """The requests a test made for data, without the count endpoints asked for row estimates."""
     return [request for request in mocker.request_history if not COUNT_ENDPOINT.search(request.url)]

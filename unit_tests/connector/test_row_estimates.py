@@ -1,8 +1,10 @@
 """Row estimates from Zendesk's count endpoints: the registry row names the count; one request per count per sync."""
 from __future__ import annotations
 
+from source_zendesk_support.records.timeutil import to_iso
+
 from .support import (
-    epoch, estimates_of, make_stream, ok, read_streams, records_of, run_stream, url, warnings_of,
+    epoch, estimates_of, make_config, make_stream, ok, read_streams, records_of, run_stream, url, warnings_of,
 )
 
 START = epoch("2024-01-01T00:00:00Z")
@@ -70,3 +72,43 @@ def test_a_resumed_read_asks_no_count(api):
     api.get(TICKETS, **tickets_page(3))
     output = read_streams(["tickets"], state={"tickets": {"after_cursor": "c0", "generated_timestamp": START}})
     assert counted.call_count == 0 and not estimates_of(output)
+
+
+def list_page(key, ids, more):
+    return ok({key: [{"id": i, "updated_at": "2024-01-02T00:00:00Z"} for i in ids],
+               "meta": {"has_more": more, "after_cursor": f"a{ids[-1]}" if ids else None}, "links": {"next": None}})
+
+
+def test_a_cursor_list_that_fits_one_page_asks_no_count(api):
+    api.get(url("macros"), **list_page("macros", [1, 2], more=False))
+    counted = api.get(url("macros?per_page=1"), **ok({"macros": [], "count": 9}))
+    output = read_streams(["macros"])
+    assert counted.call_count == 0 and not estimates_of(output)
+    assert len(records_of(output, "macros")) == 2
+
+
+def test_a_cursor_list_of_several_pages_estimates_from_its_offset_count_before_the_first_record(api):
+    api.get(url("macros"), [list_page("macros", [1, 2], more=True), list_page("macros", [3], more=False)])
+    counted = api.get(url("macros?per_page=1"), **ok({"macros": [{"id": 1}], "count": 3}))
+    _, _, items = run_stream(make_stream("macros"))
+    kinds = [kind for kind, _ in items]
+    assert counted.call_count == 1 and kinds.index("TRACE") < kinds.index("RECORD")
+    assert items[kinds.index("TRACE")][1].trace.estimate.row_estimate == 3
+
+
+def calls_page(first_id, count, end_time):
+    calls = [{"id": first_id + n, "updated_at": to_iso(end_time)} for n in range(count)]
+    return ok({"calls": calls, "count": count, "end_time": end_time,
+               "next_page": url(f"channels/voice/stats/incremental/calls?start_time={end_time}")})
+
+
+def test_talk_calls_project_their_total_from_the_time_their_pages_covered_and_send_it_again_when_it_moves(api):
+    # The read spans 1,000 s (start_date to end_date). 10 calls in its first 100 s project 100; 20 in 200 s still
+    # 100 (not sent again); 70 in 300 s project 233.
+    api.get(url("channels/voice/stats/incremental/calls"), [
+        calls_page(1, 10, START + 100), calls_page(11, 10, START + 200), calls_page(21, 50, START + 300),
+        calls_page(71, 0, START + 300)])
+    config = make_config(end_date=to_iso(START + 1000))
+    output = read_streams(["calls"], config=config)
+    assert [(e.name, e.row_estimate) for e in estimates_of(output)] == [("calls", 100), ("calls", 233)]
+    assert len(records_of(output, "calls")) == 70
