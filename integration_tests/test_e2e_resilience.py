@@ -7,8 +7,9 @@ import pytest
 import requests
 
 from conftest import running_sandbox
+from ground_truth import expected_count
 from sync_runner import configured_catalog, discovered_catalog, run_connector
-from test_e2e_sync import distinct, expected_count
+from test_e2e_sync import distinct
 
 pytestmark = pytest.mark.e2e
 

@@ -15,45 +15,12 @@ import pytest
 import requests
 
 from conftest import running_sandbox
-from source_zendesk_support.registry import ALL_STREAMS
+from ground_truth import NO_GROUND_TRUTH, expected_count
 from sync_runner import ENTRYPOINT, PROJECT_ROOT, configured_catalog, discovered_catalog, parse_lines, run_connector
 
 pytestmark = pytest.mark.e2e
 
-# A stream's truth is the sandbox's count for the path of its registry row, under the resource of its name.
-# The exceptions: stream -> (sandbox resource, the endpoint whose distinct-record count it must equal, or "total")
-STREAM_ENDPOINTS: Dict[str, tuple] = {
-    "tickets_search": ("tickets", "/api/v2/search/export"),  # the search index: deleted tickets left out
-    "ticket_metrics": ("ticket_metrics", "total"),
-    "user_identities": ("user_identities", "total"),
-    "ticket_comments": ("ticket_comments", "total"),
-    "groups": ("groups", "total"),  # exclude_deleted=false: deleted groups too
-}
-REGISTRY_PATHS = {spec.name: "/api/v2/" + spec.path for spec in ALL_STREAMS}
-# Streams the sandbox keeps no count for (derived from ticket events): they must simply not be empty.
-NO_GROUND_TRUTH = {"ticket_field_history", "ticket_tag_history"}
-
 SANDBOX_ARGS = ["--seed", "11", "--tickets", "400", "--plan", "enterprise", "--holdback", "20", "--time-scale", "10"]
-
-
-def expected_count(summary: Dict[str, Any], stream: str) -> int:
-    """The sandbox's truth for a stream: the endpoint of its registry row, a named endpoint, or the one endpoint
-    of the resource of that name (per-parent paths name their parent differently in the two packages)."""
-    if stream not in STREAM_ENDPOINTS:
-        endpoints = summary["resources"][stream]["endpoints"]
-        if REGISTRY_PATHS[stream] in endpoints:
-            return endpoints[REGISTRY_PATHS[stream]]
-        assert len(endpoints) == 1, f"say which endpoint {stream} reads: {sorted(endpoints)}"
-        return next(iter(endpoints.values()))
-    resource, endpoint = STREAM_ENDPOINTS[stream]
-    if endpoint == "total":  # records the connector takes from sideloads and nested events: all of them
-        return summary["resources"][resource]["total"]
-    endpoints = summary["resources"][resource]["endpoints"]
-    if endpoint in endpoints:
-        return endpoints[endpoint]
-    base = endpoint.split("?")[0]
-    assert base in endpoints, f"summary has no count for {stream}: {sorted(endpoints)}"
-    return endpoints[base]
 
 
 def distinct(records: List[Dict[str, Any]], key_paths: List[List[str]]) -> Set:

@@ -25,7 +25,7 @@ from typing import Any
 
 from zendesk_sandbox.launcher import start_sandbox, stop_sandbox
 
-from demo_truth import expected_count, record_key
+from ground_truth import expected_count, record_key
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".demo"
