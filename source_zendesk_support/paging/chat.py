@@ -54,8 +54,10 @@ class ChatExportWalker:
                 yield Page(body, kept, {"start_time": end_time, "start_id": None})
                 return
             seen_at_boundary = {item.get("id") for item in listed if to_epoch(item.get(self.cursor_field)) == end_time}
-            yield Page(body, kept, {"start_time": end_time, "start_id": end_id} if end_id else {"start_time": end_time})
-            if len(listed) < CHAT_EXPORT_LIMIT or not body.get("next_page") or (end_time == start and end_id == start_id):
+            more = not (len(listed) < CHAT_EXPORT_LIMIT or not body.get("next_page") or (end_time == start and end_id == start_id))
+            position = {"start_time": end_time, "start_id": end_id} if end_id else {"start_time": end_time}
+            yield Page(body, kept, position, more=more)
+            if not more:
                 return
             guard.see((end_time, end_id))
             start, start_id = end_time, end_id

@@ -181,7 +181,7 @@ class TimeExportWalker(_ExportWalker):
             seen_at_boundary = {key for second, key in at_second if second == end_time}
             moved = not (stuck and not listed) and end_time >= start
             position = {"start_time": min(end_time, end) if end is not None else end_time} if moved else None
-            yield Page(body, fresh, position)
+            yield Page(body, fresh, position, more=more)
             answer = body = listed = fresh = at_second = None  # a reader waiting for its next page holds none of this one
             if not more:
                 return

@@ -25,7 +25,7 @@ class Page:
     restarted: bool = False
     # A bounded read (end_date) ends with this page.
     reached_end: bool = False
-    # The answer says more pages follow (cursor pages: meta.has_more or an offset next_page).
+    # The walker asks for another page after this one (set by the cursor-page, time-export and chat walkers).
     more: bool = False
 
 

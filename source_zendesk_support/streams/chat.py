@@ -19,12 +19,13 @@ class ChatExportStream(ListStream):
             start=self.start_epoch(), start_id=self._state.get("start_id") if self.incremental else None, end=self.end_epoch)
         projected = ProjectedEstimate(self, self.start_epoch())
         for page in walker.pages():
+            if page.position is not None:
+                message = projected.after_page(len(page.items), page.position["start_time"], more=page.more)
+                if message:
+                    yield message
             yield from page.items
             if page.position is not None:
                 position = dict(page.position)
-                message = projected.after_page(len(page.items), position["start_time"], more=not page.reached_end)
-                if message:
-                    yield message
                 yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, position.pop("start_time"))}, **position)
         if not self.emitted_state and self.incremental:
             yield self.checkpoint()

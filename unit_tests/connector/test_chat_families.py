@@ -1,6 +1,8 @@
 """Zendesk Chat's own paging: the (start_time, start_id) chat export and since_id lists."""
 from __future__ import annotations
 
+from source_zendesk_support.records.timeutil import to_iso
+
 from .support import epoch, make_config, make_stream, ok, param, run_stream, url
 
 CHATS = url("chat/incremental/chats")
@@ -8,8 +10,6 @@ START = epoch("2024-01-01T00:00:00Z")
 
 
 def chat(chat_id: str, ts: int):
-    from source_zendesk_support.records.timeutil import to_iso
-
     return {"id": chat_id, "update_timestamp": to_iso(ts), "type": "chat"}
 
 
@@ -75,3 +75,14 @@ def test_chat_bans_flatten_both_kinds(api):
     api.get(url("chat/bans"), [ok({"visitor": [{"id": 1, "visitor_id": "v"}], "ip_address": [{"id": 2, "ip_address": "1.2.3.4"}]})])
     records, _, _ = run_stream(make_stream("chat_bans"))
     assert [(r["id"], r["type"]) for r in records] == [(1, "visitor"), (2, "ip_address")]
+
+
+def test_chat_export_projects_its_rows_from_the_time_a_full_page_covered_and_a_last_short_page_sends_none(api):
+    # A read spanning 1,000 s: a full page of 1,000 chats covering its first 100 s projects 10,000, before its
+    # records; the short page after it ends the export and sends no estimate.
+    api.get(CHATS, [export_page(full("a", START + 100), START + 100, "a999"),
+                    export_page([chat("b1", START + 200)], START + 200, "b1")])
+    records, _, items = run_stream(make_stream("chats", config=make_config(end_date=to_iso(START + 1000))))
+    kinds = [kind for kind, _ in items]
+    assert [value.trace.estimate.row_estimate for kind, value in items if kind == "TRACE"] == [10000]
+    assert kinds.index("TRACE") < kinds.index("RECORD") and len(records) == 1001
