@@ -1,5 +1,5 @@
 """Issue 13, size and time limits, through main.py against the sandbox: a huge or compression-bomb body keeps the
-connector under 300 MB, a dripping body meets a whole-request deadline, a wait of a day is refused rather than
+connector under 300 MB, a dripping body or status line meets a whole-request deadline, a wait of a day is refused rather than
 slept, a failing token endpoint is reported as temporary, and an unreachable host as a connection error.
 
 The cases run side by side (module fixture): most of them only wait while their defense is missing."""
@@ -25,6 +25,7 @@ FAULTS = ";".join([
     "gzip-bomb:/api/v2/macros*:count=1",                     # 510 kB inflating to 512 MiB
     "gzip-bomb:/api/v2/ticket_fields*:count=1:encoding=deflate",
     "drip:/api/v2/groups*:count=1:delay=2",                  # one byte every 2 s
+    "drip-headers:/api/v2/recipient_addresses*:count=1:delay=2",  # a status line and headers, one byte every 2 s
     "retry-after:/api/v2/brands*:count=1",                   # 429 with Retry-After: 86400
     "ratelimit-reset:/api/v2/ticket_audits*:count=1",        # a 2xx saying the budget resets in a day
     "html:/oauth/tokens*:status=500",                        # the token endpoint fails
@@ -54,6 +55,7 @@ def _scenarios(sandbox: Sandbox, streams) -> Dict[str, Callable[[], Run]]:
         "gzip": read("macros", 90),
         "deflate": read("ticket_fields", 90),
         "drip": read("groups", 60, request_timeout_seconds=10),
+        "drip-headers": read("recipient_addresses", 60, request_timeout_seconds=10),
         "retry-after": read("brands", 45),
         "ratelimit-reset": read("ticket_audits", 45),
         "token-500": lambda: run_bounded("check", oauth_config, deadline=60),
@@ -74,7 +76,8 @@ def limit_runs() -> Dict[str, Run]:
             futures = {name: pool.submit(scenario) for name, scenario in scenarios.items()}
             runs = {name: future.result() for name, future in futures.items()}
         runs["expected"] = {name: sandbox.expected(name, f"/api/v2/{name}") for name in ("tags", "macros",
-                                                                                          "ticket_fields", "groups")}
+                                                                                          "ticket_fields", "groups",
+                                                                                          "recipient_addresses")}
         return runs
 
 
@@ -102,6 +105,13 @@ def test_a_dripping_body_meets_the_whole_request_deadline(limit_runs):
     run = limit_runs["drip"]
     _timing("drip", run)
     _survived_or_failed_by_name(run, "groups", limit_runs["expected"]["groups"])
+    assert run.elapsed < 45, run.describe()
+
+
+def test_a_server_dripping_its_headers_meets_the_whole_request_deadline(limit_runs):
+    run = limit_runs["drip-headers"]
+    _timing("drip-headers", run)
+    _survived_or_failed_by_name(run, "recipient_addresses", limit_runs["expected"]["recipient_addresses"])
     assert run.elapsed < 45, run.describe()
 
 

@@ -46,7 +46,8 @@ given by its parts: ``scheme=``, ``host=``, ``port=``, ``link_path=``, each repl
 - Sizes and time. ``oversized``: a valid JSON object of ``bytes=`` (default 200 MB), chunked, generated while sent.
   ``gzip-bomb``: ``Content-Encoding: gzip`` (``encoding=deflate`` for zlib) whose body inflates to ``bytes=``
   (default 512 MiB; about 510 kB sent, built once per size and kept). ``drip``: the genuine answer, one byte every
-  ``delay=`` seconds (default 2). ``retry-after``: 429 with ``Retry-After: retry_after`` (default 86400).
+  ``delay=`` seconds (default 2). ``drip-headers``: a status line and headers one byte every ``delay=`` seconds
+  that never end (a stalled proxy). ``retry-after``: 429 with ``Retry-After: retry_after`` (default 86400).
   ``ratelimit-reset``: the genuine 2xx, with ``ratelimit-remaining: 0`` and ``ratelimit-reset: retry_after``
   (default 86400).
 - Secrets. ``echo-auth``: the request's Authorization header, raw and (Basic) decoded, quoted in an error body of
@@ -140,6 +141,7 @@ KINDS = {
     "oversized": Kind("edge", answer=hostile.oversized),
     "gzip-bomb": Kind("edge", answer=hostile.compression_bomb),
     "drip": Kind("app", answer=hostile.drip),
+    "drip-headers": Kind("edge", answer=hostile.drip_headers),
     "retry-after": Kind("edge", 429, answer=hostile.retry_after),
     "ratelimit-reset": Kind("app", answer=hostile.ratelimit_reset),
     "echo-auth": Kind("app", answer=hostile.echo_auth),

@@ -298,6 +298,24 @@ async def drip(rule, request: web.Request, response, body) -> web.StreamResponse
     return stream
 
 
+async def drip_headers(rule, request: web.Request) -> web.StreamResponse:
+    """A status line and headers sent one byte every `delay` seconds (default 2), never finished: what a stalled
+    proxy in front of Zendesk can do before any body. The connection is closed once the client has gone."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nX-Slow: " + b"-" * 4096
+    delay = rule.delay if rule.delay is not None else DEFAULT_DRIP_DELAY
+    transport = request.transport
+    try:
+        for i in range(len(head)):
+            if transport is None or transport.is_closing():
+                break
+            transport.write(head[i:i + 1])
+            await asyncio.sleep(delay)
+    finally:
+        if transport is not None:
+            transport.close()
+    raise asyncio.CancelledError  # nothing more can be written on this connection
+
+
 # ---- answers that replace the genuine one --------------------------------------------------------------------------
 
 def redirect(rule, request: web.Request) -> web.Response:

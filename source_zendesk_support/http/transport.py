@@ -2,20 +2,26 @@
 
 A server may send a body of any size, a small gzip or deflate body that inflates a thousandfold, or one byte at a
 time forever. The adapter reads every body itself, through urllib3's decoder with a bounded output per read, so
-the cap counts decompressed bytes and is enforced before they pile up; the deadline covers connect plus the whole
-body, where a socket timeout only bounds the silence between two bytes.
+the cap counts decompressed bytes and is enforced before they pile up; the deadline covers connect, the status
+line and headers, and the whole body, where a socket timeout only bounds the silence between two bytes. Until the
+headers are in, the deadline is kept by cutting the connection (http/watchdog.py); the body loop checks it itself.
 """
 from __future__ import annotations
 
 import io
+import socket
 import time
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 from urllib.parse import urlparse
 
 import requests
 from airbyte_cdk.sources.http_config import MAX_CONNECTION_POOL_SIZE
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
+
+from .watchdog import WATCHDOG, Alarm
 
 DEFAULT_MAX_RESPONSE_MB = 64
 # A whole answer may take this many socket read timeouts: a slow export page arrives well within it.
@@ -50,6 +56,61 @@ def _path(url: Optional[str]) -> str:
     return urlparse(url or "").path or "/"
 
 
+class _AnswerDeadline:
+    """A connection that is cut when connect, the request and the answer's status line and headers together take
+    longer than `deadline_seconds` (set on the class the adapter makes). The blocked read then ends at once."""
+
+    deadline_seconds: float = 0.0
+    _alarm: Optional[Alarm] = None
+
+    def _arm(self) -> None:
+        if self._alarm is None:
+            self._alarm = WATCHDOG.arm(time.monotonic() + self.deadline_seconds, self._cut)
+
+    def _disarm(self) -> None:
+        if self._alarm is not None:
+            WATCHDOG.disarm(self._alarm)
+            self._alarm = None
+
+    def _cut(self) -> None:
+        sock = getattr(self, "sock", None)
+        if sock is not None:
+            # socket.socket's own shutdown, also for a TLS socket: its reader sees the end of the stream at once
+            # (SSLSocket.shutdown would drop the TLS state under that reader's feet).
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def connect(self) -> None:
+        self._arm()
+        try:
+            super().connect()
+        except BaseException:
+            self._disarm()
+            raise
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        self._arm()
+        try:
+            super().request(*args, **kwargs)
+        except BaseException:
+            self._disarm()
+            raise
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().getresponse(*args, **kwargs)
+        finally:
+            self._disarm()
+
+
+def _pool_classes(deadline_seconds: float) -> Dict[str, type]:
+    """urllib3's pool classes per scheme, whose connections keep the answer's deadline."""
+    attributes = {"deadline_seconds": deadline_seconds}
+    plain = type("DeadlineHTTPConnection", (_AnswerDeadline, HTTPConnection), attributes)
+    tls = type("DeadlineHTTPSConnection", (_AnswerDeadline, HTTPSConnection), attributes)
+    return {"http": type("DeadlineHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": plain}),
+            "https": type("DeadlineHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": tls})}
+
+
 class BoundedAdapter(HTTPAdapter):
     """An HTTPAdapter that reads each body itself, within `max_body_bytes` and `deadline_seconds`.
 
@@ -60,10 +121,20 @@ class BoundedAdapter(HTTPAdapter):
         self.max_body_bytes, self.deadline_seconds = max_body_bytes, deadline_seconds
         super().__init__(**kwargs)
 
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _pool_classes(self.deadline_seconds)
+
     def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None, verify: Any = True,
              cert: Any = None, proxies: Any = None) -> requests.Response:
         started = time.monotonic()
-        response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+        try:
+            response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+        except requests.exceptions.ConnectionError as error:
+            if time.monotonic() - started >= self.deadline_seconds:  # the watchdog cut it
+                raise RequestDeadlineExceeded(_path(request.url), self.deadline_seconds, request=request,
+                                              response=None) from error
+            raise
         try:
             body = self._read(response, started)
         except BaseException:

@@ -69,6 +69,11 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
                 self.end_headers()  # no length: the body ends when the connection does
                 for _ in range(200):
                     self.wfile.write(b" " * MIB)
+            elif self.path.startswith("/drip-headers"):
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: " + b"-" * 200:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    REAL_SLEEP(0.2)
             elif self.path.startswith("/drip"):
                 body = b'{"groups": []}' * 100
                 self._send(body)
@@ -119,6 +124,21 @@ def test_a_dripping_body_meets_the_whole_request_deadline():
         with pytest.raises(RequestDeadlineExceeded, match=r"/drip within 2 s"):
             session.get(base + "/drip", timeout=(5, 5))  # each byte comes well within the socket timeout
     assert time.monotonic() - started < 3
+
+
+def test_a_server_dripping_its_status_line_and_headers_is_cut_at_the_deadline():
+    with hostile_server() as base, _session(deadline=1.5) as session:
+        started = time.monotonic()
+        with pytest.raises(RequestDeadlineExceeded, match=r"/drip-headers within 2 s"):
+            session.get(base + "/drip-headers", timeout=(5, 5))  # each byte comes well within the socket timeout
+    assert time.monotonic() - started < 3
+
+
+def test_a_kept_alive_connection_is_not_cut_after_its_answers_came_in_time():
+    with hostile_server() as base, _session(deadline=0.5) as session:
+        for _ in range(3):
+            assert session.get(base + "/small-gzip", timeout=(5, 5)).json() == {"groups": [{"id": 1}]}
+            REAL_SLEEP(0.7)  # past the deadline of the answer before: its alarm was disarmed
 
 
 # --- how the error policy takes them --------------------------------------------------------------------------------

@@ -208,6 +208,25 @@ def test_drip_sends_the_genuine_body_one_byte_at_a_time():
     run(scenario())
 
 
+def test_drip_headers_sends_a_status_line_one_byte_at_a_time_and_never_ends_the_headers():
+    async def scenario():
+        async with hostile_sandbox("drip-headers:/api/v2/groups*:delay=0.1") as http:
+            reader, writer = await asyncio.open_connection("127.0.0.1", http.port)
+            writer.write(f"GET /api/v2/groups HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {http.basic}\r\n\r\n".encode())
+            await writer.drain()
+            got = b""
+            with contextlib.suppress(asyncio.TimeoutError):
+                async with asyncio.timeout(1.5):
+                    while True:
+                        got += await reader.read(1)
+            assert 5 <= len(got) <= 20 and b"HTTP/1.1 200 OK"[:len(got)] == got
+            writer.close()
+            # the sandbox keeps serving other requests
+            async with http.get("/api/v2/tags") as response:
+                assert response.status == 200
+    run(scenario())
+
+
 def test_long_waits_retry_after_and_ratelimit_reset():
     async def scenario():
         async with hostile_sandbox("retry-after:/api/v2/users*;ratelimit-reset:/api/v2/groups*") as http:
