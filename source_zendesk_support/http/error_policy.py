@@ -4,12 +4,14 @@ The CDK's HttpClient runs the loop; this module only classifies responses and sa
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import random
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
 from urllib.parse import parse_qs, urlparse
 
@@ -42,6 +44,20 @@ RETRY_STATUSES = {408, 409, 500, 502, 503, 504, 520, 521, 522, 524}
 PASS_THROUGH_STATUSES = {400, 403, 404, 410, 422}
 # Redirects come back to the one fetch path, which follows them only within the configured origin.
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+# A request made in passing (a count for a row estimate): what the read does not need is never retried, so a
+# server that cannot answer it costs one request, not the backoff a page would get. Rate limits are still waited.
+_in_passing: contextvars.ContextVar[bool] = contextvars.ContextVar("in_passing", default=False)
+
+
+@contextlib.contextmanager
+def asked_in_passing() -> Iterator[None]:
+    token = _in_passing.set(True)
+    try:
+        yield
+    finally:
+        _in_passing.reset(token)
 
 
 def _asked_for_big_page(response: requests.Response) -> bool:
@@ -78,6 +94,14 @@ class ZendeskErrorHandler(ErrorHandler):
         return self._max_time
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
+        resolution = self._interpret(response_or_exception)
+        rate_limited = getattr(response_or_exception, "status_code", None) == 429
+        if _in_passing.get() and resolution.response_action == ResponseAction.RETRY and not rate_limited:
+            return ErrorResolution(ResponseAction.FAIL, FailureType.transient_error,
+                                   f"{resolution.error_message or 'Zendesk did not answer'} (not retried: asked in passing)")
+        return resolution
+
+    def _interpret(self, response_or_exception: Optional[Union[requests.Response, Exception]]) -> ErrorResolution:
         if isinstance(response_or_exception, Exception) or response_or_exception is None:
             return self._interpret_exception(response_or_exception)
         response = response_or_exception

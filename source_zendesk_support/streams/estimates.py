@@ -14,6 +14,7 @@ from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..http.answer import FeatureUnavailable
+from ..http.error_policy import asked_in_passing
 from ..paging.guards import now_epoch
 from ..sync.account_counts import count_value
 from .spec import CountEstimate, TimeProjection
@@ -81,7 +82,8 @@ class RowEstimate:
 
     def _ask(self, path: str, params: Mapping[str, Any]) -> Optional[int]:
         try:
-            answer = self.stream.fetch(path, params)
+            with asked_in_passing():  # a count that fails is skipped at once: the read does not need it
+                answer = self.stream.fetch(path, params)
         except FeatureUnavailable:
             return None  # the plan or the role has no count here: no estimate, and nothing to say about it
         except AirbyteTracedException as error:

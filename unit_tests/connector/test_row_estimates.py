@@ -1,6 +1,8 @@
 """Row estimates from Zendesk's count endpoints: the registry row names the count; one request per count per sync."""
 from __future__ import annotations
 
+import requests
+
 from source_zendesk_support.records.timeutil import to_iso
 
 from .support import (
@@ -112,3 +114,20 @@ def test_talk_calls_project_their_total_from_the_time_their_pages_covered_and_se
     output = read_streams(["calls"], config=config)
     assert [(e.name, e.row_estimate) for e in estimates_of(output)] == [("calls", 100), ("calls", 233)]
     assert len(records_of(output, "calls")) == 70
+
+
+def test_a_count_zendesk_cannot_answer_is_asked_once_and_the_read_goes_on(api):
+    counted = api.get(url("tickets/count"), status_code=503, text="Service Unavailable")
+    api.get(TICKETS, **tickets_page(1, 2))
+    output = read_streams(["tickets"])
+    assert counted.call_count == 1 and not estimates_of(output)
+    assert len(records_of(output, "tickets")) == 2
+    assert any("tickets/count" in w and "not retried" in w for w in warnings_of(output))
+
+
+def test_a_count_whose_host_does_not_answer_is_asked_once(api):
+    api.get(url("macros"), [list_page("macros", [1, 2], more=True), list_page("macros", [3], more=False)])
+    counted = api.get(url("macros?per_page=1"), exc=requests.exceptions.ConnectionError("connection refused"))
+    output = read_streams(["macros"])
+    assert counted.call_count == 1 and not estimates_of(output)
+    assert len(records_of(output, "macros")) == 3
