@@ -42,9 +42,8 @@ class RowEstimate:
 
     def __init__(self, stream: "ZendeskStream", from_start: bool):
         self.stream = stream
-        counted = stream.spec.estimate if isinstance(stream.spec.estimate, CountEstimate) else None
-        self.counted = counted
-        self.pending = counted is not None and from_start
+        self.counted = stream.spec.estimate if isinstance(stream.spec.estimate, CountEstimate) else None
+        self.pending = self.counted is not None and from_start
 
     def before_pages(self) -> Optional[AirbyteMessage]:
         """For a row counting its own records: the count, before the first page is asked for."""
