@@ -14,15 +14,15 @@ class ChatExportStream(ListStream):
 
     def read_pages(self, stream_slice):
         cursor_field = self.spec.cursor_field
+        start = self.start_epoch()
         walker = ChatExportWalker(
             self, lambda params: self.fetch(self.spec.path, params), self.spec.list_key, cursor_field, self.spec.params,
-            start=self.start_epoch(), start_id=self._state.get("start_id") if self.incremental else None, end=self.end_epoch)
-        projected = ProjectedEstimate(self, self.start_epoch())
+            start=start, start_id=self._state.get("start_id") if self.incremental else None, end=self.end_epoch)
+        projected = ProjectedEstimate(self, start)
         for page in walker.pages():
-            if page.position is not None:
-                message = projected.after_page(len(page.items), page.position["start_time"], more=page.more)
-                if message:
-                    yield message
+            message = projected.after_page(page)
+            if message:
+                yield message
             yield from page.items
             if page.position is not None:
                 position = dict(page.position)

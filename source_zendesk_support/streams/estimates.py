@@ -20,6 +20,7 @@ from ..sync.account_counts import count_value
 from .spec import CountEstimate, TimeProjection
 
 if TYPE_CHECKING:
+    from ..paging.page import Page
     from .base import ZendeskStream
 
 logger = logging.getLogger("airbyte")
@@ -108,12 +109,13 @@ class ProjectedEstimate:
         self.read = 0
         self.sent: Optional[int] = None
 
-    def after_page(self, records: int, reached: Optional[int], more: bool) -> Optional[AirbyteMessage]:
-        if not self.active:
+    def after_page(self, page: "Page") -> Optional[AirbyteMessage]:
+        """For a page about to be emitted: the projection once its position (the next start_time) is known."""
+        if not self.active or page.position is None:
             return None
-        self.read += records
-        covered, span = (reached or self.start) - self.start, self.until - self.start
-        if not more or covered <= 0 or span <= 0:
+        self.read += len(page.items)
+        covered, span = (page.position.get("start_time") or self.start) - self.start, self.until - self.start
+        if not page.more or covered <= 0 or span <= 0:
             return None
         projected = max(self.read, round(self.read * span / min(covered, span)))
         if self.sent is not None and abs(projected - self.sent) <= self.MOVE * self.sent:

@@ -104,10 +104,9 @@ class TimeExportStream(_ExportStream):
         projected = ProjectedEstimate(self, start)
         self._walker = TimeExportWalker(self, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start)
         for page in self._walker.pages():
-            if page.position is not None:
-                message = projected.after_page(len(page.items), page.position["start_time"], more=page.more)
-                if message:
-                    yield message
+            message = projected.after_page(page)
+            if message:
+                yield message
             yield from self.page_records(page, estimate)
             if page.position is not None:
                 start = page.position["start_time"]
