@@ -30,6 +30,11 @@ def talk_row(path: str, resource: str, handle, count=None) -> Endpoint:
     return Endpoint(f"{VOICE}/{path}", resource, handle, count=count, gate=talk_gate)
 
 
+def talk_list_row(path: str, key: str) -> Endpoint:
+    """A Talk list served in offset pages under `key`, the resource of that name, counted by its length."""
+    return talk_row(path, key, offset_list(key, lambda voice: getattr(voice, key)), count=products.talk_list(key))
+
+
 calls_export = talk_time_export("calls", call_rows_after, lambda ctx, index: [talk(ctx.account).call(index)])
 legs_export = talk_time_export("legs", call_rows_after, lambda ctx, index: talk(ctx.account).legs(index))
 
@@ -38,20 +43,12 @@ TALK_ENDPOINTS: list[Endpoint] = [
     talk_row("incremental/calls", "calls", calls_export, count=products.calls_exported),
     talk_row("stats/incremental/legs", "legs", legs_export, count=products.legs_exported),
     talk_row("incremental/legs", "legs", legs_export),
-    talk_row("phone_numbers", "phone_numbers",
-             offset_list("phone_numbers", lambda voice: voice.phone_numbers),
-             count=products.talk_list("phone_numbers")),
-    talk_row("addresses", "addresses",
-             offset_list("addresses", lambda voice: voice.addresses),
-             count=products.talk_list("addresses")),
-    talk_row("greetings", "greetings",
-             offset_list("greetings", lambda voice: voice.greetings),
-             count=products.talk_list("greetings")),
-    talk_row("greeting_categories", "greeting_categories",
-             offset_list("greeting_categories", lambda voice: voice.greeting_categories),
-             count=products.talk_list("greeting_categories")),
-    talk_row("ivr", "ivrs", offset_list("ivrs", lambda voice: voice.ivrs), count=products.talk_list("ivrs")),
-    talk_row("lines", "lines", offset_list("lines", lambda voice: voice.lines), count=products.talk_list("lines")),
+    talk_list_row("phone_numbers", "phone_numbers"),
+    talk_list_row("addresses", "addresses"),
+    talk_list_row("greetings", "greetings"),
+    talk_list_row("greeting_categories", "greeting_categories"),
+    talk_list_row("ivr", "ivrs"),
+    talk_list_row("lines", "lines"),
     talk_row("stats/agents_activity", "agents_activity",
              offset_list("agents_activity", lambda voice: voice.agents_activity()),
              count=products.talk_agents_activity),
