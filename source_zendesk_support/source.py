@@ -37,7 +37,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
 from .http.auth import build_authenticator, build_chat_authenticator
 from .http.answer import FeatureUnavailable
-from .http.error_policy import DEFAULT_TIMEOUT_SECONDS, REFUSED_CREDENTIALS
+from .http.error_policy import REFUSED_CREDENTIALS
 from .http.rate_budget import ZendeskRateBudget
 from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .registry import ALL_STREAMS
