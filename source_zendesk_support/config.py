@@ -24,14 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .config_migration import SUBDOMAIN_PATTERN, migrate_config
 from .search_presets import PRESETS, PresetProblem, expand_preset
 from .redaction import register_config_secrets
-from .http.error_policy import DEFAULT_TIMEOUT_SECONDS as DEFAULT_REQUEST_TIMEOUT_SECONDS
-from .http.transport import DEFAULT_MAX_RESPONSE_MB
 
 DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (Airbyte's default)
 # A relative start_date: an ISO 8601 duration in days or weeks (P30D, P2W) or the same in words (30 days, 1 week).
 RELATIVE_START = re.compile(r"^(?:P(?P<iso_count>[0-9]{1,5})(?P<iso_unit>[DW])|(?P<count>[0-9]{1,5}) (?P<unit>days?|weeks?))$")
 MAX_RELATIVE_START = timedelta(days=36500)
 DEFAULT_NUM_WORKERS = 12
+# Export pages can take tens of seconds on big accounts; a silent socket longer than this is a fault.
+DEFAULT_REQUEST_TIMEOUT_SECONDS = 120
+DEFAULT_MAX_RESPONSE_MB = 64
 MAX_NUM_WORKERS = 40
 DEFAULT_BACKOFF_BASE_SECONDS = 1.0
 # The longest single wait Zendesk may ask for (Retry-After) before the stream fails and says when to retry.

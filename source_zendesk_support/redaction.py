@@ -107,10 +107,6 @@ def register_config_secrets(config: object, secret_keys: Iterable[str]) -> None:
             register_config_secrets(value, secret_keys)
 
 
-def redact(text: str) -> str:
-    return REDACTOR.mask(text)
-
-
 class RedactingStream(io.TextIOBase):
     """A text stream that masks secrets in every line it passes on (see the module docstring)."""
 

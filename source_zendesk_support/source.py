@@ -37,7 +37,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
 from .http.auth import build_authenticator, build_chat_authenticator
 from .http.answer import FeatureUnavailable
-from .http.error_policy import DEFAULT_TIMEOUT_SECONDS, REFUSED_CREDENTIALS
+from .http.error_policy import REFUSED_CREDENTIALS
 from .http.rate_budget import ZendeskRateBudget
 from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .registry import ALL_STREAMS
@@ -174,13 +174,22 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         definitions_stream, values_key = CUSTOM_FIELD_SOURCES[stream_name]
         spec = next(spec for spec in ALL_STREAMS if spec.name == definitions_stream)
         reader = spec.family(spec, context, incremental=False)
+        # The typed columns are a convenience, the raw values are always there: a failed lookup leaves them out.
+        left_out = f"the typed custom-field columns of {stream_name} are left out (its raw custom values stay)"
         try:
             definitions = [item for item in reader.read_records() if isinstance(item, Mapping)]
-        except Exception as error:  # the typed columns are a convenience; the raw values are always there
-            logger.warning(f"Could not read {definitions_stream} for typed custom-field columns of {stream_name}: {error}")
+        except AirbyteTracedException as error:
+            logger.warning(f"Could not read {definitions_stream}: {_lookup_problem(error)}; {left_out}.")
             return None
-        if definitions_stream in context.unavailable_streams:
+        except requests.exceptions.RequestException as error:  # the OAuth token endpoint, outside the page's retries
+            logger.warning(f"Could not read {definitions_stream}: {_request_problem(error)}; {left_out}.")
+            return None
+        except Exception as error:  # none of Zendesk's answers above: a fault of the connector, named as such
+            logger.warning(f"Could not read {definitions_stream}: an unexpected {type(error).__name__} ({error}); {left_out}.")
+            return None
+        if definitions_stream in context.unavailable_streams:  # plan-gated: read_records said which answer
             context.unavailable_streams.discard(definitions_stream)
+            logger.warning(f"Zendesk does not let this account read {definitions_stream}; {left_out}.")
             return None
         context.listed[definitions_stream] = definitions  # the definitions stream itself reads these, not Zendesk again
         return CustomFieldColumns(parse_definitions(definitions, for_tickets=stream_name == "tickets"), values_key)
@@ -248,6 +257,22 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         except AirbyteTracedException as error:
             return False, error.message
         return check_account(context)
+
+
+def _lookup_problem(error: AirbyteTracedException) -> str:
+    """What went wrong, by kind, for a lookup whose failure only leaves out a convenience."""
+    if error.failure_type == FailureType.config_error:
+        return f"Zendesk refused the credentials ({error.message})"
+    if isinstance(error.__context__, BaseBackoffException):  # the CDK raises this when the retries ran out
+        return f"Zendesk did not answer in time ({error.message}); the next discover or sync asks again"
+    return f"Zendesk's answer could not be used ({error.message})"
+
+
+def _request_problem(error: requests.exceptions.RequestException) -> str:
+    response = getattr(error, "response", None)
+    if response is not None:
+        return f"Zendesk refused the OAuth client or refresh token (HTTP {response.status_code} from /oauth/tokens)"
+    return f"Zendesk could not be reached ({type(error).__name__}); the next discover or sync asks again"
 
 
 def _refused_search_query(probe: AccountProbe, context: SyncContext) -> Optional[str]:

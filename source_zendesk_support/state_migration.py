@@ -46,7 +46,6 @@ PARENT_STREAMS: Dict[str, str] = {
 }
 # Keys of this connector's own state besides the cursor field (see the families).
 POSITION_KEYS = ("after_cursor", "page_after", "parent_start", "parent_cursor", "start_id", "resolved_start_date")
-PER_PARTITION_KEYS = ("states", "state", "parent_state", "use_global_cursor", "lookback_window")
 LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: any later "time" is not one
 
 

@@ -33,17 +33,6 @@ class ApiAnswer:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
-    @property
-    def error_code(self) -> str:
-        if isinstance(self.body, Mapping):
-            error = self.body.get("error")
-            if isinstance(error, str):
-                return error
-            errors = self.body.get("errors")
-            if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
-                return str(errors[0].get("code", ""))
-        return ""
-
 
 def parse_answer(raw: RawAnswer) -> ApiAnswer:
     try:

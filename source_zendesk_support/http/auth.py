@@ -6,7 +6,6 @@ lock shared by every worker and hands the new pair to the platform in a CONTROL 
 from __future__ import annotations
 
 import logging
-import random
 import time
 from datetime import timedelta
 from typing import Any, Mapping, MutableMapping, Optional, Tuple
@@ -29,15 +28,16 @@ from requests.auth import AuthBase
 
 from ..config import API_TOKEN_RETIREMENT, ZendeskConfig
 from ..redaction import register_secret
+from .retry_policy import TOKEN_RETRIES
 from .transport import MIB, bounded_session
 
 logger = logging.getLogger("airbyte")
 
 # Refresh this long before Zendesk's expiry so a request never leaves with a token that dies in flight.
 REFRESH_MARGIN = timedelta(seconds=60)
-# The token endpoint is asked a few times within a short deadline: check must answer in seconds, not minutes.
-TOKEN_DEADLINE_SECONDS = 60
-TOKEN_ATTEMPTS = 4
+# The token endpoint is asked a few times within a short deadline (retry_policy.TOKEN_RETRIES).
+TOKEN_DEADLINE_SECONDS = TOKEN_RETRIES.max_seconds
+TOKEN_ATTEMPTS = 1 + TOKEN_RETRIES.max_retries
 TOKEN_TIMEOUT = (10, 30)
 # A token answer is a few hundred bytes; one request (connect plus body) may take no longer than its read timeout.
 TOKEN_MAX_BODY = MIB
@@ -59,7 +59,7 @@ def request_token(token_url: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
     problem = "no answer"
     for attempt in range(TOKEN_ATTEMPTS):
         if attempt:
-            pause = min(2 ** attempt * random.uniform(0.8, 1.0), deadline - time.monotonic())
+            pause = min(TOKEN_RETRIES.pause(attempt), deadline - time.monotonic())
             if pause <= 0:
                 break
             time.sleep(pause)
@@ -98,7 +98,7 @@ def request_token(token_url: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
             register_secret(answer["refresh_token"])
         return answer
     raise _token_error(
-        f"Zendesk's token endpoint {token_url} did not issue a token ({problem}) within {TOKEN_DEADLINE_SECONDS} s; "
+        f"Zendesk's token endpoint {token_url} did not issue a token ({problem}) within {TOKEN_DEADLINE_SECONDS:.0f} s; "
         "Zendesk may be unavailable. Try again later.",
         FailureType.transient_error,
     )

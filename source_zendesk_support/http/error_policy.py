@@ -7,13 +7,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
-import random
 import threading
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Iterator, Optional, Union
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import requests
 from airbyte_cdk.models import FailureType
@@ -22,23 +21,15 @@ from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, Err
 
 from .rate_budget import window_of
 from .rate_waits import LOGGED_WAIT_SECONDS, WaitTooLong, report_wait
+from .retry_policy import SYNC_RETRIES, UNREACHABLE_AFTER_SECONDS, RetryPolicy, smaller_page_answers_504
 from .transport import BodyTooLarge, RequestDeadlineExceeded
 
-# Export pages can take tens of seconds on big accounts; a silent socket longer than this is a fault.
-DEFAULT_TIMEOUT_SECONDS = 120
 CONNECT_TIMEOUT_SECONDS = 10
-MAX_RETRIES = 12
-MAX_BACKOFF_SECONDS = 60.0
 # The CDK sleeps one second more than a user-defined backoff; subtract it so a 429 waits what Zendesk asked.
 CDK_EXTRA_SLEEP = 1.0
-# A host that has refused or ignored every connection for this long is reported, not retried for ever.
-UNREACHABLE_AFTER_SECONDS = 60.0
-
 # The one text for refused credentials, in check and in every stream.
 REFUSED_CREDENTIALS = "Zendesk refused the credentials (HTTP 401)."
 
-# Export pages above this size are asked again smaller after a 504 instead of retried as they are.
-MIN_SHRINKABLE_PAGE = 100
 RETRY_STATUSES = {408, 409, 500, 502, 503, 504, 520, 521, 522, 524}
 # Answers the stream itself interprets: plan gates, expired cursors, too-recent start times.
 PASS_THROUGH_STATUSES = {400, 403, 404, 410, 422}
@@ -60,12 +51,6 @@ def asked_in_passing() -> Iterator[None]:
         _in_passing.reset(token)
 
 
-def _asked_for_big_page(response: requests.Response) -> bool:
-    request = getattr(response, "request", None)
-    values = parse_qs(urlparse(getattr(request, "url", "") or "").query).get("per_page") or ["0"]
-    return values[0].isdigit() and int(values[0]) > MIN_SHRINKABLE_PAGE
-
-
 def _looks_like_complete_json(response: requests.Response) -> bool:
     content_type = response.headers.get("Content-Type", "")
     if "json" not in content_type:
@@ -75,13 +60,13 @@ def _looks_like_complete_json(response: requests.Response) -> bool:
 
 
 class ZendeskErrorHandler(ErrorHandler):
-    def __init__(self, logger: logging.Logger, can_refresh_token: bool, max_retries: int = MAX_RETRIES, max_time: int = 3600,
+    def __init__(self, logger: logging.Logger, can_refresh_token: bool, retries: RetryPolicy = SYNC_RETRIES,
                  refused_credentials_hint: str = "Check the email and API token, or re-authorize OAuth.", stream: str = ""):
         self._logger = logger
         self._refused_hint = refused_credentials_hint
         self._can_refresh_token = can_refresh_token
-        self._max_retries = max_retries
-        self._max_time = max_time
+        self._max_retries = retries.max_retries
+        self._max_time = retries.max_seconds
         self._stream = f"Stream {stream}: " if stream else ""
         self._unreachable = UnreachableHost()
 
@@ -122,8 +107,8 @@ class ZendeskErrorHandler(ErrorHandler):
                 FailureType.config_error,
                 f"{REFUSED_CREDENTIALS} {self._refused_hint}",
             )
-        if status == 504 and _asked_for_big_page(response):
-            return ErrorResolution(ResponseAction.IGNORE)  # the export stream retries with a smaller page
+        if status == 504 and smaller_page_answers_504():
+            return ErrorResolution(ResponseAction.IGNORE)  # the export walker asks again for a smaller page
         if status in RETRY_STATUSES:
             return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"Zendesk answered HTTP {status}; retrying.")
         if status in PASS_THROUGH_STATUSES or status in REDIRECT_STATUSES:
@@ -211,8 +196,7 @@ class ZendeskBackoff(BackoffStrategy):
             # The CDK's own exponential retry (1, 2, 4 ... s) until the error handler reports the host unreachable;
             # a wait from here would be logged by the CDK as a rate limit, which it is not.
             return None
-        wait = min(MAX_BACKOFF_SECONDS, self._base * (2 ** max(attempt_count - 1, 0)))
-        return max(wait * random.uniform(0.8, 1.0) - CDK_EXTRA_SLEEP, 0.001)
+        return max(SYNC_RETRIES.pause(attempt_count - 1, self._base) - CDK_EXTRA_SLEEP, 0.001)
 
     def _check_asked_wait(self, asked: float, response: requests.Response) -> None:
         status = response.status_code

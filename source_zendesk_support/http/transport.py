@@ -23,7 +23,6 @@ from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSL
 
 from .watchdog import WATCHDOG, Alarm
 
-DEFAULT_MAX_RESPONSE_MB = 64
 # A whole answer may take this many socket read timeouts: a slow export page arrives well within it.
 DEADLINE_PER_READ_TIMEOUT = 2
 READ_CHUNK = 1 << 16

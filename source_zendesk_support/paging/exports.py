@@ -1,7 +1,7 @@
 """Zendesk's incremental exports: by cursor (/incremental/{tickets,users}/cursor) and by time (start_time/end_time).
 
 Both ask for 1000 records a page and halve the page after a 504 (Zendesk's own advice for a page that timed
-out), down to the smallest page the error policy hands back instead of retrying.
+out), down to the smallest page that a 504 shrinks (http/retry_policy.py); below it the 504 is retried.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, Dict, Hashable, Iterator, List, Mapping, Optional, Set, 
 import orjson
 
 from ..http.answer import ApiAnswer
-from ..http.error_policy import MIN_SHRINKABLE_PAGE
+from ..http.retry_policy import asking_for_page_of, shrinks_on_504, smaller_page
 from ..records.timeutil import to_epoch
 from .guards import ProgressGuard, clamp_future, list_in, now_epoch, object_body, paging_error
 from .page import DirectSource, Page, PrefetchingSource, Walker
@@ -37,12 +37,13 @@ class _ExportWalker:
         self.now = now_epoch()
 
     def ask(self, params: Mapping[str, Any]) -> None:
-        self.source.ask({**params, "per_page": self.page_size})
+        with asking_for_page_of(self.page_size):
+            self.source.ask({**params, "per_page": self.page_size})
 
     def shrunk(self, answer: ApiAnswer) -> bool:
         """A 504 on a big page: ask again for half as many records."""
-        if answer.status == 504 and self.page_size > MIN_SHRINKABLE_PAGE:
-            self.page_size = max(MIN_SHRINKABLE_PAGE, self.page_size // 2)
+        if answer.status == 504 and shrinks_on_504(self.page_size):
+            self.page_size = smaller_page(self.page_size)
             self.walker.logger.warning(
                 f"Stream {self.walker.name}: Zendesk timed out on a large page; asking for {self.page_size} records per page.")
             return True

@@ -1,6 +1,7 @@
 """What a walker yields, who it walks for, and the sources it asks for pages."""
 from __future__ import annotations
 
+import contextvars
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,17 +40,19 @@ class Walker(Protocol):
 
 
 class DirectSource:
-    """Asks for a page when its answer is wanted."""
+    """Asks for a page when its answer is wanted, in the context it was asked in (http/retry_policy.py)."""
 
     def __init__(self, fetch: Callable[[Mapping[str, Any]], ApiAnswer]):
         self._fetch = fetch
         self._params: Mapping[str, Any] = {}
+        self._asked_in = contextvars.copy_context()
 
     def ask(self, params: Mapping[str, Any]) -> None:
         self._params = dict(params)
+        self._asked_in = contextvars.copy_context()
 
     def answer(self) -> ApiAnswer:
-        return self._fetch(self._params)
+        return self._asked_in.run(self._fetch, self._params)
 
     def close(self) -> None:
         pass
@@ -70,7 +73,8 @@ class PrefetchingSource:
     def ask(self, params: Mapping[str, Any]) -> None:
         if self._ahead is None:
             self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._thread_name)
-        self._pending = self._ahead.submit(self._fetch_raw, dict(params))
+        # The background thread fetches in the asker's context (http/retry_policy.py: how a 504 is answered).
+        self._pending = self._ahead.submit(contextvars.copy_context().run, self._fetch_raw, dict(params))
 
     def answer(self) -> ApiAnswer:
         pending, self._pending = self._pending, None

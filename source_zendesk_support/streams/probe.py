@@ -7,12 +7,10 @@ from typing import Union
 import requests
 
 from ..http.error_policy import ZendeskErrorHandler
+from ..http.retry_policy import CHECK_RETRIES
 from ..sync.context import SyncContext
 from .base import ZendeskStream
 from .spec import StreamSpec
-
-CHECK_RETRIES = 3
-CHECK_MAX_SECONDS = 120
 
 
 class _RememberingErrorHandler(ZendeskErrorHandler):
@@ -34,7 +32,7 @@ class AccountProbe(ZendeskStream):
 
     def get_error_handler(self) -> ZendeskErrorHandler:
         self.errors = _RememberingErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token,
-                                               max_retries=CHECK_RETRIES, max_time=CHECK_MAX_SECONDS)
+                                               retries=CHECK_RETRIES)
         return self.errors
 
     @property

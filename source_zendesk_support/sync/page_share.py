@@ -4,7 +4,8 @@ comments, attachments and history) fetch each page once: Zendesk allows only 10 
 Whichever stream asks first fetches the page; the others take it from here, whenever the CDK's scheduler gets
 round to them: nobody waits for a stream that is not running. Pages wait as compressed response bytes, in
 memory up to a budget and then in a temporary file, until every reader has taken them; each reader parses its
-own copy. Only past a disk budget is the oldest page dropped, and a reader that finds no page fetches it itself.
+own copy. The last reader to take a page gives its memory back. A page that would overrun the disk budget is
+not kept: the other readers fetch it themselves.
 """
 from __future__ import annotations
 
@@ -45,6 +46,10 @@ class _Spool:
         os.pwrite(self._file.fileno(), data, offset)
         return ("disk", offset, len(data))
 
+    @property
+    def in_memory(self) -> int:
+        return self._in_memory
+
     def get(self, handle: Tuple) -> bytes:
         if handle[0] == "memory":
             return handle[1]
@@ -79,8 +84,10 @@ class PageShare:
         with self._lock:
             self._readers[group] = self._readers.get(group, 0) + 1
 
-    def readers(self, group: Hashable) -> int:
-        return self._readers.get(group, 0)
+    @property
+    def bytes_in_memory(self) -> int:
+        """Compressed bytes of the pages waiting in memory for their readers."""
+        return self._spool.in_memory
 
     def fetch(self, group: Hashable, path: str, params: Mapping[str, Any], fetch: Callable[[], RawAnswer]) -> RawAnswer:
         if self._readers.get(group, 0) < 2:
@@ -94,7 +101,9 @@ class PageShare:
                 leader = True
             else:
                 entry.remaining -= 1
-                if entry.remaining <= 0:
+                # Decided here, under the lock: of followers waiting together, only the last one lets go.
+                last_reader = entry.remaining <= 0
+                if last_reader:
                     self._entries.pop(key, None)
                 leader = False
         if leader:
@@ -103,7 +112,7 @@ class PageShare:
         if entry.failed or entry.handle is None:
             return fetch()
         content = zlib.decompress(self._spool.get(entry.handle))
-        if entry.remaining <= 0:
+        if last_reader:
             self._spool.release(entry.handle)
         with self._lock:
             self.shared_pages += 1

@@ -1,6 +1,7 @@
 """Typed custom-field columns: whatever raw value Zendesk sends, the column's value fits its declared schema."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
@@ -73,3 +74,34 @@ def test_custom_field_columns_can_be_switched_off(api):
     (record,) = records_of(read_streams(["tickets"], config=make_config(custom_field_columns=False)))
     assert "custom_field_31" not in record
     assert not [r for r in api.request_history if "ticket_fields" in r.path]
+
+
+DEFINITIONS = ("ticket_fields", "user_fields", "organization_fields")
+
+
+@pytest.mark.parametrize("answer, said", [
+    ({"status_code": 401, "json": {"error": "Couldn't authenticate you"}}, "Zendesk refused the credentials"),
+    ({"status_code": 403, "json": {"error": "Forbidden"}}, "Zendesk does not let this account read"),
+    ({"status_code": 503, "json": {}}, "Zendesk did not answer in time"),
+    ({"status_code": 200, "json": {"ticket_fields": "none", "user_fields": 3, "organization_fields": "x"}},
+     "Zendesk's answer could not be used"),
+], ids=["auth", "plan-gated", "transient", "bad-body"])
+def test_discover_without_the_definitions_says_why_and_offers_the_raw_values(api, answer, said):
+    from airbyte_cdk.test.entrypoint_wrapper import discover
+
+    from source_zendesk_support.source import SourceZendeskSupport
+
+    from .support import make_config, url
+
+    for path in DEFINITIONS:
+        api.get(url(path), headers={"Content-Type": "application/json"}, **answer)
+    config = make_config()
+    output = discover(SourceZendeskSupport(config=config), config)
+    schemas = {stream.name: stream.json_schema for stream in output.catalog.catalog.streams}
+    for name, values in (("tickets", "custom_fields"), ("users", "user_fields"), ("organizations", "organization_fields")):
+        assert values in schemas[name]["properties"]
+        assert not [column for column in schemas[name]["properties"] if column.startswith("custom_field_")]
+    warnings = [message.log.message for message in output.logs if message.log.level.name == "WARN"]
+    for path in DEFINITIONS:
+        assert any(message.startswith(f"Could not read {path}: {said}") or message.startswith(f"{said} {path}")
+                   for message in warnings), warnings

@@ -8,14 +8,14 @@ import requests
 from airbyte_cdk.models import AirbyteStreamStatus, FailureType, SyncMode
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
-from source_zendesk_support.http.error_policy import (
-    CDK_EXTRA_SLEEP, MAX_BACKOFF_SECONDS, ZendeskBackoff, ZendeskErrorHandler,
-)
+from source_zendesk_support.http.error_policy import CDK_EXTRA_SLEEP, ZendeskBackoff, ZendeskErrorHandler
+from source_zendesk_support.http.retry_policy import SYNC_RETRIES, asking_for_page_of
 
 from .support import (
     epoch, make_config, make_stream, ok, raw, read_streams, records_of, run_stream, statuses_of, url, warnings_of,
 )
 
+MAX_BACKOFF_SECONDS = SYNC_RETRIES.max_backoff_seconds
 GROUPS = url("groups")
 GOOD = ok({"groups": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": False}})
 
@@ -59,8 +59,10 @@ def test_504_on_a_big_export_page_is_handed_back_to_shrink_it():
     handler = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False)
     big = response(504, b"", {"Content-Type": "text/html"}, request_url=url("incremental/ticket_events?start_time=1&per_page=1000"))
     small = response(504, b"", {"Content-Type": "text/html"}, request_url=url("incremental/ticket_events?start_time=1&per_page=100"))
-    assert handler.interpret_response(big).response_action == ResponseAction.IGNORE
-    assert handler.interpret_response(small).response_action == ResponseAction.RETRY
+    with asking_for_page_of(1000):  # the export walker's request for a page of 1000
+        assert handler.interpret_response(big).response_action == ResponseAction.IGNORE
+    with asking_for_page_of(100):
+        assert handler.interpret_response(small).response_action == ResponseAction.RETRY
 
 
 def test_401_is_a_config_error_without_oauth_refresh_and_a_refresh_with_it():
