@@ -21,7 +21,7 @@ LAYERS = [
     ("sync", {"sync.*"}),
     ("paging", {"paging.*"}),
     ("streams", {"streams.*"}),
-    ("registry", {"registry", "stream_table"}),
+    ("registry", {"registry", "stream_table", "coverage_exclusions", "coverage_table"}),
     ("source", {"source", "run", "input_files", "state_file", "state_migration", "__init__"}),
 ]
 
