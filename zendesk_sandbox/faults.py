@@ -8,7 +8,8 @@ SPEC grammar (``--faults`` and ``POST /_sandbox/faults {"spec": ...}``)::
     RULE   := KIND ( ":" FIELD )*
     FIELD  := GLOB | NAME "=" VALUE           -- a field without "=" is the path glob (at most one)
     NAME   := count | p | after | delay | bytes | status | retry_after | method
-            | scheme | host | port | link_path | at | depth | encoding | field      -- the hostile kinds' options
+            | scheme | host | port | link_path | at | depth | encoding | field
+            | disguise                                                             -- the hostile kinds' options
 
     500:/api/v2/incremental/*:count=3              three 500s on the exports, then healthy
     429:p=0.1                                      a 429 (no Retry-After) on 10% of /api/* requests
@@ -35,7 +36,11 @@ given by its parts: ``scheme=``, ``host=``, ``port=``, ``link_path=``, each repl
   ``end_of_stream: false``); a null link becomes the next offset page (or this page) over there, so short lists,
   exports and per-parent children all hand one out. ``redirect`` answers ``status=`` 301/302/303/307/308 (default
   307) with a ``Location`` on that origin, or on the very same URL when no part is given (a 302 turns a POST into a
-  GET); with the glob ``/oauth/tokens`` it hits the token endpoint.
+  GET); with the glob ``/oauth/tokens`` it hits the token endpoint. ``disguise=`` writes either one's URL so that
+  two URL parsers read it differently: ``backslash`` (``http://OTHER\@GENUINE/...``: Python's urllib.parse reads
+  the genuine host after the ``@``, urllib3 and browsers the other one before the backslash), ``percent-at``
+  (``OTHER%40GENUINE``), ``fullwidth-at`` (``OTHER＠GENUINE``, links only: a header is Latin-1) and
+  ``upper-scheme`` (``HTTP://...``, absolute in any case).
 - Loops. ``repeat-next``: every next link is the request's own URL, ``after_cursor`` what the request sent,
   ``end_time`` its ``start_time``, with more to come. ``alternate-cursor``: the next cursor is the one that led to the
   request's cursor, so two cursors alternate (the rule remembers which cursor led to which, so clients paging side
@@ -160,7 +165,7 @@ MAX_WAIT = 10 * 365 * 86400
 
 _INT_OPTIONS = {"count", "after", "bytes", "status", "retry_after", "port", "at", "depth"}
 _FLOAT_OPTIONS = {"p", "delay"}
-_STR_OPTIONS = {"method", "path", "scheme", "host", "link_path", "encoding", "field"}
+_STR_OPTIONS = {"method", "path", "scheme", "host", "link_path", "encoding", "field", "disguise"}
 _REPORT_ONLY = {"id", "matched", "fired"}  # keys of GET /_sandbox/faults that POST ignores, so rules round-trip
 
 
@@ -188,6 +193,7 @@ class FaultRule:
     depth: int | None = None
     encoding: str | None = None
     field: str | None = None
+    disguise: str | None = None
     matched: int = 0
     fired: int = 0
     rng: random.Random = dataclass_field(default_factory=random.Random, repr=False)
@@ -220,8 +226,13 @@ class FaultRule:
             raise FaultSpecError(f"scheme must be http or https, got {self.scheme!r}")
         if self.link_path is not None and not self.link_path.startswith("/"):
             raise FaultSpecError(f"link_path must start with '/', got {self.link_path!r}")
-        if self.kind == "foreign-link" and not (self.scheme or self.host or self.port or self.link_path):
-            raise FaultSpecError("foreign-link needs scheme=, host=, port= or link_path= (where the links go)")
+        if self.kind == "foreign-link" and not (self.scheme or self.host or self.port or self.link_path
+                                                or self.disguise):
+            raise FaultSpecError("foreign-link needs scheme=, host=, port=, link_path= or disguise= (where the links go)")
+        if self.disguise is not None and self.disguise not in hostile.DISGUISES:
+            raise FaultSpecError(f"disguise takes {'|'.join(hostile.DISGUISES)}, got {self.disguise!r}")
+        if self.kind == "redirect" and self.disguise == "fullwidth-at":
+            raise FaultSpecError("disguise=fullwidth-at is for links only: a Location header is Latin-1")
         if self.kind == "redirect" and self.status not in (None, 301, 302, 303, 307, 308):
             raise FaultSpecError("redirect takes status=301|302|303|307|308")
         if self.kind == "gzip-bomb" and self.encoding not in (None, "gzip", "deflate"):
@@ -231,7 +242,7 @@ class FaultRule:
         """The rule as JSON (what POST /_sandbox/faults takes), without its run-time counters."""
         out = {"kind": self.kind, "path": self.path}
         for name in ("count", "p", "after", "delay", "bytes", "status", "retry_after", "method", "scheme", "host",
-                     "port", "link_path", "at", "depth", "encoding", "field"):
+                     "port", "link_path", "at", "depth", "encoding", "field", "disguise"):
             value = getattr(self, name)
             if value is not None and not (name == "after" and value == 0):
                 out[name] = value

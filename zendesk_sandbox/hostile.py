@@ -95,6 +95,26 @@ def moved(url: str, scheme: str | None, host: str | None, port: int | None, path
     return urlunsplit(parts._replace(scheme=scheme or parts.scheme, netloc=netloc, path=path or parts.path))
 
 
+DISGUISES = ("backslash", "percent-at", "fullwidth-at", "upper-scheme")
+# What stands between the other origin and the genuine one, so that one parser reads the first and another the second.
+_DISGUISE_SEPARATORS = {"backslash": "\\@", "percent-at": "%40", "fullwidth-at": "\uff20"}
+
+
+def disguised(target: str, genuine: str, disguise: str | None) -> str:
+    """`target` written so that URL parsers disagree on its host (see faults.py, ``disguise=``)."""
+    if disguise is None:
+        return target
+    parts = urlsplit(target)
+    if disguise == "upper-scheme":
+        return parts.scheme.upper() + target[len(parts.scheme):]
+    tail = urlunsplit(("", "", parts.path, parts.query, ""))
+    return f"{parts.scheme}://{parts.netloc}{_DISGUISE_SEPARATORS[disguise]}{urlsplit(genuine).netloc}{tail}"
+
+
+def _relinked(rule, url: str) -> str:
+    return disguised(moved(url, rule.scheme, rule.host, rule.port, rule.link_path), url, rule.disguise)
+
+
 def _claimed_next(request: web.Request, key: str) -> str:
     """Where a missing next link is claimed to be: the next offset page, or this page again."""
     if key == "next_page":
@@ -116,11 +136,11 @@ def foreign_link(rule, request: web.Request, response, body) -> web.Response | N
     for holder, key in slots:
         if not isinstance(holder[key], str):
             holder[key] = _claimed_next(request, key)
-        holder[key] = moved(holder[key], rule.scheme, rule.host, rule.port, rule.link_path)
+        holder[key] = _relinked(rule, holder[key])
     extra = {}
     if link_header and link_header.startswith("<") and ">" in link_header:
         target, rest = link_header[1:].split(">", 1)
-        extra["Link"] = f"<{moved(target, rule.scheme, rule.host, rule.port, rule.link_path)}>{rest}"
+        extra["Link"] = f"<{_relinked(rule, target)}>{rest}".encode("latin-1", "replace").decode("latin-1")
     _keep_going(doc)  # so the link is followed even from an export's last page
     return _answer(doc, response, extra=extra)
 
@@ -321,7 +341,7 @@ async def drip_headers(rule, request: web.Request) -> web.StreamResponse:
 def redirect(rule, request: web.Request) -> web.Response:
     """A 30x (status=, default 307) to the same path on another origin (scheme=, host=, port=, link_path=);
     without any of them, to the very same URL (a 302 turns a POST into a GET)."""
-    target = moved(own_url(request), rule.scheme, rule.host, rule.port, rule.link_path)
+    target = _relinked(rule, own_url(request))
     return web.Response(status=rule.status or 307, headers={"Location": target}, body=b"")
 
 

@@ -175,8 +175,15 @@ def _as_requests_error(error: Exception, request: requests.PreparedRequest) -> r
     return requests.exceptions.RequestException(error, request=request)
 
 
+def _no_redirect_target(response: requests.Response) -> None:
+    return None
+
+
 def bounded_session(session: requests.Session, max_body_bytes: int, deadline_seconds: float) -> requests.Session:
-    """The session with every http(s) request read through a BoundedAdapter."""
+    """The session with every http(s) request read through a BoundedAdapter. Requests follows no redirect itself
+    (the origin policy decides on each): it is given no redirect target, so it never parses a Location, which a
+    hostile server can write to crash its URL parser."""
+    session.get_redirect_target = _no_redirect_target
     adapter = BoundedAdapter(max_body_bytes, deadline_seconds, pool_connections=MAX_CONNECTION_POOL_SIZE,
                              pool_maxsize=MAX_CONNECTION_POOL_SIZE)
     session.mount("https://", adapter)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from urllib.parse import urlsplit, urlunsplit
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
 import orjson
@@ -20,6 +21,7 @@ from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
 
+from ..http.origin_policy import is_absolute
 from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, wait_refused
 from ..http.rate_waits import WaitTooLong, requesting_stream
 from ..http.transport import MIB, bounded_session, deadline_for
@@ -128,7 +130,8 @@ class ZendeskStream(Stream):
         """The one way every request leaves: links from responses pass the origin policy, redirects are followed
         only within the configured origin."""
         policy = self.context.origin_policy
-        if path_or_url.startswith(("http://", "https://")) or path_or_url.startswith("//"):
+        followed = is_absolute(path_or_url)  # a link from an answer: a later page, never a stream's first request
+        if followed:
             url = policy.link(path_or_url, self.name)
         else:
             url = self.url_base + path_or_url.lstrip("/")
@@ -139,9 +142,24 @@ class ZendeskStream(Stream):
             url, params = policy.redirect(response.headers.get("Location", ""), response.url or url, self.name), None
         else:
             raise self.fail(ApiAnswer(response.status_code, None, response.headers), f"too many redirects from {self.spec.path}")
+        answered = self.__dict__.setdefault("_answered_paths", set())
+        path = urlsplit(url).path
         if response.status_code in (403, 404):
+            if followed or path in answered:
+                raise self.refused_later_page(response.status_code, url)
             raise FeatureUnavailable(response.status_code, url, response.content)
+        if 200 <= response.status_code < 300:
+            answered.add(path)
         return RawAnswer(response.status_code, response.content, response.headers)
+
+    def refused_later_page(self, status: int, url: str) -> AirbyteTracedException:
+        """A plan gate answers a stream's first request; a 403/404 after Zendesk already answered this list is a
+        broken or withdrawn page, and the stream fails rather than passing for one the plan does not include."""
+        parts = urlsplit(url)
+        where = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        message = (f"Stream {self.name}: Zendesk answered HTTP {status} for {where} after earlier pages of this list "
+                   "had answered. That is not a plan gate: the stream stops here, the other streams go on.")
+        return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.system_error)
 
     def _send(self, url: str, params: Optional[Mapping[str, Any]]):
         # The rate budget waits in this thread, and tells the wait in this stream's name.

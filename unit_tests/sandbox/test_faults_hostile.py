@@ -85,6 +85,27 @@ def test_redirect_points_at_another_origin_or_at_itself():
     run(scenario())
 
 
+def test_disguised_links_and_redirects_read_one_host_in_urllib_parse_and_another_in_urllib3():
+    from urllib3.util import parse_url
+
+    async def scenario():
+        async with hostile_sandbox("foreign-link:/api/v2/groups*:port=9:disguise=backslash;"
+                                   "foreign-link:/api/v2/targets*:port=9:disguise=fullwidth-at;"
+                                   "foreign-link:/api/v2/ticket_audits*:disguise=upper-scheme;"
+                                   "redirect:/api/v2/users*:port=9:disguise=percent-at") as http:
+            _, _, groups = await get_json(http, "/api/v2/groups?page[size]=1")
+            link = groups["links"]["next"]
+            assert link.startswith(f"http://127.0.0.1:9\\@127.0.0.1:{http.port}/api/v2/groups")
+            assert urlsplit(link).port == http.port and parse_url(link).port == 9  # the differential itself
+            _, _, targets = await get_json(http, "/api/v2/targets.json")
+            assert targets["next_page"].startswith(f"http://127.0.0.1:9\uff20127.0.0.1:{http.port}/api/v2/targets")
+            _, _, audits = await get_json(http, "/api/v2/ticket_audits?page[size]=1")
+            assert audits["links"]["next"].startswith(f"HTTP://127.0.0.1:{http.port}/api/v2/ticket_audits")
+            async with http.get("/api/v2/users.json", allow_redirects=False) as response:
+                assert response.headers["Location"].startswith(f"http://127.0.0.1:9%40127.0.0.1:{http.port}/api/v2/users")
+    run(scenario())
+
+
 def test_repeat_next_makes_every_page_point_at_itself_with_more_to_come():
     async def scenario():
         async with hostile_sandbox("repeat-next:/api/v2/groups*:after=1;repeat-next:/api/v2/targets*;"
@@ -299,6 +320,8 @@ def test_a_rule_that_finds_nothing_to_rewrite_sends_the_genuine_answer_and_is_no
     ("foreign-link:port=70000", "port must be between"),
     ("foreign-link:scheme=ftp", "scheme must be"),
     ("foreign-link:link_path=nowhere", "link_path must start"),
+    ("foreign-link:disguise=tilde", "disguise takes"),
+    ("redirect:disguise=fullwidth-at", "links only"),
     ("deep-json:depth=abc", "bad value for 'depth'"),
 ])
 def test_bad_hostile_options_are_refused_with_the_option_named(spec, words):
