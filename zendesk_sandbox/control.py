@@ -97,9 +97,7 @@ def custom_object_resources(account) -> dict:
     resources = {}
     for key in objects.by_key:
         exported, live = objects.exported_count(key), objects.live_count(key)
-        resources[f"custom_object_{key}"] = _resource(
-            exported, live, deleted=exported - live,
-            endpoints={f"/api/v2/incremental/custom_objects/{key}/cursor": exported})
+        resources[f"custom_object_{key}"] = _resource(exported, live, deleted=exported - live)
     return resources
 
 
