@@ -13,6 +13,7 @@ from .paging.lists import CursorPagesWalker
 from .records import extractors as extract
 from .records.timeutil import to_iso
 from .streams.chat import ChatExportStream, SinceIdStream
+from .streams.custom_objects import CustomObjectFieldsStream, CustomObjectsStream
 from .streams.children import ParentChildrenStream
 from .streams.exports import CursorExportStream, TimeExportStream
 from .streams.lists import CursorPagesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
@@ -142,6 +143,10 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _unpaged("account_attributes", "routing/attributes", "attributes", needs=ENTERPRISE),
     _unpaged("attribute_definitions", "routing/attributes/definitions", "definitions", cursor=None, primary_key=None,
              extract=extract.attribute_definitions, needs=ENTERPRISE),
+    # Custom objects: their definitions and fields (each object's records are a stream of their own, found at
+    # discover: streams/custom_objects.py).
+    _unpaged("custom_objects", "custom_objects", primary_key="key", family=CustomObjectsStream),
+    StreamSpec("custom_object_fields", "custom_objects/{parent_id}/fields", CustomObjectFieldsStream, "custom_object_fields"),
     # Per ticket, only for tickets changed since the last sync (Zendesk has no account-wide list).
     StreamSpec("side_conversations", "tickets/{parent_id}/side_conversations", ParentChildrenStream, "side_conversations",
                cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),

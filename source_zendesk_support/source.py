@@ -40,8 +40,10 @@ from .http.answer import FeatureUnavailable
 from .http.error_policy import REFUSED_CREDENTIALS
 from .http.rate_budget import ZendeskRateBudget
 from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
+from .records.custom_objects import CustomObjectColumns
 from .registry import ALL_STREAMS
 from .streams.base import ZendeskStream
+from .streams.custom_objects import STREAM_PREFIX, CustomObjectCatalog, CustomObjectRecordsStream, offered_object_specs, records_spec
 from .streams.probe import AccountProbe
 from .streams.search import search_specs
 from .sync.checkpoint_cursor import StreamCheckpointCursor
@@ -80,6 +82,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         self._sync_modes: Dict[str, SyncMode] = {}
         self._state_manager = ConnectorStateManager()
         self._context: Optional[SyncContext] = None
+        self._object_specs: Optional[Tuple[SyncContext, List[StreamSpec]]] = None  # listed once per context
 
     # --- config and state files --------------------------------------------------------------------------
     def read_config(self, config_path: str) -> Mapping[str, Any]:
@@ -120,6 +123,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             budget=ZendeskRateBudget(max_wait_seconds=parsed.max_wait_seconds),
             chat_authenticator=build_chat_authenticator(parsed),
             search_streams=search_specs(parsed.search_queries),
+            custom_objects=CustomObjectCatalog(),
         )
 
     def streams(self, config: Mapping[str, Any]) -> List[Stream]:
@@ -134,6 +138,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             stream: ZendeskStream = spec.family(spec, context, incremental=incremental)
             if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and context.config.custom_field_columns:
                 stream.custom_columns = self._custom_columns(context, spec.name)
+            if isinstance(stream, CustomObjectRecordsStream):
+                stream.custom_columns = CustomObjectColumns(context.custom_objects.fields(stream, spec.name[len(STREAM_PREFIX):]) or [])
             if incremental and spec.cursor_field:
                 stream.state = self._state_manager.get_stream_state(spec.name, None) or {}
                 cursor = StreamCheckpointCursor(stream, self._message_repository)
@@ -145,10 +151,27 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             facades.append(StreamFacade.create_from_stream(stream, self, logger, stream.state, cursor))
         return facades
 
-    @staticmethod
-    def _offered_specs(context: SyncContext) -> List[StreamSpec]:
+    def _offered_specs(self, context: SyncContext) -> List[StreamSpec]:
         built_in = [spec for spec in ALL_STREAMS if spec.product != "chat" or context.chat_authenticator]
-        return built_in + context.search_streams
+        return built_in + context.search_streams + self._custom_object_specs(context, built_in + context.search_streams)
+
+    def _custom_object_specs(self, context: SyncContext, fixed: List[StreamSpec]) -> List[StreamSpec]:
+        """One stream per custom object the account has, whose fields can be read (discover), or per one the catalog
+        names (read). A named object the account no longer has gets a stream that ends with a warning."""
+        if self._object_specs is not None and self._object_specs[0] is context:
+            return self._object_specs[1]
+        taken = {spec.name for spec in fixed}
+        named = [name for name in self._sync_modes if name.startswith(STREAM_PREFIX) and name not in taken]
+        specs: List[StreamSpec] = []
+        if not self._sync_modes or named:
+            lister_spec = next(spec for spec in ALL_STREAMS if spec.name == "custom_objects")
+            lister = lister_spec.family(lister_spec, context, incremental=False)
+            found = [spec for spec in offered_object_specs(lister, taken)
+                     if self._wants(spec.name) and context.custom_objects.fields(lister, spec.name[len(STREAM_PREFIX):]) is not None]
+            found_names = {spec.name for spec in found}
+            specs = found + [records_spec(name[len(STREAM_PREFIX):], removed=True) for name in named if name not in found_names]
+        self._object_specs = (context, specs)
+        return specs
 
     def _report_unknown_streams(self, offered: Mapping[str, StreamSpec]) -> None:
         """Each stream of the catalog that this connector does not offer is named (it ends INCOMPLETE); the rest

@@ -14,6 +14,7 @@ from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from jsonschema import Draft7Validator
 
 from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.streams.custom_objects import records_spec
 
 PACKAGE = "source_zendesk_support"
 REPO = Path(__file__).resolve().parents[1]
@@ -28,9 +29,11 @@ def _key(spec):
 
 
 # Every stream the connector offers, with the primary key its schema must mark non-nullable: from the registry.
-STREAMS = {spec.schema or spec.name: _key(spec) for spec in ALL_STREAMS}
+# Each custom object's stream, found at discover, shares one schema file.
+OFFERED = ALL_STREAMS + [records_spec("example")]
+STREAMS = {spec.schema or spec.name: _key(spec) for spec in OFFERED}
 # Streams whose records the connector may mark with a deletion time.
-DELETABLE = {spec.name for spec in ALL_STREAMS if spec.deletion_field}
+DELETABLE = {spec.schema or spec.name for spec in OFFERED if spec.deletion_field}
 
 ALL_FILES = sorted(SCHEMAS.glob("*.json")) + sorted(SHARED.glob("*.json"))
 

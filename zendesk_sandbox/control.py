@@ -90,9 +90,20 @@ def config_resources(account) -> dict:
     return resources
 
 
+def custom_object_resources(account) -> dict:
+    """Each object's records, under the connector's stream name: what the export shows (live records, and those
+    deleted in its 30-day window)."""
+    objects = account.custom_objects
+    resources = {}
+    for key in objects.by_key:
+        exported, live = objects.exported_count(key), objects.live_count(key)
+        resources[f"custom_object_{key}"] = _resource(exported, live, deleted=exported - live)
+    return resources
+
+
 # resource name -> totals, for resources whose total is not simply the count of their endpoint; a product
 # (Help Center, Talk, Chat) appends its own
-SUMMARY_SECTIONS = [ticket_resources, people_resources, config_resources, product_resources,
+SUMMARY_SECTIONS = [ticket_resources, people_resources, config_resources, product_resources, custom_object_resources,
                     lambda account: {"ticket_attachments": ticket_attachment_resource(account)}]
 
 

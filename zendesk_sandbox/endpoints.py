@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .endpoint import ENTERPRISE, Endpoint, feature, not_team, plan_at_least, side_conversations_gate
 from .pagination import cursor_export, listing, time_export, unpaged
-from .support import configuration as config, exports, ground_truth as truth, people, search, tickets
+from .support import configuration as config, custom_objects, exports, ground_truth as truth, people, search, tickets
 from .support.account_settings import account_settings
 
 SUPPORT_ENDPOINTS: list[Endpoint] = [
@@ -169,6 +169,16 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v2/dynamic_content/items", "dynamic_content",
              listing("items", config.config_list("dynamic_content")), count=truth.config_count("dynamic_content")),
     Endpoint("/api/v2/account/settings", "account_settings", account_settings),
+    # custom objects: their records' export has a window of its own (ratelimit.py)
+    Endpoint("/api/v2/custom_objects", "custom_objects", custom_objects.list_objects, count=truth.custom_objects),
+    Endpoint("/api/v2/custom_objects/{custom_object_key}", "custom_objects", custom_objects.show_object),
+    Endpoint("/api/v2/custom_objects/{custom_object_key}/fields", "custom_object_fields",
+             listing("custom_object_fields", custom_objects.field_items), count=truth.custom_object_fields),
+    Endpoint("/api/v2/custom_objects/{custom_object_key}/records", "custom_object_records", custom_objects.list_records),
+    Endpoint("/api/v2/custom_objects/{custom_object_key}/records/count", "custom_object_records",
+             custom_objects.count_records),
+    Endpoint("/api/v2/incremental/custom_objects/{custom_object_key}/cursor", "custom_object_records",
+             custom_objects.export_records, admin_only=True),
     # search
     Endpoint("/api/v2/search/export", "search", search.search_export),
     Endpoint("/api/v2/search", "search", search.search),

@@ -100,6 +100,8 @@ BUCKETS = {spec.name: spec for spec in [
                "zendesk-ratelimit-incremental-exports-cursor"),
     BucketSpec("incremental_sample", lambda s: 0 if _export_limit(s) == 0 else 10, "incremental_json",
                window_minutes=20),
+    # [O] 10 requests a minute of its own, shared by every object; Zendesk documents no header for it.
+    BucketSpec("incremental_custom_objects", lambda s: 0 if _export_limit(s) == 0 else 10, "incremental_json"),
     BucketSpec("search_export", _unless_account_off(100), "endpoint_json"),
     BucketSpec("deleted_tickets", _unless_account_off(10), "endpoint_json", "zendesk-ratelimit-deleted-tickets-index"),
     # [O:S4] GET /tickets reports a very large per-endpoint budget; kept for the header's sake.
@@ -136,6 +138,8 @@ def route_for(method: str, path: str) -> Route:
     normalized = normalize_path(path)
     if bucket == "incremental_exports" and normalized == "/api/v2/incremental/users/cursor":
         return Route("support", "incremental_exports_cursor")
+    if bucket == "incremental_exports" and normalized.startswith("/api/v2/incremental/custom_objects/"):
+        return Route("support", "incremental_custom_objects")
     if bucket == "account" and method == "GET" and normalized == "/api/v2/tickets":
         return Route("support", "tickets_index")
     if bucket == "incremental_exports" and normalized.startswith("/api/v2/channels/voice/"):

@@ -70,6 +70,12 @@ class _ExportWalker:
         self.source.close()
 
 
+def _stream_ends(body: Mapping[str, Any]) -> bool:
+    """The last page: `end_of_stream` (tickets, users), or `meta.has_more` false (custom object records)."""
+    meta = body.get("meta")
+    return bool(body.get("end_of_stream")) or (isinstance(meta, Mapping) and meta.get("has_more") is False)
+
+
 class CursorExportWalker(_ExportWalker):
     """Follows after_cursor exactly, so nothing is skipped or repeated. Position: {"after_cursor": ...}."""
 
@@ -103,7 +109,7 @@ class CursorExportWalker(_ExportWalker):
             after = body.get("after_cursor")
             # An empty page that leaves the cursor where it was (records held back) would be asked for again forever.
             held_back = not listed and after == params.get("cursor")
-            more = bool(after) and not reached_end and not body.get("end_of_stream") and not held_back
+            more = bool(after) and not reached_end and not _stream_ends(body) and not held_back
             if more:  # ask for the next page while this one is emitted
                 guard.see(after)
                 params = {"cursor": after}

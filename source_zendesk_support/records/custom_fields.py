@@ -26,6 +26,7 @@ TYPE_SCHEMAS: Dict[str, Mapping[str, Any]] = {
     "multiselect": {"type": ["null", "array"], "items": {"type": "string"}},
     "lookup": {"type": ["null", "integer"]},
 }
+CUSTOM_OBJECT_TARGET = "zen:custom_object:"
 # Ticket fields Zendesk itself defines (subject, status, ...): already columns of the ticket.
 SYSTEM_TICKET_FIELDS = {
     "subject", "description", "status", "tickettype", "priority", "group", "assignee", "custom_status", "brand",
@@ -34,10 +35,14 @@ SYSTEM_TICKET_FIELDS = {
 
 
 def _as_int(value: Any) -> Optional[int]:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+    """An integer, also from a string ("12", and "12.0" as Zendesk's exports may write it)."""
+    if value in (None, "") or isinstance(value, bool):
         return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        number = _as_float(value)
+        return int(number) if number is not None and number.is_integer() else None
 
 
 def _as_float(value: Any) -> Optional[float]:
@@ -60,13 +65,20 @@ class CustomField:
     type: str
     title: str
     options: Mapping[str, str]  # option value (tag) -> label
+    # A lookup's relationship_target_type: a custom object's records have string ids, everything else integers.
+    target: Optional[str] = None
 
     @property
     def column(self) -> str:
         return f"custom_field_{self.id}"
 
+    @property
+    def looks_up_records(self) -> bool:
+        return self.type == "lookup" and (self.target or "").startswith(CUSTOM_OBJECT_TARGET)
+
     def schema(self) -> Mapping[str, Any]:
-        return {**TYPE_SCHEMAS.get(self.type, STRING), "description": f"Custom field '{self.title}' ({self.type}, id {self.id})"}
+        base = STRING if self.looks_up_records else TYPE_SCHEMAS.get(self.type, STRING)
+        return {**base, "description": f"Custom field '{self.title}' ({self.type}, id {self.id})"}
 
     def typed(self, value: Any) -> Any:
         return self.converter()(value)
@@ -83,7 +95,8 @@ class CustomField:
             "dropdown": lambda v: options.get(str(v), str(v)),
             "multiselect": lambda v: [options.get(str(item), str(item)) for item in (v if isinstance(v, list) else [v])],
         }
-        convert = by_type.get(self.type, lambda v: v if isinstance(v, str) else str(v))
+        as_text = lambda v: v if isinstance(v, str) else str(v)  # noqa: E731
+        convert = as_text if self.looks_up_records else by_type.get(self.type, as_text)
         return lambda value: None if value is None else convert(value)
 
 
@@ -97,7 +110,8 @@ def parse_definitions(definitions: Iterable[Mapping[str, Any]], for_tickets: boo
             str(option.get("value")): option.get("name") or option.get("raw_name") or str(option.get("value"))
             for option in (definition.get("custom_field_options") or [])
         }
-        fields.append(CustomField(definition["id"], definition.get("key"), field_type, definition.get("title") or "", options))
+        fields.append(CustomField(definition["id"], definition.get("key"), field_type, definition.get("title") or "", options,
+                                  definition.get("relationship_target_type")))
     return fields
 
 

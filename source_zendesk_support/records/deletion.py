@@ -14,6 +14,9 @@ DELETED_AT = "_ab_cdc_deleted_at"
 KEEP, MARK, EXCLUDE = "keep", "mark", "exclude"
 # The rule of a stream whose every record is a deleted object.
 ALWAYS = "always"
+# Custom object records: the export keeps a deleted record for 30 days with every value replaced by this.
+PLACEHOLDER = "[DELETED]"
+PLACEHOLDERS = "placeholders"
 
 
 def _when(record: Mapping[str, Any], *fields: str) -> Optional[str]:
@@ -30,8 +33,16 @@ DELETION_RULES: Dict[str, Callable[[Mapping[str, Any]], Optional[str]]] = {
     "deleted_at": lambda r: r.get("deleted_at") or None,
     "deleted": lambda r: _when(r, "updated_at", "time", "created_at") if r.get("deleted") is True else None,
     "is_deleted": lambda r: _when(r, "updated_at", "created_at") if r.get("is_deleted") is True else None,
+    PLACEHOLDERS: lambda r: _when(r, "updated_at", "created_at") if is_placeholder_record(r) else None,
     ALWAYS: lambda r: _when(r, "deleted_at", "updated_at", "created_at") or "1970-01-01T00:00:00Z",
 }
+
+
+def is_placeholder_record(record: Mapping[str, Any]) -> bool:
+    """A deleted custom object record: its name and every field value are the placeholder."""
+    values = record.get("custom_object_fields")
+    values = values.values() if isinstance(values, Mapping) else ()
+    return record.get("name") == PLACEHOLDER and all(value == PLACEHOLDER for value in values)
 
 
 def deleted_at(rule: str, record: Mapping[str, Any]) -> Optional[str]:

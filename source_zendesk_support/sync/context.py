@@ -16,6 +16,7 @@ from .read_tally import ReadTally
 from .parent_lists import ParentLists
 
 if TYPE_CHECKING:
+    from ..streams.custom_objects import CustomObjectCatalog
     from ..streams.spec import StreamSpec
 
 
@@ -37,6 +38,7 @@ class SyncContext:
     origin_policy: Optional[OriginPolicy] = None  # which links and redirects from responses may be requested
     counts: AccountCounts = field(default_factory=AccountCounts)  # Zendesk's count endpoints, asked once per sync
     tally: ReadTally = field(default_factory=ReadTally)  # records, requests, retries and rate waits per stream
+    custom_objects: Optional["CustomObjectCatalog"] = None  # the account's custom objects, listed once per sync
 
     def __post_init__(self) -> None:
         if self.origin_policy is None:

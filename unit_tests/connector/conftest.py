@@ -15,7 +15,7 @@ from typing import List, Tuple
 import pytest
 import requests_mock as requests_mock_lib
 
-from .support import without_counts
+from .support import without_counts, without_custom_objects
 
 
 class FakeClock:
@@ -75,4 +75,5 @@ def api():
     """A requests-mock Mocker that refuses anything not registered (so nothing leaves the machine)."""
     with requests_mock_lib.Mocker(case_sensitive=True) as mocker:
         without_counts(mocker)
+        without_custom_objects(mocker)
         yield mocker

@@ -158,13 +158,18 @@ def epoch(iso: str) -> int:
     return to_epoch(iso)
 
 
-COUNT_ENDPOINT = re.compile(r"/api/v2/[a-z_]+/count(\.json)?(\?|$)|[?&]per_page=1(&|$)")
+COUNT_ENDPOINT = re.compile(r"/api/v2/[a-z_]+(/[a-z_]+/records)?/count(\.json)?(\?|$)|[?&]per_page=1(&|$)")
 
 
 def without_counts(mocker) -> None:
     """Zendesk's counts for row estimates (count endpoints, and a list's offset page of one) answer as on a plan
     without them, unless a test registers one."""
     mocker.get(COUNT_ENDPOINT, status_code=404, json={"error": "InvalidEndpoint"})
+
+
+def without_custom_objects(mocker) -> None:
+    """The account has no custom objects (discover lists them), unless a test registers some."""
+    mocker.get(url("custom_objects"), **ok({"custom_objects": []}))
 
 
 def no_offset_count(mocker, path: str) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 import random
 
 from .config_objects import ConfigObjects
+from .custom_objects import CustomObjects
 from .people import Change, Organizations, Users
 from .pools import Pools
 from .products import mutator as product_mutator
 from .tickets import TicketChange, Tickets
 
 DAY = 86400
+# The mutation resource of one custom object's records: "custom_object_records:asset"
+CUSTOM_OBJECT_RECORDS = "custom_object_records:"
 HISTORY_YEARS = 2
 
 
@@ -31,6 +34,7 @@ class Account:
         self.users = Users(self, settings.users_count, self.history_start - 100 * DAY, self.anchor)
         self.config = ConfigObjects(self)
         self.tickets = Tickets(self, settings.tickets, self.history_start, self.anchor)
+        self.custom_objects = CustomObjects(self)
         self.mutations = 0
         self.version = 0
 
@@ -48,9 +52,11 @@ class Account:
         for resource, actions in spec.items():
             handler = {"tickets": self._mutate_tickets, "users": self._mutate_users,
                        "organizations": self._mutate_organizations}.get(resource) or product_mutator(self, resource)
+            if handler is None and resource.startswith(CUSTOM_OBJECT_RECORDS) and resource[len(CUSTOM_OBJECT_RECORDS):] in self.custom_objects.by_key:
+                handler = self._custom_object_mutator(resource[len(CUSTOM_OBJECT_RECORDS):])
             if handler is None:
                 raise ValueError(f"mutations of {resource!r} are not supported (tickets, users, organizations, "
-                                 "articles, posts, calls, chats)")
+                                 "articles, posts, calls, chats, custom_object_records:<key>)")
             if not isinstance(actions, dict):
                 raise ValueError(f"{resource}: expected an object of action counts")
             result[resource] = {}
@@ -68,6 +74,9 @@ class Account:
         self.users._changed_order = None
         self.organizations._changed_order = None
         return result
+
+    def _custom_object_mutator(self, key: str):
+        return lambda action, n, rng: self.custom_objects.mutate(key, action, n, rng)
 
     @staticmethod
     def _pick(candidates: list[int], n: int, rng: random.Random) -> list[int]:

@@ -226,3 +226,11 @@ def routing_definitions(account) -> int:
 
 def holidays(account) -> int:
     return sum(len(schedule_holidays) for schedule_holidays in account.config.holidays.values())
+
+
+def custom_objects(account) -> int:
+    return len(account.custom_objects.by_key)
+
+
+def custom_object_fields(account) -> int:
+    return sum(len(objects.spec.fields) for objects in account.custom_objects.by_key.values())
