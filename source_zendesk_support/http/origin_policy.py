@@ -132,7 +132,12 @@ class OriginPolicy:
         wrong = _unsafe_character(url)
         if wrong:
             raise UnsafeUrl(wrong)
-        return url if _SCHEME.match(url) else urljoin(relative_to, url)
+        if _SCHEME.match(url):
+            return url
+        try:
+            return urljoin(relative_to, url)
+        except ValueError:  # an authority that changes under NFKC normalization (a fullwidth @, say)
+            raise UnsafeUrl("an authority that Unicode normalization would change") from None
 
     def link(self, url: str, stream: str) -> str:
         """The URL to request for a link found in a response: itself, re-based onto our origin, or refused."""
