@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import running_sandbox
-from sync_runner import discovered_catalog
-from trust_harness import (Sandbox, catalog_for, leaks, names_stream, no_traceback, other_origin, run_bounded,
-                           secrets_of)
+from trust_harness import (Sandbox, catalog_for, hostile_sandbox, leaks, names_stream, no_traceback, other_origin,
+                           run_bounded, secrets_of)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -21,11 +20,8 @@ SANDBOX_ARGS = ("--seed", "13", "--tickets", "300", "--rate-limit", "0", "--expo
 
 @pytest.fixture(scope="module")
 def hostile():
-    with running_sandbox(*SANDBOX_ARGS) as info:
-        sandbox = Sandbox(info)
-        sandbox.streams = discovered_catalog(sandbox.config)
+    with hostile_sandbox(*SANDBOX_ARGS) as sandbox:
         yield sandbox
-        sandbox.faults("")
 
 
 def _read(sandbox: Sandbox, names, spec: str, config=None, deadline: float = 60.0):

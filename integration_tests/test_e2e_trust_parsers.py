@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import running_sandbox
-from sync_runner import discovered_catalog
-from trust_harness import Sandbox, catalog_for, leaks, names_stream, no_traceback, other_origin, run_bounded, secrets_of
+from trust_harness import Sandbox, hostile_sandbox, catalog_for, leaks, names_stream, no_traceback, other_origin, run_bounded, secrets_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -18,11 +16,8 @@ PLAN_GATE_WORDS = "plan"  # what the skip warning of a plan-gated stream says
 
 @pytest.fixture(scope="module")
 def hostile():
-    with running_sandbox(*SANDBOX_ARGS) as info:
-        sandbox = Sandbox(info)
-        sandbox.streams = discovered_catalog(sandbox.config)
+    with hostile_sandbox(*SANDBOX_ARGS) as sandbox:
         yield sandbox
-        sandbox.faults("")
 
 
 def _read(sandbox: Sandbox, names, spec: str, **config):

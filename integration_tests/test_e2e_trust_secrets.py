@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import running_sandbox
-from sync_runner import discovered_catalog
-from trust_harness import Sandbox, catalog_for, leaks, run_bounded, secrets_of, stream_failed
+from trust_harness import Sandbox, hostile_sandbox, catalog_for, leaks, run_bounded, secrets_of, stream_failed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -15,9 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 @pytest.fixture(scope="module")
 def hostile():
-    with running_sandbox("--seed", "17", "--tickets", "100", "--rate-limit", "0", "--export-rate-limit", "0") as info:
-        sandbox = Sandbox(info)
-        sandbox.streams = discovered_catalog(sandbox.config)
+    with hostile_sandbox("--seed", "17", "--tickets", "100", "--rate-limit", "0", "--export-rate-limit", "0") as sandbox:
         yield sandbox
 
 

@@ -232,3 +232,16 @@ class Sandbox:
 def catalog_for(streams: List[Dict[str, Any]], names: Iterable[str], incremental: bool = False) -> Dict[str, Any]:
     from sync_runner import configured_catalog
     return configured_catalog(streams, list(names), incremental=incremental)
+
+
+@contextlib.contextmanager
+def hostile_sandbox(*args: str) -> Iterator["Sandbox"]:
+    """A sandbox for a module of trust-boundary cases, its catalog discovered once, its faults cleared after."""
+    from conftest import running_sandbox  # the one way the e2e tests start a sandbox
+    from sync_runner import discovered_catalog
+
+    with running_sandbox(*args) as info:
+        sandbox = Sandbox(info)
+        sandbox.streams = discovered_catalog(sandbox.config)
+        yield sandbox
+        sandbox.faults("")
