@@ -12,7 +12,7 @@ import math
 import re
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
-from typing import Any, Literal, Mapping, Optional, Tuple
+from typing import Annotated, Any, Literal, Mapping, MutableMapping, Optional, Tuple, Type, Union, get_args
 from urllib.parse import urlparse
 
 from airbyte_cdk.models import FailureType
@@ -44,13 +44,6 @@ API_TOKEN_RETIREMENT = "2027-04-30"
 SEARCH_TYPES = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}
 SEARCH_NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,60}$")
 SECRET_FIELDS = ("api_token", "password", "access_token", "refresh_token", "client_secret", "client_id")
-AUTH_TYPES = ("oauth2_refresh", "oauth2_client_credentials", "oauth2_access_token", "api_token")
-REQUIRED_CREDENTIAL_FIELDS = {
-    "oauth2_refresh": ("client_id", "client_secret", "refresh_token"),
-    "oauth2_client_credentials": ("client_id", "client_secret"),
-    "oauth2_access_token": ("access_token",),
-    "api_token": ("email", "api_token"),
-}
 # What to do with records of deleted objects (deletion.py): keep them as ordinary rows, mark them for
 # destinations that delete marked rows, or leave them out.
 DELETED_RECORD_MODES = ("keep", "mark", "exclude")
@@ -62,23 +55,73 @@ def config_error(message: str) -> AirbyteTracedException:
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)
 
 
-class Credentials(BaseModel):
+class _CredentialsBase(BaseModel):
+    # Secrets stay out of repr(), so a logged config never shows them.
     model_config = ConfigDict(frozen=True)
 
-    auth_type: str
-    email: Optional[str] = None
-    # Secrets stay out of repr(), so a logged config never shows them.
-    api_token: Optional[str] = Field(default=None, repr=False)
-    access_token: Optional[str] = Field(default=None, repr=False)
+    @property
+    def can_refresh_token(self) -> bool:
+        """Whether a refused access token can be replaced without the user (a refresh token or an OAuth client)."""
+        return False
+
+
+class ApiTokenCredentials(_CredentialsBase):
+    auth_type: Literal["api_token"]
+    email: str
+    api_token: str = Field(repr=False)
+
+
+class AccessTokenCredentials(_CredentialsBase):
+    """An OAuth access token; Airbyte's legacy configs carry the OAuth client beside it, which can renew it."""
+
+    auth_type: Literal["oauth2_access_token"]
+    access_token: str = Field(repr=False)
     client_id: Optional[str] = Field(default=None, repr=False)
     client_secret: Optional[str] = Field(default=None, repr=False)
-    refresh_token: Optional[str] = Field(default=None, repr=False)
+    scope: str = "read"
+
+    @property
+    def can_refresh_token(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+
+class ClientCredentials(_CredentialsBase):
+    auth_type: Literal["oauth2_client_credentials"]
+    client_id: str = Field(repr=False)
+    client_secret: str = Field(repr=False)
+    scope: str = "read"
+
+    @property
+    def can_refresh_token(self) -> bool:
+        return True
+
+
+class RefreshTokenCredentials(_CredentialsBase):
+    auth_type: Literal["oauth2_refresh"]
+    client_id: str = Field(repr=False)
+    client_secret: str = Field(repr=False)
+    refresh_token: str = Field(repr=False)
+    access_token: Optional[str] = Field(default=None, repr=False)
     token_expiry_date: Optional[datetime] = None
     scope: str = "read"
 
     @property
-    def has_client(self) -> bool:
-        return bool(self.client_id and self.client_secret)
+    def can_refresh_token(self) -> bool:
+        return True
+
+
+# One class per way Zendesk lets a connection sign in; `auth_type` tells them apart. A new kind is one class here
+# and one builder in http/auth.py.
+CREDENTIAL_KINDS = (RefreshTokenCredentials, ClientCredentials, AccessTokenCredentials, ApiTokenCredentials)
+Credentials = Annotated[
+    Union[RefreshTokenCredentials, ClientCredentials, AccessTokenCredentials, ApiTokenCredentials],
+    Field(discriminator="auth_type"),
+]
+CREDENTIALS_BY_AUTH_TYPE: Mapping[str, Type[_CredentialsBase]] = {
+    get_args(kind.model_fields["auth_type"].annotation)[0]: kind for kind in CREDENTIAL_KINDS
+}
+AUTH_TYPES = tuple(CREDENTIALS_BY_AUTH_TYPE)
+STRING_CREDENTIAL_FIELDS = ("email", "api_token", "access_token", "client_id", "client_secret", "refresh_token", "scope")
 
 
 class SearchQuery(BaseModel):
@@ -114,6 +157,10 @@ class ZendeskConfig(BaseModel):
     chat_access_token: Optional[str] = Field(default=None, repr=False)
     page_size: Optional[int] = None  # records per list page; None = Zendesk's maximum
     ignore_pagination: bool = False  # Airbyte's testing aid, accepted and ignored (every page is read)
+    # The document as the platform stores it, in this connector's shape: a rotated refresh token is written into it
+    # and it is handed back whole in a CONTROL message. `migrated` says it was rewritten from an earlier shape.
+    stored: Any = Field(default=None, repr=False, exclude=True)
+    migrated: bool = False
 
     @property
     def api_url(self) -> str:
@@ -125,10 +172,7 @@ class ZendeskConfig(BaseModel):
 
     @property
     def can_refresh_token(self) -> bool:
-        """Whether a refused access token can be replaced without the user (a refresh token or an OAuth client)."""
-        if self.auth_type in ("oauth2_refresh", "oauth2_client_credentials"):
-            return True
-        return self.auth_type == "oauth2_access_token" and self.credentials.has_client
+        return self.credentials.can_refresh_token
 
     @property
     def list_page_size(self) -> int:
@@ -249,7 +293,7 @@ def _base_url(config: Mapping[str, Any], subdomain: str) -> str:
     )
 
 
-def _credentials(config: Mapping[str, Any]) -> Credentials:
+def _credentials(config: Mapping[str, Any]) -> _CredentialsBase:
     credentials = config.get("credentials")
     if not isinstance(credentials, Mapping):
         raise config_error("'credentials' is missing: choose OAuth 2.0 or an API token.")
@@ -262,13 +306,14 @@ def _credentials(config: Mapping[str, Any]) -> Credentials:
             "'oauth2_refresh', 'oauth2_client_credentials' or 'oauth2_access_token') or, until 2027-04-30, an API token "
             "('api_token' with email and api_token)."
         )
-    if auth_type not in AUTH_TYPES:
+    kind = CREDENTIALS_BY_AUTH_TYPE.get(auth_type) if isinstance(auth_type, str) else None
+    if kind is None:
         raise config_error(f"'credentials.auth_type' must be one of {', '.join(AUTH_TYPES)}; got {auth_type!r}.")
-    for field in REQUIRED_CREDENTIAL_FIELDS[auth_type]:
+    for field, info in kind.model_fields.items():
         value = credentials.get(field)
-        if not isinstance(value, str) or not value.strip():
+        if info.is_required() and field != "auth_type" and (not isinstance(value, str) or not value.strip()):
             raise config_error(f"'credentials.{field}' is required for auth_type '{auth_type}'.")
-    for field in ("email", "api_token", "access_token", "client_id", "client_secret", "refresh_token", "scope"):
+    for field in STRING_CREDENTIAL_FIELDS:
         if credentials.get(field) is not None and not isinstance(credentials.get(field), str):
             raise config_error(f"'credentials.{field}' must be a string.")
     try:
@@ -276,8 +321,10 @@ def _credentials(config: Mapping[str, Any]) -> Credentials:
     except AirbyteTracedException:
         raise config_error("'credentials.token_expiry_date' is not a date-time such as 2026-01-01T00:00:00Z; "
                            "clear it and the connector refreshes the token on its first request.") from None
-    values = {field: credentials.get(field) for field in Credentials.model_fields if credentials.get(field) not in (None, "")}
-    return Credentials(**{**values, "auth_type": auth_type, "token_expiry_date": expiry})
+    values = {field: credentials.get(field) for field in kind.model_fields if credentials.get(field) not in (None, "")}
+    if "token_expiry_date" in kind.model_fields:
+        values["token_expiry_date"] = expiry
+    return kind(**{**values, "auth_type": auth_type})
 
 
 def _preset_query(entry: Mapping[str, Any], position: int, today: date) -> Tuple[str, str, str]:
@@ -376,7 +423,10 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
     if not isinstance(config, Mapping):
         raise config_error("The configuration must be a JSON object.")
     register_config_secrets(config, SECRET_FIELDS)  # before anything can echo them
-    config = migrate_config(config)
+    rewritten = migrate_config(config)
+    migrated = rewritten != dict(config)
+    # Unchanged, the caller's own document stays the stored one, so a rotated token lands where the caller looks.
+    config = rewritten if migrated or not isinstance(config, MutableMapping) else config
     subdomain = _subdomain(config)
     now = now or datetime.now(timezone.utc)
     start, start_period = _start(config, now)
@@ -402,6 +452,8 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
         chat_access_token=_chat_access_token(config),
         page_size=_integer(config, "page_size", None, 1, MAX_LIST_PAGE_SIZE),
         ignore_pagination=_boolean(config, "ignore_pagination", False),
+        stored=config,
+        migrated=migrated,
     )
     # The rest of the spec (types of options added later), on the config as parsed above: dates with offsets are
     # accepted there.

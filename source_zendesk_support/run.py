@@ -16,27 +16,28 @@ from airbyte_cdk.logger import PRINT_BUFFER
 from airbyte_cdk.models import ConnectorSpecification, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .config import SECRET_FIELDS, ZendeskConfig, parse_config
+from .config import ZendeskConfig, parse_config
 from .garbage_collection import tune_collector
 from .input_files import read_config_file
 from .log_policy import install as install_log_policy
 from .memory import tune_malloc
-from .redaction import install as install_redaction, register_config_secrets
+from .redaction import install as install_redaction
 from .source import SourceZendeskSupport
 
 
 class ZendeskEntrypoint(AirbyteEntrypoint):
+    """Airbyte's entrypoint for a source that holds its parsed config: run() read, parsed and validated it, and
+    registered its secrets, before the entrypoint started."""
+
     @staticmethod
     def validate_connection(source_spec: ConnectorSpecification, config: Mapping[str, Any]) -> None:
-        """`check` validates the config before anything else: with this connector's rules (which include the
-        spec's), whose messages name the field. The CDK's own validation would quote the config, password included."""
-        parse_config(config)
+        """Nothing left to check: parse_config applied this connector's rules (which include the spec's), whose
+        messages name the field. The CDK's own validation would quote the config, password included."""
 
     @staticmethod
     def set_up_secret_filter(config: Mapping[str, Any], connection_specification: Mapping[str, Any]) -> None:
-        """The one registration of the config's secrets (parse_config's), not the CDK's: that would replace the
-        filter's list, dropping tokens already registered, and take one-letter values that mask every letter."""
-        register_config_secrets(config, SECRET_FIELDS)
+        """parse_config registered the secrets. The CDK's set-up would replace the filter's list, dropping tokens
+        already registered, and take one-letter values that mask every letter."""
 
 
 def _print(message: Any) -> None:
@@ -58,8 +59,7 @@ def _parsed_config(parsed_args: Any) -> Optional[ZendeskConfig]:
     path = getattr(parsed_args, "config", None)
     if not path:
         return None
-    raw = read_config_file(path)
-    return parse_config(raw)
+    return parse_config(read_config_file(path))
 
 
 def _stop(signum: int, frame: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from queue import Queue
-from typing import Any, Dict, Iterator, List, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import requests
 from airbyte_cdk.models import (
@@ -64,9 +64,11 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     check_config_against_spec = False
 
     def __init__(self, config: Optional[ZendeskConfig] = None, catalog: Any = None, state: Any = None, **_: Any):
-        """`config` is the parsed config when the caller has one (run.py does): it sizes the worker pool. Without
-        one the pool has the default size; check and discover read one stream at a time anyway."""
-        workers = config.num_workers if isinstance(config, ZendeskConfig) else DEFAULT_NUM_WORKERS
+        """`config` is the parsed config when the caller has one (run.py does): the command then uses it and reads
+        and parses nothing again, and it sizes the worker pool. Without one (in-process callers) each command parses
+        the config it is given, and the pool has the default size."""
+        self._config = config if isinstance(config, ZendeskConfig) else None
+        workers = self._config.num_workers if self._config else DEFAULT_NUM_WORKERS
         self._queue: Queue = Queue(maxsize=RECORD_QUEUE_SIZE)
         self._message_repository = ConcurrentMessageRepository(self._queue, InMemoryMessageRepository())
         # One thread generates partitions (cheap: one per stream), the others read pages.
@@ -86,7 +88,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
 
     # --- config and state files --------------------------------------------------------------------------
     def read_config(self, config_path: str) -> Mapping[str, Any]:
-        return read_config_file(config_path)
+        return self._config.stored if self._config else read_config_file(config_path)
 
     @classmethod
     def read_state(cls, state_path: str) -> List[AirbyteStateMessage]:
@@ -95,13 +97,18 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     def configure(self, config: Mapping[str, Any], temp_dir: str) -> Mapping[str, Any]:
         """A config saved for Airbyte's connector (or an earlier version of this one) is rewritten into this
         connector's shape and handed to the platform once, as a CONTROL message; later runs find it migrated."""
-        if not needs_migration(config):
-            return config
-        migrated = migrate_config(config)
-        try:
-            parse_config(migrated)
-        except AirbyteTracedException:
-            return migrated  # not saved: the command reports what is wrong, and the user's fix is migrated then
+        if self._config is not None:
+            if not self._config.migrated:
+                return config
+            migrated = self._config.stored
+        else:
+            if not needs_migration(config):
+                return config
+            migrated = migrate_config(config)
+            try:
+                parse_config(migrated)
+            except AirbyteTracedException:
+                return migrated  # not saved: the command reports what is wrong, and the user's fix is migrated then
         logger.info("The config was saved in an earlier connector's shape; it is migrated and handed back to the platform.")
         emit_configuration_as_airbyte_control_message(migrated)
         return migrated
@@ -112,14 +119,12 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
 
     # --- context shared by all streams of a run --------------------------------------------------------
     def _build_context(self, config: Mapping[str, Any]) -> SyncContext:
-        parsed = parse_config(config)
-        # The refresh-token authenticator writes rotated tokens into the config the platform saves.
-        saved_config = migrate_config(config) if not isinstance(config, MutableMapping) or needs_migration(config) else config
+        parsed = self._config or parse_config(config)
         if parsed.ignore_pagination:
             logger.warning("'ignore_pagination' is accepted for compatibility with Airbyte's connector and has no effect: every page is read.")
         return SyncContext(
             config=parsed,
-            authenticator=build_authenticator(parsed, saved_config),
+            authenticator=build_authenticator(parsed),
             budget=ZendeskRateBudget(max_wait_seconds=parsed.max_wait_seconds),
             chat_authenticator=build_chat_authenticator(parsed),
             search_streams=search_specs(parsed.search_queries),

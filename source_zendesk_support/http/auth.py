@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from typing import Any, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Callable, Mapping, MutableMapping, Optional, Tuple
 
 import requests
 from airbyte_cdk.config_observation import emit_configuration_as_airbyte_control_message
@@ -26,7 +26,14 @@ from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from requests.auth import AuthBase
 
-from ..config import API_TOKEN_RETIREMENT, ZendeskConfig
+from ..config import (
+    API_TOKEN_RETIREMENT,
+    AccessTokenCredentials,
+    ApiTokenCredentials,
+    ClientCredentials,
+    RefreshTokenCredentials,
+    ZendeskConfig,
+)
 from ..redaction import register_secret
 from .retry_policy import TOKEN_RETRIES
 from .transport import MIB, bounded_session
@@ -170,40 +177,60 @@ class RenewedAccessTokenAuthenticator(ClientCredentialsAuthenticator):
         return token, expiry
 
 
-def build_authenticator(config: ZendeskConfig, saved_config: MutableMapping[str, Any]) -> AuthBase:
-    """`saved_config` is the config as the platform stores it (migrated): a rotated refresh token is written into
-    it and the whole document is handed back in a CONTROL message. Nothing else is read from it."""
-    credentials = config.credentials
-    token_url = f"{config.base_url}/oauth/tokens"
-    if config.auth_type == "api_token":
-        logger.warning(
-            "Zendesk retires API tokens on %s. Switch this connection to OAuth 2.0 before then.", API_TOKEN_RETIREMENT
-        )
-        authenticator = BasicHttpAuthenticator(username=f"{credentials.email}/token", password=credentials.api_token)
-        # The header carries the token in base64, which the spec's secret filter does not know: --debug request
-        # logs would print it. Register the encoded form as a secret too.
-        add_to_secrets(authenticator.token.split(" ", 1)[-1])
-        register_secret(authenticator.token.split(" ", 1)[-1])
-        return authenticator
-    if config.auth_type == "oauth2_access_token":
-        if not credentials.has_client:
-            return TokenAuthenticator(token=credentials.access_token)
-        # Airbyte's legacy OAuth configs carry the client beside the token: when Zendesk refuses the token, the
-        # client credentials grant gets a new one instead of ending the connection.
-        return RenewedAccessTokenAuthenticator(token_url, credentials, saved_config)
-    if config.auth_type == "oauth2_client_credentials":
-        return ClientCredentialsAuthenticator(token_url, credentials.client_id, credentials.client_secret, credentials.scope)
-    stored = saved_config.setdefault("credentials", {})
+def _api_token(config: ZendeskConfig, credentials: ApiTokenCredentials) -> AuthBase:
+    logger.warning(
+        "Zendesk retires API tokens on %s. Switch this connection to OAuth 2.0 before then.", API_TOKEN_RETIREMENT
+    )
+    authenticator = BasicHttpAuthenticator(username=f"{credentials.email}/token", password=credentials.api_token)
+    # The header carries the token in base64, which the spec's secret filter does not know: --debug request
+    # logs would print it. Register the encoded form as a secret too.
+    add_to_secrets(authenticator.token.split(" ", 1)[-1])
+    register_secret(authenticator.token.split(" ", 1)[-1])
+    return authenticator
+
+
+def _access_token(config: ZendeskConfig, credentials: AccessTokenCredentials) -> AuthBase:
+    if not credentials.can_refresh_token:
+        return TokenAuthenticator(token=credentials.access_token)
+    # Airbyte's legacy OAuth configs carry the client beside the token: when Zendesk refuses the token, the
+    # client credentials grant gets a new one instead of ending the connection.
+    return RenewedAccessTokenAuthenticator(_token_url(config), credentials, config.stored)
+
+
+def _client_credentials(config: ZendeskConfig, credentials: ClientCredentials) -> AuthBase:
+    return ClientCredentialsAuthenticator(_token_url(config), credentials.client_id, credentials.client_secret, credentials.scope)
+
+
+def _refresh_token(config: ZendeskConfig, credentials: RefreshTokenCredentials) -> AuthBase:
+    # The rotated pair is written into the document the platform stores and handed back in a CONTROL message.
+    stored = config.stored.setdefault("credentials", {})
     stored.setdefault("access_token", "")
     stored.setdefault("token_expiry_date", "")
     return RotatingRefreshTokenAuthenticator(
-        connector_config=saved_config,
-        token_refresh_endpoint=token_url,
+        connector_config=config.stored,
+        token_refresh_endpoint=_token_url(config),
         # A refused refresh token is the user's to fix (re-authorize), not a transient failure.
         refresh_token_error_status_codes=(400, 401),
         refresh_token_error_key="error",
-        refresh_token_error_values=("invalid_grant", "invalid_client", "unauthorized_client"),
+        refresh_token_error_values=REFUSED_GRANT_ERRORS,
     )
+
+
+def _token_url(config: ZendeskConfig) -> str:
+    return f"{config.base_url}/oauth/tokens"
+
+
+# One builder per kind of credentials (config.CREDENTIAL_KINDS).
+BUILDERS: Mapping[type, Callable[[ZendeskConfig, Any], AuthBase]] = {
+    ApiTokenCredentials: _api_token,
+    AccessTokenCredentials: _access_token,
+    ClientCredentials: _client_credentials,
+    RefreshTokenCredentials: _refresh_token,
+}
+
+
+def build_authenticator(config: ZendeskConfig) -> AuthBase:
+    return BUILDERS[type(config.credentials)](config, config.credentials)
 
 
 def build_chat_authenticator(config: ZendeskConfig) -> Optional[AuthBase]:

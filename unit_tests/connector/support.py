@@ -17,7 +17,6 @@ from source_zendesk_support.config import parse_config
 from source_zendesk_support.http.rate_budget import ZendeskRateBudget
 from source_zendesk_support.registry import ALL_STREAMS
 from source_zendesk_support.source import SourceZendeskSupport
-from source_zendesk_support.http.auth import build_authenticator
 from source_zendesk_support.sync.context import SyncContext
 
 BASE = "http://127.0.0.1:8765"
