@@ -31,7 +31,8 @@ class Page:
 
 
 class Walker(Protocol):
-    """Who a walker walks for: the stream whose name errors and warnings carry."""
+    """Who a walker reports through (http/fetch.py's Fetch): the stream name errors and warnings carry, its
+    logger, and its failure for an answer that cannot be used."""
 
     name: str
     logger: logging.Logger

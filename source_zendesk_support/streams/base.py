@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from urllib.parse import urlsplit, urlunsplit
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
 import orjson
 from airbyte_cdk.models import AirbyteMessage
-from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.streams import Stream
-from airbyte_cdk.sources.streams.call_rate import LimiterSession
-from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
 
-from ..http.origin_policy import is_absolute
-from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, wait_refused
-from ..http.rate_waits import WaitTooLong, requesting_stream
-from ..http.transport import MIB, bounded_session, deadline_for
+from ..http.error_policy import ZendeskErrorHandler
+from ..http.fetch import Fetch, stream_failure
 from ..records.deletion import KEEP, apply_deleted_records
 from ..paging.guards import latest_allowed, now_epoch
 from ..records.timeutil import cursor_value, to_epoch, to_iso
@@ -33,12 +27,11 @@ from ..sync.context import SyncContext
 
 if TYPE_CHECKING:
     from .spec import StreamSpec
-from ..http.answer import ApiAnswer, FeatureUnavailable, RawAnswer, parse_answer
+from ..http.answer import ApiAnswer, FeatureUnavailable, RawAnswer
 
 logger = logging.getLogger("airbyte")
 _schema_lock = threading.Lock()
 _schema_cache: dict = {}
-MAX_REDIRECTS = 5
 # State key: the moment a relative start_date stood for at the stream's first sync.
 RESOLVED_START = "resolved_start_date"
 # orjson, which writes every message, goes this deep into a record and no deeper (less the message's own levels).
@@ -65,25 +58,7 @@ class ZendeskStream(Stream):
         self._state: MutableMapping[str, Any] = {}
         self.emitted_state = False
         self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
-        authenticator = context.chat_authenticator if spec.product == "chat" else context.authenticator
-        # The CDK's HttpClient runs retries, waits, token refreshes and the rate budget for every request; its
-        # session reads every body within the size cap and the whole-request deadline (http/transport.py).
-        config = context.config
-        # The budget, seen through this stream's tally, is the session's: the CDK's client uses a given session's.
-        budget = context.tally.budget_for(self.name, context.budget)
-        session = bounded_session(LimiterSession(api_budget=budget), config.max_response_mb * MIB,
-                                  deadline_for(config.request_timeout_seconds))
-        self.http_client = HttpClient(
-            name=self.name,
-            logger=self.logger,
-            error_handler=self.get_error_handler(),
-            api_budget=budget,
-            session=session,
-            authenticator=authenticator,
-            use_cache=False,
-            backoff_strategy=self.get_backoff_strategy(),
-            message_repository=InMemoryMessageRepository(),
-        )
+        self.fetcher = self.make_fetch()
 
     # --- identity -------------------------------------------------------------------------------------
     @property
@@ -112,74 +87,38 @@ class ZendeskStream(Stream):
             self._schema_for = (self.custom_columns, schema)
         return schema
 
-    # --- HTTP policy ----------------------------------------------------------------------------------
-    def get_error_handler(self) -> ZendeskErrorHandler:
+    # --- HTTP ---------------------------------------------------------------------------------------------
+    def make_fetch(self) -> Fetch:
+        context, config = self.context, self.context.config
+        chat = self.spec.product == "chat"
+        return Fetch(
+            self.name, self.logger, config, context.origin_policy,
+            context.chat_authenticator if chat else context.authenticator,
+            # The budget, seen through this stream's tally, is the session's: the CDK's client uses a given session's.
+            context.tally.budget_for(self.name, context.budget),
+            self.error_handler(),
+            names_rate_waits=self.has_stream_status,
+            explain=self.explain_failure,
+        )
+
+    def error_handler(self) -> ZendeskErrorHandler:
         if self.spec.product == "chat":  # Chat has its own token, which no refresh can renew
             return ZendeskErrorHandler(self.logger, can_refresh_token=False, stream=self.name,
                                        refused_credentials_hint="Check chat_credentials.access_token (a Zendesk Chat OAuth token).")
         return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token, stream=self.name)
 
-    def get_backoff_strategy(self) -> ZendeskBackoff:
-        return ZendeskBackoff(self.context.config.backoff_base_seconds, self.context.config.max_wait_seconds, self.name, self.logger)
+    def explain_failure(self, name: str, answer: ApiAnswer, what: str) -> AirbyteTracedException:
+        """Families word some refusals their own way (search streams: a refused query is the user's to fix)."""
+        return stream_failure(name, answer, what)
 
     def fetch(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
-        """GET one page. Retries, waits and token refreshes happen inside the CDK's HttpClient."""
-        return parse_answer(self.fetch_raw(path_or_url, params))
+        return self.fetcher.get(path_or_url, params)
 
     def fetch_raw(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> RawAnswer:
-        """The one way every request leaves: links from responses pass the origin policy, redirects are followed
-        only within the configured origin."""
-        policy = self.context.origin_policy
-        followed = is_absolute(path_or_url)  # a link from an answer: a later page, never a stream's first request
-        if followed:
-            url = policy.link(path_or_url, self.name)
-        else:
-            url = self.url_base + path_or_url.lstrip("/")
-        for _ in range(MAX_REDIRECTS + 1):
-            response = self._send(url, params)
-            if not response.is_redirect:
-                break
-            url, params = policy.redirect(response.headers.get("Location", ""), response.url or url, self.name), None
-        else:
-            raise self.fail(ApiAnswer(response.status_code, None, response.headers), f"too many redirects from {self.spec.path}")
-        answered = self.__dict__.setdefault("_answered_paths", set())
-        path = urlsplit(url).path
-        if response.status_code in (403, 404):
-            if followed or path in answered:
-                raise self.refused_later_page(response.status_code, url)
-            raise FeatureUnavailable(response.status_code, url, response.content)
-        if 200 <= response.status_code < 300:
-            answered.add(path)
-        return RawAnswer(response.status_code, response.content, response.headers)
-
-    def refused_later_page(self, status: int, url: str) -> AirbyteTracedException:
-        """A plan gate answers a stream's first request; a 403/404 after Zendesk already answered this list is a
-        broken or withdrawn page, and the stream fails rather than passing for one the plan does not include."""
-        parts = urlsplit(url)
-        where = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-        message = (f"Stream {self.name}: Zendesk answered HTTP {status} for {where} after earlier pages of this list "
-                   "had answered. That is not a plan gate: the stream stops here, the other streams go on.")
-        return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.system_error)
-
-    def _send(self, url: str, params: Optional[Mapping[str, Any]]):
-        # The rate budget waits in this thread, and tells the wait in this stream's name.
-        named = requesting_stream.set(self.name if self.has_stream_status else "")
-        try:
-            _, response = self.http_client.send_request(
-                "GET",
-                url,
-                request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self.context.config.request_timeout_seconds), "allow_redirects": False},
-                params=dict(params or {}),
-            )
-            return response
-        except WaitTooLong as wait:
-            raise wait_refused(self.name, wait, self.context.config.max_wait_seconds) from None
-        finally:
-            requesting_stream.reset(named)
+        return self.fetcher.get_raw(path_or_url, params)
 
     def fail(self, answer: ApiAnswer, what: str) -> AirbyteTracedException:
-        message = f"Stream {self.name}: {what} (HTTP {answer.status}: {str(answer.body)[:300]})"
-        return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.system_error)
+        return self.fetcher.fail(answer, what)
 
     # --- state ----------------------------------------------------------------------------------------
     @property

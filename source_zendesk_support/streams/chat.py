@@ -1,6 +1,8 @@
 """Zendesk Chat's streams: the chats export, paged by (start_time, start_id), and lists paged by since_id."""
 from __future__ import annotations
 
+from functools import partial
+
 from ..paging.chat import ChatExportWalker, SinceIdWalker
 from ..records.timeutil import cursor_value
 from .estimates import ProjectedEstimate
@@ -16,7 +18,7 @@ class ChatExportStream(ListStream):
         cursor_field = self.spec.cursor_field
         start = self.start_epoch()
         walker = ChatExportWalker(
-            self, lambda params: self.fetch(self.spec.path, params), self.spec.list_key, cursor_field, self.spec.params,
+            self.fetcher, partial(self.fetcher.get, self.spec.path), self.spec.list_key, cursor_field, self.spec.params,
             start=start, start_id=self._state.get("start_id") if self.incremental else None, end=self.end_epoch)
         projected = ProjectedEstimate(self, start)
         for page in walker.pages():
@@ -37,5 +39,5 @@ class SinceIdStream(ListStream):
     paging = "since_id pages"
 
     def read_pages(self, stream_slice):
-        for page in SinceIdWalker(self, lambda params: self.fetch(self.spec.path, params), self.records_of).pages():
+        for page in SinceIdWalker(self.fetcher, partial(self.fetcher.get, self.spec.path), self.records_of).pages():
             yield from page.items

@@ -6,6 +6,8 @@ parent position is saved, so no parent's children are skipped because another pa
 """
 from __future__ import annotations
 
+from functools import partial
+
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from ..http.answer import FeatureUnavailable, parse_answer
@@ -87,11 +89,11 @@ class ParentChildrenStream(ListStream):
         return max(saved, configured) if saved is not None else configured
 
     def _parent_source(self) -> DirectSource:
-        return DirectSource(lambda params: self.fetch(self.spec.parents.path, params))
+        return DirectSource(partial(self.fetcher.get, self.spec.parents.path))
 
     def _cursor_export_parents(self) -> Iterator[ParentBatch]:
         parents = self.spec.parents
-        walker = CursorExportWalker(self, self._parent_source(), parents.list_key, parents.cursor_field, None,
+        walker = CursorExportWalker(self.fetcher, self._parent_source(), parents.list_key, parents.cursor_field, None,
                                     start=self.configured_start(),
                                     saved_cursor=self._state.get("parent_cursor") if self.incremental else None)
         for page in walker.pages():
@@ -100,7 +102,7 @@ class ParentChildrenStream(ListStream):
 
     def _time_export_parents(self) -> Iterator[ParentBatch]:
         parents = self.spec.parents
-        walker = TimeExportWalker(self, self._parent_source(), parents.list_key, parents.cursor_field, None,
+        walker = TimeExportWalker(self.fetcher, self._parent_source(), parents.list_key, parents.cursor_field, None,
                                   start=self._saved_parent_start())
         for page in walker.pages():
             yield page.items, ({"parent_start": page.position["start_time"]} if page.position else {})
@@ -150,17 +152,20 @@ class ParentChildrenStream(ListStream):
         """The items of a list, page by page. A `shared` list's pages are fetched once for every stream that walks
         it (see sync/page_share.py)."""
 
+        fetcher, share = self.fetcher, self.context.page_share
+        group = self.shared_list_group() if shared else None
+
         def fetch(url: str, params: Optional[Mapping[str, Any]]):
             if not shared:
-                return self.fetch(url, params)
+                return fetcher.get(url, params)
             asked = dict(params or {})
-            return parse_answer(self.context.page_share.fetch(self.shared_list_group(), url, asked, lambda: self.fetch_raw(url, asked)))
+            return parse_answer(share.fetch(group, url, asked, lambda: fetcher.get_raw(url, asked)))
 
         def first_params(after: Optional[str]) -> Dict[str, Any]:
             return {"page[size]": self.context.config.list_page_size, **sort_query, **({"page[after]": after} if after else {})}
 
         try:
-            for page in CursorPagesWalker(self, fetch, path, first_params, what=f"listing {path} failed").pages():
+            for page in CursorPagesWalker(self.fetcher, fetch, path, first_params, what=f"listing {path} failed").pages():
                 if gated_ok:
                     self._children_answered = True
                 yield list_in(self, page.body, list_key, f"listing {path}")

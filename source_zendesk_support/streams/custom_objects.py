@@ -38,7 +38,7 @@ def fields_path(key: str) -> str:
 
 def read_object_fields(stream: ZendeskStream, key: str) -> Optional[List[Mapping[str, Any]]]:
     """The field definitions of one object, or None (with a warning naming it) when Zendesk does not show them."""
-    walker = CursorPagesWalker(stream, stream.fetch, fields_path(key), lambda after: {"page[size]": 100},
+    walker = CursorPagesWalker(stream.fetcher, stream.fetcher.get, fields_path(key), lambda after: {"page[size]": 100},
                                what=f"listing the fields of custom object '{key}' failed")
     try:
         return [field for page in walker.pages() for field in (page.body.get(FIELDS) or []) if isinstance(field, Mapping)]

@@ -34,9 +34,12 @@ class _ExportStream(ZendeskStream):
         return self._share_group
 
     def page_source(self) -> PrefetchingSource:
+        # Bound once: pages are asked for in the prefetch thread, with no call back into this stream.
+        share, group, fetcher, path, fixed = self.context.page_share, self._group, self.fetcher, self.spec.path, self.spec.params
+
         def fetch(params: Mapping[str, Any]):
-            asked = {**params, **self.spec.params}
-            return self.context.page_share.fetch(self._group, self.spec.path, asked, lambda: self.fetch_raw(self.spec.path, asked))
+            asked = {**params, **fixed}
+            return share.fetch(group, path, asked, lambda: fetcher.get_raw(path, asked))
 
         return PrefetchingSource(fetch, self.context.page_permits, thread_name=f"ahead-{self.name}")
 
@@ -72,7 +75,7 @@ class CursorExportStream(_ExportStream):
         cursor_field = self.spec.state_cursor
         newest = to_epoch(self._state.get(cursor_field)) if self.incremental else None
         self._walker = CursorExportWalker(
-            self, self.page_source(), self.spec.list_key, cursor_field, self.end_epoch, self.page_size,
+            self.fetcher, self.page_source(), self.spec.list_key, cursor_field, self.end_epoch, self.page_size,
             start=self.start_epoch(), saved_cursor=self._state.get("after_cursor") if self.incremental else None)
         estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
         message = estimate.before_pages()
@@ -102,7 +105,7 @@ class TimeExportStream(_ExportStream):
         if message:
             yield message
         projected = ProjectedEstimate(self, start)
-        self._walker = TimeExportWalker(self, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start)
+        self._walker = TimeExportWalker(self.fetcher, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start)
         for page in self._walker.pages():
             message = projected.after_page(page)
             if message:

@@ -99,7 +99,7 @@ class CursorPagesStream(ListStream):
         newest = self.saved_newest()
         resumes = self.incremental and self.spec.pages.resume_from_page_cursor
         resume_cursor = self._state.get("page_after") if resumes else None
-        walker = CursorPagesWalker(self, self.fetch, self.spec.path, lambda after: self.first_params(start, after), resume_cursor)
+        walker = CursorPagesWalker(self.fetcher, self.fetcher.get, self.spec.path, lambda after: self.first_params(start, after), resume_cursor)
         last_after = resume_cursor
         order = self.spec.pages.order
         estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
@@ -163,14 +163,14 @@ class OffsetPagesStream(ListStream):
 
     def fetch_shared(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
         asked = dict(params or {})
-        group = self.shared_page_groups()[0]
-        return parse_answer(self.context.page_share.fetch(group, path_or_url, asked, lambda: self.fetch_raw(path_or_url, asked)))
+        group, fetcher = self.shared_page_groups()[0], self.fetcher
+        return parse_answer(self.context.page_share.fetch(group, path_or_url, asked, lambda: fetcher.get_raw(path_or_url, asked)))
 
     def read_pages(self, stream_slice):
         start, end = self.start_epoch(), self.end_epoch
         newest = self.saved_newest()
         first = True
-        for page in OffsetPagesWalker(self, self.fetch_shared, self.spec.path, self.list_params()).pages():
+        for page in OffsetPagesWalker(self.fetcher, self.fetch_shared, self.spec.path, self.list_params()).pages():
             # `count` counts the list's items, not the rows a derived stream makes of them
             if first and not self.spec.extract and isinstance(page.body, Mapping) and isinstance(page.body.get("count"), int):
                 yield estimate_message(self.name, page.body["count"])
@@ -191,7 +191,7 @@ class UnpagedStream(ListStream):
     def read_pages(self, stream_slice):
         start, end = self.start_epoch(), self.end_epoch
         batch: List[Mapping[str, Any]] = []
-        for page in UnpagedWalker(self, self.fetch, self.spec.path, self.spec.params).pages():
+        for page in UnpagedWalker(self.fetcher, self.fetcher.get, self.spec.path, self.spec.params).pages():
             batch = [self.enrich(record) for record in self.records_of(page.body) if self.keep(record, start, end)]
             yield from batch
         message = self.final_checkpoint(self.newest_of(batch, self.saved_newest()))

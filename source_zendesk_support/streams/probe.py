@@ -30,7 +30,7 @@ class AccountProbe(ZendeskStream):
         self.errors = None
         super().__init__(StreamSpec("check", "users/me.json", AccountProbe, "user", primary_key=None), context, incremental=False)
 
-    def get_error_handler(self) -> ZendeskErrorHandler:
+    def error_handler(self) -> ZendeskErrorHandler:
         self.errors = _RememberingErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token,
                                                retries=CHECK_RETRIES)
         return self.errors

@@ -10,7 +10,10 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional
 
 from ..config import SEARCH_TYPES, config_error
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
 from ..http.answer import ApiAnswer
+from ..http.fetch import stream_failure
 from ..records.timeutil import to_iso
 from .lists import CursorPagesStream
 from .spec import StreamSpec
@@ -59,10 +62,10 @@ class SearchExportStream(CursorPagesStream):
             params["query"] = f"{query} updated>={to_iso(start)}".strip()
         return params
 
-    def fail(self, answer: ApiAnswer, what: str):
+    def explain_failure(self, name: str, answer: ApiAnswer, what: str) -> AirbyteTracedException:
         if answer.status in (400, 422):
             detail = answer.body.get("description") if isinstance(answer.body, Mapping) else answer.body
             return config_error(
-                f"Zendesk refused the search query of stream {self.name} ({self.spec.params['query']!r}): {detail}. Fix the query in 'search_queries'."
+                f"Zendesk refused the search query of stream {name} ({self.spec.params['query']!r}): {detail}. Fix the query in 'search_queries'."
             )
-        return super().fail(answer, what)
+        return stream_failure(name, answer, what)
