@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from fast_tier import FAST_TIER, refuse_processes_and_sockets
 
 REPO = Path(__file__).resolve().parents[1]
 OAS_DIR = Path(os.environ.get("ZENDESK_OAS_DIR", REPO.parent / "shared" / "reference" / "zendesk-oas"))
@@ -35,3 +36,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"OpenAPI checks not run ({len(_left_out)} deselected): Zendesk's OpenAPI description is not at {OAS_DIR}; "
             "put it there or set ZENDESK_OAS_DIR.")
+
+
+# --- the fast tier: under `make test-fast` a test without the `process` marker starts no process, opens no socket
+@pytest.fixture(autouse=True)
+def _fast_tier_guard(request, monkeypatch):
+    if FAST_TIER and not request.node.get_closest_marker("process"):
+        refuse_processes_and_sockets(monkeypatch)
+    yield

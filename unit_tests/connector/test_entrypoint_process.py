@@ -1,11 +1,15 @@
 """The real console entrypoint, as the platform runs it: spec, and check against a closed loopback port."""
 from __future__ import annotations
 
+import pytest
+
 import json
 import socket
 import subprocess
 import sys
 from pathlib import Path
+
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
 
 REPO = Path(__file__).resolve().parents[2]
 

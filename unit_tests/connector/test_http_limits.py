@@ -102,6 +102,7 @@ def _session(cap_mb: int = 4, deadline: float = 30.0) -> requests.Session:
     return bounded_session(requests.Session(), cap_mb * MIB, deadline)
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("path", ["/gzip-bomb", "/deflate-bomb", "/endless"])
 def test_a_body_past_the_cap_is_refused_while_it_streams_in_counting_decompressed_bytes(path):
     with hostile_server() as base, _session(cap_mb=4) as session:
@@ -112,12 +113,14 @@ def test_a_body_past_the_cap_is_refused_while_it_streams_in_counting_decompresse
     assert isinstance(refused.value, requests.exceptions.RequestException)  # the CDK's retry loop sees it
 
 
+@pytest.mark.process
 def test_a_body_under_the_cap_arrives_decompressed():
     with hostile_server() as base, _session() as session:
         response = session.get(base + "/small-gzip", timeout=(5, 5))
     assert response.json() == {"groups": [{"id": 1}]} and response.content == b'{"groups": [{"id": 1}]}'
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("path", ["/drip", "/drip-headers"])  # a dripping body; a dripping status line and headers
 def test_a_dripping_answer_meets_the_whole_request_deadline(path):
     with hostile_server() as base, _session(deadline=1.5) as session:
@@ -127,6 +130,7 @@ def test_a_dripping_answer_meets_the_whole_request_deadline(path):
     assert time.monotonic() - started < 3
 
 
+@pytest.mark.process
 def test_a_kept_alive_connection_is_not_cut_after_its_answers_came_in_time():
     with hostile_server() as base, _session(deadline=0.5) as session:
         for _ in range(3):

@@ -5,7 +5,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from source_zendesk_support.input_files import read_state_file
+
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
 
 
 def state_line(stream: str, value: dict) -> str:

@@ -105,6 +105,7 @@ def test_rule_round_trips_through_json():
 
 # ---- counts, after, probability, seed ----------------------------------------------------------------------------
 
+@pytest.mark.process
 def test_count_fires_a_burst_then_heals():
     async def scenario():
         async with served("500:/api/v2/tickets*:count=3") as http:
@@ -113,6 +114,7 @@ def test_count_fires_a_burst_then_heals():
     run(scenario())
 
 
+@pytest.mark.process
 def test_after_skips_the_first_matching_requests():
     async def scenario():
         async with served("502:/api/v2/users:after=2:count=2") as http:
@@ -123,6 +125,7 @@ def test_after_skips_the_first_matching_requests():
     run(scenario())
 
 
+@pytest.mark.process
 def test_method_filter():
     async def scenario():
         async with served("500:method=POST") as http:
@@ -161,6 +164,7 @@ def test_first_firing_rule_wins_and_all_matching_rules_count():
     assert [(r["matched"], r["fired"]) for r in injector.report()] == [(4, 1), (4, 3)]
 
 
+@pytest.mark.process
 def test_sandbox_paths_are_never_faulted():
     async def scenario():
         async with served("500:*") as http:
@@ -172,6 +176,7 @@ def test_sandbox_paths_are_never_faulted():
 
 # ---- each kind ----------------------------------------------------------------------------------------------------
 
+@pytest.mark.process
 def test_5xx_statuses_and_where_they_count():
     async def scenario():
         async with served("500:/api/v2/a:count=1;502:/api/v2/b:count=1;503:/api/v2/c:count=1:retry_after=4;"
@@ -193,6 +198,7 @@ def test_5xx_statuses_and_where_they_count():
     run(scenario())
 
 
+@pytest.mark.process
 def test_429_storm_has_no_retry_after():
     async def scenario():
         async with served("429:/api/v2/users:count=4") as http:
@@ -205,6 +211,7 @@ def test_429_storm_has_no_retry_after():
     run(scenario())
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("status", [500, 502])
 def test_html_error_page(status):
     async def scenario():
@@ -219,6 +226,7 @@ def test_html_error_page(status):
     run(scenario())
 
 
+@pytest.mark.process
 def test_expire_token_answers_invalid_token():
     async def scenario():
         async with served("expire-token:after=1:count=1") as http:
@@ -229,6 +237,7 @@ def test_expire_token_answers_invalid_token():
     run(scenario())
 
 
+@pytest.mark.process
 def test_truncated_json_is_a_200_with_half_a_body():
     async def scenario():
         async with served("truncated:count=1") as http:
@@ -251,6 +260,7 @@ def test_truncated_json_is_a_200_with_half_a_body():
     run(scenario())
 
 
+@pytest.mark.process
 def test_reset_mid_body():
     async def scenario():
         async with served("reset:/api/v2/tickets:count=3") as http:
@@ -284,6 +294,7 @@ def test_reset_mid_body():
     run(scenario())
 
 
+@pytest.mark.process
 def test_slow_answer_outlasts_the_client_timeout():
     async def scenario():
         async with served("slow:delay=1.0:count=1") as http:
@@ -298,6 +309,7 @@ def test_slow_answer_outlasts_the_client_timeout():
     run(scenario())
 
 
+@pytest.mark.process
 def test_slow_answer_is_complete_when_waited_for():
     async def scenario():
         async with served("slow:delay=0.3:count=1") as http:
@@ -308,6 +320,7 @@ def test_slow_answer_is_complete_when_waited_for():
     run(scenario())
 
 
+@pytest.mark.process
 def test_504_only_above_the_size_threshold():
     async def scenario():
         async with served("504-large:bytes=2000") as http:
@@ -320,6 +333,7 @@ def test_504_only_above_the_size_threshold():
     run(scenario())
 
 
+@pytest.mark.process
 def test_app_faults_leave_errors_and_limiter_429s_alone():
     async def scenario():
         async with served("truncated:count=5;500:/api/v2/users:count=5", rate_limit=1) as http:
@@ -334,6 +348,7 @@ def test_app_faults_leave_errors_and_limiter_429s_alone():
 
 # ---- run-time control ---------------------------------------------------------------------------------------------
 
+@pytest.mark.process
 def test_control_routes_add_list_and_delete_rules():
     async def scenario():
         async with served() as http:
@@ -359,6 +374,7 @@ def test_control_routes_add_list_and_delete_rules():
     run(scenario())
 
 
+@pytest.mark.process
 def test_runs_with_the_same_seed_fault_the_same_requests():
     async def one_run(seed):
         async with served("500:p=0.3;reset:p=0.1", seed=seed) as http:

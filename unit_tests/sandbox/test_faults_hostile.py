@@ -54,6 +54,7 @@ async def get_json(http, path, **kw):
         return response.status, dict(response.headers), json.loads(await response.read())
 
 
+@pytest.mark.process
 def test_foreign_link_moves_every_next_link_to_the_other_origin_with_an_explicit_port():
     async def scenario():
         async with hostile_sandbox("foreign-link:/api/v2/targets*:host=brand.example.com:port=443:scheme=https;"
@@ -71,6 +72,7 @@ def test_foreign_link_moves_every_next_link_to_the_other_origin_with_an_explicit
     run(scenario())
 
 
+@pytest.mark.process
 def test_redirect_points_at_another_origin_or_at_itself():
     async def scenario():
         async with hostile_sandbox("redirect:/api/v2/users*:port=9:count=1;"
@@ -85,6 +87,7 @@ def test_redirect_points_at_another_origin_or_at_itself():
     run(scenario())
 
 
+@pytest.mark.process
 def test_disguised_links_and_redirects_read_one_host_in_urllib_parse_and_another_in_urllib3():
     from urllib3.util import parse_url
 
@@ -106,6 +109,7 @@ def test_disguised_links_and_redirects_read_one_host_in_urllib_parse_and_another
     run(scenario())
 
 
+@pytest.mark.process
 def test_repeat_next_makes_every_page_point_at_itself_with_more_to_come():
     async def scenario():
         async with hostile_sandbox("repeat-next:/api/v2/groups*:after=1;repeat-next:/api/v2/targets*;"
@@ -124,6 +128,7 @@ def test_repeat_next_makes_every_page_point_at_itself_with_more_to_come():
     run(scenario())
 
 
+@pytest.mark.process
 def test_alternate_cursor_sends_back_the_previous_requests_cursor():
     async def scenario():
         async with hostile_sandbox("alternate-cursor:/api/v2/incremental/tickets/cursor*") as http:
@@ -145,6 +150,7 @@ def test_alternate_cursor_sends_back_the_previous_requests_cursor():
     run(scenario())
 
 
+@pytest.mark.process
 def test_alternate_cursor_loops_each_of_two_clients_paging_side_by_side():
     async def scenario():
         async with hostile_sandbox("alternate-cursor:/api/v2/incremental/tickets/cursor*") as http:
@@ -163,6 +169,7 @@ def test_alternate_cursor_loops_each_of_two_clients_paging_side_by_side():
     run(scenario())
 
 
+@pytest.mark.process
 def test_stuck_and_future_end_times():
     async def scenario():
         async with hostile_sandbox("stuck-end-time:/api/v2/incremental/organizations*;"
@@ -176,6 +183,7 @@ def test_stuck_and_future_end_times():
     run(scenario())
 
 
+@pytest.mark.process
 def test_oversized_body_is_streamed_valid_json_of_the_asked_size():
     async def scenario():
         async with hostile_sandbox("oversized:/api/v2/tags*:bytes=5000000") as http:
@@ -187,6 +195,7 @@ def test_oversized_body_is_streamed_valid_json_of_the_asked_size():
     run(scenario())
 
 
+@pytest.mark.process
 def test_gzip_and_deflate_bombs_inflate_a_thousandfold_to_valid_json():
     async def scenario():
         async with hostile_sandbox("gzip-bomb:/api/v2/tags*:bytes=20000000;"
@@ -212,6 +221,7 @@ def test_the_default_bomb_is_about_half_a_megabyte_inflating_to_512_mib():
     assert total + len(inflater.flush()) == 512 * 1024 * 1024
 
 
+@pytest.mark.process
 def test_drip_sends_the_genuine_body_one_byte_at_a_time():
     async def scenario():
         async with hostile_sandbox("drip:/api/v2/groups*:delay=0.2") as http:
@@ -229,6 +239,7 @@ def test_drip_sends_the_genuine_body_one_byte_at_a_time():
     run(scenario())
 
 
+@pytest.mark.process
 def test_drip_headers_sends_a_status_line_one_byte_at_a_time_and_never_ends_the_headers():
     async def scenario():
         async with hostile_sandbox("drip-headers:/api/v2/groups*:delay=0.1") as http:
@@ -248,6 +259,7 @@ def test_drip_headers_sends_a_status_line_one_byte_at_a_time_and_never_ends_the_
     run(scenario())
 
 
+@pytest.mark.process
 def test_long_waits_retry_after_and_ratelimit_reset():
     async def scenario():
         async with hostile_sandbox("retry-after:/api/v2/users*;ratelimit-reset:/api/v2/groups*") as http:
@@ -259,6 +271,7 @@ def test_long_waits_retry_after_and_ratelimit_reset():
     run(scenario())
 
 
+@pytest.mark.process
 def test_echo_auth_quotes_the_authorization_header_raw_and_decoded():
     async def scenario():
         async with hostile_sandbox("echo-auth:/api/v2/users*;echo-auth:/api/v2/groups*:status=200:field=next_page") as http:
@@ -270,6 +283,7 @@ def test_echo_auth_quotes_the_authorization_header_raw_and_decoded():
     run(scenario())
 
 
+@pytest.mark.process
 def test_bodies_of_the_wrong_shape():
     async def scenario():
         async with hostile_sandbox("not-json:/api/v2/users*;array-body:/api/v2/groups*;bad-next:/api/v2/brands*;"
@@ -293,6 +307,7 @@ def test_bodies_of_the_wrong_shape():
     run(scenario())
 
 
+@pytest.mark.process
 def test_a_token_endpoint_fault_is_a_path_glob_away():
     async def scenario():
         async with hostile_sandbox("500:/oauth/tokens") as http:
@@ -301,6 +316,7 @@ def test_a_token_endpoint_fault_is_a_path_glob_away():
     run(scenario())
 
 
+@pytest.mark.process
 def test_a_rule_that_finds_nothing_to_rewrite_sends_the_genuine_answer_and_is_not_counted():
     async def scenario():
         async with hostile_sandbox("future-end-time:/api/v2/groups*") as http:  # no end_time in a group list

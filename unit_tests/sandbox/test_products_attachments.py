@@ -90,6 +90,7 @@ def test_ticket_event_export_carries_them_in_comment_events(client, summary, tic
     assert from_events == from_comments
 
 
+@pytest.mark.process
 def test_mutated_tickets_keep_the_count_right():
     with running_sandbox(*ARGS) as info:
         c = Client(info)

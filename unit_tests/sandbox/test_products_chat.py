@@ -65,6 +65,7 @@ def test_ready_line_and_config_carry_the_chat_token(info):
     assert info["config"]["chat_credentials"] == {"access_token": token}
 
 
+@pytest.mark.process
 def test_support_credentials_get_401_on_chat_and_the_chat_token_on_support(info, chat):
     for scheme in ("api_token", "bearer"):
         r = Client(info, scheme).get(f"{CHAT}/agents", expect=401)
@@ -74,6 +75,7 @@ def test_support_credentials_get_401_on_chat_and_the_chat_token_on_support(info,
     chat.get(f"{CHAT}/agents", expect=200)
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("limit", [1000, 37])
 def test_chat_export_walks_to_the_summary(chat, summary, limit):
     records, pages = walk_chats(chat, limit=limit)
@@ -85,6 +87,7 @@ def test_chat_export_walks_to_the_summary(chat, summary, limit):
     assert all(isinstance(r["id"], str) for r in records)
 
 
+@pytest.mark.process
 def test_chat_export_resumes_from_end_time_and_end_id(chat):
     records, _ = walk_chats(chat, limit=1000)
     body = chat.json(f"{CHAT}/incremental/chats", {"start_time": 0, "limit": 250})
@@ -92,6 +95,7 @@ def test_chat_export_resumes_from_end_time_and_end_id(chat):
     assert body["chats"] + rest == records
 
 
+@pytest.mark.process
 def test_chats_have_history_agents_and_tickets(chat, info):
     records, _ = walk_chats(chat)
     support = Client(info)
@@ -106,6 +110,7 @@ def test_chats_have_history_agents_and_tickets(chat, info):
         support.get(f"/api/v2/tickets/{c['zendesk_ticket_id']}")
 
 
+@pytest.mark.process
 def test_agent_timeline_is_in_microseconds(chat, summary):
     url, params, records = f"{CHAT}/incremental/agent_timeline", {"start_time": 0, "limit": 500}, []
     for _ in range(1000):
@@ -123,6 +128,7 @@ def test_agent_timeline_is_in_microseconds(chat, summary):
     assert late["count"] == 0
 
 
+@pytest.mark.process
 def test_agents_page_by_since_id_until_empty(chat, summary):
     seen, since = [], 0
     for _ in range(100):
@@ -136,6 +142,7 @@ def test_agents_page_by_since_id_until_empty(chat, summary):
     assert len(seen) == len({a["id"] for a in seen}) == summary["chat_agents"]["endpoints"][f"{CHAT}/agents"]
 
 
+@pytest.mark.process
 def test_bans_page_by_since_id(chat, summary):
     body = chat.json(f"{CHAT}/bans")
     assert set(body) == {"visitor", "ip_address"}
@@ -153,11 +160,13 @@ def test_bans_page_by_since_id(chat, summary):
 @pytest.mark.parametrize("path,resource", [("departments", "chat_departments"), ("goals", "chat_goals"),
                                            ("roles", "chat_roles"), ("shortcuts", "chat_shortcuts"),
                                            ("skills", "chat_skills"), ("triggers", "chat_triggers")])
+@pytest.mark.process
 def test_bare_arrays(chat, summary, path, resource):
     body = chat.json(f"{CHAT}/{path}")
     assert isinstance(body, list) and len(body) == summary[resource]["endpoints"][f"{CHAT}/{path}"] > 0
 
 
+@pytest.mark.process
 def test_account_and_routing_settings(chat):
     account = chat.json(f"{CHAT}/account")
     assert {"account_key", "status", "plan", "billing", "create_date"} <= set(account)
@@ -165,6 +174,7 @@ def test_account_and_routing_settings(chat):
     assert list(routing) == ["data"] and isinstance(routing["data"], dict)
 
 
+@pytest.mark.process
 def test_mutations_move_chats_to_the_end():
     with running_sandbox(*ARGS, "--holdback", "0") as info:
         chat = ChatClient(info)
@@ -180,6 +190,7 @@ def test_mutations_move_chats_to_the_end():
         assert summary["chats"]["deleted"] == 1
 
 
+@pytest.mark.process
 def test_chat_off_answers_404_and_prints_no_token(tmp_path):
     config = tmp_path / "config.json"
     with running_sandbox(*ARGS, "--without", "chat", "--write-config", str(config)) as info:

@@ -10,6 +10,8 @@ import requests
 from sandbox_client import Client
 from sandbox_fixture import running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 ARGS = ("--tickets", "600", "--seed", "5", "--rate-limit", "0", "--export-rate-limit", "100000",
         "--time-scale", "60")
 HC = "/api/v2/help_center"

@@ -6,9 +6,10 @@ import pytest
 from sandbox_client import SCHEMAS, Client, check
 from sandbox_fixture import running_sandbox
 
+
 HC, VOICE, CHAT = "/api/v2/help_center", "/api/v2/channels/voice", "/api/v2/chat"
 
-pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the connector's stream schemas are not there yet")
+pytestmark = [pytest.mark.process, pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the connector's stream schemas are not there yet")]
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ import pytest
 from sandbox_client import Client
 from sandbox_fixture import running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 ARGS = ("--tickets", "4000", "--seed", "7", "--rate-limit", "0", "--export-rate-limit", "100000",
         "--time-scale", "60")
 VOICE = "/api/v2/channels/voice"

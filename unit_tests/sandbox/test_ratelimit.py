@@ -60,6 +60,7 @@ class FakeClock:
 
 # ---- headers ------------------------------------------------------------------------------------------------------
 
+@pytest.mark.process
 def test_every_support_response_carries_account_headers():
     async def scenario():
         async with served(SandboxSettings(plan="enterprise")) as http:
@@ -83,6 +84,7 @@ def test_plan_sets_account_limit(plan, limit):
     assert admission.headers["X-Rate-Limit-Remaining"] == str(limit - 1)
 
 
+@pytest.mark.process
 def test_errors_produced_downstream_carry_headers():
     async def scenario():
         async with served(SandboxSettings()) as http:
@@ -95,6 +97,7 @@ def test_errors_produced_downstream_carry_headers():
     run(scenario())
 
 
+@pytest.mark.process
 def test_endpoint_bucket_headers_and_help_center_spelling():
     async def scenario():
         async with served(SandboxSettings()) as http:
@@ -119,6 +122,7 @@ def test_endpoint_bucket_headers_and_help_center_spelling():
     run(scenario())
 
 
+@pytest.mark.process
 def test_sandbox_routes_are_neither_limited_nor_counted():
     async def scenario():
         async with served(SandboxSettings(rate_limit=1)) as http:
@@ -133,6 +137,7 @@ def test_sandbox_routes_are_neither_limited_nor_counted():
 
 # ---- limits and 429s ----------------------------------------------------------------------------------------------
 
+@pytest.mark.process
 def test_account_limit_answers_plain_text_429_with_retry_after():
     async def scenario():
         async with served(SandboxSettings(rate_limit=5)) as http:
@@ -151,6 +156,7 @@ def test_account_limit_answers_plain_text_429_with_retry_after():
     run(scenario())
 
 
+@pytest.mark.process
 def test_incremental_limit_answers_json_429_and_leaves_account_alone():
     async def scenario():
         async with served(SandboxSettings(export_rate_limit=2)) as http:
@@ -172,6 +178,7 @@ def test_incremental_limit_answers_json_429_and_leaves_account_alone():
     run(scenario())
 
 
+@pytest.mark.process
 def test_buckets_are_independent():
     async def scenario():
         async with served(SandboxSettings(rate_limit=2)) as http:
@@ -192,6 +199,7 @@ def test_buckets_are_independent():
     run(scenario())
 
 
+@pytest.mark.process
 def test_a_request_counts_against_account_and_endpoint_bucket():
     async def scenario():
         async with served(SandboxSettings(rate_limit=3, export_rate_limit=10)) as http:
@@ -275,6 +283,7 @@ def test_incremental_sample_window_is_twenty_minutes():
     assert not refused.allowed and refused.retry_after == 900
 
 
+@pytest.mark.process
 def test_real_window_reset_under_time_scale_over_http():
     async def scenario():
         async with served(SandboxSettings(rate_limit=3, time_scale=120)) as http:  # a minute is 0.5 s
@@ -295,6 +304,7 @@ def test_real_window_reset_under_time_scale_over_http():
 
 # ---- concurrency --------------------------------------------------------------------------------------------------
 
+@pytest.mark.process
 def test_parallel_requests_never_exceed_the_limit():
     async def scenario():
         async with served(SandboxSettings(rate_limit=25, export_rate_limit=7)) as http:
@@ -322,6 +332,7 @@ def test_limiter_is_thread_safe():
     assert results.count(True) == 500
 
 
+@pytest.mark.process
 def test_control_route_reports_windows():
     async def scenario():
         async with served(SandboxSettings(time_scale=6)) as http:

@@ -13,7 +13,8 @@ from zendesk_sandbox import app as app_module
 from zendesk_sandbox import faults, ratelimit
 from zendesk_sandbox.settings import SandboxSettings
 
-pytestmark = pytest.mark.timeout(60)
+
+pytestmark = [pytest.mark.process, pytest.mark.timeout(60)]
 
 
 def free_port() -> int:

@@ -8,6 +8,8 @@ import requests
 from sandbox_client import Client
 from sandbox_fixture import running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 COULDNT = {"error": "Couldn't authenticate you"}
 INVALID_TOKEN = {"error": "invalid_token", "error_description": "The access token provided is expired, revoked, "
                  "malformed or invalid for other reasons."}

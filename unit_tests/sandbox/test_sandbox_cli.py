@@ -10,6 +10,8 @@ import requests
 
 from sandbox_fixture import PROJECT_ROOT, running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 READY_KEYS = {"url", "subdomain", "email", "api_token", "agent_email", "agent_api_token", "access_token", "oauth",
               "config"}
 

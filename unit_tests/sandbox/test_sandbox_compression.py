@@ -46,6 +46,7 @@ def plain_sandbox():
         yield info
 
 
+@pytest.mark.process
 def test_a_page_is_gzipped_when_gzip_is_accepted(sandbox):
     response, body = raw_get(sandbox, "/api/v2/incremental/tickets/cursor.json?start_time=0")
     assert response.status == 200
@@ -56,6 +57,7 @@ def test_a_page_is_gzipped_when_gzip_is_accepted(sandbox):
     assert page["tickets"] and len(body) < len(gzip.decompress(body)) / 3
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("accept", [None, "identity", "deflate, br", "gzip;q=0"])
 def test_no_gzip_unless_the_client_accepts_it(sandbox, accept):
     response, body = raw_get(sandbox, "/api/v2/groups", accept_encoding=accept)
@@ -64,6 +66,7 @@ def test_no_gzip_unless_the_client_accepts_it(sandbox, accept):
     assert json.loads(body)["groups"]
 
 
+@pytest.mark.process
 def test_error_bodies_are_gzipped_too(sandbox, limited_sandbox):
     response, body = raw_get(sandbox, "/api/v2/no_such_thing")
     assert response.status == 404 and response.getheader("Content-Encoding") == "gzip"
@@ -82,6 +85,7 @@ def test_error_bodies_are_gzipped_too(sandbox, limited_sandbox):
     assert 429 in statuses
 
 
+@pytest.mark.process
 def test_no_compression_flag_sends_plain_bodies(plain_sandbox):
     response, body = raw_get(plain_sandbox, "/api/v2/incremental/tickets/cursor.json?start_time=0")
     assert response.status == 200 and response.getheader("Content-Encoding") is None

@@ -47,6 +47,7 @@ def run(coro):
     ("/_sandbox/faults", '{"spec": "500"}'),
     ("/_sandbox/stats/reset", "{}"),
 ])
+@pytest.mark.process
 def test_a_cross_site_text_plain_post_is_refused_and_changes_nothing(path, body):
     async def scenario():
         async with sandbox() as http:
@@ -64,6 +65,7 @@ def test_a_cross_site_text_plain_post_is_refused_and_changes_nothing(path, body)
     run(scenario())
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("host", ["evil.example.com", "evil.example.com:8080", "10.0.0.5", "127.0.0.1.nip.io"])
 def test_a_rebound_dns_name_cannot_reach_the_control_endpoints(host):
     async def scenario():
@@ -76,6 +78,7 @@ def test_a_rebound_dns_name_cannot_reach_the_control_endpoints(host):
     run(scenario())
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost:8080", "[::1]:9000", "127.0.0.1:1234"])
 def test_loopback_host_headers_are_welcome(host):
     async def scenario():
@@ -85,6 +88,7 @@ def test_loopback_host_headers_are_welcome(host):
     run(scenario())
 
 
+@pytest.mark.process
 def test_the_api_itself_answers_any_host_header():
     async def scenario():
         async with sandbox() as http:
@@ -100,6 +104,7 @@ def test_the_api_itself_answers_any_host_header():
     ({"organizations": {"touch": 1.5}}, "organizations.touch"),
     ({"tickets": {"create": True}}, "tickets.create"),
 ])
+@pytest.mark.process
 def test_absurd_mutation_counts_get_400_naming_the_field(spec, field):
     async def scenario():
         async with sandbox() as http:
@@ -111,6 +116,7 @@ def test_absurd_mutation_counts_get_400_naming_the_field(spec, field):
     run(scenario())
 
 
+@pytest.mark.process
 def test_absurd_fault_sizes_get_400_naming_the_option():
     async def scenario():
         async with sandbox() as http:
@@ -121,6 +127,7 @@ def test_absurd_fault_sizes_get_400_naming_the_option():
     run(scenario())
 
 
+@pytest.mark.process
 def test_a_non_loopback_host_is_refused_without_allow_remote():
     completed = subprocess.run([sys.executable, "-m", "zendesk_sandbox", "serve", "--host", "0.0.0.0", "--port", "0"],
                                capture_output=True, text=True, timeout=30, cwd=PROJECT_ROOT)

@@ -13,6 +13,8 @@ import yaml
 from sandbox_client import Client, check, distinct_ids
 from sandbox_fixture import running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 EXPORT = "/api/v2/incremental/custom_objects/{key}/cursor"
 PLACEHOLDER = "[DELETED]"
 FIELD_TYPES = {"text", "textarea", "regexp", "integer", "decimal", "checkbox", "date", "dropdown", "multiselect", "lookup"}

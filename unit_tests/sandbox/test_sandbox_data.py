@@ -8,6 +8,8 @@ import requests
 from sandbox_client import Client
 from sandbox_fixture import running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 REQUIRED_RESOURCES = """tickets users user_identities organizations groups group_memberships organization_memberships
 ticket_fields user_fields organization_fields ticket_forms ticket_comments ticket_audits ticket_events ticket_metrics
 ticket_metric_events ticket_activities ticket_skips satisfaction_ratings deleted_tickets side_conversations brands tags

@@ -32,6 +32,7 @@ def test_mutation_result_lists_affected_ids(mutated):
     assert len(result["users"]["create"]) == 2 and len(result["organizations"]["delete"]) == 1
 
 
+@pytest.mark.process
 def test_changes_are_held_back_then_exported(mutated):
     client, _before, before_export, result, held_back = mutated
     created = set(result["tickets"]["create"])
@@ -53,6 +54,7 @@ def test_changes_are_held_back_then_exported(mutated):
             assert by_id[i]["updated_at"] > before_export[i]["updated_at"]
 
 
+@pytest.mark.process
 def test_summary_follows_the_mutations(mutated):
     client, before, _be, result, _hb = mutated
     after = client.summary()["resources"]
@@ -69,6 +71,7 @@ def test_summary_follows_the_mutations(mutated):
     assert len(users) == after["users"]["endpoints"]["/api/v2/incremental/users/cursor"]
 
 
+@pytest.mark.process
 def test_updates_add_audits_events_and_metric_events(mutated):
     client, before, _be, result, _hb = mutated
     after = client.summary()["resources"]
@@ -82,6 +85,7 @@ def test_updates_add_audits_events_and_metric_events(mutated):
         after["ticket_metric_events"]["endpoints"]["/api/v2/incremental/ticket_metric_events"]
 
 
+@pytest.mark.process
 def test_mutations_are_deterministic():
     results = []
     for _ in range(2):
@@ -90,6 +94,7 @@ def test_mutations_are_deterministic():
     assert results[0] == results[1]
 
 
+@pytest.mark.process
 def test_bad_mutations_are_refused(mutated):
     import requests
     client = mutated[0]
@@ -99,6 +104,7 @@ def test_bad_mutations_are_refused(mutated):
     assert r.status_code == 400
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("family", ["cursor", "time"])
 def test_changes_during_a_walk_are_not_lost(family):
     with running_sandbox(*ARGS) as info:

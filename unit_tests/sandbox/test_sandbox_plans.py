@@ -4,6 +4,8 @@ import pytest
 from sandbox_client import Client
 from sandbox_fixture import running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 FORBIDDEN = {"error": "Forbidden", "description": "You do not have access to this page. Please contact the "
              "account owner of this help desk for further help."}
 

@@ -9,6 +9,8 @@ import pytest
 from sandbox_client import Client, distinct_ids
 from sandbox_fixture import running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 
 @pytest.fixture(scope="module")
 def client():

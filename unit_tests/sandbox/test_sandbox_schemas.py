@@ -59,11 +59,13 @@ def client():
         yield client
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("stream,path,key,params", STREAMS, ids=[s[0] for s in STREAMS])
 def test_listed_records_conform(client, stream, path, key, params):
     check(stream, client.json(path, params)[key])
 
 
+@pytest.mark.process
 def test_per_parent_records_conform(client):
     tickets = client.walk_cursor("/api/v2/tickets", "tickets")
     comments, sides = [], []
@@ -79,6 +81,7 @@ def test_per_parent_records_conform(client):
 SEARCH_SCHEMAS = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("kind", sorted(SEARCH_SCHEMAS))
 def test_search_export_results_conform(client, kind):
     """Search query streams read the search export with the schema of the type they search."""

@@ -6,6 +6,8 @@ import pytest
 from sandbox_client import Client, distinct_ids
 from sandbox_fixture import running_sandbox
 
+pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
+
 ARGS = ("--tickets", "300", "--seed", "3", "--rate-limit", "0", "--export-rate-limit", "100000",
         "--time-scale", "60")
 
