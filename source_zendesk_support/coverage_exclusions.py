@@ -115,7 +115,7 @@ EXCLUDED: Dict[str, Why] = {
     "relationships/definitions/{target_type}": PARAMETER,
     "{target_type}/{target_id}/relationship_fields/{field_id}/{source_type}": PARAMETER,
     "channels/twitter/tickets/{comment_id}/statuses": PARAMETER,
-    "job_statuses": PARAMETER,
+    "job_statuses": NOT_DATA,
     # Support: counts, definitions, limits and checks.
     "accounts/available": NOT_DATA,
     "activities/count": NOT_DATA,

@@ -169,6 +169,10 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v2/dynamic_content/items", "dynamic_content",
              listing("items", config.config_list("dynamic_content")), count=truth.config_count("dynamic_content")),
     Endpoint("/api/v2/account/settings", "account_settings", account_settings),
+    # finished background jobs, newest first
+    Endpoint("/api/v2/job_statuses", "job_statuses",
+             listing("job_statuses", config.config_list("job_statuses", config.newest_first, "-created_at,id")),
+             count=truth.config_count("job_statuses")),
     # custom objects: their records' export has a window of its own (ratelimit.py)
     Endpoint("/api/v2/custom_objects", "custom_objects", custom_objects.list_objects, count=truth.custom_objects),
     Endpoint("/api/v2/custom_objects/{custom_object_key}", "custom_objects", custom_objects.show_object),

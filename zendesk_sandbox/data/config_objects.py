@@ -7,6 +7,12 @@ from .pools import mix, rng_for
 from .timeline import iso
 
 KIND_CONFIG = 31
+
+
+def with_options(options):
+    """Zendesk sends `custom_field_options` only on fields that have options (dropdowns, multiselects): the key is
+    absent on the others, not null."""
+    return {"custom_field_options": options} if options is not None else {}
 # one kind number per collection, so ids never collide
 K_GROUP, K_BRAND, K_TFIELD, K_UFIELD, K_OFIELD, K_FORM, K_MACRO, K_TRIGGER, K_AUTOMATION, K_VIEW = range(1, 11)
 K_SLA, K_SCHEDULE, K_HOLIDAY, K_ROLE, K_STATUS, K_AUDITLOG, K_SUSPENDED, K_TARGET, K_SHARING = range(11, 20)
@@ -18,6 +24,8 @@ SYSTEM_FIELD_TYPES = [("subject", "Subject"), ("description", "Description"), ("
                       ("custom_status", "Ticket status"), ("tickettype", "Type"), ("priority", "Priority"),
                       ("group", "Group"), ("assignee", "Assignee")]
 STATUS_CATEGORIES = ["new", "open", "pending", "hold", "solved"]
+K_JOB = 90  # background jobs (bulk updates, imports) whose statuses Zendesk keeps listing after they finish
+JOB_TYPES = ["bulk_update", "bulk_delete", "create_many", "update_many"]
 
 
 class ConfigObjects:
@@ -63,6 +71,7 @@ class ConfigObjects:
         self.tags = self._tags(pools)
         self.audit_logs = self._audit_logs()
         self.routing_attributes, self.routing_definitions = self._routing()
+        self.job_statuses = [self._job_status(n) for n in range(1, 7)]
         # lookups used on every ticket
         self.custom_field_types = [(f["id"], f["type"]) for f in self.ticket_fields if f["type"] in CUSTOM_FIELD_TYPES]
         self.group_ids = [g["id"] for g in self.groups]
@@ -75,6 +84,17 @@ class ConfigObjects:
         created = self.t0 + (kind * 7919 + n * 104729) % (span // 2)
         updated = created + (n * 3571) % (span // 2)
         return iso(created), iso(updated)
+
+    def _job_status(self, n: int) -> dict:
+        """A finished background job as /api/v2/job_statuses lists it: a hex id, and one result per record."""
+        job_id = f"{mix(self.seed, K_JOB, n):016x}{mix(self.seed, K_JOB, -n):016x}"
+        created, _ = self._ts(K_JOB, n)
+        total = n % 3 + 2
+        results = [{"action": "update", "id": ids.config_id(K_JOB, n * 10 + k), "status": "Updated", "success": True}
+                   for k in range(1, total + 1)]
+        return {"id": job_id, "job_type": JOB_TYPES[n % len(JOB_TYPES)], "status": "completed", "total": total,
+                "progress": total, "message": f"Completed at {created.replace('T', ' ').replace('Z', ' +0000')}",
+                "results": results, "url": f"{self.base}/api/v2/job_statuses/{job_id}", "created_at": created}
 
     def _simple(self, kind: int, n: int, fields: dict) -> dict:
         created, updated = self._ts(kind, n)
@@ -153,10 +173,10 @@ class ConfigObjects:
                 "regexp_for_validation": r"\A[A-Z]{3}-\d{4}\z" if ftype == "regexp" else None,
                 "tag": None, "removable": not system, "key": None, "agent_can_edit": True,
                 "creator_user_id": None, "creator_app_name": None, "sub_type_id": 0,
-                "custom_field_options": options, "system_field_options": [] if ftype in ("status", "priority") else None,
+                "system_field_options": [] if ftype in ("status", "priority") else None,
                 "relationship_target_type": "zen:user" if ftype == "lookup" else None,
                 "relationship_filter": {"all": [], "any": []} if ftype == "lookup" else None,
-                "custom_statuses": []}
+                "custom_statuses": [], **with_options(options)}
 
     def ticket_field_values(self, h: int, i: int) -> list[dict]:
         """Values of the custom fields on ticket i (h: a 64-bit hash of it): one of every type, some empty."""
@@ -201,8 +221,8 @@ class ConfigObjects:
                            for k, r in enumerate(["EMEA", "AMER", "APAC"], 1)]
             out.append(self._field(kind, n, path, ftype, title, {
                 "key": key, "regexp_for_validation": None, "tag": "premium" if ftype == "checkbox" else None,
-                "custom_field_options": options, "system": False, "relationship_target_type": None,
-                "relationship_filter": None}))
+                "system": False, "relationship_target_type": None, "relationship_filter": None,
+                **with_options(options)}))
         return out
 
     def user_field_values(self, k: int) -> dict:
