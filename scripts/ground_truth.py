@@ -19,6 +19,9 @@ EXCEPTIONS: Dict[str, tuple] = {
     "user_identities": ("user_identities", "total"),
     "ticket_comments": ("ticket_comments", "total"),
     "groups": ("groups", "total"),  # exclude_deleted=false: deleted groups too
+    "ivr_menus": ("ivr_menus", "total"),  # nested in the IVR list
+    "ivr_routes": ("ivr_routes", "total"),
+    "chat_agent_timeline": ("agent_timeline", "/api/v2/chat/incremental/agent_timeline"),
 }
 # Streams the sandbox keeps no count for (derived from ticket events).
 NO_GROUND_TRUTH = {"ticket_field_history", "ticket_tag_history"}

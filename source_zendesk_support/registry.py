@@ -12,7 +12,7 @@ from .paging.exports import CursorExportWalker, TimeExportWalker
 from .paging.lists import CursorPagesWalker
 from .records import extractors as extract
 from .records.timeutil import to_iso
-from .streams.chat import ChatExportStream, SinceIdStream
+from .streams.chat import AgentTimelineStream, ChatExportStream, SinceIdStream
 from .streams.custom_objects import CustomObjectFieldsStream, CustomObjectsStream
 from .streams.children import ParentChildrenStream
 from .streams.exports import CursorExportStream, TimeExportStream
@@ -207,6 +207,9 @@ TALK_STREAMS: List[StreamSpec] = [
     _offset("greetings", VOICE + "greetings", cursor=None, product="talk"),
     _offset("greeting_categories", VOICE + "greeting_categories", cursor=None, product="talk"),
     _offset("ivrs", VOICE + "ivr", "ivrs", cursor=None, product="talk"),
+    # Menus and their routes come inside each IVR: read from the same pages, no request of their own.
+    _offset("ivr_menus", VOICE + "ivr", "ivrs", cursor=None, product="talk", extract=extract.ivr_menus),
+    _offset("ivr_routes", VOICE + "ivr", "ivrs", cursor=None, product="talk", extract=extract.ivr_routes),
     _offset("lines", VOICE + "lines", cursor=None, product="talk"),
     _offset("agents_activity", VOICE + "stats/agents_activity", cursor=None, primary_key="agent_id", product="talk"),
     _unpaged("current_queue_activity", VOICE + "stats/current_queue_activity", cursor=None, primary_key=None, product="talk"),
@@ -224,6 +227,8 @@ def _chat_list(name: str, path: str, **kw: Any) -> StreamSpec:
 CHAT_STREAMS: List[StreamSpec] = [
     StreamSpec("chats", "chat/incremental/chats", ChatExportStream, "chats", cursor_field="update_timestamp",
                params={"fields": "chats(*)"}, product="chat", estimate=PROJECTED),
+    StreamSpec("chat_agent_timeline", "chat/incremental/agent_timeline", AgentTimelineStream, "agent_timeline",
+               cursor_field="start_time", primary_key=["agent_id", "start_time"], product="chat"),
     _chat_list("chat_agents", "agents", family=SinceIdStream),
     _chat_list("chat_bans", "bans", family=SinceIdStream, extract=extract.chat_bans),
     _chat_list("chat_departments", "departments"),

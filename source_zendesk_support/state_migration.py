@@ -45,7 +45,8 @@ PARENT_STREAMS: Dict[str, str] = {
     "post_comment_votes": "posts",
 }
 # Keys of this connector's own state besides the cursor field (see the families).
-POSITION_KEYS = ("after_cursor", "page_after", "parent_start", "parent_cursor", "start_id", "resolved_start_date")
+POSITION_KEYS = ("after_cursor", "page_after", "parent_start", "parent_cursor", "start_id", "start_micros",
+                 "resolved_start_date")
 LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: any later "time" is not one
 
 

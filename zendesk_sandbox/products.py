@@ -111,4 +111,7 @@ def product_resources(account) -> dict:
         "legs": _totals(legs_total),
         "chats": _totals(chats_total, chats_total - chats.live_count()),
         "agent_timeline": _totals(chat(account).timeline.next_index - 1),
+        # inside each IVR of /channels/voice/ivr: its menus, and each menu's routes
+        "ivr_menus": _totals(sum(len(ivr["menus"]) for ivr in talk(account).ivrs)),
+        "ivr_routes": _totals(sum(len(menu["routes"]) for ivr in talk(account).ivrs for menu in ivr["menus"])),
     }

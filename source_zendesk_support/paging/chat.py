@@ -1,4 +1,5 @@
-"""Zendesk Chat's own ways of paging: an incremental export by (start_time, start_id), and lists by since_id."""
+"""Zendesk Chat's own ways of paging: incremental exports by (start_time, start_id) and by microseconds, and lists
+by since_id."""
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set
@@ -62,6 +63,56 @@ class ChatExportWalker:
             guard.see((end_time, end_id))
             start, start_id = end_time, end_id
             body = listed = fresh = kept = None
+
+
+class MicrosExportWalker:
+    """/chat/incremental/agent_timeline: start_time and end_time in microseconds; a page holds the entries from
+    start_time on, and its end_time (the last entry's time plus one) starts the next, so pages never overlap. A
+    short page, or one that does not move, ends the export. Position: {"start_time": end_time in microseconds}."""
+
+    def __init__(self, walker: Walker, fetch: Fetch, list_key: str, cursor_field: str, start_micros: int,
+                 end: Optional[int]):
+        self.walker, self.fetch, self.list_key, self.cursor_field = walker, fetch, list_key, cursor_field
+        self.start, self.end = start_micros, end
+        self.now = now_epoch()
+
+    def pages(self) -> Iterator[Page]:
+        start = self.start
+        guard = ProgressGuard(self.walker, "agent timeline position")
+        while True:
+            answer = self.fetch({"start_time": start, "limit": CHAT_EXPORT_LIMIT})
+            if not answer.ok:
+                raise self.walker.fail(answer, "the agent timeline export failed")
+            body = object_body(self.walker, answer, "the agent timeline export")
+            listed = list_in(self.walker, body, self.list_key, "the agent timeline export")
+            kept = [item for item in listed if self.end is None or (to_epoch(item.get(self.cursor_field)) or 0) <= self.end]
+            sent_end = body.get("end_time")
+            if not listed or isinstance(sent_end, bool) or not isinstance(sent_end, int) or sent_end <= start:
+                yield Page(body, kept)
+                return
+            end_seconds = clamp_future(self.walker, "end_time", sent_end // 1_000_000, self.now)
+            end_time = min(sent_end, (end_seconds + 1) * 1_000_000 - 1)
+            if self.end is not None and end_time // 1_000_000 > self.end:
+                yield Page(body, kept, {"start_time": max(start, (self.end + 1) * 1_000_000)}, reached_end=True)
+                return
+            more = len(listed) >= CHAT_EXPORT_LIMIT and bool(body.get("next_page")) and end_time == sent_end
+            yield Page(body, kept, {"start_time": end_time}, more=more)
+            if not more:
+                return
+            guard.see(end_time)
+            start = end_time
+            body = listed = kept = None
+
+
+def start_micros_of(saved_time: Optional[int], saved_micros: Any, configured_start: int) -> int:
+    """Where the agent timeline starts: the saved end_time to the microsecond when it belongs to the saved time (a
+    state edited by hand keeps only its time), else that second, never before the start date."""
+    start = configured_start * 1_000_000
+    if saved_time is None:
+        return start
+    exact = saved_micros if isinstance(saved_micros, int) and not isinstance(saved_micros, bool) else None
+    micros = exact if exact is not None and exact // 1_000_000 == saved_time else saved_time * 1_000_000
+    return max(micros, start)
 
 
 class SinceIdWalker:

@@ -137,6 +137,23 @@ def chat_bans(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
             yield {**ban, "type": ban.get("type", kind)}
 
 
+def ivr_menus(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
+    """The menus inside each IVR of the list, with the IVR's id; their routes are a stream of their own."""
+    for ivr in items or []:
+        for menu in (ivr.get("menus") if isinstance(ivr, Mapping) else None) or []:
+            if isinstance(menu, Mapping):
+                yield {**{key: value for key, value in menu.items() if key != "routes"}, "ivr_id": ivr.get("id")}
+
+
+def ivr_routes(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
+    """The routes inside each menu of each IVR, with the ids of both."""
+    for ivr in items or []:
+        for menu in (ivr.get("menus") if isinstance(ivr, Mapping) else None) or []:
+            for route in (menu.get("routes") if isinstance(menu, Mapping) else None) or []:
+                if isinstance(route, Mapping):
+                    yield {**route, "ivr_id": ivr.get("id"), "ivr_menu_id": menu.get("id")}
+
+
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
             float: "a number", type(None): "null"}.get(type(value), type(value).__name__)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..paging.chat import ChatExportWalker, SinceIdWalker
+from ..paging.chat import ChatExportWalker, MicrosExportWalker, SinceIdWalker, start_micros_of
 from ..records.timeutil import cursor_value
 from .estimates import ProjectedEstimate
 from .lists import ListStream
@@ -29,6 +29,27 @@ class ChatExportStream(ListStream):
             if page.position is not None:
                 position = dict(page.position)
                 yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, position.pop("start_time"))}, **position)
+        if not self.emitted_state and self.incremental:
+            yield self.checkpoint()
+
+
+class AgentTimelineStream(ListStream):
+    """/chat/incremental/agent_timeline: every agent's status changes. State: {<cursor field>: the second of the
+    export's end_time, "start_micros": that end_time to the microsecond}; a resumed read asks from exactly there."""
+
+    paging = "chat incremental export (microseconds)"
+
+    def read_pages(self, stream_slice):
+        cursor_field = self.spec.cursor_field
+        saved = self.saved_epoch(cursor_field) if self.incremental else None
+        start = start_micros_of(saved, self._state.get("start_micros"), self.configured_start())
+        walker = MicrosExportWalker(self.fetcher, partial(self.fetcher.get, self.spec.path), self.spec.list_key,
+                                    cursor_field, start, end=self.end_epoch)
+        for page in walker.pages():
+            yield from page.items
+            if page.position is not None:
+                micros = page.position["start_time"]
+                yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, micros // 1_000_000)}, start_micros=micros)
         if not self.emitted_state and self.incremental:
             yield self.checkpoint()
 

@@ -86,3 +86,72 @@ def test_chat_export_projects_its_rows_from_the_time_a_full_page_covered_and_a_l
     kinds = [kind for kind, _ in items]
     assert [value.trace.estimate.row_estimate for kind, value in items if kind == "TRACE"] == [10000]
     assert kinds.index("TRACE") < kinds.index("RECORD") and len(records) == 1001
+
+
+# --- the agent timeline: an export paged by microseconds ------------------------------------------------------
+TIMELINE = url("chat/incremental/agent_timeline")
+START_MICROS = START * 1_000_000
+
+
+def entry(agent: int, micros: int):
+    seconds, fraction = divmod(micros, 1_000_000)
+    return {"agent_id": agent, "start_time": f"{to_iso(seconds)[:-1]}.{fraction:06d}Z", "status": "online",
+            "duration": 60.0, "engagement_count": 1}
+
+
+def timeline_page(entries, end_time, more=True):
+    return ok({"agent_timeline": entries, "count": len(entries), "end_time": end_time,
+               "next_page": url(f"chat/incremental/agent_timeline?start_time={end_time}") if more else None})
+
+
+def test_agent_timeline_pages_by_microseconds_from_the_start_date_and_saves_the_exact_end_time(api):
+    first = [entry(n % 7, START_MICROS + 10 + n) for n in range(1000)]
+    last = first[-1]["start_time"]
+    api.get(TIMELINE, [timeline_page(first, START_MICROS + 10 + 1000), timeline_page([entry(1, START_MICROS + 5_000_000)],
+                                                                                      START_MICROS + 5_000_001, more=False)])
+    records, states, _ = run_stream(make_stream("chat_agent_timeline"))
+    one, two = api.request_history
+    assert param(one, "start_time") == str(START_MICROS) and param(one, "limit") == "1000"
+    assert param(two, "start_time") == str(START_MICROS + 1010)
+    assert len(records) == 1001 and records[999]["start_time"] == last
+    assert states[0] == {"start_time": "2024-01-01T00:00:00Z", "start_micros": START_MICROS + 1010}
+    assert states[-1] == {"start_time": "2024-01-01T00:00:05Z", "start_micros": START_MICROS + 5_000_001}
+
+
+def test_agent_timeline_resumes_at_the_saved_microsecond(api):
+    api.get(TIMELINE, [timeline_page([], START_MICROS + 777, more=False)])
+    saved = {"start_time": "2024-01-01T00:00:00Z", "start_micros": START_MICROS + 777}
+    _, states, _ = run_stream(make_stream("chat_agent_timeline", state=saved))
+    assert param(api.request_history[0], "start_time") == str(START_MICROS + 777)
+    assert states == [saved]
+
+
+def test_agent_timeline_state_edited_to_another_time_resumes_from_that_time(api):
+    api.get(TIMELINE, [timeline_page([], START_MICROS + 60_000_000, more=False)])
+    run_stream(make_stream("chat_agent_timeline", state={"start_time": "2024-01-01T00:01:00Z", "start_micros": START_MICROS + 777}))
+    assert param(api.request_history[0], "start_time") == str(START_MICROS + 60_000_000)
+
+
+def test_agent_timeline_stops_at_end_date_without_saving_past_it(api):
+    entries = [entry(1, START_MICROS + n * 1_000_000) for n in (1, 2, 500)]
+    api.get(TIMELINE, [timeline_page(entries, START_MICROS + 500_000_001)])
+    records, states, _ = run_stream(make_stream("chat_agent_timeline", config=make_config(end_date="2024-01-01T00:01:40Z")))
+    assert [r["start_time"][:19] for r in records] == ["2024-01-01T00:00:01", "2024-01-01T00:00:02"]
+    assert all(epoch(s["start_time"]) <= START + 101 for s in states), states
+    assert len(api.request_history) == 1
+
+
+def test_agent_timeline_end_time_that_does_not_move_ends_the_read(api):
+    api.get(TIMELINE, [timeline_page([entry(1, START_MICROS + 5)], START_MICROS)])
+    records, _, _ = run_stream(make_stream("chat_agent_timeline"))
+    assert len(records) == 1 and len(api.request_history) == 1
+
+
+def test_ivr_menus_and_routes_are_read_from_the_ivr_list_with_their_parents_ids(api):
+    ivr = {"id": 7, "name": "Main", "menus": [{"id": 70, "name": "Top", "default": True, "routes": [
+        {"id": 700, "keypress": "1", "action": "group"}, {"id": 701, "keypress": "2", "action": "voicemail"}]}]}
+    api.get(url("channels/voice/ivr"), **ok({"ivrs": [ivr], "next_page": None, "count": 1}))
+    menus, _, _ = run_stream(make_stream("ivr_menus"))
+    routes, _, _ = run_stream(make_stream("ivr_routes"))
+    assert menus == [{"id": 70, "name": "Top", "default": True, "ivr_id": 7}]
+    assert [(r["id"], r["ivr_id"], r["ivr_menu_id"]) for r in routes] == [(700, 7, 70), (701, 7, 70)]
