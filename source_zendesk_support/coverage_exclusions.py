@@ -265,5 +265,4 @@ IN_PROGRESS_ELSEWHERE: FrozenSet[str] = frozenset({
     "custom_objects/{custom_object_key}/permission_policies",
     "custom_objects/{custom_object_key}/triggers",
     "incremental/custom_objects/{custom_object_key}/cursor",
-    "tickets/{ticket_id}/conversation_log",
 })

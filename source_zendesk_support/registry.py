@@ -152,6 +152,10 @@ SUPPORT_STREAMS: List[StreamSpec] = [
                cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
                needs="the Collaboration add-on (side conversations)", suggested=False,
                estimate=CountEstimate("tickets/count", per="id")),
+    # Per messaging ticket changed since the last sync: its messages, bot replies and comments, in order.
+    StreamSpec("conversation_log", "tickets/{parent_id}/conversation_log", ParentChildrenStream, "events",
+               cursor_field="created_at",
+               parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker, only=extract.from_messaging)),
     # Airbyte 5.5's opt-in stream of this name: tickets from the search index (lags behind; `tickets` is complete).
     StreamSpec("tickets_search", "search/export", SearchExportStream, "results", cursor_field="updated_at",
                params={"filter[type]": "ticket"}, schema="tickets", suggested=False,

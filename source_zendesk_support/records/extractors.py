@@ -137,6 +137,12 @@ def chat_bans(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
             yield {**ban, "type": ban.get("type", kind)}
 
 
+def from_messaging(ticket: Mapping[str, Any]) -> bool:
+    """A ticket whose via type is a messaging channel (web and mobile messaging, WhatsApp, Messenger, SMS, ...),
+    as Zendesk flags it: its conversation lives in the conversation log, not in its comments."""
+    return ticket.get("from_messaging_channel") is True
+
+
 def ivr_menus(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
     """The menus inside each IVR of the list, with the IVR's id; their routes are a stream of their own."""
     for ivr in items or []:

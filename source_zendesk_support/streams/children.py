@@ -39,7 +39,7 @@ class ParentChildrenStream(ListStream):
         emitted = 0
         for parents, position in self._parent_batches():
             for parent in parents:
-                if parent.get("status") == "deleted":
+                if parent.get("status") == "deleted" or not self.spec.parents.visits(parent):
                     continue  # Zendesk serves nothing under a deleted ticket
                 children = list(self._children_of(parent["id"]))
                 yield from children

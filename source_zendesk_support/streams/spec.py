@@ -36,6 +36,12 @@ class Parents:
     # A plain parent list: the query that sorts it newest first by cursor_field, so a re-sync stops at the first
     # parent it already visited (paging/lists.py: NewestFirst). Empty: the list is read whole.
     newest_first: Mapping[str, Any] = field(default_factory=dict)
+    # Only the parents this says yes to have children worth asking for (the conversation log: messaging
+    # tickets); the others cost no request.
+    only: Optional[Callable[[Mapping[str, Any]], bool]] = None
+
+    def visits(self, parent: Mapping[str, Any]) -> bool:
+        return self.only is None or self.only(parent)
 
 
 @dataclass(frozen=True)

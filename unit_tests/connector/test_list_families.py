@@ -331,6 +331,23 @@ def test_children_are_read_for_changed_tickets_with_the_parent_cursor_saved(api)
     assert states == [{"parent_cursor": "P1", "updated_at": at(5)}]
 
 
+def test_the_conversation_log_is_asked_only_for_messaging_tickets(api):
+    tickets = [{"id": 1, "status": "open", "from_messaging_channel": True},
+               {"id": 2, "status": "open", "from_messaging_channel": False},
+               {"id": 3, "status": "solved"},
+               {"id": 4, "status": "deleted", "from_messaging_channel": True},
+               {"id": 5, "status": "closed", "from_messaging_channel": True}]
+    api.get(TICKETS, [ok({"tickets": tickets, "after_cursor": "P1", "end_of_stream": True})])
+    api.get(url("tickets/1/conversation_log"), [cbp("events", [{"id": "01A", "type": "Messaging::ConversationMessage",
+                                                                "created_at": at(5)}])])
+    api.get(url("tickets/5/conversation_log"), [cbp("events", [{"id": "01B", "type": "Comment", "created_at": at(6)}])])
+    records, states, _ = run_stream(make_stream("conversation_log"))
+    assert [(r["id"], r["ticket_id"]) for r in records] == [("01A", 1), ("01B", 5)]
+    asked = [r.path for r in api.request_history[1:]]
+    assert asked == ["/api/v2/tickets/1/conversation_log", "/api/v2/tickets/5/conversation_log"]
+    assert states[-1] == {"parent_cursor": "P1", "created_at": at(6)}
+
+
 def test_children_pages_are_followed(api):
     link = url("tickets/1/side_conversations.json?page%5Bafter%5D=S1")
     api.get(TICKETS, [ok({"tickets": [{"id": 1}], "after_cursor": "P1", "end_of_stream": True})])
