@@ -64,6 +64,12 @@ def test_lists_walk_to_the_summary_count_and_conform(client, summary, stream, pa
     check(stream, records)
 
 
+def test_deleted_users_conform(client, summary):
+    records = client.walk_cursor("/api/v2/deleted_users", "deleted_users")
+    assert len(records) == count_of(summary, "users", "/api/v2/deleted_users") > 0
+    check("deleted_users", records)
+
+
 def test_approval_requests_page_by_after_cursor_newest_first(client, summary):
     records, url, params = [], "/api/v2/approval_requests", {"page[size]": 2}
     for _ in range(10):
@@ -120,8 +126,11 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
         schema = _openapi_to_jsonschema(document, operation["responses"]["200"]["content"]["application/json"]["schema"])
         if path == "/api/v2/ticket_form_statuses":  # a slip: the description caps the account's list at one item
             del schema["properties"]["ticket_form_statuses"]["maxItems"]
-        if path == "/api/v2/deleted_users":  # its text says a permanently deleted user's email is null
-            schema["properties"]["deleted_users"]["items"]["properties"]["email"]["type"] = ["string", "null"]
+        if path == "/api/v2/deleted_users":  # its text says a permanently deleted user's email is null, and
+            # shared_phone_number is the users' boolean
+            user = schema["properties"]["deleted_users"]["items"]["properties"]
+            user["email"]["type"] = ["string", "null"]
+            user["shared_phone_number"]["type"] = ["boolean", "string", "null"]
         jsonschema.validate(client.json(path), schema)
 
 
