@@ -87,6 +87,20 @@ def test_approval_requests_page_by_after_cursor_newest_first(client, summary):
     assert active and {r["status"] for r in active} == {"active"}
 
 
+def test_trigger_categories_sort_and_count_their_triggers(client):
+    newest_first = client.walk_cursor("/api/v2/trigger_categories", "trigger_categories",
+                                      {"sort": "-updated_at", "include": "rule_counts"}, size=1)
+    stamps = [c["updated_at"] for c in newest_first]
+    assert stamps == sorted(stamps, reverse=True) and len(newest_first) == 3
+    triggers = client.walk_cursor("/api/v2/triggers", "triggers")
+    for category in newest_first:
+        mine = [t for t in triggers if t["category_id"] == category["id"]]
+        assert category["active_count"] == sum(t["active"] for t in mine)
+        assert category["inactive_count"] == sum(not t["active"] for t in mine)
+    assert "active_count" not in client.json("/api/v2/trigger_categories")["trigger_categories"][0]
+    client.get("/api/v2/trigger_categories", {"sort": "colour"}, expect=400)
+
+
 def test_macro_categories_are_the_title_prefixes_of_the_macros(client, summary):
     categories = client.json("/api/v2/macros/categories")["categories"]
     titles = [m["title"] for m in client.walk_cursor("/api/v2/macros", "macros")]

@@ -1,11 +1,13 @@
 """Support handlers for the setup lists of data/setup_lists.py, and the one of them that pages its own way
-(approval requests: `after_cursor`/`before_cursor` instead of `page[after]`/`page[before]`)."""
+(approval requests: `after_cursor`/`before_cursor` instead of `page[after]`/`page[before]`), and the trigger
+categories' sort and rule counts."""
 from __future__ import annotations
 
 from typing import Callable
 
-from ..endpoint import Ctx
-from ..pagination import Sorted, cursor_pages, page_url
+from .. import errors
+from ..endpoint import Ctx, includes
+from ..pagination import Sorted, cursor_pages, listing, page_url
 from .configuration import static
 
 
@@ -42,4 +44,30 @@ def approval_requests(ctx: Ctx) -> dict:
 
 def _newest_first(request: dict) -> str:
     """A key that sorts ISO times newest first: each digit replaced by its complement."""
-    return request["created_at"].translate(str.maketrans("0123456789", "9876543210"))
+    return request["created_at"].translate(_COMPLEMENT)
+
+
+TRIGGER_CATEGORY_SORTS = {"position", "name", "created_at", "updated_at"}
+
+
+def trigger_categories(ctx: Ctx) -> dict:
+    """Cursor or offset pages in the order `sort` names (position by default, `-` for descending), with each
+    category's active and inactive trigger counts under `include=rule_counts`."""
+    sort = ctx.query.get("sort") or "position"
+    field = sort.removeprefix("-")
+    if field not in TRIGGER_CATEGORY_SORTS:
+        raise errors.invalid_value(f"sort must be one of {', '.join(sorted(TRIGGER_CATEGORY_SORTS))}")
+    categories = ctx.account.setup.trigger_categories
+    if "rule_counts" in includes(ctx):
+        triggers = ctx.account.config.triggers
+        categories = [{**category, **{name: sum(1 for trigger in triggers if trigger["category_id"] == category["id"]
+                                               and trigger["active"] is active)
+                                      for name, active in (("active_count", True), ("inactive_count", False))}}
+                      for category in categories]
+    ordered = sorted(categories, key=lambda category: (category[field], category["id"]), reverse=sort.startswith("-"))
+    rank = {category["id"]: position for position, category in enumerate(ordered)}
+    items = Sorted.of_records(ordered, lambda category: (rank[category["id"]],), f"{sort},id")
+    return listing("trigger_categories", lambda _: items)(ctx)
+
+
+_COMPLEMENT = str.maketrans("0123456789", "9876543210")
