@@ -111,6 +111,7 @@ def test_macro_categories_are_the_title_prefixes_of_the_macros(client, summary):
 def test_account_settings_is_one_record(client, summary):
     settings = client.json("/api/v2/account/settings")["settings"]
     assert isinstance(settings, dict) and settings["active_features"]
+    check("account_settings", [settings])
     assert count_of(summary, "account_settings", "/api/v2/account/settings") == 1
 
 
