@@ -31,24 +31,25 @@ class SetupLists:
         self.t0, self.t1 = account.history_start, account.anchor
         config, users = account.config, account.users
         agents = [ids.USER + k for k in range(1, users.n_agents + 1)]
-        self.brand_agents = [self._brand_agent(n, user_id, brand["id"]) for n, (user_id, brand) in enumerate(
-            ((user_id, brand) for user_id in agents for k, brand in enumerate(config.brands)
-             if k == 0 or (user_id + k) % 2 == 0), 1)]
+        # every agent works in the default brand, every other one in each further brand too
+        memberships = [(user_id, brand["id"]) for user_id in agents for k, brand in enumerate(config.brands)
+                       if k == 0 or (user_id + k) % 2 == 0]
+        self.brand_agents = [self._brand_agent(n, user_id, brand_id) for n, (user_id, brand_id) in enumerate(memberships, 1)]
         self.deletion_schedules = [self._deletion_schedule(n) for n in (1, 2)]
         self.group_sla_policies = [self._group_sla(n, config.groups) for n in (1, 2)]
         self.locales = [self._locale(*locale) for locale in LOCALES]
-        self.organization_subscriptions = [
-            self._simple(K_ORG_SUB, n, {"organization_id": ids.ORGANIZATION + (n * 7) % account.settings.organizations_count + 1,
+        organizations = account.settings.organizations_count
+        self.organization_subscriptions = [  # subscriptions are created and deleted, never updated
+            self._simple(K_ORG_SUB, n, {"organization_id": ids.ORGANIZATION + (n * 7) % organizations + 1,
                                         "user_id": user_id}, updated=False)
             for n, user_id in enumerate(agents[1::2], 1)]
         self.queues = [self._queue(n, config.groups) for n in (1, 2, 3)]
         self.satisfaction_reasons = [self._reason(n, code, value) for n, (code, value) in enumerate(REASONS, 1)]
         self.target_failures = [self._target_failure(n, target) for n, target in enumerate(
             (target for target in config.targets for _ in range(2)), 1)]
-        self.ticket_form_statuses = [
-            {"id": self._ulid(K_FORM_STATUS, n), "ticket_form_id": form["id"], "custom_status_id": status["id"]}
-            for n, (form, status) in enumerate(((form, status) for form in config.ticket_forms
-                                                for status in config.custom_statuses), 1)]
+        pairs = [(form["id"], status["id"]) for form in config.ticket_forms for status in config.custom_statuses]
+        self.ticket_form_statuses = [{"id": self._ulid(K_FORM_STATUS, n), "ticket_form_id": form_id,
+                                      "custom_status_id": status_id} for n, (form_id, status_id) in enumerate(pairs, 1)]
         self.trigger_categories = [self._trigger_category(n, name) for n, name in
                                    enumerate(["Notifications", "Routing", "SLA"], 1)]
         self.workspaces = [self._workspace(n, config) for n in (1, 2)]
