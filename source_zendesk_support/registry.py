@@ -69,7 +69,6 @@ PROJECTED = TimeProjection()
 
 
 NEWEST_UPDATED = {"sort_by": "updated_at", "sort_order": "desc"}
-NEWEST_FIRST = {"sort": "-updated_at"}  # the same order where a newer list takes one `sort` parameter
 
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
@@ -149,7 +148,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("brand_agents", "brand_agents"),
     _pages("deleted_users", "deleted_users", deletion_field="always"),
     _pages("organization_subscriptions", "organization_subscriptions", cursor="created_at"),
-    _pages("trigger_categories", "trigger_categories", params={"include": "rule_counts", **NEWEST_FIRST},
+    _pages("trigger_categories", "trigger_categories", params={"include": "rule_counts", "sort": "-updated_at"},
            pages=ListOrder("desc")),
     _pages("task_list_templates", "task_list_templates"),
     _pages("approval_requests", "approval_requests", cursor="created_at", needs="approval workflows"),
