@@ -311,6 +311,20 @@ def test_setup_lists_filter_by_state(api):
     assert [r["id"] for r in records] == [2] and states[-1] == {"updated_at": at(8)}
 
 
+def test_approval_requests_follow_their_after_cursor_link(api):
+    """Approval requests page by `after_cursor` rather than `page[after]`: the link Zendesk sends is followed."""
+    link = url("approval_requests?after_cursor=C1")
+    api.get(url("approval_requests"), [
+        cbp("approval_requests", [{"id": "01A", "created_at": at(2)}], after="C1", has_more=True, next_link=link),
+        cbp("approval_requests", [{"id": "01B", "created_at": at(3)}], after="C2"),
+    ])
+    no_offset_count(api, "approval_requests")
+    records, states, _ = run_stream(make_stream("approval_requests"))
+    second = data_requests(api)[1]
+    assert param(second, "after_cursor") == "C1" and param(second, "page[after]") is None
+    assert [r["id"] for r in records] == ["01A", "01B"] and states[-1] == {"created_at": at(3)}
+
+
 def test_schedules_carry_their_holidays(api):
     api.get(url("business_hours/schedules"), [ok({"schedules": [{"id": 1, "updated_at": at(8)}, {"id": 2, "updated_at": at(9)}]})])
     api.get(url("business_hours/schedules/1/holidays"), [ok({"holidays": [{"id": 10, "name": "New Year"}]})])
