@@ -150,8 +150,9 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("organization_subscriptions", "organization_subscriptions", cursor="created_at"),
     _pages("trigger_categories", "trigger_categories", params={"include": "rule_counts", "sort": "-updated_at"},
            pages=ListOrder("desc")),
-    _pages("task_list_templates", "task_list_templates"),
-    _pages("approval_requests", "approval_requests", cursor="created_at", needs="approval workflows"),
+    # Cursor pages only (no offset page carries a count), and Zendesk counts them nowhere: no row estimate.
+    _pages("task_list_templates", "task_list_templates", estimate=None),
+    _pages("approval_requests", "approval_requests", cursor="created_at", needs="approval workflows", estimate=None),
     _offset("workspaces", "workspaces", needs="contextual workspaces (Enterprise plan)"),
     _offset("resource_collections", "resource_collections"),
     _unpaged("deletion_schedules", "deletion_schedules", needs="data deletion schedules (Professional plan or above)"),
