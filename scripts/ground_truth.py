@@ -22,6 +22,7 @@ EXCEPTIONS: Dict[str, tuple] = {
     "ivr_menus": ("ivr_menus", "total"),  # nested in the IVR list
     "ivr_routes": ("ivr_routes", "total"),
     "chat_agent_timeline": ("agent_timeline", "/api/v2/chat/incremental/agent_timeline"),
+    "deleted_users": ("users", "/api/v2/deleted_users"),  # users the sandbox counts as deleted
 }
 # Streams the sandbox keeps no count for (derived from ticket events).
 NO_GROUND_TRUTH = {"ticket_field_history", "ticket_tag_history"}

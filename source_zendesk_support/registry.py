@@ -16,7 +16,7 @@ from .streams.chat import AgentTimelineStream, ChatExportStream, SinceIdStream
 from .streams.custom_objects import CustomObjectFieldsStream, CustomObjectsStream
 from .streams.children import ParentChildrenStream
 from .streams.exports import CursorExportStream, TimeExportStream
-from .streams.lists import CursorPagesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
+from .streams.lists import CursorPagesStream, NamesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
 from .streams.search import SearchExportStream
 from .streams.spec import CountEstimate, ListOrder, Parents, StartFilter, StreamSpec, TimeProjection
 
@@ -143,6 +143,30 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _unpaged("account_attributes", "routing/attributes", "attributes", needs=ENTERPRISE),
     _unpaged("attribute_definitions", "routing/attributes/definitions", "definitions", cursor=None, primary_key=None,
              extract=extract.attribute_definitions, needs=ENTERPRISE),
+    # The account's setup lists: Zendesk filters none of them by time, so each is read whole (one request for most)
+    # and filtered by time on the client.
+    _pages("brand_agents", "brand_agents"),
+    _pages("deleted_users", "deleted_users", deletion_field="always"),
+    _pages("organization_subscriptions", "organization_subscriptions", cursor="created_at"),
+    _pages("trigger_categories", "trigger_categories", params={"include": "rule_counts", "sort": "-updated_at"},
+           pages=ListOrder("desc")),
+    # Cursor pages only (no offset page carries a count), and Zendesk counts them nowhere: no row estimate.
+    _pages("task_list_templates", "task_list_templates", estimate=None),
+    _pages("approval_requests", "approval_requests", cursor="created_at", needs="approval workflows", estimate=None),
+    _offset("workspaces", "workspaces", needs="contextual workspaces (Enterprise plan)"),
+    _offset("resource_collections", "resource_collections"),
+    _unpaged("deletion_schedules", "deletion_schedules", needs="data deletion schedules (Professional plan or above)"),
+    _unpaged("group_sla_policies", "group_slas/policies", needs="the Professional plan or above"),
+    _unpaged("locales", "locales"),
+    _unpaged("macro_categories", "macros/categories", "categories", cursor=None, primary_key="name", family=NamesStream),
+    _unpaged("queues", "queues", needs="omnichannel routing queues (Professional plan or above)"),
+    _unpaged("satisfaction_reasons", "satisfaction_reasons", "reasons", deletion_field="deleted_at",
+             needs="customer satisfaction ratings turned on"),
+    _unpaged("target_failures", "target_failures", cursor="created_at"),
+    _unpaged("ticket_form_statuses", "ticket_form_statuses", cursor=None, needs=TICKET_FORMS),
+    _unpaged("monitored_twitter_handles", "channels/twitter/monitored_twitter_handles"),
+    # One record: the account's settings.
+    _unpaged("account_settings", "account/settings", "settings", cursor=None, primary_key=None),
     # Custom objects: their definitions and fields (each object's records are a stream of their own, found at
     # discover: streams/custom_objects.py).
     _unpaged("custom_objects", "custom_objects", primary_key="key", family=CustomObjectsStream),

@@ -9,7 +9,7 @@ import time
 from typing import Any, Dict, List, Mapping, Optional
 
 from ..http.answer import ApiAnswer, FeatureUnavailable, parse_answer
-from ..paging.guards import CLOCK_SKEW_SECONDS, list_in, paging_error, records_only
+from ..paging.guards import CLOCK_SKEW_SECONDS, list_in, paging_error, records_only, shape_error
 from ..paging.lists import CursorPagesWalker, NewestFirst, OffsetPagesWalker, UnpagedWalker
 from ..records.extractors import UnexpectedShape
 from ..records.timeutil import cursor_value, to_epoch
@@ -200,6 +200,20 @@ class UnpagedStream(ListStream):
 
     def enrich(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
         return record
+
+
+class NamesStream(UnpagedStream):
+    """A list of bare names (macro categories): one record {"name": ...} per name."""
+
+    def records_of(self, body: Any) -> List[Mapping[str, Any]]:
+        key = self.spec.list_key
+        names = body.get(key) if isinstance(body, Mapping) else None
+        if not isinstance(names, list):
+            raise shape_error(self, f"listing: Zendesk's answer has no '{key}' list of names.")
+        for position, name in enumerate(names):
+            if not isinstance(name, str):
+                raise shape_error(self, f"listing: Zendesk sent something other than a name as item {position} of '{key}'.")
+        return [{"name": name} for name in names]
 
 
 class SchedulesStream(UnpagedStream):

@@ -278,6 +278,53 @@ def test_attribute_definitions_flatten_both_condition_lists(api):
     assert states == []  # no cursor: full refresh only
 
 
+def test_macro_categories_are_one_record_per_name(api):
+    api.get(url("macros/categories"), [ok({"categories": ["FAQ", "Triage"]})])
+    records, states, _ = run_stream(make_stream("macro_categories"))
+    assert records == [{"name": "FAQ"}, {"name": "Triage"}]
+    assert states == []  # no cursor: full refresh only
+
+
+@pytest.mark.parametrize("body, culprit", [
+    ({"categories": ["FAQ", {"name": "Triage"}]}, "item 1 of 'categories'"),
+    ({"macros": []}, "no 'categories' list"),
+    ({"categories": "FAQ"}, "no 'categories' list"),
+])
+def test_macro_categories_of_another_shape_fail_the_stream_by_name(api, body, culprit):
+    api.get(url("macros/categories"), [ok(body)])
+    with pytest.raises(Exception, match=culprit):
+        run_stream(make_stream("macro_categories"))
+
+
+def test_account_settings_are_one_record(api):
+    settings = {"active_features": {"voice": True}, "tickets": {"agent_collision": True}}
+    api.get(url("account/settings"), [ok({"settings": settings})])
+    records, states, _ = run_stream(make_stream("account_settings", incremental=False))
+    assert records == [settings] and states == []
+
+
+def test_setup_lists_filter_by_state(api):
+    """A setup list Zendesk serves whole (deleted users here, by cursor pages) is filtered by its cursor."""
+    api.get(url("deleted_users"), [cbp("deleted_users", [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}])])
+    no_offset_count(api, "deleted_users")
+    records, states, _ = run_stream(make_stream("deleted_users", state={"updated_at": at(5)}))
+    assert [r["id"] for r in records] == [2] and states[-1] == {"updated_at": at(8)}
+
+
+def test_approval_requests_follow_their_after_cursor_link(api):
+    """Approval requests page by `after_cursor` rather than `page[after]`: the link Zendesk sends is followed."""
+    link = url("approval_requests?after_cursor=C1")
+    api.get(url("approval_requests"), [
+        cbp("approval_requests", [{"id": "01A", "created_at": at(2)}], after="C1", has_more=True, next_link=link),
+        cbp("approval_requests", [{"id": "01B", "created_at": at(3)}], after="C2"),
+    ])
+    no_offset_count(api, "approval_requests")
+    records, states, _ = run_stream(make_stream("approval_requests"))
+    second = data_requests(api)[1]
+    assert param(second, "after_cursor") == "C1" and param(second, "page[after]") is None
+    assert [r["id"] for r in records] == ["01A", "01B"] and states[-1] == {"created_at": at(3)}
+
+
 def test_schedules_carry_their_holidays(api):
     api.get(url("business_hours/schedules"), [ok({"schedules": [{"id": 1, "updated_at": at(8)}, {"id": 2, "updated_at": at(9)}]})])
     api.get(url("business_hours/schedules/1/holidays"), [ok({"holidays": [{"id": 10, "name": "New Year"}]})])

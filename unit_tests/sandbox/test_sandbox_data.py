@@ -15,7 +15,10 @@ ticket_fields user_fields organization_fields ticket_forms ticket_comments ticke
 ticket_metric_events ticket_activities ticket_skips satisfaction_ratings deleted_tickets side_conversations brands tags
 macros triggers automations views sla_policies schedules schedule_holidays custom_roles custom_ticket_statuses
 audit_logs account_attributes attribute_definitions suspended_tickets requests targets sharing_agreements
-recipient_addresses dynamic_content ticket_form_agent_conditions ticket_form_end_user_conditions""".split()
+recipient_addresses dynamic_content ticket_form_agent_conditions ticket_form_end_user_conditions brand_agents
+deletion_schedules group_sla_policies locales macro_categories organization_subscriptions queues satisfaction_reasons
+target_failures ticket_form_statuses trigger_categories workspaces resource_collections approval_requests
+monitored_twitter_handles task_list_templates account_settings""".split()
 
 
 def epoch(iso: str) -> int:

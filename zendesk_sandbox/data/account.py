@@ -7,6 +7,7 @@ from .config_objects import ConfigObjects
 from .custom_objects import CustomObjects
 from .people import Change, Organizations, Users
 from .pools import Pools
+from .setup_lists import SetupLists
 from .products import mutator as product_mutator
 from .tickets import TicketChange, Tickets
 
@@ -33,6 +34,7 @@ class Account:
                                            self.anchor)
         self.users = Users(self, settings.users_count, self.history_start - 100 * DAY, self.anchor)
         self.config = ConfigObjects(self)
+        self.setup = SetupLists(self)
         self.tickets = Tickets(self, settings.tickets, self.history_start, self.anchor)
         self.custom_objects = CustomObjects(self)
         self.mutations = 0

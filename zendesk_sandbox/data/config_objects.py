@@ -26,6 +26,7 @@ SYSTEM_FIELD_TYPES = [("subject", "Subject"), ("description", "Description"), ("
 STATUS_CATEGORIES = ["new", "open", "pending", "hold", "solved"]
 K_JOB = 90  # background jobs (bulk updates, imports) whose statuses Zendesk keeps listing after they finish
 JOB_TYPES = ["bulk_update", "bulk_delete", "create_many", "update_many"]
+MACRO_CATEGORIES = {2: "FAQ::", 4: "Triage::"}
 
 
 class ConfigObjects:
@@ -45,7 +46,9 @@ class ConfigObjects:
         self.user_fields = self._person_fields("user", K_UFIELD)
         self.organization_fields = self._person_fields("organization", K_OFIELD)
         self.ticket_forms = self._ticket_forms()
-        self.macros = [self._rule("macros", K_MACRO, n, f"Reply: {pools.sentences[n][:30]}") for n in range(1, 16)]
+        # a macro's category is the part of its title before "::"
+        self.macros = [self._rule("macros", K_MACRO, n, f"{MACRO_CATEGORIES.get(n % 5, '')}Reply: {pools.sentences[n][:30]}")
+                       for n in range(1, 16)]
         self.triggers = [self._rule("triggers", K_TRIGGER, n, f"Notify {pools.words[n % len(pools.words)]}")
                          for n in range(1, 13)]
         self.automations = [self._rule("automations", K_AUTOMATION, n, f"Close after {n * 24} hours")
@@ -316,8 +319,9 @@ class ConfigObjects:
     }
 
     def rule_sideload(self, rule: dict, name: str):
-        """A sideloaded field of a macro, trigger or automation. No rule here needs an app or sits in a category
-        ("::" in a macro's title), and permissions are the account's defaults, so those three are null."""
+        """A sideloaded field of a macro, trigger or automation. No rule here needs an app and permissions are the
+        account's defaults, so those are null; the categories sideload is not modelled (null), GET
+        /macros/categories lists them."""
         n = rule["position"]
         return {"usage_1h": 0, "usage_24h": n % 4, "usage_7d": n * 3, "usage_30d": n * 11}.get(name)
 

@@ -88,3 +88,9 @@ def audit_logs(ctx: Ctx) -> dict:
     if wants_cursor(ctx.query):
         return cursor_pages(items, "audit_logs", ctx.query, ctx.base, ctx.path)
     return offset_pages(items, "audit_logs", ctx.query, ctx.base, ctx.path)
+
+
+def macro_categories(ctx: Ctx) -> dict:
+    """The categories of the account's macros: the part of a title before "::", each once."""
+    titles = [macro["title"] for macro in ctx.account.config.macros]
+    return {"categories": sorted({title.split("::", 1)[0] for title in titles if "::" in title})}

@@ -218,6 +218,20 @@ def config_count(name: str):
     return lambda account: len(getattr(account.config, name))
 
 
+def one(account) -> int:
+    """A single-record endpoint (account settings)."""
+    return 1
+
+
+def setup_count(name: str):
+    """The records of the setup list `account.setup.<name>` (data/setup_lists.py)."""
+    return lambda account: len(getattr(account.setup, name))
+
+
+def macro_categories(account) -> int:
+    return len({macro["title"].split("::", 1)[0] for macro in account.config.macros if "::" in macro["title"]})
+
+
 def routing_definitions(account) -> int:
     """One record per definition, listed under conditions_all and conditions_any."""
     definitions = account.config.routing_definitions
