@@ -19,6 +19,8 @@ EXCEPTIONS: Dict[str, tuple] = {
     "user_identities": ("user_identities", "total"),
     "ticket_comments": ("ticket_comments", "total"),
     "groups": ("groups", "total"),  # exclude_deleted=false: deleted groups too
+    "side_conversation_events": ("side_conversation_events", "total"),  # sideloaded beside the conversations
+    "side_conversation_recipients": ("side_conversation_recipients", "total"),
     "ivr_menus": ("ivr_menus", "total"),  # nested in the IVR list
     "ivr_routes": ("ivr_routes", "total"),
     "chat_agent_timeline": ("agent_timeline", "/api/v2/chat/incremental/agent_timeline"),

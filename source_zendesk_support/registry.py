@@ -54,6 +54,13 @@ def _unpaged(name: str, path: str, list_key: Optional[str] = None, cursor: Optio
 
 
 TICKET_EXPORT = "incremental/tickets/cursor"
+
+
+def _side_conversations(name: str, cursor: str = "updated_at", **kw: Any) -> StreamSpec:
+    return StreamSpec(name, "tickets/{parent_id}/side_conversations", ParentChildrenStream, "side_conversations",
+                      cursor_field=cursor, parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
+                      params={"include": "events"}, needs="the Collaboration add-on (side conversations)",
+                      suggested=False, **kw)
 USER_EXPORT = "incremental/users/cursor"
 TICKET_EVENT_EXPORT = "incremental/ticket_events"
 METRIC_SETS = {"include": "metric_sets"}
@@ -171,11 +178,12 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     # discover: streams/custom_objects.py).
     _unpaged("custom_objects", "custom_objects", primary_key="key", family=CustomObjectsStream),
     StreamSpec("custom_object_fields", "custom_objects/{parent_id}/fields", CustomObjectFieldsStream, "custom_object_fields"),
-    # Per ticket, only for tickets changed since the last sync (Zendesk has no account-wide list).
-    StreamSpec("side_conversations", "tickets/{parent_id}/side_conversations", ParentChildrenStream, "side_conversations",
-               cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
-               needs="the Collaboration add-on (side conversations)", suggested=False,
-               estimate=CountEstimate("tickets/count", per="id")),
+    # Per ticket, only for tickets changed since the last sync (Zendesk has no account-wide list). One page of a
+    # ticket's side conversations, with their events sideloaded, serves the three streams.
+    _side_conversations("side_conversations", estimate=CountEstimate("tickets/count", per="id")),
+    _side_conversations("side_conversation_events", cursor="created_at", extract=extract.side_conversation_events),
+    _side_conversations("side_conversation_recipients", primary_key=["side_conversation_id", "recipient"],
+                        extract=extract.side_conversation_recipients),
     # Per messaging ticket changed since the last sync: its messages, bot replies and comments, in order.
     StreamSpec("conversation_log", "tickets/{parent_id}/conversation_log", ParentChildrenStream, "events",
                cursor_field="created_at",

@@ -61,6 +61,9 @@ def ticket_resources(account) -> dict:
         "ticket_metric_events": _resource(truth.metric_events_total(account)),
         "satisfaction_ratings": _resource(truth.satisfaction_ratings(account)),
         "side_conversations": _resource(truth.side_conversations(account)),
+        # sideloaded with include=events, and the participants of each conversation
+        "side_conversation_events": _resource(truth.side_conversation_events(account)),
+        "side_conversation_recipients": _resource(truth.side_conversation_recipients(account)),
     }
 
 

@@ -59,7 +59,7 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
              count=truth.tickets_not_deleted),
     Endpoint("/api/v2/tickets/{ticket_id}/metric_events", "ticket_metric_events", tickets.metric_events_grouped),
     Endpoint("/api/v2/tickets/{ticket_id}/side_conversations", "side_conversations",
-             listing("side_conversations", tickets.side_conversation_items),
+             listing("side_conversations", tickets.side_conversation_items, sideload=tickets.side_conversation_sideloads),
              gate=side_conversations_gate, count=truth.side_conversations),
     Endpoint("/api/v2/ticket_audits", "ticket_audits",
              tickets.ticket_audits,

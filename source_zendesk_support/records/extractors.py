@@ -143,6 +143,38 @@ def from_messaging(ticket: Mapping[str, Any]) -> bool:
     return ticket.get("from_messaging_channel") is True
 
 
+def side_conversation_events(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
+    """The events Zendesk sideloads beside a page of side conversations (include=events)."""
+    events = body.get("events") if isinstance(body, Mapping) else None
+    for event in events if isinstance(events, list) else []:
+        if isinstance(event, Mapping):
+            yield event
+
+
+def side_conversation_recipients(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
+    """Who each side conversation went to (its participants), with the conversation's id and update time."""
+    for conversation in items or []:
+        if not isinstance(conversation, Mapping):
+            continue
+        for participant in conversation.get("participants") or []:
+            if isinstance(participant, Mapping):
+                yield {**participant, "recipient": recipient_of(participant), "side_conversation_id": conversation.get("id"),
+                       "updated_at": conversation.get("updated_at")}
+
+
+def recipient_of(participant: Mapping[str, Any]) -> str:
+    """One name per recipient whatever its kind (an email address, a Slack channel, a group, an agent, a user):
+    with the conversation's id, the recipient row's key."""
+    if participant.get("email"):
+        return str(participant["email"]).lower()
+    if participant.get("slack_channel_id"):
+        return f"slack:{participant.get('slack_workspace_id')}/{participant['slack_channel_id']}"
+    for kind in ("support_group_id", "support_agent_id", "user_id"):
+        if participant.get(kind) is not None:
+            return f"{kind[:-3]}:{participant[kind]}"
+    return "unknown"
+
+
 def ivr_menus(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
     """The menus inside each IVR of the list, with the IVR's id; their routes are a stream of their own."""
     for ivr in items or []:

@@ -139,16 +139,20 @@ class ParentChildrenStream(ListStream):
                 for record in self._list(path, self.spec.list_key, gated_ok=True):
                     yield {**record, key: record.get(key, parent_id), "comment_id": record.get("comment_id", middle["id"])}
             return
-        for record in self._list(self.spec.path.format(parent_id=parent_id), self.spec.list_key, gated_ok=True, shared=True):
+        path = self.spec.path.format(parent_id=parent_id)
+        for record in self._list(path, self.spec.list_key, gated_ok=True, shared=True, query=self.spec.params,
+                                 extract=self.spec.extract):
             yield {**record, key: record.get(key, parent_id)}
 
-    def _list(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False) -> Iterator[Mapping[str, Any]]:
-        """Every item of a list."""
-        for page in self._list_pages(path, list_key, gated_ok, shared):
+    def _list(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False,
+              query: Mapping[str, Any] = {}, extract: Any = None) -> Iterator[Mapping[str, Any]]:
+        """Every item of a list, or the records `extract` makes of each page (sideloads, nested lists)."""
+        for page in self._list_pages(path, list_key, gated_ok, shared, query=query, extract=extract):
             yield from page
 
     def _list_pages(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False,
-                    sort_query: Mapping[str, Any] = {}) -> Iterator[List[Mapping[str, Any]]]:
+                    sort_query: Mapping[str, Any] = {}, query: Mapping[str, Any] = {},
+                    extract: Any = None) -> Iterator[List[Mapping[str, Any]]]:
         """The items of a list, page by page. A `shared` list's pages are fetched once for every stream that walks
         it (see sync/page_share.py)."""
 
@@ -162,13 +166,15 @@ class ParentChildrenStream(ListStream):
             return parse_answer(share.fetch(group, url, asked, lambda: fetcher.get_raw(url, asked)))
 
         def first_params(after: Optional[str]) -> Dict[str, Any]:
-            return {"page[size]": self.context.config.list_page_size, **sort_query, **({"page[after]": after} if after else {})}
+            return {"page[size]": self.context.config.list_page_size, **sort_query, **query,
+                    **({"page[after]": after} if after else {})}
 
         try:
             for page in CursorPagesWalker(self.fetcher, fetch, path, first_params, what=f"listing {path} failed").pages():
                 if gated_ok:
                     self._children_answered = True
-                yield list_in(self, page.body, list_key, f"listing {path}")
+                items = list_in(self, page.body, list_key, f"listing {path}")
+                yield list(extract(page.body, items)) if extract is not None else items
         except FeatureUnavailable as gate:
             # 404: this parent is gone or archived. 403 before any sibling answered: the add-on or the role
             # is missing, so the whole stream is unavailable.

@@ -395,6 +395,25 @@ def test_the_conversation_log_is_asked_only_for_messaging_tickets(api):
     assert states[-1] == {"parent_cursor": "P1", "created_at": at(6)}
 
 
+def test_side_conversation_events_and_recipients_come_from_the_side_conversation_page(api):
+    conversation = {"id": "sc1", "updated_at": at(5), "participants": [
+        {"user_id": 7, "name": "Ann", "email": "Ann@Example.com"},
+        {"user_id": None, "name": "#support", "slack_workspace_id": "W1", "slack_channel_id": "C1"}]}
+    events = [{"id": "e1", "side_conversation_id": "sc1", "type": "create", "created_at": at(4)},
+              {"id": "e2", "side_conversation_id": "sc1", "type": "reply", "created_at": at(5)}]
+    api.get(TICKETS, [ok({"tickets": [{"id": 1, "status": "open"}], "after_cursor": "P1", "end_of_stream": True})])
+    api.get(url("tickets/1/side_conversations"), [{**cbp("side_conversations", [conversation]),
+                                                    "text": _json.dumps({"side_conversations": [conversation], "events": events,
+                                                                         "meta": {"has_more": False}})}])
+    got, _, _ = run_stream(make_stream("side_conversation_events"))
+    assert [(e["id"], e["ticket_id"]) for e in got] == [("e1", 1), ("e2", 1)]
+    assert param(api.request_history[-1], "include") == "events"
+    recipients, states, _ = run_stream(make_stream("side_conversation_recipients"))
+    assert [(r["recipient"], r["side_conversation_id"], r["ticket_id"]) for r in recipients] == [
+        ("ann@example.com", "sc1", 1), ("slack:W1/C1", "sc1", 1)]
+    assert states[-1] == {"parent_cursor": "P1", "updated_at": at(5)}
+
+
 def test_children_pages_are_followed(api):
     link = url("tickets/1/side_conversations.json?page%5Bafter%5D=S1")
     api.get(TICKETS, [ok({"tickets": [{"id": 1}], "after_cursor": "P1", "end_of_stream": True})])

@@ -624,13 +624,44 @@ class Tickets:
 
     def side_conversation(self, i: int) -> dict:
         ts = self.base_audit_times(i)
-        sid = f"{i:08x}-5c1d-11ef-a2d1-{self.seed:012x}"
+        sid = self.side_conversation_id(i)
         pools = self.account.pools
         return {"url": self.url(f"tickets/{i}/side_conversations/{sid}"), "id": sid, "ticket_id": i,
                 "subject": pools.subjects[(i * 13) % len(pools.subjects)],
                 "preview_text": pools.sentences[(i * 7) % len(pools.sentences)], "state": "closed",
-                "participants": [], "created_at": iso(ts[0]), "updated_at": iso(ts[-1]),
-                "message_added_at": iso(ts[-1]), "state_updated_at": iso(ts[-1]), "external_ids": {}}
+                "participants": self.side_conversation_participants(i), "created_at": iso(ts[0]),
+                "updated_at": iso(ts[-1]), "message_added_at": iso(ts[-1]), "state_updated_at": iso(ts[-1]),
+                "external_ids": {}}
+
+    def side_conversation_id(self, i: int) -> str:
+        return f"{i:08x}-5c1d-11ef-a2d1-{self.seed:012x}"
+
+    def side_conversation_participants(self, i: int) -> list[dict]:
+        """The agent who opened it and the outside address it went to (a vendor, a partner)."""
+        _rng, requester, _s, assignee, *_ = self.people(i)
+        users = self.account.users
+        k = users.index_of(assignee)
+        outside = f"partner{i % 17}@vendor{i % 5}.example.com"
+        return [{"user_id": assignee, "name": users.name(k), "email": users.email(k)},
+                {"user_id": None, "name": f"Partner {i % 17}", "email": outside}]
+
+    def side_conversation_events(self, i: int) -> list[dict]:
+        """Its create event and one reply per later audit time, as include=events sideloads them."""
+        ts = self.base_audit_times(i)
+        sid = self.side_conversation_id(i)
+        agent, outside = self.side_conversation_participants(i)
+        pools = self.account.pools
+        events = []
+        for k, at in enumerate(ts):
+            sender, receiver = (agent, outside) if k % 2 == 0 else (outside, agent)
+            events.append({"id": f"{sid[:8]}-{k:04x}-e0e0-{self.seed:012x}", "side_conversation_id": sid, "ticket_id": i,
+                           "actor": sender, "type": "create" if k == 0 else "reply", "via": "email",
+                           "created_at": iso(at), "updates": {},
+                           "message": {"subject": pools.subjects[(i * 13) % len(pools.subjects)],
+                                       "preview_text": pools.sentences[(i * 7 + k) % len(pools.sentences)],
+                                       "body": pools.sentences[(i * 7 + k) % len(pools.sentences)], "html_body": None,
+                                       "from": sender, "to": [receiver], "external_ids": {}, "attachments": []}})
+        return events
 
     def skip(self, i: int) -> dict:
         _rng, _r, _s, assignee, *_ = self.people(i)

@@ -152,6 +152,20 @@ def side_conversations(account) -> int:
     return _tickets_not_deleted(account, lambda shape: int(shape.side_conversation), has_one)
 
 
+def side_conversation_events(account) -> int:
+    """One create event and one reply per later audit of each side conversation."""
+    tickets = account.tickets
+
+    def events_of(ticket_id: int) -> int:
+        shape = tickets.shape(ticket_id)
+        return (shape.n_comments + 1) if ticket_id <= tickets.count and shape.side_conversation else 0
+    return _tickets_not_deleted(account, lambda shape: int(shape.side_conversation) * (shape.n_comments + 1), events_of)
+
+
+def side_conversation_recipients(account) -> int:
+    return 2 * side_conversations(account)  # the agent and the outside address
+
+
 def skips(account) -> int:
     return account.tickets.sum_skips.total(1, account.tickets.count)
 

@@ -10,7 +10,7 @@ from .. import errors
 from ..cache import cached
 from ..data import ids
 from ..data.timeline import iso
-from ..endpoint import Ctx
+from ..endpoint import Ctx, includes
 from ..pagination import (Sorted, cursor_pages, decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int,
                           wants_cursor)
 
@@ -132,6 +132,15 @@ def side_conversation_items(ctx: Ctx) -> Sorted:
     conversations = [tickets.side_conversation(ticket_id)] if has_one else []
     return Sorted([(conversation["created_at"], conversation["id"]) for conversation in conversations],
                   conversations.__getitem__, "created_at,id")
+
+
+def side_conversation_sideloads(ctx: Ctx, conversations: list) -> dict:
+    """include=events: every event of the listed side conversations, beside the list."""
+    if "events" not in includes(ctx):
+        return {}
+    tickets = ctx.account.tickets
+    return {"events": [event for conversation in conversations
+                       for event in tickets.side_conversation_events(conversation["ticket_id"])]}
 
 
 def metric_events_grouped(ctx: Ctx) -> dict:
