@@ -1,12 +1,25 @@
-"""What the log shows of a failed stream: the named error, not a Python traceback.
+"""What the log shows: of a failed stream, the named error, not a Python traceback; of an answer, its shape,
+never its records.
 
 A stream that fails with an AirbyteTracedException has already said what went wrong, in words, in its TRACE
 error; the CDK also logs the exception with its traceback, which a user reads as a crash. Those log lines keep
 their text and lose the traceback. Unexpected exceptions keep theirs: there the traceback is the only clue.
+
+Records hold people's names, addresses and messages, and logs go to places records do not (platform logs,
+support tickets). Every warning or error that mentions an answer describes it with `describe_body`.
 """
 from __future__ import annotations
 
 import logging
+from typing import Any, Mapping
+
+# Zendesk's error bodies name the problem in these fields: short texts of Zendesk's own, not records.
+ERROR_FIELDS = ("error", "description", "title", "message")
+ERROR_TEXT = 200
+# Paging fields: a page's count, position and end, whose values say why it could not be used.
+PAGING_FIELDS = ("count", "end_time", "end_of_stream", "after_cursor", "has_more")
+PAGING_TEXT = 40
+SHOWN_KEYS = 8
 
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -27,3 +40,35 @@ def install() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(existing, NamedErrorsWithoutTraceback) for existing in handler.filters):
             handler.addFilter(NamedErrorsWithoutTraceback())
+
+
+def describe_body(body: Any) -> str:
+    """A parsed body told by its shape: its keys, the size of its lists, Zendesk's error texts; no record."""
+    if body is None:
+        return "a body that is not JSON (or empty)"
+    if isinstance(body, list):
+        return f"an array of {_count(len(body), 'item')}"
+    if not isinstance(body, Mapping):
+        return f"a JSON {type(body).__name__}"
+    parts = []
+    for key in list(body)[:SHOWN_KEYS]:
+        value = body[key]
+        if isinstance(value, list):
+            parts.append(f"{key} ({_count(len(value), 'record')})")
+        elif key in ERROR_FIELDS and isinstance(value, str):
+            parts.append(f"{key} {value[:ERROR_TEXT]!r}")
+        elif key in PAGING_FIELDS and (value is None or isinstance(value, (str, int, float, bool))):
+            parts.append(f"{key} {str(value)[:PAGING_TEXT]!r}")
+        elif key in PAGING_FIELDS and isinstance(value, Mapping):  # {"count": {"value": N, "refreshed_at": ...}}
+            parts.append(f"{key} {describe_body(value)}")
+        elif key in ERROR_FIELDS and isinstance(value, Mapping):  # {"error": {"title": ..., "message": ...}}
+            texts = [f"{k} {v[:ERROR_TEXT]!r}" for k, v in value.items() if k in ERROR_FIELDS and isinstance(v, str)]
+            parts.append(f"{key} ({', '.join(texts)})" if texts else key)
+        else:
+            parts.append(key)
+    more = f" and {len(body) - SHOWN_KEYS} more" if len(body) > SHOWN_KEYS else ""
+    return f"an object with keys {', '.join(parts) or 'none'}{more}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -22,9 +22,11 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
 
 from ..http.origin_policy import is_absolute
-from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, wait_refused
+from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, bad_number, wait_refused
 from ..http.rate_waits import WaitTooLong, requesting_stream
-from ..http.transport import MIB, bounded_session, deadline_for
+from ..http.transport import MIB, bounded_session, deadline_for, idle_read_for
+from ..log_policy import describe_body
+from ..numbers import BadNumber
 from ..records.deletion import KEEP, apply_deleted_records
 from ..paging.guards import latest_allowed, now_epoch
 from ..records.timeutil import cursor_value, to_epoch, to_iso
@@ -72,7 +74,7 @@ class ZendeskStream(Stream):
         # The budget, seen through this stream's tally, is the session's: the CDK's client uses a given session's.
         budget = context.tally.budget_for(self.name, context.budget)
         session = bounded_session(LimiterSession(api_budget=budget), config.max_response_mb * MIB,
-                                  deadline_for(config.request_timeout_seconds))
+                                  deadline_for(config.request_timeout_seconds), idle_read_for(config.request_timeout_seconds))
         self.http_client = HttpClient(
             name=self.name,
             logger=self.logger,
@@ -174,11 +176,13 @@ class ZendeskStream(Stream):
             return response
         except WaitTooLong as wait:
             raise wait_refused(self.name, wait, self.context.config.max_wait_seconds) from None
+        except BadNumber as error:  # a rate-limit header the budget could not use
+            raise bad_number(self.name, error) from None
         finally:
             requesting_stream.reset(named)
 
     def fail(self, answer: ApiAnswer, what: str) -> AirbyteTracedException:
-        message = f"Stream {self.name}: {what} (HTTP {answer.status}: {str(answer.body)[:300]})"
+        message = f"Stream {self.name}: {what} (HTTP {answer.status}, {describe_body(answer.body)})"
         return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.system_error)
 
     # --- state ----------------------------------------------------------------------------------------
