@@ -11,6 +11,8 @@ support tickets). Every warning or error that mentions an answer describes it wi
 from __future__ import annotations
 
 import logging
+import re
+import sys
 from typing import Any, Mapping
 
 # Zendesk's error bodies name the problem in these fields: short texts of Zendesk's own, not records.
@@ -21,6 +23,7 @@ PAGING_FIELDS = ("count", "end_time", "end_of_stream", "after_cursor", "has_more
 PAGING_TEXT = 40
 SHOWN_KEYS = 8
 
+from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 
@@ -35,11 +38,34 @@ class NamedErrorsWithoutTraceback(logging.Filter):
         return True
 
 
+# The CDK logs every retry whose wait a backoff strategy gave as a rate limit, whatever it was.
+_CDK_RETRY = re.compile(r"^UserDefinedBackoffException: Rate limit exceeded(?: \(HTTP \d+\))?\. Retrying in ([0-9.]+) seconds\.$")
+
+
+class RetriesSayWhatHappened(logging.Filter):
+    """The CDK's "Rate limit exceeded ... Retrying" line, written for a 500 or a timeout as much as for a 429,
+    becomes the error handler's own words for it (the exception being retried, which the CDK logs from inside)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        match = _CDK_RETRY.match(record.getMessage()) if isinstance(record.msg, str) else None
+        error = sys.exc_info()[1]
+        said = str(error) if match and isinstance(error, BaseBackoffException) else ""
+        if said:
+            said = re.sub(r"[;.]?\s*[Rr]etrying\.?$", "", said.strip())
+            record.msg = f"{said}; trying again in {float(match.group(1)):.0f} s."
+            record.args = None
+        return True
+
+
+FILTERS = (NamedErrorsWithoutTraceback, RetriesSayWhatHappened)
+
+
 def install() -> None:
     """On every handler of the root logger, where the CDK's console handler sits."""
     for handler in logging.getLogger().handlers:
-        if not any(isinstance(existing, NamedErrorsWithoutTraceback) for existing in handler.filters):
-            handler.addFilter(NamedErrorsWithoutTraceback())
+        for kind in FILTERS:
+            if not any(isinstance(existing, kind) for existing in handler.filters):
+                handler.addFilter(kind())
 
 
 def describe_body(body: Any) -> str:

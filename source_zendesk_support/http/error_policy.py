@@ -83,6 +83,8 @@ class ZendeskErrorHandler(ErrorHandler):
         resolution = self._interpret(response_or_exception)
         rate_limited = getattr(response_or_exception, "status_code", None) == 429
         if _in_passing.get() and resolution.response_action == ResponseAction.RETRY and not rate_limited:
+            if isinstance(response_or_exception, requests.Response):
+                return ErrorResolution(ResponseAction.IGNORE)  # the asker tells it by status and shape, not the CDK by its body
             return ErrorResolution(ResponseAction.FAIL, FailureType.transient_error,
                                    f"{resolution.error_message or 'Zendesk did not answer'} (not retried: asked in passing)")
         return resolution
@@ -95,11 +97,11 @@ class ZendeskErrorHandler(ErrorHandler):
         status = response.status_code
         if 200 <= status < 300:
             if not _looks_like_complete_json(response):
-                return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, "Zendesk sent an incomplete or non-JSON body; retrying.")
+                return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk sent an incomplete or non-JSON body; retrying.")
             return ErrorResolution(ResponseAction.SUCCESS)
         if status == 429:
             # RETRY, not RATE_LIMITED: the backoff reports the wait itself, with the time the quota resets.
-            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, "Zendesk rate limit reached; waiting as Zendesk asks.")
+            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk's rate limit was reached (HTTP 429)")
         if status == 401:
             if self._can_refresh_token:
                 return ErrorResolution(ResponseAction.REFRESH_TOKEN_THEN_RETRY, FailureType.transient_error, "The OAuth access token was refused; refreshing it.")
@@ -111,7 +113,7 @@ class ZendeskErrorHandler(ErrorHandler):
         if status == 504 and smaller_page_answers_504():
             return ErrorResolution(ResponseAction.IGNORE)  # the export walker asks again for a smaller page
         if status in RETRY_STATUSES:
-            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"Zendesk answered HTTP {status}; retrying.")
+            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk answered HTTP {status}; retrying.")
         # Any other status is handed back too: the stream fails on it naming the status and the body's shape
         # (the CDK's own failure would log the whole body, records and all).
         return ErrorResolution(ResponseAction.IGNORE)

@@ -90,7 +90,11 @@ class RowEstimate:
         except AirbyteTracedException as error:
             logger.warning(f"Stream {self.stream.name}: no row estimate, {path} failed: {error.message}")
             return None
-        value = count_value(answer.body) if answer.ok else None
+        if not answer.ok:
+            logger.warning(f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} with "
+                           f"{describe_body(answer.body)} (not retried: asked in passing)")
+            return None
+        value = count_value(answer.body)
         if value is None:
             logger.warning(f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} "
                            f"without a count: {describe_body(answer.body)}")
