@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import requests
 from airbyte_cdk.sources.streams.call_rate import APIBudget, CallRateLimitHit, RequestMatcher
 
-from ..numbers import MAX_SECONDS, header_count, header_seconds, plain_number, retry_after_seconds
+from ..numbers import MAX_COUNT, MAX_SECONDS, header_count, header_seconds, plain_number, retry_after_seconds
 from .rate_waits import WaitTooLong, report_wait
 
 WINDOW = datetime.timedelta(minutes=1)
@@ -169,8 +169,8 @@ def _bucket_numbers(text: str, header: str) -> Optional[tuple]:
     if not match:
         return None
     total, remaining, resets = match.groups()
-    return (int(plain_number(total, header, 10 ** 12, header=True)),
-            int(plain_number(remaining, header, 10 ** 12, header=True)),
+    return (int(plain_number(total, header, MAX_COUNT, header=True)),
+            int(plain_number(remaining, header, MAX_COUNT, header=True)),
             plain_number(resets, header, MAX_SECONDS, header=True))
 
 

@@ -6,6 +6,7 @@ import math
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from source_zendesk_support.numbers import (MAX_EPOCH, MAX_SECONDS, BadNumber, count_field, epoch_field, header_count,
                                             header_seconds, plain_number, retry_after_seconds, same_id)
@@ -65,3 +66,32 @@ def test_ids_are_compared_by_value_whatever_their_json_type():
     assert same_id("123") == same_id(123) == same_id(123.0)
     assert same_id("abc") == "abc" and same_id(None) is None and same_id(True) is True
     assert same_id("1" * 40) == "1" * 40  # not a number that fits an id: itself
+
+
+ANY_VALUE = st.one_of(st.text(max_size=40), st.from_regex(r"\A[0-9eE.+\- ]{0,25}\Z"), st.integers(),
+                      st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none())
+HTTP_DATES = st.builds(lambda d, text: f"{d:%a, %d %b %Y %H:%M:%S} {text}",
+                       st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+                       st.sampled_from(["GMT", "+0000", "-1200", "UT", "", "XYZ"]))
+
+
+@settings(max_examples=800, deadline=None)
+@given(ANY_VALUE)
+def test_any_value_is_a_bounded_finite_number_or_a_named_bad_number(value):
+    try:
+        number = plain_number(value, "ratelimit-reset", MAX_SECONDS)
+    except BadNumber as bad:
+        assert str(bad).startswith("Zendesk sent ratelimit-reset ")
+        return
+    assert math.isfinite(number) and 0 <= number <= MAX_SECONDS
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(st.text(max_size=40), HTTP_DATES, st.from_regex(r"\A[0-9.]{1,400}\Z")))
+def test_any_retry_after_is_a_finite_wait_or_a_named_bad_number(value):
+    try:
+        seconds = retry_after_seconds({"Retry-After": value}, now=NOW)
+    except BadNumber as bad:
+        assert str(bad).startswith("Zendesk sent Retry-After: ")
+        return
+    assert seconds is not None and math.isfinite(seconds) and seconds >= 0
