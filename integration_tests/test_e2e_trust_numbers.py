@@ -30,6 +30,8 @@ CASES = [
     ("reset-1e20", "ticket_fields", "ratelimit-reset:/api/v2/ticket_fields*:count=1:value=1e20"),
     ("reset-inf", "user_fields", "ratelimit-reset:/api/v2/user_fields*:count=1:value=inf"),
     ("short-body", "groups", "short-body:/api/v2/groups*:count=1"),
+    ("http-500", "group_memberships", "500:/api/v2/group_memberships*:count=2"),
+    ("reset", "organization_memberships", "reset:/api/v2/organization_memberships*:count=1"),
     ("huge-end-time", "organizations", "future-end-time:/api/v2/incremental/organizations*:count=1:at=9000000000000000000"),
     ("string-ids-time", "ticket_metric_events", "string-ids:/api/v2/incremental/ticket_metric_events*:count=1"),
     # the shapes and loops of earlier issues, swept for tracebacks here too
@@ -117,6 +119,16 @@ def test_a_short_body_on_a_held_connection_meets_the_idle_read_limit_and_is_retr
     assert run.elapsed < STALL_CASE_BOUND, run.describe()
     assert not any("rate limit" in line.lower() for line in run.logs()), run.describe()
     assert any("stopped sending" in line and "groups" in line for line in run.logs()), run.logs()
+
+
+@pytest.mark.parametrize("case, stream, told", [("http-500", "group_memberships", "HTTP 500"),
+                                                ("reset", "organization_memberships", "reset")])
+def test_a_retry_is_logged_as_what_happened_not_as_a_rate_limit(runs, case, stream, told):
+    run = runs[case]
+    _timing(case, run)
+    assert run.stopped is None and run.returncode == 0 and run.records[stream], run.describe()
+    assert not any("rate limit" in line.lower() for line in run.logs()), run.describe()
+    assert any(told in line and stream in line and ("again" in line or "retrying" in line) for line in run.logs()), run.logs()
 
 
 def test_a_huge_end_time_fails_the_export_by_name(runs):
