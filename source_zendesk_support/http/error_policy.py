@@ -26,6 +26,7 @@ from .retry_policy import SYNC_RETRIES, UNREACHABLE_AFTER_SECONDS, RetryPolicy, 
 from .transport import BodyStalled, BodyTooLarge, RequestDeadlineExceeded
 
 CONNECT_TIMEOUT_SECONDS = 10
+SHOWN_HEADER = 60  # characters of a header's value quoted in a message
 # The CDK sleeps one second more than a user-defined backoff; subtract it so a 429 waits what Zendesk asked.
 CDK_EXTRA_SLEEP = 1.0
 # The one text for refused credentials, in check and in every stream.
@@ -215,15 +216,14 @@ class ZendeskBackoff(BackoffStrategy):
             if asked is not None:
                 self._check_asked_wait(*asked, response_or_exception)
                 return max(asked[0] - CDK_EXTRA_SLEEP, 0.001)
-        elif isinstance(response_or_exception, Exception):
-            # A timeout, a reset, a short body or no connection: the CDK's own exponential retry (1, 2, 4 ... s),
-            # which it logs with the error handler's words. A wait from here would be logged as a rate limit.
+        elif is_connection_failure(response_or_exception):
+            # The CDK's own exponential retry (1, 2, 4 ... s) until the error handler reports the host unreachable.
             return None
         return max(SYNC_RETRIES.pause(attempt_count - 1, self._base) - CDK_EXTRA_SLEEP, 0.001)
 
     def _check_asked_wait(self, asked: float, header: str, response: requests.Response) -> None:
         status = response.status_code
-        why = f"HTTP {status} with {header}: {response.headers.get(header)}"
+        why = f"HTTP {status} with {header}: {str(response.headers.get(header))[:SHOWN_HEADER]}"
         window = window_of(response.request) if status == 429 else ""
         if asked > self._max_wait:
             raise wait_refused(self._stream, WaitTooLong(asked, window, why), self._max_wait)
@@ -240,8 +240,9 @@ def wait_refused(stream: str, wait: WaitTooLong, max_wait: float) -> AirbyteTrac
         when = f"Run the sync again after {retry_at:%Y-%m-%d %H:%M} UTC (a retry before then would be refused too)."
     else:  # no date to name: a wait of more than ten years is a broken server, not a quota
         when = "That is no rate limit Zendesk has; a retry later may get a usable answer."
+    seconds = f"{wait.seconds:.0f}" if wait.seconds < 1e15 else f"{wait.seconds:.3g}"
     message = (
-        f"Stream {stream}: Zendesk asked to wait {wait.seconds:.0f} s{f' for its {wait.window} rate limit' if wait.window else ''} "
+        f"Stream {stream}: Zendesk asked to wait {seconds} s{f' for its {wait.window} rate limit' if wait.window else ''} "
         f"({wait.why}), beyond the {max_wait:.0f} s cap (max_wait_seconds). {when}"
     )
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)
