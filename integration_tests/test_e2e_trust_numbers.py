@@ -30,6 +30,7 @@ CASES = [
     ("reset-1e20", "ticket_fields", "ratelimit-reset:/api/v2/ticket_fields*:count=1:value=1e20"),
     ("reset-inf", "user_fields", "ratelimit-reset:/api/v2/user_fields*:count=1:value=inf"),
     ("short-body", "groups", "short-body:/api/v2/groups*:count=1"),
+    ("check-retry-after-inf", "", "retry-after:/api/v2/users/me*:value=inf"),  # check's only request
     ("http-500", "group_memberships", "500:/api/v2/group_memberships*:count=2"),
     ("reset", "organization_memberships", "reset:/api/v2/organization_memberships*:count=1"),
     ("huge-end-time", "organizations", "future-end-time:/api/v2/incremental/organizations*:count=1:at=9000000000000000000"),
@@ -49,7 +50,9 @@ def _scenarios(sandbox: Sandbox, streams) -> Dict[str, Callable[[], Run]]:
     def read(stream: str, deadline: float) -> Callable[[], Run]:
         return lambda: run_bounded("read", config, catalog_for(streams, [stream], incremental=True), deadline=deadline)
 
-    return {case: read(stream, 150) for case, stream, _ in CASES}
+    runs = {case: read(stream, 150) for case, stream, _ in CASES if stream}
+    runs["check-retry-after-inf"] = lambda: run_bounded("check", config, deadline=60)
+    return runs
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +112,15 @@ def test_a_ratelimit_reset_beyond_any_bound_fails_the_stream_by_name(runs, case,
     _failed_by_name(run, stream)
     assert run.elapsed < 30, run.describe()
     assert any(f"ratelimit-reset: {shown}" in message for message in run.error_messages()), run.describe()
+
+
+def test_check_names_a_retry_after_that_is_no_wait(runs):
+    run = runs["check-retry-after-inf"]
+    _timing("check-retry-after-inf", run)
+    assert run.stopped is None and run.elapsed < 30 and no_traceback(run), run.describe()
+    status = run.of_type("CONNECTION_STATUS")
+    assert status and status[0]["connectionStatus"]["status"] == "FAILED", run.describe()
+    assert "Retry-After: inf" in status[0]["connectionStatus"]["message"], run.describe()
 
 
 def test_a_short_body_on_a_held_connection_meets_the_idle_read_limit_and_is_retried_by_its_name(runs):

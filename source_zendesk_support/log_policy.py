@@ -22,6 +22,7 @@ ERROR_TEXT = 200
 PAGING_FIELDS = ("count", "end_time", "end_of_stream", "after_cursor", "has_more")
 PAGING_TEXT = 40
 SHOWN_KEYS = 8
+KEY_TEXT = 40  # a key is a field's name; a longer one is data a server put there
 
 from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -77,8 +78,8 @@ def describe_body(body: Any) -> str:
     if not isinstance(body, Mapping):
         return f"a JSON {type(body).__name__}"
     parts = []
-    for key in list(body)[:SHOWN_KEYS]:
-        value = body[key]
+    for name in list(body)[:SHOWN_KEYS]:
+        value, key = body[name], str(name)[:KEY_TEXT]
         if isinstance(value, list):
             parts.append(f"{key} ({_count(len(value), 'record')})")
         elif key in ERROR_FIELDS and isinstance(value, str):
