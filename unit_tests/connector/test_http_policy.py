@@ -240,3 +240,13 @@ def test_a_wait_below_the_cap_is_waited_and_logged():
     assert strategy.backoff_time(response(429, headers={"Retry-After": "30"}), 1) + CDK_EXTRA_SLEEP == 30
     with pytest.raises(Exception, match="beyond the 60 s cap"):
         strategy.backoff_time(response(429, headers={"Retry-After": "61"}), 1)
+
+
+def test_an_unexpected_status_fails_the_stream_naming_the_body_by_its_shape_not_its_records(api):
+    api.get(GROUPS, **ok({"groups": [{"id": 1, "name": "Ada Lovelace", "email": "ada@example.com"}]}, status=418))
+    output = read_streams(["groups"], expect_failure=True)
+    messages = [error.trace.error.message or "" for error in output.errors]
+    assert any("HTTP 418" in message and "groups (1 record)" in message for message in messages), messages
+    printed = messages + [error.trace.error.internal_message or "" for error in output.errors] + \
+        [log.log.message for log in output.logs]
+    assert not any("Ada" in text or "ada@" in text for text in printed)
