@@ -75,3 +75,14 @@ def test_a_failure_on_an_answer_full_of_records_names_its_shape_not_its_records(
     assert no_traceback(run), run.describe()
     assert any("HTTP 418" in message for message in run.error_messages()), run.describe()
     assert not _leaked(run, values), _leaked(run, values)
+
+
+@pytest.mark.parametrize("spec", ["array-body:/api/v2/incremental/users*:count=20",
+                                  "deep-record:/api/v2/incremental/users*:count=20",
+                                  "echo-auth:/api/v2/incremental/users*:status=422:field=note:count=20"])
+def test_a_users_read_failing_on_a_hostile_answer_prints_no_personal_data(hostile, spec):
+    clean = _read(hostile, ["users"], "")
+    values = _personal_values(clean.records["users"])
+    run = _read(hostile, ["users"], spec)
+    assert run.stopped is None and names_stream(run, "users") and no_traceback(run), run.describe()
+    assert not _leaked(run, values), _leaked(run, values)
