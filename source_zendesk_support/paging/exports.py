@@ -9,10 +9,11 @@ from typing import Any, Dict, Hashable, Iterator, List, Mapping, Optional, Set, 
 
 import orjson
 
+from ..numbers import same_id
 from ..http.answer import ApiAnswer
 from ..http.retry_policy import asking_for_page_of, shrinks_on_504, smaller_page
 from ..records.timeutil import to_epoch
-from .guards import ProgressGuard, clamp_future, list_in, now_epoch, object_body, paging_error
+from .guards import ProgressGuard, clamp_future, list_in, now_epoch, object_body, paging_error, paging_time
 from .page import DirectSource, Page, PrefetchingSource, Walker
 
 EXPORT_PAGE_SIZE = 1000
@@ -131,7 +132,7 @@ def _boundary_key(item: Mapping[str, Any], second: int) -> Hashable:
     by its whole content, so two different id-less records in one second are both kept."""
     record_id = item.get("id")
     if record_id is not None:
-        return ("id", record_id, second)
+        return ("id", same_id(record_id), second)  # "123" on one page and 123 on the next are one record
     return ("content", orjson.dumps(item, option=orjson.OPT_SORT_KEYS), second)
 
 
@@ -156,7 +157,7 @@ class TimeExportWalker(_ExportWalker):
             if body is None:
                 return
             fresh, last_second, at_second = self._fresh(listed, start, seen_at_boundary)
-            sent_end = to_epoch(body.get("end_time"))
+            sent_end = paging_time(self.walker, body, "end_time")
             end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)
             end_time = clamp_future(self.walker, "end_time", end_time, self.now)
             in_future = sent_end is not None and end_time < sent_end

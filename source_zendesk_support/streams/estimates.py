@@ -15,6 +15,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..http.answer import FeatureUnavailable
 from ..http.error_policy import asked_in_passing
+from ..log_policy import describe_body
 from ..paging.guards import now_epoch
 from ..sync.account_counts import count_value
 from .spec import CountEstimate, TimeProjection
@@ -89,10 +90,14 @@ class RowEstimate:
         except AirbyteTracedException as error:
             logger.warning(f"Stream {self.stream.name}: no row estimate, {path} failed: {error.message}")
             return None
-        value = count_value(answer.body) if answer.ok else None
+        if not answer.ok:
+            logger.warning(f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} with "
+                           f"{describe_body(answer.body)} (not retried: asked in passing)")
+            return None
+        value = count_value(answer.body)
         if value is None:
             logger.warning(f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} "
-                           f"without a count: {str(answer.body)[:200]}")
+                           f"without a count: {describe_body(answer.body)}")
         return value
 
 

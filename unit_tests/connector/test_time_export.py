@@ -323,3 +323,25 @@ def test_talk_calls_are_read_once_although_next_page_is_never_null(api, caplog):
 def test_talk_calls_end_without_a_spurious_warning(api, caplog):
     _read_talk_calls(api, caplog)
     assert not [m for m in caplog.messages if "share second" in m], caplog.messages
+
+
+def test_ids_sent_as_strings_on_one_page_and_numbers_on_the_next_are_one_record_each(api):
+    """Zendesk repeats a cut page's last second on the next page; the repeat is dropped whatever the ids' JSON type."""
+    first = {"ticket_events": [{"id": "1", "timestamp": START + 1}, {"id": "2", "timestamp": START + 2}],
+             "end_time": START + 2, "end_of_stream": False, "next_page": None}
+    second = {"ticket_events": [{"id": 2, "timestamp": START + 2}, {"id": 3, "timestamp": START + 3}],
+              "end_time": START + 3, "end_of_stream": True, "next_page": None}
+    api.get(PATH, [ok(first), ok(second)])
+    emitted, _, _ = run_stream(make_stream("ticket_events"))
+    assert [int(record["id"]) for record in emitted] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("end_time", [9 * 10 ** 18, -5, "soon", 1e300])
+def test_an_end_time_that_is_no_time_fails_the_stream_naming_it(api, end_time):
+    from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+    api.get(PATH, **ok({"ticket_events": [{"id": 1, "timestamp": START + 1}], "end_time": end_time,
+                        "end_of_stream": False, "next_page": None}))
+    with pytest.raises(AirbyteTracedException) as failed:
+        run_stream(make_stream("ticket_events"))
+    assert failed.value.message.startswith("Stream ticket_events: Zendesk sent end_time ")
