@@ -15,7 +15,7 @@ from .records.timeutil import to_iso
 from .streams.chat import ChatExportStream, SinceIdStream
 from .streams.custom_objects import CustomObjectFieldsStream, CustomObjectsStream
 from .streams.children import ParentChildrenStream
-from .streams.exports import CursorExportStream, TimeExportStream
+from .streams.exports import CursorExportStream, NextPageCursorExportStream, TimeExportStream
 from .streams.lists import CursorPagesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
 from .streams.search import SearchExportStream
 from .streams.spec import CountEstimate, ListOrder, Parents, StartFilter, StreamSpec, TimeProjection
@@ -69,6 +69,15 @@ PROJECTED = TimeProjection()
 
 
 NEWEST_UPDATED = {"sort_by": "updated_at", "sort_order": "desc"}
+ITAM = "it_asset_management/"
+ITAM_ADDON = "IT asset management (an add-on)"
+
+
+def _routing_export(name: str, kind: str) -> StreamSpec:
+    """A skill-based routing export: change events (create, update, delete; associate, unassociate), so an id
+    recurs once per change."""
+    return StreamSpec(name, f"incremental/routing/{kind}", NextPageCursorExportStream, kind, cursor_field="time",
+                      primary_key=["id", "type", "time"], needs="skills-based routing (Enterprise plan)")
 
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
@@ -152,6 +161,21 @@ SUPPORT_STREAMS: List[StreamSpec] = [
                cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
                needs="the Collaboration add-on (side conversations)", suggested=False,
                estimate=CountEstimate("tickets/count", per="id")),
+    # Coverage (b): skill-based routing changes, IT asset management, per-parent Support lists.
+    # Every change of routing attributes, their values and the agents and tickets they are set on, as events.
+    _routing_export("routing_attribute_events", "attributes"),
+    _routing_export("routing_attribute_value_events", "attribute_values"),
+    _routing_export("routing_instance_value_events", "instance_values"),
+    _pages("assets", ITAM + "assets", needs=ITAM_ADDON, estimate=None),
+    _unpaged("asset_types", ITAM + "asset_types", needs=ITAM_ADDON),
+    StreamSpec("asset_fields", ITAM + "asset_types/{parent_id}/fields", ParentChildrenStream, "fields",
+               cursor_field="updated_at", parents=Parents(ITAM + "asset_types", "asset_types", "asset_type_id", CursorPagesWalker),
+               primary_key=["asset_type_id", "id"], needs=ITAM_ADDON),
+    _pages("asset_locations", ITAM + "locations", "locations", needs=ITAM_ADDON, estimate=None),
+    _unpaged("asset_statuses", ITAM + "statuses", "statuses", needs=ITAM_ADDON),
+    # Macros are few: the attachments of those changed since the last sync (attaching a file updates the macro).
+    StreamSpec("macro_attachments", "macros/{parent_id}/attachments", ParentChildrenStream, "macro_attachments",
+               cursor_field="created_at", parents=Parents("macros", "macros", "macro_id", CursorPagesWalker)),
     # Airbyte 5.5's opt-in stream of this name: tickets from the search index (lags behind; `tickets` is complete).
     StreamSpec("tickets_search", "search/export", SearchExportStream, "results", cursor_field="updated_at",
                params={"filter[type]": "ticket"}, schema="tickets", suggested=False,
@@ -194,6 +218,12 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
     _children("post_comment_votes", POST + "/comments/{child_id}/votes", "votes",
               Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments", newest_first=NEWEST_UPDATED),
               estimate=PER_POST),
+    # Coverage (b): labels, locales and article translations.
+    _pages("article_labels", "help_center/articles/labels", "labels", product="help_center"),
+    # The enabled locales come as bare strings beside the default one: the whole body is the page's one item.
+    StreamSpec("help_center_locales", "help_center/locales", UnpagedStream, "", primary_key="locale",
+               extract=extract.help_center_locales, product="help_center"),
+    _children("article_translations", ARTICLE + "/translations", "translations", ARTICLES, estimate=PER_ARTICLE),
 ]
 
 VOICE = "channels/voice/"
