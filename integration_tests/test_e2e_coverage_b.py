@@ -15,8 +15,10 @@ pytestmark = pytest.mark.e2e
 
 EXPORTS = ["routing_attribute_events", "routing_attribute_value_events", "routing_instance_value_events"]
 LISTS = ["assets", "asset_types", "asset_locations", "asset_statuses", "article_labels", "help_center_locales"]
-PER_PARENT = ["asset_fields", "macro_attachments", "article_translations"]
-STREAMS = EXPORTS + LISTS + PER_PARENT
+PER_PARENT = ["asset_fields", "macro_attachments", "article_translations", "ticket_task_lists"]
+# Subscribing changes no section or topic: these read every parent on every sync (full refresh).
+SUBSCRIPTIONS = ["section_subscriptions", "topic_subscriptions"]
+STREAMS = EXPORTS + LISTS + PER_PARENT + SUBSCRIPTIONS
 ADD_ONS = EXPORTS + ["assets", "asset_types", "asset_fields", "asset_locations", "asset_statuses"]
 
 
@@ -51,7 +53,8 @@ def test_new_streams_read_the_sandbox_whole_and_an_unchanged_resync_reads_no_par
         second = run_connector("read", config, catalog, state=first.state_list())
         assert second.returncode == 0, second.stderr[-3000:]
         stats = _stats(info)
-        again = {name: len(second.records[name]) for name in EXPORTS + ["article_translations"] if second.records.get(name)}
+        again = {name: len(second.records[name]) for name in EXPORTS + ["article_translations", "ticket_task_lists"]
+                 if second.records.get(name)}
         assert not again, again
         for kind in ("attributes", "attribute_values", "instance_values"):  # one empty page each, from the saved cursor
             assert _served(stats, f"/api/v2/incremental/routing/{kind}") == 1, kind
@@ -60,6 +63,9 @@ def test_new_streams_read_the_sandbox_whole_and_an_unchanged_resync_reads_no_par
         assert _served(stats, "/api/v2/it_asset_management/asset_types/{asset_type_id}/fields") == 1
         assert _served(stats, "/api/v2/macros/{macro_id}/attachments") == 1
         assert _served(stats, "/api/v2/help_center/articles/{article_id}/translations") == 0
+        assert _served(stats, "/api/v2/tickets/{ticket_id}/task_lists") == 0
+        assert {name: len(second.records[name]) for name in SUBSCRIPTIONS} == {
+            name: len(first.records[name]) for name in SUBSCRIPTIONS}
 
 
 def test_add_on_streams_are_skipped_with_a_warning_below_their_plan():

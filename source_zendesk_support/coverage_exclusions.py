@@ -22,10 +22,11 @@ class Why(str, Enum):
     NOT_DATA = "not account data: a count, a definition, a limit, a check or the caller's own view"
     ACTION = "an action or a preview computed on request, not stored records"
     SECURITY = "credentials, tokens and sessions, kept out of the warehouse"
+    UNBOUNDED = "one request per record of a large list on every sync: nothing Zendesk offers tells which changed"
     PLANNED = "account data no stream reads yet (a candidate stream)"
 
 
-EXPORT, SUBSET, PARAMETER, NOT_DATA, ACTION, SECURITY, PLANNED = Why
+EXPORT, SUBSET, PARAMETER, NOT_DATA, ACTION, SECURITY, UNBOUNDED, PLANNED = Why
 
 EXCLUDED: Dict[str, Why] = {
     # Support: lists an export reads whole, with deletions.
@@ -215,12 +216,12 @@ EXCLUDED: Dict[str, Why] = {
     "target_failures": PLANNED,
     "task_list_templates": PLANNED,
     "task_list_templates/{task_list_template_id}/tasks": PLANNED,
-    "tickets/{ticket_id}/task_lists": PLANNED,
     "ticket_form_statuses": PLANNED,
     "ticket_forms/{ticket_form_id}/ticket_form_statuses": SUBSET,
     "trigger_categories": PLANNED,
     "triggers/{trigger_id}/revisions": PLANNED,
-    "users/{user_id}/compliance_deletion_statuses": PLANNED,
+    # A user's deletion statuses advance after the user's last change, so no change of the user points at them.
+    "users/{user_id}/compliance_deletion_statuses": UNBOUNDED,
     "workspaces": PLANNED,
     # Help Center.
     "help_center/{locale}/articles": EXPORT,
@@ -236,10 +237,9 @@ EXCLUDED: Dict[str, Why] = {
     "help_center/articles/{article_id}/translations/{locale}": SUBSET,
     "help_center/sessions": SECURITY,
     "help_center/{locale}/articles/{article_id}/labels": SUBSET,
-    "help_center/{locale}/articles/{article_id}/subscriptions": PLANNED,
-    "help_center/{locale}/sections/{section_id}/subscriptions": PLANNED,
-    "community/posts/{post_id}/subscriptions": PLANNED,
-    "community/topics/{topic_id}/subscriptions": PLANNED,
+    # Subscribing changes no article or post: only reading every one on every sync would find new subscriptions.
+    "help_center/{locale}/articles/{article_id}/subscriptions": UNBOUNDED,
+    "community/posts/{post_id}/subscriptions": UNBOUNDED,
     "help_center/users/{user_id}/subscriptions": SUBSET,
     "help_center/users/{user_id}/user_subscriptions": SUBSET,
 }

@@ -176,6 +176,10 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     # Macros are few: the attachments of those changed since the last sync (attaching a file updates the macro).
     StreamSpec("macro_attachments", "macros/{parent_id}/attachments", ParentChildrenStream, "macro_attachments",
                cursor_field="created_at", parents=Parents("macros", "macros", "macro_id", CursorPagesWalker)),
+    # Per ticket like side_conversations: only tickets changed since the last sync (opt-in).
+    StreamSpec("ticket_task_lists", "tickets/{parent_id}/task_lists", ParentChildrenStream, "task_lists",
+               cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
+               suggested=False, estimate=CountEstimate("tickets/count", per="id")),
     # Airbyte 5.5's opt-in stream of this name: tickets from the search index (lags behind; `tickets` is complete).
     StreamSpec("tickets_search", "search/export", SearchExportStream, "results", cursor_field="updated_at",
                params={"filter[type]": "ticket"}, schema="tickets", suggested=False,
@@ -196,6 +200,12 @@ PER_POST = CountEstimate("community/posts", per="id", params={"per_page": 1})
 def _children(name: str, path: str, list_key: str, parents: Parents, **kw: Any) -> StreamSpec:
     return StreamSpec(name=name, path=path, family=ParentChildrenStream, list_key=list_key, cursor_field="updated_at",
                       parents=parents, product="help_center", **kw)
+
+
+def _subscriptions(name: str, parents_path: str, parents_key: str, child_key: str) -> StreamSpec:
+    return StreamSpec(name=name, path=parents_path + "/{parent_id}/subscriptions", family=ParentChildrenStream,
+                      list_key="subscriptions", parents=Parents(parents_path, parents_key, child_key, CursorPagesWalker),
+                      product="help_center", suggested=False)
 
 
 HELP_CENTER_STREAMS: List[StreamSpec] = [
@@ -224,6 +234,10 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
     StreamSpec("help_center_locales", "help_center/locales", UnpagedStream, "", primary_key="locale",
                extract=extract.help_center_locales, product="help_center"),
     _children("article_translations", ARTICLE + "/translations", "translations", ARTICLES, estimate=PER_ARTICLE),
+    # Subscribing changes neither the section nor the topic, so no change filter finds new subscriptions: every
+    # parent is read on every sync (opt-in; sections and topics are few).
+    _subscriptions("section_subscriptions", "help_center/sections", "sections", "section_id"),
+    _subscriptions("topic_subscriptions", "community/topics", "topics", "topic_id"),
 ]
 
 VOICE = "channels/voice/"

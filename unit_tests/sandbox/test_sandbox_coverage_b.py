@@ -118,3 +118,18 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
     validate(help_center, "/api/v2/help_center/locales", "/api/v2/help_center/locales")
     validate(help_center, "/api/v2/help_center/articles/{article_id}/translations",
              f"/api/v2/help_center/articles/{article}/translations")
+    section = client.json("/api/v2/help_center/sections")["sections"][2]["id"]
+    validate(help_center, "/api/v2/help_center/{locale}/sections/{section_id}/subscriptions",
+             f"/api/v2/help_center/en-us/sections/{section}/subscriptions")
+    topic = client.json("/api/v2/community/topics")["topics"][0]["id"]
+    validate(help_center, "/api/v2/community/topics/{topic_id}/subscriptions", f"/api/v2/community/topics/{topic}/subscriptions")
+    ticket = next(t["id"] for t in client.walk_cursor("/api/v2/tickets", "tickets")
+                  if client.json(f"/api/v2/tickets/{t['id']}/task_lists")["task_lists"])
+    validate(support, "/api/v2/tickets/{ticket_id}/task_lists", f"/api/v2/tickets/{ticket}/task_lists")
+
+
+def test_topic_subscriptions_match_the_follower_count(client):
+    for topic in client.walk_cursor("/api/v2/community/topics", "topics"):
+        subscriptions = client.json(f"/api/v2/community/topics/{topic['id']}/subscriptions")["subscriptions"]
+        assert len(subscriptions) == topic["follower_count"]
+        assert all(s["content_id"] == topic["id"] and s["content_type"] == "Topic" for s in subscriptions)

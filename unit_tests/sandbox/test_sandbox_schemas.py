@@ -89,6 +89,14 @@ def test_per_parent_records_conform(client):
     macros = client.json("/api/v2/macros", {"page[size]": 100})["macros"]
     check("macro_attachments", [{**a, "macro_id": m["id"]} for m in macros
                                 for a in client.json(f"/api/v2/macros/{m['id']}/attachments")["macro_attachments"]])
+    check("ticket_task_lists", [t for ticket in tickets[:60]
+                                for t in client.json(f"/api/v2/tickets/{ticket['id']}/task_lists")["task_lists"]])
+    sections = client.json("/api/v2/help_center/sections", {"page[size]": 100})["sections"]
+    check("section_subscriptions", [{**x, "section_id": s["id"]} for s in sections
+                                    for x in client.json(f"/api/v2/help_center/sections/{s['id']}/subscriptions")["subscriptions"]])
+    topics = client.json("/api/v2/community/topics", {"page[size]": 100})["topics"]
+    check("topic_subscriptions", [{**x, "topic_id": t["id"]} for t in topics
+                                  for x in client.json(f"/api/v2/community/topics/{t['id']}/subscriptions")["subscriptions"]])
     articles = client.json("/api/v2/help_center/articles", {"page[size]": 30})["articles"]
     check("article_translations", [{**t, "article_id": a["id"]} for a in articles
                                    for t in client.json(f"/api/v2/help_center/articles/{a['id']}/translations")["translations"]])
