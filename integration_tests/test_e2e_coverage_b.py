@@ -15,11 +15,11 @@ pytestmark = pytest.mark.e2e
 
 EXPORTS = ["routing_attribute_events", "routing_attribute_value_events", "routing_instance_value_events"]
 LISTS = ["assets", "asset_types", "asset_locations", "asset_statuses", "article_labels", "help_center_locales"]
-PER_PARENT = ["asset_fields", "macro_attachments", "article_translations", "ticket_task_lists"]
+PER_PARENT = ["asset_fields", "macro_attachments", "trigger_revisions", "article_translations", "ticket_task_lists"]
 # Subscribing changes no section or topic: these read every parent on every sync (full refresh).
 SUBSCRIPTIONS = ["section_subscriptions", "topic_subscriptions"]
 STREAMS = EXPORTS + LISTS + PER_PARENT + SUBSCRIPTIONS
-ADD_ONS = EXPORTS + ["assets", "asset_types", "asset_fields", "asset_locations", "asset_statuses"]
+ADD_ONS = EXPORTS + ["assets", "asset_types", "asset_fields", "asset_locations", "asset_statuses", "trigger_revisions"]
 
 
 def _stats(info):
@@ -62,6 +62,7 @@ def test_new_streams_read_the_sandbox_whole_and_an_unchanged_resync_reads_no_par
         # changed later in that second is not missed); parents from the article export: none.
         assert _served(stats, "/api/v2/it_asset_management/asset_types/{asset_type_id}/fields") == 1
         assert _served(stats, "/api/v2/macros/{macro_id}/attachments") == 1
+        assert _served(stats, "/api/v2/triggers/{trigger_id}/revisions") == 1
         assert _served(stats, "/api/v2/help_center/articles/{article_id}/translations") == 0
         assert _served(stats, "/api/v2/tickets/{ticket_id}/task_lists") == 0
         assert {name: len(second.records[name]) for name in SUBSCRIPTIONS} == {

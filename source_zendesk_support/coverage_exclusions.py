@@ -219,7 +219,6 @@ EXCLUDED: Dict[str, Why] = {
     "ticket_form_statuses": PLANNED,
     "ticket_forms/{ticket_form_id}/ticket_form_statuses": SUBSET,
     "trigger_categories": PLANNED,
-    "triggers/{trigger_id}/revisions": PLANNED,
     # A user's deletion statuses advance after the user's last change, so no change of the user points at them.
     "users/{user_id}/compliance_deletion_statuses": UNBOUNDED,
     "workspaces": PLANNED,

@@ -176,6 +176,10 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     # Macros are few: the attachments of those changed since the last sync (attaching a file updates the macro).
     StreamSpec("macro_attachments", "macros/{parent_id}/attachments", ParentChildrenStream, "macro_attachments",
                cursor_field="created_at", parents=Parents("macros", "macros", "macro_id", CursorPagesWalker)),
+    # Every change of a trigger leaves a revision: the revisions of triggers changed since the last sync.
+    StreamSpec("trigger_revisions", "triggers/{parent_id}/revisions", ParentChildrenStream, "trigger_revisions",
+               cursor_field="created_at", parents=Parents("triggers", "triggers", "trigger_id", CursorPagesWalker),
+               needs=ENTERPRISE),
     # Per ticket like side_conversations: only tickets changed since the last sync (opt-in).
     StreamSpec("ticket_task_lists", "tickets/{parent_id}/task_lists", ParentChildrenStream, "task_lists",
                cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),

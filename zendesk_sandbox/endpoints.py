@@ -10,6 +10,8 @@ from .support import configuration as config, custom_objects, exports, ground_tr
 from .support import it_assets as itam, routing_exports as routing
 from .support.macro_attachments import macro_attachments
 from .support.task_lists import task_lists_listed, ticket_task_lists
+from .support.trigger_revisions import trigger_revisions
+from .data.trigger_revisions import revision_count
 from .data.macro_attachments import attachment_count
 from .support.account_settings import account_settings
 
@@ -202,6 +204,8 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
     Endpoint(f"{ITAM}/statuses", "asset_statuses", itam.whole("statuses", lambda a: a.statuses), gate=ITAM_GATE,
              count=itam.count_of(lambda a: a.statuses)),
     Endpoint("/api/v2/macros/{macro_id}/attachments", "macro_attachments", macro_attachments, count=attachment_count),
+    Endpoint("/api/v2/triggers/{trigger_id}/revisions", "trigger_revisions", trigger_revisions, gate=ENTERPRISE,
+             count=revision_count),
     Endpoint("/api/v2/tickets/{ticket_id}/task_lists", "ticket_task_lists", ticket_task_lists, count=task_lists_listed),
     # search
     Endpoint("/api/v2/search/export", "search", search.search_export),

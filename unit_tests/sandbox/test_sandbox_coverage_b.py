@@ -91,7 +91,9 @@ def test_help_center_translations_labels_and_locales_agree_with_the_articles(cli
 def test_add_ons_answer_403_below_their_plan():
     with running_sandbox("--tickets", "20", "--plan", "team", "--rate-limit", "0", "--export-rate-limit", "0") as info:
         client = Client(info)
-        for path in (ROUTING + "attributes", ITAM + "assets", ITAM + "asset_types", ITAM + "statuses"):
+        trigger = client.json("/api/v2/triggers")["triggers"][0]["id"]
+        for path in (ROUTING + "attributes", ITAM + "assets", ITAM + "asset_types", ITAM + "statuses",
+                     f"/api/v2/triggers/{trigger}/revisions"):
             client.get(path, expect=403)
 
 
@@ -100,10 +102,12 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
     support = yaml.load((oas_dir / "support-api.yaml").read_text(), Loader=_Loader)
     help_center = yaml.load((oas_dir / "help-center-api.yaml").read_text(), Loader=_Loader)
 
-    def validate(document, path_template, path, params=None):
+    def validate(document, path_template, path, params=None, nullable=()):
         operation = document["paths"][path_template]["get"]
-        schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
-        jsonschema.validate(client.json(path, params), _openapi_to_jsonschema(document, schema))
+        schema = _openapi_to_jsonschema(document, operation["responses"]["200"]["content"]["application/json"]["schema"])
+        for name in nullable:
+            schema["properties"][name]["type"] = [schema["properties"][name]["type"], "null"]
+        jsonschema.validate(client.json(path, params), schema)
 
     for kind in ("attributes", "attribute_values", "instance_values"):
         validate(support, ROUTING + kind, ROUTING + kind, {"start_time": 0})
@@ -123,9 +127,28 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
              f"/api/v2/help_center/en-us/sections/{section}/subscriptions")
     topic = client.json("/api/v2/community/topics")["topics"][0]["id"]
     validate(help_center, "/api/v2/community/topics/{topic_id}/subscriptions", f"/api/v2/community/topics/{topic}/subscriptions")
+    trigger = client.json("/api/v2/triggers")["triggers"][0]["id"]
+    # "The properties are null if no more records are available", says the description beside its schema.
+    validate(support, "/api/v2/triggers/{trigger_id}/revisions", f"/api/v2/triggers/{trigger}/revisions",
+             nullable=("before_url", "after_url", "before_cursor", "after_cursor"))
     ticket = next(t["id"] for t in client.walk_cursor("/api/v2/tickets", "tickets")
                   if client.json(f"/api/v2/tickets/{t['id']}/task_lists")["task_lists"])
     validate(support, "/api/v2/tickets/{ticket_id}/task_lists", f"/api/v2/tickets/{ticket}/task_lists")
+
+
+def test_trigger_revisions_page_newest_first_through_before_url(client):
+    triggers = client.walk_cursor("/api/v2/triggers", "triggers")
+    trigger = next(t for t in triggers if t["id"] % 3 == 2)  # three revisions
+    path = f"/api/v2/triggers/{trigger['id']}/revisions"
+    whole = client.json(path)
+    assert whole["before_url"] is None and whole["after_url"] is None and whole["count"] == 3
+    times = [revision["created_at"] for revision in whole["trigger_revisions"]]
+    assert times == sorted(times, reverse=True) and times[0] == trigger["updated_at"] and times[-1] == trigger["created_at"]
+    assert whole["trigger_revisions"][0]["snapshot"]["title"] == trigger["title"]
+    first = client.json(path, {"limit": 2})
+    rest = client.json(first["before_url"])
+    assert first["trigger_revisions"] + rest["trigger_revisions"] == whole["trigger_revisions"]
+    assert rest["before_url"] is None and client.json(rest["after_url"])["trigger_revisions"] == first["trigger_revisions"]
 
 
 def test_topic_subscriptions_match_the_follower_count(client):
