@@ -22,7 +22,7 @@ class Why(str, Enum):
     NOT_DATA = "not account data: a count, a definition, a limit, a check or the caller's own view"
     ACTION = "an action or a preview computed on request, not stored records"
     SECURITY = "credentials, tokens and sessions, kept out of the warehouse"
-    UNBOUNDED = "one request per record of a large list on every sync: nothing Zendesk offers tells which changed"
+    UNBOUNDED = "one request per record of a large list on every sync: no filter, change or time shows which changed"
     PLANNED = "account data no stream reads yet (a candidate stream)"
 
 
@@ -209,7 +209,8 @@ EXCLUDED: Dict[str, Why] = {
     "organization_subscriptions": PLANNED,
     "organizations/{organization_id}/subscriptions": SUBSET,
     "users/{user_id}/organization_subscriptions": SUBSET,
-    "organizations/{organization_id}/merges": PLANNED,
+    # Merges carry no time to resume from, so only reading every organization's on every sync would find them.
+    "organizations/{organization_id}/merges": UNBOUNDED,
     "queues": PLANNED,
     "resource_collections": PLANNED,
     "satisfaction_reasons": PLANNED,
