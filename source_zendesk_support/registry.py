@@ -18,7 +18,8 @@ from .streams.children import ParentChildrenStream
 from .streams.exports import CursorExportStream, NextPageCursorExportStream, TimeExportStream
 from .streams.lists import CursorPagesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
 from .streams.search import SearchExportStream
-from .streams.spec import CountEstimate, ListOrder, Parents, StartFilter, StreamSpec, TimeProjection
+from .streams.spec import (CountEstimate, ListedParents, ListOrder, NotCounted, Parents, StartFilter, StreamSpec,
+                           TimeProjection)
 
 def since(param: str) -> StartFilter:
     return lambda start, end: {param: start}
@@ -66,6 +67,9 @@ TICKETS_COUNT = CountEstimate("tickets/count")
 EVENTS_PER_TICKET = CountEstimate("tickets/count", per="ticket_id")
 USERS_COUNT = CountEstimate("users/count")
 PROJECTED = TimeProjection()
+PER_LISTED_PARENT = ListedParents()
+# Lists paged by cursor only, with no count endpoint: Zendesk counts them nowhere.
+UNCOUNTED = NotCounted()
 
 
 NEWEST_UPDATED = {"sort_by": "updated_at", "sort_order": "desc"}
@@ -166,20 +170,21 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _routing_export("routing_attribute_events", "attributes"),
     _routing_export("routing_attribute_value_events", "attribute_values"),
     _routing_export("routing_instance_value_events", "instance_values"),
-    _pages("assets", ITAM + "assets", needs=ITAM_ADDON, estimate=None),
+    _pages("assets", ITAM + "assets", needs=ITAM_ADDON, estimate=UNCOUNTED),
     _unpaged("asset_types", ITAM + "asset_types", needs=ITAM_ADDON),
     StreamSpec("asset_fields", ITAM + "asset_types/{parent_id}/fields", ParentChildrenStream, "fields",
                cursor_field="updated_at", parents=Parents(ITAM + "asset_types", "asset_types", "asset_type_id", CursorPagesWalker),
-               primary_key=["asset_type_id", "id"], needs=ITAM_ADDON),
-    _pages("asset_locations", ITAM + "locations", "locations", needs=ITAM_ADDON, estimate=None),
+               primary_key=["asset_type_id", "id"], needs=ITAM_ADDON, estimate=PER_LISTED_PARENT),
+    _pages("asset_locations", ITAM + "locations", "locations", needs=ITAM_ADDON, estimate=UNCOUNTED),
     _unpaged("asset_statuses", ITAM + "statuses", "statuses", needs=ITAM_ADDON),
     # Macros are few: the attachments of those changed since the last sync (attaching a file updates the macro).
     StreamSpec("macro_attachments", "macros/{parent_id}/attachments", ParentChildrenStream, "macro_attachments",
-               cursor_field="created_at", parents=Parents("macros", "macros", "macro_id", CursorPagesWalker)),
+               cursor_field="created_at", parents=Parents("macros", "macros", "macro_id", CursorPagesWalker),
+               estimate=PER_LISTED_PARENT),
     # Every change of a trigger leaves a revision: the revisions of triggers changed since the last sync.
     StreamSpec("trigger_revisions", "triggers/{parent_id}/revisions", ParentChildrenStream, "trigger_revisions",
                cursor_field="created_at", parents=Parents("triggers", "triggers", "trigger_id", CursorPagesWalker),
-               needs=ENTERPRISE),
+               needs=ENTERPRISE, estimate=PER_LISTED_PARENT),
     # Per ticket like side_conversations: only tickets changed since the last sync (opt-in).
     StreamSpec("ticket_task_lists", "tickets/{parent_id}/task_lists", ParentChildrenStream, "task_lists",
                cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
@@ -209,7 +214,7 @@ def _children(name: str, path: str, list_key: str, parents: Parents, **kw: Any) 
 def _subscriptions(name: str, parents_path: str, parents_key: str, child_key: str) -> StreamSpec:
     return StreamSpec(name=name, path=parents_path + "/{parent_id}/subscriptions", family=ParentChildrenStream,
                       list_key="subscriptions", parents=Parents(parents_path, parents_key, child_key, CursorPagesWalker),
-                      product="help_center", suggested=False)
+                      product="help_center", suggested=False, estimate=PER_LISTED_PARENT)
 
 
 HELP_CENTER_STREAMS: List[StreamSpec] = [

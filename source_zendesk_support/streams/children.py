@@ -15,7 +15,7 @@ from ..paging.lists import CursorPagesWalker, NewestFirst
 from ..paging.page import DirectSource
 from ..records.timeutil import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
-from .estimates import RowEstimate
+from .estimates import ListedParentsEstimate, RowEstimate
 from .lists import ListStream
 
 
@@ -32,14 +32,21 @@ class ParentChildrenStream(ListStream):
     def read_pages(self, stream_slice):
         newest = self.saved_newest()
         self._children_answered = False
-        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        from_start = not (self.incremental and self._state)
+        estimate = RowEstimate(self, from_start=from_start)
+        tally = ListedParentsEstimate(self, from_start, ESTIMATE_SAMPLE)
         sampled: list = []  # parents visited while the estimate waits for a sample of ESTIMATE_SAMPLE of them
         emitted = 0
         for parents, position in self._parent_batches():
+            visited = children_seen = 0
             for parent in parents:
                 if parent.get("status") == "deleted":
                     continue  # Zendesk serves nothing under a deleted ticket
                 children = list(self._children_of(parent["id"]))
+                visited, children_seen = visited + 1, children_seen + len(children)
+                message = tally.after_parent(len(parents), visited, children_seen)
+                if message:
+                    yield message
                 yield from children
                 newest = self.newest_of(children, newest)
                 if estimate.wants_first_page:
