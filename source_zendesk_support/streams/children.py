@@ -6,7 +6,7 @@ parent position is saved, so no parent's children are skipped because another pa
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Hashable, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from ..http.answer import FeatureUnavailable, parse_answer
 from ..paging.exports import CursorExportWalker, TimeExportWalker
@@ -16,7 +16,7 @@ from ..paging.page import DirectSource
 from ..records.timeutil import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
 from .estimates import ListedParentsEstimate, RowEstimate
-from .lists import ListStream
+from .lists import ListStream, list_share_group
 
 
 # Parents whose children are counted before the ESTIMATE scales the parent count by children per parent.
@@ -86,7 +86,18 @@ class ParentChildrenStream(ListStream):
         return ("children", self.spec.parents.via or self.spec.path, self.parent_key())
 
     def shared_page_groups(self):
-        return [self.shared_list_group()]
+        return [self.shared_list_group()] + ([self._parent_list_group()] if self._parents_read_whole() else [])
+
+    def _parents_read_whole(self) -> bool:
+        """Parents from a plain list not sorted newest first: its pages are the same as the list stream's."""
+        parents = self.spec.parents
+        return parents.paged_by is CursorPagesWalker and not parents.newest_first
+
+    def _parent_list_group(self) -> Tuple:
+        return list_share_group(self.spec.parents.path, self._first_list_params(None, {}))
+
+    def _first_list_params(self, after: Optional[str], sort_query: Mapping[str, Any]) -> Dict[str, Any]:
+        return {"page[size]": self.context.config.list_page_size, **sort_query, **({"page[after]": after} if after else {})}
 
     def _saved_parent_start(self) -> int:
         configured = self.configured_start()
@@ -121,7 +132,8 @@ class ParentChildrenStream(ListStream):
         stop = NewestFirst(self, parents.cursor_field, start) if sorted_newest_first else None
         changed, newest = [], None
         sort_query = parents.newest_first if sorted_newest_first else {}
-        for page in self._list_pages(parents.path, parents.list_key, sort_query=sort_query):
+        group = self._parent_list_group() if self._parents_read_whole() else None
+        for page in self._list_pages(parents.path, parents.list_key, sort_query=sort_query, group=group):
             for parent in page:
                 updated = to_epoch(parent.get(parents.cursor_field))
                 if not self.incremental or updated is None or updated >= start:
@@ -153,18 +165,19 @@ class ParentChildrenStream(ListStream):
             yield from page
 
     def _list_pages(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False,
-                    sort_query: Mapping[str, Any] = {}) -> Iterator[List[Mapping[str, Any]]]:
-        """The items of a list, page by page. A `shared` list's pages are fetched once for every stream that walks
-        it (see sync/page_share.py)."""
+                    sort_query: Mapping[str, Any] = {}, group: Optional[Hashable] = None) -> Iterator[List[Mapping[str, Any]]]:
+        """The items of a list, page by page. A `shared` list's pages (or those of `group`) are fetched once for
+        every stream that walks it (see sync/page_share.py)."""
+        group = self.shared_list_group() if shared else group
 
         def fetch(url: str, params: Optional[Mapping[str, Any]]):
-            if not shared:
+            if group is None:
                 return self.fetch(url, params)
             asked = dict(params or {})
-            return parse_answer(self.context.page_share.fetch(self.shared_list_group(), url, asked, lambda: self.fetch_raw(url, asked)))
+            return parse_answer(self.context.page_share.fetch(group, url, asked, lambda: self.fetch_raw(url, asked)))
 
         def first_params(after: Optional[str]) -> Dict[str, Any]:
-            return {"page[size]": self.context.config.list_page_size, **sort_query, **({"page[after]": after} if after else {})}
+            return self._first_list_params(after, sort_query)
 
         try:
             for page in CursorPagesWalker(self, fetch, path, first_params, what=f"listing {path} failed").pages():
