@@ -173,11 +173,12 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     _pages("assets", ITAM + "assets", needs=ITAM_ADDON, estimate=UNCOUNTED),
     _unpaged("asset_types", ITAM + "asset_types", needs=ITAM_ADDON),
     StreamSpec("asset_fields", ITAM + "asset_types/{parent_id}/fields", ParentChildrenStream, "fields",
-               cursor_field="updated_at", parents=Parents(ITAM + "asset_types", "asset_types", "asset_type_id", CursorPagesWalker),
-               primary_key=["asset_type_id", "id"], needs=ITAM_ADDON, estimate=PER_LISTED_PARENT),
+               cursor_field="updated_at", primary_key=["asset_type_id", "id"], needs=ITAM_ADDON, estimate=PER_LISTED_PARENT,
+               parents=Parents(ITAM + "asset_types", "asset_types", "asset_type_id", CursorPagesWalker)),
     _pages("asset_locations", ITAM + "locations", "locations", needs=ITAM_ADDON, estimate=UNCOUNTED),
     _unpaged("asset_statuses", ITAM + "statuses", "statuses", needs=ITAM_ADDON),
-    # Macros are few: the attachments of those changed since the last sync (attaching a file updates the macro).
+    # The attachments of macros changed since the last sync (one uploaded onto an unchanged macro waits for a full
+    # refresh: reading every macro's on every sync is the only other way).
     StreamSpec("macro_attachments", "macros/{parent_id}/attachments", ParentChildrenStream, "macro_attachments",
                cursor_field="created_at", parents=Parents("macros", "macros", "macro_id", CursorPagesWalker),
                estimate=PER_LISTED_PARENT),

@@ -143,7 +143,8 @@ def help_center_locales(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
     default = body.get("default_locale")
     for position, locale in enumerate(_array(body.get("locales"), "'locales'")):
         if not isinstance(locale, str) or not locale:
-            raise UnexpectedShape(f"Zendesk sent {_kind(locale)} as locale {position} of 'locales' where a locale code belongs")
+            raise UnexpectedShape(
+                f"Zendesk sent {_kind(locale)} as locale {position} of 'locales' where a locale code belongs")
         yield {"locale": locale, "default": locale == default}
 
 
