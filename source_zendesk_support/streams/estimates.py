@@ -2,7 +2,8 @@
 
 Offset-paged lists carry their own `count`. Other streams name a Zendesk count endpoint in their row
 (`CountEstimate`), asked once per sync through the stream's fetch path (rate budget, origin policy). Time exports
-Zendesk counts nowhere project their total from the time their pages have covered (`TimeProjection`).
+Zendesk counts nowhere project their total from the time their pages have covered (`TimeProjection`); children
+of a plain parent list scale the parents listed by the children of the first ones (`ListedParents`).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ..http.error_policy import asked_in_passing
 from ..log_policy import describe_body
 from ..paging.guards import now_epoch
 from ..sync.account_counts import count_value
-from .spec import CountEstimate, TimeProjection
+from .spec import CountEstimate, ListedParents, TimeProjection
 
 if TYPE_CHECKING:
     from ..paging.page import Page
@@ -127,3 +128,18 @@ class ProjectedEstimate:
             return None
         self.sent = projected
         return estimate_message(self.stream.name, projected)
+
+
+class ListedParentsEstimate:
+    """A `ListedParents` row's ESTIMATE, on a read from the beginning: once `sample` parents (or all of them) have
+    been visited, the parents listed times the children per parent visited."""
+
+    def __init__(self, stream: "ZendeskStream", from_start: bool, sample: int):
+        self.stream, self.sample = stream, sample
+        self.active = from_start and isinstance(stream.spec.estimate, ListedParents)
+
+    def after_parent(self, listed: int, visited: int, children: int) -> Optional[AirbyteMessage]:
+        if not self.active or visited < min(self.sample, listed):
+            return None
+        self.active = False
+        return estimate_message(self.stream.name, round(listed * children / visited))

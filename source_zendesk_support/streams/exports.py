@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Mapping
 
-from ..paging.exports import EXPORT_PAGE_SIZE, CursorExportWalker, TimeExportWalker
+from ..paging.exports import EXPORT_PAGE_SIZE, CursorExportWalker, NextPageCursorWalker, TimeExportWalker
 from ..paging.page import PrefetchingSource
 from ..records.timeutil import cursor_value, to_epoch
 from .base import ZendeskStream
@@ -70,11 +70,12 @@ class CursorExportStream(_ExportStream):
     emitted>}. An unchanged account costs one request: the saved cursor answers with an empty page and end_of_stream."""
 
     paging = "cursor-based incremental export"
+    walker_class = CursorExportWalker
 
     def read_pages(self, stream_slice):
         cursor_field = self.spec.state_cursor
         newest = to_epoch(self._state.get(cursor_field)) if self.incremental else None
-        self._walker = CursorExportWalker(
+        self._walker = self.walker_class(
             self.fetcher, self.page_source(), self.spec.list_key, cursor_field, self.end_epoch, self.page_size,
             start=self.start_epoch(), saved_cursor=self._state.get("after_cursor") if self.incremental else None)
         estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
@@ -89,6 +90,14 @@ class CursorExportStream(_ExportStream):
             page = None  # a reader waiting for its next page holds none of this one
         if not self.emitted_state:
             yield self.checkpoint()
+
+
+class NextPageCursorExportStream(CursorExportStream):
+    """/incremental/routing/{attributes,attribute_values,instance_values}: as above, with the cursor read from each
+    page's next_page. An unchanged account costs one request: the saved cursor answers with an empty page."""
+
+    paging = "cursor-based incremental export (cursor in next_page)"
+    walker_class = NextPageCursorWalker
 
 
 class TimeExportStream(_ExportStream):

@@ -57,5 +57,6 @@ def test_paths_compare_by_shape():
 
 def test_every_stream_path_counts_as_read():
     read = streams_reading()
-    assert read[shape("incremental/tickets/cursor")] == ["tickets", "ticket_metrics", "side_conversations"]  # its parents
+    assert read[shape("incremental/tickets/cursor")] == [  # its parents
+        "tickets", "ticket_metrics", "side_conversations", "ticket_task_lists"]
     assert "article_comment_votes" in read[shape("help_center/articles/{id}/comments")]  # the list it walks through
