@@ -16,7 +16,7 @@ from sync_runner import configured_catalog, discovered_catalog, run_connector
 from source_zendesk_support.paging.chat import CHAT_EXPORT_LIMIT
 from source_zendesk_support.paging.exports import EXPORT_PAGE_SIZE
 from source_zendesk_support.registry import ALL_STREAMS
-from source_zendesk_support.streams.chat import ChatExportStream
+from source_zendesk_support.streams.chat import AgentTimelineStream, ChatExportStream
 from source_zendesk_support.streams.children import ParentChildrenStream
 from source_zendesk_support.streams.lists import CursorPagesStream, ListStream
 from source_zendesk_support.streams.search import SearchExportStream
@@ -45,7 +45,7 @@ def full_read():
 
 
 def list_page_size(family: type) -> int:
-    if issubclass(family, ChatExportStream):
+    if issubclass(family, (ChatExportStream, AgentTimelineStream)):
         return CHAT_EXPORT_LIMIT
     if issubclass(family, SearchExportStream):
         return SearchExportStream.page_size

@@ -306,7 +306,7 @@ CHAT_STREAMS: List[StreamSpec] = [
     StreamSpec("chats", "chat/incremental/chats", ChatExportStream, "chats", cursor_field="update_timestamp",
                params={"fields": "chats(*)"}, product="chat", estimate=PROJECTED),
     StreamSpec("chat_agent_timeline", "chat/incremental/agent_timeline", AgentTimelineStream, "agent_timeline",
-               cursor_field="start_time", primary_key=["agent_id", "start_time"], product="chat"),
+               cursor_field="start_time", primary_key=["agent_id", "start_time"], product="chat", estimate=PROJECTED),
     _chat_list("chat_agents", "agents", family=SinceIdStream),
     _chat_list("chat_bans", "bans", family=SinceIdStream, extract=extract.chat_bans),
     _chat_list("chat_departments", "departments"),
