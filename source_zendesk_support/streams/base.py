@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
@@ -22,6 +24,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.models import FailureType
 
 from ..http.origin_policy import is_absolute
+from ..http.ticket_scope import takes_scope, with_scope
 from ..http.error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, wait_refused
 from ..http.rate_waits import WaitTooLong, requesting_stream
 from ..http.transport import MIB, bounded_session, deadline_for
@@ -30,6 +33,7 @@ from ..paging.guards import latest_allowed, now_epoch
 from ..records.timeutil import cursor_value, to_epoch, to_iso
 from ..sync.checkpoint_cursor import state_message
 from ..sync.context import SyncContext
+from .scope_backfill import BACKFILL_KEY, SCOPE_KEY, ScopeBackfill, backfill_needed, has_position, pending_backfill
 
 if TYPE_CHECKING:
     from .spec import StreamSpec
@@ -64,6 +68,10 @@ class ZendeskStream(Stream):
         self.incremental = incremental and bool(spec.cursor_field)
         self._state: MutableMapping[str, Any] = {}
         self.emitted_state = False
+        # While a backfill of missed tickets runs (streams/scope_backfill.py), `_state` is the backfill's own
+        # position and `_outer_state` the stream's saved state, which the backfill leaves as it was.
+        self._backfill: Optional[ScopeBackfill] = None
+        self._outer_state: Optional[MutableMapping[str, Any]] = None
         self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
         authenticator = context.chat_authenticator if spec.product == "chat" else context.authenticator
         # The CDK's HttpClient runs retries, waits, token refreshes and the rate budget for every request; its
@@ -135,6 +143,7 @@ class ZendeskStream(Stream):
             url = policy.link(path_or_url, self.name)
         else:
             url = self.url_base + path_or_url.lstrip("/")
+        params = with_scope(url, params, self.ticket_scope)
         for _ in range(MAX_REDIRECTS + 1):
             response = self._send(url, params)
             if not response.is_redirect:
@@ -184,7 +193,11 @@ class ZendeskStream(Stream):
     # --- state ----------------------------------------------------------------------------------------
     @property
     def state(self) -> MutableMapping[str, Any]:
-        return self._state
+        """The state to save: during a backfill, the saved state with the backfill's position nested in it."""
+        if self._backfill is None:
+            return self._state
+        self._backfill.state = dict(self._state)
+        return {**self._outer_state, BACKFILL_KEY: self._backfill.saved()}
 
     @state.setter
     def state(self, value: Mapping[str, Any]) -> None:
@@ -198,7 +211,7 @@ class ZendeskStream(Stream):
             else:
                 self._state[key] = self._not_in_future(key, value) if key in self.time_keys() else value
         self.emitted_state = True
-        return state_message(self.name, self._state)
+        return state_message(self.name, self.state)
 
     def time_keys(self) -> Tuple[str, ...]:
         return tuple(key for key in (self.spec.state_cursor, self.spec.cursor_field, "parent_start") if key)
@@ -276,8 +289,106 @@ class ZendeskStream(Stream):
 
     @property
     def end_epoch(self) -> Optional[int]:
+        """The last second read: end_date, or during a backfill where the saved state had got to."""
         end = self.context.config.end
-        return int(end.timestamp()) if end else None
+        end = int(end.timestamp()) if end else None
+        until = self.scope_until
+        return until if end is None else end if until is None else min(end, until)
+
+    @property
+    def reads_from_start(self) -> bool:
+        """Whether this read starts from start_date: nothing saved yet, or a backfill's first read."""
+        return not (self.incremental and has_position(self._state))
+
+    # --- which tickets ----------------------------------------------------------------------------------
+    @property
+    def takes_ticket_scope(self) -> bool:
+        """Whether this stream reads an endpoint that takes support_type_scope (itself, or its parents' list)."""
+        parents = self.spec.parents
+        return takes_scope(self.spec.path) or (parents is not None and takes_scope(parents.path))
+
+    @property
+    def ticket_scope(self) -> str:
+        """The support_type_scope this stream's requests name: a running backfill's, else the configured one."""
+        return self._backfill.scope if self._backfill is not None else self.context.config.ticket_scope
+
+    @property
+    def scope_until(self) -> Optional[int]:
+        return self._backfill.until if self._backfill is not None else None
+
+    def position_epoch(self) -> Optional[int]:
+        """The last second the saved state has read, or None when it does not say in time."""
+        return self.saved_epoch(self.spec.state_cursor) if self.spec.state_cursor else None
+
+    def backfill_plan(self) -> Optional[ScopeBackfill]:
+        """The backfill this sync runs before its incremental read, decided once from the state it started with."""
+        if "_plan" not in self.__dict__:
+            plan = None
+            if self.incremental and self.takes_ticket_scope:
+                plan = pending_backfill(self._state)
+                missed = backfill_needed(self._state, self.context.config.ticket_scope) if plan is None else None
+                if missed is not None and self._state.get(self.spec.state_cursor) is None:
+                    # It never emitted a record: reading again from start_date repeats nothing and misses nothing.
+                    kept = {key: self._state[key] for key in (RESOLVED_START,) if key in self._state}
+                    self._state.clear()
+                    self._state.update(kept)
+                    missed = None
+                if missed is not None:
+                    until = self.position_epoch()
+                    inner = {key: self._state[key] for key in (RESOLVED_START,) if key in self._state}
+                    plan = ScopeBackfill(missed, until if until is not None else int(time.time()), inner)
+            self._plan = plan
+        return self._plan
+
+    @contextmanager
+    def backfilling(self, plan: ScopeBackfill):
+        """The stream reads `plan`'s scope up to its `until`, from the backfill's own position."""
+        self._outer_state, self._state, self._backfill = self._state, dict(plan.state), plan
+        try:
+            yield
+        finally:
+            plan.state = dict(self._state)
+            self._state, self._backfill, self._outer_state = self._outer_state, None, None
+
+    def _read_in_scope(self, stream_slice):
+        """The backfill of missed tickets if one is due, then the incremental read, whose state says which
+        tickets it covers."""
+        plan = self.backfill_plan()
+        if plan is not None:
+            self.logger.info(
+                f"Stream {self.name}: the saved state does not cover the {plan.scope} tickets that 'tickets_handled_by' "
+                f"now includes; reading those up to {to_iso(plan.until)} first, then going on from the saved state.")
+            # The saved position's own second is in both reads (a cursor does not say which of its records it has
+            # passed): what the backfill emitted there is not emitted again.
+            at_until: set = set()
+            with self.backfilling(plan):
+                self.emitted_state = False
+                for item in self.read_pages(stream_slice):
+                    if not isinstance(item, AirbyteMessage) and self._cursor_epoch(item) == plan.until:
+                        at_until.add(self._identity(item))
+                    yield item
+            self.emitted_state = False
+            self._state.pop(BACKFILL_KEY, None)
+            self._state[SCOPE_KEY] = self.context.config.ticket_scope
+            yield self.checkpoint()
+            for item in self.read_pages(stream_slice):
+                if at_until and not isinstance(item, AirbyteMessage) and self._cursor_epoch(item) == plan.until \
+                        and self._identity(item) in at_until:
+                    continue
+                yield item
+            return
+        if self.incremental and self.takes_ticket_scope:
+            self._state.pop(BACKFILL_KEY, None)
+            self._state[SCOPE_KEY] = self.context.config.ticket_scope
+        yield from self.read_pages(stream_slice)
+
+    def _cursor_epoch(self, record: Mapping[str, Any]) -> Optional[int]:
+        return to_epoch(record.get(self.spec.state_cursor)) if self.spec.state_cursor and isinstance(record, Mapping) else None
+
+    def _identity(self, record: Mapping[str, Any]) -> Any:
+        keys = self.spec.primary_key
+        keys = keys if isinstance(keys, list) else [keys] if keys else []
+        return tuple(str(record.get(key)) for key in keys) or orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
 
     def _with_deletion_markers(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
         rule, mode = self.spec.deletion_field, self.context.config.deleted_records
@@ -315,7 +426,7 @@ class ZendeskStream(Stream):
 
     def read_records(self, sync_mode=None, cursor_field=None, stream_slice=None, stream_state=None):
         try:
-            items = self.read_pages(stream_slice)
+            items = self._read_in_scope(stream_slice)
             if self.spec.deletion_field and self.context.config.deleted_records != KEEP:
                 items = self._with_deletion_markers(items)
             if self.custom_columns is not None:

@@ -29,10 +29,14 @@ class ParentChildrenStream(ListStream):
 
     paging = "per changed parent"
 
+    def position_epoch(self):
+        """How far the parents were read, in time; a parent export's cursor does not say."""
+        return self.saved_epoch("parent_start") if self.incremental else None
+
     def read_pages(self, stream_slice):
         newest = self.saved_newest()
         self._children_answered = False
-        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        estimate = RowEstimate(self, from_start=self.reads_from_start)
         sampled: list = []  # parents visited while the estimate waits for a sample of ESTIMATE_SAMPLE of them
         emitted = 0
         for parents, position in self._parent_batches():
@@ -91,7 +95,7 @@ class ParentChildrenStream(ListStream):
 
     def _cursor_export_parents(self) -> Iterator[ParentBatch]:
         parents = self.spec.parents
-        walker = CursorExportWalker(self, self._parent_source(), parents.list_key, parents.cursor_field, None,
+        walker = CursorExportWalker(self, self._parent_source(), parents.list_key, parents.cursor_field, self.scope_until,
                                     start=self.configured_start(),
                                     saved_cursor=self._state.get("parent_cursor") if self.incremental else None)
         for page in walker.pages():
