@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
@@ -33,7 +32,7 @@ from ..paging.guards import latest_allowed, now_epoch
 from ..records.timeutil import cursor_value, to_epoch, to_iso
 from ..sync.checkpoint_cursor import state_message
 from ..sync.context import SyncContext
-from .scope_backfill import BACKFILL_KEY, SCOPE_KEY, ScopeBackfill, backfill_needed, has_position, pending_backfill
+from .scope_backfill import BACKFILL_KEY, ScopeBackfill, has_position, plan_backfill, read_in_scope
 
 if TYPE_CHECKING:
     from .spec import StreamSpec
@@ -323,21 +322,7 @@ class ZendeskStream(Stream):
     def backfill_plan(self) -> Optional[ScopeBackfill]:
         """The backfill this sync runs before its incremental read, decided once from the state it started with."""
         if "_plan" not in self.__dict__:
-            plan = None
-            if self.incremental and self.takes_ticket_scope:
-                plan = pending_backfill(self._state)
-                missed = backfill_needed(self._state, self.context.config.ticket_scope) if plan is None else None
-                if missed is not None and self._state.get(self.spec.state_cursor) is None:
-                    # It never emitted a record: reading again from start_date repeats nothing and misses nothing.
-                    kept = {key: self._state[key] for key in (RESOLVED_START,) if key in self._state}
-                    self._state.clear()
-                    self._state.update(kept)
-                    missed = None
-                if missed is not None:
-                    until = self.position_epoch()
-                    inner = {key: self._state[key] for key in (RESOLVED_START,) if key in self._state}
-                    plan = ScopeBackfill(missed, until if until is not None else int(time.time()), inner)
-            self._plan = plan
+            self._plan = plan_backfill(self) if self.incremental and self.takes_ticket_scope else None
         return self._plan
 
     @contextmanager
@@ -349,46 +334,6 @@ class ZendeskStream(Stream):
         finally:
             plan.state = dict(self._state)
             self._state, self._backfill, self._outer_state = self._outer_state, None, None
-
-    def _read_in_scope(self, stream_slice):
-        """The backfill of missed tickets if one is due, then the incremental read, whose state says which
-        tickets it covers."""
-        plan = self.backfill_plan()
-        if plan is not None:
-            self.logger.info(
-                f"Stream {self.name}: the saved state does not cover the {plan.scope} tickets that 'tickets_handled_by' "
-                f"now includes; reading those up to {to_iso(plan.until)} first, then going on from the saved state.")
-            # The saved position's own second is in both reads (a cursor does not say which of its records it has
-            # passed): what the backfill emitted there is not emitted again.
-            at_until: set = set()
-            with self.backfilling(plan):
-                self.emitted_state = False
-                for item in self.read_pages(stream_slice):
-                    if not isinstance(item, AirbyteMessage) and self._cursor_epoch(item) == plan.until:
-                        at_until.add(self._identity(item))
-                    yield item
-            self.emitted_state = False
-            self._state.pop(BACKFILL_KEY, None)
-            self._state[SCOPE_KEY] = self.context.config.ticket_scope
-            yield self.checkpoint()
-            for item in self.read_pages(stream_slice):
-                if at_until and not isinstance(item, AirbyteMessage) and self._cursor_epoch(item) == plan.until \
-                        and self._identity(item) in at_until:
-                    continue
-                yield item
-            return
-        if self.incremental and self.takes_ticket_scope:
-            self._state.pop(BACKFILL_KEY, None)
-            self._state[SCOPE_KEY] = self.context.config.ticket_scope
-        yield from self.read_pages(stream_slice)
-
-    def _cursor_epoch(self, record: Mapping[str, Any]) -> Optional[int]:
-        return to_epoch(record.get(self.spec.state_cursor)) if self.spec.state_cursor and isinstance(record, Mapping) else None
-
-    def _identity(self, record: Mapping[str, Any]) -> Any:
-        keys = self.spec.primary_key
-        keys = keys if isinstance(keys, list) else [keys] if keys else []
-        return tuple(str(record.get(key)) for key in keys) or orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
 
     def _with_deletion_markers(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
         rule, mode = self.spec.deletion_field, self.context.config.deleted_records
@@ -426,7 +371,7 @@ class ZendeskStream(Stream):
 
     def read_records(self, sync_mode=None, cursor_field=None, stream_slice=None, stream_state=None):
         try:
-            items = self._read_in_scope(stream_slice)
+            items = read_in_scope(self, stream_slice)
             if self.spec.deletion_field and self.context.config.deleted_records != KEEP:
                 items = self._with_deletion_markers(items)
             if self.custom_columns is not None:

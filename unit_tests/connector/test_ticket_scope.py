@@ -191,6 +191,33 @@ def test_time_export_backfill_stops_the_second_before_the_saved_start(api):
     assert states[-1]["support_type_scope"] == "all" and "scope_backfill" not in states[-1]
 
 
+def test_deleted_tickets_backfill_lists_the_ai_agent_ones_up_to_the_saved_time(api):
+    listed = lambda *rows: ok({"deleted_tickets": [{"id": i, "deleted_at": at} for i, at in rows],  # noqa: E731
+                               "meta": {"has_more": False}, "links": {"next": None}})
+    api.get(url("deleted_tickets"), [listed((9, "2024-01-09T00:00:00Z"), (4, "2024-01-04T00:00:00Z")),
+                                      listed((8, "2024-01-08T00:00:00Z"), (5, "2024-01-05T00:00:00Z"))])
+    records, states, _ = run_stream(make_stream("deleted_tickets", state={"deleted_at": "2024-01-06T00:00:00Z"}))
+    backfill, rest = data_requests(api)
+    assert param(backfill, "support_type_scope") == "ai_agent" and param(rest, "support_type_scope") == "all"
+    assert [r["id"] for r in records] == [4, 8]  # the AI-agent one up to the saved time, then what is newer
+    assert states[-1] == {**ALL, "deleted_at": "2024-01-08T00:00:00Z"}
+
+
+def test_side_conversations_backfill_visits_the_ai_agent_tickets_then_goes_on_from_the_parent_cursor(api):
+    api.get(CURSOR_EXPORT, [ok({"tickets": [{"id": 4, "updated_at": "2024-01-02T00:00:00Z"}], "after_cursor": "B1",
+                                "end_of_stream": True}),
+                            ok({"tickets": [{"id": 6, "updated_at": "2024-01-03T00:00:00Z"}], "after_cursor": "P2",
+                                "end_of_stream": True})])
+    for ticket_id in (4, 6):
+        api.get(url(f"tickets/{ticket_id}/side_conversations"), [ok({
+            "side_conversations": [{"id": f"s{ticket_id}", "updated_at": "2024-01-03T00:00:00Z"}], "meta": {"has_more": False}})])
+    records, states, _ = run_stream(make_stream("side_conversations", state={"parent_cursor": "P1", "updated_at": "2024-01-01T00:00:00Z"}))
+    exports = [r for r in api.request_history if takes_scope(r.url)]
+    assert [(param(r, "support_type_scope"), param(r, "cursor")) for r in exports] == [("ai_agent", None), ("all", "P1")]
+    assert [r["id"] for r in records] == ["s4", "s6"]
+    assert states[-1]["parent_cursor"] == "P2" and states[-1]["support_type_scope"] == "all"
+
+
 def test_the_scope_markers_survive_the_state_migration():
     state = {"after_cursor": "c8", "generated_timestamp": START + 5, "scope_backfill": {
         "support_type_scope": "ai_agent", "until": START + 5, "state": {}}}
