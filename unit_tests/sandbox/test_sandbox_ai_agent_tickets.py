@@ -111,3 +111,20 @@ def test_other_ticket_lists_show_ai_agent_tickets_whatever_the_scope(unaware):
     every_ticket = Client(unaware.info).walk_cursor_export("/api/v2/incremental/tickets/cursor", "tickets")
     ai = ai_ids(every_ticket)
     assert {audit["ticket_id"] for audit in audits} & ai
+
+
+def test_an_agent_taking_an_ai_agent_ticket_over_makes_it_an_ordinary_ticket(info):
+    every, unaware = Client(info, ticket_scope="all"), Client(info, ticket_scope=None)
+    before = every.summary()["resources"]["tickets"]["ai_agent"]
+    ai_before = ai_ids(every.walk_cursor("/api/v2/tickets", "tickets"))
+    updated = set(every.mutate({"tickets": {"update": 60}})["tickets"]["update"])
+    taken_over = updated & ai_before
+    assert taken_over
+    listed = {t["id"]: t for t in every.walk_cursor("/api/v2/tickets", "tickets")}
+    for ticket_id in taken_over:
+        ticket = listed[ticket_id]
+        assert ticket["support_type"] == "agent" and ticket["via"]["channel"] == "native_messaging"
+        assert ticket["from_messaging_channel"] is True
+    assert taken_over <= {t["id"] for t in unaware.walk_cursor("/api/v2/tickets", "tickets")}
+    assert not taken_over & {t["id"] for t in unaware.walk_cursor("/api/v2/tickets", "tickets", {"support_type_scope": "ai_agent"})}
+    assert every.summary()["resources"]["tickets"]["ai_agent"] == before - len(taken_over)

@@ -96,6 +96,7 @@ class TicketChange:
     priority: str | None = None
     extra_audits: list = field(default_factory=list)  # (ts, status_before, status_after, comment_public)
     extra_metric_events: list = field(default_factory=list)  # (ts, metric, type)
+    escalated: bool = False  # an AI-agent ticket a human agent took over: an ordinary ticket from then on
 
 
 class Tickets:
@@ -128,12 +129,18 @@ class Tickets:
     def shape(self, i: int) -> Shape:
         return self.shapes[i % PERIOD]
 
-    def is_ai_agent(self, i: int) -> bool:
-        """Handled by an AI agent (support_type "ai_agent"): generated tickets of an AI-agent shape only."""
+    def from_ai_agent(self, i: int) -> bool:
+        """A conversation an AI agent took first: generated tickets of an AI-agent shape only."""
         return i <= self.count and self.shape(i).ai_agent
 
+    def is_ai_agent(self, i: int) -> bool:
+        """Handled by an AI agent (support_type "ai_agent"): until a human agent takes the conversation over."""
+        change = self.changes.get(i)
+        return self.from_ai_agent(i) and not (change is not None and change.escalated)
+
     def ai_agent_count(self) -> int:
-        return self.sum_ai_agent.total(1, self.count)
+        escalated = sum(1 for i, change in self.changes.items() if change.escalated and self.from_ai_agent(i))
+        return self.sum_ai_agent.total(1, self.count) - escalated
 
     def exists(self, i: int) -> bool:
         return 1 <= i < self.next_id
@@ -336,7 +343,7 @@ class Tickets:
             "brand_id": brand,
             "allow_channelback": False,
             "allow_attachments": True,
-            "from_messaging_channel": ai_agent,
+            "from_messaging_channel": self.from_ai_agent(i),
             "encoded_id": _encoded_id(i),
             "support_type": "ai_agent" if ai_agent else "agent",
             "satisfaction_probability": None,
@@ -403,7 +410,7 @@ class Tickets:
     def comment_via(self, i: int, j: int, author: int) -> dict:
         """A mailed comment names its sender and the support address it was sent to (`to.address`); an AI-agent
         ticket's messages come over messaging."""
-        if self.is_ai_agent(i):
+        if self.from_ai_agent(i):
             return {"channel": AI_AGENT_CHANNEL[0], "source": {"from": {}, "to": {}, "rel": None}}
         if not self.by_mail(i, j):
             return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
