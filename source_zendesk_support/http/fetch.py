@@ -25,6 +25,7 @@ from ..numbers import BadNumber
 from .error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, bad_number, wait_refused
 from .origin_policy import OriginPolicy, is_absolute
 from .rate_waits import WaitTooLong, requesting_stream
+from .ticket_scope import with_scope
 from .transport import MIB, bounded_session, deadline_for, idle_read_for
 
 MAX_REDIRECTS = 5
@@ -61,6 +62,8 @@ class Fetch:
         self._names_rate_waits = names_rate_waits  # a stream of the catalog, whose waits carry its name
         self._explain = explain
         self._answered_paths: Set[str] = set()
+        # The support_type_scope asked of the ticket endpoints: the config's, or a running backfill's.
+        self.ticket_scope = config.ticket_scope
         session = bounded_session(LimiterSession(api_budget=budget), config.max_response_mb * MIB,
                                   deadline_for(config.request_timeout_seconds), idle_read_for(config.request_timeout_seconds))
         self.http_client = HttpClient(
@@ -84,6 +87,7 @@ class Fetch:
         configured origin; a 403/404 is a plan gate only on the stream's first request."""
         followed = is_absolute(path_or_url)  # a link from an answer: a later page, never a stream's first request
         url = self._policy.link(path_or_url, self.name) if followed else self._config.api_url + path_or_url.lstrip("/")
+        params = with_scope(url, params, self.ticket_scope)
         for _ in range(MAX_REDIRECTS + 1):
             response = self._send(url, params)
             if not response.is_redirect:

@@ -30,10 +30,14 @@ class ParentChildrenStream(ListStream):
 
     paging = "per changed parent"
 
+    def position_epoch(self):
+        """How far the parents were read, in time; a parent export's cursor does not say."""
+        return self.saved_epoch("parent_start") if self.incremental else None
+
     def read_pages(self, stream_slice):
         newest = self.saved_newest()
         self._children_answered = False
-        from_start = not (self.incremental and self._state)
+        from_start = self.reads_from_start
         estimate = RowEstimate(self, from_start=from_start)
         tally = ListedParentsEstimate(self, from_start, ESTIMATE_SAMPLE)
         sampled: list = []  # parents visited while the estimate waits for a sample of ESTIMATE_SAMPLE of them
@@ -110,7 +114,7 @@ class ParentChildrenStream(ListStream):
 
     def _cursor_export_parents(self) -> Iterator[ParentBatch]:
         parents = self.spec.parents
-        walker = CursorExportWalker(self.fetcher, self._parent_source(), parents.list_key, parents.cursor_field, None,
+        walker = CursorExportWalker(self.fetcher, self._parent_source(), parents.list_key, parents.cursor_field, self.scope_until,
                                     start=self.configured_start(),
                                     saved_cursor=self._state.get("parent_cursor") if self.incremental else None)
         for page in walker.pages():

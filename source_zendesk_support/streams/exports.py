@@ -19,19 +19,37 @@ class _ExportStream(ZendeskStream):
     _walker = None
 
     def share_group(self):
-        """Streams reading the same export from the same point see the same pages (see sync/page_share.py)."""
+        """Streams reading the same export from the same point, for the same tickets, see the same pages (see
+        sync/page_share.py)."""
         saved = self._state.get("after_cursor") if self.incremental else None
         start = ("cursor", saved) if saved else ("start", self.start_epoch())
-        return (self.spec.path, tuple(sorted(self.spec.params.items())), self.incremental, start)
+        scope = (self.ticket_scope, self.scope_until) if self.takes_ticket_scope else None
+        return (self.spec.path, tuple(sorted(self.spec.params.items())), self.incremental, start, scope)
 
     def shared_page_groups(self) -> List[Any]:
-        return [self._group]
+        """The group of the incremental read, and of the backfill before it when one is due (from the state the
+        sync starts with: the checkpoints of this sync must not change which pages it shares)."""
+        plan = self.backfill_plan()  # first: it may set the state aside, which moves the read's start
+        groups = [self._group]
+        if plan is not None:
+            with self.backfilling(plan):
+                groups.append(self._group)
+        return groups
 
     @property
     def _group(self):
-        if not hasattr(self, "_share_group"):
-            self._share_group = self.share_group()
-        return self._share_group
+        groups = self.__dict__.setdefault("_share_groups", {})
+        phase = "backfill" if self.scope_until is not None else "read"
+        if phase not in groups:
+            groups[phase] = self.share_group()
+        return groups[phase]
+
+    def _walk_with(self, walker):
+        """The walker of this phase of the read (a backfill's, then the incremental read's)."""
+        if self._walker is not None:
+            self._walker.close()
+        self._walker = walker
+        return walker
 
     def page_source(self) -> PrefetchingSource:
         # Bound once: pages are asked for in the prefetch thread, with no call back into this stream.
@@ -75,10 +93,10 @@ class CursorExportStream(_ExportStream):
     def read_pages(self, stream_slice):
         cursor_field = self.spec.state_cursor
         newest = to_epoch(self._state.get(cursor_field)) if self.incremental else None
-        self._walker = self.walker_class(
+        self._walk_with(self.walker_class(
             self.fetcher, self.page_source(), self.spec.list_key, cursor_field, self.end_epoch, self.page_size,
-            start=self.start_epoch(), saved_cursor=self._state.get("after_cursor") if self.incremental else None)
-        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+            start=self.start_epoch(), saved_cursor=self._state.get("after_cursor") if self.incremental else None))
+        estimate = RowEstimate(self, from_start=self.reads_from_start)
         message = estimate.before_pages()
         if message:
             yield message
@@ -106,15 +124,20 @@ class TimeExportStream(_ExportStream):
 
     paging = "time-based incremental export"
 
+    def position_epoch(self):
+        """The saved state is where the next read starts: it has read the second before."""
+        saved = super().position_epoch()
+        return saved - 1 if saved is not None else None
+
     def read_pages(self, stream_slice):
         cursor_field = self.spec.cursor_field
         start, end = self.start_epoch(), self.end_epoch
-        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        estimate = RowEstimate(self, from_start=self.reads_from_start)
         message = estimate.before_pages()
         if message:
             yield message
         projected = ProjectedEstimate(self, start)
-        self._walker = TimeExportWalker(self.fetcher, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start)
+        self._walk_with(TimeExportWalker(self.fetcher, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start))
         for page in self._walker.pages():
             message = projected.after_page(page)
             if message:

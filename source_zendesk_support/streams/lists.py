@@ -122,7 +122,7 @@ class CursorPagesStream(ListStream):
         walker = CursorPagesWalker(self.fetcher, self._fetch_page, self.spec.path, lambda after: self.first_params(start, after), resume_cursor)
         last_after = resume_cursor
         order = self.spec.pages.order
-        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        estimate = RowEstimate(self, from_start=self.reads_from_start)
         message = estimate.before_pages()
         if message:
             yield message

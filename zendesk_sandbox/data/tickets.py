@@ -8,7 +8,7 @@ any id range are closed-form (the summary of a 1M-ticket account costs nothing).
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import ids
 from .attachments import attachments
@@ -19,6 +19,11 @@ from .timeline import Timeline, iso, iter_keyset, merge_children
 LAG = 24  # ticket i is last updated when ticket i + LAG is created
 BREACH_LAG = LAG + 4
 KIND_SHAPE, KIND_TICKET = 11, 12
+KIND_SUPPORT_TYPE = 13  # its own draw, so the other shape fields are what they were before AI-agent tickets
+# The share of generated tickets an AI agent handled (read-only messaging conversations; never mutated into
+# being, since /_sandbox/mutate creates tickets as an agent would).
+AI_AGENT_SHARE = 0.2
+AI_AGENT_CHANNEL = ("native_messaging", "Messaging")
 PURGE_AFTER = 30 * 86400  # Zendesk-seconds a deleted ticket stays recoverable (and on /deleted_tickets)
 
 STATUSES_LIVE = ["new", "open", "open", "open", "pending", "pending", "hold", "solved", "solved", "closed"]
@@ -42,6 +47,7 @@ class Shape:
     side_conversation: bool
     skipped: bool
     channel: tuple
+    ai_agent: bool = False
 
     @property
     def n_audits(self) -> int:
@@ -56,8 +62,9 @@ def build_shapes(seed: int) -> list[Shape]:
     shapes = []
     for r in range(PERIOD):
         rng = rng_for(seed, KIND_SHAPE, r)
+        ai_agent = rng_for(seed, KIND_SUPPORT_TYPE, r).random() < AI_AGENT_SHARE
         priority = rng.choice(PRIORITIES)
-        shapes.append(Shape(
+        shape = Shape(
             n_comments=rng.choice([1, 1, 2, 2, 3, 3, 4, 5]),
             priority=priority,
             type=rng.choice(TYPES),
@@ -69,7 +76,12 @@ def build_shapes(seed: int) -> list[Shape]:
             side_conversation=rng.random() < 0.1,
             skipped=rng.random() < 0.05,
             channel=rng.choice(CHANNELS),
-        ))
+        )
+        if ai_agent:
+            # A conversation the AI agent handles: read-only for agents (nobody skips it or opens a side
+            # conversation on it), on the messaging channel.
+            shape = replace(shape, ai_agent=True, side_conversation=False, skipped=False, channel=AI_AGENT_CHANNEL)
+        shapes.append(shape)
     return shapes
 
 
@@ -84,6 +96,7 @@ class TicketChange:
     priority: str | None = None
     extra_audits: list = field(default_factory=list)  # (ts, status_before, status_after, comment_public)
     extra_metric_events: list = field(default_factory=list)  # (ts, metric, type)
+    escalated: bool = False  # an AI-agent ticket a human agent took over: an ordinary ticket from then on
 
 
 class Tickets:
@@ -110,10 +123,24 @@ class Tickets:
                                            and s.live_status in ("solved", "closed")) for s in self.shapes])
         self.sum_side = Periodic([int(s.side_conversation and not s.deleted) for s in self.shapes])
         self.sum_skips = Periodic([int(s.skipped and not s.deleted) for s in self.shapes])
+        self.sum_ai_agent = Periodic([int(s.ai_agent) for s in self.shapes])
 
     # ---- identity and state -------------------------------------------------------------------
     def shape(self, i: int) -> Shape:
         return self.shapes[i % PERIOD]
+
+    def from_ai_agent(self, i: int) -> bool:
+        """A conversation an AI agent took first: generated tickets of an AI-agent shape only."""
+        return i <= self.count and self.shape(i).ai_agent
+
+    def is_ai_agent(self, i: int) -> bool:
+        """Handled by an AI agent (support_type "ai_agent"): until a human agent takes the conversation over."""
+        change = self.changes.get(i)
+        return self.from_ai_agent(i) and not (change is not None and change.escalated)
+
+    def ai_agent_count(self) -> int:
+        escalated = sum(1 for i, change in self.changes.items() if change.escalated and self.from_ai_agent(i))
+        return self.sum_ai_agent.total(1, self.count) - escalated
 
     def exists(self, i: int) -> bool:
         return 1 <= i < self.next_id
@@ -270,6 +297,7 @@ class Tickets:
         tags = sorted({words[(h2 >> (22 + 8 * k)) % len(words)] for k in range((h2 >> 20) & 3)})
         custom_fields = self.account.config.ticket_field_values(mix(self.seed, KIND_TICKET + 200, i), i)
         channel, _via_name = shape.channel
+        ai_agent = self.is_ai_agent(i)
         csat = None
         if self.account.settings.has_feature("csat"):
             if self.has_csat(i):
@@ -294,7 +322,7 @@ class Tickets:
             "recipient": None if channel != "email" else f"support@{self.account.settings.subdomain}.example.com",
             "requester_id": requester,
             "submitter_id": submitter,
-            "assignee_id": assignee if status != "new" else None,
+            "assignee_id": assignee if status != "new" and not ai_agent else None,
             "organization_id": org,
             "group_id": group,
             "collaborator_ids": [],
@@ -315,9 +343,9 @@ class Tickets:
             "brand_id": brand,
             "allow_channelback": False,
             "allow_attachments": True,
-            "from_messaging_channel": False,
+            "from_messaging_channel": self.from_ai_agent(i),
             "encoded_id": _encoded_id(i),
-            "support_type": "agent",
+            "support_type": "ai_agent" if ai_agent else "agent",
             "satisfaction_probability": None,
         }
         if not export:
@@ -380,7 +408,10 @@ class Tickets:
         return self.shape(i).channel[0] == "email" and j % 2 == 0
 
     def comment_via(self, i: int, j: int, author: int) -> dict:
-        """A mailed comment names its sender and the support address it was sent to (`to.address`)."""
+        """A mailed comment names its sender and the support address it was sent to (`to.address`); an AI-agent
+        ticket's messages come over messaging."""
+        if self.from_ai_agent(i):
+            return {"channel": AI_AGENT_CHANNEL[0], "source": {"from": {}, "to": {}, "rel": None}}
         if not self.by_mail(i, j):
             return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
         users = self.account.users
