@@ -128,6 +128,18 @@ SOURCES: Dict[str, Source] = {
     # Per ticket: Zendesk has no account-wide list, so one request per ticket with any (not in the default set).
     "side_conversations": Source("/api/v2/tickets/{ticket_id}/side_conversations", SINGLE, "tickets",
                                  count="total"),
+    "ticket_task_lists": Source("/api/v2/tickets/{ticket_id}/task_lists", SINGLE, "tickets", count="total"),
+    # Coverage (b). The routing exports page by a cursor in next_page and end on an empty page.
+    **{name: Source(f"/api/v2/incremental/routing/{kind}", EXPORT_PAGE, name, end="empty") for name, kind in (
+        ("routing_attribute_events", "attributes"), ("routing_attribute_value_events", "attribute_values"),
+        ("routing_instance_value_events", "instance_values"))},
+    "assets": _list("it_asset_management/assets", "assets"),
+    "asset_locations": _list("it_asset_management/locations", "asset_locations"),
+    "asset_types": _single("it_asset_management/asset_types", "asset_types"),
+    "asset_statuses": _single("it_asset_management/statuses", "asset_statuses"),
+    "asset_fields": _children("it_asset_management/asset_types/{asset_type_id}/fields", "asset_fields", "asset_types"),
+    "macro_attachments": _children("macros/{macro_id}/attachments", "macro_attachments", "macros"),
+    "trigger_revisions": _children("triggers/{trigger_id}/revisions", "trigger_revisions", "triggers"),
 }
 
 HC, ARTICLE, POST = "help_center/", "help_center/articles/{article_id}/", "community/posts/{post_id}/"
@@ -148,6 +160,11 @@ SOURCES.update({
     "post_comments": _children(POST + "comments", "post_comments", "posts"),
     "post_votes": _children(POST + "votes", "post_votes", "posts"),
     "post_comment_votes": _children(POST + "comments/{comment_id}/votes", "post_comment_votes", "post_comments"),
+    "article_labels": _list(HC + "articles/labels", "article_labels"),
+    "help_center_locales": _single(HC + "locales", "help_center_locales"),
+    "article_translations": _children(ARTICLE + "translations", "article_translations", "articles"),
+    "section_subscriptions": _children(HC + "sections/{section_id}/subscriptions", "section_subscriptions", "sections"),
+    "topic_subscriptions": _children("community/topics/{topic_id}/subscriptions", "topic_subscriptions", "topics"),
     "calls": Source(f"/api/v2/{VOICE}stats/incremental/calls", EXPORT_PAGE, "calls", end="empty"),
     "legs": Source(f"/api/v2/{VOICE}stats/incremental/legs", EXPORT_PAGE, "legs", end="empty"),
     **{name: _list(VOICE + path, name) for name, path in (
@@ -166,8 +183,9 @@ SOURCES.update({
         ("chat_routing_settings", "routing_settings/account"))},
 })
 
-# Streams whose only source is one request per parent record: left out unless asked for.
-PER_PARENT_STREAMS = {"side_conversations"}
+# Streams whose only source is one request per parent record, or opt-in ones read whole per parent on every
+# sync: left out unless asked for.
+PER_PARENT_STREAMS = {"side_conversations", "ticket_task_lists", "section_subscriptions", "topic_subscriptions"}
 
 
 def expected_items(source: Source, summary: Mapping) -> int:
@@ -212,7 +230,7 @@ def minimum_requests(streams: Iterable[str], summary: Mapping) -> Dict[str, Endp
         if source.endpoint in bounds:
             bounds[source.endpoint].streams.append(stream)
             continue
-        if stream == "side_conversations":
+        if stream in ("side_conversations", "ticket_task_lists"):
             # one request per ticket that is not deleted (the list of tickets comes from the shared ticket export)
             items = int(summary["resources"]["tickets"]["total"]) - int(summary["resources"]["tickets"]["deleted"])
             bounds[source.endpoint] = EndpointBound(source.endpoint, [stream], items, items)

@@ -23,11 +23,13 @@ from .catalog import configured_catalog
 from .report import table
 from .sync import run_read
 
-# stream -> (export path, list key, query of its first page, how the next page is named)
+# stream -> (export path, list key, query of its first page, how the next page is named); the ticket exports for
+# every ticket, as the connector asks for them (support_type_scope=all)
 FLOOR_STREAMS: Dict[str, Tuple[str, str, Dict[str, str], str]] = {
-    "tickets": ("incremental/tickets/cursor", "tickets", {"include": "metric_sets", "per_page": "1000"}, "after_url"),
-    "ticket_events": ("incremental/ticket_events", "ticket_events", {"include": "comment_events", "per_page": "1000"},
-                      "next_page"),
+    "tickets": ("incremental/tickets/cursor", "tickets",
+                {"include": "metric_sets", "per_page": "1000", "support_type_scope": "all"}, "after_url"),
+    "ticket_events": ("incremental/ticket_events", "ticket_events",
+                      {"include": "comment_events", "per_page": "1000", "support_type_scope": "all"}, "next_page"),
     "users": ("incremental/users/cursor", "users", {"include": "identities", "per_page": "1000"}, "after_url"),
 }
 START_TIME = 946684800  # the sandbox config's start_date, 2000-01-01

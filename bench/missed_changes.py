@@ -12,9 +12,10 @@ import json
 import urllib.request
 from typing import Any, Dict, List, Mapping, Optional, Set
 
-# stream -> (list path, list key, the cursor field its state keeps)
+# stream -> (list path, list key, the cursor field its state keeps); deleted tickets of every kind, AI-agent ones
+# included (Zendesk lists only human agents' tickets unless support_type_scope asks)
 NEWEST_FIRST_LISTS: Dict[str, tuple] = {
-    "deleted_tickets": ("/api/v2/deleted_tickets", "deleted_tickets", "deleted_at"),
+    "deleted_tickets": ("/api/v2/deleted_tickets?support_type_scope=all", "deleted_tickets", "deleted_at"),
     "requests": ("/api/v2/requests", "requests", "updated_at"),
     "posts": ("/api/v2/community/posts", "posts", "updated_at"),
     "ticket_skips": ("/api/v2/skips", "skips", "created_at"),
@@ -39,7 +40,7 @@ def _get(url: str, config: Mapping) -> Dict[str, Any]:
 
 def whole_list(base_url: str, config: Mapping, path: str, key: str) -> List[Dict[str, Any]]:
     records: List[Dict[str, Any]] = []
-    url: Optional[str] = f"{base_url}{path}?page%5Bsize%5D=100"
+    url: Optional[str] = f"{base_url}{path}{'&' if '?' in path else '?'}page%5Bsize%5D=100"
     while url:
         body = _get(url, config)
         records.extend(body[key])

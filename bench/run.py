@@ -61,7 +61,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--no-compression", action="store_true",
                         help="the sandbox sends plain bodies (default: gzip, as Zendesk does)")
     parser.add_argument("--workers", type=int, help="connector num_workers (default: the connector's own)")
-    parser.add_argument("--streams", help="comma-separated stream names (default: every stream except per-ticket ones)")
+    parser.add_argument("--streams", help="comma-separated stream names (default: every stream except opt-in per-parent ones)")
     parser.add_argument("--peer-timeout", type=float, default=900.0, help="seconds before the peer's run is stopped")
     parser.add_argument("--peer-max-tickets", type=int, default=10_000,
                         help="skip the peer above this size (its run would not finish in time)")
@@ -88,7 +88,7 @@ class Output:
 
 
 def default_selection(discovered: List[Dict]) -> List[str]:
-    """Every stream of Support, Help Center, Talk and Chat except the per-ticket ones."""
+    """Every stream of Support, Help Center, Talk and Chat except the opt-in per-parent ones."""
     return [s["name"] for s in discovered if s["name"] in SOURCES and s["name"] not in PER_PARENT_STREAMS]
 
 
@@ -180,8 +180,8 @@ def prepare(sandbox: Sandbox, args: argparse.Namespace, workdir: Path, out: Outp
     selection = [s["stream"]["name"] for s in catalog["streams"]]
     left_out = sorted({s["name"] for s in discovered} - set(selection))
     out(f"Streams: {len(selection)} of {len(discovered)}: every Support, Help Center, Talk and Chat stream except "
-        f"per-ticket ones ({', '.join(sorted(PER_PARENT_STREAMS))}: one request per ticket, no account-wide "
-        f"endpoint). Not selected: {', '.join(left_out) or 'none'}."
+        f"the opt-in per-parent ones ({', '.join(sorted(PER_PARENT_STREAMS))}: one request per ticket, section "
+        f"or topic, no account-wide endpoint). Not selected: {', '.join(left_out) or 'none'}."
         if not args.streams else f"Streams: {', '.join(selection)} (--streams).")
     resources = summary["resources"]
     out("Account (sandbox ground truth): " + ", ".join(

@@ -48,6 +48,10 @@ SECRET_FIELDS = ("api_token", "password", "access_token", "refresh_token", "clie
 # destinations that delete marked rows, or leave them out.
 DELETED_RECORD_MODES = ("keep", "mark", "exclude")
 DeletedRecords = Literal["keep", "mark", "exclude"]
+# Which tickets to read (`tickets_handled_by`) -> the support_type_scope Zendesk's ticket endpoints take. Zendesk
+# serves only human agents' tickets to a request that names no scope.
+TICKETS_HANDLED_BY = {"all": "all", "human_agents": "agent", "ai_agents": "ai_agent"}
+TicketScope = Literal["all", "agent", "ai_agent"]
 _SPEC_CACHE: Optional[Mapping[str, Any]] = None
 
 
@@ -152,6 +156,7 @@ class ZendeskConfig(BaseModel):
     max_wait_seconds: float = DEFAULT_MAX_WAIT_SECONDS
     max_response_mb: int = DEFAULT_MAX_RESPONSE_MB
     deleted_records: DeletedRecords = "keep"
+    ticket_scope: TicketScope = "all"  # the support_type_scope every ticket endpoint is asked with
     custom_field_columns: bool = True
     search_queries: Tuple[SearchQuery, ...] = ()
     chat_access_token: Optional[str] = Field(default=None, repr=False)
@@ -382,6 +387,13 @@ def _deleted_records(config: Mapping[str, Any]) -> str:
     return mode
 
 
+def _ticket_scope(config: Mapping[str, Any]) -> str:
+    choice = config.get("tickets_handled_by", "all")
+    if not isinstance(choice, str) or choice not in TICKETS_HANDLED_BY:
+        raise config_error(f"'tickets_handled_by' must be one of {', '.join(TICKETS_HANDLED_BY)}; got {choice!r}.")
+    return TICKETS_HANDLED_BY[choice]
+
+
 def _chat_access_token(config: Mapping[str, Any]) -> Optional[str]:
     chat = config.get("chat_credentials")
     if chat is None:
@@ -447,6 +459,7 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
         max_wait_seconds=_number(config, "max_wait_seconds", DEFAULT_MAX_WAIT_SECONDS, 1, 86400),
         max_response_mb=_integer(config, "max_response_mb", DEFAULT_MAX_RESPONSE_MB, 1, 1024),
         deleted_records=_deleted_records(config),
+        ticket_scope=_ticket_scope(config),
         custom_field_columns=_boolean(config, "custom_field_columns", True),
         search_queries=_search_queries(config, now.date()),
         chat_access_token=_chat_access_token(config),

@@ -22,10 +22,11 @@ class Why(str, Enum):
     NOT_DATA = "not account data: a count, a definition, a limit, a check or the caller's own view"
     ACTION = "an action or a preview computed on request, not stored records"
     SECURITY = "credentials, tokens and sessions, kept out of the warehouse"
+    UNBOUNDED = "one request per record of a large list on every sync: no filter, change or time shows which changed"
     PLANNED = "account data no stream reads yet (a candidate stream)"
 
 
-EXPORT, SUBSET, PARAMETER, NOT_DATA, ACTION, SECURITY, PLANNED = Why
+EXPORT, SUBSET, PARAMETER, NOT_DATA, ACTION, SECURITY, UNBOUNDED, PLANNED = Why
 
 EXCLUDED: Dict[str, Why] = {
     # Support: lists an export reads whole, with deletions.
@@ -86,6 +87,7 @@ EXCLUDED: Dict[str, Why] = {
     "ticket_fields/{ticket_field_id}/options": SUBSET,
     "user_fields/{user_field_id}/options": SUBSET,
     "routing/attributes/{attribute_id}/values": SUBSET,
+    "dynamic_content/items/{dynamic_content_item_id}/variants": SUBSET,  # each item of dynamic_content carries its variants
     # Support: lookups that need what only the caller knows.
     "search": PARAMETER,
     "automations/search": PARAMETER,
@@ -193,26 +195,16 @@ EXCLUDED: Dict[str, Why] = {
     # Support: data no stream reads yet.
     "brands/{brand_id}/agents": SUBSET,
     "users/{user_id}/brand_agents": SUBSET,
-    "dynamic_content/items/{dynamic_content_item_id}/variants": PLANNED,
-    "incremental/routing/attribute_values": PLANNED,
-    "incremental/routing/attributes": PLANNED,
-    "incremental/routing/instance_values": PLANNED,
     "routing/agents/{user_id}/instance_values": SUBSET,
     "routing/tickets/{ticket_id}/instance_values": SUBSET,
-    "it_asset_management/asset_types": PLANNED,
-    "it_asset_management/asset_types/{asset_type_id}/fields": PLANNED,
-    "it_asset_management/assets": PLANNED,
-    "it_asset_management/locations": PLANNED,
-    "it_asset_management/statuses": PLANNED,
-    "macros/{macro_id}/attachments": PLANNED,
     "organizations/{organization_id}/subscriptions": SUBSET,
     "users/{user_id}/organization_subscriptions": SUBSET,
-    "organizations/{organization_id}/merges": PLANNED,
+    # Merges carry no time to resume from, so only reading every organization's on every sync would find them.
+    "organizations/{organization_id}/merges": UNBOUNDED,
     "task_list_templates/{task_list_template_id}/tasks": PLANNED,
-    "tickets/{ticket_id}/task_lists": PLANNED,
     "ticket_forms/{ticket_form_id}/ticket_form_statuses": SUBSET,
-    "triggers/{trigger_id}/revisions": PLANNED,
-    "users/{user_id}/compliance_deletion_statuses": PLANNED,
+    # A user's deletion statuses advance after the user's last change, so no change of the user points at them.
+    "users/{user_id}/compliance_deletion_statuses": UNBOUNDED,
     # Help Center.
     "help_center/{locale}/articles": EXPORT,
     "help_center/articles/{article_id}/attachments/block": SUBSET,
@@ -226,14 +218,10 @@ EXCLUDED: Dict[str, Why] = {
     "help_center/articles/{article_id}/translations/missing": NOT_DATA,
     "help_center/articles/{article_id}/translations/{locale}": SUBSET,
     "help_center/sessions": SECURITY,
-    "help_center/articles/labels": PLANNED,
     "help_center/{locale}/articles/{article_id}/labels": SUBSET,
-    "help_center/articles/{article_id}/translations": PLANNED,
-    "help_center/locales": PLANNED,
-    "help_center/{locale}/articles/{article_id}/subscriptions": PLANNED,
-    "help_center/{locale}/sections/{section_id}/subscriptions": PLANNED,
-    "community/posts/{post_id}/subscriptions": PLANNED,
-    "community/topics/{topic_id}/subscriptions": PLANNED,
+    # Subscribing changes no article or post: only reading every one on every sync would find new subscriptions.
+    "help_center/{locale}/articles/{article_id}/subscriptions": UNBOUNDED,
+    "community/posts/{post_id}/subscriptions": UNBOUNDED,
     "help_center/users/{user_id}/subscriptions": SUBSET,
     "help_center/users/{user_id}/user_subscriptions": SUBSET,
 }

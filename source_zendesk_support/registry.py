@@ -15,10 +15,11 @@ from .records.timeutil import to_iso
 from .streams.chat import AgentTimelineStream, ChatExportStream, SinceIdStream
 from .streams.custom_objects import CustomObjectFieldsStream, CustomObjectsStream
 from .streams.children import ParentChildrenStream
-from .streams.exports import CursorExportStream, TimeExportStream
+from .streams.exports import CursorExportStream, NextPageCursorExportStream, TimeExportStream
 from .streams.lists import CursorPagesStream, NamesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
 from .streams.search import SearchExportStream
-from .streams.spec import CountEstimate, ListOrder, Parents, StartFilter, StreamSpec, TimeProjection
+from .streams.spec import (CountEstimate, ListedParents, ListOrder, NotCounted, Parents, StartFilter, StreamSpec,
+                           TimeProjection)
 
 def since(param: str) -> StartFilter:
     return lambda start, end: {param: start}
@@ -56,11 +57,15 @@ def _unpaged(name: str, path: str, list_key: Optional[str] = None, cursor: Optio
 TICKET_EXPORT = "incremental/tickets/cursor"
 
 
+# Per-ticket children: the account's ticket count, times the children per ticket of the first tickets visited.
+PER_TICKET = CountEstimate("tickets/count", per="id")
+
+
 def _side_conversations(name: str, cursor: str = "updated_at", **kw: Any) -> StreamSpec:
     return StreamSpec(name, "tickets/{parent_id}/side_conversations", ParentChildrenStream, "side_conversations",
                       cursor_field=cursor, parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
                       params={"include": "events"}, needs="the Collaboration add-on (side conversations)",
-                      suggested=False, **kw)
+                      suggested=False, estimate=PER_TICKET, **kw)
 USER_EXPORT = "incremental/users/cursor"
 TICKET_EVENT_EXPORT = "incremental/ticket_events"
 METRIC_SETS = {"include": "metric_sets"}
@@ -73,9 +78,21 @@ TICKETS_COUNT = CountEstimate("tickets/count")
 EVENTS_PER_TICKET = CountEstimate("tickets/count", per="ticket_id")
 USERS_COUNT = CountEstimate("users/count")
 PROJECTED = TimeProjection()
+PER_LISTED_PARENT = ListedParents()
+# Lists paged by cursor only, with no count endpoint: Zendesk counts them nowhere.
+UNCOUNTED = NotCounted()
 
 
 NEWEST_UPDATED = {"sort_by": "updated_at", "sort_order": "desc"}
+ITAM = "it_asset_management/"
+ITAM_ADDON = "IT asset management (an add-on)"
+
+
+def _routing_export(name: str, kind: str) -> StreamSpec:
+    """A skill-based routing export: change events (create, update, delete; associate, unassociate), so an id
+    recurs once per change."""
+    return StreamSpec(name, f"incremental/routing/{kind}", NextPageCursorExportStream, kind, cursor_field="time",
+                      primary_key=["id", "type", "time"], needs="skills-based routing (Enterprise plan)")
 
 SUPPORT_STREAMS: List[StreamSpec] = [
     # Incremental exports: every change, archived and deleted records included, 1000 per page.
@@ -180,14 +197,39 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     StreamSpec("custom_object_fields", "custom_objects/{parent_id}/fields", CustomObjectFieldsStream, "custom_object_fields"),
     # Per ticket, only for tickets changed since the last sync (Zendesk has no account-wide list). One page of a
     # ticket's side conversations, with their events sideloaded, serves the three streams.
-    _side_conversations("side_conversations", estimate=CountEstimate("tickets/count", per="id")),
+    _side_conversations("side_conversations"),
     _side_conversations("side_conversation_events", cursor="created_at", extract=extract.side_conversation_events),
     _side_conversations("side_conversation_recipients", primary_key=["side_conversation_id", "recipient"],
                         extract=extract.side_conversation_recipients),
     # Per messaging ticket changed since the last sync: its messages, bot replies and comments, in order.
     StreamSpec("conversation_log", "tickets/{parent_id}/conversation_log", ParentChildrenStream, "events",
-               cursor_field="created_at",
+               cursor_field="created_at", estimate=PER_TICKET,
                parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker, only=extract.from_messaging)),
+    # Coverage (b): skill-based routing changes, IT asset management, per-parent Support lists.
+    # Every change of routing attributes, their values and the agents and tickets they are set on, as events.
+    _routing_export("routing_attribute_events", "attributes"),
+    _routing_export("routing_attribute_value_events", "attribute_values"),
+    _routing_export("routing_instance_value_events", "instance_values"),
+    _pages("assets", ITAM + "assets", needs=ITAM_ADDON, estimate=UNCOUNTED),
+    _unpaged("asset_types", ITAM + "asset_types", needs=ITAM_ADDON),
+    StreamSpec("asset_fields", ITAM + "asset_types/{parent_id}/fields", ParentChildrenStream, "fields",
+               cursor_field="updated_at", primary_key=["asset_type_id", "id"], needs=ITAM_ADDON, estimate=PER_LISTED_PARENT,
+               parents=Parents(ITAM + "asset_types", "asset_types", "asset_type_id", CursorPagesWalker)),
+    _pages("asset_locations", ITAM + "locations", "locations", needs=ITAM_ADDON, estimate=UNCOUNTED),
+    _unpaged("asset_statuses", ITAM + "statuses", "statuses", needs=ITAM_ADDON),
+    # The attachments of macros changed since the last sync (one uploaded onto an unchanged macro waits for a full
+    # refresh: reading every macro's on every sync is the only other way).
+    StreamSpec("macro_attachments", "macros/{parent_id}/attachments", ParentChildrenStream, "macro_attachments",
+               cursor_field="created_at", parents=Parents("macros", "macros", "macro_id", CursorPagesWalker),
+               estimate=PER_LISTED_PARENT),
+    # Every change of a trigger leaves a revision: the revisions of triggers changed since the last sync.
+    StreamSpec("trigger_revisions", "triggers/{parent_id}/revisions", ParentChildrenStream, "trigger_revisions",
+               cursor_field="created_at", parents=Parents("triggers", "triggers", "trigger_id", CursorPagesWalker),
+               needs=ENTERPRISE, estimate=PER_LISTED_PARENT),
+    # Per ticket like side_conversations: only tickets changed since the last sync (opt-in).
+    StreamSpec("ticket_task_lists", "tickets/{parent_id}/task_lists", ParentChildrenStream, "task_lists",
+               cursor_field="updated_at", parents=Parents(TICKET_EXPORT, "tickets", "ticket_id", CursorExportWalker),
+               suggested=False, estimate=CountEstimate("tickets/count", per="id")),
     # Airbyte 5.5's opt-in stream of this name: tickets from the search index (lags behind; `tickets` is complete).
     StreamSpec("tickets_search", "search/export", SearchExportStream, "results", cursor_field="updated_at",
                params={"filter[type]": "ticket"}, schema="tickets", suggested=False,
@@ -210,6 +252,12 @@ def _children(name: str, path: str, list_key: str, parents: Parents, **kw: Any) 
                       parents=parents, product="help_center", **kw)
 
 
+def _subscriptions(name: str, parents_path: str, parents_key: str, child_key: str) -> StreamSpec:
+    return StreamSpec(name=name, path=parents_path + "/{parent_id}/subscriptions", family=ParentChildrenStream,
+                      list_key="subscriptions", parents=Parents(parents_path, parents_key, child_key, CursorPagesWalker),
+                      product="help_center", suggested=False, estimate=PER_LISTED_PARENT)
+
+
 HELP_CENTER_STREAMS: List[StreamSpec] = [
     StreamSpec("articles", ARTICLE_EXPORT, TimeExportStream, "articles", cursor_field="updated_at", product="help_center",
                estimate=ARTICLES_COUNT),
@@ -230,6 +278,16 @@ HELP_CENTER_STREAMS: List[StreamSpec] = [
     _children("post_comment_votes", POST + "/comments/{child_id}/votes", "votes",
               Parents(POSTS, "posts", "post_id", CursorPagesWalker, via=POST + "/comments", newest_first=NEWEST_UPDATED),
               estimate=PER_POST),
+    # Coverage (b): labels, locales and article translations.
+    _pages("article_labels", "help_center/articles/labels", "labels", product="help_center"),
+    # The enabled locales come as bare strings beside the default one: the whole body is the page's one item.
+    StreamSpec("help_center_locales", "help_center/locales", UnpagedStream, "", primary_key="locale",
+               extract=extract.help_center_locales, product="help_center"),
+    _children("article_translations", ARTICLE + "/translations", "translations", ARTICLES, estimate=PER_ARTICLE),
+    # Subscribing changes neither the section nor the topic, so no change filter finds new subscriptions: every
+    # parent is read on every sync (opt-in; sections and topics are few).
+    _subscriptions("section_subscriptions", "help_center/sections", "sections", "section_id"),
+    _subscriptions("topic_subscriptions", "community/topics", "topics", "topic_id"),
 ]
 
 VOICE = "channels/voice/"
@@ -264,7 +322,7 @@ CHAT_STREAMS: List[StreamSpec] = [
     StreamSpec("chats", "chat/incremental/chats", ChatExportStream, "chats", cursor_field="update_timestamp",
                params={"fields": "chats(*)"}, product="chat", estimate=PROJECTED),
     StreamSpec("chat_agent_timeline", "chat/incremental/agent_timeline", AgentTimelineStream, "agent_timeline",
-               cursor_field="start_time", primary_key=["agent_id", "start_time"], product="chat"),
+               cursor_field="start_time", primary_key=["agent_id", "start_time"], product="chat", estimate=PROJECTED),
     _chat_list("chat_agents", "agents", family=SinceIdStream),
     _chat_list("chat_bans", "bans", family=SinceIdStream, extract=extract.chat_bans),
     _chat_list("chat_departments", "departments"),

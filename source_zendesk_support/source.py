@@ -39,6 +39,7 @@ from .http.auth import build_authenticator, build_chat_authenticator
 from .http.answer import FeatureUnavailable
 from .http.error_policy import REFUSED_CREDENTIALS
 from .http.rate_budget import ZendeskRateBudget
+from .log_policy import describe_body
 from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .records.custom_objects import CustomObjectColumns
 from .registry import ALL_STREAMS
@@ -310,7 +311,7 @@ def _refused_search_query(probe: AccountProbe, context: SyncContext) -> Optional
         answer = probe.fetch("search/count.json", {"query": f"type:{kind} {query}"})
         if answer.status in (400, 422):
             body = answer.body
-            detail = (body.get("description") if isinstance(body, Mapping) else None) or str(body)[:200]
+            detail = (body.get("description") if isinstance(body, Mapping) else None) or describe_body(body)
             return f"Zendesk refused the search query of stream {spec.name} ({query!r}): {detail}. Fix it in 'search_queries'."
     return None
 
@@ -325,7 +326,7 @@ def _unanswered(error: AirbyteTracedException, last: Any, config: ZendeskConfig)
     if isinstance(last, requests.Response) and 200 <= last.status_code < 300:
         return f"{host} did not answer like a Zendesk account (no JSON). Check the subdomain and base URL."
     if isinstance(last, requests.Response):
-        return f"Zendesk answered HTTP {last.status_code} at {host}: {last.text[:200]}"
+        return f"Zendesk answered HTTP {last.status_code} at {host} ({len(last.content)} bytes of {last.headers.get('Content-Type') or 'no declared type'})"
     return error.message or str(error)
 
 
@@ -350,7 +351,7 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
             return False, error.message
         return False, f"Zendesk refused the OAuth client or refresh token: {error.message}"  # refused while refreshing
     if not answer.ok:
-        return False, f"Zendesk answered HTTP {answer.status} at {host}: {str(answer.body)[:200]}"
+        return False, f"Zendesk answered HTTP {answer.status} at {host}: {describe_body(answer.body)}"
     user = (answer.body.get("user") if isinstance(answer.body, Mapping) else None) or {}
     if not isinstance(user, Mapping) or not user.get("id"):
         return False, "Zendesk treated the request as anonymous: the credentials were not accepted. Check the email and API token."

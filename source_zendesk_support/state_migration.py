@@ -25,6 +25,7 @@ from airbyte_cdk.models import (
 from .config import config_error
 from .registry import StreamSpec
 from .records.timeutil import cursor_value, to_epoch, to_iso
+from .streams.scope_backfill import BACKFILL_KEY, SCOPE_KEY
 
 logger = logging.getLogger("airbyte")
 
@@ -46,7 +47,7 @@ PARENT_STREAMS: Dict[str, str] = {
 }
 # Keys of this connector's own state besides the cursor field (see the families).
 POSITION_KEYS = ("after_cursor", "page_after", "parent_start", "parent_cursor", "start_id", "start_micros",
-                 "resolved_start_date")
+                 "resolved_start_date", SCOPE_KEY, BACKFILL_KEY)
 LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: any later "time" is not one
 
 

@@ -341,6 +341,16 @@ OAS_EXAMPLES = {
         "TwitterChannelsResponseExample": ("monitored_twitter_handles", "monitored_twitter_handles"),
         "TaskListTemplatesResponseExample": ("task_list_templates", "task_list_templates"),
         "AccountSettingsResponseExample": ("account_settings", "settings"),
+        "IncrementalSkillBasedRoutingAttributesExample": ("routing_attribute_events", "attributes"),
+        "IncrementalSkillBasedRoutingAttributeValuesExample": ("routing_attribute_value_events", "attribute_values"),
+        "IncrementalSkillBasedRoutingInstanceValuesExample": ("routing_instance_value_events", "instance_values"),
+        "ItamAssetsIndexResponseExample": ("assets", "assets"),
+        "ItamAssetTypesIndexResponseExample": ("asset_types", "asset_types"),
+        "ItamAssetLocationsIndexResponseExample": ("asset_locations", "locations"),
+        "ItamAssetStatusesIndexResponseExample": ("asset_statuses", "statuses"),
+        "MacroAttachmentsResponseExample": ("macro_attachments", "macro_attachments"),
+        "TriggerRevisionsResponseExample": ("trigger_revisions", "trigger_revisions"),
+        "TaskListByTicketIdResponseExample": ("ticket_task_lists", "task_lists"),
     },
     "help-center-api": {
         "ArticlesResponseExample": ("articles", "articles"),
@@ -353,6 +363,10 @@ OAS_EXAMPLES = {
         "PostsResponseExample": ("posts", "posts"),
         "PostCommentsResponseExample": ("post_comments", "comments"),
         "UserSegmentsResponseExample": ("user_segments", "user_segments"),
+        "ArticleLabelsResponseExample": ("article_labels", "labels"),
+        "TranslationsResponseExample": ("article_translations", "translations"),
+        "SectionSubscriptionsResponseExample": ("section_subscriptions", "subscriptions"),
+        "TopicSubscriptionsResponseExample": ("topic_subscriptions", "subscriptions"),
     },
 }
 # Slips in Zendesk's hand-written examples that real responses do not have: (example, field) -> why ignored.
@@ -475,6 +489,20 @@ OAS_OBJECTS = {
     "posts": ("help-center-api", ["Post"]),
     "post_comments": ("help-center-api", ["PostComment"]),
     "user_segments": ("help-center-api", ["UserSegment"]),
+    "routing_attribute_events": ("support-api", ["IncrementalSkillBasedRoutingAttribute"]),
+    "routing_attribute_value_events": ("support-api", ["IncrementalSkillBasedRoutingAttributeValue"]),
+    "routing_instance_value_events": ("support-api", ["IncrementalSkillBasedRoutingInstanceValue"]),
+    "assets": ("support-api", ["ItamAsset"]),
+    "asset_types": ("support-api", ["ItamAssetType"]),
+    "asset_fields": ("support-api", ["ItamAssetField"]),
+    "asset_locations": ("support-api", ["ItamAssetLocation"]),
+    "asset_statuses": ("support-api", ["ItamAssetStatus"]),
+    "macro_attachments": ("support-api", ["MacroAttachmentObject"]),
+    "ticket_task_lists": ("support-api", ["TaskListObject"]),
+    "article_labels": ("help-center-api", ["Label"]),
+    "article_translations": ("help-center-api", ["Translation"]),
+    "section_subscriptions": ("help-center-api", ["ContentSubscription"]),
+    "topic_subscriptions": ("help-center-api", ["ContentSubscription"]),
 }
 # Properties Zendesk describes that never come back in a read.
 NOT_IN_RESPONSES = {

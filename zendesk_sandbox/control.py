@@ -51,8 +51,11 @@ def ticket_resources(account) -> dict:
     archived = truth.tickets_archived(account)
     live = total - deleted - archived
     audits = truth.audits_total(account)
+    # The ticket endpoints' counts are of a walk that asks for every ticket (support_type_scope=all);
+    # `ai_agent` is how many of the tickets an AI agent handled (left out of a walk without the scope).
     return {
-        "tickets": _resource(total, live, archived, deleted, {"/api/v2/search/export": total - deleted}),
+        "tickets": {**_resource(total, live, archived, deleted, {"/api/v2/search/export": total - deleted}),
+                    "ai_agent": account.tickets.ai_agent_count()},
         "deleted_tickets": _resource(deleted),
         "ticket_comments": _resource(truth.comments_total(account)),
         "ticket_audits": _resource(audits),

@@ -7,8 +7,17 @@ from __future__ import annotations
 from .endpoint import ENTERPRISE, Endpoint, feature, not_team, plan_at_least, side_conversations_gate
 from .pagination import cursor_export, listing, time_export, unpaged
 from .support import configuration as config, custom_objects, exports, ground_truth as truth, people, search, tickets
+from .support import it_assets as itam, routing_exports as routing
+from .support.macro_attachments import macro_attachments
+from .support.task_lists import task_lists_listed, ticket_task_lists
+from .support.trigger_revisions import trigger_revisions
+from .data.trigger_revisions import revision_count
+from .data.macro_attachments import attachment_count
 from .support import setup_lists as setup
 from .support.account_settings import account_settings
+
+ITAM = "/api/v2/it_asset_management"
+ITAM_GATE = plan_at_least("professional")  # the add-on needs Suite Professional or above
 
 SUPPORT_ENDPOINTS: list[Endpoint] = [
     # incremental exports (admin only)
@@ -58,6 +67,8 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
              tickets.ticket_metric_show,
              count=truth.tickets_not_deleted),
     Endpoint("/api/v2/tickets/{ticket_id}/metric_events", "ticket_metric_events", tickets.metric_events_grouped),
+    Endpoint("/api/v2/tickets/{ticket_id}/conversation_log", "conversation_log",
+             listing("events", tickets.conversation_log_items), count=truth.conversation_log),
     Endpoint("/api/v2/tickets/{ticket_id}/side_conversations", "side_conversations",
              listing("side_conversations", tickets.side_conversation_items, sideload=tickets.side_conversation_sideloads),
              gate=side_conversations_gate, count=truth.side_conversations),
@@ -228,6 +239,25 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
              custom_objects.count_records),
     Endpoint("/api/v2/incremental/custom_objects/{custom_object_key}/cursor", "custom_object_records",
              custom_objects.export_records, admin_only=True),
+    # coverage (b): skill-based routing changes, IT asset management (an add-on), macro attachments
+    *[Endpoint(f"/api/v2/incremental/routing/{kind}", name, routing.routing_export(kind), admin_only=True,
+               gate=ENTERPRISE, count=routing.exported(kind))
+      for kind, name in (("attributes", "routing_attribute_events"), ("attribute_values", "routing_attribute_value_events"),
+                         ("instance_values", "routing_instance_value_events"))],
+    Endpoint(f"{ITAM}/assets", "assets", itam.cursor_list("assets", lambda a: a.assets), gate=ITAM_GATE,
+             count=itam.count_of(lambda a: a.assets)),
+    Endpoint(f"{ITAM}/asset_types", "asset_types", itam.whole("asset_types", lambda a: a.asset_types), gate=ITAM_GATE,
+             count=itam.count_of(lambda a: a.asset_types)),
+    Endpoint(f"{ITAM}/asset_types/{{asset_type_id}}/fields", "asset_fields", itam.asset_fields, gate=ITAM_GATE,
+             count=itam.fields_count),
+    Endpoint(f"{ITAM}/locations", "asset_locations", itam.cursor_list("locations", lambda a: a.locations),
+             gate=ITAM_GATE, count=itam.count_of(lambda a: a.locations)),
+    Endpoint(f"{ITAM}/statuses", "asset_statuses", itam.whole("statuses", lambda a: a.statuses), gate=ITAM_GATE,
+             count=itam.count_of(lambda a: a.statuses)),
+    Endpoint("/api/v2/macros/{macro_id}/attachments", "macro_attachments", macro_attachments, count=attachment_count),
+    Endpoint("/api/v2/triggers/{trigger_id}/revisions", "trigger_revisions", trigger_revisions, gate=ENTERPRISE,
+             count=revision_count),
+    Endpoint("/api/v2/tickets/{ticket_id}/task_lists", "ticket_task_lists", ticket_task_lists, count=task_lists_listed),
     # search
     Endpoint("/api/v2/search/export", "search", search.search_export),
     Endpoint("/api/v2/search", "search", search.search),

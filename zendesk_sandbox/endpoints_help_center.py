@@ -10,6 +10,7 @@ from aiohttp import web
 
 from . import errors
 from .data.help_center import ARTICLE, ARTICLE_ATTACHMENT, CHILDREN, LOCALE
+from .data import help_center_subscriptions as subscribed, help_center_translations as translated
 from .cache import cached
 from .endpoint import Ctx, Endpoint
 from .pagination import Sorted, parse_int, wants_cursor
@@ -212,6 +213,42 @@ def article_attachment_content(ctx: Ctx) -> web.Response:
         "Content-Disposition": f'inline; filename="{attachment["file_name"]}"'})
 
 
+# ---- coverage (b): labels, locales, translations ---------------------------------------------------------------
+def article_translations(ctx):
+    return translated.translations(ctx.account, article_of(ctx))
+
+
+def locales(ctx: Ctx) -> dict:
+    return {"locales": translated.LOCALES, "default_locale": LOCALE}
+
+
+def label_items(ctx: Ctx, sort_by: str, desc: bool) -> Sorted:
+    records = {label["id"]: label for label in translated.labels(ctx.account)}
+    return ordered([(label_id,) for label_id in records], lambda key: records[key[0]], desc, "id")
+
+
+_labels = help_center_list("labels", label_items, "id")
+
+
+def listed_in(records_of, id_name: str):
+    """The record of a short Help Center list named by the path, or 404."""
+    def record(ctx: Ctx) -> dict:
+        wanted = parse_int_param(ctx, id_name)
+        for found in records_of(help_center(ctx.account)):
+            if found["id"] == wanted:
+                return found
+        raise errors.record_not_found()
+    return record
+
+
+_section = listed_in(lambda guide: guide.sections, "section_id")
+_topic = listed_in(lambda guide: guide.topics, "topic_id")
+_section_subscriptions = help_center_list("subscriptions", child_list(
+    lambda ctx: subscribed.section_subscriptions(ctx.account, _section(ctx))), "id")
+_topic_subscriptions = help_center_list("subscriptions", child_list(
+    lambda ctx: subscribed.topic_subscriptions(ctx.account, _topic(ctx))), "id")
+
+
 def help_center_row(path: str, resource: str, handle, count=None) -> Endpoint:
     return Endpoint(path, resource, handle, count=count, gate=help_center_gate)
 
@@ -275,4 +312,18 @@ HELP_CENTER_ENDPOINTS: list[Endpoint] = [
     help_center_row(f"{COMMUNITY}/posts/{{post_id}}/comments/{{comment_id}}/votes", "post_comment_votes",
                     help_center_list("votes", child_list(post_comment_votes), "id"),
                     count=products.help_center_children("post_comment_votes")),
+    # coverage (b)
+    help_center_row(f"{HC}/articles/labels", "article_labels", _labels,
+                    count=lambda account: len(translated.labels(account))),
+    help_center_row(f"{HC}/{{locale}}/articles/labels", "article_labels", _labels),
+    help_center_row(f"{HC}/locales", "help_center_locales", locales, count=lambda account: len(translated.LOCALES)),
+    help_center_row(f"{HC}/articles/{{article_id}}/translations", "article_translations",
+                    help_center_list("translations", child_list(article_translations), "id"),
+                    count=translated.translation_count),
+    help_center_row(f"{HC}/sections/{{section_id}}/subscriptions", "section_subscriptions", _section_subscriptions,
+                    count=lambda account: subscribed.subscription_count(account, "sections")),
+    help_center_row(f"{HC}/{{locale}}/sections/{{section_id}}/subscriptions", "section_subscriptions",
+                    _section_subscriptions),
+    help_center_row(f"{COMMUNITY}/topics/{{topic_id}}/subscriptions", "topic_subscriptions", _topic_subscriptions,
+                    count=lambda account: subscribed.subscription_count(account, "topics")),
 ]

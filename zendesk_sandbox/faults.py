@@ -9,7 +9,7 @@ SPEC grammar (``--faults`` and ``POST /_sandbox/faults {"spec": ...}``)::
     FIELD  := GLOB | NAME "=" VALUE           -- a field without "=" is the path glob (at most one)
     NAME   := count | p | after | delay | bytes | status | retry_after | method
             | scheme | host | port | link_path | at | depth | encoding | field
-            | disguise                                                             -- the hostile kinds' options
+            | disguise | value                                                     -- the hostile kinds' options
 
     500:/api/v2/incremental/*:count=3              three 500s on the exports, then healthy
     429:p=0.1                                      a 429 (no Retry-After) on 10% of /api/* requests
@@ -54,13 +54,19 @@ given by its parts: ``scheme=``, ``host=``, ``port=``, ``link_path=``, each repl
   ``delay=`` seconds (default 2). ``drip-headers``: a status line and headers one byte every ``delay=`` seconds
   that never end (a stalled proxy). ``retry-after``: 429 with ``Retry-After: retry_after`` (default 86400).
   ``ratelimit-reset``: the genuine 2xx, with ``ratelimit-remaining: 0`` and ``ratelimit-reset: retry_after``
-  (default 86400).
+  (default 86400). Both take ``value=`` instead, the header's text as sent (``inf``, ``nan``, ``1e20``, a number
+  of any size), and ``retry-after`` takes ``at=`` (epoch) for the HTTP-date form (``Thu, 01 Jan 2099 00:00:00 GMT``).
+  ``short-body``: the genuine status and headers, its full ``Content-Length``, half the body (or ``bytes=``), then
+  the connection held open without another byte for ``delay=`` seconds (default 600) before it is closed.
 - Secrets. ``echo-auth``: the request's Authorization header, raw and (Basic) decoded, quoted in an error body of
   ``status=`` (default 401); with ``field=NAME`` the genuine answer instead, that top-level field set to the quote.
 - Shapes. ``not-json``: a 200 declared JSON that is not (invalid UTF-8, yet ending in ``}``). ``array-body``: the
   genuine object inside an array. ``bad-next``: every next link and cursor the number 12345. ``deep-json``: a
   document nested ``depth=`` arrays deep (default 100,000). ``deep-record``: the first record of the answer gains a
-  field nested ``depth=`` objects deep (default 1,000).
+  field nested ``depth=`` objects deep (default 1,000). ``string-ids``: every record's ``id`` a JSON string
+  (``"123"``); on a time export the page also ends at its last record's second (``end_time``, ``next_page``) with
+  more to come, so the next, genuine page repeats that second's records with their integer ids, as Zendesk repeats
+  a cut page's last second. ``no-count``: the genuine answer without its top-level ``count``.
 - A token-endpoint failure is any status kind with the glob ``/oauth/tokens`` (``html:/oauth/tokens:status=500``
   answers before the endpoint rotates the refresh token).
 
@@ -155,6 +161,9 @@ KINDS = {
     "bad-next": Kind("app", answer=hostile.bad_next),
     "deep-json": Kind("edge", answer=hostile.deep_document),
     "deep-record": Kind("app", answer=hostile.deep_record),
+    "short-body": Kind("app", answer=hostile.short_body),
+    "string-ids": Kind("app", answer=hostile.string_ids),
+    "no-count": Kind("app", answer=hostile.no_count),
 }
 ORIGIN_KINDS = ("foreign-link", "redirect")
 # Bounds that keep a typo from taking the sandbox (or the machine) down; the hostile sizes fit inside them.
@@ -165,7 +174,7 @@ MAX_WAIT = 10 * 365 * 86400
 
 _INT_OPTIONS = {"count", "after", "bytes", "status", "retry_after", "port", "at", "depth"}
 _FLOAT_OPTIONS = {"p", "delay"}
-_STR_OPTIONS = {"method", "path", "scheme", "host", "link_path", "encoding", "field", "disguise"}
+_STR_OPTIONS = {"method", "path", "scheme", "host", "link_path", "encoding", "field", "disguise", "value"}
 _REPORT_ONLY = {"id", "matched", "fired"}  # keys of GET /_sandbox/faults that POST ignores, so rules round-trip
 
 
@@ -194,6 +203,7 @@ class FaultRule:
     encoding: str | None = None
     field: str | None = None
     disguise: str | None = None
+    value: str | None = None
     matched: int = 0
     fired: int = 0
     rng: random.Random = dataclass_field(default_factory=random.Random, repr=False)
@@ -235,6 +245,9 @@ class FaultRule:
             raise FaultSpecError("disguise=fullwidth-at is for links only: a Location header is Latin-1")
         if self.kind == "redirect" and self.status not in (None, 301, 302, 303, 307, 308):
             raise FaultSpecError("redirect takes status=301|302|303|307|308")
+        if self.value is not None and (self.kind not in ("retry-after", "ratelimit-reset") or not self.value.isprintable()
+                                       or len(self.value) > 400):
+            raise FaultSpecError("value= is for retry-after and ratelimit-reset: the header's text, printable, at most 400 characters")
         if self.kind == "gzip-bomb" and self.encoding not in (None, "gzip", "deflate"):
             raise FaultSpecError("gzip-bomb takes encoding=gzip|deflate")
 
@@ -242,7 +255,7 @@ class FaultRule:
         """The rule as JSON (what POST /_sandbox/faults takes), without its run-time counters."""
         out = {"kind": self.kind, "path": self.path}
         for name in ("count", "p", "after", "delay", "bytes", "status", "retry_after", "method", "scheme", "host",
-                     "port", "link_path", "at", "depth", "encoding", "field", "disguise"):
+                     "port", "link_path", "at", "depth", "encoding", "field", "disguise", "value"):
             value = getattr(self, name)
             if value is not None and not (name == "after" and value == 0):
                 out[name] = value
@@ -390,7 +403,7 @@ def _qualifies(rule: FaultRule, response: web.StreamResponse, body: bytes | None
         return False
     if rule.kind == "504-large":
         return body is not None and len(body) > rule.bytes
-    if rule.kind in ("truncated", "reset"):
+    if rule.kind in ("truncated", "reset", "short-body"):
         return body is not None and len(body) >= 2 and 200 <= response.status < 300
     return True
 

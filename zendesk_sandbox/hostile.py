@@ -15,7 +15,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
+import time
 import zlib
+from datetime import datetime
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -34,6 +37,7 @@ DEFAULT_BOMB_BYTES = 512 * 1024 * 1024
 DEFAULT_DEEP_DOCUMENT = 100_000
 DEFAULT_DEEP_RECORD = 1_000
 DEFAULT_DRIP_DELAY = 2.0
+DEFAULT_HOLD = 600.0  # a short body's held connection: longer than any sensible idle-read limit
 CHUNK = 1 << 20
 JSON_TYPE = "application/json; charset=utf-8"
 _DEEP_MARK = "__sandbox_deep_value__"
@@ -270,6 +274,57 @@ def deep_record(rule, request: web.Request, response, body) -> web.Response | No
     return _answer(text, response)
 
 
+def _record_lists(doc: dict) -> list[list]:
+    return [value for value in doc.values() if isinstance(value, list) and value and isinstance(value[0], dict)]
+
+
+def string_ids(rule, request: web.Request, response, body) -> web.Response | None:
+    """Every record's id as a JSON string; a time export page also ends at its last record's second, with more to
+    come, so the next (genuine) page repeats that second's records with integer ids."""
+    doc = json_object(body)
+    if doc is None or not _record_lists(doc):
+        return None
+    for records in _record_lists(doc):
+        for record in records:
+            if isinstance(record, dict) and isinstance(record.get("id"), int):
+                record["id"] = str(record["id"])
+    last_second = _last_second(_record_lists(doc)[0])
+    if isinstance(doc.get("end_time"), int) and last_second is not None:
+        doc["end_time"] = last_second
+        if isinstance(doc.get("next_page"), str):
+            doc["next_page"] = _replace_query(doc["next_page"], start_time=last_second)
+        doc["end_of_stream"] = False
+    return _answer(doc, response)
+
+
+_TIME_FIELDS = ("generated_timestamp", "timestamp", "time", "updated_at", "created_at")
+
+
+def _last_second(records: list) -> int | None:
+    """The newest second among the records, by the first time field they carry (what the export pages by)."""
+    field = next((name for name in _TIME_FIELDS if isinstance(records[0], dict) and name in records[0]), None)
+    seconds = []
+    for record in records:
+        value = record.get(field) if field and isinstance(record, dict) else None
+        if isinstance(value, int):
+            seconds.append(value)
+        elif isinstance(value, str):
+            try:
+                seconds.append(int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()))
+            except ValueError:
+                continue
+    return max(seconds) if seconds else None
+
+
+def no_count(rule, request: web.Request, response, body) -> web.Response | None:
+    """The genuine answer without its top-level count (a proxy that trims it, an endpoint that stopped counting)."""
+    doc = json_object(body)
+    if doc is None or "count" not in doc:
+        return None
+    del doc["count"]
+    return _answer(doc, response)
+
+
 def echo_auth(rule, request: web.Request, response, body) -> web.Response | None:
     """The request's Authorization header, raw and decoded, quoted back: in an error body, or (2xx with field=)
     as that top-level field of the genuine answer."""
@@ -291,9 +346,18 @@ def echo_auth(rule, request: web.Request, response, body) -> web.Response | None
     return _answer({"error": "Unauthorized", "description": f"Refused {echoed}"}, response, status=status)
 
 
+def _asked_wait(rule) -> str:
+    """The wait as the header writes it: value= as given, at= as an HTTP date, else retry_after seconds."""
+    if rule.value is not None:
+        return rule.value
+    if rule.kind == "retry-after" and rule.at is not None:
+        return formatdate(rule.at, usegmt=True)
+    return str(rule.retry_after if rule.retry_after is not None else DEFAULT_LONG_WAIT)
+
+
 def ratelimit_reset(rule, request: web.Request, response, body) -> web.Response | None:
     """The genuine answer, saying the budget is spent until a reset far away (default a day)."""
-    wait = str(rule.retry_after if rule.retry_after is not None else DEFAULT_LONG_WAIT)
+    wait = _asked_wait(rule)
     limit = response.headers.get("ratelimit-limit") or response.headers.get("X-Rate-Limit") or "700"
     return _answer(body if body is not None else b"{}", response, extra={
         "ratelimit-limit": limit, "ratelimit-remaining": "0", "ratelimit-reset": wait,
@@ -316,6 +380,24 @@ async def drip(rule, request: web.Request, response, body) -> web.StreamResponse
     except (ConnectionError, RuntimeError):
         pass  # the client gave up: that is the point
     return stream
+
+
+async def short_body(rule, request: web.Request, response, body) -> web.StreamResponse | None:
+    """The genuine status and headers with the full Content-Length, part of the body (half, or `bytes`), then
+    nothing more on a connection held open for `delay` seconds (default 600): a body that stalls, not one that ends."""
+    stream = web.StreamResponse(status=response.status, headers={"Content-Type": response.headers.get(
+        "Content-Type", JSON_TYPE)})
+    stream.content_length = len(body)
+    await stream.prepare(request)
+    cut = max(1, min(rule.bytes, len(body) - 1)) if rule.bytes is not None else len(body) // 2
+    await stream.write(body[:cut])
+    transport = request.transport
+    until = time.monotonic() + (rule.delay if rule.delay is not None else DEFAULT_HOLD)
+    while transport is not None and not transport.is_closing() and time.monotonic() < until:
+        await asyncio.sleep(0.5)  # held: the client's idle-read limit is what ends this
+    if transport is not None:
+        transport.close()
+    raise asyncio.CancelledError  # the answer can never be completed on this connection
 
 
 async def drip_headers(rule, request: web.Request) -> web.StreamResponse:
@@ -346,9 +428,8 @@ def redirect(rule, request: web.Request) -> web.Response:
 
 
 def retry_after(rule, request: web.Request) -> web.Response:
-    wait = rule.retry_after if rule.retry_after is not None else DEFAULT_LONG_WAIT
     return web.Response(status=429, text=ACCOUNT_LIMIT_TEXT, content_type="text/plain", charset="utf-8",
-                        headers={"Retry-After": str(wait)})
+                        headers={"Retry-After": _asked_wait(rule)})
 
 
 def not_json(rule, request: web.Request) -> web.Response:

@@ -20,7 +20,7 @@ class FeatureUnavailable(Exception):
     def __init__(self, status: int, url: str, body: bytes):
         self.status = status
         self.url = url
-        super().__init__(f"HTTP {status} from {url}: {body[:200]!r}")
+        super().__init__(f"HTTP {status} from {url} ({len(body)} bytes)")
 
 
 @dataclass

@@ -19,12 +19,14 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler, ErrorResolution, ResponseAction
 
+from ..numbers import MAX_SECONDS, BadNumber, header_seconds, retry_after_seconds
 from .rate_budget import window_of
 from .rate_waits import LOGGED_WAIT_SECONDS, WaitTooLong, report_wait
 from .retry_policy import SYNC_RETRIES, UNREACHABLE_AFTER_SECONDS, RetryPolicy, smaller_page_answers_504
-from .transport import BodyTooLarge, RequestDeadlineExceeded
+from .transport import BodyStalled, BodyTooLarge, RequestDeadlineExceeded
 
 CONNECT_TIMEOUT_SECONDS = 10
+SHOWN_HEADER = 60  # characters of a header's value quoted in a message
 # The CDK sleeps one second more than a user-defined backoff; subtract it so a 429 waits what Zendesk asked.
 CDK_EXTRA_SLEEP = 1.0
 # The one text for refused credentials, in check and in every stream.
@@ -82,6 +84,8 @@ class ZendeskErrorHandler(ErrorHandler):
         resolution = self._interpret(response_or_exception)
         rate_limited = getattr(response_or_exception, "status_code", None) == 429
         if _in_passing.get() and resolution.response_action == ResponseAction.RETRY and not rate_limited:
+            if isinstance(response_or_exception, requests.Response):
+                return ErrorResolution(ResponseAction.IGNORE)  # the asker tells it by status and shape, not the CDK by its body
             return ErrorResolution(ResponseAction.FAIL, FailureType.transient_error,
                                    f"{resolution.error_message or 'Zendesk did not answer'} (not retried: asked in passing)")
         return resolution
@@ -94,11 +98,11 @@ class ZendeskErrorHandler(ErrorHandler):
         status = response.status_code
         if 200 <= status < 300:
             if not _looks_like_complete_json(response):
-                return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, "Zendesk sent an incomplete or non-JSON body; retrying.")
+                return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk sent an incomplete or non-JSON body; retrying.")
             return ErrorResolution(ResponseAction.SUCCESS)
         if status == 429:
             # RETRY, not RATE_LIMITED: the backoff reports the wait itself, with the time the quota resets.
-            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, "Zendesk rate limit reached; waiting as Zendesk asks.")
+            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk's rate limit was reached (HTTP 429)")
         if status == 401:
             if self._can_refresh_token:
                 return ErrorResolution(ResponseAction.REFRESH_TOKEN_THEN_RETRY, FailureType.transient_error, "The OAuth access token was refused; refreshing it.")
@@ -110,15 +114,15 @@ class ZendeskErrorHandler(ErrorHandler):
         if status == 504 and smaller_page_answers_504():
             return ErrorResolution(ResponseAction.IGNORE)  # the export walker asks again for a smaller page
         if status in RETRY_STATUSES:
-            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"Zendesk answered HTTP {status}; retrying.")
-        if status in PASS_THROUGH_STATUSES or status in REDIRECT_STATUSES:
-            return ErrorResolution(ResponseAction.IGNORE)
-        return ErrorResolution(ResponseAction.FAIL, FailureType.system_error, f"Zendesk answered HTTP {status}: {response.text[:300]}")
+            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk answered HTTP {status}; retrying.")
+        # Any other status is handed back too: the stream fails on it naming the status and the body's shape
+        # (the CDK's own failure would log the whole body, records and all).
+        return ErrorResolution(ResponseAction.IGNORE)
 
     def _interpret_exception(self, error: Optional[Exception]) -> ErrorResolution:
         if isinstance(error, BodyTooLarge):  # the same page would be as large again
             return ErrorResolution(ResponseAction.FAIL, FailureType.system_error, f"{self._stream}{error}")
-        if isinstance(error, RequestDeadlineExceeded):
+        if isinstance(error, (RequestDeadlineExceeded, BodyStalled)):
             return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}{error} Retrying.")
         if is_connection_failure(error):
             host, problem = _connection_problem(error)
@@ -129,7 +133,24 @@ class ZendeskErrorHandler(ErrorHandler):
                                        f"{message} for {failing_for:.0f} s. Check that this host is reachable from where "
                                        f"the connector runs (network, proxy, firewall), and the subdomain or base_url.")
             return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{message}; retrying.")
-        return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"Network error talking to Zendesk: {type(error).__name__}")
+        return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error,
+                               f"{self._stream}{what_broke(error)}; retrying.")
+
+
+def what_broke(error: Optional[Exception]) -> str:
+    """A request that failed after it connected, in words: a timeout, a reset, a short body."""
+    request = getattr(error, "request", None)
+    path = urlparse(getattr(request, "url", "") or "").path or "the request"
+    text = str(error)
+    if isinstance(error, requests.exceptions.ReadTimeout):
+        return f"Zendesk did not answer {path} in time (read timeout)"
+    if "reset" in text.lower() or isinstance(getattr(error, "__cause__", None), ConnectionResetError):
+        return f"the connection was reset while reading Zendesk's answer for {path}"
+    if isinstance(error, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text:
+        return f"Zendesk's answer for {path} ended before its whole body came (a short body)"
+    if isinstance(error, requests.exceptions.ContentDecodingError):
+        return f"Zendesk's answer for {path} could not be decompressed"
+    return f"the request for {path} failed ({type(error).__name__})"
 
 
 class UnreachableHost:
@@ -188,20 +209,21 @@ class ZendeskBackoff(BackoffStrategy):
 
     def backoff_time(self, response_or_exception, attempt_count: int) -> Optional[float]:
         if isinstance(response_or_exception, requests.Response):
-            asked = _asked_wait(response_or_exception)
+            try:
+                asked = _asked_wait(response_or_exception)
+            except BadNumber as error:
+                raise bad_number(self._stream, error, response_or_exception.status_code) from None
             if asked is not None:
-                self._check_asked_wait(asked, response_or_exception)
-                return max(asked - CDK_EXTRA_SLEEP, 0.001)
+                self._check_asked_wait(*asked, response_or_exception)
+                return max(asked[0] - CDK_EXTRA_SLEEP, 0.001)
         elif is_connection_failure(response_or_exception):
-            # The CDK's own exponential retry (1, 2, 4 ... s) until the error handler reports the host unreachable;
-            # a wait from here would be logged by the CDK as a rate limit, which it is not.
+            # The CDK's own exponential retry (1, 2, 4 ... s) until the error handler reports the host unreachable.
             return None
         return max(SYNC_RETRIES.pause(attempt_count - 1, self._base) - CDK_EXTRA_SLEEP, 0.001)
 
-    def _check_asked_wait(self, asked: float, response: requests.Response) -> None:
+    def _check_asked_wait(self, asked: float, header: str, response: requests.Response) -> None:
         status = response.status_code
-        header = "Retry-After" if response.headers.get("Retry-After") is not None else "ratelimit-reset"
-        why = f"HTTP {status} with {header}: {asked:.0f}"
+        why = f"HTTP {status} with {header}: {str(response.headers.get(header))[:SHOWN_HEADER]}"
         window = window_of(response.request) if status == 429 else ""
         if asked > self._max_wait:
             raise wait_refused(self._stream, WaitTooLong(asked, window, why), self._max_wait)
@@ -213,23 +235,34 @@ class ZendeskBackoff(BackoffStrategy):
 
 def wait_refused(stream: str, wait: WaitTooLong, max_wait: float) -> AirbyteTracedException:
     """A wait above max_wait_seconds fails the stream, saying when a sync can succeed again."""
-    retry_at = datetime.now(timezone.utc) + timedelta(seconds=wait.seconds)
+    if wait.seconds <= MAX_SECONDS:
+        retry_at = datetime.now(timezone.utc) + timedelta(seconds=wait.seconds)
+        when = f"Run the sync again after {retry_at:%Y-%m-%d %H:%M} UTC (a retry before then would be refused too)."
+    else:  # no date to name: a wait of more than ten years is a broken server, not a quota
+        when = "That is no rate limit Zendesk has; a retry later may get a usable answer."
+    seconds = f"{wait.seconds:.0f}" if wait.seconds < 1e15 else f"{wait.seconds:.3g}"
     message = (
-        f"Stream {stream}: Zendesk asked to wait {wait.seconds:.0f} s{f' for its {wait.window} rate limit' if wait.window else ''} "
-        f"({wait.why}), more than max_wait_seconds "
-        f"({max_wait:.0f} s). Run the sync again after {retry_at:%Y-%m-%d %H:%M} UTC (a retry before then would be refused too)."
+        f"Stream {stream}: Zendesk asked to wait {seconds} s{f' for its {wait.window} rate limit' if wait.window else ''} "
+        f"({wait.why}), beyond the {max_wait:.0f} s cap (max_wait_seconds). {when}"
     )
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)
 
 
-def _asked_wait(response: requests.Response) -> Optional[float]:
-    headers = ("Retry-After", "ratelimit-reset") if response.status_code == 429 else ("Retry-After",)
-    for header in headers:
-        value = response.headers.get(header)
-        if value is None:
-            continue
-        try:
-            return max(float(value), 0.0)
-        except ValueError:
-            continue
+def bad_number(stream: str, error: BadNumber, status: Optional[int] = None) -> AirbyteTracedException:
+    """A header number that cannot be used (not a number, not finite, negative, beyond any bound) fails the
+    stream by name: waiting on it, or guessing instead, would be a wait nobody asked for."""
+    answered = f" with HTTP {status}" if status is not None else ""
+    message = f"{f'Stream {stream}: ' if stream else ''}{error}{answered}; the stream stops here (try again later)."
+    return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)
+
+
+def _asked_wait(response: requests.Response) -> Optional[tuple]:
+    """(seconds, the header that asked) of a wait Zendesk asked for; raises BadNumber for one that cannot be used."""
+    seconds = retry_after_seconds(response.headers)
+    if seconds is not None:
+        return seconds, "Retry-After"
+    if response.status_code == 429:
+        seconds = header_seconds(response.headers, "ratelimit-reset")
+        if seconds is not None:
+            return seconds, "ratelimit-reset"
     return None

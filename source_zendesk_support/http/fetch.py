@@ -20,10 +20,13 @@ from requests.auth import AuthBase
 
 from ..config import ZendeskConfig
 from .answer import ApiAnswer, FeatureUnavailable, RawAnswer, parse_answer
-from .error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, wait_refused
+from ..log_policy import describe_body
+from ..numbers import BadNumber
+from .error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, bad_number, wait_refused
 from .origin_policy import OriginPolicy, is_absolute
 from .rate_waits import WaitTooLong, requesting_stream
-from .transport import MIB, bounded_session, deadline_for
+from .ticket_scope import with_scope
+from .transport import MIB, bounded_session, deadline_for, idle_read_for
 
 MAX_REDIRECTS = 5
 # How a stream words a refused answer; search streams turn a refused query into a config error.
@@ -31,13 +34,14 @@ Explain = Callable[[str, ApiAnswer, str], AirbyteTracedException]
 
 
 def stream_failure(name: str, answer: ApiAnswer, what: str) -> AirbyteTracedException:
-    message = f"Stream {name}: {what} (HTTP {answer.status}: {str(answer.body)[:300]})"
+    message = f"Stream {name}: {what} (HTTP {answer.status}, {describe_body(answer.body)})"
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.system_error)
 
 
 class Fetch:
     """GETs for one stream. Retries, waits, token refreshes and the rate budget run inside the CDK's HttpClient;
-    its session reads every body within the size cap and the whole-request deadline (transport.py)."""
+    its session reads every body within the size cap, the idle-read limit and the whole-request deadline
+    (transport.py)."""
 
     def __init__(
         self,
@@ -58,8 +62,10 @@ class Fetch:
         self._names_rate_waits = names_rate_waits  # a stream of the catalog, whose waits carry its name
         self._explain = explain
         self._answered_paths: Set[str] = set()
+        # The support_type_scope asked of the ticket endpoints: the config's, or a running backfill's.
+        self.ticket_scope = config.ticket_scope
         session = bounded_session(LimiterSession(api_budget=budget), config.max_response_mb * MIB,
-                                  deadline_for(config.request_timeout_seconds))
+                                  deadline_for(config.request_timeout_seconds), idle_read_for(config.request_timeout_seconds))
         self.http_client = HttpClient(
             name=name,
             logger=logger,
@@ -81,6 +87,7 @@ class Fetch:
         configured origin; a 403/404 is a plan gate only on the stream's first request."""
         followed = is_absolute(path_or_url)  # a link from an answer: a later page, never a stream's first request
         url = self._policy.link(path_or_url, self.name) if followed else self._config.api_url + path_or_url.lstrip("/")
+        params = with_scope(url, params, self.ticket_scope)
         for _ in range(MAX_REDIRECTS + 1):
             response = self._send(url, params)
             if not response.is_redirect:
@@ -122,5 +129,7 @@ class Fetch:
             return response
         except WaitTooLong as wait:
             raise wait_refused(self.name, wait, self._config.max_wait_seconds) from None
+        except BadNumber as error:  # a rate-limit header the budget could not use
+            raise bad_number(self.name, error) from None
         finally:
             requesting_stream.reset(named)

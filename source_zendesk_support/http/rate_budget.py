@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import requests
 from airbyte_cdk.sources.streams.call_rate import APIBudget, CallRateLimitHit, RequestMatcher
 
+from ..numbers import MAX_COUNT, MAX_SECONDS, header_count, header_seconds, plain_number, retry_after_seconds
 from .rate_waits import WaitTooLong, report_wait
 
 WINDOW = datetime.timedelta(minutes=1)
@@ -148,23 +149,29 @@ BUCKETS: List[Bucket] = [
 ]
 
 
-def _int_header(response: requests.Response, *names: str) -> Optional[int]:
+def _first_header(read: Callable, response: requests.Response, *names: str) -> Optional[float]:
+    """The first of `names` present, read by `read` (numbers.py: a number that cannot be used raises BadNumber)."""
     for name in names:
-        value = response.headers.get(name)
+        value = read(response.headers, name)
         if value is not None:
-            try:
-                return int(float(value))
-            except ValueError:
-                continue
+            return value
     return None
 
 
 def _retry_after(response: requests.Response) -> Optional[float]:
-    value = response.headers.get("Retry-After")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
+    # A longer wait is refused by the backoff's cap; here it only has to fit in a date.
+    seconds = retry_after_seconds(response.headers)
+    return None if seconds is None else min(seconds, MAX_SECONDS)
+
+
+def _bucket_numbers(text: str, header: str) -> Optional[tuple]:
+    match = _BUCKET_HEADER.search(text)
+    if not match:
         return None
+    total, remaining, resets = match.groups()
+    return (int(plain_number(total, header, MAX_COUNT, header=True)),
+            int(plain_number(remaining, header, MAX_COUNT, header=True)),
+            plain_number(resets, header, MAX_SECONDS, header=True))
 
 
 def window_of(request: Any) -> str:
@@ -254,17 +261,17 @@ class ZendeskRateBudget(APIBudget):
             return
         limited = response.status_code == 429
         retry_after = _retry_after(response) if limited else None
-        limit = _int_header(response, "ratelimit-limit", "X-Rate-Limit", "rate-limit")
-        remaining = _int_header(response, "ratelimit-remaining", "X-Rate-Limit-Remaining", "rate-limit-remaining")
-        resets = _int_header(response, "ratelimit-reset", "rate-limit-reset")
+        limit = _first_header(header_count, response, "ratelimit-limit", "X-Rate-Limit", "rate-limit")
+        remaining = _first_header(header_count, response, "ratelimit-remaining", "X-Rate-Limit-Remaining", "rate-limit-remaining")
+        resets = _first_header(header_seconds, response, "ratelimit-reset", "rate-limit-reset")
         account = self._account_window(request)
         for bucket, window in self.buckets.values():
             if not window.matches(request) or window is account:
                 continue
-            match = _BUCKET_HEADER.search(response.headers.get(bucket.header, ""))
-            if match:
+            numbers = _bucket_numbers(response.headers.get(bucket.header, ""), bucket.header)
+            if numbers:
                 # Own names: the account's remaining/resets read above are still needed below.
-                total, bucket_remaining, bucket_resets = (int(group) for group in match.groups())
+                total, bucket_remaining, bucket_resets = numbers
                 if not limited:
                     self._observe_reset(bucket_resets)
                 window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets,

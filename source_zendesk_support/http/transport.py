@@ -5,6 +5,11 @@ time forever. The adapter reads every body itself, through urllib3's decoder wit
 the cap counts decompressed bytes and is enforced before they pile up; the deadline covers connect, the status
 line and headers, and the whole body, where a socket timeout only bounds the silence between two bytes. Until the
 headers are in, the deadline is kept by cutting the connection (http/watchdog.py); the body loop checks it itself.
+
+Once the headers are in, the body has its own idle-read limit: no byte for `idle_read_seconds` ends the attempt
+(`BodyStalled`). Zendesk renders a page before it sends it, so a slow page waits before its headers (under the
+request timeout); a body that stops mid-way on an open connection has stalled, and waiting the whole request
+timeout on it, twice per deadline, only delays the retry.
 """
 from __future__ import annotations
 
@@ -21,10 +26,15 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
+from ..numbers import BadNumber, header_count
 from .watchdog import WATCHDOG, Alarm
 
 # A whole answer may take this many socket read timeouts: a slow export page arrives well within it.
 DEADLINE_PER_READ_TIMEOUT = 2
+# No byte of a body for this long ends the attempt. Bodies come in a stream once Zendesk has rendered the page;
+# 30 s outlasts the retransmissions TCP makes for a lost packet (1 + 2 + 4 + 8 + 16 s) and is a quarter of the
+# default request timeout. A shorter request timeout shortens it too.
+IDLE_READ_SECONDS = 30.0
 READ_CHUNK = 1 << 16
 MIB = 1 << 20
 
@@ -47,8 +57,22 @@ class RequestDeadlineExceeded(requests.exceptions.Timeout):
         super().__init__(f"Zendesk did not send the whole answer for {path} within {deadline_seconds:.0f} s.", **kwargs)
 
 
+class BodyStalled(requests.exceptions.ReadTimeout):
+    """The headers came, then the body stopped: no byte for the idle-read limit."""
+
+    def __init__(self, path: str, idle_seconds: float, received: int, expected: Optional[int], **kwargs: Any):
+        self.path, self.idle_seconds, self.received, self.expected = path, idle_seconds, received, expected
+        of = f" of {expected}" if expected is not None else ""
+        super().__init__(f"Zendesk stopped sending the answer for {path}: no byte for {idle_seconds:g} s after "
+                         f"{received}{of} bytes of its body (a stalled short body).", **kwargs)
+
+
 def deadline_for(read_timeout_seconds: float) -> float:
     return DEADLINE_PER_READ_TIMEOUT * read_timeout_seconds
+
+
+def idle_read_for(read_timeout_seconds: float) -> float:
+    return min(IDLE_READ_SECONDS, read_timeout_seconds)
 
 
 def _path(url: Optional[str]) -> str:
@@ -116,8 +140,10 @@ class BoundedAdapter(HTTPAdapter):
     The body it hands on is already decompressed: `response.raw` is replaced by an in-memory file, which requests
     reads like any other (its `content`, `json()` and `iter_content` work as usual)."""
 
-    def __init__(self, max_body_bytes: int, deadline_seconds: float, **kwargs: Any):
+    def __init__(self, max_body_bytes: int, deadline_seconds: float, idle_read_seconds: Optional[float] = None,
+                 **kwargs: Any):
         self.max_body_bytes, self.deadline_seconds = max_body_bytes, deadline_seconds
+        self.idle_read_seconds = idle_read_seconds
         super().__init__(**kwargs)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
@@ -145,6 +171,7 @@ class BoundedAdapter(HTTPAdapter):
     def _read(self, response: requests.Response, started: float) -> bytes:
         raw, request = response.raw, response.request
         body = bytearray()
+        idle = self._limit_idle_reads(raw)
         while True:
             if time.monotonic() - started > self.deadline_seconds:
                 raise RequestDeadlineExceeded(_path(request.url), self.deadline_seconds, request=request, response=None)
@@ -152,6 +179,11 @@ class BoundedAdapter(HTTPAdapter):
                 # read1: returns as soon as one read brought something, so a dripping body meets the deadline; the
                 # decoder's output per call is bounded by the chunk, so a compression bomb never inflates at once.
                 chunk = raw.read1(READ_CHUNK, decode_content=True)
+            except ReadTimeoutError as error:
+                if idle is None:
+                    raise _as_requests_error(error, request) from error
+                expected = _declared_length(response)
+                raise BodyStalled(_path(request.url), idle, len(body), expected, request=request) from error
             except Exception as error:  # urllib3's read and decode errors, as requests names them
                 raise _as_requests_error(error, request) from error
             if not chunk:
@@ -160,6 +192,35 @@ class BoundedAdapter(HTTPAdapter):
             if len(body) + len(chunk) > self.max_body_bytes:
                 raise BodyTooLarge(_path(request.url), self.max_body_bytes, request=request, response=None)
             body += chunk
+
+
+    def _limit_idle_reads(self, raw: Any) -> Optional[float]:
+        """The body's socket reads wait at most the idle-read limit (urllib3 sets the request's own read timeout
+        again on the connection's next request). None when there is no limit or no socket to set it on."""
+        sock = _socket_of(raw)
+        if self.idle_read_seconds is None or sock is None:
+            return None
+        current = sock.gettimeout()
+        if current is not None and current <= self.idle_read_seconds:
+            return current
+        sock.settimeout(self.idle_read_seconds)
+        return self.idle_read_seconds
+
+
+def _socket_of(raw: Any) -> Optional[socket.socket]:
+    """The socket a body is read from: the connection's, or, for an answer that closes its connection (which
+    http.client then hands over to the response), the one under the response's file."""
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is None:
+        sock = getattr(getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+    return sock if hasattr(sock, "settimeout") else None
+
+
+def _declared_length(response: requests.Response) -> Optional[int]:
+    try:
+        return header_count(response.headers, "Content-Length")
+    except BadNumber:
+        return None  # only said in the message: the short body is the error
 
 
 def _as_requests_error(error: Exception, request: requests.PreparedRequest) -> requests.exceptions.RequestException:
@@ -179,13 +240,14 @@ def _no_redirect_target(response: requests.Response) -> None:
     return None
 
 
-def bounded_session(session: requests.Session, max_body_bytes: int, deadline_seconds: float) -> requests.Session:
+def bounded_session(session: requests.Session, max_body_bytes: int, deadline_seconds: float,
+                    idle_read_seconds: Optional[float] = None) -> requests.Session:
     """The session with every http(s) request read through a BoundedAdapter. Requests follows no redirect itself
     (the origin policy decides on each): it is given no redirect target, so it never parses a Location, which a
     hostile server can write to crash its URL parser."""
     session.get_redirect_target = _no_redirect_target
-    adapter = BoundedAdapter(max_body_bytes, deadline_seconds, pool_connections=MAX_CONNECTION_POOL_SIZE,
-                             pool_maxsize=MAX_CONNECTION_POOL_SIZE)
+    adapter = BoundedAdapter(max_body_bytes, deadline_seconds, idle_read_seconds,
+                             pool_connections=MAX_CONNECTION_POOL_SIZE, pool_maxsize=MAX_CONNECTION_POOL_SIZE)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

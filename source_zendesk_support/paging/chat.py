@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set
 
 from ..http.answer import ApiAnswer
+from ..numbers import same_id
 from ..records.timeutil import to_epoch
-from .guards import ProgressGuard, clamp_future, list_in, now_epoch, object_body
+from .guards import ProgressGuard, clamp_future, list_in, now_epoch, object_body, paging_time
 from .page import Page, Walker
 
 CHAT_EXPORT_LIMIT = 1000
@@ -39,9 +40,9 @@ class ChatExportWalker:
                 raise self.walker.fail(answer, "the chat export failed")
             body = object_body(self.walker, answer, "the chat export")
             listed = list_in(self.walker, body, self.list_key, "the chat export")
-            fresh = [item for item in listed if item.get("id") not in seen_at_boundary]
+            fresh = [item for item in listed if same_id(item.get("id")) not in seen_at_boundary]
             kept = [item for item in fresh if end is None or (to_epoch(item.get(self.cursor_field)) or 0) <= end]
-            sent_end, end_id = to_epoch(body.get("end_time")), body.get("end_id")
+            sent_end, end_id = paging_time(self.walker, body, "end_time"), body.get("end_id")
             if sent_end is None or not listed:
                 yield Page(body, kept)
                 return
@@ -54,7 +55,7 @@ class ChatExportWalker:
             if end_time < sent_end:  # a clock from the future: save now, forget the id that belonged to it
                 yield Page(body, kept, {"start_time": end_time, "start_id": None})
                 return
-            seen_at_boundary = {item.get("id") for item in listed if to_epoch(item.get(self.cursor_field)) == end_time}
+            seen_at_boundary = {same_id(item.get("id")) for item in listed if to_epoch(item.get(self.cursor_field)) == end_time}
             more = not (len(listed) < CHAT_EXPORT_LIMIT or not body.get("next_page") or (end_time == start and end_id == start_id))
             position = {"start_time": end_time, "start_id": end_id} if end_id else {"start_time": end_time}
             yield Page(body, kept, position, more=more)
@@ -131,7 +132,8 @@ class SinceIdWalker:
             if not records:
                 return
             yield Page(answer.body, records)
-            ids = [to_epoch(record.get("id")) for record in records if to_epoch(record.get("id")) is not None]
+            ids = [key for key in (same_id(record.get("id")) for record in records)
+                   if isinstance(key, int) and not isinstance(key, bool)]
             if not ids or max(ids) + 1 <= since_id or len(records) < SINCE_ID_LIMIT:
                 return
             since_id = max(ids) + 1

@@ -6,13 +6,15 @@ out), down to the smallest page that a 504 shrinks (http/retry_policy.py); below
 from __future__ import annotations
 
 from typing import Any, Dict, Hashable, Iterator, List, Mapping, Optional, Set, Tuple
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
+from ..numbers import same_id
 from ..http.answer import ApiAnswer
 from ..http.retry_policy import asking_for_page_of, shrinks_on_504, smaller_page
 from ..records.timeutil import to_epoch
-from .guards import ProgressGuard, clamp_future, list_in, now_epoch, object_body, paging_error
+from .guards import ProgressGuard, clamp_future, link_in, list_in, now_epoch, object_body, paging_error, paging_time
 from .page import DirectSource, Page, PrefetchingSource, Walker
 
 EXPORT_PAGE_SIZE = 1000
@@ -106,10 +108,10 @@ class CursorExportWalker(_ExportWalker):
             if self.end is not None:
                 items = [item for item in listed if (to_epoch(item.get(self.cursor_field)) or 0) <= self.end]
                 reached_end = len(items) < len(listed)
-            after = body.get("after_cursor")
+            after = self.next_cursor(body)
             # An empty page that leaves the cursor where it was (records held back) would be asked for again forever.
             held_back = not listed and after == params.get("cursor")
-            more = bool(after) and not reached_end and not _stream_ends(body) and not held_back
+            more = bool(after) and not reached_end and not self.stream_ends(body, listed) and not held_back
             if more:  # ask for the next page while this one is emitted
                 guard.see(after)
                 params = {"cursor": after}
@@ -125,13 +127,36 @@ class CursorExportWalker(_ExportWalker):
             if not more:
                 return
 
+    def next_cursor(self, body: Mapping[str, Any]) -> Optional[str]:
+        return body.get("after_cursor")
+
+    def stream_ends(self, body: Mapping[str, Any], listed: List[Mapping[str, Any]]) -> bool:
+        return _stream_ends(body)
+
+
+class NextPageCursorWalker(CursorExportWalker):
+    """The skill-based routing exports: the next page's `cursor` rides in `next_page`, which Zendesk sends on every
+    page, the last one too; the page that brings nothing is the end, and its cursor is where the next sync starts."""
+
+    def next_cursor(self, body: Mapping[str, Any]) -> Optional[str]:
+        url = link_in(self.walker, body.get("next_page"), "next_page")
+        if url is None:
+            return None
+        cursors = parse_qs(urlsplit(url).query).get("cursor") or []
+        if len(cursors) != 1 or not cursors[0]:
+            raise paging_error(self.walker, f"Zendesk's next_page carries no single export cursor: {url[:200]!r}.")
+        return cursors[0]
+
+    def stream_ends(self, body: Mapping[str, Any], listed: List[Mapping[str, Any]]) -> bool:
+        return not listed
+
 
 def _boundary_key(item: Mapping[str, Any], second: int) -> Hashable:
     """Records repeated on the next page are the same record at the same second. A record without an id is known
     by its whole content, so two different id-less records in one second are both kept."""
     record_id = item.get("id")
     if record_id is not None:
-        return ("id", record_id, second)
+        return ("id", same_id(record_id), second)  # "123" on one page and 123 on the next are one record
     return ("content", orjson.dumps(item, option=orjson.OPT_SORT_KEYS), second)
 
 
@@ -156,7 +181,7 @@ class TimeExportWalker(_ExportWalker):
             if body is None:
                 return
             fresh, last_second, at_second = self._fresh(listed, start, seen_at_boundary)
-            sent_end = to_epoch(body.get("end_time"))
+            sent_end = paging_time(self.walker, body, "end_time")
             end_time = sent_end if sent_end is not None else ((last_second + 1) if last_second is not None else start)
             end_time = clamp_future(self.walker, "end_time", end_time, self.now)
             in_future = sent_end is not None and end_time < sent_end

@@ -10,6 +10,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..http.answer import ApiAnswer
+from ..numbers import BadNumber, epoch_field
 from ..records.timeutil import to_iso
 from .page import Walker
 
@@ -70,6 +71,15 @@ def clamp_future(walker: Walker, what: str, epoch: int, now: Optional[int] = Non
         f"using the current time {to_iso(current)} instead."
     )
     return current
+
+
+def paging_time(walker: Walker, body: Mapping[str, Any], field: str) -> Optional[int]:
+    """A page's time in Unix seconds (end_time): None when absent; one that is no time fails the stream by name."""
+    try:
+        return epoch_field(body, field)
+    except BadNumber as error:
+        raise paging_error(walker, f"{error} (Unix seconds up to the year 9999 belong there); the stream stops here, "
+                                   "its state at the last page emitted.") from None
 
 
 def object_body(walker: Walker, answer: ApiAnswer, what: str) -> Mapping[str, Any]:

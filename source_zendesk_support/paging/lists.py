@@ -24,7 +24,8 @@ def _listing_body(walker: Walker, answer: ApiAnswer, what: str) -> Any:
 
 class CursorPagesWalker:
     """Follows links.next (or page[after] with the page's after_cursor) while meta.has_more says there is more;
-    a list that answers with offset pages instead (some Help Center lists) is followed by its next_page.
+    a list that answers with offset pages instead (some Help Center lists) is followed by its next_page, and one
+    that answers with the older cursor scheme by its before_url.
     Position: {"page_after": <the last page's after_cursor>}.
 
     `first_params(page_after)` builds the query of the first page (and of page[after] pages); a saved
@@ -58,7 +59,9 @@ class CursorPagesWalker:
             next_url = link_in(self.walker, (body.get("links") or {}).get("next"), "links.next") if isinstance(body.get("links") or {}, Mapping) else None
             has_more = isinstance(meta, Mapping) and bool(meta.get("has_more"))
             offset_next = None if has_more else link_in(self.walker, body.get("next_page"), "next_page")
-            more = bool(has_more and (next_url or after)) or bool(offset_next)
+            # Zendesk's older cursor lists (trigger revisions) run newest first: before_url, null at the end.
+            older = None if has_more or offset_next or meta else link_in(self.walker, body.get("before_url"), "before_url")
+            more = bool(has_more and (next_url or after)) or bool(offset_next) or bool(older)
             yield Page(body, position={"page_after": after} if after else {}, restarted=restarted, more=more)
             body = None
             if has_more and next_url:
@@ -70,6 +73,9 @@ class CursorPagesWalker:
             elif offset_next:
                 guard.see(offset_next)
                 url, params = offset_next, None
+            elif older:
+                guard.see(older)
+                url, params = older, None
             else:
                 return
 

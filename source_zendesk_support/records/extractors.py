@@ -192,6 +192,17 @@ def ivr_routes(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
                     yield {**route, "ivr_id": ivr.get("id"), "ivr_menu_id": menu.get("id")}
 
 
+def help_center_locales(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
+    """One row per enabled Help Center locale (Zendesk lists them as bare strings), marking the default one."""
+    body = _object(body, "the Help Center's locales")
+    default = body.get("default_locale")
+    for position, locale in enumerate(_array(body.get("locales"), "'locales'")):
+        if not isinstance(locale, str) or not locale:
+            raise UnexpectedShape(
+                f"Zendesk sent {_kind(locale)} as locale {position} of 'locales' where a locale code belongs")
+        yield {"locale": locale, "default": locale == default}
+
+
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
             float: "a number", type(None): "null"}.get(type(value), type(value).__name__)

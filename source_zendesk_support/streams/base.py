@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
 import orjson
@@ -19,11 +20,13 @@ from airbyte_cdk.models import FailureType
 
 from ..http.error_policy import ZendeskErrorHandler
 from ..http.fetch import Fetch, stream_failure
+from ..http.ticket_scope import takes_scope
 from ..records.deletion import KEEP, apply_deleted_records
 from ..paging.guards import latest_allowed, now_epoch
 from ..records.timeutil import cursor_value, to_epoch, to_iso
 from ..sync.checkpoint_cursor import state_message
 from ..sync.context import SyncContext
+from .scope_backfill import BACKFILL_KEY, ScopeBackfill, has_position, plan_backfill, read_in_scope
 
 if TYPE_CHECKING:
     from .spec import StreamSpec
@@ -57,6 +60,10 @@ class ZendeskStream(Stream):
         self.incremental = incremental and bool(spec.cursor_field)
         self._state: MutableMapping[str, Any] = {}
         self.emitted_state = False
+        # While a backfill of missed tickets runs (streams/scope_backfill.py), `_state` is the backfill's own
+        # position and `_outer_state` the stream's saved state, which the backfill leaves as it was.
+        self._backfill: Optional[ScopeBackfill] = None
+        self._outer_state: Optional[MutableMapping[str, Any]] = None
         self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
         self.fetcher = self.make_fetch()
 
@@ -123,7 +130,11 @@ class ZendeskStream(Stream):
     # --- state ----------------------------------------------------------------------------------------
     @property
     def state(self) -> MutableMapping[str, Any]:
-        return self._state
+        """The state to save: during a backfill, the saved state with the backfill's position nested in it."""
+        if self._backfill is None:
+            return self._state
+        self._backfill.state = dict(self._state)
+        return {**self._outer_state, BACKFILL_KEY: self._backfill.saved()}
 
     @state.setter
     def state(self, value: Mapping[str, Any]) -> None:
@@ -137,7 +148,7 @@ class ZendeskStream(Stream):
             else:
                 self._state[key] = self._not_in_future(key, value) if key in self.time_keys() else value
         self.emitted_state = True
-        return state_message(self.name, self._state)
+        return state_message(self.name, self.state)
 
     def time_keys(self) -> Tuple[str, ...]:
         return tuple(key for key in (self.spec.state_cursor, self.spec.cursor_field, "parent_start") if key)
@@ -215,8 +226,54 @@ class ZendeskStream(Stream):
 
     @property
     def end_epoch(self) -> Optional[int]:
+        """The last second read: end_date, or during a backfill where the saved state had got to."""
         end = self.context.config.end
-        return int(end.timestamp()) if end else None
+        end = int(end.timestamp()) if end else None
+        until = self.scope_until
+        return until if end is None else end if until is None else min(end, until)
+
+    @property
+    def reads_from_start(self) -> bool:
+        """Whether this read starts from start_date: nothing saved yet, or a backfill's first read."""
+        return not (self.incremental and has_position(self._state))
+
+    # --- which tickets ----------------------------------------------------------------------------------
+    @property
+    def takes_ticket_scope(self) -> bool:
+        """Whether this stream reads an endpoint that takes support_type_scope (itself, or its parents' list)."""
+        parents = self.spec.parents
+        return takes_scope(self.spec.path) or (parents is not None and takes_scope(parents.path))
+
+    @property
+    def ticket_scope(self) -> str:
+        """The support_type_scope this stream's requests name: a running backfill's, else the configured one."""
+        return self._backfill.scope if self._backfill is not None else self.context.config.ticket_scope
+
+    @property
+    def scope_until(self) -> Optional[int]:
+        return self._backfill.until if self._backfill is not None else None
+
+    def position_epoch(self) -> Optional[int]:
+        """The last second the saved state has read, or None when it does not say in time."""
+        return self.saved_epoch(self.spec.state_cursor) if self.spec.state_cursor else None
+
+    def backfill_plan(self) -> Optional[ScopeBackfill]:
+        """The backfill this sync runs before its incremental read, decided once from the state it started with."""
+        if "_plan" not in self.__dict__:
+            self._plan = plan_backfill(self) if self.incremental and self.takes_ticket_scope else None
+        return self._plan
+
+    @contextmanager
+    def backfilling(self, plan: ScopeBackfill):
+        """The stream reads `plan`'s scope up to its `until`, from the backfill's own position."""
+        self._outer_state, self._state, self._backfill = self._state, dict(plan.state), plan
+        self.fetcher.ticket_scope = plan.scope
+        try:
+            yield
+        finally:
+            plan.state = dict(self._state)
+            self._state, self._backfill, self._outer_state = self._outer_state, None, None
+            self.fetcher.ticket_scope = self.context.config.ticket_scope
 
     def _with_deletion_markers(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
         rule, mode = self.spec.deletion_field, self.context.config.deleted_records
@@ -254,7 +311,7 @@ class ZendeskStream(Stream):
 
     def read_records(self, sync_mode=None, cursor_field=None, stream_slice=None, stream_state=None):
         try:
-            items = self.read_pages(stream_slice)
+            items = read_in_scope(self, stream_slice)
             if self.spec.deletion_field and self.context.config.deleted_records != KEEP:
                 items = self._with_deletion_markers(items)
             if self.custom_columns is not None:

@@ -1,6 +1,7 @@
 """Zendesk Chat's streams: the chats export, paged by (start_time, start_id), and lists paged by since_id."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from ..paging.chat import ChatExportWalker, MicrosExportWalker, SinceIdWalker, start_micros_of
@@ -45,7 +46,12 @@ class AgentTimelineStream(ListStream):
         start = start_micros_of(saved, self._state.get("start_micros"), self.configured_start())
         walker = MicrosExportWalker(self.fetcher, partial(self.fetcher.get, self.spec.path), self.spec.list_key,
                                     cursor_field, start, end=self.end_epoch)
+        projected = ProjectedEstimate(self, start // 1_000_000)
         for page in walker.pages():
+            if page.position is not None:  # the projection counts time in seconds
+                message = projected.after_page(replace(page, position={"start_time": page.position["start_time"] // 1_000_000}))
+                if message:
+                    yield message
             yield from page.items
             if page.position is not None:
                 micros = page.position["start_time"]

@@ -7,8 +7,7 @@ parent position is saved, so no parent's children are skipped because another pa
 from __future__ import annotations
 
 from functools import partial
-
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Hashable, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from ..http.answer import FeatureUnavailable, parse_answer
 from ..paging.exports import CursorExportWalker, TimeExportWalker
@@ -17,8 +16,8 @@ from ..paging.lists import CursorPagesWalker, NewestFirst
 from ..paging.page import DirectSource
 from ..records.timeutil import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
-from .estimates import RowEstimate
-from .lists import ListStream
+from .estimates import ListedParentsEstimate, RowEstimate
+from .lists import ListStream, list_share_group
 
 
 # Parents whose children are counted before the ESTIMATE scales the parent count by children per parent.
@@ -31,17 +30,32 @@ class ParentChildrenStream(ListStream):
 
     paging = "per changed parent"
 
+    def position_epoch(self):
+        """How far the parents were read, in time; a parent export's cursor does not say."""
+        return self.saved_epoch("parent_start") if self.incremental else None
+
     def read_pages(self, stream_slice):
         newest = self.saved_newest()
         self._children_answered = False
-        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        from_start = self.reads_from_start
+        estimate = RowEstimate(self, from_start=from_start)
+        tally = ListedParentsEstimate(self, from_start, ESTIMATE_SAMPLE)
         sampled: list = []  # parents visited while the estimate waits for a sample of ESTIMATE_SAMPLE of them
         emitted = 0
         for parents, position in self._parent_batches():
+            visited = children_seen = 0
             for parent in parents:
-                if parent.get("status") == "deleted" or not self.spec.parents.visits(parent):
+                if parent.get("status") == "deleted":
                     continue  # Zendesk serves nothing under a deleted ticket
+                if not self.spec.parents.visits(parent):
+                    if estimate.wants_first_page:
+                        sampled.append(parent)  # a parent without children of this kind: the estimate counts it so
+                    continue
                 children = list(self._children_of(parent["id"]))
+                visited, children_seen = visited + 1, children_seen + len(children)
+                message = tally.after_parent(len(parents), visited, children_seen)
+                if message:
+                    yield message
                 yield from children
                 newest = self.newest_of(children, newest)
                 if estimate.wants_first_page:
@@ -81,7 +95,18 @@ class ParentChildrenStream(ListStream):
         return ("children", self.spec.parents.via or self.spec.path, self.parent_key())
 
     def shared_page_groups(self):
-        return [self.shared_list_group()]
+        return [self.shared_list_group()] + ([self._parent_list_group()] if self._parents_read_whole() else [])
+
+    def _parents_read_whole(self) -> bool:
+        """Parents from a plain list not sorted newest first: its pages are the same as the list stream's."""
+        parents = self.spec.parents
+        return parents.paged_by is CursorPagesWalker and not parents.newest_first
+
+    def _parent_list_group(self) -> Tuple:
+        return list_share_group(self.spec.parents.path, self._first_list_params(None, {}))
+
+    def _first_list_params(self, after: Optional[str], sort_query: Mapping[str, Any]) -> Dict[str, Any]:
+        return {"page[size]": self.context.config.list_page_size, **sort_query, **({"page[after]": after} if after else {})}
 
     def _saved_parent_start(self) -> int:
         configured = self.configured_start()
@@ -93,7 +118,7 @@ class ParentChildrenStream(ListStream):
 
     def _cursor_export_parents(self) -> Iterator[ParentBatch]:
         parents = self.spec.parents
-        walker = CursorExportWalker(self.fetcher, self._parent_source(), parents.list_key, parents.cursor_field, None,
+        walker = CursorExportWalker(self.fetcher, self._parent_source(), parents.list_key, parents.cursor_field, self.scope_until,
                                     start=self.configured_start(),
                                     saved_cursor=self._state.get("parent_cursor") if self.incremental else None)
         for page in walker.pages():
@@ -116,7 +141,8 @@ class ParentChildrenStream(ListStream):
         stop = NewestFirst(self, parents.cursor_field, start) if sorted_newest_first else None
         changed, newest = [], None
         sort_query = parents.newest_first if sorted_newest_first else {}
-        for page in self._list_pages(parents.path, parents.list_key, sort_query=sort_query):
+        group = self._parent_list_group() if self._parents_read_whole() else None
+        for page in self._list_pages(parents.path, parents.list_key, sort_query=sort_query, group=group):
             for parent in page:
                 updated = to_epoch(parent.get(parents.cursor_field))
                 if not self.incremental or updated is None or updated >= start:
@@ -151,23 +177,21 @@ class ParentChildrenStream(ListStream):
             yield from page
 
     def _list_pages(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False,
-                    sort_query: Mapping[str, Any] = {}, query: Mapping[str, Any] = {},
+                    sort_query: Mapping[str, Any] = {}, group: Optional[Hashable] = None, query: Mapping[str, Any] = {},
                     extract: Any = None) -> Iterator[List[Mapping[str, Any]]]:
-        """The items of a list, page by page. A `shared` list's pages are fetched once for every stream that walks
-        it (see sync/page_share.py)."""
-
+        """The items of a list, page by page (or the records `extract` makes of each). A `shared` list's pages (or
+        those of `group`) are fetched once for every stream that walks it (see sync/page_share.py)."""
+        group = self.shared_list_group() if shared else group
         fetcher, share = self.fetcher, self.context.page_share
-        group = self.shared_list_group() if shared else None
 
         def fetch(url: str, params: Optional[Mapping[str, Any]]):
-            if not shared:
+            if group is None:
                 return fetcher.get(url, params)
             asked = dict(params or {})
             return parse_answer(share.fetch(group, url, asked, lambda: fetcher.get_raw(url, asked)))
 
         def first_params(after: Optional[str]) -> Dict[str, Any]:
-            return {"page[size]": self.context.config.list_page_size, **sort_query, **query,
-                    **({"page[after]": after} if after else {})}
+            return {**self._first_list_params(after, sort_query), **query}
 
         try:
             for page in CursorPagesWalker(self.fetcher, fetch, path, first_params, what=f"listing {path} failed").pages():

@@ -17,6 +17,12 @@ from .base import ZendeskStream
 from .estimates import RowEstimate, estimate_message
 
 
+def list_share_group(path: str, first_params: Mapping[str, Any]) -> tuple:
+    """A plain list read whole from its first page: a list stream and a per-parent stream walking the same list for
+    its parents fetch each page once (sync/page_share.py)."""
+    return ("list", path, tuple(sorted((key, str(value)) for key, value in first_params.items())))
+
+
 class ListStream(ZendeskStream):
     """Lists filtered by time on the client: records older than the state are dropped."""
 
@@ -86,6 +92,20 @@ class CursorPagesStream(ListStream):
             return
         yield from self._read_cursor_pages()
 
+    def shared_page_groups(self) -> List[Any]:
+        """A list read whole from its first page may be another stream's parents (macros for macro_attachments)."""
+        pages = self.spec.pages
+        if pages.resume_from_page_cursor or pages.start_filter or pages.order == "desc":
+            return []
+        return [list_share_group(self.spec.path, self.first_params(0, None))]
+
+    def _fetch_page(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
+        groups, fetcher = self.shared_page_groups(), self.fetcher
+        if not groups:
+            return fetcher.get(path_or_url, params)
+        asked = dict(params or {})
+        return parse_answer(self.context.page_share.fetch(groups[0], path_or_url, asked, lambda: fetcher.get_raw(path_or_url, asked)))
+
     def _read_listed(self, records: List[Mapping[str, Any]]):
         start, end = self.start_epoch(), self.end_epoch
         batch = [record for record in records if self.keep(record, start, end)]
@@ -99,10 +119,10 @@ class CursorPagesStream(ListStream):
         newest = self.saved_newest()
         resumes = self.incremental and self.spec.pages.resume_from_page_cursor
         resume_cursor = self._state.get("page_after") if resumes else None
-        walker = CursorPagesWalker(self.fetcher, self.fetcher.get, self.spec.path, lambda after: self.first_params(start, after), resume_cursor)
+        walker = CursorPagesWalker(self.fetcher, self._fetch_page, self.spec.path, lambda after: self.first_params(start, after), resume_cursor)
         last_after = resume_cursor
         order = self.spec.pages.order
-        estimate = RowEstimate(self, from_start=not (self.incremental and self._state))
+        estimate = RowEstimate(self, from_start=self.reads_from_start)
         message = estimate.before_pages()
         if message:
             yield message

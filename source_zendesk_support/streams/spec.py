@@ -67,6 +67,17 @@ class TimeProjection:
 
 
 @dataclass(frozen=True)
+class ListedParents:
+    """For a per-parent stream whose parents come whole from a plain list before any child is read: the parents
+    listed times the children per parent over the first ones visited. Costs no request."""
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """A list Zendesk counts nowhere (no count endpoint, no offset pages carrying a `count`): no estimate."""
+
+
+@dataclass(frozen=True)
 class StreamSpec:
     name: str
     path: str
@@ -87,7 +98,7 @@ class StreamSpec:
     schema: Optional[str] = None
     deletion_field: Optional[str] = None
     suggested: bool = True
-    estimate: Union[CountEstimate, TimeProjection, None] = None
+    estimate: Union[CountEstimate, TimeProjection, ListedParents, NotCounted, None] = None
 
     @property
     def state_cursor(self) -> Optional[str]:

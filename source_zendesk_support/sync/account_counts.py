@@ -6,6 +6,8 @@ import logging
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional
 
+from ..numbers import MAX_COUNT
+
 logger = logging.getLogger("airbyte")
 
 _UNKNOWN = object()
@@ -15,7 +17,7 @@ def count_value(body: Any) -> Optional[int]:
     """N from a count endpoint's `{"count": {"value": N, ...}}` or an offset page's `{"count": N}`; else None."""
     count = body.get("count") if isinstance(body, Mapping) else None
     value = count.get("value") if isinstance(count, Mapping) else count
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT else None
 
 
 class AccountCounts:

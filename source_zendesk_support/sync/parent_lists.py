@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Tuple
 
+from ..numbers import same_id
+
 ParentBatch = Tuple[List[Mapping[str, Any]], Dict[str, Any]]
 KEPT_FIELDS = ("id", "status")
 
@@ -42,8 +44,9 @@ def _first_sightings(batches: Iterable[ParentBatch]) -> Iterable[ParentBatch]:
     for parents, position in batches:
         fresh = []
         for parent in parents:
-            if parent.get("id") in seen:
+            key = same_id(parent.get("id"))  # "123" on one page and 123 on the next are one parent
+            if key in seen:
                 continue
-            seen.add(parent.get("id"))
+            seen.add(key)
             fresh.append({k: parent.get(k) for k in KEPT_FIELDS})
         yield fresh, position

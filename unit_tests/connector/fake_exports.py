@@ -19,6 +19,12 @@ def _query(request) -> Dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlparse(request.url).query).items()}
 
 
+def _in_scope(query: Dict[str, str], record_id: int, ai_ids) -> bool:
+    """Zendesk's support_type_scope: without it only human agents' tickets (and their events) are served."""
+    scope = query.get("support_type_scope", "agent")
+    return scope == "all" or (record_id in ai_ids) == (scope == "ai_agent")
+
+
 @dataclass
 class TimeExport:
     """records: (id, timestamp) in Zendesk's order (by timestamp, insertion order inside a second)."""
@@ -29,15 +35,19 @@ class TimeExport:
     fill: int  # a page holds at least this many records when there are that many
     cap: int  # ... and never more than this many (Zendesk's 1000)
     requests: List[int] = field(default_factory=list)
+    ai_ids: frozenset = frozenset()  # records of AI-agent tickets, served only to a scope that asks for them
+    scopes: List[str] = field(default_factory=list)
 
     def record(self, record_id: int, ts: int) -> Dict[str, Any]:
         return {"id": record_id, self.cursor_field: ts, "ticket_id": record_id % 7}
 
     def __call__(self, request, context) -> str:
         context.headers.update(JSON)
-        start = int(_query(request)["start_time"])
+        query = _query(request)
+        start = int(query["start_time"])
         self.requests.append(start)
-        eligible = [(i, ts) for i, ts in self.records if ts >= start]
+        self.scopes.append(query.get("support_type_scope"))
+        eligible = [(i, ts) for i, ts in self.records if ts >= start and _in_scope(query, i, self.ai_ids)]
         taken = eligible[: self.fill]
         rest = eligible[len(taken):]
         while rest and taken and rest[0][1] == taken[-1][1] and len(taken) < self.cap:
@@ -74,12 +84,13 @@ class CursorExport:
     cursor_field: str
     page: int
     requests: List[Dict[str, str]] = field(default_factory=list)
+    ai_ids: frozenset = frozenset()  # AI-agent tickets, served only to a scope that asks for them
 
     def __call__(self, request, context) -> str:
         context.headers.update(JSON)
         query = _query(request)
         self.requests.append(query)
-        ordered = sorted(self.records, key=lambda r: (r[1], r[0]))
+        ordered = sorted((r for r in self.records if _in_scope(query, r[0], self.ai_ids)), key=lambda r: (r[1], r[0]))
         if "cursor" in query:
             position = _uncursor(query["cursor"])
             eligible = [r for r in ordered if (r[1], r[0]) > position]

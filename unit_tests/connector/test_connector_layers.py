@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 
 # lowest first; a module may import from its own layer and the layers above it in this list
 LAYERS = [
-    ("foundation", {"redaction", "records.timeutil", "memory", "garbage_collection", "log_policy"}),
+    ("foundation", {"redaction", "records.timeutil", "memory", "garbage_collection", "log_policy", "numbers"}),
     ("config", {"config", "config_migration", "search_presets"}),
     ("http", {"http.*"}),
     ("records", {"records.*"}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from airbyte_cdk.models import AirbyteStreamStatus
 
 from .support import (
+    ALL,
     data_requests,
     without_counts,
     epoch, make_config, make_stream, ok, param, read_streams, records_of, run_stream, states_of, statuses_of, url,
@@ -31,41 +32,42 @@ def test_first_sync_starts_at_start_date_follows_after_cursor_and_checkpoints_pe
     assert param(first, "per_page") == "1000" and param(first, "include") == "metric_sets"
     assert param(second, "cursor") == "c1" and param(second, "start_time") is None
     assert [r["id"] for r in records] == [1, 2, 3]
-    assert states == [{"after_cursor": "c1", "generated_timestamp": START + 20}, {"after_cursor": "c2", "generated_timestamp": START + 20}]
+    assert states == [{**ALL, "after_cursor": "c1", "generated_timestamp": START + 20},
+                      {**ALL, "after_cursor": "c2", "generated_timestamp": START + 20}]
     # Each STATE follows the records it covers.
     assert [kind for kind, _ in items] == ["RECORD", "RECORD", "STATE", "RECORD", "STATE"]
 
 
 def test_saved_after_cursor_is_used_instead_of_a_start_time(api):
     api.get(EXPORT, [page([], after="c9", end=True)])
-    records, states, _ = run_stream(make_stream("tickets", state={"after_cursor": "c8", "generated_timestamp": START + 99}))
+    records, states, _ = run_stream(make_stream("tickets", state={**ALL, "after_cursor": "c8", "generated_timestamp": START + 99}))
     (request,) = api.request_history
     assert param(request, "cursor") == "c8" and param(request, "start_time") is None
     assert records == []
-    assert states[-1] == {"after_cursor": "c9", "generated_timestamp": START + 99}
+    assert states[-1] == {**ALL, "after_cursor": "c9", "generated_timestamp": START + 99}
 
 
 def test_invalid_saved_cursor_falls_back_to_the_saved_time(api):
     api.get(EXPORT, [ok({"error": "InvalidCursor", "description": "cursor is not valid"}, status=400),
                      page([ticket(5, START + 500)], after="c1", end=True)])
-    stream = make_stream("tickets", state={"after_cursor": "garbage", "generated_timestamp": START + 400})
+    stream = make_stream("tickets", state={**ALL, "after_cursor": "garbage", "generated_timestamp": START + 400})
     records, states, _ = run_stream(stream)
     first, second = api.request_history
     assert param(first, "cursor") == "garbage"
     assert param(second, "start_time") == str(START + 400) and param(second, "cursor") is None
     assert [r["id"] for r in records] == [5]
-    assert states[-1] == {"after_cursor": "c1", "generated_timestamp": START + 500}
+    assert states[-1] == {**ALL, "after_cursor": "c1", "generated_timestamp": START + 500}
 
 
 def test_end_date_stops_the_export_and_drops_the_cursor(api):
     end = epoch("2024-02-01T00:00:00Z")
     api.get(EXPORT, [page([ticket(1, end - 5), ticket(2, end), ticket(3, end + 1), ticket(4, end + 50)], after="c1")])
     config = make_config(end_date="2024-02-01T00:00:00Z")
-    records, states, _ = run_stream(make_stream("tickets", config=config, state={"after_cursor": "c0"}))
+    records, states, _ = run_stream(make_stream("tickets", config=config, state={**ALL, "after_cursor": "c0"}))
     assert [r["id"] for r in records] == [1, 2]
     assert len(api.request_history) == 1  # nothing past end_date is asked for
     # A bounded backfill resumes from the time, never from a cursor past end_date.
-    assert states == [{"generated_timestamp": end}]
+    assert states == [{**ALL, "generated_timestamp": end}]
 
 
 def test_504_on_a_big_page_asks_again_with_a_smaller_page(api):
@@ -79,16 +81,16 @@ def test_504_on_a_big_page_asks_again_with_a_smaller_page(api):
 
 def test_start_time_too_recent_ends_quietly_with_a_state(api):
     api.get(EXPORT, [ok({"error": "StartTimeTooRecent", "description": "Too recent start_time. Use a start_time older than 1 minute."}, status=400)])
-    records, states, _ = run_stream(make_stream("tickets", state={"generated_timestamp": START + 7}))
+    records, states, _ = run_stream(make_stream("tickets", state={**ALL, "generated_timestamp": START + 7}))
     assert records == []
-    assert states == [{"generated_timestamp": START + 7}]
+    assert states == [{**ALL, "generated_timestamp": START + 7}]
 
 
 def test_empty_page_without_end_of_stream_keeps_following(api):
     api.get(EXPORT, [page([], after="c1"), page([ticket(1, START + 3)], after="c2", end=True)])
     records, states, _ = run_stream(make_stream("tickets"))
     assert [r["id"] for r in records] == [1]
-    assert states == [{"after_cursor": "c1"}, {"after_cursor": "c2", "generated_timestamp": START + 3}]
+    assert states == [{**ALL, "after_cursor": "c1"}, {**ALL, "after_cursor": "c2", "generated_timestamp": START + 3}]
 
 
 def test_other_error_fails_the_stream(api):
@@ -109,7 +111,7 @@ def test_tickets_and_ticket_metrics_share_the_export_pages(api):
     metrics, states, _ = run_stream(make_stream("ticket_metrics"))
     assert all("metric_set" not in t for t in tickets) and [t["id"] for t in tickets] == [1, 2]
     assert metrics == [{**metric, "generated_timestamp": START + 1}]
-    assert states[-1] == {"after_cursor": "c1", "generated_timestamp": START + 2}
+    assert states[-1] == {**ALL, "after_cursor": "c1", "generated_timestamp": START + 2}
 
 
 def test_users_and_identities_from_one_export(api):
@@ -133,11 +135,11 @@ def test_full_refresh_ignores_saved_state(api):
 def test_through_the_source_incremental_resume_from_saved_cursor(api):
     api.get(url("ticket_fields"), [ok({"ticket_fields": [], "meta": {"has_more": False}})])  # typed custom-field columns
     api.get(EXPORT, [page([ticket(7, START + 70)], after="c2", end=True)])
-    output = read_streams(["tickets"], state={"tickets": {"after_cursor": "c1", "generated_timestamp": START + 60}})
+    output = read_streams(["tickets"], state={"tickets": {**ALL, "after_cursor": "c1", "generated_timestamp": START + 60}})
     exports = [r for r in api.request_history if r.path.endswith("/incremental/tickets/cursor")]
     assert len(exports) == 1 and param(exports[0], "cursor") == "c1"
     assert [r["id"] for r in records_of(output)] == [7]
-    assert states_of(output)[-1] == {"after_cursor": "c2", "generated_timestamp": START + 70}
+    assert states_of(output)[-1] == {**ALL, "after_cursor": "c2", "generated_timestamp": START + 70}
     assert statuses_of(output, "tickets")[-1] == AirbyteStreamStatus.COMPLETE
     assert not output.errors
 
@@ -203,9 +205,9 @@ def test_an_empty_page_that_does_not_move_the_cursor_ends_the_read(api):
         return '{"tickets": [], "after_cursor": "c5", "end_of_stream": false}'
 
     api.get(EXPORT, text=same_cursor)
-    records, states, _ = run_stream(make_stream("tickets", state={"after_cursor": "c5", "generated_timestamp": START + 5}))
+    records, states, _ = run_stream(make_stream("tickets", state={**ALL, "after_cursor": "c5", "generated_timestamp": START + 5}))
     assert records == [] and len(calls) <= 2
-    assert states[-1] == {"after_cursor": "c5", "generated_timestamp": START + 5}
+    assert states[-1] == {**ALL, "after_cursor": "c5", "generated_timestamp": START + 5}
 
 
 @PROPERTY_SETTINGS

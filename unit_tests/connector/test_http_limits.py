@@ -21,7 +21,8 @@ from source_zendesk_support.http import error_policy
 from source_zendesk_support.http.error_policy import ZendeskBackoff, ZendeskErrorHandler
 from source_zendesk_support.http.rate_budget import ZendeskRateBudget
 from source_zendesk_support.http.rate_waits import WaitTooLong
-from source_zendesk_support.http.transport import MIB, BodyTooLarge, RequestDeadlineExceeded, bounded_session
+from source_zendesk_support.http.transport import (MIB, BodyStalled, BodyTooLarge, RequestDeadlineExceeded, bounded_session,
+                                                   idle_read_for)
 
 from .support import make_config, ok, raw, read_streams, records_of, statuses_of, url
 
@@ -74,6 +75,12 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
                     self.wfile.write(bytes([byte]))
                     self.wfile.flush()
                     REAL_SLEEP(0.2)
+            elif self.path.startswith("/short-held"):
+                body = b'{"groups": []}' * 100
+                self._send(body)
+                self.wfile.write(body[:len(body) // 2])
+                self.wfile.flush()
+                REAL_SLEEP(5)  # held open, not a byte more: the idle-read limit ends the read first
             elif self.path.startswith("/drip"):
                 body = b'{"groups": []}' * 100
                 self._send(body)
@@ -128,6 +135,23 @@ def test_a_dripping_answer_meets_the_whole_request_deadline(path):
         with pytest.raises(RequestDeadlineExceeded, match=rf"{path} within 2 s"):
             session.get(base + path, timeout=(5, 5))  # each byte comes well within the socket timeout
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.process
+def test_a_short_body_on_a_held_connection_ends_at_the_idle_read_limit_not_the_read_timeout():
+    with hostile_server() as base, bounded_session(requests.Session(), 4 * MIB, 30.0, idle_read_seconds=0.5) as session:
+        started = time.monotonic()
+        with pytest.raises(BodyStalled) as stalled:
+            session.get(base + "/short-held", timeout=(5, 20))
+    assert time.monotonic() - started < 3
+    assert "stopped sending the answer for /short-held" in str(stalled.value) and "700 of 1400 bytes" in str(stalled.value)
+    resolution = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False, stream="groups").interpret_response(stalled.value)
+    assert resolution.response_action == ResponseAction.RETRY and "stopped sending" in resolution.error_message
+    assert ZendeskBackoff().backoff_time(stalled.value, 1) < 2  # a short pause; log_policy words the CDK's line
+
+
+def test_the_idle_read_limit_is_thirty_seconds_or_the_request_timeout_if_shorter():
+    assert idle_read_for(120) == 30 and idle_read_for(10) == 10
 
 
 @pytest.mark.process
@@ -228,7 +252,7 @@ def test_a_2xx_announcing_a_reset_beyond_the_cap_fails_the_next_request_saying_w
                          "links": {"next": GROUPS + "?page[after]=a"}}, headers=spent), GOOD])
     output = read_streams(["groups"], config=make_config(max_wait_seconds=600), expect_failure=True)
     errors = [error.trace.error for error in output.errors]
-    assert any("Stream groups" in e.message and "86400" in e.message and "max_wait_seconds (600 s)" in e.message
+    assert any("Stream groups" in e.message and "86400" in e.message and "beyond the 600 s cap (max_wait_seconds)" in e.message
                and "Run the sync again after" in e.message for e in errors), [e.message for e in errors]
     assert all(e.failure_type == FailureType.transient_error for e in errors)
     assert clock.total_slept(minimum=5) == 0  # nothing was slept: the stream said when instead

@@ -1,12 +1,15 @@
 """How each request reacts to Zendesk's answers: waits, retries, token refresh, plan gates and hard failures."""
 from __future__ import annotations
 
+import email.utils
 import logging
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
 from airbyte_cdk.models import AirbyteStreamStatus, FailureType, SyncMode
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_zendesk_support.http.error_policy import CDK_EXTRA_SLEEP, ZendeskBackoff, ZendeskErrorHandler
 from source_zendesk_support.http.retry_policy import SYNC_RETRIES, asking_for_page_of
@@ -48,7 +51,7 @@ def response(status: int, body: bytes = b"{}", headers=None, request_url: str = 
     (404, b"{}", "application/json", ResponseAction.IGNORE),
     (410, b"{}", "application/json", ResponseAction.IGNORE),
     (422, b"{}", "application/json", ResponseAction.IGNORE),
-    (418, b"teapot", "text/plain", ResponseAction.FAIL),
+    (418, b"teapot", "text/plain", ResponseAction.IGNORE),  # the stream fails on it, telling the body by its shape
 ])
 def test_error_handler_table(status, body, content_type, action):
     handler = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False)
@@ -105,8 +108,27 @@ def test_backoff_without_a_hint_grows_with_jitter_and_caps_at_a_minute():
         assert 0.8 * expected - 1e-9 <= wait <= expected + 1e-9 or wait == pytest.approx(CDK_EXTRA_SLEEP + 0.001)
 
 
-def test_backoff_ignores_unparsable_retry_after():
-    assert ZendeskBackoff().backoff_time(response(429, headers={"Retry-After": "soon"}), 1) < 2
+@pytest.mark.parametrize("value", ["soon", "inf", "nan", "-5", "1e20", "1" * 400, "Thu, 99 Foo 2099"])
+def test_a_retry_after_that_is_no_wait_fails_the_stream_naming_it(value):
+    with pytest.raises(AirbyteTracedException) as refused:
+        ZendeskBackoff(stream="groups").backoff_time(response(429, headers={"Retry-After": value}), 1)
+    assert refused.value.message.startswith("Stream groups: Zendesk sent Retry-After: ")
+    assert refused.value.failure_type == FailureType.transient_error
+
+
+def test_a_retry_after_date_is_the_wait_until_then():
+    soon = email.utils.format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    assert 27 <= ZendeskBackoff().backoff_time(response(429, headers={"Retry-After": soon}), 1) + CDK_EXTRA_SLEEP <= 31
+    past = email.utils.format_datetime(datetime.now(timezone.utc) - timedelta(days=1), usegmt=True)
+    assert ZendeskBackoff().backoff_time(response(429, headers={"Retry-After": past}), 1) < 0.01
+
+
+@pytest.mark.parametrize("value, shown", [("Thu, 01 Jan 2099 00:00:00 GMT", "Thu, 01 Jan 2099 00:00:00 GMT"),
+                                          ("1000000000000", "1000000000000")])
+def test_a_retry_after_beyond_the_cap_is_refused_by_it_in_either_form(value, shown):
+    with pytest.raises(AirbyteTracedException) as refused:
+        ZendeskBackoff(max_wait_seconds=900, stream="groups").backoff_time(response(429, headers={"Retry-After": value}), 1)
+    assert f"Retry-After: {shown}" in refused.value.message and "beyond the 900 s cap" in refused.value.message
 
 
 # --- end to end through the HTTP client (the fake clock records every sleep) --------------------------------------
@@ -216,5 +238,15 @@ def test_a_wait_below_the_cap_is_waited_and_logged():
     logger = logging.getLogger("test-wait")
     strategy = ZendeskBackoff(max_wait_seconds=60, stream="groups", logger=logger)
     assert strategy.backoff_time(response(429, headers={"Retry-After": "30"}), 1) + CDK_EXTRA_SLEEP == 30
-    with pytest.raises(Exception, match="more than max_wait_seconds"):
+    with pytest.raises(Exception, match="beyond the 60 s cap"):
         strategy.backoff_time(response(429, headers={"Retry-After": "61"}), 1)
+
+
+def test_an_unexpected_status_fails_the_stream_naming_the_body_by_its_shape_not_its_records(api):
+    api.get(GROUPS, **ok({"groups": [{"id": 1, "name": "Ada Lovelace", "email": "ada@example.com"}]}, status=418))
+    output = read_streams(["groups"], expect_failure=True)
+    messages = [error.trace.error.message or "" for error in output.errors]
+    assert any("HTTP 418" in message and "groups (1 record)" in message for message in messages), messages
+    printed = messages + [error.trace.error.internal_message or "" for error in output.errors] + \
+        [log.log.message for log in output.logs]
+    assert not any("Ada" in text or "ada@" in text for text in printed)

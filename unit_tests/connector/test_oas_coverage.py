@@ -57,6 +57,7 @@ def test_paths_compare_by_shape():
 
 def test_every_stream_path_counts_as_read():
     read = streams_reading()
-    assert read[shape("incremental/tickets/cursor")] == ["tickets", "ticket_metrics", "side_conversations", "side_conversation_events",
-                                                           "side_conversation_recipients", "conversation_log"]  # parents
+    assert read[shape("incremental/tickets/cursor")] == [  # its parents
+        "tickets", "ticket_metrics", "side_conversations", "side_conversation_events", "side_conversation_recipients",
+        "conversation_log", "ticket_task_lists"]
     assert "article_comment_votes" in read[shape("help_center/articles/{id}/comments")]  # the list it walks through

@@ -131,3 +131,22 @@ def test_a_count_whose_host_does_not_answer_is_asked_once(api):
     output = read_streams(["macros"])
     assert counted.call_count == 1 and not estimates_of(output)
     assert len(records_of(output, "macros")) == 3
+
+
+def test_children_of_a_listed_parent_list_scale_the_parents_listed_and_ask_no_count(api):
+    macros = [{"id": n, "title": f"Macro {n}", "updated_at": "2024-02-01T00:00:00Z"} for n in (1, 2, 3, 4)]
+    api.get(url("macros"), **ok({"macros": macros, "meta": {"has_more": False}, "links": {"next": None}}))
+    for n, attached in ((1, 2), (2, 0), (3, 1), (4, 1)):
+        files = [{"id": n * 10 + j, "filename": "a.pdf", "created_at": "2024-02-01T00:00:00Z"} for j in range(attached)]
+        api.get(url(f"macros/{n}/attachments"), **ok({"macro_attachments": files}))
+    output = read_streams(["macro_attachments"])
+    assert [(e.name, e.row_estimate) for e in estimates_of(output)] == [("macro_attachments", 4)]
+    assert len(records_of(output, "macro_attachments")) == 4
+    assert not [r for r in api.request_history if "count" in r.path or r.qs.get("per_page")]
+
+
+def test_a_resumed_read_of_listed_parents_sends_no_estimate(api):
+    api.get(url("macros"), **ok({"macros": [{"id": 1, "updated_at": "2024-02-01T00:00:00Z"}], "meta": {"has_more": False}}))
+    api.get(url("macros/1/attachments"), **ok({"macro_attachments": [{"id": 9, "created_at": "2024-02-01T00:00:00Z"}]}))
+    _, _, items = run_stream(make_stream("macro_attachments", state={"parent_start": START}))
+    assert "TRACE" not in [kind for kind, _ in items]

@@ -83,3 +83,34 @@ def test_a_resync_lists_posts_newest_first_down_to_the_first_post_already_visite
     assert posts.call_count == 1  # post 2 is older than the saved time: the second page is never asked for
     query = posts.request_history[0].qs
     assert query["sort_by"] == ["updated_at"] and query["sort_order"] == ["desc"]
+
+
+MACROS = [{"id": 1, "title": "Reply", "updated_at": "2024-02-01T00:00:00Z"},
+          {"id": 2, "title": "Close", "updated_at": "2024-02-02T00:00:00Z"}]
+
+
+def mock_macros(api):
+    pages = [ok({"macros": MACROS[:1], "meta": {"has_more": True, "after_cursor": "m1"},
+                 "links": {"next": url("macros?page%5Bsize%5D=100&page%5Bafter%5D=m1")}}),
+             _page("macros", MACROS[1:])]
+    listed = api.get(url("macros"), pages)
+    api.get(url("macros?per_page=1"), **ok({"macros": MACROS[:1], "count": len(MACROS)}))
+    for macro in MACROS:
+        files = [{"id": macro["id"] * 10, "filename": "a.pdf", "created_at": "2024-02-03T00:00:00Z"}]
+        api.get(url(f"macros/{macro['id']}/attachments"), **ok({"macro_attachments": files}))
+    return listed
+
+
+def test_a_list_stream_and_the_children_walking_it_as_parents_fetch_its_pages_once(api):
+    listed = mock_macros(api)
+    output = read_streams(["macros", "macro_attachments"])
+    assert sorted(m["id"] for m in records_of(output, "macros")) == [1, 2]
+    assert sorted((a["id"], a["macro_id"]) for a in records_of(output, "macro_attachments")) == [(10, 1), (20, 2)]
+    assert [request.qs.get("per_page") for request in listed.request_history].count(None) == 2  # two pages, once
+
+
+def test_the_children_alone_list_their_parents_themselves(api):
+    listed = mock_macros(api)
+    output = read_streams(["macro_attachments"])
+    assert len(records_of(output, "macro_attachments")) == 2
+    assert len(listed.request_history) == 2

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .fake_exports import TimeExport
-from .support import without_counts, epoch, make_config, make_stream, ok, param, read_streams, records_of, run_stream, states_of, url
+from .support import ALL, without_counts, epoch, make_config, make_stream, ok, param, read_streams, records_of, run_stream, states_of, url
 
 PATH = url("incremental/ticket_events")
 START = epoch("2024-01-01T00:00:00Z")
@@ -69,9 +69,9 @@ def test_first_request_uses_start_date_page_size_and_include(api):
 
 def test_saved_state_is_the_next_start_time(api):
     api.get(PATH, **ok({"ticket_events": [], "count": 0, "end_of_stream": True, "end_time": START + 500}))
-    _, states, _ = run_stream(make_stream("ticket_events", state={"timestamp": START + 500}))
+    _, states, _ = run_stream(make_stream("ticket_events", state={**ALL, "timestamp": START + 500}))
     assert param(api.request_history[0], "start_time") == str(START + 500)
-    assert states == [{"timestamp": START + 500}]
+    assert states == [{**ALL, "timestamp": START + 500}]
 
 
 def test_more_records_in_one_second_than_a_page_moves_past_with_a_warning(caplog):
@@ -87,14 +87,14 @@ def test_more_records_in_one_second_than_a_page_moves_past_with_a_warning(caplog
 
 def test_start_time_too_recent_ends_the_stream_with_its_state(api):
     api.get(PATH, **ok({"error": "StartTimeTooRecent", "description": "Too recent start_time. Use a start_time older than 1 minute."}, status=400))
-    emitted, states, _ = run_stream(make_stream("ticket_events", state={"timestamp": START + 900}))
-    assert emitted == [] and states == [{"timestamp": START + 900}]
+    emitted, states, _ = run_stream(make_stream("ticket_events", state={**ALL, "timestamp": START + 900}))
+    assert emitted == [] and states == [{**ALL, "timestamp": START + 900}]
 
 
 def test_legacy_422_too_recent_also_ends_the_stream(api):
     api.get(PATH, **ok({"error": "InvalidValue", "description": "Too recent start_time. Use a start_time older than 5 minutes"}, status=422))
     emitted, states, _ = run_stream(make_stream("ticket_events"))
-    assert emitted == [] and states == [{"timestamp": START}]
+    assert emitted == [] and states == [{**ALL, "timestamp": START}]
 
 
 def test_end_date_bounds_records_and_state():
@@ -113,9 +113,9 @@ def test_a_sync_saved_at_end_date_reads_only_that_last_second_again():
     records = [(1, START + 100), (3, START + 200), (4, START + 201)]
     fake = events_export(records, fill=5, cap=5)
     config = make_config(end_date="2024-01-01T00:03:20Z")
-    emitted, states, _ = run_events(fake, config=config, state={"timestamp": end})
+    emitted, states, _ = run_events(fake, config=config, state={**ALL, "timestamp": end})
     assert fake.requests == [end]
-    assert [r["id"] for r in emitted] == [3] and states == [{"timestamp": end}]
+    assert [r["id"] for r in emitted] == [3] and states == [{**ALL, "timestamp": end}]
 
 
 def test_504_shrinks_the_time_export_page(api):
@@ -146,7 +146,7 @@ def test_ticket_comments_come_from_comment_child_events(api):
     assert [c["id"] for c in comments] == [51, 53]
     assert comments[0]["ticket_id"] == 8 and comments[0]["audit_id"] == 50 and comments[0]["timestamp"] == START + 5
     assert comments[0]["created_at"] == "2024-01-01T00:00:05Z" and comments[1]["created_at"] == "2024-01-01T00:00:04Z"
-    assert states == [{"timestamp": START + 5}]
+    assert states == [{**ALL, "timestamp": START + 5}]
 
 
 def test_iso_cursor_streams_keep_iso_state(api):
@@ -222,7 +222,7 @@ def test_through_the_source_states_follow_their_records_and_resume_loses_nothing
     for emitted_before, state in kill_points:
         resumed = read_streams(["ticket_events"], state={"ticket_events": state})
         assert emitted_before | {r["id"] for r in records_of(resumed)} == {1, 2, 3, 4, 6}
-    assert states_of(output)[-1] == {"timestamp": START + 102}
+    assert states_of(output)[-1] == {**ALL, "timestamp": START + 102}
 
 
 # --- Help Center's article export: every page ends at its last record's second ------------------------------------
@@ -323,3 +323,25 @@ def test_talk_calls_are_read_once_although_next_page_is_never_null(api, caplog):
 def test_talk_calls_end_without_a_spurious_warning(api, caplog):
     _read_talk_calls(api, caplog)
     assert not [m for m in caplog.messages if "share second" in m], caplog.messages
+
+
+def test_ids_sent_as_strings_on_one_page_and_numbers_on_the_next_are_one_record_each(api):
+    """Zendesk repeats a cut page's last second on the next page; the repeat is dropped whatever the ids' JSON type."""
+    first = {"ticket_events": [{"id": "1", "timestamp": START + 1}, {"id": "2", "timestamp": START + 2}],
+             "end_time": START + 2, "end_of_stream": False, "next_page": None}
+    second = {"ticket_events": [{"id": 2, "timestamp": START + 2}, {"id": 3, "timestamp": START + 3}],
+              "end_time": START + 3, "end_of_stream": True, "next_page": None}
+    api.get(PATH, [ok(first), ok(second)])
+    emitted, _, _ = run_stream(make_stream("ticket_events"))
+    assert [int(record["id"]) for record in emitted] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("end_time", [9 * 10 ** 18, -5, "soon", 1e300])
+def test_an_end_time_that_is_no_time_fails_the_stream_naming_it(api, end_time):
+    from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+    api.get(PATH, **ok({"ticket_events": [{"id": 1, "timestamp": START + 1}], "end_time": end_time,
+                        "end_of_stream": False, "next_page": None}))
+    with pytest.raises(AirbyteTracedException) as failed:
+        run_stream(make_stream("ticket_events"))
+    assert failed.value.message.startswith("Stream ticket_events: Zendesk sent end_time ")

@@ -7,6 +7,7 @@ import json
 import socket
 import time
 import zlib
+from datetime import datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiohttp
@@ -272,6 +273,68 @@ def test_long_waits_retry_after_and_ratelimit_reset():
 
 
 @pytest.mark.process
+def test_waits_as_any_header_text_and_as_an_http_date():
+    async def scenario():
+        async with hostile_sandbox("retry-after:/api/v2/users*:value=inf;retry-after:/api/v2/tags*:at=4070908800;"
+                                   "ratelimit-reset:/api/v2/groups*:value=1e20") as http:
+            async with http.get("/api/v2/users") as response:
+                assert response.status == 429 and response.headers["Retry-After"] == "inf"
+            async with http.get("/api/v2/tags") as response:
+                assert response.headers["Retry-After"] == "Thu, 01 Jan 2099 00:00:00 GMT"
+            _, headers, _ = await get_json(http, "/api/v2/groups")
+            assert headers["ratelimit-reset"] == "1e20"
+    run(scenario())
+
+
+@pytest.mark.process
+def test_short_body_sends_half_the_body_then_holds_the_connection_open():
+    async def scenario():
+        async with hostile_sandbox("short-body:/api/v2/groups*:delay=30:count=1") as http:
+            started = time.monotonic()
+            async with http.get("/api/v2/groups") as response:
+                length = int(response.headers["Content-Length"])
+                got = b""
+                with contextlib.suppress(asyncio.TimeoutError):
+                    async with asyncio.timeout(1.5):
+                        while True:
+                            chunk = await response.content.read(4096)
+                            if not chunk:
+                                break
+                            got += chunk
+            assert got and len(got) == length // 2 and time.monotonic() - started < 5  # held, not closed
+            status, _, body = await get_json(http, "/api/v2/groups")  # count=1: the next answer is whole
+            assert status == 200 and body["groups"]
+    run(scenario())
+
+
+@pytest.mark.process
+def test_string_ids_and_a_time_export_page_ending_in_its_last_second():
+    async def scenario():
+        async with hostile_sandbox("string-ids:/api/v2/incremental/organizations*:count=1;"
+                                   "string-ids:/api/v2/groups*") as http:
+            _, _, groups = await get_json(http, "/api/v2/groups")
+            assert groups["groups"] and all(isinstance(group["id"], str) for group in groups["groups"])
+            _, _, page = await get_json(http, "/api/v2/incremental/organizations?start_time=0")
+            last = max(int(datetime.fromisoformat(o["updated_at"].replace("Z", "+00:00")).timestamp())
+                       for o in page["organizations"])
+            assert page["end_time"] == last and page["end_of_stream"] is False
+            assert f"start_time={last}" in page["next_page"]
+            _, _, repeat = await get_json(http, f"/api/v2/incremental/organizations?start_time={last}")
+            assert repeat["organizations"] and all(isinstance(o["id"], int) for o in repeat["organizations"])
+            assert {str(o["id"]) for o in repeat["organizations"]} <= {o["id"] for o in page["organizations"]}
+    run(scenario())
+
+
+@pytest.mark.process
+def test_no_count_drops_the_count_of_the_genuine_answer():
+    async def scenario():
+        async with hostile_sandbox("no-count:/api/v2/groups*") as http:
+            _, _, body = await get_json(http, "/api/v2/groups.json?per_page=1")
+            assert "count" not in body and body["groups"]
+    run(scenario())
+
+
+@pytest.mark.process
 def test_echo_auth_quotes_the_authorization_header_raw_and_decoded():
     async def scenario():
         async with hostile_sandbox("echo-auth:/api/v2/users*;echo-auth:/api/v2/groups*:status=200:field=next_page") as http:
@@ -339,6 +402,7 @@ def test_a_rule_that_finds_nothing_to_rewrite_sends_the_genuine_answer_and_is_no
     ("foreign-link:disguise=tilde", "disguise takes"),
     ("redirect:disguise=fullwidth-at", "links only"),
     ("deep-json:depth=abc", "bad value for 'depth'"),
+    ("oversized:value=inf", "value= is for retry-after and ratelimit-reset"),
 ])
 def test_bad_hostile_options_are_refused_with_the_option_named(spec, words):
     with pytest.raises(FaultSpecError, match=words.replace("|", r"\|").replace("(", r"\(")):

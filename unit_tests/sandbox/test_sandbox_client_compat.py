@@ -41,3 +41,18 @@ def test_custom_field_options_are_sent_only_on_fields_that_have_options(client, 
             assert isinstance(field["custom_field_options"], list) and field["custom_field_options"]
         else:
             assert "custom_field_options" not in field, field["type"]
+
+
+def test_the_conversation_log_holds_comments_and_for_messaging_tickets_their_messages(client):
+    tickets = client.walk_cursor_export("/api/v2/incremental/tickets/cursor", "tickets", {"support_type_scope": "all"})
+    live = [t for t in tickets if t["status"] != "deleted"]
+    messaging = next(t for t in live if t["from_messaging_channel"])
+    other = next(t for t in live if not t["from_messaging_channel"])
+    log = client.walk_cursor(f"/api/v2/tickets/{messaging['id']}/conversation_log", "events", size=2)
+    comments = client.json(f"/api/v2/tickets/{messaging['id']}/comments")["comments"]
+    kinds = [event["type"] for event in log]
+    assert kinds.count("Comment") == len(comments) == kinds.count("Messaging::ConversationMessage")
+    assert [e["created_at"] for e in log] == sorted(e["created_at"] for e in log)
+    assert all({"id", "type", "reference", "created_at", "author", "content", "metadata", "attachments"} <= set(e) for e in log)
+    plain = client.json(f"/api/v2/tickets/{other['id']}/conversation_log")["events"]
+    assert plain and {event["type"] for event in plain} == {"Comment"}

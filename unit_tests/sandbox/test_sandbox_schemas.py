@@ -45,6 +45,15 @@ STREAMS = [  # stream, endpoint, list key, params
     ("sharing_agreements", "/api/v2/sharing_agreements", "sharing_agreements", {}),
     ("recipient_addresses", "/api/v2/recipient_addresses", "recipient_addresses", {}),
     ("dynamic_content", "/api/v2/dynamic_content/items", "items", {}),
+    # coverage (b)
+    ("routing_attribute_events", "/api/v2/incremental/routing/attributes", "attributes", {"start_time": 0}),
+    ("routing_attribute_value_events", "/api/v2/incremental/routing/attribute_values", "attribute_values", {"start_time": 0}),
+    ("routing_instance_value_events", "/api/v2/incremental/routing/instance_values", "instance_values", {"start_time": 0}),
+    ("assets", "/api/v2/it_asset_management/assets", "assets", {"page[size]": 100}),
+    ("asset_types", "/api/v2/it_asset_management/asset_types", "asset_types", {}),
+    ("asset_locations", "/api/v2/it_asset_management/locations", "locations", {}),
+    ("asset_statuses", "/api/v2/it_asset_management/statuses", "statuses", {}),
+    ("article_labels", "/api/v2/help_center/articles/labels", "labels", {"page[size]": 100}),
 ]
 
 pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the connector's stream schemas are not there yet")
@@ -76,6 +85,23 @@ def test_per_parent_records_conform(client):
     check("side_conversations", sides)
     users = client.json("/api/v2/users", {"page[size]": 30})["users"]
     check("user_identities", [i for u in users for i in client.json(f"/api/v2/users/{u['id']}/identities")["identities"]])
+    types = client.json("/api/v2/it_asset_management/asset_types")["asset_types"]
+    check("asset_fields", [{**f, "asset_type_id": t["id"]} for t in types
+                           for f in client.json(f"/api/v2/it_asset_management/asset_types/{t['id']}/fields")["fields"]])
+    macros = client.json("/api/v2/macros", {"page[size]": 100})["macros"]
+    check("macro_attachments", [{**a, "macro_id": m["id"]} for m in macros
+                                for a in client.json(f"/api/v2/macros/{m['id']}/attachments")["macro_attachments"]])
+    check("ticket_task_lists", [t for ticket in tickets[:60]
+                                for t in client.json(f"/api/v2/tickets/{ticket['id']}/task_lists")["task_lists"]])
+    sections = client.json("/api/v2/help_center/sections", {"page[size]": 100})["sections"]
+    check("section_subscriptions", [{**x, "section_id": s["id"]} for s in sections
+                                    for x in client.json(f"/api/v2/help_center/sections/{s['id']}/subscriptions")["subscriptions"]])
+    topics = client.json("/api/v2/community/topics", {"page[size]": 100})["topics"]
+    check("topic_subscriptions", [{**x, "topic_id": t["id"]} for t in topics
+                                  for x in client.json(f"/api/v2/community/topics/{t['id']}/subscriptions")["subscriptions"]])
+    articles = client.json("/api/v2/help_center/articles", {"page[size]": 30})["articles"]
+    check("article_translations", [{**t, "article_id": a["id"]} for a in articles
+                                   for t in client.json(f"/api/v2/help_center/articles/{a['id']}/translations")["translations"]])
 
 
 SEARCH_SCHEMAS = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}

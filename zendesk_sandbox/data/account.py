@@ -104,6 +104,7 @@ class Account:
             before = t.status(i)
             change.generated = now
             if action == "update":
+                change.escalated = t.from_ai_agent(i)  # an agent's update takes the conversation over from the AI agent
                 after = rng.choice(["open", "pending", "solved"])
                 change.status = after
                 change.updated_at = now

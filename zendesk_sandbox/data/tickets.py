@@ -8,7 +8,7 @@ any id range are closed-form (the summary of a 1M-ticket account costs nothing).
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import ids
 from .attachments import attachments
@@ -19,6 +19,16 @@ from .timeline import Timeline, iso, iter_keyset, merge_children
 LAG = 24  # ticket i is last updated when ticket i + LAG is created
 BREACH_LAG = LAG + 4
 KIND_SHAPE, KIND_TICKET = 11, 12
+KIND_SUPPORT_TYPE = 13  # its own draw, so the other shape fields are what they were before AI-agent tickets
+# The share of generated tickets an AI agent handled (read-only messaging conversations; never mutated into
+# being, since /_sandbox/mutate creates tickets as an agent would).
+AI_AGENT_SHARE = 0.2
+AI_AGENT_CHANNEL = ("native_messaging", "Messaging")
+# Human agents' conversations over messaging (web and mobile messaging, WhatsApp, Messenger): with the AI agents',
+# about a third of the account's tickets. Their own draw, like the AI agents' share.
+KIND_MESSAGING = 14
+MESSAGING_SHARE = 0.17
+MESSAGING_CHANNELS = [AI_AGENT_CHANNEL, ("whatsapp", "WhatsApp"), ("messenger", "Facebook Messenger")]
 PURGE_AFTER = 30 * 86400  # Zendesk-seconds a deleted ticket stays recoverable (and on /deleted_tickets)
 
 STATUSES_LIVE = ["new", "open", "open", "open", "pending", "pending", "hold", "solved", "solved", "closed"]
@@ -42,6 +52,8 @@ class Shape:
     side_conversation: bool
     skipped: bool
     channel: tuple
+    ai_agent: bool = False
+    messaging: bool = False  # the conversation came over a messaging channel (AI-agent ones always do)
 
     @property
     def n_audits(self) -> int:
@@ -56,8 +68,11 @@ def build_shapes(seed: int) -> list[Shape]:
     shapes = []
     for r in range(PERIOD):
         rng = rng_for(seed, KIND_SHAPE, r)
+        ai_agent = rng_for(seed, KIND_SUPPORT_TYPE, r).random() < AI_AGENT_SHARE
+        messaging_draw = rng_for(seed, KIND_MESSAGING, r)
+        messaging = messaging_draw.random() < MESSAGING_SHARE
         priority = rng.choice(PRIORITIES)
-        shapes.append(Shape(
+        shape = Shape(
             n_comments=rng.choice([1, 1, 2, 2, 3, 3, 4, 5]),
             priority=priority,
             type=rng.choice(TYPES),
@@ -69,7 +84,15 @@ def build_shapes(seed: int) -> list[Shape]:
             side_conversation=rng.random() < 0.1,
             skipped=rng.random() < 0.05,
             channel=rng.choice(CHANNELS),
-        ))
+        )
+        if ai_agent:
+            # A conversation the AI agent handles: read-only for agents (nobody skips it or opens a side
+            # conversation on it), on the messaging channel.
+            shape = replace(shape, ai_agent=True, messaging=True, side_conversation=False, skipped=False,
+                            channel=AI_AGENT_CHANNEL)
+        elif messaging:
+            shape = replace(shape, messaging=True, channel=messaging_draw.choice(MESSAGING_CHANNELS))
+        shapes.append(shape)
     return shapes
 
 
@@ -84,6 +107,7 @@ class TicketChange:
     priority: str | None = None
     extra_audits: list = field(default_factory=list)  # (ts, status_before, status_after, comment_public)
     extra_metric_events: list = field(default_factory=list)  # (ts, metric, type)
+    escalated: bool = False  # an AI-agent ticket a human agent took over: an ordinary ticket from then on
 
 
 class Tickets:
@@ -110,10 +134,28 @@ class Tickets:
                                            and s.live_status in ("solved", "closed")) for s in self.shapes])
         self.sum_side = Periodic([int(s.side_conversation and not s.deleted) for s in self.shapes])
         self.sum_skips = Periodic([int(s.skipped and not s.deleted) for s in self.shapes])
+        self.sum_ai_agent = Periodic([int(s.ai_agent) for s in self.shapes])
 
     # ---- identity and state -------------------------------------------------------------------
     def shape(self, i: int) -> Shape:
         return self.shapes[i % PERIOD]
+
+    def from_ai_agent(self, i: int) -> bool:
+        """A conversation an AI agent took first: generated tickets of an AI-agent shape only."""
+        return i <= self.count and self.shape(i).ai_agent
+
+    def from_messaging(self, i: int) -> bool:
+        """Generated tickets of a messaging shape (tickets created through /_sandbox/mutate come from the web)."""
+        return i <= self.count and self.shape(i).messaging
+
+    def is_ai_agent(self, i: int) -> bool:
+        """Handled by an AI agent (support_type "ai_agent"): until a human agent takes the conversation over."""
+        change = self.changes.get(i)
+        return self.from_ai_agent(i) and not (change is not None and change.escalated)
+
+    def ai_agent_count(self) -> int:
+        escalated = sum(1 for i, change in self.changes.items() if change.escalated and self.from_ai_agent(i))
+        return self.sum_ai_agent.total(1, self.count) - escalated
 
     def exists(self, i: int) -> bool:
         return 1 <= i < self.next_id
@@ -270,6 +312,7 @@ class Tickets:
         tags = sorted({words[(h2 >> (22 + 8 * k)) % len(words)] for k in range((h2 >> 20) & 3)})
         custom_fields = self.account.config.ticket_field_values(mix(self.seed, KIND_TICKET + 200, i), i)
         channel, _via_name = shape.channel
+        ai_agent = self.is_ai_agent(i)
         csat = None
         if self.account.settings.has_feature("csat"):
             if self.has_csat(i):
@@ -294,7 +337,7 @@ class Tickets:
             "recipient": None if channel != "email" else f"support@{self.account.settings.subdomain}.example.com",
             "requester_id": requester,
             "submitter_id": submitter,
-            "assignee_id": assignee if status != "new" else None,
+            "assignee_id": assignee if status != "new" and not ai_agent else None,
             "organization_id": org,
             "group_id": group,
             "collaborator_ids": [],
@@ -315,9 +358,9 @@ class Tickets:
             "brand_id": brand,
             "allow_channelback": False,
             "allow_attachments": True,
-            "from_messaging_channel": False,
+            "from_messaging_channel": self.from_messaging(i),
             "encoded_id": _encoded_id(i),
-            "support_type": "agent",
+            "support_type": "ai_agent" if ai_agent else "agent",
             "satisfaction_probability": None,
         }
         if not export:
@@ -380,7 +423,10 @@ class Tickets:
         return self.shape(i).channel[0] == "email" and j % 2 == 0
 
     def comment_via(self, i: int, j: int, author: int) -> dict:
-        """A mailed comment names its sender and the support address it was sent to (`to.address`)."""
+        """A mailed comment names its sender and the support address it was sent to (`to.address`); an AI-agent
+        ticket's messages come over messaging."""
+        if self.from_messaging(i):
+            return {"channel": self.shape(i).channel[0], "source": {"from": {}, "to": {}, "rel": None}}
         if not self.by_mail(i, j):
             return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
         users = self.account.users
@@ -408,6 +454,37 @@ class Tickets:
         _rng, requester, _s, assignee, *_ = self.people(i)
         return [self.comment_from(i, spec, requester, assignee)
                 for spec in self.audits_spec(i) if spec[5] is not None]
+
+    def conversation_log(self, i: int) -> list[dict]:
+        """/tickets/{id}/conversation_log: each comment as a ticket event and, for a conversation over messaging,
+        each message as the messaging platform recorded it (the bot's, on an AI agent's conversation)."""
+        _rng, requester, _s, assignee, *_ = self.people(i)
+        messaging, bot = self.from_messaging(i), self.from_ai_agent(i)
+        events = []
+        for spec in self.audits_spec(i):
+            if spec[5] is None:
+                continue
+            comment = self.comment_from(i, spec, requester, assignee)
+            j = spec[1]
+            user = comment["author_id"] == requester
+            author = {"type": "user" if user else "agent", "zen:support:user_id": comment["author_id"],
+                      "display_name": None}
+            events.append({"id": f"{comment['id']:026x}", "type": "Comment", "reference": f"zen:ticket_event:{comment['id']}",
+                           "created_at": comment["created_at"], "author": author,
+                           "content": {"type": "html", "body": comment["html_body"]},
+                           "metadata": {"public": comment["public"], "ticket_version": j, "system": {}, "custom": {}},
+                           "attachments": comment["attachments"]})
+            if messaging:
+                sent_by_bot = bot and not user
+                message_author = {"type": "bot", "zen:support:user_id": -1, "display_name": "AI agent"} if sent_by_bot \
+                    else {**author, "zen:sunco:user_id": f"{comment['author_id']:024x}"}
+                events.append({"id": f"{comment['id']:025x}m", "type": "Messaging::ConversationMessage",
+                               "reference": f"zen:sunco:conversation_message:{mix(self.seed, 77, comment['id']):024x}",
+                               "created_at": comment["created_at"], "received_at": comment["created_at"],
+                               "author": message_author, "content": {"type": "text", "text": comment["plain_body"]},
+                               "metadata": {"ticket_version": j, "system": {}, "custom": {}}, "attachments": [],
+                               "source": {"type": "zd:answerBot" if sent_by_bot else self.shape(i).channel[0]}})
+        return events
 
     def audit_events(self, i: int, spec: tuple, requester: int, assignee: int) -> list[dict]:
         ts, j, kind, before, after, public = spec

@@ -7,17 +7,18 @@ from ..data import ids
 from ..endpoint import Ctx, includes
 from ..pagination import (decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int, require_start_time,
                           time_export, wants_cursor)
+from .ticket_scope import rows_in_scope
 
 AFTER_EVERYTHING = 1 << 62  # a row key after every (ticket, index) of one second
 SAMPLE_ROWS = 50
 
 
 def ticket_rows(ctx: Ctx, start: int):
-    return ctx.account.tickets.iter_export((start, 0))
+    return rows_in_scope(ctx, ctx.account.tickets.iter_export((start, 0)))
 
 
 def ticket_rows_after(ctx: Ctx, after: tuple):
-    return ctx.account.tickets.iter_export(after)
+    return rows_in_scope(ctx, ctx.account.tickets.iter_export(after))
 
 
 def ticket_deleted(ctx: Ctx, row: tuple) -> bool:
@@ -78,7 +79,7 @@ def build_export_organization(ctx: Ctx, row: tuple) -> dict:
 
 
 def event_rows(ctx: Ctx, start: int):
-    return ctx.account.tickets.iter_events((start - 1, AFTER_EVERYTHING, AFTER_EVERYTHING))
+    return rows_in_scope(ctx, ctx.account.tickets.iter_events((start - 1, AFTER_EVERYTHING, AFTER_EVERYTHING)))
 
 
 def build_event(ctx: Ctx, row: tuple) -> dict:

@@ -162,6 +162,15 @@ def side_conversation_events(account) -> int:
     return _tickets_not_deleted(account, lambda shape: int(shape.side_conversation) * (shape.n_comments + 1), events_of)
 
 
+def conversation_log(account) -> int:
+    """What the connector reads: the log of each messaging ticket not deleted, a message beside each comment."""
+    tickets = account.tickets
+
+    def events_of(ticket_id: int) -> int:
+        return 2 * _comments_of(tickets, ticket_id) if tickets.from_messaging(ticket_id) else 0
+    return _tickets_not_deleted(account, lambda shape: 2 * shape.n_comments if shape.messaging else 0, events_of)
+
+
 def side_conversation_recipients(account) -> int:
     return 2 * side_conversations(account)  # the agent and the outside address
 

@@ -13,6 +13,7 @@ from ..data.timeline import iso
 from ..endpoint import Ctx, includes
 from ..pagination import (Sorted, cursor_pages, decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int,
                           wants_cursor)
+from .ticket_scope import ids_in_scope, scope_of
 
 
 def ticket_index(ctx: Ctx, name: str = "ticket_id") -> int:
@@ -41,9 +42,10 @@ def ticket_items(ctx: Ctx) -> Sorted:
         sort = "id"
     order, descending, time_field = TICKET_SORTS[sort]
     sign = -1 if descending else 1
+    scope = scope_of(ctx)
 
     def build_keys():
-        live = tickets.live_ids()
+        live = ids_in_scope(ctx, tickets.live_ids())
         if time_field is None:
             keys = [(sign * ticket_id,) for ticket_id in live]
         else:
@@ -51,7 +53,7 @@ def ticket_items(ctx: Ctx) -> Sorted:
             keys = [(sign * timestamp(ticket_id), sign * ticket_id) for ticket_id in live]
         keys.sort()
         return keys
-    keys = cached(account, f"tickets:{sort}", build_keys)
+    keys = cached(account, f"tickets:{sort}:{scope}", build_keys)
     return Sorted(keys, lambda position: tickets.ticket(abs(keys[position][-1])), order)
 
 
@@ -134,6 +136,12 @@ def side_conversation_items(ctx: Ctx) -> Sorted:
                   conversations.__getitem__, "created_at,id")
 
 
+def conversation_log_items(ctx: Ctx) -> Sorted:
+    ticket_id = ticket_index(ctx)
+    events = ctx.account.tickets.conversation_log(ticket_id)
+    return Sorted([(event["created_at"], event["id"]) for event in events], events.__getitem__, "created_at,id")
+
+
 def side_conversation_sideloads(ctx: Ctx, conversations: list) -> dict:
     """include=events: every event of the listed side conversations, beside the list."""
     if "events" not in includes(ctx):
@@ -174,7 +182,7 @@ def deleted_ticket_items(ctx: Ctx) -> Sorted:
     """Deleted tickets until they are purged (the purge moves with the clock, so this list is not cached)."""
     account, tickets = ctx.account, ctx.account.tickets
     sort = by_time_sort(ctx, {"deleted_at": ("deleted_at", tickets.deleted_at)})
-    keys, order = time_sorted_keys(tickets.recoverable_deleted_ids(), sort)
+    keys, order = time_sorted_keys(ids_in_scope(ctx, tickets.recoverable_deleted_ids()), sort)
 
     def build(position):
         ticket_id = abs(keys[position][-1])
