@@ -1,0 +1,148 @@
+"""`make analytics` end to end (scripts/analytics.py): the sandbox's demo account synced into DuckDB, twice, and into
+a real PostgreSQL server, then fivetran/zendesk built on the tables with dbt. Every model builds and every package
+test passes, and figures agree with ground truth asked of the sandbox's own API (not of the synced tables)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import requests
+import sqlalchemy
+
+from conftest import PROJECT_ROOT, running_sandbox
+
+pytestmark = [pytest.mark.e2e, pytest.mark.process, pytest.mark.timeout(1500)]
+
+DRIVER = PROJECT_ROOT / "scripts" / "analytics.py"
+DBT = PROJECT_ROOT / ".venv-dbt" / "bin" / "dbt"
+sys.path.insert(0, str(DRIVER.parent))
+from analytics import DEMO_ACCOUNT  # noqa: E402
+
+AGENT_ROLES = {"agent", "admin"}
+SAMPLE = 25  # tickets whose first reply time is checked one by one
+
+
+@pytest.fixture(scope="module")
+def demo_account(tmp_path_factory):
+    """The demo account make analytics starts, run here so the test can ask it for the truth."""
+    with running_sandbox(*DEMO_ACCOUNT) as info:
+        config = tmp_path_factory.mktemp("analytics-config") / "config.json"
+        config.write_text(json.dumps(info["config"]))
+        yield info, config
+
+
+@pytest.fixture(scope="module")
+def truth(demo_account):
+    info, _ = demo_account
+    return SandboxTruth(info)
+
+
+class SandboxTruth:
+    """Figures computed from the sandbox's REST API, the way Zendesk defines them."""
+
+    def __init__(self, info: dict):
+        credentials = info["config"]["credentials"]
+        self.session = requests.Session()
+        self.session.auth = (f"{credentials['email']}/token", credentials["api_token"])
+        self.url = info["url"].rstrip("/")
+        self.tickets = self._all("/api/v2/incremental/tickets/cursor.json?start_time=0", "tickets")
+        self.roles = {user["id"]: user["role"] for user in self._all("/api/v2/users.json?page[size]=100", "users")}
+
+    def _all(self, path: str, key: str) -> list[dict]:
+        rows, url = [], self.url + path
+        while url:
+            body = self.session.get(url, timeout=30)
+            body.raise_for_status()
+            page = body.json()
+            rows += page[key]
+            done = page.get("end_of_stream") or not (page.get("meta") or {}).get("has_more", page.get("next_page"))
+            url = None if done else (page.get("links") or {}).get("next") or page.get("after_url") or page.get("next_page")
+        return rows
+
+    def live_tickets(self) -> list[dict]:
+        return [t for t in self.tickets if t["status"] != "deleted"]
+
+    def first_reply_minutes(self, ticket: dict) -> float | None:
+        """Minutes from the ticket's creation to the first public comment by an agent that is not the ticket's
+        opening comment (Zendesk's first reply time, in calendar time)."""
+        comments = self._all(f"/api/v2/tickets/{ticket['id']}/comments.json", "comments")
+        comments.sort(key=lambda c: (c["created_at"], c["id"]))
+        for comment in comments[1:]:
+            if comment["public"] and self.roles.get(comment["author_id"]) in AGENT_ROLES:
+                return (_time(comment["created_at"]) - _time(ticket["created_at"])).total_seconds() / 60
+        return None
+
+
+def _time(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def make_analytics(config: Path, out: Path, *extra: str) -> dict:
+    assert DBT.is_file(), f"{DBT} missing: `make analytics` or `make test` installs dbt into .venv-dbt"
+    completed = subprocess.run([sys.executable, str(DRIVER), "--config", str(config), "--out", str(out),
+                                "--dbt", str(DBT), *extra], capture_output=True, text=True, timeout=1200)
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    for phase in ("sync", "dbt", "figures"):
+        assert f"[analytics] {phase}: done" in completed.stdout  # a progress line per phase
+    return json.loads((out / "analytics.json").read_text())
+
+
+def assert_every_model_built_and_test_passed(summary: dict) -> None:
+    package = summary["dbt"]["zendesk"]
+    assert set(package) <= {"success", "pass"}, package  # no error, fail, warn or skip
+    assert package.get("pass", 0) >= 10 and package.get("success", 0) >= 70, package
+    assert set(summary["dbt"]["layout"]) == {"success"}
+
+
+def assert_figures_match_the_sandbox(engine, truth: SandboxTruth) -> None:
+    metrics = "analytics_zendesk.zendesk__ticket_metrics"
+    live = truth.live_tickets()
+    with engine.connect() as db:
+        rows = dict(db.exec_driver_sql(f"select ticket_id, first_reply_time_calendar_minutes from {metrics}").all())
+        solved = db.exec_driver_sql(f"select count(*) from {metrics} where status in ('solved', 'closed')").scalar()
+    assert sorted(rows) == sorted(t["id"] for t in live)  # one row per ticket synced that is not deleted
+    assert solved == sum(t["status"] in ("solved", "closed") for t in live)
+    checked = 0
+    for ticket in sorted(live, key=lambda t: t["id"])[:SAMPLE]:
+        expected = truth.first_reply_minutes(ticket)
+        if expected is None:
+            assert rows[ticket["id"]] is None, ticket["id"]
+            continue
+        assert rows[ticket["id"]] == pytest.approx(expected, abs=1), ticket["id"]
+        checked += 1
+    assert checked >= SAMPLE // 2
+
+
+def test_make_analytics_on_duckdb_twice(demo_account, truth, tmp_path):
+    _, config = demo_account
+    database = tmp_path / "zendesk.duckdb"
+    first = make_analytics(config, tmp_path, "--duckdb", str(database))
+    assert_every_model_built_and_test_passed(first)
+    assert first["figures"]["tickets"] == len(truth.live_tickets())
+    second = make_analytics(config, tmp_path, "--duckdb", str(database))  # incremental, into the same file
+    assert_every_model_built_and_test_passed(second)
+    assert second["records_synced"] < first["records_synced"]
+    engine = sqlalchemy.create_engine(f"duckdb:///{database}", connect_args={"read_only": True})
+    try:
+        assert_figures_match_the_sandbox(engine, truth)
+        with engine.connect() as db:
+            filled = db.exec_driver_sql("select count(*) from analytics_zendesk.zendesk__ticket_metrics "
+                                        "where first_reply_time_calendar_minutes is not null").scalar()
+        assert filled > 0
+    finally:
+        engine.dispose()
+
+
+def test_make_analytics_on_postgresql(demo_account, truth, postgres, tmp_path):
+    _, config = demo_account
+    summary = make_analytics(config, tmp_path, "--destination", postgres.url)
+    assert_every_model_built_and_test_passed(summary)
+    engine = sqlalchemy.create_engine(postgres.url)
+    try:
+        assert_figures_match_the_sandbox(engine, truth)
+    finally:
+        engine.dispose()
