@@ -41,7 +41,7 @@ analytics: $(STAMP) $(DBT_STAMP)
 	$(VPY) scripts/analytics.py --dbt $(DBT_VENV)/bin/dbt $(if $(CONFIG),--config $(CONFIG)) $(if $(DESTINATION),--destination '$(DESTINATION)')
 
 # Whole suite except the container check. pytest exits 5 when it collected nothing: that is a failure here.
-test: $(STAMP)
+test: $(STAMP) $(DBT_STAMP)
 	@$(VPY) -m pytest -m "not image_tests and not container" unit_tests integration_tests bench; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests - failing"; exit 1; fi; exit $$rc
 

@@ -4,6 +4,8 @@ test passes, and figures agree with ground truth asked of the sandbox's own API 
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -21,6 +23,7 @@ DRIVER = PROJECT_ROOT / "scripts" / "analytics.py"
 DBT = PROJECT_ROOT / ".venv-dbt" / "bin" / "dbt"
 sys.path.insert(0, str(DRIVER.parent))
 from analytics import DEMO_ACCOUNT  # noqa: E402
+from analytics_figures import CHART_IDS  # noqa: E402
 
 AGENT_ROLES = {"agent", "admin"}
 SAMPLE = 25  # tickets whose first reply time is checked one by one
@@ -91,6 +94,26 @@ def make_analytics(config: Path, out: Path, *extra: str) -> dict:
     return json.loads((out / "analytics.json").read_text())
 
 
+def rendered_charts(page: Path) -> dict[str, str]:
+    """The page as headless Chromium (Debian's) leaves it once its scripts ran: each chart's rendered markup."""
+    browser = shutil.which("chromium")
+    if browser is None:
+        pytest.skip("chromium missing (apt-get install chromium; .ci/run installs it)")
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
+                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180).stdout
+    sections = dom.split('<section class="chart">')[1:]
+    return {match.group(1): section for section in sections if (match := re.search(r'id="([\w-]+)"', section))}
+
+
+def assert_charts_render(page: Path) -> None:
+    charts = rendered_charts(page)
+    assert sorted(charts) == sorted(CHART_IDS)
+    for chart_id, markup in charts.items():
+        # Plotly draws into <svg class="main-svg"> and marks the div once plotted; each trace leaves a group.
+        assert "js-plotly-plot" in markup and 'class="main-svg"' in markup, chart_id
+        assert re.search(r'class="(trace|point|js-fill)', markup), f"{chart_id}: no trace drawn"
+
+
 def assert_every_model_built_and_test_passed(summary: dict) -> None:
     package = summary["dbt"]["zendesk"]
     assert set(package) <= {"success", "pass"}, package  # no error, fail, warn or skip
@@ -102,7 +125,8 @@ def assert_figures_match_the_sandbox(engine, truth: SandboxTruth) -> None:
     metrics = "analytics_zendesk.zendesk__ticket_metrics"
     live = truth.live_tickets()
     with engine.connect() as db:
-        rows = dict(db.exec_driver_sql(f"select ticket_id, first_reply_time_calendar_minutes from {metrics}").all())
+        rows = {ticket: None if minutes is None else float(minutes) for ticket, minutes in db.exec_driver_sql(
+            f"select ticket_id, first_reply_time_calendar_minutes from {metrics}").all()}
         solved = db.exec_driver_sql(f"select count(*) from {metrics} where status in ('solved', 'closed')").scalar()
     assert sorted(rows) == sorted(t["id"] for t in live)  # one row per ticket synced that is not deleted
     assert solved == sum(t["status"] in ("solved", "closed") for t in live)
@@ -135,6 +159,7 @@ def test_make_analytics_on_duckdb_twice(demo_account, truth, tmp_path):
         assert filled > 0
     finally:
         engine.dispose()
+    assert_charts_render(tmp_path / "report.html")
 
 
 def test_make_analytics_on_postgresql(demo_account, truth, postgres, tmp_path):
@@ -146,3 +171,28 @@ def test_make_analytics_on_postgresql(demo_account, truth, postgres, tmp_path):
         assert_figures_match_the_sandbox(engine, truth)
     finally:
         engine.dispose()
+
+
+def test_the_report_draws_every_chart_in_a_headless_browser(tmp_path):
+    # A small summary of the shape scripts/analytics.py writes, drawn by the analytics environment's plotly.
+    summary = {
+        "destination": "DuckDB (zendesk.duckdb)", "phases_seconds": {"sync": 10.0, "dbt": 30.0},
+        "sync": {"streams": {"tickets": {"records": 200, "requests": 3, "retries": 0, "waited_seconds": 1.5},
+                             "users": {"records": 50, "requests": 1, "retries": 1, "waited_seconds": 0.0}}},
+        "figures": {
+            "tickets": 3, "solved_or_closed": 2,
+            "median_first_reply_minutes": {"calendar": 90.0, "business": 30.0},
+            "median_full_resolution_minutes": {"calendar": 600.0, "business": 240.0},
+            "sla": {"events": 4, "breaches": 1, "breach_rate": 0.25},
+            "backlog_by_status": {"new": 1, "open": 0, "pending": 0, "hold": 0},
+            "first_reply_minutes": [30.0, 90.0, 150.0], "resolution_minutes": [500.0, 700.0],
+            "backlog_over_time": [["2026-01-01", "new", 1], ["2026-01-02", "new", 1]],
+            "sla_by_policy": [["Tier 1", "first_reply_time", 4, 1]],
+        },
+    }
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    python = DBT.parent / "python"
+    assert python.is_file(), f"{python} missing: `make analytics` or `make test` installs .venv-dbt"
+    subprocess.run([str(python), str(DRIVER.parent / "analytics_report.py"), str(tmp_path / "summary.json"),
+                    str(tmp_path / "report.html")], check=True, timeout=120)
+    assert_charts_render(tmp_path / "report.html")

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,15 +93,35 @@ def make_cache(args: argparse.Namespace):
     return destinations.duckdb_cache(args.duckdb)
 
 
+# The connector's last log line per stream (source_zendesk_support/sync/read_tally.py).
+READ_SUMMARY = re.compile(r"Stream (\w+) read summary: (\d+) records, (\d+) requests, (\d+) retries, "
+                          r"([\d.]+) s waited for rate windows")
+
+
 def sync(config: dict, cache, out: Path) -> dict[str, Any]:
-    """A PyAirbyte read of STREAMS into the cache (incremental from the state the cache keeps)."""
+    """A PyAirbyte read of STREAMS into the cache (incremental from the state the cache keeps), and what the
+    connector said it took per stream."""
     import airbyte
 
     executable = Path(sys.executable).parent / "source-zendesk-support"
     source = airbyte.get_source("source-zendesk-support", local_executable=str(executable), config=config)
     source.select_streams(STREAMS)
+    began = time.time()
     result = source.read(cache=cache)
-    return {"processed_records": result.processed_records}
+    return {"processed_records": result.processed_records, "streams": read_summaries(out, began)}
+
+
+def read_summaries(out: Path, since: float) -> dict[str, dict[str, float]]:
+    """Per stream: records, requests, retries and seconds waited, from the connector log PyAirbyte kept."""
+    logs = [path for path in (out / "pyairbyte-logs").rglob("source-zendesk-support-log-*")
+            if path.stat().st_mtime >= since]
+    streams: dict[str, dict[str, float]] = {}
+    for path in logs:
+        for match in READ_SUMMARY.finditer(path.read_text(errors="replace")):
+            name, records, requests, retries, waited = match.groups()
+            streams[name] = {"records": int(records), "requests": int(requests), "retries": int(retries),
+                             "waited_seconds": float(waited)}
+    return streams
 
 
 # -------------------------------------------------------------------------------------------------- dbt
@@ -164,6 +185,29 @@ def build(dbt: str, env: dict) -> dict[str, dict[str, int]]:
     }
 
 
+# ----------------------------------------------------------------------------------------------- report
+
+
+def destination_label(args: argparse.Namespace) -> str:
+    if not args.destination:
+        return f"DuckDB ({args.duckdb.name})"
+    from urllib.parse import urlsplit
+
+    url = urlsplit(args.destination)
+    return f"PostgreSQL ({url.hostname}:{url.port or 5432}/{url.path.strip('/')})"
+
+
+def report(args: argparse.Namespace, summary: Path, page: Path) -> None:
+    """The HTML page, drawn by scripts/analytics_report.py in the analytics environment (it has plotly)."""
+    python = Path(args.dbt).parent / "python"
+    completed = subprocess.run([str(python if python.is_file() else sys.executable),
+                                str(Path(__file__).resolve().parent / "analytics_report.py"), str(summary), str(page)],
+                               capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise SystemExit(f"analytics: the report failed: {completed.stderr.strip().splitlines()[-1:]}")
+    print(f"[analytics] report: {page}", flush=True)
+
+
 # ------------------------------------------------------------------------------------------------- main
 
 
@@ -189,9 +233,10 @@ def main() -> int:
         figures = analytics_figures.headline(cache.get_sql_engine())
         cache.get_sql_engine().dispose()
         analytics_figures.print_headline(figures)
-        summary = {"phases_seconds": run.phases, "records_synced": synced["processed_records"], "dbt": results,
-                   "figures": figures, "destination": "postgresql" if args.destination else str(args.duckdb)}
+        summary = {"phases_seconds": run.phases, "records_synced": synced["processed_records"], "sync": synced,
+                   "dbt": results, "figures": figures, "destination": destination_label(args)}
         (args.out / "analytics.json").write_text(json.dumps(summary, indent=2, default=str))
+        report(args, args.out / "analytics.json", args.out / "report.html")
     print(f"[analytics] wall time {time.monotonic() - run.started:.1f} s "
           f"(sync {run.phases['sync']:.1f} s, dbt {run.phases['dbt']:.1f} s)", flush=True)
     return 0

@@ -6,6 +6,8 @@ from typing import Any
 
 MODELS = "analytics_zendesk"
 UNSOLVED = ("new", "open", "pending", "hold")
+# The report's charts (scripts/analytics_report.py), by the id of the element each is drawn in.
+CHART_IDS = ["first-reply", "resolution", "backlog", "sla", "sync-records", "sync-waits"]
 
 
 def _median(column: str) -> str:
