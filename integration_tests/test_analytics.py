@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,6 @@ sys.path.insert(0, str(DRIVER.parent))
 from analytics import DEMO_ACCOUNT  # noqa: E402
 from analytics_figures import CHART_IDS  # noqa: E402
 
-AGENT_ROLES = {"agent", "admin"}
-SAMPLE = 25  # tickets whose first reply time is checked one by one
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +42,8 @@ def truth(demo_account):
 
 
 class SandboxTruth:
-    """Figures computed from the sandbox's REST API, the way Zendesk defines them."""
+    """What the sandbox's REST API says: its tickets, and Zendesk's own first reply time per ticket (ticket_metrics:
+    calendar minutes from creation to the first public agent reply; none without one)."""
 
     def __init__(self, info: dict):
         credentials = info["config"]["credentials"]
@@ -53,7 +51,8 @@ class SandboxTruth:
         self.session.auth = (f"{credentials['email']}/token", credentials["api_token"])
         self.url = info["url"].rstrip("/")
         self.tickets = self._all("/api/v2/incremental/tickets/cursor.json?start_time=0", "tickets")
-        self.roles = {user["id"]: user["role"] for user in self._all("/api/v2/users.json?page[size]=100", "users")}
+        # per ticket: the ticket_metrics list, like Zendesk's, leaves archived tickets out
+        self.first_reply = {t["id"]: self._first_reply(t["id"]) for t in self.live_tickets()}
 
     def _all(self, path: str, key: str) -> list[dict]:
         rows, url = [], self.url + path
@@ -66,22 +65,13 @@ class SandboxTruth:
             url = None if done else (page.get("links") or {}).get("next") or page.get("after_url") or page.get("next_page")
         return rows
 
+    def _first_reply(self, ticket_id: int) -> float | None:
+        answer = self.session.get(f"{self.url}/api/v2/tickets/{ticket_id}/metrics.json", timeout=30)
+        answer.raise_for_status()
+        return (answer.json()["ticket_metric"].get("reply_time_in_minutes") or {}).get("calendar")
+
     def live_tickets(self) -> list[dict]:
         return [t for t in self.tickets if t["status"] != "deleted"]
-
-    def first_reply_minutes(self, ticket: dict) -> float | None:
-        """Minutes from the ticket's creation to the first public comment by an agent that is not the ticket's
-        opening comment (Zendesk's first reply time, in calendar time)."""
-        comments = self._all(f"/api/v2/tickets/{ticket['id']}/comments.json", "comments")
-        comments.sort(key=lambda c: (c["created_at"], c["id"]))
-        for comment in comments[1:]:
-            if comment["public"] and self.roles.get(comment["author_id"]) in AGENT_ROLES:
-                return (_time(comment["created_at"]) - _time(ticket["created_at"])).total_seconds() / 60
-        return None
-
-
-def _time(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
 
 
 def make_analytics(config: Path, out: Path, *extra: str) -> dict:
@@ -130,15 +120,16 @@ def assert_figures_match_the_sandbox(engine, truth: SandboxTruth) -> None:
         solved = db.exec_driver_sql(f"select count(*) from {metrics} where status in ('solved', 'closed')").scalar()
     assert sorted(rows) == sorted(t["id"] for t in live)  # one row per ticket synced that is not deleted
     assert solved == sum(t["status"] in ("solved", "closed") for t in live)
-    checked = 0
-    for ticket in sorted(live, key=lambda t: t["id"])[:SAMPLE]:
-        expected = truth.first_reply_minutes(ticket)
-        if expected is None:
-            assert rows[ticket["id"]] is None, ticket["id"]
-            continue
-        assert rows[ticket["id"]] == pytest.approx(expected, abs=1), ticket["id"]
-        checked += 1
-    assert checked >= SAMPLE // 2
+    replied = {t["id"] for t in live if truth.first_reply.get(t["id"]) is not None}
+    assert replied and {t for t, minutes in rows.items() if minutes is not None} == replied  # filled where replied
+    # Where the sandbox puts the first reply in the same second as the ticket's opening comment (Zendesk: 0
+    # minutes), fivetran/zendesk, ordering comments by time, cannot tell which came first and measures to the next
+    # agent reply. Everywhere else the figures agree to the minute.
+    same_second = {t for t in replied if truth.first_reply[t] == 0}
+    assert len(same_second) <= len(replied) // 10
+    for ticket in sorted(replied - same_second):
+        assert rows[ticket] == pytest.approx(truth.first_reply[ticket], abs=1), ticket
+    assert all(rows[t] > 0 for t in same_second)
 
 
 def test_make_analytics_on_duckdb_twice(demo_account, truth, tmp_path):
@@ -153,10 +144,6 @@ def test_make_analytics_on_duckdb_twice(demo_account, truth, tmp_path):
     engine = sqlalchemy.create_engine(f"duckdb:///{database}", connect_args={"read_only": True})
     try:
         assert_figures_match_the_sandbox(engine, truth)
-        with engine.connect() as db:
-            filled = db.exec_driver_sql("select count(*) from analytics_zendesk.zendesk__ticket_metrics "
-                                        "where first_reply_time_calendar_minutes is not null").scalar()
-        assert filled > 0
     finally:
         engine.dispose()
     assert_charts_render(tmp_path / "report.html")

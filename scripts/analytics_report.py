@@ -18,40 +18,41 @@ from plotly.offline import get_plotlyjs
 from analytics_figures import CHART_IDS
 
 
-def _chart(figure: go.Figure, div_id: str, title: str) -> str:
+def _draw(figure: go.Figure, div_id: str, title: str) -> str:
     figure.update_layout(title=title, height=380, margin={"t": 50, "l": 60, "r": 20, "b": 50}, template="plotly_white")
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)
 
 
 def charts(summary: dict) -> list[str]:
+    """The charts in CHART_IDS' order, each drawn into the element of that id."""
     figures = summary["figures"]
-    out = [
-        _chart(go.Figure(go.Histogram(x=[m / 60 for m in figures["first_reply_minutes"]], nbinsx=30)),
-               "first-reply", "First reply time (calendar hours, per ticket)"),
-        _chart(go.Figure(go.Histogram(x=[m / 60 for m in figures["resolution_minutes"]], nbinsx=30)),
-               "resolution", "Full resolution time (calendar hours, per solved ticket)"),
-    ]
     backlog = go.Figure()
     for status in figures["backlog_by_status"]:
         days = [(day, n) for day, s, n in figures["backlog_over_time"] if s == status]
         backlog.add_trace(go.Scatter(x=[d for d, _ in days], y=[n for _, n in days], name=status, stackgroup="one"))
-    out.append(_chart(backlog, "backlog", "Backlog over time (unsolved tickets by status)"))
     policies = [f"{name} · {metric}" for name, metric, _, _ in figures["sla_by_policy"]]
     sla = go.Figure([
         go.Bar(x=policies, y=[total - breached for _, _, total, breached in figures["sla_by_policy"]], name="achieved"),
         go.Bar(x=policies, y=[breached for _, _, _, breached in figures["sla_by_policy"]], name="breached"),
     ])
     sla.update_layout(barmode="stack")
-    out.append(_chart(sla, "sla", "SLA targets by policy and metric"))
     streams = summary["sync"]["streams"]
     names = sorted(streams)
     records = go.Figure([go.Bar(x=names, y=[streams[n]["records"] for n in names], name="records"),
                          go.Bar(x=names, y=[streams[n]["requests"] for n in names], name="requests")])
     records.update_layout(barmode="group", yaxis_type="log")
-    out.append(_chart(records, "sync-records", "The sync: records and requests per stream"))
-    out.append(_chart(go.Figure(go.Bar(x=names, y=[streams[n]["waited_seconds"] for n in names])),
-                      "sync-waits", "The sync: seconds waited for Zendesk's rate limits, per stream"))
-    return out
+    drawn = [
+        (go.Figure(go.Histogram(x=[m / 60 for m in figures["first_reply_minutes"]], nbinsx=30)),
+         "First reply time (calendar hours, per ticket)"),
+        (go.Figure(go.Histogram(x=[m / 60 for m in figures["resolution_minutes"]], nbinsx=30)),
+         "Full resolution time (calendar hours, per solved ticket)"),
+        (backlog, "Backlog over time (unsolved tickets by status)"),
+        (sla, "SLA targets by policy and metric"),
+        (records, "The sync: records and requests per stream"),
+        (go.Figure(go.Bar(x=names, y=[streams[n]["waited_seconds"] for n in names])),
+         "The sync: seconds waited for Zendesk's rate limits, per stream"),
+    ]
+    return [_draw(figure, div_id, title) for div_id, (figure, title) in zip(CHART_IDS, drawn, strict=True)]
 
 
 def headline_table(summary: dict) -> str:
