@@ -58,3 +58,17 @@ def postgres() -> Iterator[Postgres]:
         pytest.skip(reason)
     with running_postgres() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def ab(tmp_path_factory):
+    """The `airbyte` package (PyAirbyte), imported once per session with offline mode and its logs and default
+    cache under temporary folders: it reads those settings when first imported."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AIRBYTE_OFFLINE_MODE", "1")
+        env.setenv("DO_NOT_TRACK", "1")
+        env.setenv("AIRBYTE_LOGGING_ROOT", str(tmp_path_factory.mktemp("pyairbyte-logs")))
+        env.setenv("AIRBYTE_CACHE_ROOT", str(tmp_path_factory.mktemp("pyairbyte-cache")))
+        import airbyte
+
+        yield airbyte

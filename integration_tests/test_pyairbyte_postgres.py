@@ -22,18 +22,6 @@ STREAMS = ["tickets", "ticket_comments", "users"]
 
 
 @pytest.fixture(scope="module")
-def ab(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AIRBYTE_OFFLINE_MODE", "1")
-        env.setenv("DO_NOT_TRACK", "1")
-        env.setenv("AIRBYTE_LOGGING_ROOT", str(tmp_path_factory.mktemp("pyairbyte-logs")))
-        env.setenv("AIRBYTE_CACHE_ROOT", str(tmp_path_factory.mktemp("pyairbyte-cache")))
-        import airbyte
-
-        yield airbyte
-
-
-@pytest.fixture(scope="module")
 def destinations():
     import destinations  # scripts/, on sys.path from conftest
 
@@ -109,5 +97,6 @@ def test_every_stream_twice_into_the_same_duckdb_cache(ab, destinations, tmp_pat
         second = source.read(cache=cache)
         assert second.processed_records < first.processed_records
         with cache.get_sql_engine().connect() as db:
-            streams = db.exec_driver_sql("select count(*), count(distinct table_name) from main._airbyte_streams").one()
+            streams = db.exec_driver_sql("select count(*), count(distinct table_name) "
+                                         f"from {cache.schema_name}._airbyte_streams").one()
         assert streams[0] == streams[1] >= len(source.get_selected_streams())
