@@ -59,7 +59,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duckdb", type=Path, default=ROOT / ".demo" / "zendesk.duckdb")
     parser.add_argument("--out", type=Path, default=ROOT / ".demo", help="where report.html and the logs go")
     parser.add_argument("--dbt", default=os.environ.get("DBT") or str(ROOT / ".venv-dbt" / "bin" / "dbt"))
-    return parser.parse_args()
+    args = parser.parse_args()
+    if os.sep in args.dbt:  # a path (make passes one relative to the repository); dbt runs from analytics/
+        args.dbt = str(Path(args.dbt).resolve())
+    return args
 
 
 # ------------------------------------------------------------------------------------------------- sync
