@@ -4,7 +4,10 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-tests
 
-.PHONY: demo test test-fast container-test install wheels image clean
+DBT_VENV := .venv-dbt
+DBT_STAMP := $(DBT_VENV)/.installed
+
+.PHONY: demo analytics test test-fast container-test install wheels image clean
 
 # Virtual environment with the connector and the sandbox (two distributions, both editable) and the test extras.
 # Reinstalled only when either setup file changes.
@@ -25,8 +28,20 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VPY) scripts/demo.py
 
+# dbt and its adapters in a virtual environment of their own (analytics/requirements.txt): not connector dependencies.
+$(DBT_STAMP): analytics/requirements.txt
+	@test -x $(DBT_VENV)/bin/python || $(PYTHON) -m venv $(DBT_VENV)
+	@echo "make: installing dbt into $(DBT_VENV)"
+	@$(DBT_VENV)/bin/python -m pip install -q -r analytics/requirements.txt
+	@touch $@
+
+# Sync the demo account (or CONFIG=path) into DuckDB (.demo/zendesk.duckdb) or DESTINATION=postgresql://..., build
+# fivetran/zendesk on it with dbt, print the headline figures and write .demo/report.html.
+analytics: $(STAMP) $(DBT_STAMP)
+	$(VPY) scripts/analytics.py --dbt $(DBT_VENV)/bin/dbt $(if $(CONFIG),--config $(CONFIG)) $(if $(DESTINATION),--destination '$(DESTINATION)')
+
 # Whole suite except the container check. pytest exits 5 when it collected nothing: that is a failure here.
-test: $(STAMP)
+test: $(STAMP) $(DBT_STAMP)
 	@$(VPY) -m pytest -m "not image_tests and not container" unit_tests integration_tests bench; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests - failing"; exit 1; fi; exit $$rc
 
@@ -44,4 +59,4 @@ wheels: $(STAMP)
 	PYTHON=$(VPY) scripts/build_wheels.sh
 
 clean:
-	rm -rf .demo build dist wheels .tmp
+	rm -rf .demo build dist wheels .tmp analytics/target analytics/dbt_packages analytics/logs

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from zendesk_sandbox.launcher import running_sandbox  # noqa: F401  (the e2e tests import it from here)
 
+from postgres_server import Postgres, running_postgres, unavailable_reason
+
 # The sandbox's truth per stream is scripts/ground_truth.py, the same mapping `make demo` judges a read by.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
@@ -46,3 +48,27 @@ def sandbox() -> Iterator[dict[str, Any]]:
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200
         yield info
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A real PostgreSQL server on loopback for the session (Debian's `postgresql` package; .ci/run installs it)."""
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def ab(tmp_path_factory):
+    """The `airbyte` package (PyAirbyte), imported once per session with offline mode and its logs and default
+    cache under temporary folders: it reads those settings when first imported."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AIRBYTE_OFFLINE_MODE", "1")
+        env.setenv("DO_NOT_TRACK", "1")
+        env.setenv("AIRBYTE_LOGGING_ROOT", str(tmp_path_factory.mktemp("pyairbyte-logs")))
+        env.setenv("AIRBYTE_CACHE_ROOT", str(tmp_path_factory.mktemp("pyairbyte-cache")))
+        import airbyte
+
+        yield airbyte

@@ -22,19 +22,6 @@ EXECUTABLE = Path(sys.executable).parent / "source-zendesk-support"  # the conso
 STREAMS = ["tickets", "users"]
 
 
-@pytest.fixture(scope="module")
-def ab(tmp_path_factory):
-    """The `airbyte` package, imported with offline mode and its logs under a temporary folder (read at import)."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AIRBYTE_OFFLINE_MODE", "1")
-        env.setenv("DO_NOT_TRACK", "1")
-        env.setenv("AIRBYTE_LOGGING_ROOT", str(tmp_path_factory.mktemp("pyairbyte-logs")))
-        env.setenv("AIRBYTE_CACHE_ROOT", str(tmp_path_factory.mktemp("pyairbyte-cache")))
-        import airbyte
-
-        yield airbyte
-
-
 def summary(info):
     return requests.get(f"{info['url']}/_sandbox/summary", timeout=30).json()
 

@@ -500,6 +500,8 @@ class Tickets:
             events.append({"id": base + 1, "type": "Create", "field_name": "status", "value": after})
             events.append({"id": base + 2, "type": "Create", "field_name": "priority", "value": shape.priority})
             events.append({"id": base + 3, "type": "Create", "field_name": "requester_id", "value": str(requester)})
+            if after != "new":  # created open: with its assignee (a new ticket has none yet)
+                events.append({"id": base + 4, "type": "Create", "field_name": "assignee_id", "value": str(assignee)})
         elif kind == "system":
             events.append({"id": base + 1, "type": "Change", "field_name": "tags", "value": ["auto_reminder"],
                            "previous_value": []})
@@ -544,7 +546,8 @@ class Tickets:
                                   "author_id": e["author_id"], "attachments": e["attachments"], "audit_id": e["audit_id"],
                                   "type": "Comment"})
             elif e["type"] in ("Create", "Change"):
-                child[e["field_name"]] = e["value"]
+                # An audit event's value is text; the ticket events export gives an id field as a number.
+                child[e["field_name"]] = int(e["value"]) if e["field_name"] == "assignee_id" else e["value"]
                 if e["type"] == "Change":
                     child["previous_value"] = e["previous_value"]
             else:
