@@ -50,7 +50,8 @@ class SandboxTruth:
         self.session = requests.Session()
         self.session.auth = (f"{credentials['email']}/token", credentials["api_token"])
         self.url = info["url"].rstrip("/")
-        self.tickets = self._all("/api/v2/incremental/tickets/cursor.json?start_time=0", "tickets")
+        # every ticket, AI agents' included, as the connector reads them (tickets_handled_by: all)
+        self.tickets = self._all("/api/v2/incremental/tickets/cursor.json?start_time=0&support_type_scope=all", "tickets")
         # per ticket: the ticket_metrics list, like Zendesk's, leaves archived tickets out
         self.first_reply = {t["id"]: self._first_reply(t["id"]) for t in self.live_tickets()}
 
