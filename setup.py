@@ -1,4 +1,5 @@
 """Packaging for the Zendesk Support source connector alone: the API sandbox is its own distribution (sandbox/setup.py)."""
+
 from setuptools import find_packages, setup
 
 MAIN_REQUIREMENTS = [

@@ -16,6 +16,7 @@ choosing a poor endpoint shows up as a gap instead of moving the bound with it.
   page: a full last page needs one more request. Help Center's comments, votes and attachments exist only per
   article, post or comment: at least one request per parent.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,6 +31,7 @@ SINGLE = 0  # the whole list in one response
 @dataclass(frozen=True)
 class Source:
     """Where Zendesk serves a stream's records most cheaply."""
+
     endpoint: str  # path as the sandbox's /_sandbox/summary and /_sandbox/stats name it
     page_size: int  # EXPORT_PAGE, LIST_PAGE or SINGLE
     resource: str  # key in /_sandbox/summary["resources"] whose endpoint count sizes the pages
@@ -101,8 +103,9 @@ SOURCES: Dict[str, Source] = {
     "sharing_agreements": _list("sharing_agreements", "sharing_agreements"),
     "targets": _list("targets", "targets"),
     "sla_policies": _single("slas/policies", "sla_policies"),
-    "schedules": _single("business_hours/schedules", "schedules",
-                         per_parent="/api/v2/business_hours/schedules/{schedule_id}/holidays"),
+    "schedules": _single(
+        "business_hours/schedules", "schedules", per_parent="/api/v2/business_hours/schedules/{schedule_id}/holidays"
+    ),
     "custom_ticket_statuses": _single("custom_statuses", "custom_ticket_statuses"),
     "account_attributes": _single("routing/attributes", "account_attributes"),
     "attribute_definitions": _single("routing/attributes/definitions", "attribute_definitions"),
@@ -126,13 +129,17 @@ SOURCES: Dict[str, Source] = {
     "monitored_twitter_handles": _single("channels/twitter/monitored_twitter_handles", "monitored_twitter_handles"),
     "account_settings": _single("account/settings", "account_settings"),
     # Per ticket: Zendesk has no account-wide list, so one request per ticket with any (not in the default set).
-    "side_conversations": Source("/api/v2/tickets/{ticket_id}/side_conversations", SINGLE, "tickets",
-                                 count="total"),
+    "side_conversations": Source("/api/v2/tickets/{ticket_id}/side_conversations", SINGLE, "tickets", count="total"),
     "ticket_task_lists": Source("/api/v2/tickets/{ticket_id}/task_lists", SINGLE, "tickets", count="total"),
     # Coverage (b). The routing exports page by a cursor in next_page and end on an empty page.
-    **{name: Source(f"/api/v2/incremental/routing/{kind}", EXPORT_PAGE, name, end="empty") for name, kind in (
-        ("routing_attribute_events", "attributes"), ("routing_attribute_value_events", "attribute_values"),
-        ("routing_instance_value_events", "instance_values"))},
+    **{
+        name: Source(f"/api/v2/incremental/routing/{kind}", EXPORT_PAGE, name, end="empty")
+        for name, kind in (
+            ("routing_attribute_events", "attributes"),
+            ("routing_attribute_value_events", "attribute_values"),
+            ("routing_instance_value_events", "instance_values"),
+        )
+    },
     "assets": _list("it_asset_management/assets", "assets"),
     "asset_locations": _list("it_asset_management/locations", "asset_locations"),
     "asset_types": _single("it_asset_management/asset_types", "asset_types"),
@@ -144,44 +151,72 @@ SOURCES: Dict[str, Source] = {
 
 HC, ARTICLE, POST = "help_center/", "help_center/articles/{article_id}/", "community/posts/{post_id}/"
 VOICE = "channels/voice/"
-SOURCES.update({
-    "articles": Source("/api/v2/help_center/incremental/articles", EXPORT_PAGE, "articles"),
-    "categories": _list(HC + "categories", "categories"),
-    "sections": _list(HC + "sections", "sections"),
-    "topics": _list("community/topics", "topics"),
-    "posts": _list("community/posts", "posts"),
-    "user_segments": _list(HC + "user_segments", "user_segments"),
-    "permission_groups": _list("guide/permission_groups", "permission_groups"),
-    "article_attachments": _children(ARTICLE + "attachments", "article_attachments", "articles"),
-    "article_comments": _children(ARTICLE + "comments", "article_comments", "articles"),
-    "article_votes": _children(ARTICLE + "votes", "article_votes", "articles"),
-    "article_comment_votes": _children(ARTICLE + "comments/{comment_id}/votes", "article_comment_votes",
-                                       "article_comments"),
-    "post_comments": _children(POST + "comments", "post_comments", "posts"),
-    "post_votes": _children(POST + "votes", "post_votes", "posts"),
-    "post_comment_votes": _children(POST + "comments/{comment_id}/votes", "post_comment_votes", "post_comments"),
-    "article_labels": _list(HC + "articles/labels", "article_labels"),
-    "help_center_locales": _single(HC + "locales", "help_center_locales"),
-    "article_translations": _children(ARTICLE + "translations", "article_translations", "articles"),
-    "section_subscriptions": _children(HC + "sections/{section_id}/subscriptions", "section_subscriptions", "sections"),
-    "topic_subscriptions": _children("community/topics/{topic_id}/subscriptions", "topic_subscriptions", "topics"),
-    "calls": Source(f"/api/v2/{VOICE}stats/incremental/calls", EXPORT_PAGE, "calls", end="empty"),
-    "legs": Source(f"/api/v2/{VOICE}stats/incremental/legs", EXPORT_PAGE, "legs", end="empty"),
-    **{name: _list(VOICE + path, name) for name, path in (
-        ("phone_numbers", "phone_numbers"), ("addresses", "addresses"), ("greetings", "greetings"),
-        ("greeting_categories", "greeting_categories"), ("ivrs", "ivr"), ("lines", "lines"),
-        ("agents_activity", "stats/agents_activity"))},
-    **{name: _single(VOICE + path, name) for name, path in (
-        ("current_queue_activity", "stats/current_queue_activity"), ("account_overview", "stats/account_overview"),
-        ("agents_overview", "stats/agents_overview"), ("talk_settings", "settings"))},
-    "chats": Source("/api/v2/chat/incremental/chats", EXPORT_PAGE, "chats", end="short"),
-    "chat_agents": Source("/api/v2/chat/agents", LIST_PAGE, "chat_agents", end="short"),
-    "chat_bans": Source("/api/v2/chat/bans", LIST_PAGE, "chat_bans", end="short"),
-    **{name: _single("chat/" + path, name) for name, path in (
-        ("chat_departments", "departments"), ("chat_shortcuts", "shortcuts"), ("chat_triggers", "triggers"),
-        ("chat_goals", "goals"), ("chat_skills", "skills"), ("chat_roles", "roles"), ("chat_accounts", "account"),
-        ("chat_routing_settings", "routing_settings/account"))},
-})
+SOURCES.update(
+    {
+        "articles": Source("/api/v2/help_center/incremental/articles", EXPORT_PAGE, "articles"),
+        "categories": _list(HC + "categories", "categories"),
+        "sections": _list(HC + "sections", "sections"),
+        "topics": _list("community/topics", "topics"),
+        "posts": _list("community/posts", "posts"),
+        "user_segments": _list(HC + "user_segments", "user_segments"),
+        "permission_groups": _list("guide/permission_groups", "permission_groups"),
+        "article_attachments": _children(ARTICLE + "attachments", "article_attachments", "articles"),
+        "article_comments": _children(ARTICLE + "comments", "article_comments", "articles"),
+        "article_votes": _children(ARTICLE + "votes", "article_votes", "articles"),
+        "article_comment_votes": _children(
+            ARTICLE + "comments/{comment_id}/votes", "article_comment_votes", "article_comments"
+        ),
+        "post_comments": _children(POST + "comments", "post_comments", "posts"),
+        "post_votes": _children(POST + "votes", "post_votes", "posts"),
+        "post_comment_votes": _children(POST + "comments/{comment_id}/votes", "post_comment_votes", "post_comments"),
+        "article_labels": _list(HC + "articles/labels", "article_labels"),
+        "help_center_locales": _single(HC + "locales", "help_center_locales"),
+        "article_translations": _children(ARTICLE + "translations", "article_translations", "articles"),
+        "section_subscriptions": _children(
+            HC + "sections/{section_id}/subscriptions", "section_subscriptions", "sections"
+        ),
+        "topic_subscriptions": _children("community/topics/{topic_id}/subscriptions", "topic_subscriptions", "topics"),
+        "calls": Source(f"/api/v2/{VOICE}stats/incremental/calls", EXPORT_PAGE, "calls", end="empty"),
+        "legs": Source(f"/api/v2/{VOICE}stats/incremental/legs", EXPORT_PAGE, "legs", end="empty"),
+        **{
+            name: _list(VOICE + path, name)
+            for name, path in (
+                ("phone_numbers", "phone_numbers"),
+                ("addresses", "addresses"),
+                ("greetings", "greetings"),
+                ("greeting_categories", "greeting_categories"),
+                ("ivrs", "ivr"),
+                ("lines", "lines"),
+                ("agents_activity", "stats/agents_activity"),
+            )
+        },
+        **{
+            name: _single(VOICE + path, name)
+            for name, path in (
+                ("current_queue_activity", "stats/current_queue_activity"),
+                ("account_overview", "stats/account_overview"),
+                ("agents_overview", "stats/agents_overview"),
+                ("talk_settings", "settings"),
+            )
+        },
+        "chats": Source("/api/v2/chat/incremental/chats", EXPORT_PAGE, "chats", end="short"),
+        "chat_agents": Source("/api/v2/chat/agents", LIST_PAGE, "chat_agents", end="short"),
+        "chat_bans": Source("/api/v2/chat/bans", LIST_PAGE, "chat_bans", end="short"),
+        **{
+            name: _single("chat/" + path, name)
+            for name, path in (
+                ("chat_departments", "departments"),
+                ("chat_shortcuts", "shortcuts"),
+                ("chat_triggers", "triggers"),
+                ("chat_goals", "goals"),
+                ("chat_skills", "skills"),
+                ("chat_roles", "roles"),
+                ("chat_accounts", "account"),
+                ("chat_routing_settings", "routing_settings/account"),
+            )
+        },
+    }
+)
 
 # Streams whose only source is one request per parent record, or opt-in ones read whole per parent on every
 # sync: left out unless asked for.
@@ -273,6 +308,7 @@ def stream_of_path(path: str, streams: Iterable[str]) -> Optional[str]:
 @dataclass(frozen=True)
 class Limits:
     """Requests per Zendesk-minute (0 = off) and the length of a Zendesk-minute in real seconds."""
+
     account: int
     exports: int
     window_seconds: float
@@ -282,8 +318,14 @@ class Limits:
         # Zendesk: exports 10/min (30 with High Volume); /incremental/users/cursor reports its own bucket with
         # twice that; /deleted_tickets 10/min. Every request also counts against the account bucket.
         on = lambda limit: limit if self.account else 0  # noqa: E731 - endpoint buckets go with the account
-        return {"account": self.account, "exports": self.exports, "exports_cursor_users": 2 * self.exports,
-                "deleted_tickets": on(10), "help_center": self.account, "chat": on(200)}
+        return {
+            "account": self.account,
+            "exports": self.exports,
+            "exports_cursor_users": 2 * self.exports,
+            "deleted_tickets": on(10),
+            "help_center": self.account,
+            "chat": on(200),
+        }
 
 
 def buckets_of(path: str) -> List[str]:

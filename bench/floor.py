@@ -5,6 +5,7 @@ with orjson and write each record as an Airbyte RECORD line. The connector is th
 that stream; its start-up CPU (the less of two reads of the same stream that find nothing) is taken out. Both are CPU time
 (user + system) of one process, so the shared cores' load counts less than it does in wall time.
 """
+
 from __future__ import annotations
 
 import base64
@@ -26,10 +27,18 @@ from .sync import run_read
 # stream -> (export path, list key, query of its first page, how the next page is named); the ticket exports for
 # every ticket, as the connector asks for them (support_type_scope=all)
 FLOOR_STREAMS: Dict[str, Tuple[str, str, Dict[str, str], str]] = {
-    "tickets": ("incremental/tickets/cursor", "tickets",
-                {"include": "metric_sets", "per_page": "1000", "support_type_scope": "all"}, "after_url"),
-    "ticket_events": ("incremental/ticket_events", "ticket_events",
-                      {"include": "comment_events", "per_page": "1000", "support_type_scope": "all"}, "next_page"),
+    "tickets": (
+        "incremental/tickets/cursor",
+        "tickets",
+        {"include": "metric_sets", "per_page": "1000", "support_type_scope": "all"},
+        "after_url",
+    ),
+    "ticket_events": (
+        "incremental/ticket_events",
+        "ticket_events",
+        {"include": "comment_events", "per_page": "1000", "support_type_scope": "all"},
+        "next_page",
+    ),
     "users": ("incremental/users/cursor", "users", {"include": "identities", "per_page": "1000"}, "after_url"),
 }
 START_TIME = 946684800  # the sandbox config's start_date, 2000-01-01
@@ -68,7 +77,9 @@ def fetch_pages(base_url: str, config: Mapping, stream: str) -> List[Tuple[bytes
     url: Optional[str] = f"{base_url}/api/v2/{path}?{query}"
     pages = []
     while url:
-        request = urllib.request.Request(url, headers={"Authorization": _auth_header(config), "Accept-Encoding": "gzip"})
+        request = urllib.request.Request(
+            url, headers={"Authorization": _auth_header(config), "Accept-Encoding": "gzip"}
+        )
         with urllib.request.urlopen(request, timeout=300) as response:
             raw, encoding = response.read(), response.headers.get("Content-Encoding", "")
         pages.append((raw, encoding))
@@ -100,7 +111,9 @@ def measure_floor(pages: List[Tuple[bytes, str]], stream: str) -> Tuple[int, flo
     return runs[0][0], min(seconds for _, seconds in runs)
 
 
-def connector_cpu(command: List[str], config: Dict, discovered: List[Dict], stream: str, workdir: Path) -> Tuple[int, float]:
+def connector_cpu(
+    command: List[str], config: Dict, discovered: List[Dict], stream: str, workdir: Path
+) -> Tuple[int, float]:
     """(records, CPU seconds) of the connector reading only `stream` from the start."""
     catalog = configured_catalog(discovered, [stream])
     run = run_read(command, config, catalog, workdir, stderr_path=workdir / "stderr.log")
@@ -115,8 +128,9 @@ def startup_config(config: Dict) -> Dict:
     return {**config, "start_date": now}
 
 
-def measure(sandbox, command: List[str], config: Dict, discovered: List[Dict], streams: List[str],
-            workdir: Path) -> List[FloorFigures]:
+def measure(
+    sandbox, command: List[str], config: Dict, discovered: List[Dict], streams: List[str], workdir: Path
+) -> List[FloorFigures]:
     figures = []
     for stream in streams:
         here = workdir / f"floor-{stream}"
@@ -125,14 +139,45 @@ def measure(sandbox, command: List[str], config: Dict, discovered: List[Dict], s
         floor_records, floor_seconds = measure_floor(pages, stream)
         startup = min(connector_cpu(command, startup_config(config), discovered, stream, here)[1] for _ in range(2))
         records, cpu = connector_cpu(command, config, discovered, stream, here)
-        figures.append(FloorFigures(stream, len(pages), floor_records, floor_seconds / max(floor_records, 1) * 1e6,
-                                    records, max(cpu - startup, 0.0) / max(records, 1) * 1e6, cpu, startup))
+        figures.append(
+            FloorFigures(
+                stream,
+                len(pages),
+                floor_records,
+                floor_seconds / max(floor_records, 1) * 1e6,
+                records,
+                max(cpu - startup, 0.0) / max(records, 1) * 1e6,
+                cpu,
+                startup,
+            )
+        )
     return figures
 
 
 def floor_table(figures: List[FloorFigures]) -> List[str]:
-    rows = [(f.stream, f.pages, f.floor_records, f"{f.floor_us:.1f}", f.connector_records, f"{f.connector_us:.1f}",
-             f"{f.startup_cpu_s:.2f}", f"**{f.ratio:.2f}x**" if f.ratio else "- (too few records)") for f in figures]
-    return table(["stream", "pages", "floor records", "floor µs/record", "connector records", "connector µs/record",
-                  "start-up CPU s (taken out)", "connector / floor"], rows)
-
+    rows = [
+        (
+            f.stream,
+            f.pages,
+            f.floor_records,
+            f"{f.floor_us:.1f}",
+            f.connector_records,
+            f"{f.connector_us:.1f}",
+            f"{f.startup_cpu_s:.2f}",
+            f"**{f.ratio:.2f}x**" if f.ratio else "- (too few records)",
+        )
+        for f in figures
+    ]
+    return table(
+        [
+            "stream",
+            "pages",
+            "floor records",
+            "floor µs/record",
+            "connector records",
+            "connector µs/record",
+            "start-up CPU s (taken out)",
+            "connector / floor",
+        ],
+        rows,
+    )

@@ -4,6 +4,7 @@ whole list holds at or after the cursor the re-sync started from must be among t
 The whole list is read here, from the sandbox, after the re-sync (nothing changes in between), by id order:
 the order the connector does not use, so a broken sort in either would show.
 """
+
 from __future__ import annotations
 
 import base64
@@ -56,8 +57,9 @@ def saved_cursor(states: List[Mapping], stream: str, field: str) -> Optional[int
     return None
 
 
-def missed(base_url: str, config: Mapping, streams: List[str], start_states: List[Mapping],
-           emitted: Mapping[str, Set[Any]]) -> Dict[str, Dict[str, int]]:
+def missed(
+    base_url: str, config: Mapping, streams: List[str], start_states: List[Mapping], emitted: Mapping[str, Set[Any]]
+) -> Dict[str, Dict[str, int]]:
     """Per newest-first stream in `streams`: records due since its saved cursor, and how many the re-sync missed."""
     out = {}
     for stream in streams:

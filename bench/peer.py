@@ -6,6 +6,7 @@ That connector always calls https://{subdomain}.zendesk.com, so reaching the san
 - the sandbox serving TLS on port 443 (root).
 Any step that fails makes `setup()` return the reason instead; the benchmark then prints it and skips the column.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,9 +39,15 @@ class Peer:
         return {**os.environ, "REQUESTS_CA_BUNDLE": self.cert, "SSL_CERT_FILE": self.cert}
 
     def config(self, sandbox_info: Dict) -> Dict:
-        return {"subdomain": SUBDOMAIN, "start_date": "2000-01-01T00:00:00Z",
-                "credentials": {"credentials": "api_token", "email": sandbox_info["email"],
-                                "api_token": sandbox_info["api_token"]}}
+        return {
+            "subdomain": SUBDOMAIN,
+            "start_date": "2000-01-01T00:00:00Z",
+            "credentials": {
+                "credentials": "api_token",
+                "email": sandbox_info["email"],
+                "api_token": sandbox_info["api_token"],
+            },
+        }
 
 
 def install(log) -> Optional[str]:
@@ -51,8 +58,10 @@ def install(log) -> Optional[str]:
     python = next((p for p in PEER_PYTHON if shutil.which(p)), None)
     if python is None:
         return "no python3.11 on PATH for the peer's venv (it needs Python <3.12)"
-    for step in ([python, "-m", "venv", str(VENV)],
-                 [str(VENV / "bin" / "pip"), "install", "--disable-pip-version-check", PACKAGE]):
+    for step in (
+        [python, "-m", "venv", str(VENV)],
+        [str(VENV / "bin" / "pip"), "install", "--disable-pip-version-check", PACKAGE],
+    ):
         done = subprocess.run(step, stdout=log, stderr=subprocess.STDOUT)
         if done.returncode:
             return f"`{' '.join(step)}` failed (exit {done.returncode}); see the log"
@@ -65,9 +74,28 @@ def make_certificate(workdir: Path, host: str, log) -> Optional[str]:
         return None
     if not shutil.which("openssl"):
         return "openssl not found"
-    done = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                           "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={host}",
-                           "-addext", f"subjectAltName=DNS:{host},IP:127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
+    done = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            f"/CN={host}",
+            "-addext",
+            f"subjectAltName=DNS:{host},IP:127.0.0.1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     return None if done.returncode == 0 else f"openssl failed (exit {done.returncode})"
 
 
@@ -113,13 +141,21 @@ def setup(workdir: Path) -> tuple:
     if os.geteuid() != 0:
         return None, "not root: cannot serve on port 443 or edit /etc/hosts"
     with open(workdir / "peer-setup.log", "ab") as log:
-        for step in (lambda: install(log), lambda: make_certificate(workdir, host, log),
-                     lambda: trust_certificate(workdir / "peer-cert.pem"), lambda: add_hosts_entry(host)):
+        for step in (
+            lambda: install(log),
+            lambda: make_certificate(workdir, host, log),
+            lambda: trust_certificate(workdir / "peer-cert.pem"),
+            lambda: add_hosts_entry(host),
+        ):
             reason = step()
             if reason:
                 return None, reason
-    peer = Peer([str(VENV / "bin" / "source-zendesk-support")], str(workdir / "peer-cert.pem"),
-                str(workdir / "peer-key.pem"), host)
+    peer = Peer(
+        [str(VENV / "bin" / "source-zendesk-support")],
+        str(workdir / "peer-cert.pem"),
+        str(workdir / "peer-key.pem"),
+        host,
+    )
     return peer, None
 
 

@@ -1,4 +1,5 @@
 """Tables of a benchmark run (Markdown pipe tables: readable in a terminal and in docs/)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,7 +13,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence], align: Optional[str] 
     align = align or "l" + "r" * (len(header) - 1)
     cells = [[str(c) for c in header]] + [[_cell(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    fmt = lambda r: "| " + " | ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(r, widths, align)) + " |"  # noqa: E731
+    fmt = lambda r: (
+        "| " + " | ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(r, widths, align)) + " |"
+    )  # noqa: E731
     rule = "|" + "|".join(("-" * (w + 1) + ":") if a == "r" else ("-" * (w + 2)) for w, a in zip(widths, align)) + "|"
     return [fmt(cells[0]), rule] + [fmt(r) for r in cells[1:]]
 
@@ -34,6 +37,7 @@ def mb(n_bytes: int) -> str:
 @dataclass
 class RunFigures:
     """What one read measured, with the bounds it is held against."""
+
     label: str
     run: SyncRun
     requests_by_path: Dict[str, Dict[str, int]]
@@ -83,25 +87,60 @@ def stream_table(figures: RunFigures, streams: Sequence[str], summary: Optional[
         shared = source is not None and source.endpoint in seen
         if source is not None:
             seen.add(source.endpoint)
-        bound = sum(b.min_requests for b in figures.bounds.values() if b.streams[0] == stream) if figures.bounds else None
+        bound = (
+            sum(b.min_requests for b in figures.bounds.values() if b.streams[0] == stream) if figures.bounds else None
+        )
         records = s.records if s else 0
         seconds = s.seconds if s else None
         # when the stream's first message came, seconds after the process started: shows who waited for whom
         start = s.started - run.started_at if s and s.started is not None and run.started_at else None
-        rows.append([
-            stream, records, expected_records(stream, summary) if summary else None,
-            "shared" if shared else requests_by_stream.get(stream, 0),
-            "shared" if shared else bound,
-            records / seconds if seconds and records else None, start, seconds, s.state_bytes if s else 0,
-            s.status if s else "not run",
-        ])
+        rows.append(
+            [
+                stream,
+                records,
+                expected_records(stream, summary) if summary else None,
+                "shared" if shared else requests_by_stream.get(stream, 0),
+                "shared" if shared else bound,
+                records / seconds if seconds and records else None,
+                start,
+                seconds,
+                s.state_bytes if s else 0,
+                s.status if s else "not run",
+            ]
+        )
     for path, n in sorted(unmapped.items()):
         rows.append([f"(other) {path}", None, None, n, None, None, None, None, None, ""])
     run_seconds = run.seconds or 1e-9
-    rows.append(["**total**", run.records, None, figures.requests, figures.min_requests,
-                 run.records / run_seconds, None, run_seconds, run.state_bytes, f"exit {run.exit_code}"])
-    return table(["stream", "records", "sandbox count", "requests", "min requests", "records/s", "from s", "seconds",
-                  "state bytes", "status"], rows, "lrrrrrrrrl")
+    rows.append(
+        [
+            "**total**",
+            run.records,
+            None,
+            figures.requests,
+            figures.min_requests,
+            run.records / run_seconds,
+            None,
+            run_seconds,
+            run.state_bytes,
+            f"exit {run.exit_code}",
+        ]
+    )
+    return table(
+        [
+            "stream",
+            "records",
+            "sandbox count",
+            "requests",
+            "min requests",
+            "records/s",
+            "from s",
+            "seconds",
+            "state bytes",
+            "status",
+        ],
+        rows,
+        "lrrrrrrrrl",
+    )
 
 
 def totals_line(figures: RunFigures) -> str:
@@ -113,8 +152,12 @@ def totals_line(figures: RunFigures) -> str:
     if figures.min_wall_seconds is not None:
         ratio = run.seconds / figures.min_wall_seconds if figures.min_wall_seconds > 0 else float("inf")
         parts.append(f"bound {figures.min_wall_seconds:,.1f} s ({ratio:.2f}x)")
-    parts += [f"peak RSS {mb(run.peak_rss_bytes)}", f"state {run.state_bytes:,} B", f"429s {figures.throttled}",
-              f"exit {run.exit_code}"]
+    parts += [
+        f"peak RSS {mb(run.peak_rss_bytes)}",
+        f"state {run.state_bytes:,} B",
+        f"429s {figures.throttled}",
+        f"exit {run.exit_code}",
+    ]
     if run.errors:
         parts.append(f"{len(run.errors)} errors: {run.errors[0][:120]}")
     if run.timed_out:
@@ -123,8 +166,10 @@ def totals_line(figures: RunFigures) -> str:
 
 
 def requests_table(figures: RunFigures) -> List[str]:
-    rows = [[path, figures.requests_of(path), ", ".join(f"{k}: {v}" for k, v in sorted(s.items()))]
-            for path, s in sorted(figures.requests_by_path.items())]
+    rows = [
+        [path, figures.requests_of(path), ", ".join(f"{k}: {v}" for k, v in sorted(s.items()))]
+        for path, s in sorted(figures.requests_by_path.items())
+    ]
     return table(["path", "requests", "by status"], rows, "lrl")
 
 
@@ -133,21 +178,42 @@ def side_by_side(ours: RunFigures, peer: Optional[RunFigures], streams: Sequence
     for stream in streams:
         a = ours.run.streams.get(stream)
         b = peer.run.streams.get(stream) if peer else None
-        rows.append([stream, a.records if a else 0, (b.records if b else 0) if peer else None,
-                     _rate(a), _rate(b) if peer else None])
+        rows.append(
+            [
+                stream,
+                a.records if a else 0,
+                (b.records if b else 0) if peer else None,
+                _rate(a),
+                _rate(b) if peer else None,
+            ]
+        )
     o, p = ours.run, peer.run if peer else None
     rows.append(["**total records**", o.records, p.records if p else None, None, None])
-    rows.append(["**records/s (total / wall)**", None, None, o.records / max(o.seconds, 1e-9),
-                 (p.records / max(p.seconds, 1e-9)) if p else None])
+    rows.append(
+        [
+            "**records/s (total / wall)**",
+            None,
+            None,
+            o.records / max(o.seconds, 1e-9),
+            (p.records / max(p.seconds, 1e-9)) if p else None,
+        ]
+    )
     rows.append(["**wall seconds**", None, None, o.seconds, p.seconds if p else None])
     rows.append(["**requests**", ours.requests, peer.requests if peer else None, None, None])
-    rows.append(["**peak RSS MB**", round(o.peak_rss_bytes / 1e6), round(p.peak_rss_bytes / 1e6) if p else None, None, None])
+    rows.append(
+        ["**peak RSS MB**", round(o.peak_rss_bytes / 1e6), round(p.peak_rss_bytes / 1e6) if p else None, None, None]
+    )
     rows.append(["**state bytes**", o.state_bytes, p.state_bytes if p else None, None, None])
-    lines = table(["stream", "records (ours)", f"records ({peer_note})", "records/s (ours)", f"records/s ({peer_note})"],
-                  rows, "lrrrr")
+    lines = table(
+        ["stream", "records (ours)", f"records ({peer_note})", "records/s (ours)", f"records/s ({peer_note})"],
+        rows,
+        "lrrrr",
+    )
     if p is not None and (p.timed_out or p.exit_code):
-        lines.append(f"\n{peer_note}: exit {p.exit_code}{', killed at the time limit' if p.timed_out else ''}"
-                     f"{'; first error: ' + p.errors[0][:200] if p.errors else ''}")
+        lines.append(
+            f"\n{peer_note}: exit {p.exit_code}{', killed at the time limit' if p.timed_out else ''}"
+            f"{'; first error: ' + p.errors[0][:200] if p.errors else ''}"
+        )
     return lines
 
 

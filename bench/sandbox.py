@@ -1,4 +1,5 @@
 """The sandbox as a child process: start it, ask it for ground truth and request counts, change it, stop it."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ class Sandbox:
     def call(self, path: str, payload: Optional[dict] = None) -> Any:
         data = json.dumps(payload).encode() if payload is not None else None
         method = "POST" if payload is not None else "GET"
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=300, context=self._ssl) as response:
             return json.loads(response.read() or b"null")
 
@@ -61,11 +63,31 @@ class Sandbox:
         self.stop()
 
 
-def sandbox_args(tickets: int, seed: int, *, cpu_bound: bool, plan: str, time_scale: float,
-                 subdomain: Optional[str] = None, port: int = 0, tls: Optional[tuple] = None,
-                 host: Optional[str] = None, compression: bool = True) -> List[str]:
-    args = ["--port", str(port), "--seed", str(seed), "--tickets", str(tickets), "--plan", plan,
-            "--time-scale", str(time_scale)]
+def sandbox_args(
+    tickets: int,
+    seed: int,
+    *,
+    cpu_bound: bool,
+    plan: str,
+    time_scale: float,
+    subdomain: Optional[str] = None,
+    port: int = 0,
+    tls: Optional[tuple] = None,
+    host: Optional[str] = None,
+    compression: bool = True,
+) -> List[str]:
+    args = [
+        "--port",
+        str(port),
+        "--seed",
+        str(seed),
+        "--tickets",
+        str(tickets),
+        "--plan",
+        plan,
+        "--time-scale",
+        str(time_scale),
+    ]
     if not compression:
         args.append("--no-compression")  # the sandbox gzips by default, as Zendesk does
     if cpu_bound:

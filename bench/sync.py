@@ -4,6 +4,7 @@ Nothing is kept but counters: records are counted per stream from each line's fi
 of every record would put the benchmark's own CPU time on the 2 cores the connector runs on). STATE and TRACE
 messages are parsed. Peak RSS is the kernel's: os.wait4 returns the child's ru_maxrss.
 """
+
 from __future__ import annotations
 
 import json
@@ -72,26 +73,46 @@ def write_json(path: Path, content: Any) -> str:
     return str(path)
 
 
-def run_read(command: List[str], config: Dict, catalog: Dict, workdir: Path, *, state: Optional[List] = None,
-             env: Optional[Dict[str, str]] = None, cwd: Optional[Path] = None, timeout: Optional[float] = None,
-             stderr_path: Optional[Path] = None, progress=None, ids_of: Collection[str] = ()) -> SyncRun:
+def run_read(
+    command: List[str],
+    config: Dict,
+    catalog: Dict,
+    workdir: Path,
+    *,
+    state: Optional[List] = None,
+    env: Optional[Dict[str, str]] = None,
+    cwd: Optional[Path] = None,
+    timeout: Optional[float] = None,
+    stderr_path: Optional[Path] = None,
+    progress=None,
+    ids_of: Collection[str] = (),
+) -> SyncRun:
     # Warnings, errors and error traces go to WORKDIR/messages.log (records are only counted).
     """`COMMAND read --config --catalog [--state]`, measured. `progress(stream, StreamRun)` on each completion;
     the ids of the records of the streams in `ids_of` are kept (re-syncs: a few records, parsed)."""
-    args = [*command, "read", "--config", write_json(workdir / "config.json", config),
-            "--catalog", write_json(workdir / "catalog.json", catalog)]
+    args = [
+        *command,
+        "read",
+        "--config",
+        write_json(workdir / "config.json", config),
+        "--catalog",
+        write_json(workdir / "catalog.json", catalog),
+    ]
     if state is not None:
         args += ["--state", write_json(workdir / "state.json", state)]
     run = SyncRun(ids={stream: set() for stream in ids_of})
     stderr = open(stderr_path, "wb") if stderr_path else tempfile.TemporaryFile()
     run.started_at = started = time.monotonic()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd, env=env,
-                               start_new_session=True, bufsize=1 << 20)
+    process = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd, env=env, start_new_session=True, bufsize=1 << 20
+    )
     timer = None
     if timeout:
+
         def _kill() -> None:
             run.timed_out = True
             process.kill()
+
         timer = threading.Timer(timeout, _kill)
         timer.start()
     try:

@@ -1,4 +1,5 @@
 """The benchmark's lower bounds: `python -m pytest bench/test_bounds.py` (no sandbox, no network)."""
+
 from bench.bounds import EXPORT_PAGE, LIST_PAGE, SINGLE, Limits, minimum_requests, minimum_wall_seconds, pages_needed
 from bench.report import table
 
@@ -67,6 +68,7 @@ def test_table_aligns_numbers_right():
 
 def test_the_rate_limited_clock_keeps_whole_second_windows():
     from bench.run import whole_second_scale
+
     assert whole_second_scale(31.8) == 30.0  # 1.89 s windows become 2 s
     assert whole_second_scale(13.0) == 12.0  # 4.6 s -> 5 s
     assert whole_second_scale(41.9) == 30.0  # 1.43 s -> 2 s: the bound only grows

@@ -1,4 +1,5 @@
 """Fixtures shared by the integration tests: a sandbox process on loopback, and the CDK standard-test hooks."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,12 @@ FRESH_DELETIONS = {"tickets": {"delete": 3}}
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[dict[str, Any]]:
     with running_sandbox(*SESSION_SANDBOX_ARGS) as info:
-        request = urllib.request.Request(info["url"] + "/_sandbox/mutate", data=json.dumps(FRESH_DELETIONS).encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+        request = urllib.request.Request(
+            info["url"] + "/_sandbox/mutate",
+            data=json.dumps(FRESH_DELETIONS).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200
         yield info

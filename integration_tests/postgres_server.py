@@ -4,6 +4,7 @@ port, stopped and removed afterwards. No mock database: the destination tests wr
 `pg_ctl` refuses to run as root, so as root the cluster belongs to the `postgres` system user the Debian package
 creates, and its commands run as that user.
 """
+
 from __future__ import annotations
 
 import glob
@@ -79,13 +80,49 @@ def running_postgres(timeout: float = 60) -> Iterator[Postgres]:
     user = SERVER_USER if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
     port = _free_port()
     try:
-        subprocess.run(_as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-U", user, "--pwfile", str(pwfile),
-                                        "--auth", "scram-sha-256", "-E", "UTF8", "--locale", "C.UTF-8"]),
-                       check=True, capture_output=True, timeout=timeout)
+        subprocess.run(
+            _as_server_user(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    user,
+                    "--pwfile",
+                    str(pwfile),
+                    "--auth",
+                    "scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--locale",
+                    "C.UTF-8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
         options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root} -c fsync=off"
-        subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options,
-                                        "-w", "-t", str(int(timeout)), "start"]),
-                       check=True, capture_output=True, timeout=timeout + 10)
+        subprocess.run(
+            _as_server_user(
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(log),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    str(int(timeout)),
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=timeout + 10,
+        )
     except subprocess.CalledProcessError as failed:
         detail = (failed.stderr or b"").decode(errors="replace").strip()
         server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -94,6 +131,9 @@ def running_postgres(timeout: float = 60) -> Iterator[Postgres]:
     try:
         yield Postgres(host="127.0.0.1", port=port, user=user, password=PASSWORD, database="postgres")
     finally:
-        subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-                       capture_output=True, timeout=timeout)
+        subprocess.run(
+            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+            capture_output=True,
+            timeout=timeout,
+        )
         shutil.rmtree(root, ignore_errors=True)

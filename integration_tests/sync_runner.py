@@ -1,4 +1,5 @@
 """Runs the connector's real entrypoint as a subprocess and collects what it prints, for end-to-end tests."""
+
 from __future__ import annotations
 
 import json
@@ -70,8 +71,14 @@ def parse_lines(lines: Iterable[str]) -> List[Dict[str, Any]]:
     return messages
 
 
-def run_connector(command: str, config: Dict[str, Any], catalog: Optional[Dict[str, Any]] = None,
-                  state: Optional[List[Dict[str, Any]]] = None, timeout: float = 600, workdir: Optional[Path] = None) -> SyncOutput:
+def run_connector(
+    command: str,
+    config: Dict[str, Any],
+    catalog: Optional[Dict[str, Any]] = None,
+    state: Optional[List[Dict[str, Any]]] = None,
+    timeout: float = 600,
+    workdir: Optional[Path] = None,
+) -> SyncOutput:
     workdir = Path(workdir or tempfile.mkdtemp(prefix="zendesk-e2e-"))
     args = [*ENTRYPOINT, command, "--config", _write(workdir / "config.json", config)]
     if catalog is not None:
@@ -93,7 +100,9 @@ def discovered_catalog(config: Dict[str, Any]) -> List[Dict[str, Any]]:
     return catalogs[0]["catalog"]["streams"]
 
 
-def configured_catalog(streams: List[Dict[str, Any]], names: Optional[Iterable[str]] = None, incremental: bool = True) -> Dict[str, Any]:
+def configured_catalog(
+    streams: List[Dict[str, Any]], names: Optional[Iterable[str]] = None, incremental: bool = True
+) -> Dict[str, Any]:
     wanted = set(names) if names is not None else None
     configured = []
     for stream in streams:
@@ -101,13 +110,19 @@ def configured_catalog(streams: List[Dict[str, Any]], names: Optional[Iterable[s
             continue
         can_increment = "incremental" in stream["supported_sync_modes"]
         mode = "incremental" if incremental and can_increment else "full_refresh"
-        configured.append({
-            "stream": stream,
-            "sync_mode": mode,
-            "destination_sync_mode": "append_dedup" if mode == "incremental" else "overwrite",
-            **({"cursor_field": stream.get("default_cursor_field") or []} if mode == "incremental" else {}),
-            **({"primary_key": stream["source_defined_primary_key"]} if stream.get("source_defined_primary_key") else {}),
-        })
+        configured.append(
+            {
+                "stream": stream,
+                "sync_mode": mode,
+                "destination_sync_mode": "append_dedup" if mode == "incremental" else "overwrite",
+                **({"cursor_field": stream.get("default_cursor_field") or []} if mode == "incremental" else {}),
+                **(
+                    {"primary_key": stream["source_defined_primary_key"]}
+                    if stream.get("source_defined_primary_key")
+                    else {}
+                ),
+            }
+        )
     return {"streams": configured}
 
 

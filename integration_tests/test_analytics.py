@@ -1,6 +1,7 @@
 """`make analytics` end to end (scripts/analytics.py): the sandbox's demo account synced into DuckDB, twice, and into
 a real PostgreSQL server, then fivetran/zendesk built on the tables with dbt. Every model builds and every package
 test passes, and figures agree with ground truth asked of the sandbox's own API (not of the synced tables)."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,6 @@ DBT = PROJECT_ROOT / ".venv-dbt" / "bin" / "dbt"
 sys.path.insert(0, str(DRIVER.parent))
 from analytics import DEMO_ACCOUNT  # noqa: E402
 from analytics_figures import CHART_IDS  # noqa: E402
-
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,9 @@ class SandboxTruth:
         self.session.auth = (f"{credentials['email']}/token", credentials["api_token"])
         self.url = info["url"].rstrip("/")
         # every ticket, AI agents' included, as the connector reads them (tickets_handled_by: all)
-        self.tickets = self._all("/api/v2/incremental/tickets/cursor.json?start_time=0&support_type_scope=all", "tickets")
+        self.tickets = self._all(
+            "/api/v2/incremental/tickets/cursor.json?start_time=0&support_type_scope=all", "tickets"
+        )
         # per ticket: the ticket_metrics list, like Zendesk's, leaves archived tickets out
         self.first_reply = {t["id"]: self._first_reply(t["id"]) for t in self.live_tickets()}
 
@@ -63,7 +65,11 @@ class SandboxTruth:
             page = body.json()
             rows += page[key]
             done = page.get("end_of_stream") or not (page.get("meta") or {}).get("has_more", page.get("next_page"))
-            url = None if done else (page.get("links") or {}).get("next") or page.get("after_url") or page.get("next_page")
+            url = (
+                None
+                if done
+                else (page.get("links") or {}).get("next") or page.get("after_url") or page.get("next_page")
+            )
         return rows
 
     def _first_reply(self, ticket_id: int) -> float | None:
@@ -77,8 +83,12 @@ class SandboxTruth:
 
 def make_analytics(config: Path, out: Path, *extra: str) -> dict:
     assert DBT.is_file(), f"{DBT} missing: `make analytics` or `make test` installs dbt into .venv-dbt"
-    completed = subprocess.run([sys.executable, str(DRIVER), "--config", str(config), "--out", str(out),
-                                "--dbt", str(DBT), *extra], capture_output=True, text=True, timeout=1200)
+    completed = subprocess.run(
+        [sys.executable, str(DRIVER), "--config", str(config), "--out", str(out), "--dbt", str(DBT), *extra],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     for phase in ("sync", "dbt", "figures"):
         assert f"[analytics] {phase}: done" in completed.stdout  # a progress line per phase
@@ -90,8 +100,20 @@ def rendered_charts(page: Path) -> dict[str, str]:
     browser = shutil.which("chromium")
     if browser is None:
         pytest.skip("chromium missing (apt-get install chromium; .ci/run installs it)")
-    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
-                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180).stdout
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
     sections = dom.split('<section class="chart">')[1:]
     return {match.group(1): section for section in sections if (match := re.search(r'id="([\w-]+)"', section))}
 
@@ -116,8 +138,12 @@ def assert_figures_match_the_sandbox(engine, truth: SandboxTruth) -> None:
     metrics = "analytics_zendesk.zendesk__ticket_metrics"
     live = truth.live_tickets()
     with engine.connect() as db:
-        rows = {ticket: None if minutes is None else float(minutes) for ticket, minutes in db.exec_driver_sql(
-            f"select ticket_id, first_reply_time_calendar_minutes from {metrics}").all()}
+        rows = {
+            ticket: None if minutes is None else float(minutes)
+            for ticket, minutes in db.exec_driver_sql(
+                f"select ticket_id, first_reply_time_calendar_minutes from {metrics}"
+            ).all()
+        }
         solved = db.exec_driver_sql(f"select count(*) from {metrics} where status in ('solved', 'closed')").scalar()
     assert sorted(rows) == sorted(t["id"] for t in live)  # one row per ticket synced that is not deleted
     assert solved == sum(t["status"] in ("solved", "closed") for t in live)
@@ -164,16 +190,23 @@ def test_make_analytics_on_postgresql(demo_account, truth, postgres, tmp_path):
 def test_the_report_draws_every_chart_in_a_headless_browser(tmp_path):
     # A small summary of the shape scripts/analytics.py writes, drawn by the analytics environment's plotly.
     summary = {
-        "destination": "DuckDB (zendesk.duckdb)", "phases_seconds": {"sync": 10.0, "dbt": 30.0},
-        "sync": {"streams": {"tickets": {"records": 200, "requests": 3, "retries": 0, "waited_seconds": 1.5},
-                             "users": {"records": 50, "requests": 1, "retries": 1, "waited_seconds": 0.0}}},
+        "destination": "DuckDB (zendesk.duckdb)",
+        "phases_seconds": {"sync": 10.0, "dbt": 30.0},
+        "sync": {
+            "streams": {
+                "tickets": {"records": 200, "requests": 3, "retries": 0, "waited_seconds": 1.5},
+                "users": {"records": 50, "requests": 1, "retries": 1, "waited_seconds": 0.0},
+            }
+        },
         "figures": {
-            "tickets": 3, "solved_or_closed": 2,
+            "tickets": 3,
+            "solved_or_closed": 2,
             "median_first_reply_minutes": {"calendar": 90.0, "business": 30.0},
             "median_full_resolution_minutes": {"calendar": 600.0, "business": 240.0},
             "sla": {"events": 4, "breaches": 1, "breach_rate": 0.25},
             "backlog_by_status": {"new": 1, "open": 0, "pending": 0, "hold": 0},
-            "first_reply_minutes": [30.0, 90.0, 150.0], "resolution_minutes": [500.0, 700.0],
+            "first_reply_minutes": [30.0, 90.0, 150.0],
+            "resolution_minutes": [500.0, 700.0],
             "backlog_over_time": [["2026-01-01", "new", 1], ["2026-01-02", "new", 1]],
             "sla_by_policy": [["Tier 1", "first_reply_time", 4, 1]],
         },
@@ -181,6 +214,14 @@ def test_the_report_draws_every_chart_in_a_headless_browser(tmp_path):
     (tmp_path / "summary.json").write_text(json.dumps(summary))
     python = DBT.parent / "python"
     assert python.is_file(), f"{python} missing: `make analytics` or `make test` installs .venv-dbt"
-    subprocess.run([str(python), str(DRIVER.parent / "analytics_report.py"), str(tmp_path / "summary.json"),
-                    str(tmp_path / "report.html")], check=True, timeout=120)
+    subprocess.run(
+        [
+            str(python),
+            str(DRIVER.parent / "analytics_report.py"),
+            str(tmp_path / "summary.json"),
+            str(tmp_path / "report.html"),
+        ],
+        check=True,
+        timeout=120,
+    )
     assert_charts_render(tmp_path / "report.html")

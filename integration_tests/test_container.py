@@ -5,6 +5,7 @@ them, then runs the image through the `docker` Python SDK with host networking. 
 started here (not root, no apt, dockerd refusing to start), the tests are skipped with the reason and a
 warning; they never pass without running the image.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,12 @@ class EngineUnavailable(Exception):
 def _script(name: str, *args: str, env: dict[str, str] | None = None, timeout: float = 900) -> str:
     """Run scripts/NAME, return its stdout's last line; raise with its stderr tail when it fails."""
     result = subprocess.run(
-        [str(SCRIPTS / name), *args], capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "ENGINE_DIR": ENGINE_DIR, **(env or {})}, cwd=PROJECT_ROOT,
+        [str(SCRIPTS / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "ENGINE_DIR": ENGINE_DIR, **(env or {})},
+        cwd=PROJECT_ROOT,
     )
     if result.returncode != 0:
         raise RuntimeError(f"scripts/{name} {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
@@ -79,8 +84,12 @@ def engine() -> Iterator[tuple[Any, str]]:
         finally:
             client.close()
     finally:
-        subprocess.run([str(SCRIPTS / "docker_engine.sh"), "stop"], env={**os.environ, "ENGINE_DIR": ENGINE_DIR},
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [str(SCRIPTS / "docker_engine.sh"), "stop"],
+            env={**os.environ, "ENGINE_DIR": ENGINE_DIR},
+            capture_output=True,
+            timeout=60,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +177,9 @@ def test_check_in_container_succeeds_and_fails_on_a_bad_token(engine, image, dat
 @pytest.fixture(scope="module")
 def discovered(engine, image, data_dir) -> dict:
     client, _ = engine
-    exit_code, messages = run_connector(client, image, "discover", "--config", f"{CONTAINER_DATA}/config.json",
-                                        data_dir=data_dir)
+    exit_code, messages = run_connector(
+        client, image, "discover", "--config", f"{CONTAINER_DATA}/config.json", data_dir=data_dir
+    )
     assert exit_code == 0
     [catalog] = of_type(messages, "CATALOG")
     return catalog["catalog"]
@@ -187,11 +197,15 @@ def _configured_catalog(discovered: dict) -> dict:
         if stream["name"] not in READ_STREAMS:
             continue
         assert "incremental" in stream["supported_sync_modes"], stream["name"]
-        streams.append({
-            "stream": stream, "sync_mode": "incremental", "destination_sync_mode": "append_dedup",
-            "cursor_field": stream.get("default_cursor_field", []),
-            "primary_key": stream.get("source_defined_primary_key", [["id"]]),
-        })
+        streams.append(
+            {
+                "stream": stream,
+                "sync_mode": "incremental",
+                "destination_sync_mode": "append_dedup",
+                "cursor_field": stream.get("default_cursor_field", []),
+                "primary_key": stream.get("source_defined_primary_key", [["id"]]),
+            }
+        )
     return {"streams": streams}
 
 
@@ -215,10 +229,13 @@ def test_read_then_read_from_state_in_container(engine, image, data_dir, discove
     created.raise_for_status()
     time.sleep(3)  # past the export hold-back (60 Zendesk-seconds = 1 s at --time-scale 60)
     write_json(data_dir / "state.json", list(latest_per_stream.values()))
-    exit_code, second = run_connector(client, image, *args, "--state", f"{CONTAINER_DATA}/state.json",
-                                      data_dir=data_dir)
+    exit_code, second = run_connector(
+        client, image, *args, "--state", f"{CONTAINER_DATA}/state.json", data_dir=data_dir
+    )
     assert exit_code == 0
     second_tickets = [r for r in of_type(second, "RECORD") if r["record"]["stream"] == "tickets"]
     first_tickets = [r for r in first_records if r["record"]["stream"] == "tickets"]
-    assert 3 <= len(second_tickets) < len(first_tickets), "the read from state re-read everything or missed the new tickets"
+    assert 3 <= len(second_tickets) < len(first_tickets), (
+        "the read from state re-read everything or missed the new tickets"
+    )
     assert of_type(second, "STATE")

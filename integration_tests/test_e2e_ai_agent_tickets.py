@@ -1,6 +1,7 @@
 """End to end through main.py on the sandbox: AI-agent tickets, which Zendesk's ticket endpoints hide unless asked,
 are read with everything that hangs off them; a connection whose state predates `tickets_handled_by` backfills the
 ones it missed once, and a backfill killed halfway resumes with nothing lost and at most a page read twice."""
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,12 @@ def test_a_sync_reads_every_ticket_the_sandbox_holds_ai_agent_ones_included(sand
     output = run_connector("read", sandbox["config"], catalog)
     assert output.returncode == 0, output.stderr[-3000:]
     tickets = output.records["tickets"]
-    assert len({t["id"] for t in tickets}) == len(tickets) == expected_count(summary, "tickets") == \
-        summary["resources"]["tickets"]["total"]
+    assert (
+        len({t["id"] for t in tickets})
+        == len(tickets)
+        == expected_count(summary, "tickets")
+        == summary["resources"]["tickets"]["total"]
+    )
     assert len(ai_agent_ids(tickets)) == summary["resources"]["tickets"]["ai_agent"] > EXPORT_PAGE
     for name in ("ticket_metrics", "ticket_comments", "ticket_events"):
         assert len({r["id"] for r in output.records[name]}) == expected_count(summary, name), name
@@ -74,7 +79,9 @@ def test_a_sync_reads_every_ticket_the_sandbox_holds_ai_agent_ones_included(sand
     assert all(output.states[name]["support_type_scope"] == "all" for name in STREAMS)
 
 
-def test_the_upgrade_reads_the_missed_ai_agent_tickets_once_and_nothing_else(sandbox, summary, catalog, before_the_option):
+def test_the_upgrade_reads_the_missed_ai_agent_tickets_once_and_nothing_else(
+    sandbox, summary, catalog, before_the_option
+):
     old, states = before_the_option
     assert not ai_agent_ids(old.records["tickets"])  # what the connector saw before the option
     upgraded = run_connector("read", sandbox["config"], catalog, state=states)
@@ -83,7 +90,9 @@ def test_the_upgrade_reads_the_missed_ai_agent_tickets_once_and_nothing_else(san
     ai = ai_agent_ids(tickets)
     assert len(ai) == summary["resources"]["tickets"]["ai_agent"]
     assert len(tickets) == len(ai)  # each AI-agent ticket once, no human agent's ticket again
-    assert {t["id"] for t in old.records["tickets"]} | ai == {t["id"] for t in tickets} | {t["id"] for t in old.records["tickets"]}
+    assert {t["id"] for t in old.records["tickets"]} | ai == {t["id"] for t in tickets} | {
+        t["id"] for t in old.records["tickets"]
+    }
     assert len({t["id"] for t in old.records["tickets"]} | ai) == summary["resources"]["tickets"]["total"]
     for name in ("ticket_metrics", "ticket_comments", "ticket_events"):
         ids = [r["id"] for r in upgraded.records[name]]
@@ -106,14 +115,26 @@ def _read_killed_in_backfill(config, catalog, state, workdir) -> List[Dict[str, 
     (workdir / "config.json").write_text(json.dumps(config))
     (workdir / "catalog.json").write_text(json.dumps(catalog))
     (workdir / "state.json").write_text(json.dumps(state))
-    args = [*ENTRYPOINT, "read", "--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json"),
-            "--state", str(workdir / "state.json")]
+    args = [
+        *ENTRYPOINT,
+        "read",
+        "--config",
+        str(workdir / "config.json"),
+        "--catalog",
+        str(workdir / "catalog.json"),
+        "--state",
+        str(workdir / "state.json"),
+    ]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=PROJECT_ROOT)
     lines = []
     for line in process.stdout:
         lines.append(line)
-        if line.startswith('{"type":"STATE"') and '"tickets"' in line and "scope_backfill" in line \
-                and '"after_cursor"' in line.split("scope_backfill", 1)[1]:
+        if (
+            line.startswith('{"type":"STATE"')
+            and '"tickets"' in line
+            and "scope_backfill" in line
+            and '"after_cursor"' in line.split("scope_backfill", 1)[1]
+        ):
             process.kill()
             break
     process.wait()

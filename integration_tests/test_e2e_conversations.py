@@ -1,5 +1,6 @@
 """End to end through main.py: the conversation log (asked only for messaging tickets) and the side conversations'
 events and recipients (from the side conversations' own pages), against the sandbox's own data."""
+
 from __future__ import annotations
 
 import time
@@ -18,8 +19,20 @@ STREAMS = ["conversation_log", "side_conversations", "side_conversation_events",
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with running_sandbox("--seed", "23", "--tickets", "300", "--plan", "enterprise", "--rate-limit", "0",
-                         "--export-rate-limit", "0", "--holdback", "2") as info:
+    with running_sandbox(
+        "--seed",
+        "23",
+        "--tickets",
+        "300",
+        "--plan",
+        "enterprise",
+        "--rate-limit",
+        "0",
+        "--export-rate-limit",
+        "0",
+        "--holdback",
+        "2",
+    ) as info:
         info["streams"] = discovered_catalog(info["config"])
         yield info
 
@@ -38,7 +51,10 @@ def every_ticket(sandbox):
         tickets += body["tickets"]
         if body["end_of_stream"]:
             return tickets
-        url, params = "/api/v2/incremental/tickets/cursor", {"cursor": body["after_cursor"], "support_type_scope": "all"}
+        url, params = (
+            "/api/v2/incremental/tickets/cursor",
+            {"cursor": body["after_cursor"], "support_type_scope": "all"},
+        )
 
 
 def test_the_conversation_log_is_read_for_messaging_tickets_only_and_equals_the_sandbox(sandbox):
@@ -50,8 +66,11 @@ def test_the_conversation_log_is_read_for_messaging_tickets_only_and_equals_the_
     assert len(messaging) > 50  # about a third of the account
     records = output.records["conversation_log"]
     assert {r["ticket_id"] for r in records} == messaging
-    expected = {(tid, e["id"]) for tid in messaging
-                for e in api(sandbox, f"/api/v2/tickets/{tid}/conversation_log", {"page[size]": 100})["events"]}
+    expected = {
+        (tid, e["id"])
+        for tid in messaging
+        for e in api(sandbox, f"/api/v2/tickets/{tid}/conversation_log", {"page[size]": 100})["events"]
+    }
     assert {(r["ticket_id"], r["id"]) for r in records} == expected
     # One page per messaging ticket (a log fits one page of 100 here), none for any other ticket.
     assert asked["/api/v2/tickets/{ticket_id}/conversation_log"] == {"200": len(messaging)}, asked
@@ -80,7 +99,8 @@ def test_side_conversation_events_and_recipients_match_the_sandbox_and_share_one
     output = run_connector("read", sandbox["config"], configured_catalog(sandbox["streams"], names))
     assert output.returncode == 0, output.stderr[-3000:]
     side = requests.get(f"{sandbox['url']}/_sandbox/stats", timeout=30).json()["paths"][
-        "/api/v2/tickets/{ticket_id}/side_conversations"]
+        "/api/v2/tickets/{ticket_id}/side_conversations"
+    ]
     conversations = output.records["side_conversations"]
     assert conversations
     events, recipients = output.records["side_conversation_events"], output.records["side_conversation_recipients"]

@@ -2,6 +2,7 @@
 Center's labels, locales and article translations read what the sandbox holds; an unchanged re-sync costs one
 request per export and list and visits no parent again but the one at the last sync's boundary; the add-on
 streams are skipped with a warning where the plan lacks them."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,15 +36,31 @@ def _distinct(records, keys):
 
 
 def test_new_streams_read_the_sandbox_whole_and_an_unchanged_resync_reads_no_parent_again():
-    with running_sandbox("--seed", "11", "--tickets", "400", "--plan", "enterprise", "--rate-limit", "0",
-                         "--export-rate-limit", "0", "--time-scale", "60") as info:
+    with running_sandbox(
+        "--seed",
+        "11",
+        "--tickets",
+        "400",
+        "--plan",
+        "enterprise",
+        "--rate-limit",
+        "0",
+        "--export-rate-limit",
+        "0",
+        "--time-scale",
+        "60",
+    ) as info:
         config = {**info["config"], "page_size": 10}
         catalog = configured_catalog(discovered_catalog(config), STREAMS)
         first = run_connector("read", config, catalog)
         assert first.returncode == 0, first.stderr[-3000:]
         summary = requests.get(f"{info['url']}/_sandbox/summary", timeout=30).json()
-        keys = {entry["stream"]["name"]: entry["stream"].get("source_defined_primary_key") for entry in catalog["streams"]}
-        counts = {name: (len(_distinct(first.records[name], keys[name])), expected_count(summary, name)) for name in STREAMS}
+        keys = {
+            entry["stream"]["name"]: entry["stream"].get("source_defined_primary_key") for entry in catalog["streams"]
+        }
+        counts = {
+            name: (len(_distinct(first.records[name], keys[name])), expected_count(summary, name)) for name in STREAMS
+        }
         assert all(got == want and got > 0 for got, want in counts.values()), counts
         assert not first.traces("ERROR")
         translated = {record["article_id"] for record in first.records["article_translations"]}
@@ -53,8 +70,11 @@ def test_new_streams_read_the_sandbox_whole_and_an_unchanged_resync_reads_no_par
         second = run_connector("read", config, catalog, state=first.state_list())
         assert second.returncode == 0, second.stderr[-3000:]
         stats = _stats(info)
-        again = {name: len(second.records[name]) for name in EXPORTS + ["article_translations", "ticket_task_lists"]
-                 if second.records.get(name)}
+        again = {
+            name: len(second.records[name])
+            for name in EXPORTS + ["article_translations", "ticket_task_lists"]
+            if second.records.get(name)
+        }
         assert not again, again
         for kind in ("attributes", "attribute_values", "instance_values"):  # one empty page each, from the saved cursor
             assert _served(stats, f"/api/v2/incremental/routing/{kind}") == 1, kind
@@ -66,12 +86,14 @@ def test_new_streams_read_the_sandbox_whole_and_an_unchanged_resync_reads_no_par
         assert _served(stats, "/api/v2/help_center/articles/{article_id}/translations") == 0
         assert _served(stats, "/api/v2/tickets/{ticket_id}/task_lists") == 0
         assert {name: len(second.records[name]) for name in SUBSCRIPTIONS} == {
-            name: len(first.records[name]) for name in SUBSCRIPTIONS}
+            name: len(first.records[name]) for name in SUBSCRIPTIONS
+        }
 
 
 def test_add_on_streams_are_skipped_with_a_warning_below_their_plan():
-    with running_sandbox("--seed", "3", "--tickets", "100", "--plan", "team", "--rate-limit", "0",
-                         "--export-rate-limit", "0") as info:
+    with running_sandbox(
+        "--seed", "3", "--tickets", "100", "--plan", "team", "--rate-limit", "0", "--export-rate-limit", "0"
+    ) as info:
         catalog = configured_catalog(discovered_catalog(info["config"]), ADD_ONS)
         output = run_connector("read", info["config"], catalog)
         assert output.returncode == 0, output.stderr[-3000:]

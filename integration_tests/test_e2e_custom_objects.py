@@ -1,5 +1,6 @@
 """End to end through main.py: two custom objects of different shapes read through the sandbox's real export,
 typed, and a record deleted between two syncs handled per deleted_records."""
+
 from __future__ import annotations
 
 import time
@@ -26,12 +27,16 @@ def test_two_objects_read_typed_and_a_deletion_between_syncs_is_marked():
         for name in NAMES:
             assert len({record["id"] for record in first.records[name]}) == resources[name]["total"] > 0
         asset = next(stream for stream in streams if stream["name"] == "custom_object_asset")
-        units = next(column for column, schema in asset["json_schema"]["properties"].items()
-                     if "'Units'" in schema.get("description", ""))
+        units = next(
+            column
+            for column, schema in asset["json_schema"]["properties"].items()
+            if "'Units'" in schema.get("description", "")
+        )
         assert any(isinstance(record.get(units), int) for record in first.records["custom_object_asset"])
         time.sleep(2)
-        changed = requests.post(f"{sandbox['url']}/_sandbox/mutate",
-                                json={"custom_object_records:contract": {"delete": 1}}, timeout=30).json()
+        changed = requests.post(
+            f"{sandbox['url']}/_sandbox/mutate", json={"custom_object_records:contract": {"delete": 1}}, timeout=30
+        ).json()
         time.sleep(2)
         second = run_connector("read", config, catalog, state=first.state_list())
         assert second.returncode == 0, second.stderr[-3000:]

@@ -2,6 +2,7 @@
 every config shape Airbyte's connector accepted passes check, discover and read (and is migrated once, by a
 CONTROL message), and every state format it wrote resumes the sync without reading a record before the saved
 cursor again. The shapes are built from Airbyte's published spec and the declarative CDK's state format."""
+
 from __future__ import annotations
 
 import json
@@ -22,14 +23,31 @@ READ_STREAMS = ["groups", "tickets"]
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with running_sandbox("--seed", "21", "--tickets", "150", "--holdback", "20", "--time-scale", "10",
-                         "--rate-limit", "0", "--export-rate-limit", "0") as info:
+    with running_sandbox(
+        "--seed",
+        "21",
+        "--tickets",
+        "150",
+        "--holdback",
+        "20",
+        "--time-scale",
+        "10",
+        "--rate-limit",
+        "0",
+        "--export-rate-limit",
+        "0",
+    ) as info:
         yield info
 
 
 def _base(sandbox: Dict[str, Any], credentials: Dict[str, Any], **extra: Any) -> Dict[str, Any]:
-    return {"subdomain": sandbox["subdomain"], "base_url": sandbox["url"], "start_date": "2000-01-01T00:00:00Z",
-            "credentials": credentials, **extra}
+    return {
+        "subdomain": sandbox["subdomain"],
+        "base_url": sandbox["url"],
+        "start_date": "2000-01-01T00:00:00Z",
+        "credentials": credentials,
+        **extra,
+    }
 
 
 def airbyte_configs(sandbox: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
@@ -37,26 +55,52 @@ def airbyte_configs(sandbox: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
     oauth = sandbox["oauth"]
     return {
         "4.x api_token, full host as subdomain, 40 workers": {
-            **_base(sandbox, {"credentials": "api_token", "email": sandbox["email"], "api_token": sandbox["api_token"]},
-                    num_workers=40, ignore_pagination=False),
+            **_base(
+                sandbox,
+                {"credentials": "api_token", "email": sandbox["email"], "api_token": sandbox["api_token"]},
+                num_workers=40,
+                ignore_pagination=False,
+            ),
             "subdomain": f"{sandbox['subdomain']}.zendesk.com",
         },
-        "0.x auth_method api_token": {
-            key: value for key, value in _base(sandbox, {}).items() if key != "credentials"} | {
-            "auth_method": {"auth_method": "api_token", "email": sandbox["email"], "api_token": sandbox["api_token"]}},
-        "4.x oauth2.0 access token with its client": _base(sandbox, {
-            "credentials": "oauth2.0", "access_token": sandbox["access_token"],
-            "client_id": oauth["client_id"], "client_secret": oauth["client_secret"]}),
-        "4.x oauth2.0 whose access token Zendesk no longer accepts": _base(sandbox, {
-            "credentials": "oauth2.0", "access_token": "revoked-" + "0" * 56,
-            "client_id": oauth["client_id"], "client_secret": oauth["client_secret"]}),
-        "5.x oauth2_refresh": _base(sandbox, {
-            "credentials": "oauth2_refresh", "client_id": oauth["client_id"], "client_secret": oauth["client_secret"],
-            "refresh_token": oauth["refresh_token"], "access_token": "", "token_expiry_date": ""}),
+        "0.x auth_method api_token": {key: value for key, value in _base(sandbox, {}).items() if key != "credentials"}
+        | {"auth_method": {"auth_method": "api_token", "email": sandbox["email"], "api_token": sandbox["api_token"]}},
+        "4.x oauth2.0 access token with its client": _base(
+            sandbox,
+            {
+                "credentials": "oauth2.0",
+                "access_token": sandbox["access_token"],
+                "client_id": oauth["client_id"],
+                "client_secret": oauth["client_secret"],
+            },
+        ),
+        "4.x oauth2.0 whose access token Zendesk no longer accepts": _base(
+            sandbox,
+            {
+                "credentials": "oauth2.0",
+                "access_token": "revoked-" + "0" * 56,
+                "client_id": oauth["client_id"],
+                "client_secret": oauth["client_secret"],
+            },
+        ),
+        "5.x oauth2_refresh": _base(
+            sandbox,
+            {
+                "credentials": "oauth2_refresh",
+                "client_id": oauth["client_id"],
+                "client_secret": oauth["client_secret"],
+                "refresh_token": oauth["refresh_token"],
+                "access_token": "",
+                "token_expiry_date": "",
+            },
+        ),
         "no start_date (Airbyte's two-year window)": {
-            key: value for key, value in _base(
-                sandbox, {"credentials": "api_token", "email": sandbox["email"], "api_token": sandbox["api_token"]}).items()
-            if key != "start_date"},
+            key: value
+            for key, value in _base(
+                sandbox, {"credentials": "api_token", "email": sandbox["email"], "api_token": sandbox["api_token"]}
+            ).items()
+            if key != "start_date"
+        },
     }
 
 
@@ -73,9 +117,21 @@ def _no_traceback(output: SyncOutput) -> None:
     assert "Traceback" not in json.dumps(output.messages) and "Traceback" not in output.stderr
 
 
-@pytest.mark.parametrize("shape", list(airbyte_configs({"subdomain": "s", "url": "u", "email": "e", "api_token": "t",
-                                                          "access_token": "a", "oauth": {"client_id": "c", "client_secret": "s",
-                                                                                         "refresh_token": "r"}})))
+@pytest.mark.parametrize(
+    "shape",
+    list(
+        airbyte_configs(
+            {
+                "subdomain": "s",
+                "url": "u",
+                "email": "e",
+                "api_token": "t",
+                "access_token": "a",
+                "oauth": {"client_id": "c", "client_secret": "s", "refresh_token": "r"},
+            }
+        )
+    ),
+)
 def test_every_airbyte_config_passes_check_discover_and_read(sandbox, shape):
     config = airbyte_configs(sandbox)[shape]
     check = run_keeping_config("check", config)
@@ -119,21 +175,42 @@ def test_a_migrated_config_is_emitted_once_and_then_left_alone(sandbox):
 
 def test_a_legacy_oauth_token_renewed_by_its_client_is_saved_for_the_next_run(sandbox):
     config = airbyte_configs(sandbox)["4.x oauth2.0 whose access token Zendesk no longer accepts"]
-    first = run_keeping_config("read", config, catalog=configured_catalog(
-        run_connector("discover", dict(config)).of_type("CATALOG")[0]["catalog"]["streams"], ["groups"]))
+    first = run_keeping_config(
+        "read",
+        config,
+        catalog=configured_catalog(
+            run_connector("discover", dict(config)).of_type("CATALOG")[0]["catalog"]["streams"], ["groups"]
+        ),
+    )
     assert first.returncode == 0 and first.records["groups"], first.stderr[-2000:]
     renewed = config["credentials"]["access_token"]
     assert renewed and not renewed.startswith("revoked-")  # the CONTROL message carried the renewed token
     assert renewed not in first.stderr and renewed not in json.dumps(first.of_type("LOG"))
-    again = run_connector("read", config, catalog=configured_catalog(
-        run_connector("discover", dict(config)).of_type("CATALOG")[0]["catalog"]["streams"], ["groups"]))
+    again = run_connector(
+        "read",
+        config,
+        catalog=configured_catalog(
+            run_connector("discover", dict(config)).of_type("CATALOG")[0]["catalog"]["streams"], ["groups"]
+        ),
+    )
     assert again.returncode == 0 and again.records["groups"]
-    assert not [c for c in again.of_type("CONTROL")
-                if c["control"]["connectorConfig"]["config"]["credentials"]["access_token"] != renewed]  # used, not renewed
+    assert not [
+        c
+        for c in again.of_type("CONTROL")
+        if c["control"]["connectorConfig"]["config"]["credentials"]["access_token"] != renewed
+    ]  # used, not renewed
 
 
 # --- state --------------------------------------------------------------------------------------------------
-STATE_STREAMS = ["tickets", "ticket_metrics", "users", "ticket_comments", "ticket_skips", "article_comments", "post_comments"]
+STATE_STREAMS = [
+    "tickets",
+    "ticket_metrics",
+    "users",
+    "ticket_comments",
+    "ticket_skips",
+    "article_comments",
+    "post_comments",
+]
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +227,12 @@ def first_sync(sandbox):
 
 
 CURSORS = {  # stream -> the field its records are compared on (Airbyte's cursor, or what it maps to here)
-    "tickets": "generated_timestamp", "ticket_metrics": "generated_timestamp", "users": "updated_at",
-    "ticket_comments": "created_at", "ticket_skips": "created_at", "article_comments": "updated_at",
+    "tickets": "generated_timestamp",
+    "ticket_metrics": "generated_timestamp",
+    "users": "updated_at",
+    "ticket_comments": "created_at",
+    "ticket_skips": "created_at",
+    "article_comments": "updated_at",
     "post_comments": "updated_at",
 }
 
@@ -179,8 +260,10 @@ def airbyte_stream_states(first: SyncOutput) -> Dict[str, Dict[str, Any]]:
         parents = sorted({record[key] for record in first.records[stream]})
         return {
             "use_global_cursor": False,
-            "states": [{"partition": {key: parent_id, "parent_slice": {}}, "cursor": {"updated_at": _iso(cursor)}}
-                       for parent_id in parents],
+            "states": [
+                {"partition": {key: parent_id, "parent_slice": {}}, "cursor": {"updated_at": _iso(cursor)}}
+                for parent_id in parents
+            ],
             "state": {"updated_at": _iso(cursor)},
             "lookback_window": 0,
             "parent_state": {parent: {"updated_at": _iso(parent_cursor)}},
@@ -193,15 +276,19 @@ def airbyte_stream_states(first: SyncOutput) -> Dict[str, Dict[str, Any]]:
         "ticket_comments": {"created_at": _iso(middle["ticket_comments"])},
         "ticket_skips": {"updated_at": _iso(middle["ticket_skips"])},
         # Every parent already read up to after its newest change: only newer comments may come back.
-        "article_comments": per_partition("article_comments", "articles", "article_id", middle["article_comments"], articles),
+        "article_comments": per_partition(
+            "article_comments", "articles", "article_id", middle["article_comments"], articles
+        ),
         "post_comments": per_partition("post_comments", "posts", "post_id", middle["post_comments"], posts),
     }
 
 
 def state_files(states: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
     """The same states in each shape a state file has had."""
-    stream_messages = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": name}, "stream_state": state}}
-                       for name, state in states.items()]
+    stream_messages = [
+        {"type": "STREAM", "stream": {"stream_descriptor": {"name": name}, "stream_state": state}}
+        for name, state in states.items()
+    ]
     return {
         "per-stream messages": stream_messages,
         "legacy object": states,
@@ -221,13 +308,17 @@ def test_airbyte_states_resume_without_reading_before_the_saved_cursor(first_syn
     ai_agent = {record["id"] for record in first.records["tickets"] if record["support_type"] == "ai_agent"}
     for name, field in CURSORS.items():
         saved = states[name]
-        saved_cursor = to_epoch(next(iter(saved.values()))) if "state" not in saved else to_epoch(saved["state"]["updated_at"])
+        saved_cursor = (
+            to_epoch(next(iter(saved.values()))) if "state" not in saved else to_epoch(saved["state"]["updated_at"])
+        )
         earlier = [record for record in resumed.records[name] if to_epoch(record[field]) < saved_cursor]
         if name in BACKFILLED:
             ticket_of = BACKFILLED[name]
             backfilled = [record for record in earlier if record[ticket_of] in ai_agent]
             assert backfilled, f"{name}: the AI-agent tickets before the saved cursor were not backfilled ({shape})"
-            assert len({record["id"] for record in backfilled}) == len(backfilled), f"{name}: backfilled twice ({shape})"
+            assert len({record["id"] for record in backfilled}) == len(backfilled), (
+                f"{name}: backfilled twice ({shape})"
+            )
             earlier = [record for record in earlier if record[ticket_of] not in ai_agent]
         assert not earlier, f"{name}: {len(earlier)} records before the saved cursor were read again ({shape})"
         if name in ("tickets", "ticket_metrics", "users", "ticket_comments", "ticket_skips"):
@@ -251,7 +342,12 @@ def test_an_unrecognised_state_is_named_and_re_read(first_sync):
 def test_a_state_value_that_is_not_a_time_is_a_config_error_naming_it(first_sync, value):
     config, catalog, _ = first_sync
     tickets = configured_catalog([s["stream"] for s in catalog["streams"]], ["tickets"])
-    state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "tickets"}, "stream_state": {"generated_timestamp": value}}}]
+    state = [
+        {
+            "type": "STREAM",
+            "stream": {"stream_descriptor": {"name": "tickets"}, "stream_state": {"generated_timestamp": value}},
+        }
+    ]
     output = run_connector("read", dict(config), catalog=tickets, state=state)
     errors = output.traces("ERROR")
     assert output.returncode == 1 and errors and not output.records
@@ -266,12 +362,24 @@ def _bad_configs(sandbox: Dict[str, Any]) -> Dict[str, Any]:
     return {
         "not an object": ([1, 2], "config file"),
         "backoff_base_seconds abc": ({**good, "backoff_base_seconds": "abc"}, "'backoff_base_seconds'"),
-        "token_expiry_date garbage": ({**good, "credentials": {
-            "auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s", "refresh_token": "r",
-            "token_expiry_date": "garbage"}}, "'credentials.token_expiry_date'"),
+        "token_expiry_date garbage": (
+            {
+                **good,
+                "credentials": {
+                    "auth_type": "oauth2_refresh",
+                    "client_id": "c",
+                    "client_secret": "s",
+                    "refresh_token": "r",
+                    "token_expiry_date": "garbage",
+                },
+            },
+            "'credentials.token_expiry_date'",
+        ),
         "num_workers 41": ({**good, "num_workers": 41}, "'num_workers'"),
-        "password": ({**good, "credentials": {"auth_type": "password", "email": "a@b.c", "password": "hunter2-never-echoed"}},
-                     "Password authentication was removed"),
+        "password": (
+            {**good, "credentials": {"auth_type": "password", "email": "a@b.c", "password": "hunter2-never-echoed"}},
+            "Password authentication was removed",
+        ),
         "unknown deletes option": ({**good, "deleted_records": "purge"}, "'deleted_records'"),
     }
 
@@ -281,10 +389,18 @@ def test_every_bad_config_is_a_config_error_naming_the_field_in_check_and_read(s
     config, named = _bad_configs(sandbox)[case]
     check = run_connector("check", config)
     status = check.of_type("CONNECTION_STATUS")
-    assert check.returncode == 0 and status and status[0]["connectionStatus"]["status"] == "FAILED", (case, check.messages)
+    assert check.returncode == 0 and status and status[0]["connectionStatus"]["status"] == "FAILED", (
+        case,
+        check.messages,
+    )
     assert named in status[0]["connectionStatus"]["message"]
-    read = run_connector("read", config, catalog=configured_catalog(
-        [{"name": "groups", "json_schema": {}, "supported_sync_modes": ["full_refresh"]}], incremental=False))
+    read = run_connector(
+        "read",
+        config,
+        catalog=configured_catalog(
+            [{"name": "groups", "json_schema": {}, "supported_sync_modes": ["full_refresh"]}], incremental=False
+        ),
+    )
     errors = read.traces("ERROR")
     assert read.returncode == 1 and errors and errors[0]["error"]["failure_type"] == "config_error"
     assert named in errors[0]["error"]["message"]

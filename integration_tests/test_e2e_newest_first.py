@@ -1,5 +1,6 @@
 """End to end: lists read newest first (deleted_tickets, requests, posts and the posts under their children) pick up
 every change and deletion on a re-sync while reading only down to the first record the last sync already had."""
+
 from __future__ import annotations
 
 import time
@@ -25,8 +26,9 @@ def _served(stats, path):
 
 
 def test_a_resync_of_newest_first_lists_reads_the_changes_and_stops_at_the_records_it_has():
-    with running_sandbox("--seed", "7", "--tickets", "2000", "--plan", "enterprise", "--rate-limit", "0",
-                         "--export-rate-limit", "0") as info:
+    with running_sandbox(
+        "--seed", "7", "--tickets", "2000", "--plan", "enterprise", "--rate-limit", "0", "--export-rate-limit", "0"
+    ) as info:
         config = {**info["config"], "page_size": PAGE_SIZE}
         catalog = configured_catalog(discovered_catalog(config), STREAMS)
         requests.post(f"{info['url']}/_sandbox/mutate", json={"tickets": {"delete": 3}}, timeout=30)
@@ -34,8 +36,11 @@ def test_a_resync_of_newest_first_lists_reads_the_changes_and_stops_at_the_recor
         assert first.returncode == 0, first.stderr[-3000:]
         full_reads = _stats(info)
         time.sleep(1.1)  # the changes below happen in a later second than anything the first sync read
-        changed = requests.post(f"{info['url']}/_sandbox/mutate", json={
-            "tickets": {"update": 150, "delete": 2}, "posts": {"update": 2, "delete": 1}}, timeout=30).json()
+        changed = requests.post(
+            f"{info['url']}/_sandbox/mutate",
+            json={"tickets": {"update": 150, "delete": 2}, "posts": {"update": 2, "delete": 1}},
+            timeout=30,
+        ).json()
         requests.post(f"{info['url']}/_sandbox/stats/reset", json={}, timeout=30)
         second = run_connector("read", config, catalog, state=first.state_list())
         assert second.returncode == 0, second.stderr[-3000:]
@@ -55,5 +60,8 @@ def test_a_resync_of_newest_first_lists_reads_the_changes_and_stops_at_the_recor
         # The old records' pages are never asked for again: one page of requests, and of posts for the posts
         # stream and for the posts' children, where the first sync read them all.
         assert _served(full_reads, "/api/v2/requests") >= 2 and _served(resync_reads, "/api/v2/requests") == 1
-        assert _served(full_reads, "/api/v2/community/posts") >= 8 and _served(resync_reads, "/api/v2/community/posts") == 2
+        assert (
+            _served(full_reads, "/api/v2/community/posts") >= 8
+            and _served(resync_reads, "/api/v2/community/posts") == 2
+        )
         assert not [line for line in second.logs("WARN") if "newest first" in line]  # Zendesk's order held

@@ -2,6 +2,7 @@
 the sandbox over loopback; every stream that takes more than one page announces an ESTIMATE, and the read ends
 with one summary line per stream whose counts agree with the records printed and the requests the sandbox served.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,9 @@ pytestmark = pytest.mark.e2e
 # second (clock x60), so a rate wait happens and is summed.
 SANDBOX_ARGS = ["--seed", "42", "--tickets", "1200", "--plan", "enterprise", "--time-scale", "60", "--holdback", "20"]
 LIST_PAGE_SIZE = 100
-SUMMARY = re.compile(r"Stream (\w+) read summary: (\d+) records, (\d+) requests, (\d+) retries, ([\d.]+) s waited for rate windows\.$")
+SUMMARY = re.compile(
+    r"Stream (\w+) read summary: (\d+) records, (\d+) requests, (\d+) retries, ([\d.]+) s waited for rate windows\.$"
+)
 SPECS = {spec.name: spec for spec in ALL_STREAMS}
 
 
@@ -81,7 +84,14 @@ def test_every_stream_that_takes_more_than_one_page_shows_an_estimate(full_read)
     estimates = {trace["estimate"]["name"]: trace["estimate"]["row_estimate"] for trace in output.traces("ESTIMATE")}
     multi = multi_page_streams(output.records)
     # The sizes make the point: the exports and the big lists are among them.
-    assert {"tickets", "ticket_metrics", "ticket_events", "ticket_comments", "ticket_audits", "side_conversations"} <= set(multi)
+    assert {
+        "tickets",
+        "ticket_metrics",
+        "ticket_events",
+        "ticket_comments",
+        "ticket_audits",
+        "side_conversations",
+    } <= set(multi)
     missing = [name for name in multi if not estimates.get(name)]
     assert not missing, f"multi-page streams without an ESTIMATE: {missing}"
     # Each estimate comes before the stream's first record.
@@ -92,8 +102,11 @@ def test_every_stream_that_takes_more_than_one_page_shows_an_estimate(full_read)
             first_record.setdefault(message["record"]["stream"], position)
         elif message["type"] == "TRACE" and message["trace"]["type"] == "ESTIMATE":
             first_estimate.setdefault(message["trace"]["estimate"]["name"], position)
-    counted_first = [name for name in ("tickets", "users", "organizations", "satisfaction_ratings")
-                     if first_estimate[name] > first_record[name]]
+    counted_first = [
+        name
+        for name in ("tickets", "users", "organizations", "satisfaction_ratings")
+        if first_estimate[name] > first_record[name]
+    ]
     assert not counted_first, f"ESTIMATE after the first record: {counted_first}"
     # The estimates of streams counted one record per object are Zendesk's counts.
     resources = summary["resources"]
@@ -122,15 +135,22 @@ def test_the_read_ends_with_one_summary_line_per_stream(full_read):
     assert sum(values[3] for values in parsed.values()) > 0  # the export windows made someone wait
     # They come at the end: after the last record and the last stream status.
     last_record = max(i for i, m in enumerate(output.messages) if m["type"] in ("RECORD", "STATE"))
-    first_line = min(i for i, m in enumerate(output.messages) if m["type"] == "LOG" and "read summary" in m["log"]["message"])
+    first_line = min(
+        i for i, m in enumerate(output.messages) if m["type"] == "LOG" and "read summary" in m["log"]["message"]
+    )
     assert first_line > last_record
 
 
 def test_every_cursor_paged_list_of_more_than_a_page_estimates_its_rows_from_its_offset_count():
     """Small pages make every list of more than five records take several pages: each shows an ESTIMATE (and only
     those), and one counted by its offset pages is the number of records a whole read brings."""
-    lists = [spec.name for spec in ALL_STREAMS if issubclass(spec.family, CursorPagesStream)
-             and not issubclass(spec.family, SearchExportStream) and not isinstance(spec.estimate, NotCounted)]
+    lists = [
+        spec.name
+        for spec in ALL_STREAMS
+        if issubclass(spec.family, CursorPagesStream)
+        and not issubclass(spec.family, SearchExportStream)
+        and not isinstance(spec.estimate, NotCounted)
+    ]
     with running_sandbox("--seed", "42", "--tickets", "300", "--rate-limit", "0", "--export-rate-limit", "0") as info:
         config = {**info["config"], "page_size": 5}
         streams = [s for s in discovered_catalog(config) if s["name"] in lists]

@@ -2,6 +2,7 @@
 account's settings) read by the real entrypoint (python main.py) from the real sandbox over loopback HTTP: counts
 equal the sandbox's ground truth, an unchanged re-sync costs one request per list and emits nothing new, and a plan
 without the add-on lists skips them by name while the rest of the sync goes on."""
+
 from __future__ import annotations
 
 import time
@@ -17,16 +18,37 @@ from source_zendesk_support.registry import ALL_STREAMS
 
 pytestmark = pytest.mark.e2e
 
-SETUP_STREAMS = ["brand_agents", "deleted_users", "organization_subscriptions", "trigger_categories",
-                 "task_list_templates", "approval_requests", "workspaces", "resource_collections", "deletion_schedules",
-                 "group_sla_policies", "locales", "macro_categories", "queues", "satisfaction_reasons",
-                 "target_failures", "ticket_form_statuses", "monitored_twitter_handles", "account_settings"]
+SETUP_STREAMS = [
+    "brand_agents",
+    "deleted_users",
+    "organization_subscriptions",
+    "trigger_categories",
+    "task_list_templates",
+    "approval_requests",
+    "workspaces",
+    "resource_collections",
+    "deletion_schedules",
+    "group_sla_policies",
+    "locales",
+    "macro_categories",
+    "queues",
+    "satisfaction_reasons",
+    "target_failures",
+    "ticket_form_statuses",
+    "monitored_twitter_handles",
+    "account_settings",
+]
 # Lists whose records carry no time Zendesk filters on: each sync emits them whole.
 WHOLE_EVERY_SYNC = {"macro_categories", "ticket_form_statuses", "account_settings"}
-GATED = {"workspaces": "contextual workspaces", "approval_requests": "approval workflows",
-         "group_sla_policies": "Professional plan", "queues": "omnichannel routing queues",
-         "deletion_schedules": "data deletion schedules", "satisfaction_reasons": "customer satisfaction",
-         "ticket_form_statuses": "multiple ticket forms"}
+GATED = {
+    "workspaces": "contextual workspaces",
+    "approval_requests": "approval workflows",
+    "group_sla_policies": "Professional plan",
+    "queues": "omnichannel routing queues",
+    "deletion_schedules": "data deletion schedules",
+    "satisfaction_reasons": "customer satisfaction",
+    "ticket_form_statuses": "multiple ticket forms",
+}
 
 
 PATHS = {spec.name: "/api/v2/" + spec.path for spec in ALL_STREAMS}
@@ -59,15 +81,18 @@ def test_setup_lists_match_the_sandbox_and_resync_for_one_request_each():
         served = requests.get(f"{info['url']}/_sandbox/stats", timeout=30).json()["paths"]
         # A list with a cursor sends again only the records of the second it saved (its state is inclusive)
         again = {name: len(second.records.get(name, [])) for name in SETUP_STREAMS}
-        assert again == {name: got[name] if name in WHOLE_EVERY_SYNC else _at_newest(first.records[name], CURSORS[name])
-                         for name in SETUP_STREAMS}
+        assert again == {
+            name: got[name] if name in WHOLE_EVERY_SYNC else _at_newest(first.records[name], CURSORS[name])
+            for name in SETUP_STREAMS
+        }
         made = {name: sum(served.get(PATHS[name], {}).values()) for name in SETUP_STREAMS}
         assert made == dict.fromkeys(SETUP_STREAMS, 1)
 
 
 def test_a_plan_without_the_add_ons_skips_their_lists_by_name():
-    with running_sandbox("--seed", "8", "--tickets", "60", "--plan", "team", "--features", "help_center",
-                         "--time-scale", "20") as info:
+    with running_sandbox(
+        "--seed", "8", "--tickets", "60", "--plan", "team", "--features", "help_center", "--time-scale", "20"
+    ) as info:
         streams = discovered_catalog(info["config"])
         output = run_connector("read", info["config"], configured_catalog(streams, SETUP_STREAMS))
         assert output.returncode == 0, output.stderr[-3000:]

@@ -1,6 +1,7 @@
 """End to end through main.py against the sandbox: a relative start_date resolved once and kept in the state
 (the second sync reads only what changed), and search_queries presets (read, and an unknown name refused by
 check and read as a config_error naming it)."""
+
 from __future__ import annotations
 
 import time
@@ -20,10 +21,25 @@ STREAMS = ["tickets", "organizations", "ticket_audits", "ticket_forms"]
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with running_sandbox("--seed", "17", "--tickets", "400", "--holdback", "20", "--time-scale", "10",
-                         "--rate-limit", "0", "--export-rate-limit", "0") as info:
+    with running_sandbox(
+        "--seed",
+        "17",
+        "--tickets",
+        "400",
+        "--holdback",
+        "20",
+        "--time-scale",
+        "10",
+        "--rate-limit",
+        "0",
+        "--export-rate-limit",
+        "0",
+    ) as info:
         # the generated history ends a month back: a few fresh tickets fall inside any recent window
-        assert requests.post(f"{info['url']}/_sandbox/mutate", json={"tickets": {"create": 3}}, timeout=30).status_code == 200
+        assert (
+            requests.post(f"{info['url']}/_sandbox/mutate", json={"tickets": {"create": 3}}, timeout=30).status_code
+            == 200
+        )
         time.sleep(2.5)  # past the hold-back (20 Zendesk-seconds at time scale 10)
         yield info
 
@@ -34,8 +50,12 @@ def _epoch(iso: str) -> int:
 
 def _count(sandbox, query: str) -> int:
     credentials = sandbox["config"]["credentials"]
-    response = requests.get(f"{sandbox['url']}/api/v2/search/count", params={"query": query},
-                            auth=(credentials["email"] + "/token", credentials["api_token"]), timeout=30)
+    response = requests.get(
+        f"{sandbox['url']}/api/v2/search/count",
+        params={"query": query},
+        auth=(credentials["email"] + "/token", credentials["api_token"]),
+        timeout=30,
+    )
     return response.json()["count"]
 
 
@@ -56,28 +76,43 @@ def test_a_relative_start_is_resolved_once_and_the_second_sync_reads_nothing_old
     assert len({t["id"] for t in tickets}) < summary["resources"]["tickets"]["total"]  # the window, not the history
 
     time.sleep(3)
-    changed = requests.post(f"{sandbox['url']}/_sandbox/mutate", json={"tickets": {"update": 4, "create": 2}}, timeout=30).json()
+    changed = requests.post(
+        f"{sandbox['url']}/_sandbox/mutate", json={"tickets": {"update": 4, "create": 2}}, timeout=30
+    ).json()
     time.sleep(3)  # the changes leave the hold-back window
     second = run_connector("read", config, catalog, state=first.state_list())
     assert second.returncode == 0, second.stderr[-3000:]
-    assert {t["id"] for t in second.records["tickets"]} == set(changed["tickets"]["update"]) | set(changed["tickets"]["create"])
+    assert {t["id"] for t in second.records["tickets"]} == set(changed["tickets"]["update"]) | set(
+        changed["tickets"]["create"]
+    )
     assert not second.records.get("organizations") and not second.records.get("ticket_forms")
-    assert {name: second.states[name].get(RESOLVED) for name in STREAMS} == resolved  # the same moment, not 45 days before now
+    assert {
+        name: second.states[name].get(RESOLVED) for name in STREAMS
+    } == resolved  # the same moment, not 45 days before now
 
 
 def test_a_preset_reads_the_query_it_stands_for(sandbox):
     year_start = f"{datetime.now(timezone.utc).year}-01-01"
-    config = {**sandbox["config"], "search_queries": [{"preset": "open_tickets"},
-                                                      {"preset": "organizations_created_this_year", "name": "new_orgs"}]}
+    config = {
+        **sandbox["config"],
+        "search_queries": [
+            {"preset": "open_tickets"},
+            {"preset": "organizations_created_this_year", "name": "new_orgs"},
+        ],
+    }
     status = run_connector("check", config).of_type("CONNECTION_STATUS")[0]["connectionStatus"]
     assert status["status"] == "SUCCEEDED", status
     streams = discovered_catalog(config)
-    output = run_connector("read", config, configured_catalog(streams, ["search_open_tickets", "search_new_orgs"], incremental=False))
+    output = run_connector(
+        "read", config, configured_catalog(streams, ["search_open_tickets", "search_new_orgs"], incremental=False)
+    )
     assert output.returncode == 0, output.stderr[-3000:]
     open_tickets = output.records["search_open_tickets"]
     assert open_tickets and all(ticket["status"] == "open" for ticket in open_tickets)
     assert len({t["id"] for t in open_tickets}) == _count(sandbox, "type:ticket status:open")
-    assert len({o["id"] for o in output.records["search_new_orgs"]}) == _count(sandbox, f"type:organization created>={year_start}")
+    assert len({o["id"] for o in output.records["search_new_orgs"]}) == _count(
+        sandbox, f"type:organization created>={year_start}"
+    )
 
 
 def test_an_unknown_preset_is_a_config_error_naming_it_from_check_and_read(sandbox):

@@ -3,6 +3,7 @@
 Counts are compared with the sandbox's ground truth (/_sandbox/summary); incremental re-syncs with the records
 the sandbox says it changed (/_sandbox/mutate); killed syncs resume from their last STATE without loss.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,14 +72,20 @@ def test_incremental_resync_returns_exactly_the_changed_records(sandbox, catalog
     time.sleep(3)  # past the sandbox's hold-back, so the first sync has seen everything before the changes
     changed = requests.post(
         f"{sandbox['url']}/_sandbox/mutate",
-        json={"tickets": {"create": 3, "update": 5, "delete": 1}, "users": {"update": 2}, "organizations": {"update": 2}},
+        json={
+            "tickets": {"create": 3, "update": 5, "delete": 1},
+            "users": {"update": 2},
+            "organizations": {"update": 2},
+        },
         timeout=30,
     ).json()
     time.sleep(3)  # the changes leave the hold-back window
     second = run_connector("read", sandbox["config"], catalog, state=first.state_list())
     assert second.returncode == 0, second.stderr[-3000:]
     ticket_ids = {record["id"] for record in second.records["tickets"]}
-    expected_tickets = {ticket_id for action in ("create", "update", "delete") for ticket_id in changed["tickets"][action]}
+    expected_tickets = {
+        ticket_id for action in ("create", "update", "delete") for ticket_id in changed["tickets"][action]
+    }
     assert ticket_ids == expected_tickets
     assert {record["id"] for record in second.records["users"]} == set(changed["users"]["update"])
     assert set(changed["organizations"]["update"]) <= {record["id"] for record in second.records["organizations"]}
@@ -112,10 +119,24 @@ def _killed_run(config: Dict[str, Any], catalog: Dict[str, Any], state, kill_aft
 
 
 def test_sync_killed_at_random_points_resumes_without_loss(tmp_path):
-    names = ["tickets", "users", "ticket_events", "ticket_comments", "organizations", "ticket_audits", "ticket_metric_events",
-             "articles", "article_comments", "calls", "legs", "chats", "side_conversations"]
-    with running_sandbox("--seed", "5", "--tickets", "2500", "--plan", "enterprise", "--rate-limit", "0",
-                         "--export-rate-limit", "0") as info:
+    names = [
+        "tickets",
+        "users",
+        "ticket_events",
+        "ticket_comments",
+        "organizations",
+        "ticket_audits",
+        "ticket_metric_events",
+        "articles",
+        "article_comments",
+        "calls",
+        "legs",
+        "chats",
+        "side_conversations",
+    ]
+    with running_sandbox(
+        "--seed", "5", "--tickets", "2500", "--plan", "enterprise", "--rate-limit", "0", "--export-rate-limit", "0"
+    ) as info:
         streams = discovered_catalog(info["config"])
         catalog = configured_catalog(streams, names)
         keys = {s["name"]: s.get("source_defined_primary_key") or [["id"]] for s in streams}
@@ -125,7 +146,10 @@ def test_sync_killed_at_random_points_resumes_without_loss(tmp_path):
         seen: Dict[str, Set] = {name: set() for name in names}
         states: Dict[str, Any] = {}
         for attempt in range(30):
-            state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": n}, "stream_state": s}} for n, s in states.items()]
+            state = [
+                {"type": "STREAM", "stream": {"stream_descriptor": {"name": n}, "stream_state": s}}
+                for n, s in states.items()
+            ]
             # Kill at a random STATE for a while, then let one run finish (each run emits a STATE per stream).
             kill_after = rng.randint(1, 12) if attempt < 8 else 10**9
             messages, finished = _killed_run(info["config"], catalog, state or None, kill_after, tmp_path)
@@ -166,13 +190,25 @@ def test_help_center_talk_and_chat_resync_returns_the_changes(sandbox, catalog_s
     # first sync's last second, which the Help Center export always serves again.
     newest = max(article["updated_at"] for article in first.records["articles"])
     boundary = {article["id"] for article in first.records["articles"] if article["updated_at"] == newest}
-    assert {c["article_id"] for c in second.records["article_comments"]} <= set(changed["articles"]["update"]) | boundary
+    assert {c["article_id"] for c in second.records["article_comments"]} <= set(
+        changed["articles"]["update"]
+    ) | boundary
     assert len(second.records["calls"]) < len(first.records["calls"])
 
 
 def test_products_missing_from_the_account_are_skipped_with_a_warning_each():
-    with running_sandbox("--seed", "3", "--tickets", "60", "--without", "help_center,talk,chat",
-                         "--rate-limit", "0", "--export-rate-limit", "0") as info:
+    with running_sandbox(
+        "--seed",
+        "3",
+        "--tickets",
+        "60",
+        "--without",
+        "help_center,talk,chat",
+        "--rate-limit",
+        "0",
+        "--export-rate-limit",
+        "0",
+    ) as info:
         config = info["config"]
         assert "chat_credentials" not in config  # no Chat on the account: no Chat token, so no Chat streams
         streams = discovered_catalog(config)

@@ -1,5 +1,6 @@
 """End to end through main.py: the IVR menus and routes (read from the IVR list, no request of their own) and
 Chat's agent timeline (an export paged by microseconds) against the sandbox's own data."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,9 @@ TIMELINE = "chat_agent_timeline"
 @pytest.fixture(scope="module")
 def sandbox():
     # 25,000 tickets give the timeline 2,500 entries: three export pages of 1,000.
-    with running_sandbox("--seed", "21", "--tickets", "25000", "--plan", "enterprise", "--rate-limit", "0",
-                         "--export-rate-limit", "0") as info:
+    with running_sandbox(
+        "--seed", "21", "--tickets", "25000", "--plan", "enterprise", "--rate-limit", "0", "--export-rate-limit", "0"
+    ) as info:
         info["streams"] = discovered_catalog(info["config"])
         yield info
 
@@ -62,7 +64,11 @@ def test_agent_timeline_reads_every_entry_once_and_a_resync_reads_only_what_came
     assert first.returncode == 0, first.stderr[-3000:]
     records = first.records[TIMELINE]
     truth = requests.get(f"{sandbox['url']}/_sandbox/summary", timeout=30).json()["resources"]["agent_timeline"]
-    assert len(records) == len({timeline_key(r) for r in records}) == truth["endpoints"]["/api/v2/chat/incremental/agent_timeline"]
+    assert (
+        len(records)
+        == len({timeline_key(r) for r in records})
+        == truth["endpoints"]["/api/v2/chat/incremental/agent_timeline"]
+    )
     assert len(records) > 2000
     saved = first.states[TIMELINE]["start_time"]
     second = run_connector("read", sandbox["config"], catalog, state=first.state_list())

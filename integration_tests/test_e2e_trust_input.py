@@ -1,5 +1,6 @@
 """Issue 13, clocks from the future, bad bodies, bad configs and silent surprises, through main.py against the
 sandbox: each gives a named, non-traceback answer, and no cursor is ever written beyond now."""
+
 from __future__ import annotations
 
 import time
@@ -20,14 +21,16 @@ FAST_RETRIES = {"backoff_base_seconds": 0.001}  # bad bodies are retried first; 
 
 # Faults are global to a sandbox: the faulted cases share one whose rules each hit their own endpoint, the rest
 # run against a quiet one. Every case is a scenario run side by side (module fixture); the tests read the results.
-FAULTS = ";".join([
-    "future-end-time:/api/v2/incremental/organizations*",
-    "not-json:/api/v2/groups*",
-    "array-body:/api/v2/tags*",
-    "bad-next:/api/v2/targets*",
-    "deep-json:/api/v2/users/me*",
-    "deep-record:/api/v2/macros*",
-])
+FAULTS = ";".join(
+    [
+        "future-end-time:/api/v2/incremental/organizations*",
+        "not-json:/api/v2/groups*",
+        "array-body:/api/v2/tags*",
+        "bad-next:/api/v2/targets*",
+        "deep-json:/api/v2/users/me*",
+        "deep-record:/api/v2/macros*",
+    ]
+)
 SANDBOX_ARGS = ("--seed", "31", "--tickets", "200", "--rate-limit", "0", "--export-rate-limit", "0")
 CONFIG_CASES = ["not an object", "backoff_base_seconds", "token_expiry_date", "start_date"]
 STATE_VALUES = {"1e20": 1e20, "NaN": "NaN", "object": {"nested": 1}}
@@ -46,9 +49,14 @@ def _bad_config(sandbox: Sandbox, case: str):
         config["backoff_base_seconds"] = "abc"
     elif case == "token_expiry_date":
         oauth = sandbox.info["oauth"]
-        config["credentials"] = {"auth_type": "oauth2_refresh", "client_id": oauth["client_id"],
-                                 "client_secret": oauth["client_secret"], "refresh_token": oauth["refresh_token"],
-                                 "access_token": sandbox.info["access_token"], "token_expiry_date": "garbage"}
+        config["credentials"] = {
+            "auth_type": "oauth2_refresh",
+            "client_id": oauth["client_id"],
+            "client_secret": oauth["client_secret"],
+            "refresh_token": oauth["refresh_token"],
+            "access_token": sandbox.info["access_token"],
+            "token_expiry_date": "garbage",
+        }
     else:
         config["start_date"] = "yesterday"
     return config, None, (case,)
@@ -60,34 +68,45 @@ def _scenarios(quiet: Sandbox, faulty: Sandbox, streams) -> dict:
         return lambda: run_bounded("read", config or sandbox.config, catalog, deadline=kw.pop("deadline", 60), **kw)
 
     unknown = catalog_for(streams, ["groups"])
-    unknown["streams"].append({**unknown["streams"][0], "stream": {**unknown["streams"][0]["stream"],
-                                                                   "name": "Tickets"}})
+    unknown["streams"].append(
+        {**unknown["streams"][0], "stream": {**unknown["streams"][0]["stream"], "name": "Tickets"}}
+    )
     scenarios = {
         "future end_time": read(faulty, ["organizations"], incremental=True),
-        "future state": read(quiet, ["organizations"], incremental=True,
-                             state=_state("organizations", {"updated_at": "2100-01-01T00:00:00Z"})),
-        "future start_date": read(quiet, ["organizations"], {**quiet.config, "start_date": "2100-01-01T00:00:00Z"},
-                                  incremental=True),
+        "future state": read(
+            quiet,
+            ["organizations"],
+            incremental=True,
+            state=_state("organizations", {"updated_at": "2100-01-01T00:00:00Z"}),
+        ),
+        "future start_date": read(
+            quiet, ["organizations"], {**quiet.config, "start_date": "2100-01-01T00:00:00Z"}, incremental=True
+        ),
         "not-json": read(faulty, ["groups"], {**faulty.config, **FAST_RETRIES}, deadline=60),
         "array-body": read(faulty, ["tags"], {**faulty.config, **FAST_RETRIES}, deadline=60),
         "bad-next": read(faulty, ["targets"], {**faulty.config, **FAST_RETRIES}, deadline=60),
         "deep-json check": lambda: run_bounded("check", faulty.config, deadline=60),
         "deep-record": read(faulty, ["macros", "brands"], {**faulty.config, **FAST_RETRIES}, deadline=60),
-        "subdomain check": lambda: run_bounded("check", {**quiet.config, "subdomain": "sandbox.zendesk.com"},
-                                               deadline=60),
+        "subdomain check": lambda: run_bounded(
+            "check", {**quiet.config, "subdomain": "sandbox.zendesk.com"}, deadline=60
+        ),
         "subdomain read": read(quiet, ["groups"], {**quiet.config, "subdomain": "sandbox.zendesk.com"}),
         "unknown stream": lambda: run_bounded("read", quiet.config, unknown, deadline=60),
-        "unrecognised state": read(quiet, ["organizations"], incremental=True,
-                                   state=_state("organizations", {"last_seen": "2026-01-01T00:00:00Z"})),
+        "unrecognised state": read(
+            quiet,
+            ["organizations"],
+            incremental=True,
+            state=_state("organizations", {"last_seen": "2026-01-01T00:00:00Z"}),
+        ),
     }
     for case in CONFIG_CASES:
         config, text, _ = _bad_config(quiet, case)
-        scenarios[f"config {case} check"] = (lambda c=config, t=text: run_bounded("check", c, config_text=t,
-                                                                                 deadline=60))
+        scenarios[f"config {case} check"] = lambda c=config, t=text: run_bounded("check", c, config_text=t, deadline=60)
         scenarios[f"config {case} read"] = read(quiet, ["groups"], config, config_text=text)
     for name, value in STATE_VALUES.items():
-        scenarios[f"state {name}"] = read(quiet, ["organizations"], incremental=True,
-                                          state=_state("organizations", {"updated_at": value}))
+        scenarios[f"state {name}"] = read(
+            quiet, ["organizations"], incremental=True, state=_state("organizations", {"updated_at": value})
+        )
     return scenarios
 
 
@@ -110,8 +129,11 @@ def _epoch(value) -> float:
 
 
 def _latest_cursor(run: Run, stream: str, field: str):
-    values = [message["stream"]["stream_state"].get(field) for message in run.state_messages
-              if message["stream"]["stream_descriptor"]["name"] == stream and message["stream"].get("stream_state")]
+    values = [
+        message["stream"]["stream_state"].get(field)
+        for message in run.state_messages
+        if message["stream"]["stream_descriptor"]["name"] == stream and message["stream"].get("stream_state")
+    ]
     return [value for value in values if value is not None]
 
 
@@ -120,6 +142,7 @@ def _warned_about(run: Run, stream: str) -> bool:
 
 
 # ---- clocks --------------------------------------------------------------------------------------------------------
+
 
 def _never_beyond_now(run: Run, stream: str, field: str) -> None:
     cursors = _latest_cursor(run, stream, field)
@@ -145,18 +168,19 @@ def test_a_future_start_date_is_reported(runs):
     run = runs["future start_date"]
     assert run.stopped is None and no_traceback(run), run.describe()
     _never_beyond_now(run, "organizations", "updated_at")
-    assert _warned_about(run, "organizations") and any("start_date" in line for line in run.logs("WARN")), \
+    assert _warned_about(run, "organizations") and any("start_date" in line for line in run.logs("WARN")), (
         run.describe()
+    )
 
 
 # ---- bad bodies ------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("case, stream", [("not-json", "groups"), ("array-body", "tags")])
 def test_a_body_that_is_not_the_promised_object_fails_its_stream_by_name(runs, case, stream):
     run = runs[case]
     assert run.stopped is None and stream_failed(run, stream), run.describe()
-    assert all(trace["error"].get("failure_type") == "transient_error" for trace in run.traces("ERROR")), \
-        run.describe()
+    assert all(trace["error"].get("failure_type") == "transient_error" for trace in run.traces("ERROR")), run.describe()
     assert no_traceback(run), run.describe()
 
 
@@ -182,8 +206,11 @@ def test_a_record_nested_1000_deep_fails_only_its_stream(runs):
 
 # ---- bad configs and states ------------------------------------------------------------------------------------------
 
+
 def _named_config_error(run: Run, *words: str) -> bool:
-    texts = run.error_messages() + [m["connectionStatus"].get("message") or "" for m in run.of_type("CONNECTION_STATUS")]
+    texts = run.error_messages() + [
+        m["connectionStatus"].get("message") or "" for m in run.of_type("CONNECTION_STATUS")
+    ]
     return any(all(word in text for word in words) for text in texts)
 
 
@@ -214,6 +241,7 @@ def test_check_and_read_agree_on_a_subdomain_given_as_a_host_name(runs):
 
 
 # ---- silent surprises ------------------------------------------------------------------------------------------------
+
 
 def test_an_unknown_catalog_stream_is_reported_by_name(runs):
     run = runs["unknown stream"]

@@ -3,6 +3,7 @@ connector under 300 MB, a dripping body or status line meets a whole-request dea
 slept, a failing token endpoint is reported as temporary, and an unreachable host as a connection error.
 
 The cases run side by side (module fixture): most of them only wait while their defense is missing."""
+
 from __future__ import annotations
 
 import socket
@@ -20,17 +21,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 PEAK_MB = 300
 SANDBOX_ARGS = ("--seed", "29", "--tickets", "300", "--rate-limit", "0", "--export-rate-limit", "0")
 # One rule per endpoint, so the runs sharing the sandbox do not disturb each other.
-FAULTS = ";".join([
-    "oversized:/api/v2/tags*:count=1",                       # 200 MB, chunked
-    "gzip-bomb:/api/v2/macros*:count=1",                     # 510 kB inflating to 512 MiB
-    "gzip-bomb:/api/v2/ticket_fields*:count=1:encoding=deflate",
-    "drip:/api/v2/groups*:count=1:delay=2",                  # one byte every 2 s
-    "drip-headers:/api/v2/recipient_addresses*:count=1:delay=2",  # a status line and headers, one byte every 2 s
-    "retry-after:/api/v2/brands*:count=1",                   # 429 with Retry-After: 86400
-    "ratelimit-reset:/api/v2/ticket_audits*:count=1",        # a 2xx saying the budget resets in a day
-    "html:/oauth/tokens*:status=500",                        # the token endpoint fails
-    "retry-after:/api/v2/automations*:count=1:retry_after=7",  # a 429 asking for a short wait
-])
+FAULTS = ";".join(
+    [
+        "oversized:/api/v2/tags*:count=1",  # 200 MB, chunked
+        "gzip-bomb:/api/v2/macros*:count=1",  # 510 kB inflating to 512 MiB
+        "gzip-bomb:/api/v2/ticket_fields*:count=1:encoding=deflate",
+        "drip:/api/v2/groups*:count=1:delay=2",  # one byte every 2 s
+        "drip-headers:/api/v2/recipient_addresses*:count=1:delay=2",  # a status line and headers, one byte every 2 s
+        "retry-after:/api/v2/brands*:count=1",  # 429 with Retry-After: 86400
+        "ratelimit-reset:/api/v2/ticket_audits*:count=1",  # a 2xx saying the budget resets in a day
+        "html:/oauth/tokens*:status=500",  # the token endpoint fails
+        "retry-after:/api/v2/automations*:count=1:retry_after=7",  # a 429 asking for a short wait
+    ]
+)
 SHORT_WAIT = 7
 
 
@@ -47,9 +50,15 @@ def _scenarios(sandbox: Sandbox, streams) -> Dict[str, Callable[[], Run]]:
         return lambda: run_bounded("read", {**config, **overrides}, catalog_for(streams, [stream]), deadline=deadline)
 
     oauth = sandbox.info["oauth"]
-    oauth_config = {**config, "credentials": {"auth_type": "oauth2_refresh", "client_id": oauth["client_id"],
-                                              "client_secret": oauth["client_secret"],
-                                              "refresh_token": oauth["refresh_token"]}}
+    oauth_config = {
+        **config,
+        "credentials": {
+            "auth_type": "oauth2_refresh",
+            "client_id": oauth["client_id"],
+            "client_secret": oauth["client_secret"],
+            "refresh_token": oauth["refresh_token"],
+        },
+    }
     return {
         "oversized": read("tags", 90),
         "gzip": read("macros", 90),
@@ -75,9 +84,10 @@ def limit_runs() -> Dict[str, Run]:
         with ThreadPoolExecutor(max_workers=len(scenarios)) as pool:
             futures = {name: pool.submit(scenario) for name, scenario in scenarios.items()}
             runs = {name: future.result() for name, future in futures.items()}
-        runs["expected"] = {name: sandbox.expected(name, f"/api/v2/{name}") for name in ("tags", "macros",
-                                                                                          "ticket_fields", "groups",
-                                                                                          "recipient_addresses")}
+        runs["expected"] = {
+            name: sandbox.expected(name, f"/api/v2/{name}")
+            for name in ("tags", "macros", "ticket_fields", "groups", "recipient_addresses")
+        }
         return runs
 
 
@@ -163,10 +173,15 @@ def test_a_short_429_wait_is_logged_once_and_reported_as_rate_limited_with_its_r
     assert run.statuses("automations")[-1:] == ["COMPLETE"] and run.records["automations"], run.describe()
     told = [line for line in run.logs() if f"waiting {SHORT_WAIT} s" in line and "automations" in line]
     assert len(told) == 1 and "rate limit" in told[0] and "Retry-After" in told[0], run.logs()
-    limited = [message["trace"]["stream_status"] for message in run.of_type("TRACE")
-               if message["trace"].get("type") == "STREAM_STATUS"
-               and message["trace"]["stream_status"]["stream_descriptor"]["name"] == "automations"
-               and any(reason.get("type") == "RATE_LIMITED" for reason in message["trace"]["stream_status"].get("reasons") or [])]
+    limited = [
+        message["trace"]["stream_status"]
+        for message in run.of_type("TRACE")
+        if message["trace"].get("type") == "STREAM_STATUS"
+        and message["trace"]["stream_status"]["stream_descriptor"]["name"] == "automations"
+        and any(
+            reason.get("type") == "RATE_LIMITED" for reason in message["trace"]["stream_status"].get("reasons") or []
+        )
+    ]
     assert len(limited) == 1, run.describe()
     reset = limited[0]["reasons"][0]["rate_limited"]["quota_reset"]
     assert isinstance(reset, int) and reset > 1_000_000_000_000  # milliseconds since the epoch

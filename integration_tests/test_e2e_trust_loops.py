@@ -3,6 +3,7 @@ not advance fails its stream, by name, in under 30 seconds at default settings.
 
 The cases run side by side (module fixture) so that, while the defense is missing, the suite waits one deadline
 rather than one per case. Faults are global to a sandbox, so cases whose streams share an endpoint get their own."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -27,12 +28,22 @@ SANDBOX_ARGS = ("--seed", "23", "--tickets", "2500", "--rate-limit", "0", "--exp
 CASES = {
     "offset next_page equal to the current URL": ("a", "targets", "repeat-next:/api/v2/targets*"),
     "cursor list links.next and after_cursor unchanged with has_more": (
-        "a", "ticket_audits", "repeat-next:/api/v2/ticket_audits*:after=1"),
+        "a",
+        "ticket_audits",
+        "repeat-next:/api/v2/ticket_audits*:after=1",
+    ),
     "cursor export after_cursor repeats": ("a", "tickets", "repeat-next:/api/v2/incremental/tickets/cursor*:after=1"),
-    "time export end_time does not advance": ("a", "organizations", "stuck-end-time:/api/v2/incremental/organizations*"),
+    "time export end_time does not advance": (
+        "a",
+        "organizations",
+        "stuck-end-time:/api/v2/incremental/organizations*",
+    ),
     "cursor export after_cursor alternates": ("b", "tickets", "alternate-cursor:/api/v2/incremental/tickets/cursor*"),
     "per-parent child next link equal to the current URL": (
-        "c", "side_conversations", "repeat-next:/api/v2/tickets/*/side_conversations*"),
+        "c",
+        "side_conversations",
+        "repeat-next:/api/v2/tickets/*/side_conversations*",
+    ),
 }
 
 

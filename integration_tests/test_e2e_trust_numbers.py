@@ -6,6 +6,7 @@ compared by value whatever their JSON type; and a sweep of the hostile cases fin
 error" in anything a user reads.
 
 The cases run side by side (module fixture): most of them only wait while their defense is missing."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +34,11 @@ CASES = [
     ("check-retry-after-inf", "", "retry-after:/api/v2/users/me*:value=inf"),  # check's only request
     ("http-500", "group_memberships", "500:/api/v2/group_memberships*:count=2"),
     ("reset", "organization_memberships", "reset:/api/v2/organization_memberships*:count=1"),
-    ("huge-end-time", "organizations", "future-end-time:/api/v2/incremental/organizations*:count=1:at=9000000000000000000"),
+    (
+        "huge-end-time",
+        "organizations",
+        "future-end-time:/api/v2/incremental/organizations*:count=1:at=9000000000000000000",
+    ),
     ("string-ids-time", "ticket_metric_events", "string-ids:/api/v2/incremental/ticket_metric_events*:count=1"),
     # the shapes and loops of earlier issues, swept for tracebacks here too
     ("not-json", "automations", "not-json:/api/v2/automations*:count=20"),
@@ -67,7 +72,9 @@ def runs() -> Dict[str, Run]:
             done = {name: future.result() for name, future in futures.items()}
         done["expected"] = {
             "groups": sandbox.expected("groups", "/api/v2/groups"),
-            "ticket_metric_events": sandbox.expected("ticket_metric_events", "/api/v2/incremental/ticket_metric_events"),
+            "ticket_metric_events": sandbox.expected(
+                "ticket_metric_events", "/api/v2/incremental/ticket_metric_events"
+            ),
         }
         sandbox.faults("")
         return done
@@ -93,9 +100,14 @@ def test_a_retry_after_date_in_2099_is_refused_at_once_by_the_wait_cap(runs):
     assert "Retry-After: Thu, 01 Jan 2099 00:00:00 GMT" in messages and "max_wait_seconds" in messages, messages
 
 
-@pytest.mark.parametrize("case, stream, shown", [("retry-after-huge", "macros", "1000000000000"),
-                                                 ("retry-after-inf", "triggers", "inf"),
-                                                 ("retry-after-nan", "views", "nan")])
+@pytest.mark.parametrize(
+    "case, stream, shown",
+    [
+        ("retry-after-huge", "macros", "1000000000000"),
+        ("retry-after-inf", "triggers", "inf"),
+        ("retry-after-nan", "views", "nan"),
+    ],
+)
 def test_a_retry_after_beyond_any_bound_fails_the_stream_by_name(runs, case, stream, shown):
     run = runs[case]
     _timing(case, run)
@@ -104,8 +116,9 @@ def test_a_retry_after_beyond_any_bound_fails_the_stream_by_name(runs, case, str
     assert any(f"Retry-After: {shown}" in message for message in run.error_messages()), run.describe()
 
 
-@pytest.mark.parametrize("case, stream, shown", [("reset-1e20", "ticket_fields", "1e20"),
-                                                 ("reset-inf", "user_fields", "inf")])
+@pytest.mark.parametrize(
+    "case, stream, shown", [("reset-1e20", "ticket_fields", "1e20"), ("reset-inf", "user_fields", "inf")]
+)
 def test_a_ratelimit_reset_beyond_any_bound_fails_the_stream_by_name(runs, case, stream, shown):
     run = runs[case]
     _timing(case, run)
@@ -133,22 +146,27 @@ def test_a_short_body_on_a_held_connection_meets_the_idle_read_limit_and_is_retr
     assert any("stopped sending" in line and "groups" in line for line in run.logs()), run.logs()
 
 
-@pytest.mark.parametrize("case, stream, told", [("http-500", "group_memberships", "HTTP 500"),
-                                                ("reset", "organization_memberships", "reset")])
+@pytest.mark.parametrize(
+    "case, stream, told",
+    [("http-500", "group_memberships", "HTTP 500"), ("reset", "organization_memberships", "reset")],
+)
 def test_a_retry_is_logged_as_what_happened_not_as_a_rate_limit(runs, case, stream, told):
     run = runs[case]
     _timing(case, run)
     assert run.stopped is None and run.returncode == 0 and run.records[stream], run.describe()
     assert not any("rate limit" in line.lower() for line in run.logs()), run.describe()
-    assert any(told in line and stream in line and ("again" in line or "retrying" in line) for line in run.logs()), run.logs()
+    assert any(told in line and stream in line and ("again" in line or "retrying" in line) for line in run.logs()), (
+        run.logs()
+    )
 
 
 def test_a_huge_end_time_fails_the_export_by_name(runs):
     run = runs["huge-end-time"]
     _timing("huge-end-time", run)
     _failed_by_name(run, "organizations")
-    assert any("end_time" in message and "9000000000000000000" in message for message in run.error_messages()), \
+    assert any("end_time" in message and "9000000000000000000" in message for message in run.error_messages()), (
         run.describe()
+    )
 
 
 def test_string_ids_repeated_as_integers_on_the_next_export_page_are_read_once(runs):

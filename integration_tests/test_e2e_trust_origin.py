@@ -1,6 +1,7 @@
 """Issue 13, credentials and origins, through main.py against the sandbox: a link or redirect to another origin
 never carries the account's credentials there, a Zendesk API link on another host is re-based onto the configured
 origin, and the token endpoint follows no redirect."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,8 +11,17 @@ from pathlib import Path
 import pytest
 
 from conftest import running_sandbox
-from trust_harness import (Sandbox, catalog_for, hostile_sandbox, leaks, names_stream, no_traceback, other_origin,
-                           run_bounded, secrets_of)
+from trust_harness import (
+    Sandbox,
+    catalog_for,
+    hostile_sandbox,
+    leaks,
+    names_stream,
+    no_traceback,
+    other_origin,
+    run_bounded,
+    secrets_of,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -44,10 +54,18 @@ FOLLOWED_LINKS = {
 # The export families build each next request from end_time / after_cursor, never from the body's link: a link
 # to another origin there must stay unused.
 EXPORT_LINKS = {
-    "time export next_page": ("organizations", "/api/v2/incremental/organizations*", "organizations",
-                              "/api/v2/incremental/organizations"),
-    "cursor export after_url": ("tickets", "/api/v2/incremental/tickets/cursor*", "tickets",
-                                "/api/v2/incremental/tickets/cursor"),
+    "time export next_page": (
+        "organizations",
+        "/api/v2/incremental/organizations*",
+        "organizations",
+        "/api/v2/incremental/organizations",
+    ),
+    "cursor export after_url": (
+        "tickets",
+        "/api/v2/incremental/tickets/cursor*",
+        "tickets",
+        "/api/v2/incremental/tickets/cursor",
+    ),
 }
 
 
@@ -65,8 +83,11 @@ def test_a_child_link_to_another_port_carries_no_credentials_there(hostile):
     """A per-parent child list (side conversations of each ticket) claims one more page on another port. Re-based,
     it may be a page the stream has just read: completing or failing by name are both honest outcomes."""
     with other_origin() as elsewhere:
-        run = _read(hostile, ["side_conversations"],
-                    f"foreign-link:/api/v2/tickets/*/side_conversations*:port={elsewhere.port}:count=1")
+        run = _read(
+            hostile,
+            ["side_conversations"],
+            f"foreign-link:/api/v2/tickets/*/side_conversations*:port={elsewhere.port}:count=1",
+        )
         assert not elsewhere.seen, elsewhere.seen
     assert run.stopped is None and no_traceback(run), run.describe()
     expected = hostile.expected("side_conversations", "/api/v2/tickets/{ticket_id}/side_conversations")
@@ -96,16 +117,22 @@ def test_a_brand_host_mapped_link_is_re_based_onto_the_configured_host(hostile):
 def test_a_link_off_the_api_on_another_origin_carries_no_credentials_there(hostile):
     """Not a Zendesk API path: nothing to re-base. Whatever the connector does, the other origin sees no secret."""
     with other_origin() as elsewhere:
-        run = _read(hostile, ["ticket_audits"],
-                    f"foreign-link:/api/v2/ticket_audits*:port={elsewhere.port}:link_path=/collect:count=1")
+        run = _read(
+            hostile,
+            ["ticket_audits"],
+            f"foreign-link:/api/v2/ticket_audits*:port={elsewhere.port}:link_path=/collect:count=1",
+        )
         assert not elsewhere.with_credentials(secrets_of(hostile.config)), elsewhere.seen
     assert run.stopped is None, run.describe()
 
 
 def test_a_link_off_the_api_on_another_origin_is_refused_by_name(hostile):
     with other_origin() as elsewhere:
-        run = _read(hostile, ["ticket_audits"],
-                    f"foreign-link:/api/v2/ticket_audits*:port={elsewhere.port}:link_path=/collect:count=1")
+        run = _read(
+            hostile,
+            ["ticket_audits"],
+            f"foreign-link:/api/v2/ticket_audits*:port={elsewhere.port}:link_path=/collect:count=1",
+        )
         assert not elsewhere.seen, elsewhere.seen
     assert run.stopped is None and names_stream(run, "ticket_audits"), run.describe()
     assert no_traceback(run), run.describe()
@@ -122,9 +149,15 @@ def test_an_api_redirect_to_another_origin_is_refused_with_a_clear_error(hostile
 
 def _oauth_config(hostile: Sandbox) -> dict:
     oauth = hostile.info["oauth"]
-    return {**hostile.config, "credentials": {"auth_type": "oauth2_refresh", "client_id": oauth["client_id"],
-                                              "client_secret": oauth["client_secret"],
-                                              "refresh_token": oauth["refresh_token"]}}
+    return {
+        **hostile.config,
+        "credentials": {
+            "auth_type": "oauth2_refresh",
+            "client_id": oauth["client_id"],
+            "client_secret": oauth["client_secret"],
+            "refresh_token": oauth["refresh_token"],
+        },
+    }
 
 
 def test_token_refresh_does_not_follow_a_307_to_another_host(hostile):
@@ -154,9 +187,29 @@ def test_token_refresh_refuses_a_302_instead_of_carrying_on_without_a_token(host
 
 def _self_signed(tmp: Path) -> tuple[str, str]:
     cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", str(key),
-                    "-out", str(cert), "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return str(cert), str(key)
 
 
@@ -170,8 +223,14 @@ def test_an_https_to_http_downgrade_is_not_followed(tmp_path):
         env = {"REQUESTS_CA_BUNDLE": cert, "SSL_CERT_FILE": cert}
         with other_origin() as plain:
             tls.faults(f"foreign-link:/api/v2/ticket_audits*:scheme=http:port={plain.port}:count=1")
-            streams = [{"name": "ticket_audits", "json_schema": {}, "supported_sync_modes": ["full_refresh"],
-                        "source_defined_primary_key": [["id"]]}]
+            streams = [
+                {
+                    "name": "ticket_audits",
+                    "json_schema": {},
+                    "supported_sync_modes": ["full_refresh"],
+                    "source_defined_primary_key": [["id"]],
+                }
+            ]
             run = run_bounded("read", config, catalog_for(streams, ["ticket_audits"]), deadline=60, env=env)
             assert not plain.with_credentials(secrets_of(config)), plain.seen
             assert not plain.seen, plain.seen

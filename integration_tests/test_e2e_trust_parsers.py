@@ -2,11 +2,22 @@
 its host never carries the account's credentials to the other one; an uppercase scheme is as absolute as a
 lowercase one; and a 403/404 after a stream's first page fails that stream by name instead of passing for a plan
 gate, while the other streams go on."""
+
 from __future__ import annotations
 
 import pytest
 
-from trust_harness import Sandbox, hostile_sandbox, catalog_for, leaks, names_stream, no_traceback, other_origin, run_bounded, secrets_of
+from trust_harness import (
+    Sandbox,
+    hostile_sandbox,
+    catalog_for,
+    leaks,
+    names_stream,
+    no_traceback,
+    other_origin,
+    run_bounded,
+    secrets_of,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -39,8 +50,11 @@ def _ids(run, stream: str) -> set:
 @pytest.mark.parametrize("disguise", ["backslash", "percent-at", "fullwidth-at"])
 def test_a_disguised_next_link_carries_no_credentials_to_the_other_port(hostile, disguise):
     with other_origin() as elsewhere:
-        run = _read(hostile, ["groups", "tags"],
-                    f"foreign-link:/api/v2/groups*:port={elsewhere.port}:disguise={disguise}:count=1")
+        run = _read(
+            hostile,
+            ["groups", "tags"],
+            f"foreign-link:/api/v2/groups*:port={elsewhere.port}:disguise={disguise}:count=1",
+        )
         assert not elsewhere.seen, elsewhere.seen
     _failed_by_name_without_a_traceback(run, "groups")
     assert len(_ids(run, "groups")) > 0 and run.statuses("tags")[-1:] == ["COMPLETE"], run.describe()
@@ -66,10 +80,12 @@ def test_an_uppercase_scheme_link_is_followed_on_the_configured_origin(hostile):
 
 
 def test_a_404_after_the_first_page_fails_the_stream_and_is_no_plan_gate(hostile):
-    run = _read(hostile, ["groups", "tags"], "foreign-link:/api/v2/groups*:link_path=/api/v2/groups_gone:count=1",
-                page_size=1)
+    run = _read(
+        hostile, ["groups", "tags"], "foreign-link:/api/v2/groups*:link_path=/api/v2/groups_gone:count=1", page_size=1
+    )
     _failed_by_name_without_a_traceback(run, "groups")
-    assert any("HTTP 404" in message and "/api/v2/groups_gone" in message for message in run.error_messages()), \
+    assert any("HTTP 404" in message and "/api/v2/groups_gone" in message for message in run.error_messages()), (
         run.describe()
+    )
     assert not any(PLAN_GATE_WORDS in line for line in run.logs("WARN")), run.describe()
     assert run.statuses("tags")[-1:] == ["COMPLETE"], run.describe()

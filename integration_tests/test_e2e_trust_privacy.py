@@ -2,6 +2,7 @@
 describe its shape (keys, list sizes, status), never its records. Reads of streams whose records carry names and
 e-mail addresses, with answers that make the connector warn or fail about them, print none of those values in a
 LOG message or a TRACE message (the TRACE's stack_trace field aside)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Set
@@ -77,9 +78,14 @@ def test_a_failure_on_an_answer_full_of_records_names_its_shape_not_its_records(
     assert not _leaked(run, values), _leaked(run, values)
 
 
-@pytest.mark.parametrize("spec", ["array-body:/api/v2/incremental/users*:count=20",
-                                  "deep-record:/api/v2/incremental/users*:count=20",
-                                  "echo-auth:/api/v2/incremental/users*:status=422:field=note:count=20"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "array-body:/api/v2/incremental/users*:count=20",
+        "deep-record:/api/v2/incremental/users*:count=20",
+        "echo-auth:/api/v2/incremental/users*:status=422:field=note:count=20",
+    ],
+)
 def test_a_users_read_failing_on_a_hostile_answer_prints_no_personal_data(hostile, spec):
     clean = _read(hostile, ["users"], "")
     values = _personal_values(clean.records["users"])

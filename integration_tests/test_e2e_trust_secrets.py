@@ -1,6 +1,7 @@
 """Issue 13, secrets echoed by a server: whatever Zendesk (or something in front of it) quotes back, no secret,
 no Basic/base64 form of one and no 6-character fragment of one reaches stdout or stderr (LOG, TRACE,
 CONNECTION_STATUS), through main.py against the sandbox."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,16 +11,19 @@ from trust_harness import Sandbox, hostile_sandbox, catalog_for, leaks, run_boun
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 
-
 @pytest.fixture(scope="module")
 def hostile():
-    with hostile_sandbox("--seed", "17", "--tickets", "100", "--rate-limit", "0", "--export-rate-limit", "0") as sandbox:
+    with hostile_sandbox(
+        "--seed", "17", "--tickets", "100", "--rate-limit", "0", "--export-rate-limit", "0"
+    ) as sandbox:
         yield sandbox
 
 
 def _access_token_config(sandbox: Sandbox) -> dict:
-    return {**sandbox.config, "credentials": {"auth_type": "oauth2_access_token",
-                                              "access_token": sandbox.info["access_token"]}}
+    return {
+        **sandbox.config,
+        "credentials": {"auth_type": "oauth2_access_token", "access_token": sandbox.info["access_token"]},
+    }
 
 
 def _assert_nothing_leaked(run, config) -> None:
@@ -57,8 +61,10 @@ def test_read_does_not_print_an_authorization_header_echoed_in_a_2xx_next_page(h
 
 
 def test_check_does_not_echo_a_password(hostile):
-    config = {**hostile.config, "credentials": {"auth_type": "password", "email": hostile.info["email"],
-                                                "password": "hunter2-correct-horse"}}
+    config = {
+        **hostile.config,
+        "credentials": {"auth_type": "password", "email": hostile.info["email"], "password": "hunter2-correct-horse"},
+    }
     run = run_bounded("check", config, deadline=60)
     assert run.stopped is None, run.describe()
     _assert_nothing_leaked(run, config)

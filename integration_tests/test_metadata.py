@@ -4,6 +4,7 @@ airbyte-cdk 7.39.1 ships `airbyte_cdk.models.connector_metadata.MetadataFile`, t
 build` reads. It only types a few keys and allows the rest, so the stricter models below restate the facts of
 Airbyte's ConnectorMetadataDefinitionV0 schema (required keys, enums, formats) for the keys this file uses.
 """
+
 from __future__ import annotations
 
 import json
@@ -113,7 +114,9 @@ class Data(_Strict):
     definitionId: UUID
     connectorType: ConnectorType
     connectorSubtype: ConnectorSubtype
-    dockerRepository: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*/(source|destination)-[a-z0-9-]+$")
+    dockerRepository: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*/(source|destination)-[a-z0-9-]+$"
+    )
     dockerImageTag: str = Field(pattern=r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")
     documentationUrl: str = Field(pattern=r"^https://")
     githubIssueLabel: str
@@ -217,7 +220,6 @@ def test_base_image_matches_dockerfile_default(metadata):
 
 def test_documentation_url_matches_spec(metadata):
 
-
     spec = json.loads((ROOT / "source_zendesk_support" / "spec.json").read_text())
     assert metadata.data.documentationUrl == spec["documentationUrl"]
 
@@ -252,6 +254,7 @@ def test_docs_stream_tables_are_current():  # README.md and docs/zendesk-support
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "update_docs.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "update_docs.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr

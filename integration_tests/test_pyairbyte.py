@@ -3,6 +3,7 @@ cache, an incremental second read, and a rotating OAuth refresh token kept alive
 
 PyAirbyte runs offline here (AIRBYTE_OFFLINE_MODE: no registry look-up, no telemetry), so nothing leaves loopback.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,7 +41,8 @@ def test_a_first_read_then_an_incremental_read_into_duckdb(ab, tmp_path):
         assert len(first["users"]) == truth["users"]["endpoints"]["/api/v2/incremental/users/cursor"]
         with cache.get_sql_engine().connect() as connection:  # the rows are in DuckDB, under the stream's name
             rows, ids, first_loaded = connection.exec_driver_sql(
-                "select count(*), count(distinct id), max(_airbyte_extracted_at) from main.tickets").one()
+                "select count(*), count(distinct id), max(_airbyte_extracted_at) from main.tickets"
+            ).one()
         assert rows == ids == len(first["tickets"])
 
         time.sleep(2)
@@ -51,16 +53,31 @@ def test_a_first_read_then_an_incremental_read_into_duckdb(ab, tmp_path):
         # and they replace their rows (the table keeps one row per id).
         assert 5 <= second.processed_records < len(first["tickets"]) / 10
         with cache.get_sql_engine().connect() as connection:
-            reread = {row[0] for row in connection.exec_driver_sql(
-                "select id from main.tickets where _airbyte_extracted_at > ?", (first_loaded,)).all()}
+            reread = {
+                row[0]
+                for row in connection.exec_driver_sql(
+                    "select id from main.tickets where _airbyte_extracted_at > ?", (first_loaded,)
+                ).all()
+            }
             rows_now = connection.exec_driver_sql("select count(*) from main.tickets").scalar()
         assert set(changed["tickets"]["update"]) <= reread and len(reread) <= second.processed_records
         assert rows_now == len(first["tickets"])
 
+
 def test_a_rotating_refresh_token_survives_three_calls_with_config_change_callback(ab, tmp_path):
     # Access tokens live 2 Zendesk-seconds, so every call refreshes and Zendesk hands out a new refresh token.
-    with running_sandbox("--seed", "13", "--tickets", "100", "--time-scale", "60", "--config-auth", "oauth2_refresh",
-                         "--access-token-ttl", "2") as info:
+    with running_sandbox(
+        "--seed",
+        "13",
+        "--tickets",
+        "100",
+        "--time-scale",
+        "60",
+        "--config-auth",
+        "oauth2_refresh",
+        "--access-token-ttl",
+        "2",
+    ) as info:
         original = info["config"]
         saved = []
 
@@ -68,8 +85,12 @@ def test_a_rotating_refresh_token_survives_three_calls_with_config_change_callba
             saved.append(new_config)
             source.set_config(new_config)  # the next call must use the rotated token
 
-        source = ab.get_source("source-zendesk-support", local_executable=str(EXECUTABLE), config=original,
-                               config_change_callback=keep_new_config)
+        source = ab.get_source(
+            "source-zendesk-support",
+            local_executable=str(EXECUTABLE),
+            config=original,
+            config_change_callback=keep_new_config,
+        )
         source.check()
         source.select_streams(["tickets"])
         cache = ab.new_local_cache("rotating", cache_dir=tmp_path / "cache")

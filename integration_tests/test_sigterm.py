@@ -4,6 +4,7 @@ The kernel spares PID 1 from SIGTERM's default action, so without a handler the 
 until killed. The test runs main.py as PID 1 of a new PID namespace (`unshare`, which needs root, like the
 container test) while it waits on a server that never answers, and sends it SIGTERM.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,16 +37,38 @@ def test_sigterm_stops_the_connector_running_as_pid_1(tmp_path: Path):
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
     port = silent.getsockname()[1]
-    config = {"subdomain": "acme", "base_url": f"http://127.0.0.1:{port}", "start_date": "2024-01-01T00:00:00Z",
-              "credentials": {"auth_type": "api_token", "email": "a@acme.example", "api_token": "t" * 20},
-              "request_timeout_seconds": 600}
-    catalog = {"streams": [{"stream": {"name": "groups", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
-                            "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}
+    config = {
+        "subdomain": "acme",
+        "base_url": f"http://127.0.0.1:{port}",
+        "start_date": "2024-01-01T00:00:00Z",
+        "credentials": {"auth_type": "api_token", "email": "a@acme.example", "api_token": "t" * 20},
+        "request_timeout_seconds": 600,
+    }
+    catalog = {
+        "streams": [
+            {
+                "stream": {"name": "groups", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+                "sync_mode": "full_refresh",
+                "destination_sync_mode": "overwrite",
+            }
+        ]
+    }
     (tmp_path / "config.json").write_text(json.dumps(config))
     (tmp_path / "catalog.json").write_text(json.dumps(catalog))
-    process = subprocess.Popen([*UNSHARE, *ENTRYPOINT, "read", "--config", str(tmp_path / "config.json"),
-                                "--catalog", str(tmp_path / "catalog.json")],
-                               cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            *UNSHARE,
+            *ENTRYPOINT,
+            "read",
+            "--config",
+            str(tmp_path / "config.json"),
+            "--catalog",
+            str(tmp_path / "catalog.json"),
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         silent.settimeout(60)
         connection, _ = silent.accept()  # the connector is now waiting for an answer that never comes

@@ -4,6 +4,7 @@ Scenarios come from acceptance-test-config.yml. Configs that need the sandbox's 
 are written by the fixture below into a directory private to this pytest process, so two test runs on one
 machine never read each other's sandbox URL; the static invalid configs live in integration_tests/.
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,8 +27,11 @@ def sandbox_configs(config: dict) -> dict[str, dict]:
     """The configs of acceptance-test-config.yml's `secrets/` entries, built from the sandbox's own config."""
     bad_token = copy.deepcopy(config)
     bad_token["credentials"]["api_token"] = "wrong-token"
-    end_before_start = {**copy.deepcopy(config), "start_date": "2024-06-01T00:00:00Z",
-                        "end_date": "2024-01-01T00:00:00Z"}
+    end_before_start = {
+        **copy.deepcopy(config),
+        "start_date": "2024-06-01T00:00:00Z",
+        "end_date": "2024-01-01T00:00:00Z",
+    }
     return {
         "config.json": config,
         "invalid_config_bad_token.json": bad_token,

@@ -1,6 +1,7 @@
 """What the issue-13 end-to-end tests share: the real entrypoint under a deadline and a memory watch, a second
 loopback listener playing "the other origin", a leak detector for secrets and their fragments, and a module-wide
 sandbox whose faults are swapped per test."""
+
 from __future__ import annotations
 
 import base64
@@ -28,6 +29,7 @@ MEMORY_KILL_MB = 700  # a run above this is stopped at once: the bound under tes
 
 # ---- the entrypoint, bounded ---------------------------------------------------------------------------------------
 
+
 @dataclass
 class Run(SyncOutput):
     elapsed: float = 0.0
@@ -36,13 +38,19 @@ class Run(SyncOutput):
     stdout_lines: List[str] = field(default_factory=list)
 
     def error_messages(self) -> List[str]:
-        return [" ".join(str(trace["error"].get(part) or "") for part in ("message", "internal_message"))
-                for trace in self.traces("ERROR")]
+        return [
+            " ".join(str(trace["error"].get(part) or "") for part in ("message", "internal_message"))
+            for trace in self.traces("ERROR")
+        ]
 
     def describe(self) -> str:
         tail = [line[:400] for line in self.stdout_lines if '"RECORD"' not in line][-12:]
-        return (f"stopped={self.stopped} rc={self.returncode} elapsed={self.elapsed:.1f}s peak={self.peak_rss_mb:.0f}MB\n"
-                + "\n".join(tail) + "\nstderr: " + self.stderr[-1500:])
+        return (
+            f"stopped={self.stopped} rc={self.returncode} elapsed={self.elapsed:.1f}s peak={self.peak_rss_mb:.0f}MB\n"
+            + "\n".join(tail)
+            + "\nstderr: "
+            + self.stderr[-1500:]
+        )
 
 
 def _rss_mb(pid: int) -> float:
@@ -56,8 +64,15 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run_bounded(command: str, config: Any, catalog: Optional[Dict[str, Any]] = None, state: Any = None,
-                deadline: float = 60.0, env: Optional[Dict[str, str]] = None, config_text: Optional[str] = None) -> Run:
+def run_bounded(
+    command: str,
+    config: Any,
+    catalog: Optional[Dict[str, Any]] = None,
+    state: Any = None,
+    deadline: float = 60.0,
+    env: Optional[Dict[str, str]] = None,
+    config_text: Optional[str] = None,
+) -> Run:
     """main.py COMMAND as a subprocess, killed at `deadline` seconds or above MEMORY_KILL_MB. Peak RSS is the child's
     own high-water mark (VmHWM), polled: it only grows, so a spike between two polls shows at the next one. Not
     wait4's ru_maxrss: Linux carries the forking process's peak across exec into it, so in a long test session it
@@ -75,8 +90,9 @@ def run_bounded(command: str, config: Any, catalog: Optional[Dict[str, Any]] = N
     out_path, err_path = workdir / "stdout", workdir / "stderr"
     started = time.monotonic()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        process = subprocess.Popen(args, stdout=out, stderr=err, cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            args, stdout=out, stderr=err, cwd=PROJECT_ROOT, env={**os.environ, **(env or {})}, start_new_session=True
+        )
     stopped, peak, status, usage = None, 0.0, 0, None
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -105,11 +121,13 @@ def run_bounded(command: str, config: Any, catalog: Optional[Dict[str, Any]] = N
 
 # ---- what a run must never print -----------------------------------------------------------------------------------
 
+
 def secrets_of(config: Dict[str, Any]) -> List[str]:
     """Every secret of a config, with the forms a server can echo: Basic's base64 of email/token:TOKEN."""
     credentials = config.get("credentials") or {}
-    values = [credentials.get(name) for name in ("api_token", "password", "access_token", "refresh_token",
-                                                 "client_secret")]
+    values = [
+        credentials.get(name) for name in ("api_token", "password", "access_token", "refresh_token", "client_secret")
+    ]
     values.append((config.get("chat_credentials") or {}).get("access_token"))
     if credentials.get("api_token") and credentials.get("email"):
         values.append(base64.b64encode(f"{credentials['email']}/token:{credentials['api_token']}".encode()).decode())
@@ -121,7 +139,7 @@ def secrets_of(config: Dict[str, Any]) -> List[str]:
 def leaks(run: Run, secrets: Iterable[str]) -> List[str]:
     """Lines (LOG, TRACE, CONNECTION_STATUS, anything not a record or the platform's CONTROL, and stderr) holding a
     secret or any FRAGMENT-long piece of one."""
-    pieces = {secret[i:i + FRAGMENT] for secret in secrets for i in range(len(secret) - FRAGMENT + 1)}
+    pieces = {secret[i : i + FRAGMENT] for secret in secrets for i in range(len(secret) - FRAGMENT + 1)}
     found = []
     for line in run.stdout_lines + run.stderr.splitlines():
         if '"type": "RECORD"' in line or '"type":"RECORD"' in line or '"CONTROL"' in line:
@@ -146,22 +164,34 @@ def stream_failed(run: Run, stream: str) -> bool:
 def no_traceback(run: Run) -> bool:
     """Nothing a user reads (LOG lines, the error's message and internal_message, CONNECTION_STATUS, stderr) shows
     a traceback or a raw Python exception. A TRACE's stack_trace field is the platform's debugging aid: not read."""
-    texts = run.logs() + run.error_messages() + [m["connectionStatus"].get("message") or ""
-                                                 for m in run.of_type("CONNECTION_STATUS")] + [run.stderr]
+    texts = (
+        run.logs()
+        + run.error_messages()
+        + [m["connectionStatus"].get("message") or "" for m in run.of_type("CONNECTION_STATUS")]
+        + [run.stderr]
+    )
     text = "\n".join(texts)
     return "Traceback (most recent call last)" not in text and not any(
-        name in text for name in ("AttributeError", "RecursionError", "KeyError", "TypeError", "OverflowError",
-                                  "ValueError"))
+        name in text
+        for name in ("AttributeError", "RecursionError", "KeyError", "TypeError", "OverflowError", "ValueError")
+    )
 
 
 # ---- the other origin ----------------------------------------------------------------------------------------------
+
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        self.server.seen.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
-                                 "body": body.decode(errors="replace")})
+        self.server.seen.append(
+            {
+                "method": self.command,
+                "path": self.path,
+                "headers": dict(self.headers),
+                "body": body.decode(errors="replace"),
+            }
+        )
         self.send_response(404)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -182,8 +212,12 @@ class Listener:
     def with_credentials(self, secrets: Iterable[str] = ()) -> List[Dict[str, Any]]:
         """Requests that carried an Authorization header or any secret in their body."""
         secrets = list(secrets)
-        return [r for r in self.seen if any(k.lower() == "authorization" for k in r["headers"])
-                or any(secret in r["body"] or secret in r["path"] for secret in secrets)]
+        return [
+            r
+            for r in self.seen
+            if any(k.lower() == "authorization" for k in r["headers"])
+            or any(secret in r["body"] or secret in r["path"] for secret in secrets)
+        ]
 
 
 @contextlib.contextmanager
@@ -202,6 +236,7 @@ def other_origin(host: str = "127.0.0.1", port: int = 0) -> Iterator[Listener]:
 
 # ---- one sandbox per module, faults swapped per test -----------------------------------------------------------------
 
+
 class Sandbox:
     def __init__(self, info: Dict[str, Any], verify: Any = True):
         self.info = info
@@ -216,7 +251,9 @@ class Sandbox:
         """Replace the active fault rules."""
         requests.delete(f"{self.url}/_sandbox/faults", timeout=30, verify=self.verify).raise_for_status()
         if spec:
-            requests.post(f"{self.url}/_sandbox/faults", json={"spec": spec}, timeout=30, verify=self.verify).raise_for_status()
+            requests.post(
+                f"{self.url}/_sandbox/faults", json={"spec": spec}, timeout=30, verify=self.verify
+            ).raise_for_status()
 
     def reset_stats(self) -> None:
         requests.post(f"{self.url}/_sandbox/stats/reset", json={}, timeout=30, verify=self.verify).raise_for_status()
@@ -231,6 +268,7 @@ class Sandbox:
 
 def catalog_for(streams: List[Dict[str, Any]], names: Iterable[str], incremental: bool = False) -> Dict[str, Any]:
     from sync_runner import configured_catalog
+
     return configured_catalog(streams, list(names), incremental=incremental)
 
 

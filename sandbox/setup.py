@@ -3,6 +3,7 @@
 The code stays in ../zendesk_sandbox, beside the connector it is built to test; this folder only packages it.
 Install it for development with `pip install -e sandbox` from the repository root (`make install` does).
 """
+
 from setuptools import find_packages, setup
 
 SANDBOX_REQUIREMENTS = [

@@ -4,6 +4,7 @@ tables with dbt (analytics/), print the figures a support lead looks at first, a
 Without --config it starts the sandbox's demo account and syncs that. The DuckDB file (default
 .demo/zendesk.duckdb) keeps PyAirbyte's state, so a second run syncs incrementally; PostgreSQL likewise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,12 +28,28 @@ import analytics_figures  # noqa: E402
 import time_zone_seed  # noqa: E402
 
 # The streams the dbt project's layout models read (analytics/models/layout/_sources.yml).
-STREAMS = ["tickets", "ticket_comments", "ticket_field_history", "ticket_metric_events", "ticket_forms", "users",
-           "organizations", "groups", "brands", "schedules", "sla_policies", "audit_logs", "chats"]
+STREAMS = [
+    "tickets",
+    "ticket_comments",
+    "ticket_field_history",
+    "ticket_metric_events",
+    "ticket_forms",
+    "users",
+    "organizations",
+    "groups",
+    "brands",
+    "schedules",
+    "sla_policies",
+    "audit_logs",
+    "chats",
+]
 DEMO_ACCOUNT = ("--seed", "42", "--tickets", "200", "--time-scale", "60")
 PACKAGES = ("zendesk", "fivetran_utils", "dbt_utils", "spark_utils")  # as packages.yml names them
-VENDOR_DIRS = [os.environ.get("ANALYTICS_VENDOR", ""), str(ROOT.parent / "shared" / "vendor" / "dbt"),
-               "/work/shared/vendor/dbt"]
+VENDOR_DIRS = [
+    os.environ.get("ANALYTICS_VENDOR", ""),
+    str(ROOT.parent / "shared" / "vendor" / "dbt"),
+    "/work/shared/vendor/dbt",
+]
 
 
 @dataclass
@@ -54,8 +71,11 @@ class Run:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", type=Path, help="the connector's config file (default: the sandbox demo account)")
-    parser.add_argument("--destination", default=os.environ.get("DESTINATION") or None,
-                        help="postgresql://user:password@host:port/database (default: DuckDB at --duckdb)")
+    parser.add_argument(
+        "--destination",
+        default=os.environ.get("DESTINATION") or None,
+        help="postgresql://user:password@host:port/database (default: DuckDB at --duckdb)",
+    )
     parser.add_argument("--duckdb", type=Path, default=ROOT / ".demo" / "zendesk.duckdb")
     parser.add_argument("--out", type=Path, default=ROOT / ".demo", help="where report.html and the logs go")
     parser.add_argument("--dbt", default=os.environ.get("DBT") or str(ROOT / ".venv-dbt" / "bin" / "dbt"))
@@ -97,8 +117,10 @@ def make_cache(args: argparse.Namespace):
 
 
 # The connector's last log line per stream (source_zendesk_support/sync/read_tally.py).
-READ_SUMMARY = re.compile(r"Stream (\w+) read summary: (\d+) records, (\d+) requests, (\d+) retries, "
-                          r"([\d.]+) s waited for rate windows")
+READ_SUMMARY = re.compile(
+    r"Stream (\w+) read summary: (\d+) records, (\d+) requests, (\d+) retries, "
+    r"([\d.]+) s waited for rate windows"
+)
 
 
 def sync(config: dict, cache, out: Path) -> dict[str, Any]:
@@ -116,14 +138,19 @@ def sync(config: dict, cache, out: Path) -> dict[str, Any]:
 
 def read_summaries(out: Path, since: float) -> dict[str, dict[str, float]]:
     """Per stream: records, requests, retries and seconds waited, from the connector log PyAirbyte kept."""
-    logs = [path for path in (out / "pyairbyte-logs").rglob("source-zendesk-support-log-*")
-            if path.stat().st_mtime >= since]
+    logs = [
+        path for path in (out / "pyairbyte-logs").rglob("source-zendesk-support-log-*") if path.stat().st_mtime >= since
+    ]
     streams: dict[str, dict[str, float]] = {}
     for path in logs:
         for match in READ_SUMMARY.finditer(path.read_text(errors="replace")):
             name, records, requests, retries, waited = match.groups()
-            streams[name] = {"records": int(records), "requests": int(requests), "retries": int(retries),
-                             "waited_seconds": float(waited)}
+            streams[name] = {
+                "records": int(records),
+                "requests": int(requests),
+                "retries": int(retries),
+                "waited_seconds": float(waited),
+            }
     return streams
 
 
@@ -149,13 +176,22 @@ def place_packages(dbt: str, env: dict) -> str:
 def dbt_env(args: argparse.Namespace, cache) -> dict:
     from urllib.parse import unquote, urlsplit
 
-    env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-           "ANALYTICS_AIRBYTE_SCHEMA": cache.schema_name}
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "ANALYTICS_AIRBYTE_SCHEMA": cache.schema_name,
+    }
     if args.destination:
         url = urlsplit(args.destination)
-        env.update(ANALYTICS_TARGET="postgresql", ANALYTICS_PG_HOST=url.hostname or "127.0.0.1",
-                   ANALYTICS_PG_PORT=str(url.port or 5432), ANALYTICS_PG_USER=unquote(url.username or ""),
-                   ANALYTICS_PG_PASSWORD=unquote(url.password or ""), ANALYTICS_PG_DATABASE=url.path.strip("/"))
+        env.update(
+            ANALYTICS_TARGET="postgresql",
+            ANALYTICS_PG_HOST=url.hostname or "127.0.0.1",
+            ANALYTICS_PG_PORT=str(url.port or 5432),
+            ANALYTICS_PG_USER=unquote(url.username or ""),
+            ANALYTICS_PG_PASSWORD=unquote(url.password or ""),
+            ANALYTICS_PG_DATABASE=url.path.strip("/"),
+        )
     else:
         env.update(ANALYTICS_TARGET="duckdb", ANALYTICS_DUCKDB_PATH=str(args.duckdb.resolve()))
     return env
@@ -165,8 +201,9 @@ def run_dbt(dbt: str, arguments: list[str], env: dict) -> dict[str, int]:
     """One dbt command; its node results by status (from target/run_results.json). Fails on any error."""
     if not Path(dbt).is_file() and shutil.which(dbt) is None:
         raise SystemExit(f"analytics: dbt not found at {dbt}: run `make analytics` (it installs .venv-dbt) or set DBT")
-    completed = subprocess.run([dbt, "--no-use-colors", *arguments], cwd=PROJECT, env=env, capture_output=True,
-                               text=True)
+    completed = subprocess.run(
+        [dbt, "--no-use-colors", *arguments], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
     results_file = PROJECT / "target" / "run_results.json"
     statuses: dict[str, int] = {}
     if arguments[0] != "deps" and results_file.is_file():
@@ -203,9 +240,16 @@ def destination_label(args: argparse.Namespace) -> str:
 def report(args: argparse.Namespace, summary: Path, page: Path) -> None:
     """The HTML page, drawn by scripts/analytics_report.py in the analytics environment (it has plotly)."""
     python = Path(args.dbt).parent / "python"
-    completed = subprocess.run([str(python if python.is_file() else sys.executable),
-                                str(Path(__file__).resolve().parent / "analytics_report.py"), str(summary), str(page)],
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [
+            str(python if python.is_file() else sys.executable),
+            str(Path(__file__).resolve().parent / "analytics_report.py"),
+            str(summary),
+            str(page),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if completed.returncode != 0:
         raise SystemExit(f"analytics: the report failed: {completed.stderr.strip().splitlines()[-1:]}")
     print(f"[analytics] report: {page}", flush=True)
@@ -229,19 +273,33 @@ def main() -> int:
         time_zone_seed.write_seeds(PROJECT / "seeds")
         placed = place_packages(args.dbt, env)
         results = build(args.dbt, env)
-    print(f"[analytics] dbt packages {placed}; " + "; ".join(
-        f"{step}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        for step, counts in results.items()), flush=True)
+    print(
+        f"[analytics] dbt packages {placed}; "
+        + "; ".join(
+            f"{step}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+            for step, counts in results.items()
+        ),
+        flush=True,
+    )
     with run.phase("figures", "headline figures and report"):
         figures = analytics_figures.headline(cache.get_sql_engine())
         cache.get_sql_engine().dispose()
         analytics_figures.print_headline(figures)
-        summary = {"phases_seconds": run.phases, "records_synced": synced["processed_records"], "sync": synced,
-                   "dbt": results, "figures": figures, "destination": destination_label(args)}
+        summary = {
+            "phases_seconds": run.phases,
+            "records_synced": synced["processed_records"],
+            "sync": synced,
+            "dbt": results,
+            "figures": figures,
+            "destination": destination_label(args),
+        }
         (args.out / "analytics.json").write_text(json.dumps(summary, indent=2, default=str))
         report(args, args.out / "analytics.json", args.out / "report.html")
-    print(f"[analytics] wall time {time.monotonic() - run.started:.1f} s "
-          f"(sync {run.phases['sync']:.1f} s, dbt {run.phases['dbt']:.1f} s)", flush=True)
+    print(
+        f"[analytics] wall time {time.monotonic() - run.started:.1f} s "
+        f"(sync {run.phases['sync']:.1f} s, dbt {run.phases['dbt']:.1f} s)",
+        flush=True,
+    )
     return 0
 
 

@@ -5,6 +5,7 @@ offline. Runs in the analytics virtual environment (analytics/requirements.txt).
 
 Usage: python scripts/analytics_report.py SUMMARY_JSON REPORT_HTML
 """
+
 from __future__ import annotations
 
 import html
@@ -31,26 +32,40 @@ def charts(summary: dict) -> list[str]:
         days = [(day, n) for day, s, n in figures["backlog_over_time"] if s == status]
         backlog.add_trace(go.Scatter(x=[d for d, _ in days], y=[n for _, n in days], name=status, stackgroup="one"))
     policies = [f"{name} · {metric}" for name, metric, _, _ in figures["sla_by_policy"]]
-    sla = go.Figure([
-        go.Bar(x=policies, y=[total - breached for _, _, total, breached in figures["sla_by_policy"]], name="achieved"),
-        go.Bar(x=policies, y=[breached for _, _, _, breached in figures["sla_by_policy"]], name="breached"),
-    ])
+    sla = go.Figure(
+        [
+            go.Bar(
+                x=policies, y=[total - breached for _, _, total, breached in figures["sla_by_policy"]], name="achieved"
+            ),
+            go.Bar(x=policies, y=[breached for _, _, _, breached in figures["sla_by_policy"]], name="breached"),
+        ]
+    )
     sla.update_layout(barmode="stack")
     streams = summary["sync"]["streams"]
     names = sorted(streams)
-    records = go.Figure([go.Bar(x=names, y=[streams[n]["records"] for n in names], name="records"),
-                         go.Bar(x=names, y=[streams[n]["requests"] for n in names], name="requests")])
+    records = go.Figure(
+        [
+            go.Bar(x=names, y=[streams[n]["records"] for n in names], name="records"),
+            go.Bar(x=names, y=[streams[n]["requests"] for n in names], name="requests"),
+        ]
+    )
     records.update_layout(barmode="group", yaxis_type="log")
     drawn = [
-        (go.Figure(go.Histogram(x=[m / 60 for m in figures["first_reply_minutes"]], nbinsx=30)),
-         "First reply time (calendar hours, per ticket)"),
-        (go.Figure(go.Histogram(x=[m / 60 for m in figures["resolution_minutes"]], nbinsx=30)),
-         "Full resolution time (calendar hours, per solved ticket)"),
+        (
+            go.Figure(go.Histogram(x=[m / 60 for m in figures["first_reply_minutes"]], nbinsx=30)),
+            "First reply time (calendar hours, per ticket)",
+        ),
+        (
+            go.Figure(go.Histogram(x=[m / 60 for m in figures["resolution_minutes"]], nbinsx=30)),
+            "Full resolution time (calendar hours, per solved ticket)",
+        ),
         (backlog, "Backlog over time (unsolved tickets by status)"),
         (sla, "SLA targets by policy and metric"),
         (records, "The sync: records and requests per stream"),
-        (go.Figure(go.Bar(x=names, y=[streams[n]["waited_seconds"] for n in names])),
-         "The sync: seconds waited for Zendesk's rate limits, per stream"),
+        (
+            go.Figure(go.Bar(x=names, y=[streams[n]["waited_seconds"] for n in names])),
+            "The sync: seconds waited for Zendesk's rate limits, per stream",
+        ),
     ]
     return [_draw(figure, div_id, title) for div_id, (figure, title) in zip(CHART_IDS, drawn, strict=True)]
 
@@ -64,15 +79,25 @@ def headline_table(summary: dict) -> str:
     rate = f["sla"]["breach_rate"]
     rows = [
         ("Tickets", f"{f['tickets']} ({f['solved_or_closed']} solved or closed)"),
-        ("Median first reply", f"{hours(f['median_first_reply_minutes']['calendar'])} calendar, "
-                               f"{hours(f['median_first_reply_minutes']['business'])} business"),
-        ("Median full resolution", f"{hours(f['median_full_resolution_minutes']['calendar'])} calendar, "
-                                   f"{hours(f['median_full_resolution_minutes']['business'])} business"),
+        (
+            "Median first reply",
+            f"{hours(f['median_first_reply_minutes']['calendar'])} calendar, "
+            f"{hours(f['median_first_reply_minutes']['business'])} business",
+        ),
+        (
+            "Median full resolution",
+            f"{hours(f['median_full_resolution_minutes']['calendar'])} calendar, "
+            f"{hours(f['median_full_resolution_minutes']['business'])} business",
+        ),
         ("SLA breach rate", "n/a" if rate is None else f"{rate:.1%} of {f['sla']['events']} SLA targets"),
         ("Backlog", ", ".join(f"{s} {n}" for s, n in f["backlog_by_status"].items())),
         ("Run", ", ".join(f"{phase} {seconds:.0f} s" for phase, seconds in summary["phases_seconds"].items())),
     ]
-    return "<table>" + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows) + "</table>"
+    return (
+        "<table>"
+        + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        + "</table>"
+    )
 
 
 def render(summary: dict) -> str:
@@ -83,7 +108,7 @@ def render(summary: dict) -> str:
 table{{border-collapse:collapse;margin-bottom:2em}}th{{text-align:left;padding:4px 16px 4px 0}}td{{padding:4px 0}}</style>
 <script>{get_plotlyjs()}</script></head>
 <body><h1>Zendesk support analytics</h1>
-<p>Built by fivetran/zendesk on the tables source-zendesk-support synced into {html.escape(summary['destination'])}.</p>
+<p>Built by fivetran/zendesk on the tables source-zendesk-support synced into {html.escape(summary["destination"])}.</p>
 {headline_table(summary)}
 {body}
 </body></html>

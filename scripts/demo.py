@@ -8,6 +8,7 @@ new or changed records against the unchanged ones its inclusive cursors send aga
 printed is kept in .demo/.
 The sandbox is stopped on exit, also on Ctrl-C.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,15 +35,22 @@ CONNECTOR = [sys.executable, str(ROOT / "main.py")]
 CONNECTOR_ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--tickets", type=int, default=500, help="size of the generated account")
-    parser.add_argument("--time-scale", type=float, default=20.0,
-                        help="sandbox clock speed: rate-limit windows and the export hold-back pass this much faster")
-    parser.add_argument("--holdback", type=float, default=60.0,
-                        help="Zendesk-seconds the incremental exports hold back at their head (Zendesk: 60)")
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=20.0,
+        help="sandbox clock speed: rate-limit windows and the export hold-back pass this much faster",
+    )
+    parser.add_argument(
+        "--holdback",
+        type=float,
+        default=60.0,
+        help="Zendesk-seconds the incremental exports hold back at their head (Zendesk: 60)",
+    )
     return parser.parse_args()
 
 
@@ -64,8 +72,9 @@ class Sandbox:
 
     def call(self, path: str, payload: dict | None = None) -> Any:
         data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method="POST" if data else "GET",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + path, data=data, method="POST" if data else "GET", headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read() or b"null")
 
@@ -127,8 +136,9 @@ def read(name: str, config: Path, catalog: Path, keys: dict[str, list], state: P
     args = ["read", "--config", str(config), "--catalog", str(catalog)] + (["--state", str(state)] if state else [])
     report, started, said = ReadReport(), time.monotonic(), time.monotonic()
     with open(OUT / f"{name}.jsonl", "w") as kept, open(OUT / f"{name}.stderr.log", "w") as stderr:
-        process = subprocess.Popen([*CONNECTOR, *args], stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT,
-                                   env=CONNECTOR_ENV)
+        process = subprocess.Popen(
+            [*CONNECTOR, *args], stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT, env=CONNECTOR_ENV
+        )
         for line in process.stdout:
             kept.write(line)
             if line.startswith("{"):
@@ -195,8 +205,10 @@ def print_full_read(report: ReadReport, summary: dict) -> None:
     """One table: records read against the sandbox's truth, the estimate the connector gave, what it cost."""
     matched, compared, unknown = 0, 0, []
     width = name_width(report)
-    print(f"    {'stream':{width}} {'records':>7} {'truth':>6}    {'estimate':>8} {'requests':>8} {'retries':>7} "
-          f"{'waited':>6}  {'status':10} final state")
+    print(
+        f"    {'stream':{width}} {'records':>7} {'truth':>6}    {'estimate':>8} {'requests':>8} {'retries':>7} "
+        f"{'waited':>6}  {'status':10} final state"
+    )
     for name in sorted(report.streams):
         progress = report.streams[name]
         truth = expected_count(summary, name)
@@ -207,23 +219,34 @@ def print_full_read(report: ReadReport, summary: dict) -> None:
             compared += 1
             matched += len(progress.keys) == truth
             verdict = "ok" if len(progress.keys) == truth else "NO"
-        print(f"    {name:{width}} {len(progress.keys):>7} {number(truth):>6} {verdict:>2} {number(progress.estimate):>8} "
-              f"{number(progress.requests):>8} {number(progress.retries):>7} {number(progress.waited, '.1f'):>5}s  "
-              f"{progress.status:10} {short_state(progress.state)}")
+        print(
+            f"    {name:{width}} {len(progress.keys):>7} {number(truth):>6} {verdict:>2} {number(progress.estimate):>8} "
+            f"{number(progress.requests):>8} {number(progress.retries):>7} {number(progress.waited, '.1f'):>5}s  "
+            f"{progress.status:10} {short_state(progress.state)}"
+        )
     total = sum(p.records for p in report.streams.values())
-    print(f"\n  Full read: {total:,} records from {len(report.streams)} streams in {report.seconds:.1f} s, "
-          f"exit code {report.exit_code}, {len(report.errors)} errors.")
-    print(f"  Verdict: records read equal the sandbox's ground truth on {matched} of {compared} streams"
-          + (f" ({', '.join(unknown)}: the sandbox keeps no count)" if unknown else "") + ".")
+    print(
+        f"\n  Full read: {total:,} records from {len(report.streams)} streams in {report.seconds:.1f} s, "
+        f"exit code {report.exit_code}, {len(report.errors)} errors."
+    )
+    print(
+        f"  Verdict: records read equal the sandbox's ground truth on {matched} of {compared} streams"
+        + (f" ({', '.join(unknown)}: the sandbox keeps no count)" if unknown else "")
+        + "."
+    )
     estimated = sum(1 for p in report.streams.values() if p.estimate is not None)
-    print(f"  Row estimates (ESTIMATE messages, from Zendesk's counts) came for {estimated} streams; the platform shows\n"
-          f"  them as progress. The summary columns come from the connector's last log lines, one per stream.")
+    print(
+        f"  Row estimates (ESTIMATE messages, from Zendesk's counts) came for {estimated} streams; the platform shows\n"
+        f"  them as progress. The summary columns come from the connector's last log lines, one per stream."
+    )
 
 
 def print_incremental_read(report: ReadReport, full: ReadReport, changed: dict) -> None:
     """One table of the streams that read anything: new or changed records, and re-sent unchanged ones."""
     width = name_width(report)
-    print(f"    {'stream':{width}} {'records':>7} {'new/changed':>11} {'unchanged':>9} {'requests':>8}  {'status':10} final state")
+    print(
+        f"    {'stream':{width}} {'records':>7} {'new/changed':>11} {'unchanged':>9} {'requests':>8}  {'status':10} final state"
+    )
     quiet = 0
     for name in sorted(report.streams):
         progress = report.streams[name]
@@ -232,21 +255,29 @@ def print_incremental_read(report: ReadReport, full: ReadReport, changed: dict) 
             continue
         before = full.streams.get(name, StreamProgress()).keys
         resent = sum(1 for key, digest in progress.keys.items() if before.get(key) == digest)
-        print(f"    {name:{width}} {progress.records:>7} {len(progress.keys) - resent:>11} {resent:>9} "
-              f"{number(progress.requests):>8}  {progress.status:10} {short_state(progress.state)}")
+        print(
+            f"    {name:{width}} {progress.records:>7} {len(progress.keys) - resent:>11} {resent:>9} "
+            f"{number(progress.requests):>8}  {progress.status:10} {short_state(progress.state)}"
+        )
     total = sum(p.records for p in report.streams.values())
     print(f"    ({quiet} more streams read nothing new)")
-    print(f"\n  Incremental read: {total:,} records from {len(report.streams)} streams in {report.seconds:.1f} s, "
-          f"exit code {report.exit_code}, {len(report.errors)} errors.")
+    print(
+        f"\n  Incremental read: {total:,} records from {len(report.streams)} streams in {report.seconds:.1f} s, "
+        f"exit code {report.exit_code}, {len(report.errors)} errors."
+    )
     for stream, key in (("tickets", "id"), ("users", "id")):
         wanted = {json.dumps([i]) for action in changed.get(stream, {}).values() for i in action}
         got = set(report.streams.get(stream, StreamProgress()).keys)
-        print(f"  Verdict: {stream}: {len(wanted & got)} of the {len(wanted)} the sandbox changed were read"
-              f"{', none missed' if wanted <= got else ', SOME MISSED'}; {len(got - wanted)} others.")
-    print("  Unchanged records sent again are the price of inclusive cursors: a stream starts again AT its saved\n"
-          "  time, not after it, because Zendesk can add another record in that same second after the read. A list\n"
-          "  without a time filter on Zendesk's side re-sends the records of its saved second, and a stream read whole\n"
-          "  re-sends everything. Destinations that dedupe by primary key (append_dedup) keep one copy.")
+        print(
+            f"  Verdict: {stream}: {len(wanted & got)} of the {len(wanted)} the sandbox changed were read"
+            f"{', none missed' if wanted <= got else ', SOME MISSED'}; {len(got - wanted)} others."
+        )
+    print(
+        "  Unchanged records sent again are the price of inclusive cursors: a stream starts again AT its saved\n"
+        "  time, not after it, because Zendesk can add another record in that same second after the read. A list\n"
+        "  without a time filter on Zendesk's side re-sends the records of its saved second, and a stream read whole\n"
+        "  re-sends everything. Destinations that dedupe by primary key (append_dedup) keep one copy."
+    )
 
 
 def configured_catalog(catalog: dict) -> dict:
@@ -254,14 +285,17 @@ def configured_catalog(catalog: dict) -> dict:
     streams = []
     for stream in catalog["streams"]:
         incremental = "incremental" in stream.get("supported_sync_modes", [])
-        streams.append({
-            "stream": stream,
-            "sync_mode": "incremental" if incremental else "full_refresh",
-            "destination_sync_mode": "append_dedup" if incremental and stream.get("source_defined_primary_key")
-            else "overwrite",
-            "cursor_field": stream.get("default_cursor_field", []) if incremental else [],
-            "primary_key": stream.get("source_defined_primary_key") or [],
-        })
+        streams.append(
+            {
+                "stream": stream,
+                "sync_mode": "incremental" if incremental else "full_refresh",
+                "destination_sync_mode": "append_dedup"
+                if incremental and stream.get("source_defined_primary_key")
+                else "overwrite",
+                "cursor_field": stream.get("default_cursor_field", []) if incremental else [],
+                "primary_key": stream.get("source_defined_primary_key") or [],
+            }
+        )
     return {"streams": streams}
 
 
@@ -270,8 +304,16 @@ def configured_catalog(catalog: dict) -> dict:
 
 def demo(args: argparse.Namespace) -> int:
     print(f"1. Sandbox: seed {args.seed}, {args.tickets} tickets, clock x{args.time_scale}")
-    sandbox = Sandbox("--seed", str(args.seed), "--tickets", str(args.tickets),
-                      "--time-scale", str(args.time_scale), "--holdback", str(args.holdback))
+    sandbox = Sandbox(
+        "--seed",
+        str(args.seed),
+        "--tickets",
+        str(args.tickets),
+        "--time-scale",
+        str(args.time_scale),
+        "--holdback",
+        str(args.holdback),
+    )
     try:
         print(f"  listening on {sandbox.url} (subdomain {sandbox.info.get('subdomain')})")
         config = OUT / "config.json"
@@ -281,12 +323,19 @@ def demo(args: argparse.Namespace) -> int:
         [spec] = [m for m in run_command("spec", "spec") if m["type"] == "SPEC"] or [None]
         if spec:
             print(f"  spec: {len(spec['spec']['connectionSpecification']['properties'])} config fields")
-        statuses = [m["connectionStatus"] for m in run_command("check", "check", "--config", str(config))
-                    if m["type"] == "CONNECTION_STATUS"]
-        print(f"  check: {statuses[0]['status'] if statuses else 'no status'} {statuses[0].get('message') or ''}"
-              if statuses else "  check: no CONNECTION_STATUS")
-        catalogs = [m["catalog"] for m in run_command("discover", "discover", "--config", str(config))
-                    if m["type"] == "CATALOG"]
+        statuses = [
+            m["connectionStatus"]
+            for m in run_command("check", "check", "--config", str(config))
+            if m["type"] == "CONNECTION_STATUS"
+        ]
+        print(
+            f"  check: {statuses[0]['status'] if statuses else 'no status'} {statuses[0].get('message') or ''}"
+            if statuses
+            else "  check: no CONNECTION_STATUS"
+        )
+        catalogs = [
+            m["catalog"] for m in run_command("discover", "discover", "--config", str(config)) if m["type"] == "CATALOG"
+        ]
         if not catalogs:
             print("  discover returned no catalog; stopping")
             return 1
@@ -305,14 +354,25 @@ def demo(args: argparse.Namespace) -> int:
         print("    python -m source_zendesk_support.state_file < .demo/read-full.jsonl > .demo/state.json")
         state_path = OUT / "state.json"
         with open(OUT / "read-full.jsonl") as output, open(state_path, "w") as state_file:
-            subprocess.run([sys.executable, "-m", "source_zendesk_support.state_file"], stdin=output, stdout=state_file,
-                           check=True, cwd=ROOT)
+            subprocess.run(
+                [sys.executable, "-m", "source_zendesk_support.state_file"],
+                stdin=output,
+                stdout=state_file,
+                check=True,
+                cwd=ROOT,
+            )
 
         print("4. Changing the account")
         change = {"tickets": {"create": 5, "update": 10, "delete": 2}, "users": {"create": 3, "update": 4}}
         changed = sandbox.call("/_sandbox/mutate", change)
-        print(f"  mutate {json.dumps(change)}: " + "; ".join(
-            f"{stream} {action} {len(ids)}" for stream, actions in changed.items() for action, ids in actions.items()))
+        print(
+            f"  mutate {json.dumps(change)}: "
+            + "; ".join(
+                f"{stream} {action} {len(ids)}"
+                for stream, actions in changed.items()
+                for action, ids in actions.items()
+            )
+        )
         settle = args.holdback / args.time_scale + 1.0
         print(f"  waiting {settle:.1f} s: exports hold back their last {args.holdback:.0f} Zendesk-seconds")
         time.sleep(settle)

@@ -3,6 +3,7 @@
 Usage: python scripts/demo_install.py VENV_PYTHON PIP_ARGS...  (exits with pip's code; on failure prints pip's
 last lines, which say why).
 """
+
 from __future__ import annotations
 
 import subprocess

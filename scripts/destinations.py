@@ -6,6 +6,7 @@ named like a date (`timestamp`, `*_at`, `*_time`) into datetimes: `ticket_commen
 record carried it, into the same tables with the same column types PyAirbyte declared; the rest of PyAirbyte's
 PostgreSQL cache (merge by primary key, state, catalog) is unchanged.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -28,16 +29,20 @@ class RecordTypedPostgresProcessor(PostgresSqlProcessor):
     def _write_files_to_new_table(self, files: list[Path], stream_name: str, batch_id: str) -> str:
         table_name = self._create_table_for_loading(stream_name, batch_id)
         declared = {self.normalizer.normalize(name) for name in self._get_sql_column_definitions(stream_name)}
-        table = Table(table_name, MetaData(), schema=self.sql_config.schema_name,
-                      autoload_with=self.get_sql_engine())
+        table = Table(table_name, MetaData(), schema=self.sql_config.schema_name, autoload_with=self.get_sql_engine())
         with self.get_sql_engine().begin() as connection:
             for file_path in files:
                 rows = []
                 with gzip.open(file_path, "rb") if str(file_path).endswith(".gz") else open(file_path, "rb") as lines:
                     for line in lines:
                         record = orjson.loads(line)
-                        rows.append({column: value for name, value in record.items()
-                                     if (column := self.normalizer.normalize(name)) in declared})
+                        rows.append(
+                            {
+                                column: value
+                                for name, value in record.items()
+                                if (column := self.normalizer.normalize(name)) in declared
+                            }
+                        )
                         if len(rows) >= BATCH_ROWS:
                             connection.execute(table.insert(), rows)
                             rows = []
@@ -55,8 +60,14 @@ def postgres_cache(url: str, schema: str = SCHEMA) -> PostgresCache:
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.path.strip("/"):
         raise ValueError("DESTINATION must read postgresql://user:password@host:port/database")
-    return PostgresCache(host=parts.hostname, port=parts.port or 5432, username=unquote(parts.username or ""),
-                         password=unquote(parts.password or ""), database=parts.path.strip("/"), schema_name=schema)
+    return PostgresCache(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        database=parts.path.strip("/"),
+        schema_name=schema,
+    )
 
 
 def duckdb_cache(path: Path, schema: str = SCHEMA) -> DuckDBCache:

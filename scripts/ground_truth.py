@@ -5,6 +5,7 @@ The sandbox counts records per resource and per endpoint. A stream's truth is th
 its registry row, under the resource of its name; the exceptions name another resource or endpoint, or the
 resource's total for records the connector takes from sideloads and nested events.
 """
+
 from __future__ import annotations
 
 import json

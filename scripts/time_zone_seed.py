@@ -4,6 +4,7 @@ standard UTC offset, and each daylight-saving period per year with its start and
 fivetran/zendesk reads these as `time_zone` and `daylight_time` (analytics/models/layout). Zendesk serves neither
 through its API. Usage: python scripts/time_zone_seed.py [SEED_DIR]
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,7 +62,9 @@ def daylight_periods(zone: ZoneInfo) -> list[tuple[int, datetime, datetime, int]
             if state:
                 started = switch
             elif started is not None:
-                hours = round(((started + timedelta(hours=1)).astimezone(zone).dst() or timedelta(0)).total_seconds() / 3600)
+                hours = round(
+                    ((started + timedelta(hours=1)).astimezone(zone).dst() or timedelta(0)).total_seconds() / 3600
+                )
                 periods.append((started.year, started, switch, hours))
                 started = None
         moment = following
@@ -81,7 +84,9 @@ def write_seeds(seed_dir: Path = SEED_DIR) -> None:
         writer.writerow(["iana_name", "year", "daylight_start_utc", "daylight_end_utc", "daylight_offset"])
         for name in names:
             for year, start, stop, hours in daylight_periods(ZoneInfo(name)):
-                writer.writerow([name, year, start.strftime("%Y-%m-%d %H:%M:%S"), stop.strftime("%Y-%m-%d %H:%M:%S"), hours])
+                writer.writerow(
+                    [name, year, start.strftime("%Y-%m-%d %H:%M:%S"), stop.strftime("%Y-%m-%d %H:%M:%S"), hours]
+                )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ coverage table in docs/zendesk-support.md from the registry and its exclusion ro
     python scripts/update_docs.py          rewrite each table between its `<name>:start` / `<name>:end` markers
     python scripts/update_docs.py --check  exit 1 when a table is out of date
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Configs saved for Airbyte's connector are first rewritten into this connector's 
 Every problem becomes an Airbyte `config_error` that names the field and says what to fix, never quotes a
 secret and never ends in a traceback.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -27,7 +28,9 @@ from .redaction import register_config_secrets
 
 DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (Airbyte's default)
 # A relative start_date: an ISO 8601 duration in days or weeks (P30D, P2W) or the same in words (30 days, 1 week).
-RELATIVE_START = re.compile(r"^(?:P(?P<iso_count>[0-9]{1,5})(?P<iso_unit>[DW])|(?P<count>[0-9]{1,5}) (?P<unit>days?|weeks?))$")
+RELATIVE_START = re.compile(
+    r"^(?:P(?P<iso_count>[0-9]{1,5})(?P<iso_unit>[DW])|(?P<count>[0-9]{1,5}) (?P<unit>days?|weeks?))$"
+)
 MAX_RELATIVE_START = timedelta(days=36500)
 DEFAULT_NUM_WORKERS = 12
 # Export pages can take tens of seconds on big accounts; a silent socket longer than this is a fault.
@@ -125,7 +128,15 @@ CREDENTIALS_BY_AUTH_TYPE: Mapping[str, Type[_CredentialsBase]] = {
     get_args(kind.model_fields["auth_type"].annotation)[0]: kind for kind in CREDENTIAL_KINDS
 }
 AUTH_TYPES = tuple(CREDENTIALS_BY_AUTH_TYPE)
-STRING_CREDENTIAL_FIELDS = ("email", "api_token", "access_token", "client_id", "client_secret", "refresh_token", "scope")
+STRING_CREDENTIAL_FIELDS = (
+    "email",
+    "api_token",
+    "access_token",
+    "client_id",
+    "client_secret",
+    "refresh_token",
+    "scope",
+)
 
 
 class SearchQuery(BaseModel):
@@ -197,7 +208,9 @@ def _date(config: Mapping[str, Any], field: str) -> Optional[datetime]:
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise config_error(f"'{field}' is not a valid UTC date-time: {value!r}. Use the form 2020-01-01T00:00:00Z.") from None
+            raise config_error(
+                f"'{field}' is not a valid UTC date-time: {value!r}. Use the form 2020-01-01T00:00:00Z."
+            ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
@@ -223,7 +236,8 @@ def _start(config: Mapping[str, Any], now: datetime) -> Tuple[datetime, Optional
         except AirbyteTracedException:
             raise config_error(
                 f"'start_date' is neither a UTC date-time nor a period back from now: {value!r}. Use 2020-01-01T00:00:00Z, "
-                "an ISO 8601 period of days or weeks (P30D, P2W) or the same in words (30 days, 2 weeks).") from None
+                "an ISO 8601 period of days or weeks (P30D, P2W) or the same in words (30 days, 2 weeks)."
+            ) from None
     if not timedelta(days=1) <= period <= MAX_RELATIVE_START:
         raise config_error(f"'start_date' {value!r} must count back between 1 day and {MAX_RELATIVE_START.days} days.")
     return (now - period).replace(microsecond=0), period
@@ -264,7 +278,9 @@ def _subdomain(config: Mapping[str, Any]) -> str:
         raise config_error("'subdomain' is required: for https://acme.zendesk.com it is 'acme'.")
     subdomain = subdomain.strip()
     if not SUBDOMAIN_PATTERN.match(subdomain):
-        raise config_error(f"'subdomain' {subdomain!r} is not a Zendesk subdomain: letters, digits and hyphens only, e.g. 'acme'.")
+        raise config_error(
+            f"'subdomain' {subdomain!r} is not a Zendesk subdomain: letters, digits and hyphens only, e.g. 'acme'."
+        )
     return subdomain
 
 
@@ -291,7 +307,11 @@ def _base_url(config: Mapping[str, Any], subdomain: str) -> str:
         raise config_error("'base_url' must be a bare origin such as http://127.0.0.1:8080 (no path or query).")
     if _is_loopback(host):
         return override.rstrip("/")
-    if parsed.scheme == "https" and host.endswith(".zendesk.com") and SUBDOMAIN_PATTERN.match(host[: -len(".zendesk.com")]):
+    if (
+        parsed.scheme == "https"
+        and host.endswith(".zendesk.com")
+        and SUBDOMAIN_PATTERN.match(host[: -len(".zendesk.com")])
+    ):
         return override.rstrip("/")
     raise config_error(
         f"'base_url' {override!r} is not allowed: use a loopback address (a local sandbox or proxy) or https://<subdomain>.zendesk.com."
@@ -324,8 +344,10 @@ def _credentials(config: Mapping[str, Any]) -> _CredentialsBase:
     try:
         expiry = _date(credentials, "token_expiry_date")
     except AirbyteTracedException:
-        raise config_error("'credentials.token_expiry_date' is not a date-time such as 2026-01-01T00:00:00Z; "
-                           "clear it and the connector refreshes the token on its first request.") from None
+        raise config_error(
+            "'credentials.token_expiry_date' is not a date-time such as 2026-01-01T00:00:00Z; "
+            "clear it and the connector refreshes the token on its first request."
+        ) from None
     values = {field: credentials.get(field) for field in kind.model_fields if credentials.get(field) not in (None, "")}
     if "token_expiry_date" in kind.model_fields:
         values["token_expiry_date"] = expiry
@@ -356,7 +378,9 @@ def _search_queries(config: Mapping[str, Any], today: date) -> Tuple[SearchQuery
     parsed, names = [], set()
     for position, entry in enumerate(queries):
         if not isinstance(entry, Mapping):
-            raise config_error(f"'search_queries[{position}]' must be an object with name, query and type, or a preset.")
+            raise config_error(
+                f"'search_queries[{position}]' must be an object with name, query and type, or a preset."
+            )
         preset = entry.get("preset")
         if preset is not None:
             name, query, kind = _preset_query(entry, position, today)
@@ -364,15 +388,21 @@ def _search_queries(config: Mapping[str, Any], today: date) -> Tuple[SearchQuery
             name, query, kind = entry.get("name"), entry.get("query"), entry.get("type") or "ticket"
         label = f"search query '{name}'" if isinstance(name, str) and name else f"search_queries[{position}]"
         if preset is None and entry.get("group") is not None:
-            raise config_error(f"{label}: 'group' goes with a preset that takes one; write the group into the query instead.")
+            raise config_error(
+                f"{label}: 'group' goes with a preset that takes one; write the group into the query instead."
+            )
         if not isinstance(name, str) or not SEARCH_NAME_PATTERN.match(name):
-            raise config_error(f"{label}: 'name' must be lower-case letters, digits and underscores (it names the stream search_<name>).")
+            raise config_error(
+                f"{label}: 'name' must be lower-case letters, digits and underscores (it names the stream search_<name>)."
+            )
         if name in names:
             raise config_error(f"{label}: two search queries share the name '{name}'.")
         if not isinstance(query, str) or not query.strip():
             raise config_error(f"{label}: 'query' is empty.")
         if re.search(r"(^|\s)type:", query):
-            raise config_error(f"{label}: remove 'type:' from the query ({query!r}) and set 'type' instead; Zendesk's search export needs it apart.")
+            raise config_error(
+                f"{label}: remove 'type:' from the query ({query!r}) and set 'type' instead; Zendesk's search export needs it apart."
+            )
         if kind not in SEARCH_TYPES:
             raise config_error(f"{label}: 'type' must be one of {', '.join(SEARCH_TYPES)}; got {kind!r}.")
         names.add(name)
@@ -426,7 +456,9 @@ def _spec_problem(config: Mapping[str, Any]) -> Optional[str]:
 def _connection_spec() -> Mapping[str, Any]:
     global _SPEC_CACHE
     if _SPEC_CACHE is None:
-        _SPEC_CACHE = json.loads(resources.files("source_zendesk_support").joinpath("spec.json").read_text())["connectionSpecification"]
+        _SPEC_CACHE = json.loads(resources.files("source_zendesk_support").joinpath("spec.json").read_text())[
+            "connectionSpecification"
+        ]
     return _SPEC_CACHE
 
 
@@ -444,7 +476,9 @@ def parse_config(config: Any, now: Optional[datetime] = None) -> ZendeskConfig:
     start, start_period = _start(config, now)
     end = _date(config, "end_date")
     if end is not None and end <= start:
-        raise config_error(f"'end_date' ({config.get('end_date')}) must be after 'start_date' ({start:%Y-%m-%dT%H:%M:%SZ}).")
+        raise config_error(
+            f"'end_date' ({config.get('end_date')}) must be after 'start_date' ({start:%Y-%m-%dT%H:%M:%SZ})."
+        )
     credentials = _credentials(config)
     typed = dict(
         subdomain=subdomain,

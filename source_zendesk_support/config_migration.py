@@ -4,6 +4,7 @@ this connector's shape. Pure and idempotent: a migrated config migrates to itsel
 The source emits the result once as a CONTROL connectorConfig message, so the platform saves it and the next run
 finds nothing to migrate. Airbyte's own keys are kept beside ours, so the saved config still reads as what it was.
 """
+
 from __future__ import annotations
 
 import copy
@@ -19,8 +20,10 @@ AIRBYTE_AUTH_KINDS = {
 # auth_type names this connector accepted before it used Airbyte's kinds of OAuth by their own names.
 LEGACY_AUTH_TYPES = {"oauth2.0": "oauth2_access_token", "oauth2_0": "oauth2_access_token"}
 # Airbyte's 0.x connector kept the API token under `auth_method` (its discriminator also named `auth_method`).
-LEGACY_AUTH_METHODS = {"api_token": ("api_token", ("email", "api_token")),
-                       "access_token": ("oauth2.0", ("access_token",))}
+LEGACY_AUTH_METHODS = {
+    "api_token": ("api_token", ("email", "api_token")),
+    "access_token": ("oauth2.0", ("access_token",)),
+}
 # The boolean this connector had before `deleted_records`: true dropped deleted records, false marked them.
 EXCLUDE_DELETED_MODES = {True: "exclude", False: "mark"}
 ZENDESK_HOST_SUFFIX = ".zendesk.com"
@@ -34,7 +37,7 @@ def _subdomain(value: Any) -> Any:
     text = value.strip()
     for prefix in ("https://", "http://"):
         if text.lower().startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     text = text.rstrip("/")
     if text.lower().endswith(ZENDESK_HOST_SUFFIX):
         text = text[: -len(ZENDESK_HOST_SUFFIX)]

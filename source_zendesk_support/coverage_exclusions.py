@@ -9,6 +9,7 @@ record and needs no row.
 Paths are written as Zendesk describes them, without `/api/v2/`. Help Center lists take an optional locale
 (`help_center/{locale}/categories` is also served as `help_center/categories`, which the streams read).
 """
+
 from __future__ import annotations
 
 from enum import Enum
@@ -228,11 +229,13 @@ EXCLUDED: Dict[str, Why] = {
 
 # Paths other engineers are turning into streams on their own branches (custom objects, conversation logs):
 # tolerated unplaced until their streams are merged, then this set is emptied.
-IN_PROGRESS_ELSEWHERE: FrozenSet[str] = frozenset({
-    "custom_objects/{custom_object_key}/records",
-    "custom_objects/{custom_object_key}/records/{record_id}/attachments",
-    "custom_objects/{custom_object_key}/access_rules",
-    "custom_objects/{custom_object_key}/permission_policies",
-    "custom_objects/{custom_object_key}/triggers",
-    "incremental/custom_objects/{custom_object_key}/cursor",
-})
+IN_PROGRESS_ELSEWHERE: FrozenSet[str] = frozenset(
+    {
+        "custom_objects/{custom_object_key}/records",
+        "custom_objects/{custom_object_key}/records/{record_id}/attachments",
+        "custom_objects/{custom_object_key}/access_rules",
+        "custom_objects/{custom_object_key}/permission_policies",
+        "custom_objects/{custom_object_key}/triggers",
+        "incremental/custom_objects/{custom_object_key}/cursor",
+    }
+)

@@ -3,6 +3,7 @@ and the exclusion rows (coverage_exclusions.py), so the documentation cannot dri
 
     python -m source_zendesk_support.coverage_table
 """
+
 from __future__ import annotations
 
 import re

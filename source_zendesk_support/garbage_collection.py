@@ -8,6 +8,7 @@ Here the start-up objects are frozen (never walked again) and collections come a
 about a third less CPU per ticket at the same peak RSS (docs/benchmarks.md, "CPU per record").
 Cycles are still collected, only in larger batches.
 """
+
 from __future__ import annotations
 
 import gc

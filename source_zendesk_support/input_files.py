@@ -1,4 +1,5 @@
 """Reads the files the platform passes (--config, --state) and names the file when one is not what it must be."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,9 @@ def _json_file(path: str, what: str) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise config_error(f"The {what} file {path} cannot be read: {error.__class__.__name__}.") from None
     except json.JSONDecodeError as error:
-        raise config_error(f"The {what} file {path} is not valid JSON (line {error.lineno}, column {error.colno}).") from None
+        raise config_error(
+            f"The {what} file {path} is not valid JSON (line {error.lineno}, column {error.colno})."
+        ) from None
 
 
 def read_config_file(path: str) -> Mapping[str, Any]:

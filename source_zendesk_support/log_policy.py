@@ -8,6 +8,7 @@ their text and lose the traceback. Unexpected exceptions keep theirs: there the 
 Records hold people's names, addresses and messages, and logs go to places records do not (platform logs,
 support tickets). Every warning or error that mentions an answer describes it with `describe_body`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,7 +41,9 @@ class NamedErrorsWithoutTraceback(logging.Filter):
 
 
 # The CDK logs every retry whose wait a backoff strategy gave as a rate limit, whatever it was.
-_CDK_RETRY = re.compile(r"^UserDefinedBackoffException: Rate limit exceeded(?: \(HTTP \d+\))?\. Retrying in ([0-9.]+) seconds\.$")
+_CDK_RETRY = re.compile(
+    r"^UserDefinedBackoffException: Rate limit exceeded(?: \(HTTP \d+\))?\. Retrying in ([0-9.]+) seconds\.$"
+)
 
 
 class RetriesSayWhatHappened(logging.Filter):

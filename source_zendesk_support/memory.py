@@ -9,6 +9,7 @@
 
 A setting given in the environment (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_) wins; other C libraries are left be.
 """
+
 from __future__ import annotations
 
 import ctypes

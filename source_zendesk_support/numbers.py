@@ -4,6 +4,7 @@ ratelimit-reset, the rate-limit counters) and in a page's paging fields (end_tim
 A value that is not a plain number, not finite, negative or beyond its bound is a `BadNumber` naming the field
 and the value as sent, so that no OverflowError or ValueError surfaces later where the number is used.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,7 @@ MAX_SECONDS = 10 * 365 * 86400
 # 9999-12-31T23:59:59Z, the latest second a date can hold.
 MAX_EPOCH = 253402300799
 # Far above any account's records, calls or windows.
-MAX_COUNT = 10 ** 12
+MAX_COUNT = 10**12
 # delta-seconds as RFC 9110 writes them, with the decimals some proxies add; no sign, exponent, inf or nan.
 _PLAIN = re.compile(r"[0-9]+(\.[0-9]+)?")
 _SHOWN = 60  # characters of a bad value quoted in its message
@@ -43,7 +44,7 @@ def plain_number(value: Any, field: str, upper: float, header: bool = False) -> 
             raise BadNumber(field, value, "which is not a plain non-negative number", header)
         number = float(text)
     elif isinstance(value, (int, float)):
-        number = float(value) if not isinstance(value, int) or abs(value) <= 2 ** 63 else math.inf
+        number = float(value) if not isinstance(value, int) or abs(value) <= 2**63 else math.inf
     else:
         raise BadNumber(field, value, "which is not a number", header)
     if not math.isfinite(number):

@@ -5,6 +5,7 @@ state are Zendesk's data and our cursors, and CONTROL carries the rotated creden
 A server that echoes a token (whole, base64-encoded, or cut short in a quoted body) is masked wherever it lands:
 a log line, a TRACE message or stack trace, or the CONNECTION_STATUS of `check`.
 """
+
 from __future__ import annotations
 
 import base64

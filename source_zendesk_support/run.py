@@ -4,6 +4,7 @@ A config problem (a file that is not a JSON object, a malformed option, an unusa
 `config_error` naming the file or field: a FAILED connection status from `check`, an error trace from the other
 commands. It never ends in a traceback, and never quotes a secret value.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Each preset stands for one Zendesk search (without `type:`, which the search exp
 written out when the config is read, so "the last 7 days" means the 7 days before each sync and the query that
 Zendesk receives (and that `check` tries) is the one shown in the docs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,13 +23,19 @@ PRESETS: Dict[str, Preset] = {
     "open_tickets": Preset("ticket", "status:open", "Tickets whose status is open."),
     "closed_tickets": Preset("ticket", "status:closed", "Tickets closed (solved, then locked)."),
     "unsolved_tickets": Preset("ticket", "status<solved", "Tickets not solved yet: new, open, pending or on hold."),
-    "unsolved_tickets_by_group": Preset("ticket", "status<solved group:{group}",
-                                        "Unsolved tickets of one group; `group` names it (its name or id)."),
+    "unsolved_tickets_by_group": Preset(
+        "ticket", "status<solved group:{group}", "Unsolved tickets of one group; `group` names it (its name or id)."
+    ),
     "unassigned_tickets": Preset("ticket", "status<solved assignee:none", "Unsolved tickets nobody is assigned to."),
-    "tickets_solved_last_7_days": Preset("ticket", "solved>={week_ago}", "Tickets solved in the 7 days before the sync."),
-    "users_created_last_30_days": Preset("user", "created>={month_ago}", "Users created in the 30 days before the sync."),
-    "organizations_created_this_year": Preset("organization", "created>={year_start}",
-                                              "Organizations created since January 1 of the current year (UTC)."),
+    "tickets_solved_last_7_days": Preset(
+        "ticket", "solved>={week_ago}", "Tickets solved in the 7 days before the sync."
+    ),
+    "users_created_last_30_days": Preset(
+        "user", "created>={month_ago}", "Users created in the 30 days before the sync."
+    ),
+    "organizations_created_this_year": Preset(
+        "organization", "created>={year_start}", "Organizations created since January 1 of the current year (UTC)."
+    ),
 }
 
 

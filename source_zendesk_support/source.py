@@ -1,4 +1,5 @@
 """The Airbyte source: spec, check, discover and read over every Zendesk Support stream, read concurrently."""
+
 from __future__ import annotations
 
 import logging
@@ -44,7 +45,13 @@ from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, par
 from .records.custom_objects import CustomObjectColumns
 from .registry import ALL_STREAMS
 from .streams.base import ZendeskStream
-from .streams.custom_objects import STREAM_PREFIX, CustomObjectCatalog, CustomObjectRecordsStream, offered_object_specs, records_spec
+from .streams.custom_objects import (
+    STREAM_PREFIX,
+    CustomObjectCatalog,
+    CustomObjectRecordsStream,
+    offered_object_specs,
+    records_spec,
+)
 from .streams.probe import AccountProbe
 from .streams.search import search_specs
 from .sync.checkpoint_cursor import StreamCheckpointCursor
@@ -58,6 +65,7 @@ logger = logging.getLogger("airbyte")
 # Records waiting for the main thread to print them. Each holds a whole Zendesk object (a ticket is ~10 KB in
 # memory), so the CDK's default of 10,000 would cost ~100 MB; this bound keeps workers a few pages ahead.
 RECORD_QUEUE_SIZE = 2_000
+
 
 class SourceZendeskSupport(ConcurrentSourceAdapter):
     # parse_config validates against spec.json itself, after the checks that give better advice than jsonschema
@@ -110,7 +118,9 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
                 parse_config(migrated)
             except AirbyteTracedException:
                 return migrated  # not saved: the command reports what is wrong, and the user's fix is migrated then
-        logger.info("The config was saved in an earlier connector's shape; it is migrated and handed back to the platform.")
+        logger.info(
+            "The config was saved in an earlier connector's shape; it is migrated and handed back to the platform."
+        )
         emit_configuration_as_airbyte_control_message(migrated)
         return migrated
 
@@ -122,7 +132,9 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     def _build_context(self, config: Mapping[str, Any]) -> SyncContext:
         parsed = self._config or parse_config(config)
         if parsed.ignore_pagination:
-            logger.warning("'ignore_pagination' is accepted for compatibility with Airbyte's connector and has no effect: every page is read.")
+            logger.warning(
+                "'ignore_pagination' is accepted for compatibility with Airbyte's connector and has no effect: every page is read."
+            )
         return SyncContext(
             config=parsed,
             authenticator=build_authenticator(parsed),
@@ -138,14 +150,18 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         context = self._context
         facades: List[Stream] = []
         if not context.chat_authenticator:
-            logger.info("Chat streams are not offered: Zendesk Chat needs its own OAuth token; add chat_credentials.access_token to the config.")
+            logger.info(
+                "Chat streams are not offered: Zendesk Chat needs its own OAuth token; add chat_credentials.access_token to the config."
+            )
         for spec in self._offered_specs(context):
             incremental = self._sync_modes.get(spec.name, SyncMode.incremental) == SyncMode.incremental
             stream: ZendeskStream = spec.family(spec, context, incremental=incremental)
             if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and context.config.custom_field_columns:
                 stream.custom_columns = self._custom_columns(context, spec.name)
             if isinstance(stream, CustomObjectRecordsStream):
-                stream.custom_columns = CustomObjectColumns(context.custom_objects.fields(stream, spec.name[len(STREAM_PREFIX):]) or [])
+                stream.custom_columns = CustomObjectColumns(
+                    context.custom_objects.fields(stream, spec.name[len(STREAM_PREFIX) :]) or []
+                )
             if incremental and spec.cursor_field:
                 stream.state = self._state_manager.get_stream_state(spec.name, None) or {}
                 cursor = StreamCheckpointCursor(stream, self._message_repository)
@@ -172,10 +188,16 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         if not self._sync_modes or named:
             lister_spec = next(spec for spec in ALL_STREAMS if spec.name == "custom_objects")
             lister = lister_spec.family(lister_spec, context, incremental=False)
-            found = [spec for spec in offered_object_specs(lister, taken)
-                     if self._wants(spec.name) and context.custom_objects.fields(lister, spec.name[len(STREAM_PREFIX):]) is not None]
+            found = [
+                spec
+                for spec in offered_object_specs(lister, taken)
+                if self._wants(spec.name)
+                and context.custom_objects.fields(lister, spec.name[len(STREAM_PREFIX) :]) is not None
+            ]
             found_names = {spec.name for spec in found}
-            specs = found + [records_spec(name[len(STREAM_PREFIX):], removed=True) for name in named if name not in found_names]
+            specs = found + [
+                records_spec(name[len(STREAM_PREFIX) :], removed=True) for name in named if name not in found_names
+            ]
         self._object_specs = (context, specs)
         return specs
 
@@ -193,7 +215,9 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
                 hint = f"did you mean '{close}'? Refresh the source schema in Airbyte"
             else:
                 hint = "refresh the source schema in Airbyte, or remove it from the connection"
-            logger.warning(f"The configured catalog names stream '{name}', which this connector does not offer: {hint}.")
+            logger.warning(
+                f"The configured catalog names stream '{name}', which this connector does not offer: {hint}."
+            )
 
     def _wants(self, name: str) -> bool:
         """During discover every stream is wanted; during read only the configured ones."""
@@ -214,7 +238,9 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             logger.warning(f"Could not read {definitions_stream}: {_request_problem(error)}; {left_out}.")
             return None
         except Exception as error:  # none of Zendesk's answers above: a fault of the connector, named as such
-            logger.warning(f"Could not read {definitions_stream}: an unexpected {type(error).__name__} ({error}); {left_out}.")
+            logger.warning(
+                f"Could not read {definitions_stream}: an unexpected {type(error).__name__} ({error}); {left_out}."
+            )
             return None
         if definitions_stream in context.unavailable_streams:  # plan-gated: read_records said which answer
             context.unavailable_streams.discard(definitions_stream)
@@ -233,7 +259,9 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     ) -> Iterator[AirbyteMessage]:
         self._sync_modes = {configured.stream.name: configured.sync_mode for configured in catalog.streams}
         self._context = None
-        self._context = self._build_context(config)  # a bad config fails here, as a config_error, before any stream starts
+        self._context = self._build_context(
+            config
+        )  # a bad config fails here, as a config_error, before any stream starts
         offered = {spec.name: spec for spec in self._offered_specs(self._context)}
         self._report_unknown_streams(offered)
         # Airbyte's formats become ours, once, before any stream reads; states of streams not synced are left alone.
@@ -253,8 +281,16 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             # The CDK ends a sync whose streams failed with one summary error, typed config_error "as not
             # actionable". It is typed as the streams' own errors instead: a sync whose every failure was
             # transient (a wait Zendesk asked for, a host down) is worth retrying, and the platform reads that here.
-            if failure_types and summary.failure_type == FailureType.config_error and FailureType.config_error not in failure_types:
-                summary.failure_type = FailureType.system_error if FailureType.system_error in failure_types else FailureType.transient_error
+            if (
+                failure_types
+                and summary.failure_type == FailureType.config_error
+                and FailureType.config_error not in failure_types
+            ):
+                summary.failure_type = (
+                    FailureType.system_error
+                    if FailureType.system_error in failure_types
+                    else FailureType.transient_error
+                )
             failure = summary
         except Exception as error:  # the summary is said for a failed read too, then the failure goes on
             failure = error
@@ -278,7 +314,9 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
     # --- check --------------------------------------------------------------------------------------------
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         ok, message = self.check_connection(logger, config)
-        return AirbyteConnectionStatus(status=Status.SUCCEEDED if ok else Status.FAILED, message=None if ok else message)
+        return AirbyteConnectionStatus(
+            status=Status.SUCCEEDED if ok else Status.FAILED, message=None if ok else message
+        )
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> Tuple[bool, Optional[str]]:
         try:
@@ -340,10 +378,16 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
     except FeatureUnavailable as gate:
         if gate.status == 404:
             return False, f"No Zendesk account answers at {host} (HTTP 404). Check the subdomain '{config.subdomain}'."
-        return False, "The credentials are valid but lack permission to read this account (HTTP 403). Use an admin's token or an OAuth client with the 'read' scope."
+        return (
+            False,
+            "The credentials are valid but lack permission to read this account (HTTP 403). Use an admin's token or an OAuth client with the 'read' scope.",
+        )
     except requests.exceptions.HTTPError as error:  # the token endpoint's own refusal
         status = error.response.status_code if error.response is not None else "?"
-        return False, f"Zendesk refused the OAuth client or refresh token (HTTP {status} from /oauth/tokens). Re-authorize OAuth."
+        return (
+            False,
+            f"Zendesk refused the OAuth client or refresh token (HTTP {status} from /oauth/tokens). Re-authorize OAuth.",
+        )
     except AirbyteTracedException as error:
         if isinstance(error.__context__, BaseBackoffException):  # the CDK raises this when the retries ran out
             return False, _unanswered(error, probe.last_failure, config)
@@ -354,7 +398,10 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
         return False, f"Zendesk answered HTTP {answer.status} at {host}: {describe_body(answer.body)}"
     user = (answer.body.get("user") if isinstance(answer.body, Mapping) else None) or {}
     if not isinstance(user, Mapping) or not user.get("id"):
-        return False, "Zendesk treated the request as anonymous: the credentials were not accepted. Check the email and API token."
+        return (
+            False,
+            "Zendesk treated the request as anonymous: the credentials were not accepted. Check the email and API token.",
+        )
     if refused:
         return False, refused
     if user.get("role") != "admin":

@@ -8,6 +8,7 @@ Lines that are not Airbyte messages are skipped. A stream with no STATE in the o
 starts from start_date). With `--merge OLD_STATE`, streams of the old state file that this output did not
 checkpoint are kept, so a read of some streams does not forget the others.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,11 @@ def _stream_name(state: Any) -> Optional[str]:
 
 
 def main(argv: Optional[List[str]] = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    parser = argparse.ArgumentParser(prog="python -m source_zendesk_support.state_file",
-                                     description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m source_zendesk_support.state_file",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("output", nargs="?", help="a read's output (default: standard input)")
     parser.add_argument("--merge", metavar="OLD_STATE", help="a state file whose other streams are kept")
     args = parser.parse_args(argv)

@@ -7,6 +7,7 @@ it stopped. Two layers:
 - each stream's blob (Airbyte's cursor names, the declarative per-partition format of per-parent streams) becomes
   the blob this connector writes (`migrate_stream_state`), and its time values are checked.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,8 +47,17 @@ PARENT_STREAMS: Dict[str, str] = {
     "post_comment_votes": "posts",
 }
 # Keys of this connector's own state besides the cursor field (see the families).
-POSITION_KEYS = ("after_cursor", "page_after", "parent_start", "parent_cursor", "start_id", "start_micros",
-                 "resolved_start_date", SCOPE_KEY, BACKFILL_KEY)
+POSITION_KEYS = (
+    "after_cursor",
+    "page_after",
+    "parent_start",
+    "parent_cursor",
+    "start_id",
+    "start_micros",
+    "resolved_start_date",
+    SCOPE_KEY,
+    BACKFILL_KEY,
+)
 LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: any later "time" is not one
 
 
@@ -66,7 +76,9 @@ def _legacy_streams(data: Mapping[str, Any], where: str) -> List[AirbyteStateMes
     messages = []
     for name, blob in data.items():
         if not isinstance(blob, Mapping):
-            raise config_error(f"{where}: the state of stream '{name}' must be a JSON object, got {type(blob).__name__}.")
+            raise config_error(
+                f"{where}: the state of stream '{name}' must be a JSON object, got {type(blob).__name__}."
+            )
         messages.append(_stream_message(name, blob))
     return messages
 
@@ -78,7 +90,9 @@ def normalize_state_messages(state: Any, where: str = "The state") -> List[Airby
     if isinstance(state, Mapping):  # the oldest shape: {"tickets": {...}, "users": {...}}
         return _legacy_streams(state, where)
     if not isinstance(state, list):
-        raise config_error(f"{where} must be a JSON list of state messages (or an object of stream states), got {type(state).__name__}.")
+        raise config_error(
+            f"{where} must be a JSON list of state messages (or an object of stream states), got {type(state).__name__}."
+        )
     messages: List[AirbyteStateMessage] = []
     for position, entry in enumerate(state):
         if not isinstance(entry, Mapping):
@@ -87,7 +101,9 @@ def normalize_state_messages(state: Any, where: str = "The state") -> List[Airby
         if kind == "GLOBAL" or entry.get("global"):
             shared = (entry.get("global") or {}).get("shared_state")
             if shared:
-                logger.warning(f"{where}: the GLOBAL state's shared_state is not used by this connector (its streams keep their own state).")
+                logger.warning(
+                    f"{where}: the GLOBAL state's shared_state is not used by this connector (its streams keep their own state)."
+                )
             for stream in (entry.get("global") or {}).get("stream_states") or []:
                 messages.append(_parsed_stream(stream, where, position))
         elif kind == "LEGACY" or (not kind and isinstance(entry.get("data"), Mapping) and not entry.get("stream")):
@@ -104,8 +120,12 @@ def _parsed_stream(stream: Any, where: str, position: int) -> AirbyteStateMessag
         if not isinstance(name, str) or (blob is not None and not isinstance(blob, Mapping)):
             raise TypeError
     except (KeyError, TypeError, AttributeError):
-        raise config_error(f"{where}: entry {position} is not a stream state (stream_descriptor.name and an object stream_state).") from None
-    message = AirbyteStateMessageSerializer.load({"type": "STREAM", "stream": {"stream_descriptor": stream["stream_descriptor"]}})
+        raise config_error(
+            f"{where}: entry {position} is not a stream state (stream_descriptor.name and an object stream_state)."
+        ) from None
+    message = AirbyteStateMessageSerializer.load(
+        {"type": "STREAM", "stream": {"stream_descriptor": stream["stream_descriptor"]}}
+    )
     message.stream.stream_state = AirbyteStateBlob(dict(blob)) if blob is not None else None
     return message
 
@@ -154,7 +174,9 @@ def _parent_position(stream: str, parent: str, parent_state: Any) -> Optional[in
         for field in ("updated_at", "generated_timestamp"):
             if own.get(field) is not None:
                 return _epoch(stream, f"parent_state.{parent}.{field}", own[field])
-    for nested in parent_state.values():  # e.g. votes on comments: {"article_comments": {"parent_state": {"articles": ...}}}
+    for (
+        nested
+    ) in parent_state.values():  # e.g. votes on comments: {"article_comments": {"parent_state": {"articles": ...}}}
         if isinstance(nested, Mapping):
             found = _parent_position(stream, parent, nested.get("parent_state"))
             if found is not None:
@@ -201,7 +223,9 @@ def migrate_stream_state(spec: StreamSpec, blob: Mapping[str, Any]) -> Dict[str,
     if migrated.get("parent_start") is not None:
         migrated["parent_start"] = _epoch(spec.name, "parent_start", migrated["parent_start"])
     if migrated.get("resolved_start_date") is not None:  # a relative start_date as resolved at the first sync
-        migrated["resolved_start_date"] = to_iso(_epoch(spec.name, "resolved_start_date", migrated["resolved_start_date"]))
+        migrated["resolved_start_date"] = to_iso(
+            _epoch(spec.name, "resolved_start_date", migrated["resolved_start_date"])
+        )
     known = recognised_keys(spec)
     if not any(key in migrated for key in known):
         logger.warning(
@@ -212,7 +236,9 @@ def migrate_stream_state(spec: StreamSpec, blob: Mapping[str, Any]) -> Dict[str,
     return migrated
 
 
-def migrate_states(messages: Iterable[AirbyteStateMessage], specs: Mapping[str, StreamSpec]) -> List[AirbyteStateMessage]:
+def migrate_states(
+    messages: Iterable[AirbyteStateMessage], specs: Mapping[str, StreamSpec]
+) -> List[AirbyteStateMessage]:
     """Every stream's state in this connector's format; states of streams it does not offer are left as they are."""
     migrated = []
     for message in messages:
@@ -224,4 +250,3 @@ def migrate_states(messages: Iterable[AirbyteStateMessage], specs: Mapping[str, 
         blob = migrate_stream_state(spec, dict(stream.stream_state.__dict__))
         migrated.append(_stream_message(spec.name, blob, stream.stream_descriptor.namespace))
     return migrated
-

@@ -1,7 +1,8 @@
 """Prints the README's stream table from the registry, so the documentation cannot drift from the code.
 
-    python -m source_zendesk_support.stream_table
+python -m source_zendesk_support.stream_table
 """
+
 from __future__ import annotations
 
 from .registry import ALL_STREAMS

@@ -4,6 +4,7 @@ The description is reference material kept beside the repository, in ../shared/r
 ZENDESK_OAS_DIR points). Where it exists, as in CI and on development machines, the checks run. Where it does
 not (a plain clone), they are deselected and the run says so in one line, instead of a hundred silent skips.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,8 @@ def pytest_terminal_summary(terminalreporter):
     if _left_out:
         terminalreporter.write_line(
             f"OpenAPI checks not run ({len(_left_out)} deselected): Zendesk's OpenAPI description is not at {OAS_DIR}; "
-            "put it there or set ZENDESK_OAS_DIR.")
+            "put it there or set ZENDESK_OAS_DIR."
+        )
 
 
 # --- the fast tier: under `make test-fast` a test without the `process` marker starts no process, opens no socket

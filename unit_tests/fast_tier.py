@@ -1,5 +1,6 @@
 """The fast tier (`make test-fast`): the unit tests that start no process and open no socket. Under it, a test
 that tries either fails at once, naming the marker it lacks, so the tier stays what it says."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,10 @@ class LeftTheFastTier(AssertionError):
 
 def _refuse(what: str):
     def refused(*args, **kwargs):
-        raise LeftTheFastTier(f"this test {what}: mark it `@pytest.mark.process` (the fast tier starts no process "
-                              "and opens no socket)")
+        raise LeftTheFastTier(
+            f"this test {what}: mark it `@pytest.mark.process` (the fast tier starts no process and opens no socket)"
+        )
+
     return refused
 
 

@@ -4,6 +4,7 @@ The fixture lists, for each stream Airbyte's connector shares with this one, its
 fields with their types. docs/migrating-tables-and-columns.md lists where our types and cursors differ; these tests
 fail on a missing stream or column, and on a difference the guide does not list (or lists wrongly).
 """
+
 import json
 import re
 from pathlib import Path
@@ -36,7 +37,9 @@ def type_name(node):
     """A schema node's type in the fixture's notation: null left out, 'date-time' for timestamps, 'a|b' for unions."""
     types = node.get("type", [])
     types = [types] if isinstance(types, str) else list(types)
-    names = sorted("date-time" if t == "string" and node.get("format") == "date-time" else t for t in types if t != "null")
+    names = sorted(
+        "date-time" if t == "string" and node.get("format") == "date-time" else t for t in types if t != "null"
+    )
     return "|".join(names)
 
 
@@ -74,7 +77,9 @@ def test_every_type_difference_is_in_the_guide_and_nowhere_else(schema_of):
         for field, theirs in entry["fields"].items()
         if field in schema_of(stream)["properties"] and type_name(schema_of(stream)["properties"][field]) != theirs
     }
-    documented = {(stream, field): (theirs, ours) for stream, field, theirs, ours, why in guide_table("type-differences")}
+    documented = {
+        (stream, field): (theirs, ours) for stream, field, theirs, ours, why in guide_table("type-differences")
+    }
     assert documented == actual
 
 

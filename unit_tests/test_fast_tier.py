@@ -1,4 +1,5 @@
 """The fast tier's guard: under it, a test without the `process` marker cannot start a process or open a socket."""
+
 from __future__ import annotations
 
 import socket

@@ -3,6 +3,7 @@
 Each wheel is built the way scripts/build_wheels.sh builds the image's, from a copy of its sources (so the build
 leaves nothing in the work tree), and read back: its files, its requirements and its console scripts.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,25 @@ IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
 
 
 def build_wheel(project: Path, out: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-                    "--no-build-isolation", "--no-index", "--wheel-dir", str(out), str(project)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--wheel-dir",
+            str(out),
+            str(project),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = out.glob("*.whl")
     return wheel
 
@@ -36,7 +53,9 @@ def wheel_facts(wheel: Path):
         names = archive.namelist()
         meta = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
         entry_points = next((archive.read(n).decode() for n in names if n.endswith(".dist-info/entry_points.txt")), "")
-    requirements = [Requirement(line.split(":", 1)[1].strip()) for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    requirements = [
+        Requirement(line.split(":", 1)[1].strip()) for line in meta.splitlines() if line.startswith("Requires-Dist:")
+    ]
     runtime = [r for r in requirements if r.marker is None or r.marker.evaluate({"extra": ""})]
     scripts = re.findall(r"^([\w-]+)\s*=", entry_points.split("[console_scripts]", 1)[-1], re.M) if entry_points else []
     return names, runtime, scripts

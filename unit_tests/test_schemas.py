@@ -5,6 +5,7 @@ The CDK's ResourceSchemaLoader resolves a `$ref` against the package directory a
 schemas/shared/, so a ref is the bare file name (`"via.json"`); `"shared/via.json"` would be looked up
 as schemas/shared/shared/via.json and fail.
 """
+
 import importlib
 import json
 from pathlib import Path
@@ -20,7 +21,6 @@ PACKAGE = "source_zendesk_support"
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / PACKAGE / "schemas"
 SHARED = SCHEMAS / "shared"
-
 
 
 def _key(spec):
@@ -41,6 +41,7 @@ try:  # validate records the way the CDK's standard read test does: strict integ
     from airbyte_cdk.test.standard_tests._read_assertions import RecordFormatChecker, StrictIntegerDraft7Validator
 except ImportError:  # the CDK moved them: plain draft-7 with its default format checks
     from jsonschema import FormatChecker as RecordFormatChecker
+
     StrictIntegerDraft7Validator = Draft7Validator
 
 
@@ -89,6 +90,7 @@ def types_of(node):
 
 # ------------------------------------------------------------------ files and refs
 
+
 def test_every_stream_has_exactly_one_schema_file():
     on_disk = {p.stem for p in SCHEMAS.glob("*.json")}
     assert sorted(set(STREAMS) - on_disk) == [], "streams without a schema"
@@ -132,6 +134,7 @@ def test_cdk_loader_resolves_every_ref(resolved, stream):
 
 # ------------------------------------------------------------------ conventions
 
+
 @pytest.mark.parametrize("stream", sorted(STREAMS))
 def test_conventions(resolved, stream):
     schema = resolved(stream)
@@ -168,85 +171,273 @@ def test_shared_copies_list_the_same_fields_as_their_stream(shared, stream):
 
 VIA_WEB = {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
 ATTACHMENT = {
-    "id": 498483, "file_name": "crash.log", "content_url": "https://acme.zendesk.com/attachments/crash.log",
-    "mapped_content_url": "https://support.acme.com/attachments/crash.log", "content_type": "text/plain",
-    "size": 2532, "width": None, "height": None, "inline": False, "deleted": False, "thumbnails": [],
+    "id": 498483,
+    "file_name": "crash.log",
+    "content_url": "https://acme.zendesk.com/attachments/crash.log",
+    "mapped_content_url": "https://support.acme.com/attachments/crash.log",
+    "content_type": "text/plain",
+    "size": 2532,
+    "width": None,
+    "height": None,
+    "inline": False,
+    "deleted": False,
+    "thumbnails": [],
 }
 GOOD_RECORDS = [
-    ("tickets", {
-        "id": 35436, "url": "https://acme.zendesk.com/api/v2/tickets/35436.json", "status": "deleted",
-        "subject": "Help", "generated_timestamp": 1790201555, "created_at": "2026-01-05T10:00:00Z",
-        "updated_at": "2026-01-05T11:00:00Z", "via": {"channel": 4, "source": {"rel": "voicemail"}},
-        "tags": ["vip"], "custom_fields": [{"id": 27642, "value": ["opt_a", "opt_b"]}, {"id": 27648, "value": 3.5},
-                                           {"id": 27649, "value": True}, {"id": 27650, "value": None}],
-        "satisfaction_rating": {"score": "unoffered"}, "assignee_id": 28835714737428, "due_at": None,
-        "organization_id": 2**53 + 1,  # ids past JSON's exact-integer range are still integers
-        "collaborator_ids": [], "_ab_cdc_deleted_at": "2026-01-05T11:00:00Z",
-    }),
-    ("users", {"id": 28835714737428, "name": "Ann", "email": None, "active": False, "role": "end-user",
-               "photo": {**ATTACHMENT, "thumbnails": [dict(ATTACHMENT, id=498484)]},
-               "user_fields": {"plan": "gold", "seats": 3}, "_ab_cdc_deleted_at": "2026-01-05T11:00:00Z"}),
-    ("ticket_comments", {
-        "id": 1274, "type": "Comment", "author_id": 123123, "body": "Thanks", "html_body": "<p>Thanks</p>",
-        "plain_body": "Thanks", "public": True, "attachments": [ATTACHMENT], "via": VIA_WEB,
-        "metadata": {"system": {"client": "curl", "ip_address": "1.2.3.4", "latitude": -37.0, "longitude": 144.9},
-                     "custom": {}},
-        "ticket_id": 7, "audit_id": 9001, "created_at": "2026-01-05T10:00:00Z", "timestamp": 1767607200,
-        "event_type": "Comment",
-    }),
-    ("ticket_comments", {"id": 1275, "type": "VoiceComment", "via": "Voicemail", "via_reference_id": None,
-                         "ticket_id": 7, "audit_id": 9004, "timestamp": 1767607200, "event_type": "Comment"}),
-    ("ticket_events", {
-        "id": 9001, "ticket_id": 7, "timestamp": 1767607200, "created_at": "2026-01-05T10:00:00Z",
-        "updater_id": -1, "via": "Web form", "event_type": "Audit", "system": {"client": "Mozilla"},
-        "child_events": [{"id": 9002, "event_type": "Change", "status": "solved", "previous_value": "open",
-                          "via": "Web form"}, {"id": 9003, "event_type": "Change", "tags": ["a"],
-                                               "previous_value": ["a", "b"]}],
-    }),
-    ("ticket_audits", {"id": 9001, "ticket_id": 7, "author_id": 5, "created_at": "2026-01-05T10:00:00Z",
-                       "via": VIA_WEB, "metadata": {"system": {}, "custom": {}},
-                       "events": [{"id": 1, "type": "Change", "field_name": "group_id", "value": "28835702984212",
-                                   "previous_value": None},
-                                  {"id": 2, "type": "Notification", "recipients": [5, 6], "subject": "Hi",
-                                   "via": {"channel": "rule", "source": {"from": {"id": 1, "title": "Notify"},
-                                                                          "rel": "trigger"}}}]}),
-    ("ticket_metrics", {"id": 33, "ticket_id": 7, "reply_time_in_minutes": {"business": None, "calendar": 10},
-                        "generated_timestamp": 1790201555, "solved_at": None}),
-    ("ticket_metric_events", {"id": 1, "ticket_id": 7, "metric": "reply_time", "instance_id": 1,
-                              "type": "apply_sla", "time": "2026-01-05T10:00:00Z",
-                              "sla": {"target": 60, "business_hours": False,
-                                      "policy": {"id": 3, "title": "Gold", "description": None}}}),
-    ("ticket_skips", {"id": 1, "ticket_id": 7, "user_id": 5, "reason": "busy",
-                      "ticket": {"id": 7, "status": "open", "via": VIA_WEB, "tags": []}}),
-    ("ticket_activities", {"id": 1, "verb": "tickets.assignment", "user": {"id": 5, "name": "Ann"},
-                           "actor": None, "object": {"ticket": {"id": 7}}}),
-    ("deleted_tickets", {"id": 581, "subject": "Bye", "actor": {"id": 5, "name": "Ann"},
-                         "deleted_at": "2026-01-05T10:00:00Z", "previous_state": "open"}),
-    ("side_conversations", {"id": "8566255a-3b2e-11ea-9ad5-db93c9af07d9", "ticket_id": 7, "state": "open",
-                            "participants": [{"user_id": 5, "name": "Ann", "email": "ann@example.com"}]}),
+    (
+        "tickets",
+        {
+            "id": 35436,
+            "url": "https://acme.zendesk.com/api/v2/tickets/35436.json",
+            "status": "deleted",
+            "subject": "Help",
+            "generated_timestamp": 1790201555,
+            "created_at": "2026-01-05T10:00:00Z",
+            "updated_at": "2026-01-05T11:00:00Z",
+            "via": {"channel": 4, "source": {"rel": "voicemail"}},
+            "tags": ["vip"],
+            "custom_fields": [
+                {"id": 27642, "value": ["opt_a", "opt_b"]},
+                {"id": 27648, "value": 3.5},
+                {"id": 27649, "value": True},
+                {"id": 27650, "value": None},
+            ],
+            "satisfaction_rating": {"score": "unoffered"},
+            "assignee_id": 28835714737428,
+            "due_at": None,
+            "organization_id": 2**53 + 1,  # ids past JSON's exact-integer range are still integers
+            "collaborator_ids": [],
+            "_ab_cdc_deleted_at": "2026-01-05T11:00:00Z",
+        },
+    ),
+    (
+        "users",
+        {
+            "id": 28835714737428,
+            "name": "Ann",
+            "email": None,
+            "active": False,
+            "role": "end-user",
+            "photo": {**ATTACHMENT, "thumbnails": [dict(ATTACHMENT, id=498484)]},
+            "user_fields": {"plan": "gold", "seats": 3},
+            "_ab_cdc_deleted_at": "2026-01-05T11:00:00Z",
+        },
+    ),
+    (
+        "ticket_comments",
+        {
+            "id": 1274,
+            "type": "Comment",
+            "author_id": 123123,
+            "body": "Thanks",
+            "html_body": "<p>Thanks</p>",
+            "plain_body": "Thanks",
+            "public": True,
+            "attachments": [ATTACHMENT],
+            "via": VIA_WEB,
+            "metadata": {
+                "system": {"client": "curl", "ip_address": "1.2.3.4", "latitude": -37.0, "longitude": 144.9},
+                "custom": {},
+            },
+            "ticket_id": 7,
+            "audit_id": 9001,
+            "created_at": "2026-01-05T10:00:00Z",
+            "timestamp": 1767607200,
+            "event_type": "Comment",
+        },
+    ),
+    (
+        "ticket_comments",
+        {
+            "id": 1275,
+            "type": "VoiceComment",
+            "via": "Voicemail",
+            "via_reference_id": None,
+            "ticket_id": 7,
+            "audit_id": 9004,
+            "timestamp": 1767607200,
+            "event_type": "Comment",
+        },
+    ),
+    (
+        "ticket_events",
+        {
+            "id": 9001,
+            "ticket_id": 7,
+            "timestamp": 1767607200,
+            "created_at": "2026-01-05T10:00:00Z",
+            "updater_id": -1,
+            "via": "Web form",
+            "event_type": "Audit",
+            "system": {"client": "Mozilla"},
+            "child_events": [
+                {"id": 9002, "event_type": "Change", "status": "solved", "previous_value": "open", "via": "Web form"},
+                {"id": 9003, "event_type": "Change", "tags": ["a"], "previous_value": ["a", "b"]},
+            ],
+        },
+    ),
+    (
+        "ticket_audits",
+        {
+            "id": 9001,
+            "ticket_id": 7,
+            "author_id": 5,
+            "created_at": "2026-01-05T10:00:00Z",
+            "via": VIA_WEB,
+            "metadata": {"system": {}, "custom": {}},
+            "events": [
+                {
+                    "id": 1,
+                    "type": "Change",
+                    "field_name": "group_id",
+                    "value": "28835702984212",
+                    "previous_value": None,
+                },
+                {
+                    "id": 2,
+                    "type": "Notification",
+                    "recipients": [5, 6],
+                    "subject": "Hi",
+                    "via": {"channel": "rule", "source": {"from": {"id": 1, "title": "Notify"}, "rel": "trigger"}},
+                },
+            ],
+        },
+    ),
+    (
+        "ticket_metrics",
+        {
+            "id": 33,
+            "ticket_id": 7,
+            "reply_time_in_minutes": {"business": None, "calendar": 10},
+            "generated_timestamp": 1790201555,
+            "solved_at": None,
+        },
+    ),
+    (
+        "ticket_metric_events",
+        {
+            "id": 1,
+            "ticket_id": 7,
+            "metric": "reply_time",
+            "instance_id": 1,
+            "type": "apply_sla",
+            "time": "2026-01-05T10:00:00Z",
+            "sla": {"target": 60, "business_hours": False, "policy": {"id": 3, "title": "Gold", "description": None}},
+        },
+    ),
+    (
+        "ticket_skips",
+        {
+            "id": 1,
+            "ticket_id": 7,
+            "user_id": 5,
+            "reason": "busy",
+            "ticket": {"id": 7, "status": "open", "via": VIA_WEB, "tags": []},
+        },
+    ),
+    (
+        "ticket_activities",
+        {
+            "id": 1,
+            "verb": "tickets.assignment",
+            "user": {"id": 5, "name": "Ann"},
+            "actor": None,
+            "object": {"ticket": {"id": 7}},
+        },
+    ),
+    (
+        "deleted_tickets",
+        {
+            "id": 581,
+            "subject": "Bye",
+            "actor": {"id": 5, "name": "Ann"},
+            "deleted_at": "2026-01-05T10:00:00Z",
+            "previous_state": "open",
+        },
+    ),
+    (
+        "side_conversations",
+        {
+            "id": "8566255a-3b2e-11ea-9ad5-db93c9af07d9",
+            "ticket_id": 7,
+            "state": "open",
+            "participants": [{"user_id": 5, "name": "Ann", "email": "ann@example.com"}],
+        },
+    ),
     ("tags", {"name": "vip", "count": 14}),
-    ("triggers", {"id": 25, "title": "Notify", "actions": [{"field": "notification_user",
-                                                            "value": ["requester_id", "Hi", "Body"]}],
-                  "conditions": {"all": [{"field": "status", "operator": "is", "value": "open"}], "any": []}}),
-    ("sla_policies", {"id": 1, "title": "Gold", "filter": {"all": [], "any": []},
-                      "policy_metrics": [{"priority": "high", "metric": "first_reply_time", "target": 30,
-                                          "business_hours": False}]}),
-    ("schedules", {"id": 1, "name": "Office", "time_zone": "Pacific Time (US & Canada)",
-                   "intervals": [{"start_time": 1980, "end_time": 2460}],
-                   "holidays": [{"id": 2, "name": "New Year", "start_date": "2026-01-01", "end_date": "2026-01-01"}]}),
+    (
+        "triggers",
+        {
+            "id": 25,
+            "title": "Notify",
+            "actions": [{"field": "notification_user", "value": ["requester_id", "Hi", "Body"]}],
+            "conditions": {"all": [{"field": "status", "operator": "is", "value": "open"}], "any": []},
+        },
+    ),
+    (
+        "sla_policies",
+        {
+            "id": 1,
+            "title": "Gold",
+            "filter": {"all": [], "any": []},
+            "policy_metrics": [
+                {"priority": "high", "metric": "first_reply_time", "target": 30, "business_hours": False}
+            ],
+        },
+    ),
+    (
+        "schedules",
+        {
+            "id": 1,
+            "name": "Office",
+            "time_zone": "Pacific Time (US & Canada)",
+            "intervals": [{"start_time": 1980, "end_time": 2460}],
+            "holidays": [{"id": 2, "name": "New Year", "start_date": "2026-01-01", "end_date": "2026-01-01"}],
+        },
+    ),
     ("account_attributes", {"id": "15821cba-7326-11e8-b07e-950ba849aa27", "name": "Language"}),
     ("attribute_definitions", {"condition": "all", "subject": "number_of_incidents", "title": "Incidents"}),
-    ("chats", {"id": "1707.2.XYZ", "type": "chat", "timestamp": "2026-01-05T10:00:00Z",
-               "visitor": {"id": "1.2", "name": "Visitor 1"}, "history": [{"type": "chat.msg", "msg": "hi"}],
-               "count": {"agent": 1, "visitor": 1, "total": 2}, "agent_ids": ["361012"]}),
+    (
+        "chats",
+        {
+            "id": "1707.2.XYZ",
+            "type": "chat",
+            "timestamp": "2026-01-05T10:00:00Z",
+            "visitor": {"id": "1.2", "name": "Visitor 1"},
+            "history": [{"type": "chat.msg", "msg": "hi"}],
+            "count": {"agent": 1, "visitor": 1, "total": 2},
+            "agent_ids": ["361012"],
+        },
+    ),
     ("chat_accounts", {"account_key": "abc123", "status": "active", "plan": {"name": "lite"}}),
     ("agents_activity", {"agent_id": 5, "name": "Ann", "via": "client", "calls_accepted": 3}),
-    ("ticket_field_history", {"event_id": 9002, "ticket_id": 7, "field": "status", "old_value": "open",
-                              "new_value": "solved", "audit_id": 9001, "timestamp": 1767607200}),
-    ("ticket_tag_history", {"event_id": 9003, "ticket_id": 7, "field": "tags", "old_value": ["a", "b"],
-                            "new_value": ["a"]}),
-    ("ticket_attachments", {"id": 498483, "ticket_id": 7, "comment_id": 1274, "file_name": "crash.log",
-                            "thumbnails": [], "created_at": "2026-01-05T10:00:00Z"}),
+    (
+        "ticket_field_history",
+        {
+            "event_id": 9002,
+            "ticket_id": 7,
+            "field": "status",
+            "old_value": "open",
+            "new_value": "solved",
+            "audit_id": 9001,
+            "timestamp": 1767607200,
+        },
+    ),
+    (
+        "ticket_tag_history",
+        {"event_id": 9003, "ticket_id": 7, "field": "tags", "old_value": ["a", "b"], "new_value": ["a"]},
+    ),
+    (
+        "ticket_attachments",
+        {
+            "id": 498483,
+            "ticket_id": 7,
+            "comment_id": 1274,
+            "file_name": "crash.log",
+            "thumbnails": [],
+            "created_at": "2026-01-05T10:00:00Z",
+        },
+    ),
 ]
 
 BAD_RECORDS = [
@@ -415,8 +606,12 @@ def test_zendesk_example_validates(resolved, oas_examples, doc, example, stream,
     records = body[key] if isinstance(body[key], list) else [body[key]]
     assert records, f"{example} holds no {key}"
     validator = record_validator(resolved(stream))
-    errors = [f"{list(e.absolute_path)}: {e.message}" for record in records for e in validator.iter_errors(record)
-              if (example, e.absolute_path[-1] if e.absolute_path else None) not in OAS_EXAMPLE_SLIPS]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for record in records
+        for e in validator.iter_errors(record)
+        if (example, e.absolute_path[-1] if e.absolute_path else None) not in OAS_EXAMPLE_SLIPS
+    ]
     assert errors == []
 
 
@@ -438,8 +633,15 @@ OAS_OBJECTS = {
     "ticket_comments": ("support-api", ["TicketCommentObject"]),
     "ticket_audits": ("support-api", ["TicketAuditObject"]),
     "ticket_metrics": ("support-api", ["TicketMetricObject"]),
-    "ticket_metric_events": ("support-api", ["TicketMetricEventBaseObject", "TicketMetricEventSLAObject",
-                                             "TicketMetricEventUpdateStatusObject", "TicketMetricEventBreachObject"]),
+    "ticket_metric_events": (
+        "support-api",
+        [
+            "TicketMetricEventBaseObject",
+            "TicketMetricEventSLAObject",
+            "TicketMetricEventUpdateStatusObject",
+            "TicketMetricEventBreachObject",
+        ],
+    ),
     "ticket_activities": ("support-api", ["ActivityObject"]),
     "ticket_skips": ("support-api", ["TicketSkipObject"]),
     "satisfaction_ratings": ("support-api", ["SatisfactionRatingObject"]),
@@ -581,8 +783,12 @@ def test_catalog_passes_the_cdk_standard_suites_schema_checks(resolved):
     from airbyte_cdk.models import AirbyteCatalog, AirbyteStream, SyncMode
 
     streams = [
-        AirbyteStream(name=name, json_schema=resolved(name), supported_sync_modes=[SyncMode.full_refresh],
-                      source_defined_primary_key=[[field] for field in key] or None)
+        AirbyteStream(
+            name=name,
+            json_schema=resolved(name),
+            supported_sync_modes=[SyncMode.full_refresh],
+            source_defined_primary_key=[[field] for field in key] or None,
+        )
         for name, key in STREAMS.items()
     ]
     problems = checks.find_catalog_problems(AirbyteCatalog(streams=streams))

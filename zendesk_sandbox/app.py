@@ -1,4 +1,5 @@
 """The aiohttp application: middlewares (stats, faults, rate limit, auth) around one dispatching handler."""
+
 from __future__ import annotations
 
 import warnings
@@ -42,6 +43,7 @@ def make_stats_middleware(router: Router):
             raise
         request.app["stats"].record(template, response.status)
         return response
+
     return stats_middleware
 
 
@@ -56,8 +58,13 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     if endpoint is None:
         return errors.invalid_endpoint().response()
     if request.method not in ("GET", "HEAD"):
-        return errors.json_response({"error": "MethodNotAllowed", "description": "The sandbox is read-only; "
-                                     "change data with POST /_sandbox/mutate"}, 405)
+        return errors.json_response(
+            {
+                "error": "MethodNotAllowed",
+                "description": "The sandbox is read-only; change data with POST /_sandbox/mutate",
+            },
+            405,
+        )
     try:
         if endpoint.gate is not None:
             refusal = endpoint.gate(app["settings"])

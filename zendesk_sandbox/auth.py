@@ -1,5 +1,6 @@
 """Authentication as Zendesk does it: Basic `email/token:TOKEN`, Bearer OAuth tokens, password Basic refused,
 and the OAuth token endpoint (rotating single-use refresh tokens, expiring access tokens, client credentials)."""
+
 from __future__ import annotations
 
 import base64
@@ -40,8 +41,10 @@ class Credentials:
         self.clock = clock
         self.admin_email = f"admin@{subdomain}.example.com"
         self.agent_email = f"agent@{subdomain}.example.com"
-        self.api_tokens = {_derived(seed, "admin-token"): (self.admin_email, ids.USER + 1, ADMIN),
-                           _derived(seed, "agent-token"): (self.agent_email, ids.USER + 2, AGENT)}
+        self.api_tokens = {
+            _derived(seed, "admin-token"): (self.admin_email, ids.USER + 1, ADMIN),
+            _derived(seed, "agent-token"): (self.agent_email, ids.USER + 2, AGENT),
+        }
         self.admin_token = _derived(seed, "admin-token")
         self.agent_token = _derived(seed, "agent-token")
         self.client_id = f"sandbox_{subdomain}"
@@ -57,8 +60,7 @@ class Credentials:
         access = secrets.token_hex(32)
         real_ttl = expires_in / self.settings.time_scale
         self.access_tokens[access] = Token(user_id, role, self.clock.now() + real_ttl)
-        body = {"access_token": access, "token_type": "bearer", "scope": "read write",
-                "expires_in": int(expires_in)}
+        body = {"access_token": access, "token_type": "bearer", "scope": "read write", "expires_in": int(expires_in)}
         if with_refresh:
             refresh = secrets.token_hex(32)
             self.refresh_tokens[refresh] = user_id
@@ -107,14 +109,21 @@ def make_auth_middleware(credentials: Credentials):
         except errors.ZendeskError as e:
             return e.response()
         return await handler(request)
+
     return auth_middleware
 
 
-OAUTH_INVALID_GRANT = {"error": "invalid_grant", "error_description": "The provided authorization grant is invalid, "
-                       "expired, revoked, does not match the redirection URI used in the authorization request, or "
-                       "was issued to another client."}
-OAUTH_INVALID_CLIENT = {"error": "invalid_client", "error_description": "Client authentication failed due to unknown "
-                        "client, no client authentication included, or unsupported authentication method."}
+OAUTH_INVALID_GRANT = {
+    "error": "invalid_grant",
+    "error_description": "The provided authorization grant is invalid, "
+    "expired, revoked, does not match the redirection URI used in the authorization request, or "
+    "was issued to another client.",
+}
+OAUTH_INVALID_CLIENT = {
+    "error": "invalid_client",
+    "error_description": "Client authentication failed due to unknown "
+    "client, no client authentication included, or unsupported authentication method.",
+}
 
 
 async def oauth_tokens(request: web.Request) -> web.Response:
@@ -144,5 +153,10 @@ async def oauth_tokens(request: web.Request) -> web.Response:
         return errors.json_response(creds.issue(user_id, ADMIN, expires_in, with_refresh=True))
     if grant == "client_credentials":
         return errors.json_response(creds.issue(ids.USER + 1, ADMIN, expires_in, with_refresh=False))
-    return errors.json_response({"error": "unsupported_grant_type", "error_description": "The authorization grant "
-                                 "type is not supported by the authorization server."}, 400)
+    return errors.json_response(
+        {
+            "error": "unsupported_grant_type",
+            "error_description": "The authorization grant type is not supported by the authorization server.",
+        },
+        400,
+    )

@@ -1,4 +1,5 @@
 """Materialized key lists of an account, rebuilt after each mutation (account.version)."""
+
 from __future__ import annotations
 
 SEARCH_CACHE_SIZE = 8

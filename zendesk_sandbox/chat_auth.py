@@ -1,6 +1,7 @@
 """Chat's own authentication (API notes §2): the Chat API takes a bearer token from a Chat OAuth client.
 Support credentials (API tokens, Support OAuth tokens, passwords) get 401 there, and the Chat token gets 401
 on the Support API (it is simply not one of the Support tokens)."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The sandbox clock: real epoch seconds, plus how long Zendesk's minute lasts under --time-scale."""
+
 from __future__ import annotations
 
 import time

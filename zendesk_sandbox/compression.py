@@ -1,6 +1,7 @@
 """gzip on the way out, as Zendesk's front end does: every answer with a body (errors included) is compressed
 when the request's Accept-Encoding allows gzip. Only gzip: a client offering deflate, br or zstd still gets gzip
 or nothing."""
+
 from __future__ import annotations
 
 import asyncio
@@ -68,4 +69,5 @@ def make_compression_middleware(settings):
         response.body = compressed
         response.headers["Content-Encoding"] = "gzip"
         return response
+
     return compression_middleware

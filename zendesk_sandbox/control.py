@@ -1,5 +1,6 @@
 """The /_sandbox/ control endpoints: ground truth (summary), mutations, and request statistics, behind a guard
 that keeps web pages and rebound DNS names away from them."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -39,8 +40,9 @@ class Stats:
         return {"total": sum(self.counts.values()), "paths": by_path}
 
 
-def _resource(total: int, live: int | None = None, archived: int = 0, deleted: int = 0,
-              endpoints: dict | None = None) -> dict:
+def _resource(
+    total: int, live: int | None = None, archived: int = 0, deleted: int = 0, endpoints: dict | None = None
+) -> dict:
     """A resource's totals; `endpoints` holds only counts of endpoints whose row names another resource (the
     search export); each table row's own count is added by `summary`."""
     return {"total": total, "live": live, "archived": archived, "deleted": deleted, "endpoints": endpoints or {}}
@@ -54,8 +56,10 @@ def ticket_resources(account) -> dict:
     # The ticket endpoints' counts are of a walk that asks for every ticket (support_type_scope=all);
     # `ai_agent` is how many of the tickets an AI agent handled (left out of a walk without the scope).
     return {
-        "tickets": {**_resource(total, live, archived, deleted, {"/api/v2/search/export": total - deleted}),
-                    "ai_agent": account.tickets.ai_agent_count()},
+        "tickets": {
+            **_resource(total, live, archived, deleted, {"/api/v2/search/export": total - deleted}),
+            "ai_agent": account.tickets.ai_agent_count(),
+        },
         "deleted_tickets": _resource(deleted),
         "ticket_comments": _resource(truth.comments_total(account)),
         "ticket_audits": _resource(audits),
@@ -78,19 +82,26 @@ def people_resources(account) -> dict:
     users = account.users
     every_identity = users.identity_count(1, users.next_index - 1)
     live_identities = truth.identities_listed(account)
-    resources["user_identities"] = _resource(every_identity, live_identities,
-                                             deleted=every_identity - live_identities)
+    resources["user_identities"] = _resource(every_identity, live_identities, deleted=every_identity - live_identities)
     return resources
 
 
 def config_resources(account) -> dict:
     groups = account.config.groups
     live_groups = truth.live_groups(account)
-    resources = {"groups": _resource(len(groups), live_groups, deleted=len(groups) - live_groups,
-                                     endpoints={"/api/v2/search/export": live_groups})}
+    resources = {
+        "groups": _resource(
+            len(groups),
+            live_groups,
+            deleted=len(groups) - live_groups,
+            endpoints={"/api/v2/search/export": live_groups},
+        )
+    }
     forms_served = account.settings.has_feature("ticket_forms")
-    for name, key in (("ticket_form_agent_conditions", "agent_conditions"),
-                      ("ticket_form_end_user_conditions", "end_user_conditions")):
+    for name, key in (
+        ("ticket_form_agent_conditions", "agent_conditions"),
+        ("ticket_form_end_user_conditions", "end_user_conditions"),
+    ):
         rows = account.config.condition_rows(key)  # one per child field of each condition set, read from /ticket_forms
         resources[name] = _resource(rows, endpoints={"/api/v2/ticket_forms": rows if forms_served else 0})
     return resources
@@ -109,8 +120,14 @@ def custom_object_resources(account) -> dict:
 
 # resource name -> totals, for resources whose total is not simply the count of their endpoint; a product
 # (Help Center, Talk, Chat) appends its own
-SUMMARY_SECTIONS = [ticket_resources, people_resources, config_resources, product_resources, custom_object_resources,
-                    lambda account: {"ticket_attachments": ticket_attachment_resource(account)}]
+SUMMARY_SECTIONS = [
+    ticket_resources,
+    people_resources,
+    config_resources,
+    product_resources,
+    custom_object_resources,
+    lambda account: {"ticket_attachments": ticket_attachment_resource(account)},
+]
 
 
 def _table_counts(account, resources: dict) -> None:
@@ -136,11 +153,20 @@ def summary(account) -> dict:
     for resource in resources.values():
         if resource["live"] is None:
             resource["live"] = resource["total"] - resource["deleted"] - resource["archived"]
-    return {"account": {"subdomain": settings.subdomain, "plan": settings.plan, "features": list(settings.features),
-                        "high_volume": settings.high_volume, "seed": settings.seed, "now": iso(account.now()),
-                        "anchor": iso(account.anchor), "export_cutoff": account.export_cutoff(),
-                        "archive_cutoff": iso(account.archive_cutoff)},
-            "resources": resources}
+    return {
+        "account": {
+            "subdomain": settings.subdomain,
+            "plan": settings.plan,
+            "features": list(settings.features),
+            "high_volume": settings.high_volume,
+            "seed": settings.seed,
+            "now": iso(account.now()),
+            "anchor": iso(account.anchor),
+            "export_cutoff": account.export_cutoff(),
+            "archive_cutoff": iso(account.archive_cutoff),
+        },
+        "resources": resources,
+    }
 
 
 def is_loopback_name(host: str) -> bool:
@@ -176,11 +202,13 @@ def make_control_guard(settings):
             return await handler(request)
         name = _host_name(request.host or "").lower()
         if not (is_loopback_name(name) or name == own_host):
-            return _refused(403, "ForbiddenHost", f"control endpoints answer only a loopback Host header, "
-                                                  f"not {name!r}")
+            return _refused(403, "ForbiddenHost", f"control endpoints answer only a loopback Host header, not {name!r}")
         if request.method in ("POST", "PUT", "PATCH") and request.content_type != "application/json":
-            return _refused(415, "UnsupportedMediaType", "control endpoints take only Content-Type: "
-                                                         f"application/json, not {request.content_type!r}")
+            return _refused(
+                415,
+                "UnsupportedMediaType",
+                f"control endpoints take only Content-Type: application/json, not {request.content_type!r}",
+            )
         return await handler(request)
 
     return control_guard
@@ -189,7 +217,7 @@ def make_control_guard(settings):
 def checked_mutation(spec) -> dict:
     """The mutation spec, or ValueError naming the first field that is not a whole count within bounds."""
     if not isinstance(spec, dict):
-        raise ValueError("expected a JSON object such as {\"tickets\": {\"create\": 5}}")
+        raise ValueError('expected a JSON object such as {"tickets": {"create": 5}}')
     for resource, actions in spec.items():
         if not isinstance(actions, dict):
             raise ValueError(f"{resource}: expected an object of action counts")
@@ -197,8 +225,9 @@ def checked_mutation(spec) -> dict:
             if action not in MUTATION_ACTIONS:
                 continue  # Account.mutate names unknown actions
             if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_MUTATION_COUNT:
-                raise ValueError(f"{resource}.{action} must be a whole number from 0 to {MAX_MUTATION_COUNT}, "
-                                 f"got {count!r}")
+                raise ValueError(
+                    f"{resource}.{action} must be a whole number from 0 to {MAX_MUTATION_COUNT}, got {count!r}"
+                )
     return spec
 
 

@@ -1,5 +1,6 @@
 """The row type of every endpoint table (Support, Help Center, Talk, Chat): a path bound to its resource, its
 handler and the plan gate it answers behind, and what a handler gets from the request."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from . import errors
 @dataclass
 class Ctx:
     """What a handler needs from the request."""
+
     account: object
     query: dict
     params: dict
@@ -42,12 +44,14 @@ def includes(ctx: Ctx) -> set[str]:
 def plan_at_least(plan: str, error=errors.forbidden_admin_only):
     def gate(settings):
         return None if settings.plan_at_least(plan) else error()
+
     return gate
 
 
 def feature(name: str, error=errors.forbidden_admin_only):
     def gate(settings):
         return None if settings.has_feature(name) else error()
+
     return gate
 
 

@@ -1,5 +1,6 @@
 """Chat endpoints (API notes §3.7, §7.5): rows for the endpoint table. Chat needs its own OAuth token
 (chat_auth.py); Support credentials get 401 here."""
+
 from __future__ import annotations
 
 from . import errors
@@ -20,8 +21,12 @@ def chat_index_of(chat_id: str) -> int:
         raise errors.invalid_value("start_id is invalid") from None
 
 
-incremental_chats = chat_export("chats", lambda ctx, after: chat(ctx.account).chats.iter_after(after),
-                                lambda ctx, index: chat(ctx.account).chat(index), chat_index_of)
+incremental_chats = chat_export(
+    "chats",
+    lambda ctx, after: chat(ctx.account).chats.iter_after(after),
+    lambda ctx, index: chat(ctx.account).chat(index),
+    chat_index_of,
+)
 
 
 def incremental_agent_timeline(ctx: Ctx) -> dict:
@@ -37,8 +42,12 @@ def incremental_agent_timeline(ctx: Ctx) -> dict:
             page.append(index)
     end_time = chat_data.timeline_micros(page[-1]) + 1 if page else start_micros
     keep = {name: value for name, value in ctx.query.items() if name != "start_time"}
-    return {"agent_timeline": [chat_data.timeline_entry(index) for index in page], "count": len(page),
-            "end_time": end_time, "next_page": page_url(ctx.base, ctx.path, {**keep, "start_time": end_time})}
+    return {
+        "agent_timeline": [chat_data.timeline_entry(index) for index in page],
+        "count": len(page),
+        "end_time": end_time,
+        "next_page": page_url(ctx.base, ctx.path, {**keep, "start_time": end_time}),
+    }
 
 
 def agents(ctx: Ctx) -> list:
@@ -48,8 +57,10 @@ def agents(ctx: Ctx) -> list:
 def bans(ctx: Ctx) -> dict:
     chat_data = chat(ctx.account)
     page = since_id_page(sorted(chat_data.bans_visitor + chat_data.bans_ip, key=lambda ban: ban["id"]), ctx.query)
-    return {"visitor": [ban for ban in page if ban["type"] == "visitor"],
-            "ip_address": [ban for ban in page if ban["type"] == "ip_address"]}
+    return {
+        "visitor": [ban for ban in page if ban["type"] == "visitor"],
+        "ip_address": [ban for ban in page if ban["type"] == "ip_address"],
+    }
 
 
 def chat_row(path: str, resource: str, handle, count=None) -> Endpoint:
@@ -58,19 +69,32 @@ def chat_row(path: str, resource: str, handle, count=None) -> Endpoint:
 
 CHAT_ENDPOINTS: list[Endpoint] = [
     chat_row("incremental/chats", "chats", incremental_chats, count=products.chats_exported),
-    chat_row("incremental/agent_timeline", "agent_timeline", incremental_agent_timeline,
-             count=products.agent_timeline_exported),
+    chat_row(
+        "incremental/agent_timeline",
+        "agent_timeline",
+        incremental_agent_timeline,
+        count=products.agent_timeline_exported,
+    ),
     chat_row("agents", "chat_agents", agents, count=products.chat_agents),
     chat_row("bans", "chat_bans", bans, count=products.chat_bans),
-    chat_row("departments", "chat_departments", lambda ctx: chat(ctx.account).departments,
-             count=products.chat_list("departments")),
+    chat_row(
+        "departments",
+        "chat_departments",
+        lambda ctx: chat(ctx.account).departments,
+        count=products.chat_list("departments"),
+    ),
     chat_row("goals", "chat_goals", lambda ctx: chat(ctx.account).goals, count=products.chat_list("goals")),
     chat_row("roles", "chat_roles", lambda ctx: chat(ctx.account).roles, count=products.chat_list("roles")),
-    chat_row("shortcuts", "chat_shortcuts", lambda ctx: chat(ctx.account).shortcuts,
-             count=products.chat_list("shortcuts")),
+    chat_row(
+        "shortcuts", "chat_shortcuts", lambda ctx: chat(ctx.account).shortcuts, count=products.chat_list("shortcuts")
+    ),
     chat_row("skills", "chat_skills", lambda ctx: chat(ctx.account).skills, count=products.chat_list("skills")),
     chat_row("triggers", "chat_triggers", lambda ctx: chat(ctx.account).triggers, count=products.chat_list("triggers")),
     chat_row("account", "chat_accounts", lambda ctx: chat(ctx.account).account(), count=products.one),
-    chat_row("routing_settings/account", "chat_routing_settings",
-             lambda ctx: {"data": chat(ctx.account).routing_settings()}, count=products.one),
+    chat_row(
+        "routing_settings/account",
+        "chat_routing_settings",
+        lambda ctx: {"data": chat(ctx.account).routing_settings()},
+        count=products.one,
+    ),
 ]

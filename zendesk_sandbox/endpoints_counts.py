@@ -3,6 +3,7 @@
 Zendesk refreshes a count above 100,000 about once a day; the sandbox counts its generated account exactly, so a
 client's estimate can be checked against the records it then reads.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -16,6 +17,7 @@ from .support.tickets import activity_items, live_ticket_count, satisfaction_ite
 def count_answer(number: Callable[[Ctx], int]) -> Callable[[Ctx], dict]:
     def handle(ctx: Ctx) -> dict:
         return {"count": {"value": number(ctx), "refreshed_at": iso(ctx.account.now()).replace("Z", "+00:00")}}
+
     return handle
 
 
@@ -29,6 +31,11 @@ COUNT_ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v2/users/count", "users", count_of(user_items)),
     Endpoint("/api/v2/organizations/count", "organizations", count_of(organization_items)),
     Endpoint("/api/v2/activities/count", "ticket_activities", count_of(activity_items)),
-    Endpoint("/api/v2/satisfaction_ratings/count", "satisfaction_ratings", count_of(satisfaction_items),
-             admin_only=True, gate=feature("csat")),
+    Endpoint(
+        "/api/v2/satisfaction_ratings/count",
+        "satisfaction_ratings",
+        count_of(satisfaction_items),
+        admin_only=True,
+        gate=feature("csat"),
+    ),
 ]

@@ -1,4 +1,5 @@
 """Talk (Voice) endpoints (API notes §3.6, §7.4): rows for the endpoint table."""
+
 from __future__ import annotations
 
 from .endpoint import Ctx, Endpoint
@@ -17,8 +18,14 @@ def call_rows_after(ctx: Ctx, after: tuple):
 def offset_list(key: str, records_of):
     def handle(ctx: Ctx) -> dict:
         records = records_of(talk(ctx.account))
-        return offset_pages(Sorted([(position,) for position in range(len(records))], records.__getitem__, "id"),
-                            key, ctx.query, ctx.base, ctx.path)
+        return offset_pages(
+            Sorted([(position,) for position in range(len(records))], records.__getitem__, "id"),
+            key,
+            ctx.query,
+            ctx.base,
+            ctx.path,
+        )
+
     return handle
 
 
@@ -49,16 +56,29 @@ TALK_ENDPOINTS: list[Endpoint] = [
     talk_list_row("greeting_categories", "greeting_categories"),
     talk_list_row("ivr", "ivrs"),
     talk_list_row("lines", "lines"),
-    talk_row("stats/agents_activity", "agents_activity",
-             offset_list("agents_activity", lambda voice: voice.agents_activity()),
-             count=products.talk_agents_activity),
-    talk_row("stats/current_queue_activity", "current_queue_activity",
-             single("current_queue_activity", lambda voice: voice.current_queue_activity()), count=products.one),
-    talk_row("stats/account_overview", "account_overview",
-             single("account_overview", lambda voice: voice.account_overview()),
-             count=products.one),
-    talk_row("stats/agents_overview", "agents_overview",
-             single("agents_overview", lambda voice: voice.agents_overview()),
-             count=products.one),
+    talk_row(
+        "stats/agents_activity",
+        "agents_activity",
+        offset_list("agents_activity", lambda voice: voice.agents_activity()),
+        count=products.talk_agents_activity,
+    ),
+    talk_row(
+        "stats/current_queue_activity",
+        "current_queue_activity",
+        single("current_queue_activity", lambda voice: voice.current_queue_activity()),
+        count=products.one,
+    ),
+    talk_row(
+        "stats/account_overview",
+        "account_overview",
+        single("account_overview", lambda voice: voice.account_overview()),
+        count=products.one,
+    ),
+    talk_row(
+        "stats/agents_overview",
+        "agents_overview",
+        single("agents_overview", lambda voice: voice.agents_overview()),
+        count=products.one,
+    ),
     talk_row("settings", "talk_settings", single("settings", lambda voice: voice.settings()), count=products.one),
 ]

@@ -1,4 +1,5 @@
 """Zendesk's error responses, with their exact bodies (see the API notes §2.1 and §5)."""
+
 from __future__ import annotations
 
 import orjson
@@ -37,10 +38,21 @@ def pagination_parameter(description: str):
 
 
 def pagination_depth():
-    title = ("Pagination requests using Offset Pagination are limited to page 100 or up to 10000 records "
-             "(page * per_page)")
-    return ZendeskError(400, {"errors": [{"code": "InvalidPaginationDepth", "title": title,
-                                          "detail": "Use cursor based pagination instead: https://developer.zendesk.com/api-reference/introduction/pagination/"}]})
+    title = (
+        "Pagination requests using Offset Pagination are limited to page 100 or up to 10000 records (page * per_page)"
+    )
+    return ZendeskError(
+        400,
+        {
+            "errors": [
+                {
+                    "code": "InvalidPaginationDepth",
+                    "title": title,
+                    "detail": "Use cursor based pagination instead: https://developer.zendesk.com/api-reference/introduction/pagination/",
+                }
+            ]
+        },
+    )
 
 
 def invalid_value(description: str):
@@ -49,10 +61,14 @@ def invalid_value(description: str):
 
 def start_time_too_recent(legacy: bool = False):
     if legacy:
-        return ZendeskError(422, {"error": "InvalidValue",
-                                  "description": "Too recent start_time. Use a start_time older than 5 minutes"})
-    return ZendeskError(400, {"error": "StartTimeTooRecent",
-                              "description": "Too recent start_time. Use a start_time older than 1 minute."})
+        return ZendeskError(
+            422,
+            {"error": "InvalidValue", "description": "Too recent start_time. Use a start_time older than 5 minutes"},
+        )
+    return ZendeskError(
+        400,
+        {"error": "StartTimeTooRecent", "description": "Too recent start_time. Use a start_time older than 1 minute."},
+    )
 
 
 def couldnt_authenticate():
@@ -60,18 +76,38 @@ def couldnt_authenticate():
 
 
 def invalid_token():
-    return ZendeskError(401, {"error": "invalid_token", "error_description": "The access token provided is expired, "
-                              "revoked, malformed or invalid for other reasons."})
+    return ZendeskError(
+        401,
+        {
+            "error": "invalid_token",
+            "error_description": "The access token provided is expired, "
+            "revoked, malformed or invalid for other reasons.",
+        },
+    )
 
 
 def forbidden_admin_only():
-    return ZendeskError(403, {"error": "Forbidden", "description": "You do not have access to this page. Please "
-                              "contact the account owner of this help desk for further help."})
+    return ZendeskError(
+        403,
+        {
+            "error": "Forbidden",
+            "description": "You do not have access to this page. Please "
+            "contact the account owner of this help desk for further help.",
+        },
+    )
 
 
 def forbidden_restricted():
-    return ZendeskError(403, {"error": {"title": "Forbidden", "message": "Access to this resource is restricted. "
-                                        "Please contact the account administrator for assistance."}})
+    return ZendeskError(
+        403,
+        {
+            "error": {
+                "title": "Forbidden",
+                "message": "Access to this resource is restricted. "
+                "Please contact the account administrator for assistance.",
+            }
+        },
+    )
 
 
 def invalid_search(detail: str):
@@ -79,5 +115,10 @@ def invalid_search(detail: str):
 
 
 def search_too_deep():
-    return ZendeskError(422, {"error": "invalid", "description": "Invalid search: Requested response size was "
-                              "greater than Search Response Limits"})
+    return ZendeskError(
+        422,
+        {
+            "error": "invalid",
+            "description": "Invalid search: Requested response size was greater than Search Response Limits",
+        },
+    )

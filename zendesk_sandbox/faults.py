@@ -1,4 +1,4 @@
-"""Faults on demand: 5xx bursts, 429 storms, resets mid-body, slow answers, truncated JSON, proxy HTML pages,
+r"""Faults on demand: 5xx bursts, 429 storms, resets mid-body, slow answers, truncated JSON, proxy HTML pages,
 504 above a page size and expired tokens, by path glob, count or probability, reproducible from the seed; and the
 hostile kinds (hostile.py) of a broken, misconfigured or malicious server.
 
@@ -87,6 +87,7 @@ Where a fault happens, and therefore whether it counts in the rate limits (ratel
   body of at least 2 bytes; streamed answers cannot be altered), the genuine answer goes out and the rule's firing
   is not counted.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -167,7 +168,7 @@ KINDS = {
 }
 ORIGIN_KINDS = ("foreign-link", "redirect")
 # Bounds that keep a typo from taking the sandbox (or the machine) down; the hostile sizes fit inside them.
-MAX_BYTES = 4 * 1024 ** 3
+MAX_BYTES = 4 * 1024**3
 MAX_DEPTH = 1_000_000
 MAX_DELAY = 7 * 86400.0
 MAX_WAIT = 10 * 365 * 86400
@@ -225,8 +226,14 @@ class FaultRule:
             self.method = self.method.upper()
 
     def _check_hostile_options(self) -> None:
-        for name, bound in (("bytes", MAX_BYTES), ("depth", MAX_DEPTH), ("delay", MAX_DELAY),
-                            ("retry_after", MAX_WAIT), ("count", MAX_BYTES), ("after", MAX_BYTES)):
+        for name, bound in (
+            ("bytes", MAX_BYTES),
+            ("depth", MAX_DEPTH),
+            ("delay", MAX_DELAY),
+            ("retry_after", MAX_WAIT),
+            ("count", MAX_BYTES),
+            ("after", MAX_BYTES),
+        ):
             value = getattr(self, name)
             if value is not None and not 0 <= value <= bound:
                 raise FaultSpecError(f"{name} must be between 0 and {bound}, got {value}")
@@ -236,26 +243,50 @@ class FaultRule:
             raise FaultSpecError(f"scheme must be http or https, got {self.scheme!r}")
         if self.link_path is not None and not self.link_path.startswith("/"):
             raise FaultSpecError(f"link_path must start with '/', got {self.link_path!r}")
-        if self.kind == "foreign-link" and not (self.scheme or self.host or self.port or self.link_path
-                                                or self.disguise):
-            raise FaultSpecError("foreign-link needs scheme=, host=, port=, link_path= or disguise= (where the links go)")
+        if self.kind == "foreign-link" and not (
+            self.scheme or self.host or self.port or self.link_path or self.disguise
+        ):
+            raise FaultSpecError(
+                "foreign-link needs scheme=, host=, port=, link_path= or disguise= (where the links go)"
+            )
         if self.disguise is not None and self.disguise not in hostile.DISGUISES:
             raise FaultSpecError(f"disguise takes {'|'.join(hostile.DISGUISES)}, got {self.disguise!r}")
         if self.kind == "redirect" and self.disguise == "fullwidth-at":
             raise FaultSpecError("disguise=fullwidth-at is for links only: a Location header is Latin-1")
         if self.kind == "redirect" and self.status not in (None, 301, 302, 303, 307, 308):
             raise FaultSpecError("redirect takes status=301|302|303|307|308")
-        if self.value is not None and (self.kind not in ("retry-after", "ratelimit-reset") or not self.value.isprintable()
-                                       or len(self.value) > 400):
-            raise FaultSpecError("value= is for retry-after and ratelimit-reset: the header's text, printable, at most 400 characters")
+        if self.value is not None and (
+            self.kind not in ("retry-after", "ratelimit-reset") or not self.value.isprintable() or len(self.value) > 400
+        ):
+            raise FaultSpecError(
+                "value= is for retry-after and ratelimit-reset: the header's text, printable, at most 400 characters"
+            )
         if self.kind == "gzip-bomb" and self.encoding not in (None, "gzip", "deflate"):
             raise FaultSpecError("gzip-bomb takes encoding=gzip|deflate")
 
     def config(self) -> dict:
         """The rule as JSON (what POST /_sandbox/faults takes), without its run-time counters."""
         out = {"kind": self.kind, "path": self.path}
-        for name in ("count", "p", "after", "delay", "bytes", "status", "retry_after", "method", "scheme", "host",
-                     "port", "link_path", "at", "depth", "encoding", "field", "disguise", "value"):
+        for name in (
+            "count",
+            "p",
+            "after",
+            "delay",
+            "bytes",
+            "status",
+            "retry_after",
+            "method",
+            "scheme",
+            "host",
+            "port",
+            "link_path",
+            "at",
+            "depth",
+            "encoding",
+            "field",
+            "disguise",
+            "value",
+        ):
             value = getattr(self, name)
             if value is not None and not (name == "after" and value == 0):
                 out[name] = value
@@ -368,19 +399,23 @@ class FaultInjector:
 
     def report(self) -> list[dict]:
         with self._lock:
-            return [{"id": i, **rule.config(), "matched": rule.matched, "fired": rule.fired}
-                    for i, rule in enumerate(self.rules)]
+            return [
+                {"id": i, **rule.config(), "matched": rule.matched, "fired": rule.fired}
+                for i, rule in enumerate(self.rules)
+            ]
 
 
 # ---- the faulty answers -------------------------------------------------------------------------------------------
+
 
 def _edge_answer(rule: FaultRule) -> web.Response:
     if rule.kind == "429":
         return web.Response(status=429, text=ACCOUNT_LIMIT_TEXT, content_type="text/plain", charset="utf-8")
     if rule.kind == "503":
         retry = rule.retry_after if rule.retry_after is not None else DEFAULT_503_RETRY_AFTER
-        return web.Response(status=503, text=_proxy_page(503), content_type="text/html",
-                            headers={"Retry-After": str(retry)})
+        return web.Response(
+            status=503, text=_proxy_page(503), content_type="text/html", headers={"Retry-After": str(retry)}
+        )
     if rule.kind == "expire-token":
         return web.Response(status=401, text=EXPIRED_TOKEN_BODY, content_type="application/json", charset="utf-8")
     if rule.kind == "html":
@@ -414,16 +449,20 @@ def _cut_point(rule: FaultRule, body: bytes) -> int:
     return len(body) // 2
 
 
-async def _app_answer(rule: FaultRule, request: web.Request, response: web.StreamResponse,
-                      body: bytes | None) -> web.StreamResponse:
+async def _app_answer(
+    rule: FaultRule, request: web.Request, response: web.StreamResponse, body: bytes | None
+) -> web.StreamResponse:
     kept = rate_limit_headers(response)
     if rule.kind == "slow":
         await asyncio.sleep(rule.delay if rule.delay is not None else DEFAULT_SLOW_DELAY)
         return response
     if rule.kind == "truncated":
-        cut = body[:_cut_point(rule, body)]
-        return web.Response(status=200, body=cut, headers={**kept, "Content-Type": response.headers.get(
-            "Content-Type", "application/json; charset=utf-8")})
+        cut = body[: _cut_point(rule, body)]
+        return web.Response(
+            status=200,
+            body=cut,
+            headers={**kept, "Content-Type": response.headers.get("Content-Type", "application/json; charset=utf-8")},
+        )
     if rule.kind == "reset":
         return await _reset_mid_body(rule, request, response, body, kept)
     if rule.kind in ("504", "504-large"):
@@ -431,15 +470,18 @@ async def _app_answer(rule: FaultRule, request: web.Request, response: web.Strea
     return web.Response(status=KINDS[rule.kind].status, body=b"", headers=kept)  # 500
 
 
-async def _reset_mid_body(rule: FaultRule, request: web.Request, response: web.StreamResponse, body: bytes,
-                          kept: dict) -> web.StreamResponse:
+async def _reset_mid_body(
+    rule: FaultRule, request: web.Request, response: web.StreamResponse, body: bytes, kept: dict
+) -> web.StreamResponse:
     """Send the status, the headers (with the full Content-Length) and part of the body, then reset the TCP
     connection (SO_LINGER 0 makes close() send RST rather than FIN)."""
-    stream = web.StreamResponse(status=response.status, headers={**kept, "Content-Type": response.headers.get(
-        "Content-Type", "application/json; charset=utf-8")})
+    stream = web.StreamResponse(
+        status=response.status,
+        headers={**kept, "Content-Type": response.headers.get("Content-Type", "application/json; charset=utf-8")},
+    )
     stream.content_length = len(body)
     await stream.prepare(request)
-    await stream.write(body[:_cut_point(rule, body)])
+    await stream.write(body[: _cut_point(rule, body)])
     transport = request.transport
     if transport is not None:
         for _ in range(100):  # let the partial body reach the socket before the reset
@@ -482,8 +524,11 @@ def make_fault_middleware(settings):
         body = _body(response)
         answer = None
         if _qualifies(rule, response, body):
-            answer = await _maybe_await(kind.answer(rule, request, response, body)) if kind.answer else \
-                await _app_answer(rule, request, response, body)
+            answer = (
+                await _maybe_await(kind.answer(rule, request, response, body))
+                if kind.answer
+                else await _app_answer(rule, request, response, body)
+            )
         if answer is None:
             injector.refund(rule)
             if raised is not None:
@@ -529,7 +574,7 @@ def add_control_routes(app: web.Application) -> None:
             else:
                 rules = payload
             if not isinstance(rules, list):
-                raise FaultSpecError("expected a list of rules, {\"rules\": [...]} or {\"spec\": \"...\"}")
+                raise FaultSpecError('expected a list of rules, {"rules": [...]} or {"spec": "..."}')
             injector.add(rules)
         except (ValueError, TypeError) as exc:  # FaultSpecError and JSON errors
             return web.json_response({"error": "InvalidFaultSpec", "description": str(exc)}, status=400)
@@ -541,4 +586,3 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_get("/_sandbox/faults", show)
     app.router.add_post("/_sandbox/faults", add)
     app.router.add_delete("/_sandbox/faults", clear)
-

@@ -10,6 +10,7 @@ Two shapes:
 Every rewrite returns None when the answer does not qualify (not a JSON object, no link to rewrite), so the
 injector can refund the rule and send the genuine answer.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,6 +46,7 @@ _DEEP_MARK = "__sandbox_deep_value__"
 
 # ---- reading the genuine answer ------------------------------------------------------------------------------------
 
+
 def json_object(body: bytes | None) -> dict | None:
     if not body:
         return None
@@ -79,9 +81,14 @@ def _link_slots(doc: dict) -> list[tuple[dict, str]]:
     return slots
 
 
-def _answer(doc: Any, response: web.StreamResponse, status: int | None = None, extra: dict | None = None) -> web.Response:
-    headers = {k: v for k, v in response.headers.items()
-               if k.lower() not in ("content-length", "content-type", "content-encoding", "transfer-encoding")}
+def _answer(
+    doc: Any, response: web.StreamResponse, status: int | None = None, extra: dict | None = None
+) -> web.Response:
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-length", "content-type", "content-encoding", "transfer-encoding")
+    }
     headers.update(extra or {})
     headers["Content-Type"] = JSON_TYPE
     body = doc if isinstance(doc, bytes) else orjson.dumps(doc)
@@ -89,6 +96,7 @@ def _answer(doc: Any, response: web.StreamResponse, status: int | None = None, e
 
 
 # ---- links -----------------------------------------------------------------------------------------------------------
+
 
 def moved(url: str, scheme: str | None, host: str | None, port: int | None, path: str | None) -> str:
     """The URL with its scheme, host, port or path replaced; an explicit port is always written (e.g. ':443')."""
@@ -110,7 +118,7 @@ def disguised(target: str, genuine: str, disguise: str | None) -> str:
         return target
     parts = urlsplit(target)
     if disguise == "upper-scheme":
-        return parts.scheme.upper() + target[len(parts.scheme):]
+        return parts.scheme.upper() + target[len(parts.scheme) :]
     tail = urlunsplit(("", "", parts.path, parts.query, ""))
     return f"{parts.scheme}://{parts.netloc}{_DISGUISE_SEPARATORS[disguise]}{urlsplit(genuine).netloc}{tail}"
 
@@ -252,6 +260,7 @@ def bad_next(rule, request: web.Request, response, body) -> web.Response | None:
 
 # ---- bodies of the wrong shape ---------------------------------------------------------------------------------------
 
+
 def array_body(rule, request: web.Request, response, body) -> web.Response | None:
     doc = json_object(body)
     if doc is None:
@@ -264,8 +273,9 @@ def deep_record(rule, request: web.Request, response, body) -> web.Response | No
     doc = json_object(body)
     if doc is None:
         return None
-    records = next((value for value in doc.values() if isinstance(value, list) and value
-                    and isinstance(value[0], dict)), None)
+    records = next(
+        (value for value in doc.values() if isinstance(value, list) and value and isinstance(value[0], dict)), None
+    )
     if records is None:
         return None
     records[0]["nested"] = _DEEP_MARK
@@ -359,23 +369,32 @@ def ratelimit_reset(rule, request: web.Request, response, body) -> web.Response 
     """The genuine answer, saying the budget is spent until a reset far away (default a day)."""
     wait = _asked_wait(rule)
     limit = response.headers.get("ratelimit-limit") or response.headers.get("X-Rate-Limit") or "700"
-    return _answer(body if body is not None else b"{}", response, extra={
-        "ratelimit-limit": limit, "ratelimit-remaining": "0", "ratelimit-reset": wait,
-        "X-Rate-Limit": limit, "X-Rate-Limit-Remaining": "0"})
+    return _answer(
+        body if body is not None else b"{}",
+        response,
+        extra={
+            "ratelimit-limit": limit,
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": wait,
+            "X-Rate-Limit": limit,
+            "X-Rate-Limit-Remaining": "0",
+        },
+    )
 
 
 async def drip(rule, request: web.Request, response, body) -> web.StreamResponse | None:
     """The genuine answer, one byte every `delay` seconds (default 2): a socket read timeout never fires."""
     if not body or response.status >= 300:
         return None
-    stream = web.StreamResponse(status=response.status, headers={"Content-Type": response.headers.get(
-        "Content-Type", JSON_TYPE)})
+    stream = web.StreamResponse(
+        status=response.status, headers={"Content-Type": response.headers.get("Content-Type", JSON_TYPE)}
+    )
     stream.content_length = len(body)
     await stream.prepare(request)
     delay = rule.delay if rule.delay is not None else DEFAULT_DRIP_DELAY
     try:
         for i in range(len(body)):
-            await stream.write(body[i:i + 1])
+            await stream.write(body[i : i + 1])
             await asyncio.sleep(delay)
     except (ConnectionError, RuntimeError):
         pass  # the client gave up: that is the point
@@ -385,8 +404,9 @@ async def drip(rule, request: web.Request, response, body) -> web.StreamResponse
 async def short_body(rule, request: web.Request, response, body) -> web.StreamResponse | None:
     """The genuine status and headers with the full Content-Length, part of the body (half, or `bytes`), then
     nothing more on a connection held open for `delay` seconds (default 600): a body that stalls, not one that ends."""
-    stream = web.StreamResponse(status=response.status, headers={"Content-Type": response.headers.get(
-        "Content-Type", JSON_TYPE)})
+    stream = web.StreamResponse(
+        status=response.status, headers={"Content-Type": response.headers.get("Content-Type", JSON_TYPE)}
+    )
     stream.content_length = len(body)
     await stream.prepare(request)
     cut = max(1, min(rule.bytes, len(body) - 1)) if rule.bytes is not None else len(body) // 2
@@ -410,7 +430,7 @@ async def drip_headers(rule, request: web.Request) -> web.StreamResponse:
         for i in range(len(head)):
             if transport is None or transport.is_closing():
                 break
-            transport.write(head[i:i + 1])
+            transport.write(head[i : i + 1])
             await asyncio.sleep(delay)
     finally:
         if transport is not None:
@@ -420,6 +440,7 @@ async def drip_headers(rule, request: web.Request) -> web.StreamResponse:
 
 # ---- answers that replace the genuine one --------------------------------------------------------------------------
 
+
 def redirect(rule, request: web.Request) -> web.Response:
     """A 30x (status=, default 307) to the same path on another origin (scheme=, host=, port=, link_path=);
     without any of them, to the very same URL (a 302 turns a POST into a GET)."""
@@ -428,8 +449,13 @@ def redirect(rule, request: web.Request) -> web.Response:
 
 
 def retry_after(rule, request: web.Request) -> web.Response:
-    return web.Response(status=429, text=ACCOUNT_LIMIT_TEXT, content_type="text/plain", charset="utf-8",
-                        headers={"Retry-After": _asked_wait(rule)})
+    return web.Response(
+        status=429,
+        text=ACCOUNT_LIMIT_TEXT,
+        content_type="text/plain",
+        charset="utf-8",
+        headers={"Retry-After": _asked_wait(rule)},
+    )
 
 
 def not_json(rule, request: web.Request) -> web.Response:
@@ -439,8 +465,9 @@ def not_json(rule, request: web.Request) -> web.Response:
 
 def deep_document(rule, request: web.Request) -> web.Response:
     depth = rule.depth or DEFAULT_DEEP_DOCUMENT
-    return web.Response(status=200, body=b'{"tickets":' + b"[" * depth + b"]" * depth + b"}",
-                        headers={"Content-Type": JSON_TYPE})
+    return web.Response(
+        status=200, body=b'{"tickets":' + b"[" * depth + b"]" * depth + b"}", headers={"Content-Type": JSON_TYPE}
+    )
 
 
 async def oversized(rule, request: web.Request) -> web.StreamResponse:
@@ -455,7 +482,7 @@ async def oversized(rule, request: web.Request) -> web.StreamResponse:
     try:
         await stream.write(head)
         while left > 0:
-            await stream.write(filler[:min(CHUNK, left)])
+            await stream.write(filler[: min(CHUNK, left)])
             left -= CHUNK
         await stream.write(tail)
         await stream.write_eof()
@@ -480,7 +507,7 @@ def compressed_bomb(encoding: str, size: int) -> bytes:
             spaces = b" " * CHUNK
             left = max(0, size - len(head) - len(tail))
             while left > 0:
-                parts.append(packer.compress(spaces[:min(CHUNK, left)]))
+                parts.append(packer.compress(spaces[: min(CHUNK, left)]))
                 left -= CHUNK
             parts.append(packer.compress(tail))
             parts.append(packer.flush())

@@ -1,8 +1,9 @@
 """Start a sandbox in a subprocess and wait for its ready line: for tests, the benchmark and the demo.
 
-    with running_sandbox("--tickets", "200") as info:
-        info["url"], info["config"], info["process"]
+with running_sandbox("--tickets", "200") as info:
+    info["url"], info["config"], info["process"]
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -19,8 +20,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
 
 
-def start_sandbox(cli_args: Sequence[str], timeout: float = START_TIMEOUT, stderr: Any = subprocess.PIPE,
-                  python: str = sys.executable, own_session: bool = False) -> Dict[str, Any]:
+def start_sandbox(
+    cli_args: Sequence[str],
+    timeout: float = START_TIMEOUT,
+    stderr: Any = subprocess.PIPE,
+    python: str = sys.executable,
+    own_session: bool = False,
+) -> Dict[str, Any]:
     """Launch `python -m zendesk_sandbox serve --port 0 ARGS` (a `--port` among ARGS wins) and return its ready
     line as a dict, with the running process under "process". `own_session` keeps a terminal's Ctrl-C from
     reaching the sandbox before its owner has stopped it."""
@@ -28,8 +34,9 @@ def start_sandbox(cli_args: Sequence[str], timeout: float = START_TIMEOUT, stder
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     port = [] if "--port" in cli_args else ["--port", "0"]
     command = [python, "-m", "zendesk_sandbox", "serve", *port, *map(str, cli_args)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=str(PROJECT_ROOT),
-                               start_new_session=own_session)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=str(PROJECT_ROOT), start_new_session=own_session
+    )
     try:
         info = json.loads(_ready_line(process, timeout))
     except BaseException:

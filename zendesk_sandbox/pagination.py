@@ -8,6 +8,7 @@ time_export     start_time, 1000 per page, same-second extension, end_time rules
 cursor_export   start_time then cursor "<ts>.0||<id>|", after_url, end_of_stream.
 search_export   filter[type], page[size] <= 1000, cursor pages forward only (created_at desc, id asc).
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,6 +33,7 @@ OFFSET_PAGES_MAX = 100
 class Sorted:
     """Records of a list endpoint in cursor order: one keyset tuple per record, and how to build record p.
     Keys are pre-transformed so ascending tuple order is the endpoint's order (descending fields negated)."""
+
     keys: list[tuple]
     build: Callable[[int], dict]
     order: str
@@ -62,13 +64,13 @@ def decode_keyset_cursor(cursor: str, order: str, name: str) -> tuple:
         raw = base64.b64decode(payload["v"], validate=True)
         out, pos = [], 0
         while pos < len(raw):
-            tag = raw[pos:pos + 1]
+            tag = raw[pos : pos + 1]
             if tag == b"i":
                 out.append(struct.unpack_from("<q", raw, pos + 1)[0])
                 pos += 9
             elif tag == b"s":
                 n = struct.unpack_from("<i", raw, pos + 1)[0]
-                out.append(raw[pos + 5:pos + 5 + n].decode())
+                out.append(raw[pos + 5 : pos + 5 + n].decode())
                 pos += 5 + n
             else:
                 raise ValueError("bad tag")
@@ -105,8 +107,16 @@ def cursor_pages_request(query, max_size: int, default: int) -> tuple[int, str |
     return max(1, size), after, before
 
 
-def cursor_pages(items: Sorted, key: str, query, base: str, path: str, max_size: int = CURSOR_PAGES_MAX,
-                extra: dict | None = None, trailing_empty_page: bool = False) -> dict:
+def cursor_pages(
+    items: Sorted,
+    key: str,
+    query,
+    base: str,
+    path: str,
+    max_size: int = CURSOR_PAGES_MAX,
+    extra: dict | None = None,
+    trailing_empty_page: bool = False,
+) -> dict:
     """Cursor pages. `trailing_empty_page`: a full last page still says has_more, and the next one is empty."""
     size, after, before = cursor_pages_request(query, max_size, default=100)
     n = len(items.keys)
@@ -132,19 +142,28 @@ def cursor_pages(items: Sorted, key: str, query, base: str, path: str, max_size:
         prev = page_url(base, path, {**keep, "page[before]": before_cursor, "page[size]": size})
     else:
         after_cursor = before_cursor = nxt = prev = None
-    body = {key: records, **(extra or {}),
-            "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
-            "links": {"prev": prev, "next": nxt}}
+    body = {
+        key: records,
+        **(extra or {}),
+        "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
+        "links": {"prev": prev, "next": nxt},
+    }
     return body
 
 
-def offset_pages(items: Sorted, key: str, query, base: str, path: str, extra: dict | None = None,
-                unpaged: bool = False) -> dict:
+def offset_pages(
+    items: Sorted, key: str, query, base: str, path: str, extra: dict | None = None, unpaged: bool = False
+) -> dict:
     """Offset pages. `unpaged` endpoints return everything at once with next_page null."""
     total = len(items.keys)
     if unpaged:
-        return {key: [items.build(p) for p in range(total)], **(extra or {}),
-                "next_page": None, "previous_page": None, "count": total}
+        return {
+            key: [items.build(p) for p in range(total)],
+            **(extra or {}),
+            "next_page": None,
+            "previous_page": None,
+            "count": total,
+        }
     page = max(1, parse_int(query.get("page"), "page", 1))
     per_page = min(OFFSET_PAGES_MAX, max(1, parse_int(query.get("per_page"), "per_page", 100)))
     if page > 100 or page * per_page > 10000:
@@ -172,8 +191,9 @@ def export_per_page(query) -> int:
     return min(EXPORT_PAGE_MAX, max(1, per_page))
 
 
-def time_export_page(rows: Iterator[tuple], start_time: int, per_page: int, cutoff: int,
-                     hard_cap: int = EXPORT_PAGE_MAX):
+def time_export_page(
+    rows: Iterator[tuple], start_time: int, per_page: int, cutoff: int, hard_cap: int = EXPORT_PAGE_MAX
+):
     """Time export: paging over rows (ts, ...) ascending from start_time. Returns (rows, end_time, end_of_stream)."""
     page: list[tuple] = []
     end_of_stream = True
@@ -227,11 +247,18 @@ def cursor_export_page(rows: Iterator[tuple], after: tuple[int, int], per_page: 
 
 
 # ---- the handlers of each kind, bound to rows by the endpoint tables -----------------------------------------
-def listing(key: str, items: Callable, cursor: bool = True, unpaged: bool = False,
-            trailing_empty_page_quirk: bool = False, sideload: Callable | None = None):
+def listing(
+    key: str,
+    items: Callable,
+    cursor: bool = True,
+    unpaged: bool = False,
+    trailing_empty_page_quirk: bool = False,
+    sideload: Callable | None = None,
+):
     """A list endpoint: cursor pages when page[size]/page[after]/page[before] is sent, offset pages otherwise.
     `items(ctx)` gives the Sorted records; `sideload(ctx, records)` adds arrays the endpoint always sends next
     to the list."""
+
     def handle(ctx) -> dict:
         sorted_items = items(ctx)
         if cursor and wants_cursor(ctx.query):
@@ -242,6 +269,7 @@ def listing(key: str, items: Callable, cursor: bool = True, unpaged: bool = Fals
         if sideload is not None:
             body.update(sideload(ctx, body[key]))
         return body
+
     return handle
 
 
@@ -283,9 +311,16 @@ def insertion_order(rows, seed: int):
     yield from group
 
 
-def time_export(key: str, rows_from: Callable, build: Callable, sideload: Callable | None = None,
-                max_rows: int | None = None, deleted: Callable | None = None):
+def time_export(
+    key: str,
+    rows_from: Callable,
+    build: Callable,
+    sideload: Callable | None = None,
+    max_rows: int | None = None,
+    deleted: Callable | None = None,
+):
     """A time-export endpoint. rows_from(ctx, start) yields (ts, ...) ascending; build(ctx, row) -> record."""
+
     def handle(ctx) -> dict:
         start = require_start_time(ctx)
         per_page = export_per_page(ctx.query)
@@ -295,22 +330,32 @@ def time_export(key: str, rows_from: Callable, build: Callable, sideload: Callab
         rows = insertion_order(rows_from(ctx, start), ctx.account.settings.seed)
         if deleted is not None and ctx.query.get("exclude_deleted") == "true":
             rows = (row for row in rows if not deleted(ctx, row))
-        page, end_time, end_of_stream = time_export_page(rows, start, per_page, ctx.account.export_cutoff(),
-                                                         hard_cap=cap)
+        page, end_time, end_of_stream = time_export_page(
+            rows, start, per_page, ctx.account.export_cutoff(), hard_cap=cap
+        )
         records = [build(ctx, row) for row in page]
         keep = {name: value for name, value in ctx.query.items() if name != "start_time"}
         body = {key: records}
         if sideload:
             body.update(sideload(ctx, records))
-        body.update({"next_page": page_url(ctx.base, ctx.path, {**keep, "start_time": end_time}),
-                     "count": len(records), "end_of_stream": end_of_stream, "end_time": end_time})
+        body.update(
+            {
+                "next_page": page_url(ctx.base, ctx.path, {**keep, "start_time": end_time}),
+                "count": len(records),
+                "end_of_stream": end_of_stream,
+                "end_time": end_time,
+            }
+        )
         return body
+
     return handle
 
 
-def cursor_export(key: str, rows_after: Callable, build: Callable, sideload: Callable | None = None,
-                  deleted: Callable | None = None):
+def cursor_export(
+    key: str, rows_after: Callable, build: Callable, sideload: Callable | None = None, deleted: Callable | None = None
+):
     """A cursor-export endpoint. rows_after(ctx, (ts, id)) yields (ts, id) strictly after the keyset."""
+
     def handle(ctx) -> dict:
         if ctx.query.get("cursor"):
             after = decode_export_cursor(ctx.query["cursor"])
@@ -327,7 +372,15 @@ def cursor_export(key: str, rows_after: Callable, build: Callable, sideload: Cal
         body = {key: records}
         if sideload:
             body.update(sideload(ctx, records))
-        body.update({"after_url": page_url(ctx.base, ctx.path, {**keep, "cursor": cursor}), "before_url": None,
-                     "after_cursor": cursor, "before_cursor": None, "end_of_stream": end_of_stream})
+        body.update(
+            {
+                "after_url": page_url(ctx.base, ctx.path, {**keep, "cursor": cursor}),
+                "before_url": None,
+                "after_cursor": cursor,
+                "before_cursor": None,
+                "end_of_stream": end_of_stream,
+            }
+        )
         return body
+
     return handle

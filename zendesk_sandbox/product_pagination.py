@@ -14,6 +14,7 @@ chat_export                  {key, count, end_time, end_id, next_page}: records 
                              start_id).
 since_id                     a bare array of records with id >= since_id, at most `limit`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,8 +35,9 @@ HELP_CENTER_MAX_PAGES = 100
 
 
 def help_center_limit_error():
-    return errors.ZendeskError(400, {"error": "LimitError",
-                                     "description": "Offset-based pagination is limited to 100 pages"})
+    return errors.ZendeskError(
+        400, {"error": "LimitError", "description": "Offset-based pagination is limited to 100 pages"}
+    )
 
 
 def encode_help_center_cursor(key: tuple) -> str:
@@ -80,14 +82,18 @@ def help_center_cursor_pages(items: Sorted, key: str, query, base: str, path: st
         prev = page_url(base, path, {**keep, "page[before]": before_cursor, "page[size]": size})
     else:
         after_cursor = before_cursor = nxt = prev = None
-    body = {key: records, "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
-            "links": {"first": first, "last": last, "prev": prev, "next": nxt if has_more else None}}
+    body = {
+        key: records,
+        "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
+        "links": {"first": first, "last": last, "prev": prev, "next": nxt if has_more else None},
+    }
     headers = {"Link": f'<{nxt}>; rel="next"'} if has_more and nxt else None
     return errors.json_response(body, headers=headers)
 
 
-def help_center_offset_pages(items: Sorted, key: str, query, base: str, path: str, sort_by: str | None,
-                   sort_order: str) -> dict:
+def help_center_offset_pages(
+    items: Sorted, key: str, query, base: str, path: str, sort_by: str | None, sort_order: str
+) -> dict:
     page = max(1, parse_int(query.get("page"), "page", 1))
     per_page = parse_int(query.get("per_page"), "per_page", HELP_CENTER_OFFSET_DEFAULT)
     per_page = min(HELP_CENTER_PAGE_MAX, max(1, per_page))
@@ -101,8 +107,17 @@ def help_center_offset_pages(items: Sorted, key: str, query, base: str, path: st
     keep = {k: v for k, v in query.items() if k not in ("page", "per_page")}
     nxt = page_url(base, path, {**keep, "page": page + 1, "per_page": per_page}) if end < total else None
     prev = page_url(base, path, {**keep, "page": page - 1, "per_page": per_page}) if page > 1 else None
-    return {key: records, "page": page, "previous_page": prev, "next_page": nxt, "per_page": per_page,
-            "page_count": page_count, "count": total, "sort_by": sort_by, "sort_order": sort_order}
+    return {
+        key: records,
+        "page": page,
+        "previous_page": prev,
+        "next_page": nxt,
+        "per_page": per_page,
+        "page_count": page_count,
+        "count": total,
+        "sort_by": sort_by,
+        "sort_order": sort_order,
+    }
 
 
 def since_id_page(records: list[dict], query, default_limit: int = 100, max_limit: int = 100) -> list[dict]:
@@ -111,7 +126,7 @@ def since_id_page(records: list[dict], query, default_limit: int = 100, max_limi
     limit = min(max_limit, max(1, parse_int(query.get("limit"), "limit", default_limit)))
     ids = [r["id"] for r in records]
     start = bisect.bisect_left(ids, since)
-    return records[start:start + limit]
+    return records[start : start + limit]
 
 
 def export_limit(query, name: str = "limit") -> int:
@@ -121,6 +136,7 @@ def export_limit(query, name: str = "limit") -> int:
 def help_center_time_export(key: str, rows_after: Callable, build: Callable, hidden: Callable):
     """rows_after(ctx, (ts, k)) yields (ts, k) in time order; build(ctx, k) -> the record; hidden(ctx, k): left
     out (deleted). A page ends on a second boundary unless one second fills it."""
+
     def handle(ctx) -> dict:
         start = start_time_param(ctx.query)
         per_page = export_limit(ctx.query, "per_page")
@@ -143,9 +159,13 @@ def help_center_time_export(key: str, rows_after: Callable, build: Callable, hid
         if end_time is not None and not end_of_stream and page[0][0] == end_time:
             end_time += 1  # a page filled by one second: step past it, or the walk would never move
         keep = {name: value for name, value in ctx.query.items() if name != "start_time"}
-        next_page = None if end_of_stream or end_time is None else page_url(ctx.base, ctx.path,
-                                                                             {**keep, "start_time": end_time})
+        next_page = (
+            None
+            if end_of_stream or end_time is None
+            else page_url(ctx.base, ctx.path, {**keep, "start_time": end_time})
+        )
         return {key: records, "count": len(records), "end_time": end_time, "next_page": next_page}
+
     return handle
 
 
@@ -154,6 +174,7 @@ def talk_time_export(key: str, rows_after: Callable, expand: Callable):
     of row k. next_page is never null: a client stops on count == 0. Records come from start_time on, pages end
     on a second boundary (end_time = last + 1, so nothing repeats) unless 1000 records share a second; the
     newest seconds are held back as on the Support exports."""
+
     def handle(ctx) -> dict:
         start = start_time_param(ctx.query)
         cutoff = ctx.account.export_cutoff()
@@ -168,8 +189,13 @@ def talk_time_export(key: str, rows_after: Callable, expand: Callable):
             last_second = second
         end_time = start if last_second is None else (last_second if capped else last_second + 1)
         keep = {name: value for name, value in ctx.query.items() if name != "start_time"}
-        return {key: records, "next_page": page_url(ctx.base, ctx.path, {**keep, "start_time": end_time}),
-                "count": len(records), "end_time": end_time}
+        return {
+            key: records,
+            "next_page": page_url(ctx.base, ctx.path, {**keep, "start_time": end_time}),
+            "count": len(records),
+            "end_time": end_time,
+        }
+
     return handle
 
 
@@ -192,6 +218,7 @@ def chat_export(key: str, rows_after: Callable, build: Callable, index_of_id: Ca
     """Records changed at or after start_time, strictly after (start_time, start_id) when start_id is given, in
     (ts, id) order. rows_after(ctx, (ts, k)) yields (ts, k); build(ctx, k) -> the record; index_of_id(id) -> k.
     end_time/end_id name the last record; next_page is always given."""
+
     def handle(ctx) -> dict:
         start = max(0, parse_int(ctx.query.get("start_time"), "start_time", 0))
         start_id = ctx.query.get("start_id") or None
@@ -206,6 +233,12 @@ def chat_export(key: str, rows_after: Callable, build: Callable, index_of_id: Ca
         end_time, end_id = (page[-1][0], records[-1]["id"]) if page else (start, start_id)
         keep = {name: value for name, value in ctx.query.items() if name not in ("start_time", "start_id")}
         params = {**keep, "start_time": end_time, **({"start_id": end_id} if end_id else {})}
-        return {key: records, "count": len(records), "end_time": end_time, "end_id": end_id,
-                "next_page": page_url(ctx.base, ctx.path, params)}
+        return {
+            key: records,
+            "count": len(records),
+            "end_time": end_time,
+            "end_id": end_id,
+            "next_page": page_url(ctx.base, ctx.path, params),
+        }
+
     return handle

@@ -1,5 +1,6 @@
 """Help Center, Talk and Chat as add-ons of one account: their gates and their ground truth for
 /_sandbox/summary (their data and mutations are data/products.py's)."""
+
 from __future__ import annotations
 
 from . import errors
@@ -102,7 +103,8 @@ def product_resources(account) -> dict:
     chats = chat(account).chats
     calls_total = calls.next_index - 1
     legs_total = talk(account).legs_upto(calls.count) + sum(
-        talk_data.legs_of(index) for index in range(calls.count + 1, calls.next_index))
+        talk_data.legs_of(index) for index in range(calls.count + 1, calls.next_index)
+    )
     chats_total = chats.next_index - 1
     return {
         "articles": _totals(articles.next_index - 1, articles.next_index - 1 - articles.live_count()),

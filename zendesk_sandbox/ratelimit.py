@@ -15,6 +15,7 @@ Model (zendesk-api-notes.md §4):
 - `/oauth/*` requests carry the Support headers but are not counted, so that a client can always refresh its token.
 - `/_sandbox/*` is never limited and gets no headers.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,6 +29,7 @@ from aiohttp import web
 try:  # the core's classifier is the single source of truth; the fallback only keeps this module usable alone
     from zendesk_sandbox.routing import endpoint_bucket, normalize_path
 except ImportError:  # pragma: no cover - exercised only before the core existed
+
     def normalize_path(path: str) -> str:
         path = path[:-5] if path.endswith(".json") else path
         return path[:-1] if len(path) > 1 and path.endswith("/") else path
@@ -35,9 +37,14 @@ except ImportError:  # pragma: no cover - exercised only before the core existed
     def endpoint_bucket(path: str) -> str:
         path = normalize_path(path)
         for prefix, bucket in (
-            ("/_sandbox/", "sandbox"), ("/oauth/", "oauth"), ("/api/v2/incremental/", "incremental_exports"),
-            ("/api/v2/search/export", "search_export"), ("/api/v2/deleted_tickets", "deleted_tickets"),
-            ("/api/v2/help_center/", "help_center"), ("/api/v2/chat/", "chat"), ("/api/v2/channels/voice/", "talk"),
+            ("/_sandbox/", "sandbox"),
+            ("/oauth/", "oauth"),
+            ("/api/v2/incremental/", "incremental_exports"),
+            ("/api/v2/search/export", "search_export"),
+            ("/api/v2/deleted_tickets", "deleted_tickets"),
+            ("/api/v2/help_center/", "help_center"),
+            ("/api/v2/chat/", "chat"),
+            ("/api/v2/channels/voice/", "talk"),
         ):
             if path.startswith(prefix) or path + "/" == prefix:
                 return bucket
@@ -49,11 +56,11 @@ ZENDESK_MINUTE = 60.0
 OFF_LIMIT = 100000
 
 ACCOUNT_LIMIT_TEXT = "Number of allowed API requests per minute exceeded"
-INCREMENTAL_LIMIT_JSON = (
-    '{"error":"APIRateLimitExceeded","description":"Number of allowed incremental export API requests per minute exceeded"}'
-)
+INCREMENTAL_LIMIT_JSON = '{"error":"APIRateLimitExceeded","description":"Number of allowed incremental export API requests per minute exceeded"}'
 # [I] search export and deleted tickets: the body is not recorded anywhere; Zendesk's JSON error shape is assumed.
-ENDPOINT_LIMIT_JSON = '{"error":"APIRateLimitExceeded","description":"Number of allowed API requests per minute exceeded"}'
+ENDPOINT_LIMIT_JSON = (
+    '{"error":"APIRateLimitExceeded","description":"Number of allowed API requests per minute exceeded"}'
+)
 
 # Body and content type of the 429, by limiter (notes §4.3).
 REJECTIONS = {
@@ -90,28 +97,39 @@ class BucketSpec:
     window_minutes: int = 1
 
 
-BUCKETS = {spec.name: spec for spec in [
-    BucketSpec("support", _account_limit, "account_text"),
-    BucketSpec("help_center", _account_limit, "account_text"),
-    BucketSpec("chat", _unless_account_off(200), "account_text"),
-    BucketSpec("incremental_exports", _export_limit, "incremental_json", "zendesk-ratelimit-incremental-exports"),
-    # [O:S4] /incremental/users/cursor reports its own bucket with total=20; taken as twice the export limit [I].
-    BucketSpec("incremental_exports_cursor", lambda s: 2 * _export_limit(s), "incremental_json",
-               "zendesk-ratelimit-incremental-exports-cursor"),
-    BucketSpec("incremental_sample", lambda s: 0 if _export_limit(s) == 0 else 10, "incremental_json",
-               window_minutes=20),
-    # [O] 10 requests a minute of its own, shared by every object; Zendesk documents no header for it.
-    BucketSpec("incremental_custom_objects", lambda s: 0 if _export_limit(s) == 0 else 10, "incremental_json"),
-    BucketSpec("search_export", _unless_account_off(100), "endpoint_json"),
-    BucketSpec("deleted_tickets", _unless_account_off(10), "endpoint_json", "zendesk-ratelimit-deleted-tickets-index"),
-    # [O:S4] GET /tickets reports a very large per-endpoint budget; kept for the header's sake.
-    BucketSpec("tickets_index", _unless_account_off(100000), "account_text", "zendesk-ratelimit-tickets-index"),
-]}
+BUCKETS = {
+    spec.name: spec
+    for spec in [
+        BucketSpec("support", _account_limit, "account_text"),
+        BucketSpec("help_center", _account_limit, "account_text"),
+        BucketSpec("chat", _unless_account_off(200), "account_text"),
+        BucketSpec("incremental_exports", _export_limit, "incremental_json", "zendesk-ratelimit-incremental-exports"),
+        # [O:S4] /incremental/users/cursor reports its own bucket with total=20; taken as twice the export limit [I].
+        BucketSpec(
+            "incremental_exports_cursor",
+            lambda s: 2 * _export_limit(s),
+            "incremental_json",
+            "zendesk-ratelimit-incremental-exports-cursor",
+        ),
+        BucketSpec(
+            "incremental_sample", lambda s: 0 if _export_limit(s) == 0 else 10, "incremental_json", window_minutes=20
+        ),
+        # [O] 10 requests a minute of its own, shared by every object; Zendesk documents no header for it.
+        BucketSpec("incremental_custom_objects", lambda s: 0 if _export_limit(s) == 0 else 10, "incremental_json"),
+        BucketSpec("search_export", _unless_account_off(100), "endpoint_json"),
+        BucketSpec(
+            "deleted_tickets", _unless_account_off(10), "endpoint_json", "zendesk-ratelimit-deleted-tickets-index"
+        ),
+        # [O:S4] GET /tickets reports a very large per-endpoint budget; kept for the header's sake.
+        BucketSpec("tickets_index", _unless_account_off(100000), "account_text", "zendesk-ratelimit-tickets-index"),
+    ]
+}
 
 
 @dataclass(frozen=True)
 class Route:
     """How one class of paths (the core's endpoint_bucket) is limited."""
+
     account: str | None  # account bucket, or None for paths never limited
     endpoint: str | None = None
     support_headers: bool = True  # ratelimit-limit/remaining/reset are sent on Support endpoints only
@@ -200,8 +218,11 @@ class RateLimiter:
         with self._lock:
             now = self.clock()
             state = {name: self._window(name, now) for name in names}
-            exhausted = [name for name in names
-                         if route.counted and self.limit(name) > 0 and state[name][0].used >= self.limit(name)]
+            exhausted = [
+                name
+                for name in names
+                if route.counted and self.limit(name) > 0 and state[name][0].used >= self.limit(name)
+            ]
             if not exhausted and route.counted:
                 for name in names:
                     state[name][0].used += 1

@@ -1,4 +1,5 @@
 """Match request paths against the endpoint table's path templates (`{name}` = one path segment)."""
+
 from __future__ import annotations
 
 import re

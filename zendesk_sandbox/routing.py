@@ -1,4 +1,5 @@
 """Which rate-limit bucket a request path belongs to (used by the rate limiter and by /_sandbox/stats)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Start and stop a sandbox on a real socket (used by the CLI and by in-process tests)."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """Parsed settings of one sandbox run (shared by the core, the rate limiter and the fault injector)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

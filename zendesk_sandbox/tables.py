@@ -1,5 +1,6 @@
 """Every endpoint table the sandbox serves: the router is built from them and /_sandbox/summary reports the
 `count` of their rows."""
+
 from __future__ import annotations
 
 from .endpoints import SUPPORT_ENDPOINTS

@@ -1,4 +1,5 @@
 """What one request brings back: the raw bytes (kept compressed while shared), and the parsed answer streams read."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 OAuth refresh tokens are single-use: the CDK's SingleUseRefreshTokenOauth2Authenticator rotates them under a
 lock shared by every worker and hands the new pair to the platform in a CONTROL `connectorConfig` message.
 """
+
 from __future__ import annotations
 
 import logging
@@ -113,7 +114,11 @@ def request_token(token_url: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def token_expiry(answer: Mapping[str, Any]) -> AirbyteDateTime:
     expires_in = answer.get("expires_in")
-    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and 0 < expires_in < NO_EXPIRY.total_seconds():
+    if (
+        isinstance(expires_in, (int, float))
+        and not isinstance(expires_in, bool)
+        and 0 < expires_in < NO_EXPIRY.total_seconds()
+    ):
         return ab_datetime_now() + timedelta(seconds=expires_in)
     return ab_datetime_now() + NO_EXPIRY
 
@@ -125,7 +130,11 @@ class RotatingRefreshTokenAuthenticator(SingleUseRefreshTokenOauth2Authenticator
     def refresh_access_token(self) -> Tuple[str, AirbyteDateTime, Optional[str]]:
         answer = request_token(self.get_token_refresh_endpoint(), self.build_refresh_request_body())
         refresh_token = answer.get("refresh_token")
-        return answer["access_token"], token_expiry(answer), refresh_token if isinstance(refresh_token, str) and refresh_token else None
+        return (
+            answer["access_token"],
+            token_expiry(answer),
+            refresh_token if isinstance(refresh_token, str) and refresh_token else None,
+        )
 
 
 class ClientCredentialsAuthenticator(Oauth2Authenticator):
@@ -198,7 +207,9 @@ def _access_token(config: ZendeskConfig, credentials: AccessTokenCredentials) ->
 
 
 def _client_credentials(config: ZendeskConfig, credentials: ClientCredentials) -> AuthBase:
-    return ClientCredentialsAuthenticator(_token_url(config), credentials.client_id, credentials.client_secret, credentials.scope)
+    return ClientCredentialsAuthenticator(
+        _token_url(config), credentials.client_id, credentials.client_secret, credentials.scope
+    )
 
 
 def _refresh_token(config: ZendeskConfig, credentials: RefreshTokenCredentials) -> AuthBase:

@@ -2,6 +2,7 @@
 
 The CDK's HttpClient runs the loop; this module only classifies responses and says how long to wait.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,7 +18,12 @@ from urllib.parse import urlparse
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler, ErrorResolution, ResponseAction
+from airbyte_cdk.sources.streams.http.error_handlers import (
+    BackoffStrategy,
+    ErrorHandler,
+    ErrorResolution,
+    ResponseAction,
+)
 
 from ..numbers import MAX_SECONDS, BadNumber, header_seconds, retry_after_seconds
 from .rate_budget import window_of
@@ -62,8 +68,14 @@ def _looks_like_complete_json(response: requests.Response) -> bool:
 
 
 class ZendeskErrorHandler(ErrorHandler):
-    def __init__(self, logger: logging.Logger, can_refresh_token: bool, retries: RetryPolicy = SYNC_RETRIES,
-                 refused_credentials_hint: str = "Check the email and API token, or re-authorize OAuth.", stream: str = ""):
+    def __init__(
+        self,
+        logger: logging.Logger,
+        can_refresh_token: bool,
+        retries: RetryPolicy = SYNC_RETRIES,
+        refused_credentials_hint: str = "Check the email and API token, or re-authorize OAuth.",
+        stream: str = "",
+    ):
         self._logger = logger
         self._refused_hint = refused_credentials_hint
         self._can_refresh_token = can_refresh_token
@@ -80,14 +92,21 @@ class ZendeskErrorHandler(ErrorHandler):
     def max_time(self) -> Optional[int]:
         return self._max_time
 
-    def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
+    def interpret_response(
+        self, response_or_exception: Optional[Union[requests.Response, Exception]] = None
+    ) -> ErrorResolution:
         resolution = self._interpret(response_or_exception)
         rate_limited = getattr(response_or_exception, "status_code", None) == 429
         if _in_passing.get() and resolution.response_action == ResponseAction.RETRY and not rate_limited:
             if isinstance(response_or_exception, requests.Response):
-                return ErrorResolution(ResponseAction.IGNORE)  # the asker tells it by status and shape, not the CDK by its body
-            return ErrorResolution(ResponseAction.FAIL, FailureType.transient_error,
-                                   f"{resolution.error_message or 'Zendesk did not answer'} (not retried: asked in passing)")
+                return ErrorResolution(
+                    ResponseAction.IGNORE
+                )  # the asker tells it by status and shape, not the CDK by its body
+            return ErrorResolution(
+                ResponseAction.FAIL,
+                FailureType.transient_error,
+                f"{resolution.error_message or 'Zendesk did not answer'} (not retried: asked in passing)",
+            )
         return resolution
 
     def _interpret(self, response_or_exception: Optional[Union[requests.Response, Exception]]) -> ErrorResolution:
@@ -98,14 +117,26 @@ class ZendeskErrorHandler(ErrorHandler):
         status = response.status_code
         if 200 <= status < 300:
             if not _looks_like_complete_json(response):
-                return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk sent an incomplete or non-JSON body; retrying.")
+                return ErrorResolution(
+                    ResponseAction.RETRY,
+                    FailureType.transient_error,
+                    f"{self._stream}Zendesk sent an incomplete or non-JSON body; retrying.",
+                )
             return ErrorResolution(ResponseAction.SUCCESS)
         if status == 429:
             # RETRY, not RATE_LIMITED: the backoff reports the wait itself, with the time the quota resets.
-            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk's rate limit was reached (HTTP 429)")
+            return ErrorResolution(
+                ResponseAction.RETRY,
+                FailureType.transient_error,
+                f"{self._stream}Zendesk's rate limit was reached (HTTP 429)",
+            )
         if status == 401:
             if self._can_refresh_token:
-                return ErrorResolution(ResponseAction.REFRESH_TOKEN_THEN_RETRY, FailureType.transient_error, "The OAuth access token was refused; refreshing it.")
+                return ErrorResolution(
+                    ResponseAction.REFRESH_TOKEN_THEN_RETRY,
+                    FailureType.transient_error,
+                    "The OAuth access token was refused; refreshing it.",
+                )
             return ErrorResolution(
                 ResponseAction.FAIL,
                 FailureType.config_error,
@@ -114,7 +145,11 @@ class ZendeskErrorHandler(ErrorHandler):
         if status == 504 and smaller_page_answers_504():
             return ErrorResolution(ResponseAction.IGNORE)  # the export walker asks again for a smaller page
         if status in RETRY_STATUSES:
-            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}Zendesk answered HTTP {status}; retrying.")
+            return ErrorResolution(
+                ResponseAction.RETRY,
+                FailureType.transient_error,
+                f"{self._stream}Zendesk answered HTTP {status}; retrying.",
+            )
         # Any other status is handed back too: the stream fails on it naming the status and the body's shape
         # (the CDK's own failure would log the whole body, records and all).
         return ErrorResolution(ResponseAction.IGNORE)
@@ -123,18 +158,24 @@ class ZendeskErrorHandler(ErrorHandler):
         if isinstance(error, BodyTooLarge):  # the same page would be as large again
             return ErrorResolution(ResponseAction.FAIL, FailureType.system_error, f"{self._stream}{error}")
         if isinstance(error, (RequestDeadlineExceeded, BodyStalled)):
-            return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}{error} Retrying.")
+            return ErrorResolution(
+                ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}{error} Retrying."
+            )
         if is_connection_failure(error):
             host, problem = _connection_problem(error)
             failing_for = self._unreachable.failed()
             message = f"{self._stream}could not connect to {host} ({problem})"
             if failing_for > UNREACHABLE_AFTER_SECONDS:
-                return ErrorResolution(ResponseAction.FAIL, FailureType.transient_error,
-                                       f"{message} for {failing_for:.0f} s. Check that this host is reachable from where "
-                                       f"the connector runs (network, proxy, firewall), and the subdomain or base_url.")
+                return ErrorResolution(
+                    ResponseAction.FAIL,
+                    FailureType.transient_error,
+                    f"{message} for {failing_for:.0f} s. Check that this host is reachable from where "
+                    f"the connector runs (network, proxy, firewall), and the subdomain or base_url.",
+                )
             return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, f"{message}; retrying.")
-        return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error,
-                               f"{self._stream}{what_broke(error)}; retrying.")
+        return ErrorResolution(
+            ResponseAction.RETRY, FailureType.transient_error, f"{self._stream}{what_broke(error)}; retrying."
+        )
 
 
 def what_broke(error: Optional[Exception]) -> str:
@@ -178,8 +219,18 @@ def is_connection_failure(error: Optional[Exception]) -> bool:
     if not isinstance(error, requests.exceptions.ConnectionError) or isinstance(error, requests.exceptions.ReadTimeout):
         return False
     text = str(error)
-    return any(sign in text for sign in ("NewConnectionError", "NameResolutionError", "Failed to establish", "ConnectTimeout",
-                                         "Connection refused", "Name or service not known", "nodename nor servname"))
+    return any(
+        sign in text
+        for sign in (
+            "NewConnectionError",
+            "NameResolutionError",
+            "Failed to establish",
+            "ConnectTimeout",
+            "Connection refused",
+            "Name or service not known",
+            "nodename nor servname",
+        )
+    )
 
 
 def _connection_problem(error: Exception) -> tuple:
@@ -200,8 +251,13 @@ def _connection_problem(error: Exception) -> tuple:
 class ZendeskBackoff(BackoffStrategy):
     """Waits what Zendesk says (Retry-After, rate-limit reset), else exponentially with jitter up to a minute."""
 
-    def __init__(self, base_seconds: float = 1.0, max_wait_seconds: float = 900.0, stream: str = "",
-                 logger: Optional[logging.Logger] = None):
+    def __init__(
+        self,
+        base_seconds: float = 1.0,
+        max_wait_seconds: float = 900.0,
+        stream: str = "",
+        logger: Optional[logging.Logger] = None,
+    ):
         self._base = base_seconds
         self._max_wait = max_wait_seconds
         self._stream = stream

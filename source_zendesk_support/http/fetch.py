@@ -4,6 +4,7 @@ within the configured origin, the plan gate on a stream's first request, and the
 Walkers are handed a `Fetch`: it is also who they report through (its `name`, `logger` and `fail`), so a page
 goes walker -> fetch -> answer -> records without climbing back into the stream.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,8 +65,12 @@ class Fetch:
         self._answered_paths: Set[str] = set()
         # The support_type_scope asked of the ticket endpoints: the config's, or a running backfill's.
         self.ticket_scope = config.ticket_scope
-        session = bounded_session(LimiterSession(api_budget=budget), config.max_response_mb * MIB,
-                                  deadline_for(config.request_timeout_seconds), idle_read_for(config.request_timeout_seconds))
+        session = bounded_session(
+            LimiterSession(api_budget=budget),
+            config.max_response_mb * MIB,
+            deadline_for(config.request_timeout_seconds),
+            idle_read_for(config.request_timeout_seconds),
+        )
         self.http_client = HttpClient(
             name=name,
             logger=logger,
@@ -92,9 +97,14 @@ class Fetch:
             response = self._send(url, params)
             if not response.is_redirect:
                 break
-            url, params = self._policy.redirect(response.headers.get("Location", ""), response.url or url, self.name), None
+            url, params = (
+                self._policy.redirect(response.headers.get("Location", ""), response.url or url, self.name),
+                None,
+            )
         else:
-            raise self.fail(ApiAnswer(response.status_code, None, response.headers), f"too many redirects from {path_or_url}")
+            raise self.fail(
+                ApiAnswer(response.status_code, None, response.headers), f"too many redirects from {path_or_url}"
+            )
         path = urlsplit(url).path
         if response.status_code in (403, 404):
             if followed or path in self._answered_paths:
@@ -112,8 +122,10 @@ class Fetch:
         """A 403/404 after Zendesk already answered this list is a broken or withdrawn page, not a plan gate."""
         parts = urlsplit(url)
         where = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-        message = (f"Stream {self.name}: Zendesk answered HTTP {status} for {where} after earlier pages of this list "
-                   "had answered. That is not a plan gate: the stream stops here, the other streams go on.")
+        message = (
+            f"Stream {self.name}: Zendesk answered HTTP {status} for {where} after earlier pages of this list "
+            "had answered. That is not a plan gate: the stream stops here, the other streams go on."
+        )
         return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.system_error)
 
     def _send(self, url: str, params: Optional[Mapping[str, Any]]) -> requests.Response:
@@ -123,7 +135,10 @@ class Fetch:
             _, response = self.http_client.send_request(
                 "GET",
                 url,
-                request_kwargs={"timeout": (CONNECT_TIMEOUT_SECONDS, self._config.request_timeout_seconds), "allow_redirects": False},
+                request_kwargs={
+                    "timeout": (CONNECT_TIMEOUT_SECONDS, self._config.request_timeout_seconds),
+                    "allow_redirects": False,
+                },
                 params=dict(params or {}),
             )
             return response

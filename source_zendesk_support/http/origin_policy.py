@@ -9,6 +9,7 @@ requests and its connection pool use), anything two parsers could read different
 characters, whitespace, percent-escapes or non-ASCII in the authority) is refused outright, the URL actually sent
 is rebuilt from the checked parts, and that rebuilt URL is read once more the way requests prepares it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -89,7 +90,7 @@ def sendable(url: str) -> Tuple[str, Origin]:
         raise UnsafeUrl("a host that is not a plain host name or address")
     port = "" if parts.port in (None, DEFAULT_PORTS[scheme]) else f":{parts.port}"
     # The path and query as the server wrote them (requests quotes them again), without the fragment.
-    rest = url.split("//", 1)[1][len(authority):].split("#", 1)[0]
+    rest = url.split("//", 1)[1][len(authority) :].split("#", 1)[0]
     rebuilt = f"{scheme}://{host}{port}" + ("/" + rest if not rest.startswith("/") else rest)
     return rebuilt, _as_sent(rebuilt)
 
@@ -163,8 +164,11 @@ class OriginPolicy:
                         "following the same API path on the configured origin instead."
                     )
                 return rebased_url
-        raise self._refused(stream, f"Zendesk linked to {_describe(rebuilt)}, which is outside the configured "
-                                    f"{self.base_url} and not a Zendesk API path")
+        raise self._refused(
+            stream,
+            f"Zendesk linked to {_describe(rebuilt)}, which is outside the configured "
+            f"{self.base_url} and not a Zendesk API path",
+        )
 
     def redirect(self, location: str, requested: str, stream: str) -> str:
         """A 30x answer is followed only within the configured origin."""
@@ -177,10 +181,11 @@ class OriginPolicy:
             raise self._refused(stream, f"{what} to a Location with {unsafe}; the redirect was not followed") from None
         if origin == self.origin:
             return target
-        raise self._refused(stream, f"{what} to {_describe(target)}, outside the configured {self.base_url}; the "
-                                    "redirect was not followed")
+        raise self._refused(
+            stream,
+            f"{what} to {_describe(target)}, outside the configured {self.base_url}; the redirect was not followed",
+        )
 
     def _refused(self, stream: str, what: str) -> OriginRefused:
-        message = (f"Stream {stream}: {what}. It was not requested, so the account's credentials stayed with "
-                   "Zendesk.")
+        message = f"Stream {stream}: {what}. It was not requested, so the account's credentials stayed with Zendesk."
         return OriginRefused(message=message, internal_message=message, failure_type=FailureType.system_error)

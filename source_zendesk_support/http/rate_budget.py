@@ -5,6 +5,7 @@ their own (incremental exports, search export, deleted tickets). The CDK's APIBu
 matching policy and reads `ratelimit-reset` as an epoch, so this budget charges every matching window and
 reads Zendesk's headers (seconds until the window resets) to stay exactly inside the limits.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -69,8 +70,13 @@ class ZendeskWindow:
             if limit > 0:
                 self.limit = limit
 
-    def observe(self, limit: Optional[int], remaining: Optional[int], resets_in: Optional[float],
-                counted_in: Optional[datetime.datetime] = None) -> None:
+    def observe(
+        self,
+        limit: Optional[int],
+        remaining: Optional[int],
+        resets_in: Optional[float],
+        counted_in: Optional[datetime.datetime] = None,
+    ) -> None:
         """`counted_in`: the end of the window the answered request was counted in. When that window has ended
         since (the answer was slow, or waited for the CPU), its `remaining` and `resets` are about the old window:
         taking its reset would end this window too early, and the next window's calls would go out while
@@ -133,14 +139,23 @@ def _is_custom_object_export(path: str) -> bool:
 def _is_incremental(path: str) -> bool:
     # /incremental/users/cursor answers with a bucket of its own (zendesk-ratelimit-incremental-exports-cursor,
     # twice the export limit) and not the export bucket's header: it does not spend the other exports' slots.
-    return ("/incremental/" in path and "/chat/" not in path and not _is_users_cursor_export(path)
-            and not _is_custom_object_export(path))
+    return (
+        "/incremental/" in path
+        and "/chat/" not in path
+        and not _is_users_cursor_export(path)
+        and not _is_custom_object_export(path)
+    )
 
 
 BUCKETS: List[Bucket] = [
     Bucket("chat", "", 200, lambda p: p.startswith("/api/v2/chat/"), replaces_account=True),
-    Bucket("help_center", "", DEFAULT_ACCOUNT_LIMIT,
-           lambda p: p.startswith(("/api/v2/help_center/", "/api/v2/community/", "/api/v2/guide/")), replaces_account=True),
+    Bucket(
+        "help_center",
+        "",
+        DEFAULT_ACCOUNT_LIMIT,
+        lambda p: p.startswith(("/api/v2/help_center/", "/api/v2/community/", "/api/v2/guide/")),
+        replaces_account=True,
+    ),
     Bucket("incremental_exports", "zendesk-ratelimit-incremental-exports", 10, _is_incremental),
     Bucket("incremental_exports_cursor", "zendesk-ratelimit-incremental-exports-cursor", 20, _is_users_cursor_export),
     Bucket("custom_object_export", "", 10, _is_custom_object_export),
@@ -169,9 +184,11 @@ def _bucket_numbers(text: str, header: str) -> Optional[tuple]:
     if not match:
         return None
     total, remaining, resets = match.groups()
-    return (int(plain_number(total, header, MAX_COUNT, header=True)),
-            int(plain_number(remaining, header, MAX_COUNT, header=True)),
-            plain_number(resets, header, MAX_SECONDS, header=True))
+    return (
+        int(plain_number(total, header, MAX_COUNT, header=True)),
+        int(plain_number(remaining, header, MAX_COUNT, header=True)),
+        plain_number(resets, header, MAX_SECONDS, header=True),
+    )
 
 
 def window_of(request: Any) -> str:
@@ -181,8 +198,13 @@ def window_of(request: Any) -> str:
 
 
 class ZendeskRateBudget(APIBudget):
-    def __init__(self, account_limit: int = DEFAULT_ACCOUNT_LIMIT, export_limit: Optional[int] = None,
-                 max_wait_seconds: float = DEFAULT_MAX_WAIT_SECONDS, logger: Optional[logging.Logger] = None):
+    def __init__(
+        self,
+        account_limit: int = DEFAULT_ACCOUNT_LIMIT,
+        export_limit: Optional[int] = None,
+        max_wait_seconds: float = DEFAULT_MAX_WAIT_SECONDS,
+        logger: Optional[logging.Logger] = None,
+    ):
         self.max_wait_seconds = max_wait_seconds
         self._logger = logger or logging.getLogger("airbyte")
         now = datetime.datetime.now()
@@ -243,8 +265,13 @@ class ZendeskRateBudget(APIBudget):
                 return
             wait = max(wait, 0.0)
             if not block or (timeout is not None and waited + wait > timeout):
-                raise CallRateLimitHit(error=f"the {window.matcher} window is full", item=None, weight=1,
-                                       rate=f"{window.limit} per {window.length}", time_to_wait=datetime.timedelta(seconds=wait))
+                raise CallRateLimitHit(
+                    error=f"the {window.matcher} window is full",
+                    item=None,
+                    weight=1,
+                    rate=f"{window.limit} per {window.length}",
+                    time_to_wait=datetime.timedelta(seconds=wait),
+                )
             why = f"its {window.limit} calls a window are spent"
             if wait > self.max_wait_seconds:  # a reset announced far away: fail the stream rather than stall
                 raise WaitTooLong(wait, str(window.matcher), f"{why} until the reset a response announced")
@@ -262,7 +289,9 @@ class ZendeskRateBudget(APIBudget):
         limited = response.status_code == 429
         retry_after = _retry_after(response) if limited else None
         limit = _first_header(header_count, response, "ratelimit-limit", "X-Rate-Limit", "rate-limit")
-        remaining = _first_header(header_count, response, "ratelimit-remaining", "X-Rate-Limit-Remaining", "rate-limit-remaining")
+        remaining = _first_header(
+            header_count, response, "ratelimit-remaining", "X-Rate-Limit-Remaining", "rate-limit-remaining"
+        )
         resets = _first_header(header_seconds, response, "ratelimit-reset", "rate-limit-reset")
         account = self._account_window(request)
         for bucket, window in self.buckets.values():
@@ -274,8 +303,12 @@ class ZendeskRateBudget(APIBudget):
                 total, bucket_remaining, bucket_resets = numbers
                 if not limited:
                     self._observe_reset(bucket_resets)
-                window.observe(total, 0 if limited else bucket_remaining, retry_after if limited and retry_after else bucket_resets,
-                               counted_in=None if limited else self._counted_in(request, window))
+                window.observe(
+                    total,
+                    0 if limited else bucket_remaining,
+                    retry_after if limited and retry_after else bucket_resets,
+                    counted_in=None if limited else self._counted_in(request, window),
+                )
         if limited and retry_after is not None and remaining == 0:
             resets = retry_after
         elif resets is not None and not limited:

@@ -1,6 +1,7 @@
 """Every wait for Zendesk's rate limits is told: one log line (which window, how long, why) and a RATE_LIMITED
 stream status carrying the time the quota resets, for the stream that waits. A wait longer than the configured
 cap is not waited at all (`WaitTooLong`): the stream fails saying when to run the sync again."""
+
 from __future__ import annotations
 
 import contextvars
@@ -9,7 +10,12 @@ import time
 from datetime import datetime, timezone
 
 from airbyte_cdk.entrypoint import AirbyteEntrypoint
-from airbyte_cdk.models import AirbyteStreamStatus, AirbyteStreamStatusReason, AirbyteStreamStatusReasonType, StreamDescriptor
+from airbyte_cdk.models import (
+    AirbyteStreamStatus,
+    AirbyteStreamStatusReason,
+    AirbyteStreamStatusReasonType,
+    StreamDescriptor,
+)
 from airbyte_cdk.models.airbyte_protocol import AirbyteStreamStatusRateLimitedReason
 from airbyte_cdk.utils.stream_status_utils import as_airbyte_message
 
@@ -37,8 +43,10 @@ def report_wait(logger: logging.Logger, stream: str, window: str, seconds: float
     stream = stream or streaming
     resets_at = time.time() + seconds
     named = f"Stream {stream}: w" if stream else "W"
-    logger.info(f"{named}aiting {seconds:.0f} s for Zendesk's {window} rate limit ({why}); it resets at "
-                f"{datetime.fromtimestamp(resets_at, timezone.utc):%H:%M:%S} UTC.")
+    logger.info(
+        f"{named}aiting {seconds:.0f} s for Zendesk's {window} rate limit ({why}); it resets at "
+        f"{datetime.fromtimestamp(resets_at, timezone.utc):%H:%M:%S} UTC."
+    )
     if streaming:
         print_rate_limited(streaming, resets_at)
 
@@ -46,7 +54,9 @@ def report_wait(logger: logging.Logger, stream: str, window: str, seconds: float
 def print_rate_limited(stream: str, resets_at: float) -> None:
     # Printed as the CDK prints its own RATE_LIMITED status: the wait happens inside a request, where no message
     # can be yielded to the record queue.
-    reason = AirbyteStreamStatusReason(type=AirbyteStreamStatusReasonType.RATE_LIMITED,
-                                       rate_limited=AirbyteStreamStatusRateLimitedReason(quota_reset=int(resets_at * 1000)))
+    reason = AirbyteStreamStatusReason(
+        type=AirbyteStreamStatusReasonType.RATE_LIMITED,
+        rate_limited=AirbyteStreamStatusRateLimitedReason(quota_reset=int(resets_at * 1000)),
+    )
     message = as_airbyte_message(StreamDescriptor(name=stream), AirbyteStreamStatus.RUNNING, [reason])
     print(f"{AirbyteEntrypoint.airbyte_message_to_string(message)}\n", end="", flush=True)

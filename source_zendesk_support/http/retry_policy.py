@@ -4,6 +4,7 @@ The error handler (error_policy.py) runs the sync's policy and check's shorter o
 (auth.py) its own, and the export walkers ask it whether a 504 on a page of that size is answered by a
 smaller page rather than a retry.
 """
+
 from __future__ import annotations
 
 import contextlib

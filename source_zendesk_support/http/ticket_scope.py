@@ -3,6 +3,7 @@
 Those endpoints serve only tickets human agents handle unless the request names a scope, so every request to
 them names one (the one the config chose, or the scope a backfill reads).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional
@@ -10,8 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 PARAM = "support_type_scope"
 # The paths under /api/v2/ that take the parameter (Zendesk's description: TicketSupportTypeScope).
-SCOPED_PATHS = frozenset({"incremental/tickets/cursor", "incremental/tickets", "incremental/ticket_events",
-                          "deleted_tickets", "tickets"})
+SCOPED_PATHS = frozenset(
+    {"incremental/tickets/cursor", "incremental/tickets", "incremental/ticket_events", "deleted_tickets", "tickets"}
+)
 # Each scope as the kinds of ticket it serves.
 KINDS = {"agent": frozenset({"agent"}), "ai_agent": frozenset({"ai_agent"}), "all": frozenset({"agent", "ai_agent"})}
 # The scope a request without the parameter gets, and so the scope a state saved before this option covers.

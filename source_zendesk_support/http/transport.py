@@ -11,6 +11,7 @@ Once the headers are in, the body has its own idle-read limit: no byte for `idle
 request timeout); a body that stops mid-way on an open connection has stalled, and waiting the whole request
 timeout on it, twice per deadline, only delays the retry.
 """
+
 from __future__ import annotations
 
 import io
@@ -46,7 +47,9 @@ class BodyTooLarge(requests.exceptions.RequestException):
         self.path, self.cap_bytes = path, cap_bytes
         super().__init__(
             f"Zendesk's answer for {path} is larger than {cap_bytes // MIB} MiB once decompressed, the most the "
-            f"connector reads (max_response_mb); it was not read further.", **kwargs)
+            f"connector reads (max_response_mb); it was not read further.",
+            **kwargs,
+        )
 
 
 class RequestDeadlineExceeded(requests.exceptions.Timeout):
@@ -63,8 +66,11 @@ class BodyStalled(requests.exceptions.ReadTimeout):
     def __init__(self, path: str, idle_seconds: float, received: int, expected: Optional[int], **kwargs: Any):
         self.path, self.idle_seconds, self.received, self.expected = path, idle_seconds, received, expected
         of = f" of {expected}" if expected is not None else ""
-        super().__init__(f"Zendesk stopped sending the answer for {path}: no byte for {idle_seconds:g} s after "
-                         f"{received}{of} bytes of its body (a stalled short body).", **kwargs)
+        super().__init__(
+            f"Zendesk stopped sending the answer for {path}: no byte for {idle_seconds:g} s after "
+            f"{received}{of} bytes of its body (a stalled short body).",
+            **kwargs,
+        )
 
 
 def deadline_for(read_timeout_seconds: float) -> float:
@@ -130,8 +136,10 @@ def _pool_classes(deadline_seconds: float) -> Dict[str, type]:
     attributes = {"deadline_seconds": deadline_seconds}
     plain = type("DeadlineHTTPConnection", (_AnswerDeadline, HTTPConnection), attributes)
     tls = type("DeadlineHTTPSConnection", (_AnswerDeadline, HTTPSConnection), attributes)
-    return {"http": type("DeadlineHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": plain}),
-            "https": type("DeadlineHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": tls})}
+    return {
+        "http": type("DeadlineHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": plain}),
+        "https": type("DeadlineHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": tls}),
+    }
 
 
 class BoundedAdapter(HTTPAdapter):
@@ -140,8 +148,9 @@ class BoundedAdapter(HTTPAdapter):
     The body it hands on is already decompressed: `response.raw` is replaced by an in-memory file, which requests
     reads like any other (its `content`, `json()` and `iter_content` work as usual)."""
 
-    def __init__(self, max_body_bytes: int, deadline_seconds: float, idle_read_seconds: Optional[float] = None,
-                 **kwargs: Any):
+    def __init__(
+        self, max_body_bytes: int, deadline_seconds: float, idle_read_seconds: Optional[float] = None, **kwargs: Any
+    ):
         self.max_body_bytes, self.deadline_seconds = max_body_bytes, deadline_seconds
         self.idle_read_seconds = idle_read_seconds
         super().__init__(**kwargs)
@@ -150,15 +159,23 @@ class BoundedAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = _pool_classes(self.deadline_seconds)
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None, verify: Any = True,
-             cert: Any = None, proxies: Any = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         started = time.monotonic()
         try:
             response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         except requests.exceptions.ConnectionError as error:
             if time.monotonic() - started >= self.deadline_seconds:  # the watchdog cut it
-                raise RequestDeadlineExceeded(_path(request.url), self.deadline_seconds, request=request,
-                                              response=None) from error
+                raise RequestDeadlineExceeded(
+                    _path(request.url), self.deadline_seconds, request=request, response=None
+                ) from error
             raise
         try:
             body = self._read(response, started)
@@ -192,7 +209,6 @@ class BoundedAdapter(HTTPAdapter):
             if len(body) + len(chunk) > self.max_body_bytes:
                 raise BodyTooLarge(_path(request.url), self.max_body_bytes, request=request, response=None)
             body += chunk
-
 
     def _limit_idle_reads(self, raw: Any) -> Optional[float]:
         """The body's socket reads wait at most the idle-read limit (urllib3 sets the request's own read timeout
@@ -240,14 +256,20 @@ def _no_redirect_target(response: requests.Response) -> None:
     return None
 
 
-def bounded_session(session: requests.Session, max_body_bytes: int, deadline_seconds: float,
-                    idle_read_seconds: Optional[float] = None) -> requests.Session:
+def bounded_session(
+    session: requests.Session, max_body_bytes: int, deadline_seconds: float, idle_read_seconds: Optional[float] = None
+) -> requests.Session:
     """The session with every http(s) request read through a BoundedAdapter. Requests follows no redirect itself
     (the origin policy decides on each): it is given no redirect target, so it never parses a Location, which a
     hostile server can write to crash its URL parser."""
     session.get_redirect_target = _no_redirect_target
-    adapter = BoundedAdapter(max_body_bytes, deadline_seconds, idle_read_seconds,
-                             pool_connections=MAX_CONNECTION_POOL_SIZE, pool_maxsize=MAX_CONNECTION_POOL_SIZE)
+    adapter = BoundedAdapter(
+        max_body_bytes,
+        deadline_seconds,
+        idle_read_seconds,
+        pool_connections=MAX_CONNECTION_POOL_SIZE,
+        pool_maxsize=MAX_CONNECTION_POOL_SIZE,
+    )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

@@ -4,6 +4,7 @@ The transport arms it for every request, so that a server sending its status lin
 byte resetting the socket's timeout) is cut off when the request's deadline passes. One thread for all requests:
 arming and disarming cost a heap push and a flag, never a thread.
 """
+
 from __future__ import annotations
 
 import heapq

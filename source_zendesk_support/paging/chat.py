@@ -1,5 +1,6 @@
 """Zendesk Chat's own ways of paging: incremental exports by (start_time, start_id) and by microseconds, and lists
 by since_id."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set
@@ -21,8 +22,17 @@ class ChatExportWalker:
     page ends the export. Chats of the boundary second seen on one page are dropped from the next.
     Position: {"start_time": end_time, "start_id": end_id}, with start_id None past end_date."""
 
-    def __init__(self, walker: Walker, fetch: Fetch, list_key: str, cursor_field: str, params: Mapping[str, Any],
-                 start: int, start_id: Optional[Any], end: Optional[int]):
+    def __init__(
+        self,
+        walker: Walker,
+        fetch: Fetch,
+        list_key: str,
+        cursor_field: str,
+        params: Mapping[str, Any],
+        start: int,
+        start_id: Optional[Any],
+        end: Optional[int],
+    ):
         self.walker, self.fetch, self.list_key, self.cursor_field = walker, fetch, list_key, cursor_field
         self.params, self.start, self.start_id, self.end = params, start, start_id, end
         self.now = now_epoch()
@@ -55,8 +65,14 @@ class ChatExportWalker:
             if end_time < sent_end:  # a clock from the future: save now, forget the id that belonged to it
                 yield Page(body, kept, {"start_time": end_time, "start_id": None})
                 return
-            seen_at_boundary = {same_id(item.get("id")) for item in listed if to_epoch(item.get(self.cursor_field)) == end_time}
-            more = not (len(listed) < CHAT_EXPORT_LIMIT or not body.get("next_page") or (end_time == start and end_id == start_id))
+            seen_at_boundary = {
+                same_id(item.get("id")) for item in listed if to_epoch(item.get(self.cursor_field)) == end_time
+            }
+            more = not (
+                len(listed) < CHAT_EXPORT_LIMIT
+                or not body.get("next_page")
+                or (end_time == start and end_id == start_id)
+            )
             position = {"start_time": end_time, "start_id": end_id} if end_id else {"start_time": end_time}
             yield Page(body, kept, position, more=more)
             if not more:
@@ -71,8 +87,9 @@ class MicrosExportWalker:
     start_time on, and its end_time (the last entry's time plus one) starts the next, so pages never overlap. A
     short page, or one that does not move, ends the export. Position: {"start_time": end_time in microseconds}."""
 
-    def __init__(self, walker: Walker, fetch: Fetch, list_key: str, cursor_field: str, start_micros: int,
-                 end: Optional[int]):
+    def __init__(
+        self, walker: Walker, fetch: Fetch, list_key: str, cursor_field: str, start_micros: int, end: Optional[int]
+    ):
         self.walker, self.fetch, self.list_key, self.cursor_field = walker, fetch, list_key, cursor_field
         self.start, self.end = start_micros, end
         self.now = now_epoch()
@@ -86,7 +103,9 @@ class MicrosExportWalker:
                 raise self.walker.fail(answer, "the agent timeline export failed")
             body = object_body(self.walker, answer, "the agent timeline export")
             listed = list_in(self.walker, body, self.list_key, "the agent timeline export")
-            kept = [item for item in listed if self.end is None or (to_epoch(item.get(self.cursor_field)) or 0) <= self.end]
+            kept = [
+                item for item in listed if self.end is None or (to_epoch(item.get(self.cursor_field)) or 0) <= self.end
+            ]
             sent_end = body.get("end_time")
             if not listed or isinstance(sent_end, bool) or not isinstance(sent_end, int) or sent_end <= start:
                 yield Page(body, kept)
@@ -132,8 +151,11 @@ class SinceIdWalker:
             if not records:
                 return
             yield Page(answer.body, records)
-            ids = [key for key in (same_id(record.get("id")) for record in records)
-                   if isinstance(key, int) and not isinstance(key, bool)]
+            ids = [
+                key
+                for key in (same_id(record.get("id")) for record in records)
+                if isinstance(key, int) and not isinstance(key, bool)
+            ]
             if not ids or max(ids) + 1 <= since_id or len(records) < SINCE_ID_LIMIT:
                 return
             since_id = max(ids) + 1

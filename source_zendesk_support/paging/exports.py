@@ -3,6 +3,7 @@
 Both ask for 1000 records a page and halve the page after a 504 (Zendesk's own advice for a page that timed
 out), down to the smallest page that a 504 shrinks (http/retry_policy.py); below it the 504 is retried.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Hashable, Iterator, List, Mapping, Optional, Set, Tuple
@@ -31,8 +32,15 @@ def too_recent(answer: ApiAnswer) -> bool:
 
 
 class _ExportWalker:
-    def __init__(self, walker: Walker, source: "DirectSource | PrefetchingSource", list_key: str, cursor_field: str,
-                 end: Optional[int], page_size: int = EXPORT_PAGE_SIZE):
+    def __init__(
+        self,
+        walker: Walker,
+        source: "DirectSource | PrefetchingSource",
+        list_key: str,
+        cursor_field: str,
+        end: Optional[int],
+        page_size: int = EXPORT_PAGE_SIZE,
+    ):
         self.walker, self.source = walker, source
         self.list_key, self.cursor_field, self.end = list_key, cursor_field, end
         self.page_size = page_size
@@ -47,7 +55,8 @@ class _ExportWalker:
         if answer.status == 504 and shrinks_on_504(self.page_size):
             self.page_size = smaller_page(self.page_size)
             self.walker.logger.warning(
-                f"Stream {self.walker.name}: Zendesk timed out on a large page; asking for {self.page_size} records per page.")
+                f"Stream {self.walker.name}: Zendesk timed out on a large page; asking for {self.page_size} records per page."
+            )
             return True
         return False
 
@@ -96,7 +105,8 @@ class CursorExportWalker(_ExportWalker):
             answer = self.answer_to(params)
             if answer.status in (400, 422) and "cursor" in params and not restarted:
                 self.walker.logger.warning(
-                    f"Stream {self.walker.name}: Zendesk no longer accepts the saved export cursor; resuming from the saved time instead.")
+                    f"Stream {self.walker.name}: Zendesk no longer accepts the saved export cursor; resuming from the saved time instead."
+                )
                 restarted = True
                 params = {"start_time": self.start}
                 self.ask(params)
@@ -197,24 +207,28 @@ class TimeExportWalker(_ExportWalker):
                 raise paging_error(
                     self.walker,
                     f"Zendesk's export did not move past end_time {body.get('end_time')!r} on {stalled} pages in a row; "
-                    "the stream stops here (its state stays at the last page emitted). Try again later.")
+                    "the stream stops here (its state stays at the last page emitted). Try again later.",
+                )
             if stuck and listed:
                 # The page ended in the second it started. Exports whose end_time is the last record's second
                 # (Help Center, Talk) end each page there; only a full page means a second with more records than
                 # a page, which Zendesk cannot page inside.
                 if len(listed) >= self.page_size:
-                    self.walker.logger.warning(f"Stream {self.walker.name}: over {len(listed)} records share second {start}; moving past it.")
+                    self.walker.logger.warning(
+                        f"Stream {self.walker.name}: over {len(listed)} records share second {start}; moving past it."
+                    )
                 end_time = start + 1
             # Talk never sends a null next_page: an empty page is the end there (and everywhere else too).
-            more = (bool(listed) and not ends and end_time > start and not in_future
-                    and (end is None or end_time <= end))
+            more = bool(listed) and not ends and end_time > start and not in_future and (end is None or end_time <= end)
             if more:  # ask for the next page while this one is emitted
                 self.ask({"start_time": end_time})
             seen_at_boundary = {key for second, key in at_second if second == end_time}
             moved = not (stuck and not listed) and end_time >= start
             position = {"start_time": min(end_time, end) if end is not None else end_time} if moved else None
             yield Page(body, fresh, position, more=more)
-            answer = body = listed = fresh = at_second = None  # a reader waiting for its next page holds none of this one
+            answer = body = listed = fresh = at_second = (
+                None  # a reader waiting for its next page holds none of this one
+            )
             if not more:
                 return
             start = end_time

@@ -1,6 +1,7 @@
 """The rules no walker may break, whatever the server answers: a position that comes back again means the walk
 goes in circles; a time in the future is a broken clock, never a place to resume from; a page must be a JSON
 object with a list where its list belongs."""
+
 from __future__ import annotations
 
 import time
@@ -20,7 +21,9 @@ MAX_SIGHTINGS = 3
 CLOCK_SKEW_SECONDS = 60
 
 
-def paging_error(walker: Walker, message: str, failure_type: FailureType = FailureType.system_error) -> AirbyteTracedException:
+def paging_error(
+    walker: Walker, message: str, failure_type: FailureType = FailureType.system_error
+) -> AirbyteTracedException:
     text = f"Stream {walker.name}: {message}"
     return AirbyteTracedException(message=text, internal_message=text, failure_type=failure_type)
 
@@ -78,13 +81,19 @@ def paging_time(walker: Walker, body: Mapping[str, Any], field: str) -> Optional
     try:
         return epoch_field(body, field)
     except BadNumber as error:
-        raise paging_error(walker, f"{error} (Unix seconds up to the year 9999 belong there); the stream stops here, "
-                                   "its state at the last page emitted.") from None
+        raise paging_error(
+            walker,
+            f"{error} (Unix seconds up to the year 9999 belong there); the stream stops here, "
+            "its state at the last page emitted.",
+        ) from None
 
 
 def object_body(walker: Walker, answer: ApiAnswer, what: str) -> Mapping[str, Any]:
     if not isinstance(answer.body, Mapping):
-        raise shape_error(walker, f"{what}: Zendesk answered HTTP {answer.status} with {_kind(answer.body)} where a JSON object belongs.")
+        raise shape_error(
+            walker,
+            f"{what}: Zendesk answered HTTP {answer.status} with {_kind(answer.body)} where a JSON object belongs.",
+        )
     return answer.body
 
 
@@ -107,7 +116,9 @@ def list_in(walker: Walker, body: Any, key: str, what: str) -> List[Mapping[str,
 def records_only(walker: Walker, records: List[Any], key: str) -> List[Mapping[str, Any]]:
     for position, record in enumerate(records):
         if not isinstance(record, Mapping):
-            raise shape_error(walker, f"Zendesk sent {_kind(record)} as record {position} of '{key}' where an object belongs.")
+            raise shape_error(
+                walker, f"Zendesk sent {_kind(record)} as record {position} of '{key}' where an object belongs."
+            )
     return records
 
 
@@ -122,4 +133,11 @@ def link_in(walker: Walker, value: Any, key: str) -> Optional[str]:
 def _kind(value: Any) -> str:
     if value is None:
         return "a body that is not JSON (or null)"
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)

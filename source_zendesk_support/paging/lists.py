@@ -1,5 +1,6 @@
 """Zendesk's lists: cursor pages (page[size]/page[after], meta.has_more, links.next), offset pages (page/per_page,
 next_page) and lists served whole in one response."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional
@@ -31,8 +32,15 @@ class CursorPagesWalker:
     `first_params(page_after)` builds the query of the first page (and of page[after] pages); a saved
     `resume_cursor` that Zendesk refuses (HTTP 400: expired) restarts the list from its beginning."""
 
-    def __init__(self, walker: Walker, fetch: Fetch, path: str, first_params: Callable[[Optional[str]], Dict[str, Any]],
-                 resume_cursor: Optional[str] = None, what: str = "listing failed"):
+    def __init__(
+        self,
+        walker: Walker,
+        fetch: Fetch,
+        path: str,
+        first_params: Callable[[Optional[str]], Dict[str, Any]],
+        resume_cursor: Optional[str] = None,
+        what: str = "listing failed",
+    ):
         self.walker, self.fetch, self.path = walker, fetch, path
         self.first_params, self.resume_cursor, self.what = first_params, resume_cursor, what
 
@@ -45,7 +53,8 @@ class CursorPagesWalker:
             answer = self.fetch(url, params)
             if answer.status == 400 and resuming:
                 self.walker.logger.warning(
-                    f"Stream {self.walker.name}: the saved page cursor expired; reading the list again and filtering by time.")
+                    f"Stream {self.walker.name}: the saved page cursor expired; reading the list again and filtering by time."
+                )
                 resuming, restarted = False, True
                 url, params = self.path, self.first_params(None)
                 continue
@@ -56,11 +65,17 @@ class CursorPagesWalker:
                 return
             meta = body.get("meta") or {}
             after = meta.get("after_cursor") if isinstance(meta, Mapping) else None
-            next_url = link_in(self.walker, (body.get("links") or {}).get("next"), "links.next") if isinstance(body.get("links") or {}, Mapping) else None
+            next_url = (
+                link_in(self.walker, (body.get("links") or {}).get("next"), "links.next")
+                if isinstance(body.get("links") or {}, Mapping)
+                else None
+            )
             has_more = isinstance(meta, Mapping) and bool(meta.get("has_more"))
             offset_next = None if has_more else link_in(self.walker, body.get("next_page"), "next_page")
             # Zendesk's older cursor lists (trigger revisions) run newest first: before_url, null at the end.
-            older = None if has_more or offset_next or meta else link_in(self.walker, body.get("before_url"), "before_url")
+            older = (
+                None if has_more or offset_next or meta else link_in(self.walker, body.get("before_url"), "before_url")
+            )
             more = bool(has_more and (next_url or after)) or bool(offset_next) or bool(older)
             yield Page(body, position={"page_after": after} if after else {}, restarted=restarted, more=more)
             body = None
@@ -104,7 +119,8 @@ class NewestFirst:
                 self._in_order = False
                 self.walker.logger.warning(
                     f"Stream {self.walker.name}: Zendesk did not send the list newest first by {self.field}; "
-                    f"reading all of it instead of stopping at the first record already read.")
+                    f"reading all of it instead of stopping at the first record already read."
+                )
             self._previous = value
             reached_older = reached_older or value < self.start
         return self._in_order and self._order_seen and reached_older
@@ -113,7 +129,9 @@ class NewestFirst:
 class OffsetPagesWalker:
     """page/per_page, following next_page until Zendesk sends none."""
 
-    def __init__(self, walker: Walker, fetch: Fetch, path: str, params: Mapping[str, Any], what: str = "listing failed"):
+    def __init__(
+        self, walker: Walker, fetch: Fetch, path: str, params: Mapping[str, Any], what: str = "listing failed"
+    ):
         self.walker, self.fetch, self.path, self.params, self.what = walker, fetch, path, params, what
 
     def pages(self) -> Iterator[Page]:
@@ -136,7 +154,9 @@ class OffsetPagesWalker:
 class UnpagedWalker:
     """The whole list, or a single object, in one response."""
 
-    def __init__(self, walker: Walker, fetch: Fetch, path: str, params: Mapping[str, Any], what: str = "listing failed"):
+    def __init__(
+        self, walker: Walker, fetch: Fetch, path: str, params: Mapping[str, Any], what: str = "listing failed"
+    ):
         self.walker, self.fetch, self.path, self.params, self.what = walker, fetch, path, params, what
 
     def pages(self) -> Iterator[Page]:

@@ -1,4 +1,5 @@
 """What a walker yields, who it walks for, and the sources it asks for pages."""
+
 from __future__ import annotations
 
 import contextvars

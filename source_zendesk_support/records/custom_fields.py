@@ -6,6 +6,7 @@ column per field, named `custom_field_<id>` so a rename in Zendesk never renames
 goes in the column's description. Dropdowns hold the option's label, multiselects a list of labels. The raw
 values stay in the record too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,20 @@ TYPE_SCHEMAS: Dict[str, Mapping[str, Any]] = {
 CUSTOM_OBJECT_TARGET = "zen:custom_object:"
 # Ticket fields Zendesk itself defines (subject, status, ...): already columns of the ticket.
 SYSTEM_TICKET_FIELDS = {
-    "subject", "description", "status", "tickettype", "priority", "group", "assignee", "custom_status", "brand",
-    "ticket_form", "requester", "cc", "followers", "due_date",
+    "subject",
+    "description",
+    "status",
+    "tickettype",
+    "priority",
+    "group",
+    "assignee",
+    "custom_status",
+    "brand",
+    "ticket_form",
+    "requester",
+    "cc",
+    "followers",
+    "due_date",
 }
 
 
@@ -93,7 +106,9 @@ class CustomField:
             "decimal": _as_float,
             "tagger": lambda v: options.get(str(v), str(v)),
             "dropdown": lambda v: options.get(str(v), str(v)),
-            "multiselect": lambda v: [options.get(str(item), str(item)) for item in (v if isinstance(v, list) else [v])],
+            "multiselect": lambda v: [
+                options.get(str(item), str(item)) for item in (v if isinstance(v, list) else [v])
+            ],
         }
         as_text = lambda v: v if isinstance(v, str) else str(v)  # noqa: E731
         convert = as_text if self.looks_up_records else by_type.get(self.type, as_text)
@@ -110,8 +125,16 @@ def parse_definitions(definitions: Iterable[Mapping[str, Any]], for_tickets: boo
             str(option.get("value")): option.get("name") or option.get("raw_name") or str(option.get("value"))
             for option in (definition.get("custom_field_options") or [])
         }
-        fields.append(CustomField(definition["id"], definition.get("key"), field_type, definition.get("title") or "", options,
-                                  definition.get("relationship_target_type")))
+        fields.append(
+            CustomField(
+                definition["id"],
+                definition.get("key"),
+                field_type,
+                definition.get("title") or "",
+                options,
+                definition.get("relationship_target_type"),
+            )
+        )
     return fields
 
 

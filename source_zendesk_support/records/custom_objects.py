@@ -4,6 +4,7 @@ fields of tickets, users and organizations (custom_fields.py), from the record's
 The export replaces every value of a deleted record by a placeholder; it never lands in a column (nor in the raw
 values or the standard name and external_id): those values are null, and deletion.py tells the record deleted.
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping

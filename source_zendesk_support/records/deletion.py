@@ -6,6 +6,7 @@ The `deleted_records` option chooses what a destination gets:
   last update); Airbyte destinations in Append + Dedup mode delete such rows from the final table;
 - exclude: left out. The `deleted_tickets` stream lists deleted tickets by design, so it keeps them.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, Mapping, Optional
@@ -29,7 +30,9 @@ def _when(record: Mapping[str, Any], *fields: str) -> Optional[str]:
 # deletion_field in the registry -> how to tell a deleted record and when it was deleted
 DELETION_RULES: Dict[str, Callable[[Mapping[str, Any]], Optional[str]]] = {
     "status": lambda r: _when(r, "updated_at", "created_at") if r.get("status") == "deleted" else None,
-    "active": lambda r: _when(r, "updated_at", "created_at") if r.get("active") is False and r.get("email") is None else None,
+    "active": lambda r: (
+        _when(r, "updated_at", "created_at") if r.get("active") is False and r.get("email") is None else None
+    ),
     "deleted_at": lambda r: r.get("deleted_at") or None,
     "deleted": lambda r: _when(r, "updated_at", "time", "created_at") if r.get("deleted") is True else None,
     "is_deleted": lambda r: _when(r, "updated_at", "created_at") if r.get("is_deleted") is True else None,

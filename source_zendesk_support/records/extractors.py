@@ -2,6 +2,7 @@
 
 Each extractor gets the page body and the page's list items (already de-duplicated) and yields records.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterable, List, Mapping
@@ -28,9 +29,15 @@ def metric_sets(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iter
     for ticket in items:
         metric_set = ticket.get("metric_set")
         if metric_set:
-            record = {**metric_set, "ticket_id": metric_set.get("ticket_id", ticket.get("id")), "generated_timestamp": ticket.get("generated_timestamp")}
+            record = {
+                **metric_set,
+                "ticket_id": metric_set.get("ticket_id", ticket.get("id")),
+                "generated_timestamp": ticket.get("generated_timestamp"),
+            }
             updated = to_epoch(metric_set.get("updated_at"))
-            if updated is not None:  # the column Airbyte's connector kept for this stream's cursor: tables keep it filled
+            if (
+                updated is not None
+            ):  # the column Airbyte's connector kept for this stream's cursor: tables keep it filled
                 record["_ab_updated_at"] = updated
             yield record
 
@@ -65,7 +72,16 @@ def attribute_definitions(body: Mapping[str, Any], items: Any) -> Iterable[Mappi
 
 
 # Keys every ticket child event carries; any other key of a Create/Change event is the field it sets.
-_EVENT_ENVELOPE = {"id", "via", "via_reference_id", "event_type", "previous_value", "type", "added_tags", "removed_tags"}
+_EVENT_ENVELOPE = {
+    "id",
+    "via",
+    "via_reference_id",
+    "event_type",
+    "previous_value",
+    "type",
+    "added_tags",
+    "removed_tags",
+}
 _HISTORY_EVENTS = ("Create", "Change")
 
 
@@ -110,7 +126,9 @@ def field_history(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> It
 def tag_history(body: Mapping[str, Any], items: List[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
     for event in items:
         for child in event.get("child_events") or []:
-            if child.get("event_type") in _HISTORY_EVENTS and ("tags" in child or "added_tags" in child or "removed_tags" in child):
+            if child.get("event_type") in _HISTORY_EVENTS and (
+                "tags" in child or "added_tags" in child or "removed_tags" in child
+            ):
                 old, new = child.get("previous_value") or [], child.get("tags") or []
                 row = _history_row(event, child, "tags", old, new)
                 row["added_tags"] = child.get("added_tags") or [tag for tag in new if tag not in old]
@@ -158,8 +176,12 @@ def side_conversation_recipients(body: Any, items: Any) -> Iterable[Mapping[str,
             continue
         for participant in conversation.get("participants") or []:
             if isinstance(participant, Mapping):
-                yield {**participant, "recipient": recipient_of(participant), "side_conversation_id": conversation.get("id"),
-                       "updated_at": conversation.get("updated_at")}
+                yield {
+                    **participant,
+                    "recipient": recipient_of(participant),
+                    "side_conversation_id": conversation.get("id"),
+                    "updated_at": conversation.get("updated_at"),
+                }
 
 
 def recipient_of(participant: Mapping[str, Any]) -> str:
@@ -199,13 +221,21 @@ def help_center_locales(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
     for position, locale in enumerate(_array(body.get("locales"), "'locales'")):
         if not isinstance(locale, str) or not locale:
             raise UnexpectedShape(
-                f"Zendesk sent {_kind(locale)} as locale {position} of 'locales' where a locale code belongs")
+                f"Zendesk sent {_kind(locale)} as locale {position} of 'locales' where a locale code belongs"
+            )
         yield {"locale": locale, "default": locale == default}
 
 
 def _kind(value: Any) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _object(value: Any, what: str) -> Mapping[str, Any]:

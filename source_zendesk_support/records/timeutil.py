@@ -1,4 +1,5 @@
 """Conversions between Zendesk's two time formats: ISO-8601 strings with a Z and integer Unix seconds."""
+
 from __future__ import annotations
 
 import math

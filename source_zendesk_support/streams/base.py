@@ -4,6 +4,7 @@ Each family subclass implements `read_pages`, a generator of records and checkpo
 travel through the CDK's concurrent message queue in order with the records, so a STATE message is only ever
 emitted after every record it covers.
 """
+
 from __future__ import annotations
 
 import logging
@@ -99,7 +100,10 @@ class ZendeskStream(Stream):
         context, config = self.context, self.context.config
         chat = self.spec.product == "chat"
         return Fetch(
-            self.name, self.logger, config, context.origin_policy,
+            self.name,
+            self.logger,
+            config,
+            context.origin_policy,
             context.chat_authenticator if chat else context.authenticator,
             # The budget, seen through this stream's tally, is the session's: the CDK's client uses a given session's.
             context.tally.budget_for(self.name, context.budget),
@@ -110,9 +114,15 @@ class ZendeskStream(Stream):
 
     def error_handler(self) -> ZendeskErrorHandler:
         if self.spec.product == "chat":  # Chat has its own token, which no refresh can renew
-            return ZendeskErrorHandler(self.logger, can_refresh_token=False, stream=self.name,
-                                       refused_credentials_hint="Check chat_credentials.access_token (a Zendesk Chat OAuth token).")
-        return ZendeskErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token, stream=self.name)
+            return ZendeskErrorHandler(
+                self.logger,
+                can_refresh_token=False,
+                stream=self.name,
+                refused_credentials_hint="Check chat_credentials.access_token (a Zendesk Chat OAuth token).",
+            )
+        return ZendeskErrorHandler(
+            self.logger, can_refresh_token=self.context.config.can_refresh_token, stream=self.name
+        )
 
     def explain_failure(self, name: str, answer: ApiAnswer, what: str) -> AirbyteTracedException:
         """Families word some refusals their own way (search streams: a refused query is the user's to fix)."""
@@ -159,7 +169,9 @@ class ZendeskStream(Stream):
         if epoch is None or epoch <= latest_allowed(now):
             return value
         if not self._warned(f"future {key}"):
-            self.logger.warning(f"Stream {self.name}: not saving {key} {value!r}, which is in the future; saving the current time instead.")
+            self.logger.warning(
+                f"Stream {self.name}: not saving {key} {value!r}, which is in the future; saving the current time instead."
+            )
         return now if isinstance(value, (int, float)) else cursor_value(key, now)
 
     def configured_start(self) -> int:
@@ -168,7 +180,8 @@ class ZendeskStream(Stream):
         if configured > latest_allowed() and not self._warned("start_date"):
             self.logger.warning(
                 f"Stream {self.name}: start_date {to_iso(configured)} is in the future, so nothing is read until then. "
-                f"Set start_date to a past date to read this stream's history.")
+                f"Set start_date to a past date to read this stream's history."
+            )
         return configured
 
     def _start_of_window(self) -> int:
@@ -196,7 +209,8 @@ class ZendeskStream(Stream):
             if not self._warned(f"state {key}"):
                 self.logger.warning(
                     f"Stream {self.name}: the saved state's {key} {self._state.get(key)!r} is in the future; reading again "
-                    f"from start_date. Reset this stream's state if it was edited by hand.")
+                    f"from start_date. Reset this stream's state if it was edited by hand."
+                )
             return None
         return saved
 
@@ -216,7 +230,9 @@ class ZendeskStream(Stream):
         saved = self.saved_epoch(self.spec.cursor_field) if self.spec.cursor_field else None
         return max(configured, saved) if saved is not None else configured
 
-    def newest_of(self, records: Iterable[Mapping[str, Any]], newest: Optional[int], field: Optional[str] = None) -> Optional[int]:
+    def newest_of(
+        self, records: Iterable[Mapping[str, Any]], newest: Optional[int], field: Optional[str] = None
+    ) -> Optional[int]:
         field = field or self.spec.cursor_field
         for record in records:
             value = to_epoch(record.get(field)) if field else None
@@ -294,11 +310,14 @@ class ZendeskStream(Stream):
                     orjson.dumps(item)
                 except (orjson.JSONEncodeError, TypeError) as error:
                     ident = item.get("id") if isinstance(item, Mapping) else None
-                    message = (f"Stream {self.name}: Zendesk sent a record{f' (id {ident})' if ident is not None else ''} "
-                               f"that cannot be written as JSON ({error}; a record may be nested about "
-                               f"{MAX_RECORD_DEPTH} levels deep at most); the stream stops before it.")
-                    raise AirbyteTracedException(message=message, internal_message=message,
-                                                 failure_type=FailureType.system_error) from None
+                    message = (
+                        f"Stream {self.name}: Zendesk sent a record{f' (id {ident})' if ident is not None else ''} "
+                        f"that cannot be written as JSON ({error}; a record may be nested about "
+                        f"{MAX_RECORD_DEPTH} levels deep at most); the stream stops before it."
+                    )
+                    raise AirbyteTracedException(
+                        message=message, internal_message=message, failure_type=FailureType.system_error
+                    ) from None
             yield item
 
     # --- reading --------------------------------------------------------------------------------------
@@ -306,7 +325,9 @@ class ZendeskStream(Stream):
         """The page groups (sync/page_share.py) this stream reads alongside other streams."""
         return []
 
-    def read_pages(self, stream_slice: Optional[Mapping[str, Any]]) -> Iterable[Union[Mapping[str, Any], AirbyteMessage]]:
+    def read_pages(
+        self, stream_slice: Optional[Mapping[str, Any]]
+    ) -> Iterable[Union[Mapping[str, Any], AirbyteMessage]]:
         raise NotImplementedError
 
     def read_records(self, sync_mode=None, cursor_field=None, stream_slice=None, stream_state=None):

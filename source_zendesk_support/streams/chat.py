@@ -1,4 +1,5 @@
 """Zendesk Chat's streams: the chats export, paged by (start_time, start_id), and lists paged by since_id."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -19,8 +20,15 @@ class ChatExportStream(ListStream):
         cursor_field = self.spec.cursor_field
         start = self.start_epoch()
         walker = ChatExportWalker(
-            self.fetcher, partial(self.fetcher.get, self.spec.path), self.spec.list_key, cursor_field, self.spec.params,
-            start=start, start_id=self._state.get("start_id") if self.incremental else None, end=self.end_epoch)
+            self.fetcher,
+            partial(self.fetcher.get, self.spec.path),
+            self.spec.list_key,
+            cursor_field,
+            self.spec.params,
+            start=start,
+            start_id=self._state.get("start_id") if self.incremental else None,
+            end=self.end_epoch,
+        )
         projected = ProjectedEstimate(self, start)
         for page in walker.pages():
             message = projected.after_page(page)
@@ -29,7 +37,9 @@ class ChatExportStream(ListStream):
             yield from page.items
             if page.position is not None:
                 position = dict(page.position)
-                yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, position.pop("start_time"))}, **position)
+                yield self.checkpoint(
+                    **{cursor_field: cursor_value(cursor_field, position.pop("start_time"))}, **position
+                )
         if not self.emitted_state and self.incremental:
             yield self.checkpoint()
 
@@ -44,18 +54,28 @@ class AgentTimelineStream(ListStream):
         cursor_field = self.spec.cursor_field
         saved = self.saved_epoch(cursor_field) if self.incremental else None
         start = start_micros_of(saved, self._state.get("start_micros"), self.configured_start())
-        walker = MicrosExportWalker(self.fetcher, partial(self.fetcher.get, self.spec.path), self.spec.list_key,
-                                    cursor_field, start, end=self.end_epoch)
+        walker = MicrosExportWalker(
+            self.fetcher,
+            partial(self.fetcher.get, self.spec.path),
+            self.spec.list_key,
+            cursor_field,
+            start,
+            end=self.end_epoch,
+        )
         projected = ProjectedEstimate(self, start // 1_000_000)
         for page in walker.pages():
             if page.position is not None:  # the projection counts time in seconds
-                message = projected.after_page(replace(page, position={"start_time": page.position["start_time"] // 1_000_000}))
+                message = projected.after_page(
+                    replace(page, position={"start_time": page.position["start_time"] // 1_000_000})
+                )
                 if message:
                     yield message
             yield from page.items
             if page.position is not None:
                 micros = page.position["start_time"]
-                yield self.checkpoint(**{cursor_field: cursor_value(cursor_field, micros // 1_000_000)}, start_micros=micros)
+                yield self.checkpoint(
+                    **{cursor_field: cursor_value(cursor_field, micros // 1_000_000)}, start_micros=micros
+                )
         if not self.emitted_state and self.incremental:
             yield self.checkpoint()
 

@@ -4,6 +4,7 @@ walker the row names, children from cursor pages.
 Only parents changed since the last sync are visited. A parent page's children are all emitted before the
 parent position is saved, so no parent's children are skipped because another parent advanced a shared cursor.
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -64,7 +65,11 @@ class ParentChildrenStream(ListStream):
                     if len(sampled) >= ESTIMATE_SAMPLE:
                         yield from self._estimated(estimate, sampled, emitted)
             yield from self._estimated(estimate, sampled, emitted)
-            progress = {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None and self.spec.cursor_field else {}
+            progress = (
+                {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)}
+                if newest is not None and self.spec.cursor_field
+                else {}
+            )
             yield self.checkpoint(**position, **progress)
 
     @staticmethod
@@ -106,7 +111,11 @@ class ParentChildrenStream(ListStream):
         return list_share_group(self.spec.parents.path, self._first_list_params(None, {}))
 
     def _first_list_params(self, after: Optional[str], sort_query: Mapping[str, Any]) -> Dict[str, Any]:
-        return {"page[size]": self.context.config.list_page_size, **sort_query, **({"page[after]": after} if after else {})}
+        return {
+            "page[size]": self.context.config.list_page_size,
+            **sort_query,
+            **({"page[after]": after} if after else {}),
+        }
 
     def _saved_parent_start(self) -> int:
         configured = self.configured_start()
@@ -118,17 +127,29 @@ class ParentChildrenStream(ListStream):
 
     def _cursor_export_parents(self) -> Iterator[ParentBatch]:
         parents = self.spec.parents
-        walker = CursorExportWalker(self.fetcher, self._parent_source(), parents.list_key, parents.cursor_field, self.scope_until,
-                                    start=self.configured_start(),
-                                    saved_cursor=self._state.get("parent_cursor") if self.incremental else None)
+        walker = CursorExportWalker(
+            self.fetcher,
+            self._parent_source(),
+            parents.list_key,
+            parents.cursor_field,
+            self.scope_until,
+            start=self.configured_start(),
+            saved_cursor=self._state.get("parent_cursor") if self.incremental else None,
+        )
         for page in walker.pages():
             position = {"parent_cursor": page.position["after_cursor"]} if "after_cursor" in page.position else {}
             yield page.items, position
 
     def _time_export_parents(self) -> Iterator[ParentBatch]:
         parents = self.spec.parents
-        walker = TimeExportWalker(self.fetcher, self._parent_source(), parents.list_key, parents.cursor_field, None,
-                                  start=self._saved_parent_start())
+        walker = TimeExportWalker(
+            self.fetcher,
+            self._parent_source(),
+            parents.list_key,
+            parents.cursor_field,
+            None,
+            start=self._saved_parent_start(),
+        )
         for page in walker.pages():
             yield page.items, ({"parent_start": page.position["start_time"]} if page.position else {})
 
@@ -163,22 +184,42 @@ class ParentChildrenStream(ListStream):
             for middle in self._list(via.format(parent_id=parent_id), "comments", gated_ok=True, shared=True):
                 path = self.spec.path.format(parent_id=parent_id, child_id=middle["id"])
                 for record in self._list(path, self.spec.list_key, gated_ok=True):
-                    yield {**record, key: record.get(key, parent_id), "comment_id": record.get("comment_id", middle["id"])}
+                    yield {
+                        **record,
+                        key: record.get(key, parent_id),
+                        "comment_id": record.get("comment_id", middle["id"]),
+                    }
             return
         path = self.spec.path.format(parent_id=parent_id)
-        for record in self._list(path, self.spec.list_key, gated_ok=True, shared=True, query=self.spec.params,
-                                 extract=self.spec.extract):
+        for record in self._list(
+            path, self.spec.list_key, gated_ok=True, shared=True, query=self.spec.params, extract=self.spec.extract
+        ):
             yield {**record, key: record.get(key, parent_id)}
 
-    def _list(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False,
-              query: Mapping[str, Any] = {}, extract: Any = None) -> Iterator[Mapping[str, Any]]:
+    def _list(
+        self,
+        path: str,
+        list_key: str,
+        gated_ok: bool = False,
+        shared: bool = False,
+        query: Mapping[str, Any] = {},
+        extract: Any = None,
+    ) -> Iterator[Mapping[str, Any]]:
         """Every item of a list, or the records `extract` makes of each page (sideloads, nested lists)."""
         for page in self._list_pages(path, list_key, gated_ok, shared, query=query, extract=extract):
             yield from page
 
-    def _list_pages(self, path: str, list_key: str, gated_ok: bool = False, shared: bool = False,
-                    sort_query: Mapping[str, Any] = {}, group: Optional[Hashable] = None, query: Mapping[str, Any] = {},
-                    extract: Any = None) -> Iterator[List[Mapping[str, Any]]]:
+    def _list_pages(
+        self,
+        path: str,
+        list_key: str,
+        gated_ok: bool = False,
+        shared: bool = False,
+        sort_query: Mapping[str, Any] = {},
+        group: Optional[Hashable] = None,
+        query: Mapping[str, Any] = {},
+        extract: Any = None,
+    ) -> Iterator[List[Mapping[str, Any]]]:
         """The items of a list, page by page (or the records `extract` makes of each). A `shared` list's pages (or
         those of `group`) are fetched once for every stream that walks it (see sync/page_share.py)."""
         group = self.shared_list_group() if shared else group
@@ -194,7 +235,9 @@ class ParentChildrenStream(ListStream):
             return {**self._first_list_params(after, sort_query), **query}
 
         try:
-            for page in CursorPagesWalker(self.fetcher, fetch, path, first_params, what=f"listing {path} failed").pages():
+            for page in CursorPagesWalker(
+                self.fetcher, fetch, path, first_params, what=f"listing {path} failed"
+            ).pages():
                 if gated_ok:
                     self._children_answered = True
                 items = list_in(self, page.body, list_key, f"listing {path}")

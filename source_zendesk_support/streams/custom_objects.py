@@ -5,6 +5,7 @@ each gets a stream `custom_object_<key>` with a typed column per field of the ob
 (/incremental/custom_objects/{key}/cursor) is a cursor export like the tickets' one and is read by the same walker;
 its 10 requests a minute, shared by every object, are a window of the rate budget (http/rate_budget.py).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional
@@ -38,14 +39,22 @@ def fields_path(key: str) -> str:
 
 def read_object_fields(stream: ZendeskStream, key: str) -> Optional[List[Mapping[str, Any]]]:
     """The field definitions of one object, or None (with a warning naming it) when Zendesk does not show them."""
-    walker = CursorPagesWalker(stream.fetcher, stream.fetcher.get, fields_path(key), lambda after: {"page[size]": 100},
-                               what=f"listing the fields of custom object '{key}' failed")
+    walker = CursorPagesWalker(
+        stream.fetcher,
+        stream.fetcher.get,
+        fields_path(key),
+        lambda after: {"page[size]": 100},
+        what=f"listing the fields of custom object '{key}' failed",
+    )
     try:
-        return [field for page in walker.pages() for field in (page.body.get(FIELDS) or []) if isinstance(field, Mapping)]
+        return [
+            field for page in walker.pages() for field in (page.body.get(FIELDS) or []) if isinstance(field, Mapping)
+        ]
     except FeatureUnavailable as gate:
         stream.logger.warning(
             f"Custom object '{key}' skipped: Zendesk answered HTTP {gate.status} for its fields. The object was removed, "
-            "or the token's role may not read it; the rest of the sync continues.")
+            "or the token's role may not read it; the rest of the sync continues."
+        )
         return None
 
 
@@ -88,8 +97,9 @@ class RemovedCustomObjectStream(ZendeskStream):
     def read_pages(self, stream_slice):
         self.context.unavailable_streams.add(self.name)
         self.logger.warning(
-            f"Stream '{self.name}': the account has no custom object '{self.name[len(STREAM_PREFIX):]}' any more (it was "
-            "removed, renamed, or the token may not see it); nothing is read. Refresh the source schema in Airbyte.")
+            f"Stream '{self.name}': the account has no custom object '{self.name[len(STREAM_PREFIX) :]}' any more (it was "
+            "removed, renamed, or the token may not see it); nothing is read. Refresh the source schema in Airbyte."
+        )
         yield self.checkpoint()
 
 
@@ -125,7 +135,8 @@ class CustomObjectCatalog:
             except FeatureUnavailable as gate:
                 stream.logger.warning(
                     f"Custom objects are not read: Zendesk answered HTTP {gate.status} for /api/v2/{OBJECTS} (the "
-                    "account's plan or the token's role does not include them); the rest of the sync continues.")
+                    "account's plan or the token's role does not include them); the rest of the sync continues."
+                )
                 self._objects = []
                 return self._objects
             body = answer.body if answer.ok and isinstance(answer.body, Mapping) else None
@@ -150,8 +161,10 @@ def offered_object_specs(stream: ZendeskStream, taken: Iterable[str]) -> List[St
     specs = []
     for key in stream.context.custom_objects.keys(stream):
         if records_stream_name(key) in taken:
-            stream.logger.warning(f"Custom object '{key}' is not offered: its stream name '{records_stream_name(key)}' "
-                                  "is taken by a built-in stream.")
+            stream.logger.warning(
+                f"Custom object '{key}' is not offered: its stream name '{records_stream_name(key)}' "
+                "is taken by a built-in stream."
+            )
             continue
         specs.append(records_spec(key))
     return specs

@@ -5,12 +5,20 @@ Offset-paged lists carry their own `count`. Other streams name a Zendesk count e
 Zendesk counts nowhere project their total from the time their pages have covered (`TimeProjection`); children
 of a plain parent list scale the parents listed by the children of the first ones (`ListedParents`).
 """
+
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
-from airbyte_cdk.models import AirbyteEstimateTraceMessage, AirbyteMessage, AirbyteTraceMessage, EstimateType, TraceType, Type
+from airbyte_cdk.models import (
+    AirbyteEstimateTraceMessage,
+    AirbyteMessage,
+    AirbyteTraceMessage,
+    EstimateType,
+    TraceType,
+    Type,
+)
 from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -93,13 +101,17 @@ class RowEstimate:
             logger.warning(f"Stream {self.stream.name}: no row estimate, {path} failed: {error.message}")
             return None
         if not answer.ok:
-            logger.warning(f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} with "
-                           f"{describe_body(answer.body)} (not retried: asked in passing)")
+            logger.warning(
+                f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} with "
+                f"{describe_body(answer.body)} (not retried: asked in passing)"
+            )
             return None
         value = count_value(answer.body)
         if value is None:
-            logger.warning(f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} "
-                           f"without a count: {describe_body(answer.body)}")
+            logger.warning(
+                f"Stream {self.stream.name}: no row estimate, {path} answered HTTP {answer.status} "
+                f"without a count: {describe_body(answer.body)}"
+            )
         return value
 
 

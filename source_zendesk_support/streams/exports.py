@@ -3,6 +3,7 @@
 Streams reading the same export from the same point share its pages (sync/page_share.py); each page is fetched
 ahead while the last one is emitted, and parsed under a permit (sync/page_permits.py).
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterable, List, Mapping
@@ -53,7 +54,13 @@ class _ExportStream(ZendeskStream):
 
     def page_source(self) -> PrefetchingSource:
         # Bound once: pages are asked for in the prefetch thread, with no call back into this stream.
-        share, group, fetcher, path, fixed = self.context.page_share, self._group, self.fetcher, self.spec.path, self.spec.params
+        share, group, fetcher, path, fixed = (
+            self.context.page_share,
+            self._group,
+            self.fetcher,
+            self.spec.path,
+            self.spec.params,
+        )
 
         def fetch(params: Mapping[str, Any]):
             asked = {**params, **fixed}
@@ -93,9 +100,18 @@ class CursorExportStream(_ExportStream):
     def read_pages(self, stream_slice):
         cursor_field = self.spec.state_cursor
         newest = to_epoch(self._state.get(cursor_field)) if self.incremental else None
-        self._walk_with(self.walker_class(
-            self.fetcher, self.page_source(), self.spec.list_key, cursor_field, self.end_epoch, self.page_size,
-            start=self.start_epoch(), saved_cursor=self._state.get("after_cursor") if self.incremental else None))
+        self._walk_with(
+            self.walker_class(
+                self.fetcher,
+                self.page_source(),
+                self.spec.list_key,
+                cursor_field,
+                self.end_epoch,
+                self.page_size,
+                start=self.start_epoch(),
+                saved_cursor=self._state.get("after_cursor") if self.incremental else None,
+            )
+        )
         estimate = RowEstimate(self, from_start=self.reads_from_start)
         message = estimate.before_pages()
         if message:
@@ -137,7 +153,11 @@ class TimeExportStream(_ExportStream):
         if message:
             yield message
         projected = ProjectedEstimate(self, start)
-        self._walk_with(TimeExportWalker(self.fetcher, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start))
+        self._walk_with(
+            TimeExportWalker(
+                self.fetcher, self.page_source(), self.spec.list_key, cursor_field, end, self.page_size, start=start
+            )
+        )
         for page in self._walker.pages():
             message = projected.after_page(page)
             if message:

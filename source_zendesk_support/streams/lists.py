@@ -3,6 +3,7 @@
 Lists are not ordered by update time (except where a row says so), so records are filtered by time on the client
 and the saved cursor never passes the moment the read began.
 """
+
 from __future__ import annotations
 
 import time
@@ -46,7 +47,9 @@ class ListStream(ZendeskStream):
         if self.incremental:
             if newest is not None and self.read_started is not None:
                 newest = min(newest, self.read_started)
-            progress = {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None else {}
+            progress = (
+                {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None else {}
+            )
             return self.checkpoint(**progress, **extra)
         return None
 
@@ -104,7 +107,9 @@ class CursorPagesStream(ListStream):
         if not groups:
             return fetcher.get(path_or_url, params)
         asked = dict(params or {})
-        return parse_answer(self.context.page_share.fetch(groups[0], path_or_url, asked, lambda: fetcher.get_raw(path_or_url, asked)))
+        return parse_answer(
+            self.context.page_share.fetch(groups[0], path_or_url, asked, lambda: fetcher.get_raw(path_or_url, asked))
+        )
 
     def _read_listed(self, records: List[Mapping[str, Any]]):
         start, end = self.start_epoch(), self.end_epoch
@@ -119,14 +124,18 @@ class CursorPagesStream(ListStream):
         newest = self.saved_newest()
         resumes = self.incremental and self.spec.pages.resume_from_page_cursor
         resume_cursor = self._state.get("page_after") if resumes else None
-        walker = CursorPagesWalker(self.fetcher, self._fetch_page, self.spec.path, lambda after: self.first_params(start, after), resume_cursor)
+        walker = CursorPagesWalker(
+            self.fetcher, self._fetch_page, self.spec.path, lambda after: self.first_params(start, after), resume_cursor
+        )
         last_after = resume_cursor
         order = self.spec.pages.order
         estimate = RowEstimate(self, from_start=self.reads_from_start)
         message = estimate.before_pages()
         if message:
             yield message
-        newest_first = NewestFirst(self, self.spec.cursor_field, start) if self.incremental and order == "desc" else None
+        newest_first = (
+            NewestFirst(self, self.spec.cursor_field, start) if self.incremental and order == "desc" else None
+        )
         for page in walker.pages():
             if page.restarted:
                 last_after = None
@@ -179,12 +188,20 @@ class OffsetPagesStream(ListStream):
         return {"per_page": self.context.config.list_page_size, **self.spec.params}
 
     def shared_page_groups(self) -> List[Any]:
-        return [("offset pages", self.spec.path, tuple(sorted((key, str(value)) for key, value in self.list_params().items())))]
+        return [
+            (
+                "offset pages",
+                self.spec.path,
+                tuple(sorted((key, str(value)) for key, value in self.list_params().items())),
+            )
+        ]
 
     def fetch_shared(self, path_or_url: str, params: Optional[Mapping[str, Any]] = None) -> ApiAnswer:
         asked = dict(params or {})
         group, fetcher = self.shared_page_groups()[0], self.fetcher
-        return parse_answer(self.context.page_share.fetch(group, path_or_url, asked, lambda: fetcher.get_raw(path_or_url, asked)))
+        return parse_answer(
+            self.context.page_share.fetch(group, path_or_url, asked, lambda: fetcher.get_raw(path_or_url, asked))
+        )
 
     def read_pages(self, stream_slice):
         start, end = self.start_epoch(), self.end_epoch
@@ -192,7 +209,12 @@ class OffsetPagesStream(ListStream):
         first = True
         for page in OffsetPagesWalker(self.fetcher, self.fetch_shared, self.spec.path, self.list_params()).pages():
             # `count` counts the list's items, not the rows a derived stream makes of them
-            if first and not self.spec.extract and isinstance(page.body, Mapping) and isinstance(page.body.get("count"), int):
+            if (
+                first
+                and not self.spec.extract
+                and isinstance(page.body, Mapping)
+                and isinstance(page.body.get("count"), int)
+            ):
                 yield estimate_message(self.name, page.body["count"])
             first = False
             batch = [record for record in self.records_of(page.body) if self.keep(record, start, end)]
@@ -232,7 +254,9 @@ class NamesStream(UnpagedStream):
             raise shape_error(self, f"listing: Zendesk's answer has no '{key}' list of names.")
         for position, name in enumerate(names):
             if not isinstance(name, str):
-                raise shape_error(self, f"listing: Zendesk sent something other than a name as item {position} of '{key}'.")
+                raise shape_error(
+                    self, f"listing: Zendesk sent something other than a name as item {position} of '{key}'."
+                )
         return [{"name": name} for name in names]
 
 

@@ -1,5 +1,6 @@
 """check's requests go the way every stream's do (retries, rate budget, token refresh, error policy), through a
 probe: a stream object that is never read, only asked to fetch. Check retries less than a sync: a person waits."""
+
 from __future__ import annotations
 
 from typing import Union
@@ -26,13 +27,17 @@ class _RememberingErrorHandler(ZendeskErrorHandler):
 
 class AccountProbe(ZendeskStream):
     has_stream_status = False  # check's requests belong to no stream of the catalog
+
     def __init__(self, context: SyncContext):
         self.errors = None
-        super().__init__(StreamSpec("check", "users/me.json", AccountProbe, "user", primary_key=None), context, incremental=False)
+        super().__init__(
+            StreamSpec("check", "users/me.json", AccountProbe, "user", primary_key=None), context, incremental=False
+        )
 
     def error_handler(self) -> ZendeskErrorHandler:
-        self.errors = _RememberingErrorHandler(self.logger, can_refresh_token=self.context.config.can_refresh_token,
-                                               retries=CHECK_RETRIES)
+        self.errors = _RememberingErrorHandler(
+            self.logger, can_refresh_token=self.context.config.can_refresh_token, retries=CHECK_RETRIES
+        )
         return self.errors
 
     @property

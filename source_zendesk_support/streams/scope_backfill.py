@@ -7,6 +7,7 @@ read goes on, the stream reads the scope it missed from the configured start up 
 with its own position nested in the state, checkpointed and resumed like any read; then the state says it covers
 the configured scope, and the incremental read carries on from its saved position.
 """
+
 from __future__ import annotations
 
 import time
@@ -97,7 +98,8 @@ def read_in_scope(stream: "ZendeskStream", stream_slice: Any) -> Iterator[Any]:
         return
     stream.logger.info(
         f"Stream {stream.name}: the saved state does not cover the {plan.scope} tickets that 'tickets_handled_by' "
-        f"now includes; reading those up to {to_iso(plan.until)} first, then going on from the saved state.")
+        f"now includes; reading those up to {to_iso(plan.until)} first, then going on from the saved state."
+    )
     # The saved position's own second is in both reads (a cursor does not say which of its records it has
     # passed): what the backfill emitted there is not emitted again by this sync.
     at_until = set()
@@ -135,8 +137,12 @@ def _covers_configured(stream: "ZendeskStream") -> None:
 
 def _at_second(stream: "ZendeskStream", item: Any, second: int) -> bool:
     field = stream.spec.state_cursor
-    return field is not None and not isinstance(item, AirbyteMessage) and isinstance(item, Mapping) \
+    return (
+        field is not None
+        and not isinstance(item, AirbyteMessage)
+        and isinstance(item, Mapping)
         and to_epoch(item.get(field)) == second
+    )
 
 
 def _identity(stream: "ZendeskStream", record: Mapping[str, Any]) -> Any:

@@ -4,6 +4,7 @@ Config: "search_queries": [{"name": "vip_open", "query": "status:open tags:vip",
 stream `search_vip_open`. Incremental syncs add `updated>=<last sync>` to the query: Zendesk's search export
 filters on that bound to the second.
 """
+
 from __future__ import annotations
 
 import re

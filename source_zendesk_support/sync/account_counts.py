@@ -1,5 +1,6 @@
 """Zendesk's count endpoints, asked at most once per sync: every stream estimating from the same count (tickets
 and ticket_metrics from tickets/count) shares the one answer."""
+
 from __future__ import annotations
 
 import logging

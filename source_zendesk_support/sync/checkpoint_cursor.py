@@ -3,6 +3,7 @@
 Streams yield STATE messages themselves, after the records each one covers, through the ordered concurrent
 queue. This cursor only guarantees the platform gets at least one STATE per stream and sync.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, MutableMapping

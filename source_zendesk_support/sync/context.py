@@ -1,4 +1,5 @@
 """What the streams of one sync share: the config, credentials, rate budget and the sync-wide page machinery."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

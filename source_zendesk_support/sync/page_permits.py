@@ -4,6 +4,7 @@ A 1000-ticket export page is about 2 MB of JSON and 9 MB once parsed. Readers ta
 give it back, with their references to the page, before they wait for the next one. So a sync can run many
 workers, most of them waiting for a rate window, and its memory still follows the permits, not the workers.
 """
+
 from __future__ import annotations
 
 import threading

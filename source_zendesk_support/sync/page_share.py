@@ -7,6 +7,7 @@ memory up to a budget and then in a temporary file, until every reader has taken
 own copy. The last reader to take a page gives its memory back. A page that would overrun the disk budget is
 not kept: the other readers fetch it themselves.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ this each would page through the article export (and the posts list) on its own.
 the parents; the others, asking for the same list from the same position, get the same batches. Only what the
 children need of a parent is kept (its id and status), so a large Help Center costs little memory.
 """
+
 from __future__ import annotations
 
 import threading

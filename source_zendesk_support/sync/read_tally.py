@@ -5,6 +5,7 @@ Each stream's HTTP client gets the sync's rate budget through a `TalliedBudget`,
 passes and times the wait for its slot (the rate budget's own wait) and, for a request answered 429, the time
 until it is sent again (the wait Zendesk asked for).
 """
+
 from __future__ import annotations
 
 import threading
@@ -24,8 +25,10 @@ class StreamTally:
     waited: float = 0.0
 
     def line(self, stream: str) -> str:
-        return (f"Stream {stream} read summary: {self.records} records, {self.requests} requests, {self.retries} retries, "
-                f"{self.waited:.1f} s waited for rate windows.")
+        return (
+            f"Stream {stream} read summary: {self.records} records, {self.requests} requests, {self.retries} retries, "
+            f"{self.waited:.1f} s waited for rate windows."
+        )
 
 
 class ReadTally:

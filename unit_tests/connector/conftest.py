@@ -4,6 +4,7 @@
 budget, the CDK's call-rate policies and the backoff library all read it. Tests therefore never wait, and can
 still check how long the connector *would* have waited.
 """
+
 from __future__ import annotations
 
 import datetime as real_datetime
@@ -52,7 +53,9 @@ def _datetime_module(clock: FakeClock) -> types.SimpleNamespace:
             value = clock.now()
             return value.replace(tzinfo=real_datetime.timezone.utc).astimezone(tz) if tz else value
 
-    return types.SimpleNamespace(datetime=ClockDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone)
+    return types.SimpleNamespace(
+        datetime=ClockDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ They follow the documented rules (../shared/reference/zendesk-api-notes.md §3.3
 property tests: time-based pages finish their last second up to a hard cap, repeat that second on the next page
 when the cap cut it, and end with end_time = last timestamp; cursor pages are an exact (timestamp, id) keyset.
 """
+
 from __future__ import annotations
 
 import base64
@@ -49,7 +50,7 @@ class TimeExport:
         self.scopes.append(query.get("support_type_scope"))
         eligible = [(i, ts) for i, ts in self.records if ts >= start and _in_scope(query, i, self.ai_ids)]
         taken = eligible[: self.fill]
-        rest = eligible[len(taken):]
+        rest = eligible[len(taken) :]
         while rest and taken and rest[0][1] == taken[-1][1] and len(taken) < self.cap:
             taken.append(rest.pop(0))
         if not taken:
@@ -104,13 +105,15 @@ class CursorExport:
             after = _cursor(int(query["start_time"]) - 1, 2**62)
         else:
             after = _cursor(last[1], last[0])
-        return json.dumps({
-            self.list_key: [{"id": i, self.cursor_field: ts} for i, ts in taken],
-            "after_cursor": after,
-            "after_url": f"{request.url.split('?')[0]}?cursor={after}",
-            "before_cursor": None,
-            "end_of_stream": len(eligible) <= self.page,
-        })
+        return json.dumps(
+            {
+                self.list_key: [{"id": i, self.cursor_field: ts} for i, ts in taken],
+                "after_cursor": after,
+                "after_url": f"{request.url.split('?')[0]}?cursor={after}",
+                "before_cursor": None,
+                "end_of_stream": len(eligible) <= self.page,
+            }
+        )
 
 
 @dataclass
@@ -132,9 +135,11 @@ class ArticleExport:
             return json.dumps({"articles": [], "count": 0, "end_time": None, "next_page": None})
         iso = lambda ts: datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
         end_time = taken[-1][1]
-        return json.dumps({
-            "articles": [{"id": i, "updated_at": iso(ts)} for i, ts in taken],
-            "count": len(taken),
-            "end_time": end_time,
-            "next_page": f"{request.url.split('?')[0]}?start_time={end_time}",
-        })
+        return json.dumps(
+            {
+                "articles": [{"id": i, "updated_at": iso(ts)} for i, ts in taken],
+                "count": len(taken),
+                "end_time": end_time,
+                "next_page": f"{request.url.split('?')[0]}?start_time={end_time}",
+            }
+        )

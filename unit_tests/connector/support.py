@@ -2,6 +2,7 @@
 
 Everything talks to a loopback base URL that requests-mock intercepts, so no test can reach a real host.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,6 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.state_builder import StateBuilder
 
-from source_zendesk_support.config import parse_config
 from source_zendesk_support.http.rate_budget import ZendeskRateBudget
 from source_zendesk_support.registry import ALL_STREAMS
 from source_zendesk_support.source import SourceZendeskSupport
@@ -77,7 +77,9 @@ def read_streams(
         for name, value in state.items():
             builder = builder.with_stream_state(name, dict(value))
         state_messages = builder.build()
-    return read(SourceZendeskSupport(config=config), config, catalog.build(), state_messages, expecting_exception=expect_failure)
+    return read(
+        SourceZendeskSupport(config=config), config, catalog.build(), state_messages, expecting_exception=expect_failure
+    )
 
 
 def records_of(output: EntrypointOutput, stream: Optional[str] = None) -> List[Dict[str, Any]]:
@@ -117,8 +119,13 @@ def make_context(config: Optional[Mapping[str, Any]] = None, budget: Optional[Ze
     return context
 
 
-def make_stream(name: str, config: Optional[Mapping[str, Any]] = None, state: Optional[Mapping[str, Any]] = None,
-                incremental: bool = True, context: Optional[SyncContext] = None):
+def make_stream(
+    name: str,
+    config: Optional[Mapping[str, Any]] = None,
+    state: Optional[Mapping[str, Any]] = None,
+    incremental: bool = True,
+    context: Optional[SyncContext] = None,
+):
     spec = SPECS[name]
     stream = spec.family(spec, context or make_context(config), incremental=incremental)
     stream.state = dict(state or {})

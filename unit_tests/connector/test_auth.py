@@ -1,4 +1,5 @@
 """Credentials: API token header, OAuth access tokens, single-use refresh tokens rotated and persisted, client credentials."""
+
 from __future__ import annotations
 
 import base64
@@ -7,26 +8,59 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
 
 import pytest
-from airbyte_cdk.models import FailureType, Status
+from airbyte_cdk.models import FailureType
 
-from source_zendesk_support.source import SourceZendeskSupport
 
-from .support import API_TOKEN, BASE, EMAIL, make_config, make_context, make_stream, ok, read_streams, records_of, run_stream, url, warnings_of
+from .support import (
+    API_TOKEN,
+    BASE,
+    EMAIL,
+    make_config,
+    make_context,
+    make_stream,
+    ok,
+    read_streams,
+    records_of,
+    run_stream,
+    url,
+    warnings_of,
+)
 
 GROUPS = url("groups")
 TOKENS = f"{BASE}/oauth/tokens"
 GOOD = ok({"groups": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": False}})
-INVALID_TOKEN = ok({"error": "invalid_token", "error_description": "The access token provided is expired, revoked, malformed or invalid for other reasons."}, status=401)
+INVALID_TOKEN = ok(
+    {
+        "error": "invalid_token",
+        "error_description": "The access token provided is expired, revoked, malformed or invalid for other reasons.",
+    },
+    status=401,
+)
 
 
 def oauth_config(**credentials):
-    return make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "cid", "client_secret": "csecret",
-                                    "refresh_token": "R0", **credentials})
+    return make_config(
+        credentials={
+            "auth_type": "oauth2_refresh",
+            "client_id": "cid",
+            "client_secret": "csecret",
+            "refresh_token": "R0",
+            **credentials,
+        }
+    )
 
 
 def token_answer(access: str, refresh: str, expires_in: int = 1800):
-    return ok({"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": expires_in,
-               "refresh_token_expires_in": 2592000, "scope": "read"})
+    return ok(
+        {
+            "access_token": access,
+            "refresh_token": refresh,
+            "token_type": "bearer",
+            "expires_in": expires_in,
+            "refresh_token_expires_in": 2592000,
+            "scope": "read",
+        }
+    )
 
 
 def form(request):
@@ -52,13 +86,16 @@ def control_configs(captured: str):
 def recording(seen, *responses):
     """The same responses, noting each request's Authorization header as it is sent (a retried request object is
     re-signed in place, so the recorded history only shows its last header)."""
+
     def wrap(response):
         text = response["text"]
 
         def answer(request, context):
             seen.append(request.headers.get("Authorization"))
             return text
+
         return {**response, "text": answer}
+
     return [wrap(response) for response in responses]
 
 
@@ -76,7 +113,9 @@ def test_api_token_is_sent_as_basic_email_slash_token(api):
 
 def test_access_token_is_sent_as_bearer(api):
     api.get(GROUPS, [GOOD])
-    read_streams(["groups"], config=make_config(credentials={"auth_type": "oauth2_access_token", "access_token": "AT-1"}))
+    read_streams(
+        ["groups"], config=make_config(credentials={"auth_type": "oauth2_access_token", "access_token": "AT-1"})
+    )
     assert api.request_history[0].headers["Authorization"] == "Bearer AT-1"
 
 
@@ -87,7 +126,12 @@ def test_refresh_token_is_exchanged_rotated_and_the_new_pair_persisted(api, caps
     assert [r["id"] for r in records_of(output)] == [1]
     refresh = [r for r in api.request_history if r.method == "POST"]
     assert len(refresh) == 1
-    assert form(refresh[0]) == {"grant_type": "refresh_token", "client_id": "cid", "client_secret": "csecret", "refresh_token": "R0"}
+    assert form(refresh[0]) == {
+        "grant_type": "refresh_token",
+        "client_id": "cid",
+        "client_secret": "csecret",
+        "refresh_token": "R0",
+    }
     assert [r.headers["Authorization"] for r in api.request_history if r.method == "GET"] == ["Bearer A1"]
     (persisted,) = control_configs(capsys.readouterr().out)
     assert persisted["credentials"]["refresh_token"] == "R1"
@@ -153,7 +197,12 @@ def test_client_credentials_body(api, scope, expected):
     output = read_streams(["groups"], config=make_config(credentials=credentials))
     assert not output.errors
     post = next(r for r in api.request_history if r.method == "POST")
-    assert form(post) == {"grant_type": "client_credentials", "client_id": "cid", "client_secret": "csecret", "scope": expected}
+    assert form(post) == {
+        "grant_type": "client_credentials",
+        "client_id": "cid",
+        "client_secret": "csecret",
+        "scope": expected,
+    }
     assert next(r for r in api.request_history if r.method == "GET").headers["Authorization"] == "Bearer CC1"
 
 
@@ -181,7 +230,9 @@ def test_the_persisted_pair_works_for_the_next_sync_without_a_refresh(api, capsy
 def test_a_token_refused_again_after_a_refresh_fails_instead_of_looping(api, capsys):
     api.post(TOKENS, [token_answer("A1", "R1"), token_answer("A2", "R2")])
     api.get(GROUPS, [INVALID_TOKEN] * 5)
-    output = read_streams(["groups"], config=oauth_config(access_token="A0", token_expiry_date=iso_in(1200)), expect_failure=True)
+    output = read_streams(
+        ["groups"], config=oauth_config(access_token="A0", token_expiry_date=iso_in(1200)), expect_failure=True
+    )
     assert output.errors
     assert len([r for r in api.request_history if r.method == "POST"]) == 1
     assert len([r for r in api.request_history if r.method == "GET"]) == 2

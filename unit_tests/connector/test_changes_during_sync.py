@@ -4,6 +4,7 @@ Zendesk's plain lists are not ordered by update time, so a record updated after 
 nowhere in this sync; its change must be found by the next one. That only works if the saved cursor is not
 past the moment the sync started reading.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,15 +25,28 @@ class MutatingGroups:
     """Two pages of groups sorted by name; between the two page reads, both groups are updated."""
 
     def __init__(self):
-        self.groups = {"alpha": {"id": 1, "name": "alpha", "updated_at": at(1)}, "beta": {"id": 2, "name": "beta", "updated_at": at(2)}}
+        self.groups = {
+            "alpha": {"id": 1, "name": "alpha", "updated_at": at(1)},
+            "beta": {"id": 2, "name": "beta", "updated_at": at(2)},
+        }
         self.reads = 0
 
     def __call__(self, request, context):
         context.headers.update(JSON)
         self.reads += 1
         if "page%5Bafter%5D" in request.url or "page[after]" in request.url:
-            return json.dumps({"groups": [self.groups["beta"]], "meta": {"has_more": False, "after_cursor": "B"}, "links": {"next": None}})
-        page = {"groups": [self.groups["alpha"]], "meta": {"has_more": True, "after_cursor": "A"}, "links": {"next": None}}
+            return json.dumps(
+                {
+                    "groups": [self.groups["beta"]],
+                    "meta": {"has_more": False, "after_cursor": "B"},
+                    "links": {"next": None},
+                }
+            )
+        page = {
+            "groups": [self.groups["alpha"]],
+            "meta": {"has_more": True, "after_cursor": "A"},
+            "links": {"next": None},
+        }
         # The account changes while the sync reads: alpha (already read) then beta (not read yet) are updated now.
         now = datetime.now(timezone.utc)
         self.groups["alpha"] = {**self.groups["alpha"], "updated_at": iso(now)}
@@ -61,8 +75,11 @@ class MutatingPosts:
         context.headers.update(JSON)
         if "page%5Bafter%5D" in request.url or "page[after]" in request.url:
             return json.dumps({"posts": [self.posts[2]], "meta": {"has_more": False}, "links": {"next": None}})
-        page = {"posts": [self.posts[1]], "meta": {"has_more": True, "after_cursor": "P"},
-                "links": {"next": url("community/posts?page%5Bafter%5D=P&page%5Bsize%5D=100")}}
+        page = {
+            "posts": [self.posts[1]],
+            "meta": {"has_more": True, "after_cursor": "P"},
+            "links": {"next": url("community/posts?page%5Bafter%5D=P&page%5Bsize%5D=100")},
+        }
         now = datetime.now(timezone.utc)
         self.posts[1] = {"id": 1, "updated_at": iso(now)}
         self.comments[1] = self.comments[1] + [{"id": 11, "updated_at": iso(now)}]
@@ -73,7 +90,10 @@ class MutatingPosts:
     def comments_of(self, post_id):
         def answer(request, context):
             context.headers.update(JSON)
-            return json.dumps({"comments": self.comments[post_id], "meta": {"has_more": False}, "links": {"next": None}})
+            return json.dumps(
+                {"comments": self.comments[post_id], "meta": {"has_more": False}, "links": {"next": None}}
+            )
+
         return answer
 
 
@@ -105,10 +125,12 @@ class ChangingList:
     def __call__(self, request, context):
         context.headers.update(JSON)
         offset = int(request.qs.get("page[after]", ["0"])[0]) if "page[after]" in request.qs else 0
-        ids = sorted(self.records)[offset: offset + self.page]
-        body = {"macros": [self.records[i] for i in ids],
-                "meta": {"has_more": offset + self.page < len(self.records), "after_cursor": str(offset + self.page)},
-                "links": {"next": None}}
+        ids = sorted(self.records)[offset : offset + self.page]
+        body = {
+            "macros": [self.records[i] for i in ids],
+            "meta": {"has_more": offset + self.page < len(self.records), "after_cursor": str(offset + self.page)},
+            "links": {"next": None},
+        }
         for record_id in self.changes.get(self.served, []):
             self.clock += timedelta(seconds=1)
             self.records[record_id] = {"id": record_id, "updated_at": iso(self.clock)}
@@ -122,7 +144,9 @@ def test_changes_during_a_sync_are_all_seen_by_the_next(data):
     count = data.draw(st.integers(2, 10))
     page = data.draw(st.integers(1, 4))
     pages = -(-count // page)
-    changes = data.draw(st.dictionaries(st.integers(0, pages - 1), st.lists(st.integers(1, count), max_size=3), max_size=pages))
+    changes = data.draw(
+        st.dictionaries(st.integers(0, pages - 1), st.lists(st.integers(1, count), max_size=3), max_size=pages)
+    )
     account = ChangingList(count, page, changes)
     with requests_mock.Mocker() as mocker:
         without_counts(mocker)

@@ -1,4 +1,5 @@
 """check: tells apart bad credentials, an unknown subdomain, missing permissions and network failures."""
+
 from __future__ import annotations
 
 import json
@@ -25,11 +26,17 @@ def check(config=None):
 CASES = {
     "ok": ([ok({"user": {"id": 5, "role": "admin", "email": "admin@acme.example"}})], None),
     "bad credentials": ([ok({"error": "Couldn't authenticate you"}, status=401)], "refused the credentials"),
-    "unknown subdomain": ([ok({"error": "InvalidEndpoint", "description": "Not found"}, status=404)], "No Zendesk account answers"),
+    "unknown subdomain": (
+        [ok({"error": "InvalidEndpoint", "description": "Not found"}, status=404)],
+        "No Zendesk account answers",
+    ),
     "no permission": ([ok({"error": "Forbidden"}, status=403)], "lack permission"),
     "agent": ([ok({"user": {"id": 5, "role": "agent", "email": "agent@acme.example"}})], "need an admin"),
     "anonymous": ([ok({"user": {"id": None, "role": "end-user"}})], "anonymous"),
-    "not zendesk": ([raw("<html>parked domain</html>", 200, {"Content-Type": "text/html"})], "did not answer like a Zendesk account"),
+    "not zendesk": (
+        [raw("<html>parked domain</html>", 200, {"Content-Type": "text/html"})],
+        "did not answer like a Zendesk account",
+    ),
     "server error": ([raw("oops", 500)], "HTTP 500"),
     "network": ([{"exc": requests.exceptions.ConnectionError("Name or service not known")}], "Could not reach"),
     "timeout": ([{"exc": requests.exceptions.ReadTimeout("timed out")}], "did not answer within the timeout"),
@@ -64,14 +71,18 @@ def test_check_names_the_subdomain_on_a_404(api):
 
 def test_check_with_a_refused_refresh_token(api, capsys):
     api.post(f"{BASE}/oauth/tokens", [ok({"error": "invalid_grant"}, status=400)])
-    config = make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s", "refresh_token": "r"})
+    config = make_config(
+        credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s", "refresh_token": "r"}
+    )
     status, message = check(config)
     assert status == Status.FAILED and "refused the OAuth client or refresh token" in message
 
 
 def test_check_with_a_refused_refresh_token_through_the_entrypoint(api, tmp_path, capsys):
     api.post(f"{BASE}/oauth/tokens", [ok({"error": "invalid_grant"}, status=400)])
-    config = make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s", "refresh_token": "r"})
+    config = make_config(
+        credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s", "refresh_token": "r"}
+    )
     output = _run_command(SourceZendeskSupport(), ["check", "--config", make_file(tmp_path / "config.json", config)])
     (status,) = output.connection_status_messages
     assert status.connectionStatus.status == Status.FAILED and "refresh token" in status.connectionStatus.message
@@ -91,8 +102,12 @@ def test_check_that_spends_the_refresh_token_hands_the_new_one_to_the_platform(a
     would present a spent token."""
     api.post(f"{BASE}/oauth/tokens", [ok({"access_token": "A1", "refresh_token": "R1-check", "expires_in": 1800})])
     api.get(ME, [ok({"user": {"id": 5, "role": "admin"}})])
-    config = make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s", "refresh_token": "R0"})
+    config = make_config(
+        credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s", "refresh_token": "R0"}
+    )
     status, _ = check(config)
     assert status == Status.SUCCEEDED
     controls = [json.loads(line) for line in capfd.readouterr().out.splitlines() if '"CONTROL"' in line]
-    assert controls and controls[-1]["control"]["connectorConfig"]["config"]["credentials"]["refresh_token"] == "R1-check"
+    assert (
+        controls and controls[-1]["control"]["connectorConfig"]["config"]["credentials"]["refresh_token"] == "R1-check"
+    )

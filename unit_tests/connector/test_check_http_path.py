@@ -1,4 +1,5 @@
 """check sends its requests the way every stream does: retries, rate-limit waits and the same error texts."""
+
 from __future__ import annotations
 
 import logging

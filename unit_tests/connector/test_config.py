@@ -1,10 +1,11 @@
 """Config validation: every malformed config becomes a config_error naming the field, never a traceback."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from airbyte_cdk.models import FailureType, Status, TraceType
+from airbyte_cdk.models import FailureType, Status
 from airbyte_cdk.test.entrypoint_wrapper import discover
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -42,51 +43,84 @@ def test_non_mapping_config():
     assert "JSON object" in config_error_of(["not", "a", "mapping"])
 
 
-@pytest.mark.parametrize("subdomain", [None, "", 42, "acme.example.com", "evil.com/x", "a_b", "-acme", "acme-", "acme@evil",
-                                       "acme.zendesk.com.evil.net", "a" * 64, "acme/..", "acme?x=1", "acme#frag", " "])
+@pytest.mark.parametrize(
+    "subdomain",
+    [
+        None,
+        "",
+        42,
+        "acme.example.com",
+        "evil.com/x",
+        "a_b",
+        "-acme",
+        "acme-",
+        "acme@evil",
+        "acme.zendesk.com.evil.net",
+        "a" * 64,
+        "acme/..",
+        "acme?x=1",
+        "acme#frag",
+        " ",
+    ],
+)
 def test_bad_subdomain(subdomain):
-    assert "'subdomain'" in config_error_of(make_config(subdomain=subdomain) if subdomain is not None else make_config(subdomain=None))
+    assert "'subdomain'" in config_error_of(
+        make_config(subdomain=subdomain) if subdomain is not None else make_config(subdomain=None)
+    )
 
 
-@pytest.mark.parametrize("base_url", [
-    "http://evil.example.com",  # neither loopback nor Zendesk
-    "https://acme.zendesk.com.evil.net",  # looks like Zendesk, is not
-    "http://acme.zendesk.com",  # Zendesk only over https
-    "https://a.b.zendesk.com",  # not a single subdomain label
-    "http://127.0.0.1.evil.net",
-    "http://localhost.evil.net",
-    "http://0.0.0.0:8080",
-    "http://10.0.0.1",
-    "http://user:pw@127.0.0.1:8080",  # credentials in the URL
-    "ftp://127.0.0.1",
-    "http://127.0.0.1:8080/api/v2",  # a path
-    "http://127.0.0.1:8080?x=1",
-    "http://127.0.0.1:8080#frag",
-    "not a url",
-    12345,
-])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://evil.example.com",  # neither loopback nor Zendesk
+        "https://acme.zendesk.com.evil.net",  # looks like Zendesk, is not
+        "http://acme.zendesk.com",  # Zendesk only over https
+        "https://a.b.zendesk.com",  # not a single subdomain label
+        "http://127.0.0.1.evil.net",
+        "http://localhost.evil.net",
+        "http://0.0.0.0:8080",
+        "http://10.0.0.1",
+        "http://user:pw@127.0.0.1:8080",  # credentials in the URL
+        "ftp://127.0.0.1",
+        "http://127.0.0.1:8080/api/v2",  # a path
+        "http://127.0.0.1:8080?x=1",
+        "http://127.0.0.1:8080#frag",
+        "not a url",
+        12345,
+    ],
+)
 def test_base_url_not_loopback_nor_zendesk(base_url):
     assert "'base_url'" in config_error_of(make_config(base_url=base_url))
 
 
-@pytest.mark.parametrize("base_url,expected", [
-    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-    ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
-    ("http://localhost:9", "http://localhost:9"),
-    ("http://[::1]:8080", "http://[::1]:8080"),
-    ("http://127.5.6.7", "http://127.5.6.7"),
-    ("https://proxy.zendesk.com", "https://proxy.zendesk.com"),
-])
+@pytest.mark.parametrize(
+    "base_url,expected",
+    [
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+        ("http://localhost:9", "http://localhost:9"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+        ("http://127.5.6.7", "http://127.5.6.7"),
+        ("https://proxy.zendesk.com", "https://proxy.zendesk.com"),
+    ],
+)
 def test_base_url_accepted(base_url, expected):
     assert parse_config(make_config(base_url=base_url)).base_url == expected
 
 
-@pytest.mark.parametrize("credentials", [
-    {"auth_type": "password", "email": EMAIL, "password": "hunter2"},
-    {"auth_type": "basic", "email": EMAIL, "password": "hunter2"},
-    {"auth_type": "api_token", "email": EMAIL, "password": "hunter2"},  # old configs: api_token kind carrying a password
-    {"email": EMAIL, "password": "hunter2"},
-])
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"auth_type": "password", "email": EMAIL, "password": "hunter2"},
+        {"auth_type": "basic", "email": EMAIL, "password": "hunter2"},
+        {
+            "auth_type": "api_token",
+            "email": EMAIL,
+            "password": "hunter2",
+        },  # old configs: api_token kind carrying a password
+        {"email": EMAIL, "password": "hunter2"},
+    ],
+)
 def test_password_auth_is_refused_with_what_to_use_instead(credentials):
     message = config_error_of(make_config(credentials=credentials))
     assert "Password authentication was removed" in message
@@ -105,31 +139,40 @@ def test_missing_credentials():
     assert "'credentials'" in config_error_of(make_config(credentials="token"))
 
 
-@pytest.mark.parametrize("credentials,field", [
-    ({"auth_type": "api_token", "email": EMAIL}, "api_token"),
-    ({"auth_type": "api_token", "api_token": API_TOKEN}, "email"),
-    ({"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s"}, "refresh_token"),
-    ({"auth_type": "oauth2_refresh", "client_id": "c", "refresh_token": "r"}, "client_secret"),
-    ({"auth_type": "oauth2_client_credentials", "client_secret": "s"}, "client_id"),
-    ({"auth_type": "oauth2_access_token", "access_token": "  "}, "access_token"),
-    ({"auth_type": "oauth2_access_token", "access_token": 5}, "access_token"),
-])
+@pytest.mark.parametrize(
+    "credentials,field",
+    [
+        ({"auth_type": "api_token", "email": EMAIL}, "api_token"),
+        ({"auth_type": "api_token", "api_token": API_TOKEN}, "email"),
+        ({"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s"}, "refresh_token"),
+        ({"auth_type": "oauth2_refresh", "client_id": "c", "refresh_token": "r"}, "client_secret"),
+        ({"auth_type": "oauth2_client_credentials", "client_secret": "s"}, "client_id"),
+        ({"auth_type": "oauth2_access_token", "access_token": "  "}, "access_token"),
+        ({"auth_type": "oauth2_access_token", "access_token": 5}, "access_token"),
+    ],
+)
 def test_missing_credential_field_is_named(credentials, field):
     assert f"'credentials.{field}'" in config_error_of(make_config(credentials=credentials))
 
 
 def test_legacy_auth_type_names_still_work():
-    assert parse_config(make_config(credentials={"credentials": "oauth2.0", "access_token": "x"})).auth_type == "oauth2_access_token"
+    assert (
+        parse_config(make_config(credentials={"credentials": "oauth2.0", "access_token": "x"})).auth_type
+        == "oauth2_access_token"
+    )
 
 
-@pytest.mark.parametrize("field,value", [
-    ("start_date", "yesterday"),
-    ("start_date", "2024-13-01T00:00:00Z"),
-    ("start_date", "2024-02-30T00:00:00Z"),
-    ("start_date", 1700000000),
-    ("end_date", "01/02/2024"),
-    ("end_date", ["2024-01-01T00:00:00Z"]),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("start_date", "yesterday"),
+        ("start_date", "2024-13-01T00:00:00Z"),
+        ("start_date", "2024-02-30T00:00:00Z"),
+        ("start_date", 1700000000),
+        ("end_date", "01/02/2024"),
+        ("end_date", ["2024-01-01T00:00:00Z"]),
+    ],
+)
 def test_bad_dates(field, value):
     assert f"'{field}'" in config_error_of(make_config(**{field: value}))
 
@@ -162,13 +205,16 @@ def test_num_workers_bounds_accepted(workers):
 
 
 # --- through the entrypoint: an Airbyte config_error, not a traceback ---------------------------------------
-@pytest.mark.parametrize("overrides,named", [
-    ({"end_date": "2020-01-01T00:00:00Z"}, "'end_date'"),
-    ({"base_url": "http://evil.example.com"}, "'base_url'"),
-    ({"subdomain": "evil.com/"}, "evil.com/"),  # caught by the spec's pattern first
-    ({"num_workers": 50}, "50"),
-    ({"backoff_base_seconds": "abc"}, "'backoff_base_seconds'"),
-])
+@pytest.mark.parametrize(
+    "overrides,named",
+    [
+        ({"end_date": "2020-01-01T00:00:00Z"}, "'end_date'"),
+        ({"base_url": "http://evil.example.com"}, "'base_url'"),
+        ({"subdomain": "evil.com/"}, "evil.com/"),  # caught by the spec's pattern first
+        ({"num_workers": 50}, "50"),
+        ({"backoff_base_seconds": "abc"}, "'backoff_base_seconds'"),
+    ],
+)
 def test_read_with_bad_config_reports_config_error(overrides, named):
     output = read_streams(["groups"], config=make_config(**overrides), expect_failure=True)
     errors = [m.trace.error for m in output.errors]

@@ -1,5 +1,6 @@
 """The config file is read once, parsed once and its secrets registered once per command, through the real
 entrypoint function (run.py's `run`), and a config in an earlier shape is still handed back migrated."""
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,14 @@ def calls(monkeypatch) -> Dict[str, int]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             counted[name] += 1
             return function(*args, **kwargs)
+
         return wrapper
 
-    read, parse, register = input_files.read_config_file, config_module.parse_config, config_module.register_config_secrets
+    read, parse, register = (
+        input_files.read_config_file,
+        config_module.parse_config,
+        config_module.register_config_secrets,
+    )
     for module in (run_module, source_module):
         monkeypatch.setattr(module, "read_config_file", counting("read", read))
         monkeypatch.setattr(module, "parse_config", counting("parse", parse))
@@ -52,8 +58,10 @@ def _config_file(tmp_path, config: Dict[str, Any]) -> str:
 def _answer_everything(mock: requests_mock.Mocker) -> None:
     mock.get(requests_mock.ANY, **ok({}))  # registered first: requests-mock tries the latest registration first
     mock.get(url("users/me"), **ok({"user": {"id": 1, "role": "admin"}}))
-    mock.get(url("groups"), **ok({"groups": [{"id": 1, "name": "one", "updated_at": "2024-02-01T00:00:00Z"}],
-                                   "meta": {"has_more": False}}))
+    mock.get(
+        url("groups"),
+        **ok({"groups": [{"id": 1, "name": "one", "updated_at": "2024-02-01T00:00:00Z"}], "meta": {"has_more": False}}),
+    )
     mock.get(url("custom_objects"), **ok({"custom_objects": []}))
 
 
@@ -69,9 +77,19 @@ def test_check_and_discover_read_parse_and_register_the_config_once(command, cal
 def test_read_reads_parses_and_registers_the_config_once(calls, tmp_path, capsys):
     path = _config_file(tmp_path, make_config())
     catalog = tmp_path / "catalog.json"
-    catalog.write_text(json.dumps({"streams": [{
-        "stream": {"name": "groups", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
-        "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}))
+    catalog.write_text(
+        json.dumps(
+            {
+                "streams": [
+                    {
+                        "stream": {"name": "groups", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+                        "sync_mode": "full_refresh",
+                        "destination_sync_mode": "overwrite",
+                    }
+                ]
+            }
+        )
+    )
     with requests_mock.Mocker() as mock:
         _answer_everything(mock)
         assert run_module.run(["read", "--config", path, "--catalog", str(catalog)]) == 0
@@ -100,8 +118,12 @@ def test_each_auth_type_is_one_credentials_class_with_one_builder():
         {"auth_type": "api_token", "email": "a@b.example", "api_token": "t0k3n-123456"},
         {"auth_type": "oauth2_access_token", "access_token": "access-123456"},
         {"auth_type": "oauth2_client_credentials", "client_id": "client-1", "client_secret": "secret-123456"},
-        {"auth_type": "oauth2_refresh", "client_id": "client-1", "client_secret": "secret-123456",
-         "refresh_token": "refresh-123456"},
+        {
+            "auth_type": "oauth2_refresh",
+            "client_id": "client-1",
+            "client_secret": "secret-123456",
+            "refresh_token": "refresh-123456",
+        },
     ]
     built = set()
     for credentials in samples:

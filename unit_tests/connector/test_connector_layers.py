@@ -1,6 +1,7 @@
 """The connector's layers, as docs/architecture.md tables them: a module imports only from its own layer or the
 ones below it, and no modules import each other in a circle. Read with `ast` from the package's files, so a new
 module that no layer names fails here. Imports for type annotations only (under TYPE_CHECKING) are left aside."""
+
 from __future__ import annotations
 
 import ast
@@ -38,7 +39,9 @@ def module_names() -> list[str]:
 
 def layer_of(module: str) -> int:
     for rank, (_, members) in enumerate(LAYERS):
-        if module in members or any(m.endswith(".*") and (module == m[:-2] or module.startswith(m[:-1])) for m in members):
+        if module in members or any(
+            m.endswith(".*") and (module == m[:-2] or module.startswith(m[:-1])) for m in members
+        ):
             return rank
     raise AssertionError(f"{module} is in no layer of LAYERS: add it to the one it belongs to")
 
@@ -61,7 +64,11 @@ def _type_checking_only(tree: ast.AST) -> set:
 def imports_of(module: str) -> set[str]:
     """The package's modules that `module` imports when it runs (at any depth of its code, lazy imports included)."""
     path = source_of(module)
-    package = module.split(".")[:-1] if path.name != "__init__.py" else [part for part in module.split(".") if part != "__init__"]
+    package = (
+        module.split(".")[:-1]
+        if path.name != "__init__.py"
+        else [part for part in module.split(".") if part != "__init__"]
+    )
     known = set(module_names())
     tree = ast.parse(path.read_text())
     skipped = _type_checking_only(tree)
@@ -73,7 +80,7 @@ def imports_of(module: str) -> set[str]:
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - node.level + 1]
+                base = package[: len(package) - node.level + 1]
                 stem = ".".join(base + ([node.module] if node.module else []))
             else:
                 stem = node.module or ""
@@ -81,7 +88,7 @@ def imports_of(module: str) -> set[str]:
         else:
             continue
         for target in targets:
-            name = target[len(PACKAGE) + 1:] if target.startswith(PACKAGE + ".") else target
+            name = target[len(PACKAGE) + 1 :] if target.startswith(PACKAGE + ".") else target
             if name in known and name != module:
                 found.add(name)
     return found
@@ -104,7 +111,7 @@ def test_no_import_cycles():
 
     def visit(module: str, path: list[str]) -> None:
         if module in path:
-            cycle = path[path.index(module):] + [module]
+            cycle = path[path.index(module) :] + [module]
             raise AssertionError("import cycle: " + " -> ".join(cycle))
         if module in done:
             return
@@ -121,7 +128,9 @@ def test_the_checks_can_fail():
     assert {"config", "http.rate_budget", "sync.page_share"} <= imports_of("sync.context")
     assert "streams.spec" not in imports_of("sync.context")  # under TYPE_CHECKING
     assert "http.retry_policy" in imports_of("paging.exports")
-    assert layer_of("streams.base") > layer_of("paging.exports") > layer_of("sync.page_permits") > layer_of("http.answer")
+    assert (
+        layer_of("streams.base") > layer_of("paging.exports") > layer_of("sync.page_permits") > layer_of("http.answer")
+    )
 
 
 def test_the_table_is_the_architecture_pages():

@@ -1,4 +1,5 @@
 """Cursor-based incremental exports (/incremental/{tickets,users}/cursor): after_cursor is followed exactly."""
+
 from __future__ import annotations
 
 from airbyte_cdk.models import AirbyteStreamStatus
@@ -7,8 +8,17 @@ from .support import (
     ALL,
     data_requests,
     without_counts,
-    epoch, make_config, make_stream, ok, param, read_streams, records_of, run_stream, states_of, statuses_of, url,
-    warnings_of,
+    epoch,
+    make_config,
+    make_stream,
+    ok,
+    param,
+    read_streams,
+    records_of,
+    run_stream,
+    states_of,
+    statuses_of,
+    url,
 )
 
 EXPORT = url("incremental/tickets/cursor")
@@ -24,23 +34,32 @@ def page(tickets, after="c1", end=False, **extra):
 
 
 def test_first_sync_starts_at_start_date_follows_after_cursor_and_checkpoints_per_page(api):
-    api.get(EXPORT, [page([ticket(1, START + 10), ticket(2, START + 20)], after="c1"),
-                     page([ticket(3, START + 20)], after="c2", end=True)])
+    api.get(
+        EXPORT,
+        [
+            page([ticket(1, START + 10), ticket(2, START + 20)], after="c1"),
+            page([ticket(3, START + 20)], after="c2", end=True),
+        ],
+    )
     records, states, items = run_stream(make_stream("tickets"))
     first, second = data_requests(api)
     assert param(first, "start_time") == str(START) and param(first, "cursor") is None
     assert param(first, "per_page") == "1000" and param(first, "include") == "metric_sets"
     assert param(second, "cursor") == "c1" and param(second, "start_time") is None
     assert [r["id"] for r in records] == [1, 2, 3]
-    assert states == [{**ALL, "after_cursor": "c1", "generated_timestamp": START + 20},
-                      {**ALL, "after_cursor": "c2", "generated_timestamp": START + 20}]
+    assert states == [
+        {**ALL, "after_cursor": "c1", "generated_timestamp": START + 20},
+        {**ALL, "after_cursor": "c2", "generated_timestamp": START + 20},
+    ]
     # Each STATE follows the records it covers.
     assert [kind for kind, _ in items] == ["RECORD", "RECORD", "STATE", "RECORD", "STATE"]
 
 
 def test_saved_after_cursor_is_used_instead_of_a_start_time(api):
     api.get(EXPORT, [page([], after="c9", end=True)])
-    records, states, _ = run_stream(make_stream("tickets", state={**ALL, "after_cursor": "c8", "generated_timestamp": START + 99}))
+    records, states, _ = run_stream(
+        make_stream("tickets", state={**ALL, "after_cursor": "c8", "generated_timestamp": START + 99})
+    )
     (request,) = api.request_history
     assert param(request, "cursor") == "c8" and param(request, "start_time") is None
     assert records == []
@@ -48,8 +67,13 @@ def test_saved_after_cursor_is_used_instead_of_a_start_time(api):
 
 
 def test_invalid_saved_cursor_falls_back_to_the_saved_time(api):
-    api.get(EXPORT, [ok({"error": "InvalidCursor", "description": "cursor is not valid"}, status=400),
-                     page([ticket(5, START + 500)], after="c1", end=True)])
+    api.get(
+        EXPORT,
+        [
+            ok({"error": "InvalidCursor", "description": "cursor is not valid"}, status=400),
+            page([ticket(5, START + 500)], after="c1", end=True),
+        ],
+    )
     stream = make_stream("tickets", state={**ALL, "after_cursor": "garbage", "generated_timestamp": START + 400})
     records, states, _ = run_stream(stream)
     first, second = api.request_history
@@ -71,16 +95,32 @@ def test_end_date_stops_the_export_and_drops_the_cursor(api):
 
 
 def test_504_on_a_big_page_asks_again_with_a_smaller_page(api):
-    api.get(EXPORT, [{"text": "<html>Gateway Timeout</html>", "status_code": 504, "headers": {"Content-Type": "text/html"}},
-                     {"text": "<html>Gateway Timeout</html>", "status_code": 504, "headers": {"Content-Type": "text/html"}},
-                     page([ticket(1, START + 1)], after="c1", end=True)])
+    api.get(
+        EXPORT,
+        [
+            {"text": "<html>Gateway Timeout</html>", "status_code": 504, "headers": {"Content-Type": "text/html"}},
+            {"text": "<html>Gateway Timeout</html>", "status_code": 504, "headers": {"Content-Type": "text/html"}},
+            page([ticket(1, START + 1)], after="c1", end=True),
+        ],
+    )
     records, states, _ = run_stream(make_stream("tickets"))
     assert [param(r, "per_page") for r in data_requests(api)] == ["1000", "500", "250"]
     assert [r["id"] for r in records] == [1]
 
 
 def test_start_time_too_recent_ends_quietly_with_a_state(api):
-    api.get(EXPORT, [ok({"error": "StartTimeTooRecent", "description": "Too recent start_time. Use a start_time older than 1 minute."}, status=400)])
+    api.get(
+        EXPORT,
+        [
+            ok(
+                {
+                    "error": "StartTimeTooRecent",
+                    "description": "Too recent start_time. Use a start_time older than 1 minute.",
+                },
+                status=400,
+            )
+        ],
+    )
     records, states, _ = run_stream(make_stream("tickets", state={**ALL, "generated_timestamp": START + 7}))
     assert records == []
     assert states == [{**ALL, "generated_timestamp": START + 7}]
@@ -117,8 +157,17 @@ def test_tickets_and_ticket_metrics_share_the_export_pages(api):
 def test_users_and_identities_from_one_export(api):
     users_export = url("incremental/users/cursor")
     identity = {"id": 9, "user_id": 1, "type": "email", "updated_at": "2024-01-03T00:00:00Z"}
-    api.get(users_export, **ok({"users": [{"id": 1, "updated_at": "2024-01-03T00:00:00Z"}], "identities": [identity],
-                              "after_cursor": "u1", "end_of_stream": True}))
+    api.get(
+        users_export,
+        **ok(
+            {
+                "users": [{"id": 1, "updated_at": "2024-01-03T00:00:00Z"}],
+                "identities": [identity],
+                "after_cursor": "u1",
+                "end_of_stream": True,
+            }
+        ),
+    )
     users, user_states, _ = run_stream(make_stream("users"))
     identities, identity_states, _ = run_stream(make_stream("user_identities"))
     assert [u["id"] for u in users] == [1] and identities == [identity]
@@ -128,14 +177,20 @@ def test_users_and_identities_from_one_export(api):
 
 def test_full_refresh_ignores_saved_state(api):
     api.get(EXPORT, [page([ticket(1, START + 1)], after="c1", end=True)])
-    run_stream(make_stream("tickets", state={"after_cursor": "old", "generated_timestamp": START + 100}, incremental=False))
+    run_stream(
+        make_stream("tickets", state={"after_cursor": "old", "generated_timestamp": START + 100}, incremental=False)
+    )
     assert param(data_requests(api)[0], "start_time") == str(START)
 
 
 def test_through_the_source_incremental_resume_from_saved_cursor(api):
-    api.get(url("ticket_fields"), [ok({"ticket_fields": [], "meta": {"has_more": False}})])  # typed custom-field columns
+    api.get(
+        url("ticket_fields"), [ok({"ticket_fields": [], "meta": {"has_more": False}})]
+    )  # typed custom-field columns
     api.get(EXPORT, [page([ticket(7, START + 70)], after="c2", end=True)])
-    output = read_streams(["tickets"], state={"tickets": {**ALL, "after_cursor": "c1", "generated_timestamp": START + 60}})
+    output = read_streams(
+        ["tickets"], state={"tickets": {**ALL, "after_cursor": "c1", "generated_timestamp": START + 60}}
+    )
     exports = [r for r in api.request_history if r.path.endswith("/incremental/tickets/cursor")]
     assert len(exports) == 1 and param(exports[0], "cursor") == "c1"
     assert [r["id"] for r in records_of(output)] == [7]
@@ -153,7 +208,9 @@ from hypothesis import strategies as st  # noqa: E402
 
 from .fake_exports import CursorExport  # noqa: E402
 
-PROPERTY_SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY_SETTINGS = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @st.composite
@@ -205,7 +262,9 @@ def test_an_empty_page_that_does_not_move_the_cursor_ends_the_read(api):
         return '{"tickets": [], "after_cursor": "c5", "end_of_stream": false}'
 
     api.get(EXPORT, text=same_cursor)
-    records, states, _ = run_stream(make_stream("tickets", state={**ALL, "after_cursor": "c5", "generated_timestamp": START + 5}))
+    records, states, _ = run_stream(
+        make_stream("tickets", state={**ALL, "after_cursor": "c5", "generated_timestamp": START + 5})
+    )
     assert records == [] and len(calls) <= 2
     assert states[-1] == {**ALL, "after_cursor": "c5", "generated_timestamp": START + 5}
 
@@ -220,5 +279,7 @@ def test_cursor_export_second_sync_reads_exactly_the_new_records(export, new_gap
     for n, gap in enumerate(new_gaps):
         ts += gap  # a gap of 0: a new record in the same second as the last one already read
         added.append((10_000 + n, ts))
-    second, _, _ = run_tickets(CursorExport(records + added, "tickets", "generated_timestamp", page_size), state=states[-1])
+    second, _, _ = run_tickets(
+        CursorExport(records + added, "tickets", "generated_timestamp", page_size), state=states[-1]
+    )
     assert sorted(r["id"] for r in second) == [i for i, _ in added]

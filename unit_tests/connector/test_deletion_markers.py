@@ -1,4 +1,5 @@
 """Records of deleted objects, per `deleted_records`: kept as ordinary rows, marked with _ab_cdc_deleted_at, or left out."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,25 +11,35 @@ from .support import ALL, epoch, make_config, make_stream, ok, run_stream, url
 START = epoch("2024-01-01T00:00:00Z")
 
 
-@pytest.mark.parametrize("rule,record,expected", [
-    ("status", {"status": "deleted", "updated_at": "2024-02-01T00:00:00Z"}, "2024-02-01T00:00:00Z"),
-    ("status", {"status": "closed", "updated_at": "2024-02-01T00:00:00Z"}, None),
-    ("active", {"active": False, "email": None, "updated_at": "2024-02-02T00:00:00Z"}, "2024-02-02T00:00:00Z"),
-    ("active", {"active": False, "email": "suspended@acme.example", "updated_at": "2024-02-02T00:00:00Z"}, None),
-    ("deleted_at", {"deleted_at": "2024-02-03T00:00:00Z"}, "2024-02-03T00:00:00Z"),
-    ("deleted_at", {"deleted_at": None}, None),
-    ("deleted", {"deleted": True, "time": "2024-02-04T00:00:00Z"}, "2024-02-04T00:00:00Z"),
-    ("deleted", {"deleted": False, "time": "2024-02-04T00:00:00Z"}, None),
-    ("is_deleted", {"is_deleted": True, "updated_at": "2024-02-05T00:00:00Z"}, "2024-02-05T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "rule,record,expected",
+    [
+        ("status", {"status": "deleted", "updated_at": "2024-02-01T00:00:00Z"}, "2024-02-01T00:00:00Z"),
+        ("status", {"status": "closed", "updated_at": "2024-02-01T00:00:00Z"}, None),
+        ("active", {"active": False, "email": None, "updated_at": "2024-02-02T00:00:00Z"}, "2024-02-02T00:00:00Z"),
+        ("active", {"active": False, "email": "suspended@acme.example", "updated_at": "2024-02-02T00:00:00Z"}, None),
+        ("deleted_at", {"deleted_at": "2024-02-03T00:00:00Z"}, "2024-02-03T00:00:00Z"),
+        ("deleted_at", {"deleted_at": None}, None),
+        ("deleted", {"deleted": True, "time": "2024-02-04T00:00:00Z"}, "2024-02-04T00:00:00Z"),
+        ("deleted", {"deleted": False, "time": "2024-02-04T00:00:00Z"}, None),
+        ("is_deleted", {"is_deleted": True, "updated_at": "2024-02-05T00:00:00Z"}, "2024-02-05T00:00:00Z"),
+    ],
+)
 def test_deletion_rules(rule, record, expected):
     assert deleted_at(rule, record) == expected
 
 
 def tickets_page():
-    return ok({"tickets": [{"id": 1, "generated_timestamp": START + 1, "status": "open", "updated_at": "2024-01-01T00:00:01Z"},
-                           {"id": 2, "generated_timestamp": START + 2, "status": "deleted", "updated_at": "2024-01-01T00:00:02Z"}],
-               "after_cursor": "c1", "end_of_stream": True})
+    return ok(
+        {
+            "tickets": [
+                {"id": 1, "generated_timestamp": START + 1, "status": "open", "updated_at": "2024-01-01T00:00:01Z"},
+                {"id": 2, "generated_timestamp": START + 2, "status": "deleted", "updated_at": "2024-01-01T00:00:02Z"},
+            ],
+            "after_cursor": "c1",
+            "end_of_stream": True,
+        }
+    )
 
 
 def test_deleted_tickets_are_kept_as_ordinary_rows_by_default(api):

@@ -1,4 +1,5 @@
 """The real console entrypoint, as the platform runs it: spec, and check against a closed loopback port."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def run_connector(*args: str, timeout: int = 60) -> list:
-    completed = subprocess.run([sys.executable, str(REPO / "main.py"), *args], capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), *args], capture_output=True, text=True, timeout=timeout, cwd=REPO
+    )
     messages = []
     for line in completed.stdout.splitlines():
         try:
@@ -38,8 +41,11 @@ def test_spec_prints_one_spec_message():
 
 
 def test_check_against_an_unreachable_host_fails_in_plain_words(tmp_path):
-    config = {"subdomain": "acme", "base_url": f"http://127.0.0.1:{closed_loopback_port()}",
-              "credentials": {"auth_type": "api_token", "email": "a@acme.example", "api_token": "tok-proc-7731"}}
+    config = {
+        "subdomain": "acme",
+        "base_url": f"http://127.0.0.1:{closed_loopback_port()}",
+        "credentials": {"auth_type": "api_token", "email": "a@acme.example", "api_token": "tok-proc-7731"},
+    }
     path = tmp_path / "config.json"
     path.write_text(json.dumps(config))
     messages = run_connector("check", "--config", str(path))

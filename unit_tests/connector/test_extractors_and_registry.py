@@ -1,4 +1,5 @@
 """Extractors (records built from sideloads and nested events), time conversions, the stream table and discover."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -26,12 +27,24 @@ def test_tickets_without_metric_sets_leaves_the_page_untouched():
 
 
 def test_metric_sets_carry_their_ticket_and_its_timestamp():
-    page = [{"id": 1, "generated_timestamp": 100, "metric_set": {"id": 9, "replies": 3, "updated_at": "2026-01-05T10:00:00Z"}},
-            {"id": 2, "generated_timestamp": 101, "metric_set": None},
-            {"id": 3, "generated_timestamp": 102, "metric_set": {"id": 8, "ticket_id": 3}}]
+    page = [
+        {
+            "id": 1,
+            "generated_timestamp": 100,
+            "metric_set": {"id": 9, "replies": 3, "updated_at": "2026-01-05T10:00:00Z"},
+        },
+        {"id": 2, "generated_timestamp": 101, "metric_set": None},
+        {"id": 3, "generated_timestamp": 102, "metric_set": {"id": 8, "ticket_id": 3}},
+    ]
     assert list(extractors.metric_sets({}, page)) == [
-        {"id": 9, "replies": 3, "updated_at": "2026-01-05T10:00:00Z", "ticket_id": 1, "generated_timestamp": 100,
-         "_ab_updated_at": 1767607200},
+        {
+            "id": 9,
+            "replies": 3,
+            "updated_at": "2026-01-05T10:00:00Z",
+            "ticket_id": 1,
+            "generated_timestamp": 100,
+            "_ab_updated_at": 1767607200,
+        },
         {"id": 8, "ticket_id": 3, "generated_timestamp": 102},
     ]
 
@@ -44,22 +57,38 @@ def test_identities_come_from_the_sideload():
 
 
 def test_comment_events_keep_comments_only_with_their_ticket_and_audit():
-    event = {"id": 70, "ticket_id": 4, "timestamp": 1700000000, "created_at": "2023-11-14T22:13:20Z", "child_events": [
-        {"id": 71, "event_type": "Comment", "body": "b", "public": False},
-        {"id": 72, "event_type": "Notification"},
-        {"id": 73, "type": "Comment"},
-        {"id": 74, "event_type": "VoiceComment", "type": "VoiceComment", "created_at": "2023-11-14T22:00:00Z"},
-    ]}
+    event = {
+        "id": 70,
+        "ticket_id": 4,
+        "timestamp": 1700000000,
+        "created_at": "2023-11-14T22:13:20Z",
+        "child_events": [
+            {"id": 71, "event_type": "Comment", "body": "b", "public": False},
+            {"id": 72, "event_type": "Notification"},
+            {"id": 73, "type": "Comment"},
+            {"id": 74, "event_type": "VoiceComment", "type": "VoiceComment", "created_at": "2023-11-14T22:00:00Z"},
+        ],
+    }
     comments = list(extractors.comment_events({}, [event, {"id": 80, "child_events": None}]))
     assert [c["id"] for c in comments] == [71, 73, 74]
     assert {(c["ticket_id"], c["audit_id"], c["timestamp"]) for c in comments} == {(4, 70, 1700000000)}
-    assert [c["created_at"] for c in comments] == ["2023-11-14T22:13:20Z", "2023-11-14T22:13:20Z", "2023-11-14T22:00:00Z"]
+    assert [c["created_at"] for c in comments] == [
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T22:00:00Z",
+    ]
     assert [c["event_type"] for c in comments] == ["Comment", "Comment", "VoiceComment"]
 
 
 def test_attribute_definitions_are_flattened_with_their_condition():
-    body = {"definitions": {"conditions_all": [{"subject": "a"}], "conditions_any": [{"subject": "b"}, {"subject": "c"}]}}
-    assert [(d["subject"], d["condition"]) for d in extractors.attribute_definitions(body, None)] == [("a", "all"), ("b", "any"), ("c", "any")]
+    body = {
+        "definitions": {"conditions_all": [{"subject": "a"}], "conditions_any": [{"subject": "b"}, {"subject": "c"}]}
+    }
+    assert [(d["subject"], d["condition"]) for d in extractors.attribute_definitions(body, None)] == [
+        ("a", "all"),
+        ("b", "any"),
+        ("c", "any"),
+    ]
     assert list(extractors.attribute_definitions({}, None)) == []
 
 
@@ -70,11 +99,22 @@ def test_every_extractor_in_the_table_is_an_extractor_function():
 
 
 # --- time conversions ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("value,expected", [
-    ("2024-01-01T00:00:00Z", 1704067200), ("2024-01-01T01:00:00+01:00", 1704067200), ("2024-01-01T00:00:00", 1704067200),
-    (1704067200, 1704067200), (1704067200.9, 1704067200), ("1704067200", 1704067200),
-    (datetime(2024, 1, 1, tzinfo=timezone.utc), 1704067200), (None, None), ("", None), (True, None), ("garbage", None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2024-01-01T00:00:00Z", 1704067200),
+        ("2024-01-01T01:00:00+01:00", 1704067200),
+        ("2024-01-01T00:00:00", 1704067200),
+        (1704067200, 1704067200),
+        (1704067200.9, 1704067200),
+        ("1704067200", 1704067200),
+        (datetime(2024, 1, 1, tzinfo=timezone.utc), 1704067200),
+        (None, None),
+        ("", None),
+        (True, None),
+        ("garbage", None),
+    ],
+)
 def test_to_epoch(value, expected):
     assert to_epoch(value) == expected
 
@@ -91,12 +131,16 @@ def test_stream_table_is_consistent():
     names = [spec.name for spec in ALL_STREAMS]
     assert len(names) == len(set(names))
     for spec in ALL_STREAMS:
-        assert isinstance(spec.family, type) and issubclass(spec.family, ZendeskStream) and spec.family.paging, spec.name
+        assert isinstance(spec.family, type) and issubclass(spec.family, ZendeskStream) and spec.family.paging, (
+            spec.name
+        )
         schema = load_schema(spec.schema or spec.name)
         properties = schema.get("properties", {})
         if spec.cursor_field:
             assert spec.cursor_field in properties, f"{spec.name}: cursor {spec.cursor_field} not in its schema"
-        keys = spec.primary_key if isinstance(spec.primary_key, list) else [spec.primary_key] if spec.primary_key else []
+        keys = (
+            spec.primary_key if isinstance(spec.primary_key, list) else [spec.primary_key] if spec.primary_key else []
+        )
         for key in keys:
             assert key in properties, f"{spec.name}: primary key {key} not in its schema"
         if issubclass(spec.family, (CursorExportStream, TimeExportStream)):
@@ -111,7 +155,9 @@ def test_discover_lists_every_stream_with_its_modes_cursor_and_key(api):
     # Chat streams are offered only with Chat credentials (see the next test).
     offered = [spec for spec in ALL_STREAMS if spec.product != "chat"]
     assert set(catalog) == {spec.name for spec in offered}
-    with_chat = discover(SourceZendeskSupport(config=config), {**config, "chat_credentials": {"access_token": "chat-token"}})
+    with_chat = discover(
+        SourceZendeskSupport(config=config), {**config, "chat_credentials": {"access_token": "chat-token"}}
+    )
     assert {spec.name for spec in ALL_STREAMS} == {stream.name for stream in with_chat.catalog.catalog.streams}
     assert output.is_in_logs("Chat streams are not offered")
     for spec in offered:

@@ -1,8 +1,8 @@
 """Faults on any request of a whole read (5xx, 429, truncated or HTML bodies, resets) cost time, never records."""
+
 from __future__ import annotations
 
 import json
-import random
 
 import requests
 import requests_mock
@@ -48,23 +48,41 @@ def list_pages(name, count, page):
     def answer(request, context):
         context.headers.update(JSON)
         offset = int(request.qs["page[after]"][0]) if "page[after]" in request.qs else 0
-        rows = [{"id": i, "updated_at": "2024-02-01T00:00:00Z"} for i in range(offset + 1, min(offset + page, count) + 1)]
+        rows = [
+            {"id": i, "updated_at": "2024-02-01T00:00:00Z"} for i in range(offset + 1, min(offset + page, count) + 1)
+        ]
         more = offset + page < count
-        return json.dumps({name: rows, "meta": {"has_more": more, "after_cursor": str(offset + page) if more else None}, "links": {"next": None}})
+        return json.dumps(
+            {
+                name: rows,
+                "meta": {"has_more": more, "after_cursor": str(offset + page) if more else None},
+                "links": {"next": None},
+            }
+        )
+
     return answer
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(FAULTS + [None, None]), max_size=6), st.lists(st.sampled_from(FAULTS + [None, None]), max_size=6),
-       st.lists(st.sampled_from(FAULTS + [None, None]), max_size=6))
+@given(
+    st.lists(st.sampled_from(FAULTS + [None, None]), max_size=6),
+    st.lists(st.sampled_from(FAULTS + [None, None]), max_size=6),
+    st.lists(st.sampled_from(FAULTS + [None, None]), max_size=6),
+)
 def test_faults_cost_time_never_records(clock, ticket_faults, event_faults, macro_faults):
     tickets = [(i, START + i // 2) for i in range(1, 9)]
     events = [(i, START + 10 + i // 3) for i in range(1, 10)]
     with requests_mock.Mocker() as mocker:
         without_counts(mocker)
         mocker.get(url("ticket_fields"), text=list_pages("ticket_fields", 0, 100))
-        mocker.get(url("incremental/tickets/cursor"), text=Faulty(CursorExport(tickets, "tickets", "generated_timestamp", 3), ticket_faults))
-        mocker.get(url("incremental/ticket_events"), text=Faulty(TimeExport(events, "ticket_events", "timestamp", 2, 4), event_faults))
+        mocker.get(
+            url("incremental/tickets/cursor"),
+            text=Faulty(CursorExport(tickets, "tickets", "generated_timestamp", 3), ticket_faults),
+        )
+        mocker.get(
+            url("incremental/ticket_events"),
+            text=Faulty(TimeExport(events, "ticket_events", "timestamp", 2, 4), event_faults),
+        )
         mocker.get(url("macros"), text=Faulty(list_pages("macros", 7, 3), macro_faults))
         output = read_streams(["tickets", "ticket_events", "macros"], config=make_config(num_workers=3))
     assert not output.errors, [m.trace.error.message for m in output.errors]
@@ -77,7 +95,9 @@ def test_faults_cost_time_never_records(clock, ticket_faults, event_faults, macr
 
 def test_every_planned_fault_is_retried(clock):
     tickets = [(i, START + i) for i in range(1, 7)]
-    faulty = Faulty(CursorExport(tickets, "tickets", "generated_timestamp", 2), ["500", None, "truncated", "reset", "429", "html"])
+    faulty = Faulty(
+        CursorExport(tickets, "tickets", "generated_timestamp", 2), ["500", None, "truncated", "reset", "429", "html"]
+    )
     with requests_mock.Mocker() as mocker:
         without_counts(mocker)
         mocker.get(url("ticket_fields"), text=list_pages("ticket_fields", 0, 100))

@@ -1,12 +1,12 @@
 """Limits of the HTTP layer: the body size cap and the whole-request deadline (over a real loopback socket, through
 urllib3's own decoding), unreachable hosts, and waits for Zendesk's rate limits (told, capped, refused)."""
+
 from __future__ import annotations
 
 import gzip
 import http.server
 import json
 import logging
-import socket
 import threading
 import time
 import zlib
@@ -21,8 +21,14 @@ from source_zendesk_support.http import error_policy
 from source_zendesk_support.http.error_policy import ZendeskBackoff, ZendeskErrorHandler
 from source_zendesk_support.http.rate_budget import ZendeskRateBudget
 from source_zendesk_support.http.rate_waits import WaitTooLong
-from source_zendesk_support.http.transport import (MIB, BodyStalled, BodyTooLarge, RequestDeadlineExceeded, bounded_session,
-                                                   idle_read_for)
+from source_zendesk_support.http.transport import (
+    MIB,
+    BodyStalled,
+    BodyTooLarge,
+    RequestDeadlineExceeded,
+    bounded_session,
+    idle_read_for,
+)
 
 from .support import make_config, ok, raw, read_streams, records_of, statuses_of, url
 
@@ -78,7 +84,7 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
             elif self.path.startswith("/short-held"):
                 body = b'{"groups": []}' * 100
                 self._send(body)
-                self.wfile.write(body[:len(body) // 2])
+                self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
                 REAL_SLEEP(5)  # held open, not a byte more: the idle-read limit ends the read first
             elif self.path.startswith("/drip"):
@@ -144,8 +150,12 @@ def test_a_short_body_on_a_held_connection_ends_at_the_idle_read_limit_not_the_r
         with pytest.raises(BodyStalled) as stalled:
             session.get(base + "/short-held", timeout=(5, 20))
     assert time.monotonic() - started < 3
-    assert "stopped sending the answer for /short-held" in str(stalled.value) and "700 of 1400 bytes" in str(stalled.value)
-    resolution = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False, stream="groups").interpret_response(stalled.value)
+    assert "stopped sending the answer for /short-held" in str(stalled.value) and "700 of 1400 bytes" in str(
+        stalled.value
+    )
+    resolution = ZendeskErrorHandler(
+        logging.getLogger("test"), can_refresh_token=False, stream="groups"
+    ).interpret_response(stalled.value)
     assert resolution.response_action == ResponseAction.RETRY and "stopped sending" in resolution.error_message
     assert ZendeskBackoff().backoff_time(stalled.value, 1) < 2  # a short pause; log_policy words the CDK's line
 
@@ -188,10 +198,14 @@ def test_an_unreachable_host_is_a_connection_error_naming_it_never_a_rate_limit(
     handler = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False, stream="groups")
     refused = requests.exceptions.ConnectionError(
         "HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded (Caused by NewConnectionError("
-        "'Failed to establish a new connection: [Errno 111] Connection refused'))", request=_request("http://127.0.0.1:9/api/v2/groups"))
+        "'Failed to establish a new connection: [Errno 111] Connection refused'))",
+        request=_request("http://127.0.0.1:9/api/v2/groups"),
+    )
     first = handler.interpret_response(refused)
     assert first.response_action == ResponseAction.RETRY and "127.0.0.1:9 (connection refused)" in first.error_message
-    assert ZendeskBackoff().backoff_time(refused, 1) is None  # the CDK's plain retry, which it does not call a rate limit
+    assert (
+        ZendeskBackoff().backoff_time(refused, 1) is None
+    )  # the CDK's plain retry, which it does not call a rate limit
     now[0] += error_policy.UNREACHABLE_AFTER_SECONDS + 1
     last = handler.interpret_response(refused)
     assert last.response_action == ResponseAction.FAIL and last.failure_type == FailureType.transient_error
@@ -225,14 +239,25 @@ def _rate_limited_statuses(printed: str, stream: str):
 
 
 def test_a_429_wait_of_some_seconds_is_logged_once_and_reported_as_rate_limited(api, clock, capsys):
-    api.get(GROUPS, [raw("Number of allowed API requests per minute exceeded", 429,
-                         {"Content-Type": "text/plain", "Retry-After": "8"}), GOOD])
+    api.get(
+        GROUPS,
+        [
+            raw(
+                "Number of allowed API requests per minute exceeded",
+                429,
+                {"Content-Type": "text/plain", "Retry-After": "8"},
+            ),
+            GOOD,
+        ],
+    )
     before = time.time()
     output = read_streams(["groups"])
     assert [r["id"] for r in records_of(output, "groups")] == [1]
     printed = capsys.readouterr().out
     told = [log.log.message for log in output.logs if "waiting 8 s" in log.log.message]
-    assert len(told) == 1 and "Stream groups" in told[0] and "account rate limit" in told[0] and "Retry-After" in told[0]
+    assert (
+        len(told) == 1 and "Stream groups" in told[0] and "account rate limit" in told[0] and "Retry-After" in told[0]
+    )
     statuses = _rate_limited_statuses(printed, "groups")
     assert len(statuses) == 1 and statuses[0]["status"] == "RUNNING"
     reset = statuses[0]["reasons"][0]["rate_limited"]["quota_reset"] / 1000
@@ -248,12 +273,29 @@ def test_a_short_wait_is_neither_logged_nor_reported(api, clock, capsys):
 
 def test_a_2xx_announcing_a_reset_beyond_the_cap_fails_the_next_request_saying_when_to_retry(api, clock):
     spent = {"ratelimit-limit": "700", "ratelimit-remaining": "0", "ratelimit-reset": "86400"}
-    api.get(GROUPS, [ok({"groups": [{"id": 1}], "meta": {"has_more": True, "after_cursor": "a"},
-                         "links": {"next": GROUPS + "?page[after]=a"}}, headers=spent), GOOD])
+    api.get(
+        GROUPS,
+        [
+            ok(
+                {
+                    "groups": [{"id": 1}],
+                    "meta": {"has_more": True, "after_cursor": "a"},
+                    "links": {"next": GROUPS + "?page[after]=a"},
+                },
+                headers=spent,
+            ),
+            GOOD,
+        ],
+    )
     output = read_streams(["groups"], config=make_config(max_wait_seconds=600), expect_failure=True)
     errors = [error.trace.error for error in output.errors]
-    assert any("Stream groups" in e.message and "86400" in e.message and "beyond the 600 s cap (max_wait_seconds)" in e.message
-               and "Run the sync again after" in e.message for e in errors), [e.message for e in errors]
+    assert any(
+        "Stream groups" in e.message
+        and "86400" in e.message
+        and "beyond the 600 s cap (max_wait_seconds)" in e.message
+        and "Run the sync again after" in e.message
+        for e in errors
+    ), [e.message for e in errors]
     assert all(e.failure_type == FailureType.transient_error for e in errors)
     assert clock.total_slept(minimum=5) == 0  # nothing was slept: the stream said when instead
     assert api.call_count == 1
@@ -280,8 +322,13 @@ def test_check_waits_without_a_stream_status_for_a_stream_that_is_not_there(api,
 
     from source_zendesk_support.source import SourceZendeskSupport
 
-    api.get(url("users/me.json"), [ok({"error": "TooManyRequests"}, status=429, headers={"Retry-After": "8"}),
-                                   ok({"user": {"id": 5, "role": "admin", "email": "admin@acme.example"}})])
+    api.get(
+        url("users/me.json"),
+        [
+            ok({"error": "TooManyRequests"}, status=429, headers={"Retry-After": "8"}),
+            ok({"user": {"id": 5, "role": "admin", "email": "admin@acme.example"}}),
+        ],
+    )
     status = SourceZendeskSupport().check(logging.getLogger("airbyte"), make_config())
     assert status.status == Status.SUCCEEDED
     assert "STREAM_STATUS" not in capsys.readouterr().out

@@ -1,4 +1,5 @@
 """How each request reacts to Zendesk's answers: waits, retries, token refresh, plan gates and hard failures."""
+
 from __future__ import annotations
 
 import email.utils
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
-from airbyte_cdk.models import AirbyteStreamStatus, FailureType, SyncMode
+from airbyte_cdk.models import AirbyteStreamStatus, FailureType
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -15,7 +16,15 @@ from source_zendesk_support.http.error_policy import CDK_EXTRA_SLEEP, ZendeskBac
 from source_zendesk_support.http.retry_policy import SYNC_RETRIES, asking_for_page_of
 
 from .support import (
-    epoch, make_config, make_stream, ok, raw, read_streams, records_of, run_stream, statuses_of, url, warnings_of,
+    make_stream,
+    ok,
+    raw,
+    read_streams,
+    records_of,
+    run_stream,
+    statuses_of,
+    url,
+    warnings_of,
 )
 
 MAX_BACKOFF_SECONDS = SYNC_RETRIES.max_backoff_seconds
@@ -33,26 +42,29 @@ def response(status: int, body: bytes = b"{}", headers=None, request_url: str = 
 
 
 # --- the error handler's table -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("status,body,content_type,action", [
-    (200, b'{"groups": []}', "application/json; charset=utf-8", ResponseAction.SUCCESS),
-    (200, b'{"groups": [{"id": 1', "application/json", ResponseAction.RETRY),  # truncated
-    (200, b"<html>maintenance</html>", "text/html", ResponseAction.RETRY),
-    (200, b"", "application/json", ResponseAction.RETRY),
-    # a retry whose wait the backoff reports (log line and RATE_LIMITED status with the reset time)
-    (429, b"Number of allowed API requests per minute exceeded", "text/plain", ResponseAction.RETRY),
-    (500, b"", "text/html", ResponseAction.RETRY),
-    (502, b"", "text/html", ResponseAction.RETRY),
-    (503, b"", "text/html", ResponseAction.RETRY),
-    (504, b"", "text/html", ResponseAction.RETRY),  # a small page: retried as it is
-    (408, b"", "text/html", ResponseAction.RETRY),
-    (409, b"{}", "application/json", ResponseAction.RETRY),
-    (400, b"{}", "application/json", ResponseAction.IGNORE),  # the stream interprets it
-    (403, b"{}", "application/json", ResponseAction.IGNORE),
-    (404, b"{}", "application/json", ResponseAction.IGNORE),
-    (410, b"{}", "application/json", ResponseAction.IGNORE),
-    (422, b"{}", "application/json", ResponseAction.IGNORE),
-    (418, b"teapot", "text/plain", ResponseAction.IGNORE),  # the stream fails on it, telling the body by its shape
-])
+@pytest.mark.parametrize(
+    "status,body,content_type,action",
+    [
+        (200, b'{"groups": []}', "application/json; charset=utf-8", ResponseAction.SUCCESS),
+        (200, b'{"groups": [{"id": 1', "application/json", ResponseAction.RETRY),  # truncated
+        (200, b"<html>maintenance</html>", "text/html", ResponseAction.RETRY),
+        (200, b"", "application/json", ResponseAction.RETRY),
+        # a retry whose wait the backoff reports (log line and RATE_LIMITED status with the reset time)
+        (429, b"Number of allowed API requests per minute exceeded", "text/plain", ResponseAction.RETRY),
+        (500, b"", "text/html", ResponseAction.RETRY),
+        (502, b"", "text/html", ResponseAction.RETRY),
+        (503, b"", "text/html", ResponseAction.RETRY),
+        (504, b"", "text/html", ResponseAction.RETRY),  # a small page: retried as it is
+        (408, b"", "text/html", ResponseAction.RETRY),
+        (409, b"{}", "application/json", ResponseAction.RETRY),
+        (400, b"{}", "application/json", ResponseAction.IGNORE),  # the stream interprets it
+        (403, b"{}", "application/json", ResponseAction.IGNORE),
+        (404, b"{}", "application/json", ResponseAction.IGNORE),
+        (410, b"{}", "application/json", ResponseAction.IGNORE),
+        (422, b"{}", "application/json", ResponseAction.IGNORE),
+        (418, b"teapot", "text/plain", ResponseAction.IGNORE),  # the stream fails on it, telling the body by its shape
+    ],
+)
 def test_error_handler_table(status, body, content_type, action):
     handler = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False)
     assert handler.interpret_response(response(status, body, {"Content-Type": content_type})).response_action == action
@@ -60,8 +72,12 @@ def test_error_handler_table(status, body, content_type, action):
 
 def test_504_on_a_big_export_page_is_handed_back_to_shrink_it():
     handler = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False)
-    big = response(504, b"", {"Content-Type": "text/html"}, request_url=url("incremental/ticket_events?start_time=1&per_page=1000"))
-    small = response(504, b"", {"Content-Type": "text/html"}, request_url=url("incremental/ticket_events?start_time=1&per_page=100"))
+    big = response(
+        504, b"", {"Content-Type": "text/html"}, request_url=url("incremental/ticket_events?start_time=1&per_page=1000")
+    )
+    small = response(
+        504, b"", {"Content-Type": "text/html"}, request_url=url("incremental/ticket_events?start_time=1&per_page=100")
+    )
     with asking_for_page_of(1000):  # the export walker's request for a page of 1000
         assert handler.interpret_response(big).response_action == ResponseAction.IGNORE
     with asking_for_page_of(100):
@@ -77,13 +93,15 @@ def test_401_is_a_config_error_without_oauth_refresh_and_a_refresh_with_it():
 
 def test_network_errors_are_retried():
     handler = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False)
-    assert handler.interpret_response(requests.exceptions.ConnectionError("reset")).response_action == ResponseAction.RETRY
+    assert (
+        handler.interpret_response(requests.exceptions.ConnectionError("reset")).response_action == ResponseAction.RETRY
+    )
     assert handler.interpret_response(requests.exceptions.ReadTimeout()).response_action == ResponseAction.RETRY
 
 
 def test_retries_outlast_an_incident():
     handler = ZendeskErrorHandler(logging.getLogger("test"), can_refresh_token=False)
-    waits = [min(MAX_BACKOFF_SECONDS, 2 ** n) for n in range(handler.max_retries)]
+    waits = [min(MAX_BACKOFF_SECONDS, 2**n) for n in range(handler.max_retries)]
     assert sum(waits) * 0.8 >= 5 * 60, "retries must span minutes, not seconds"
     assert handler.max_time >= 30 * 60
 
@@ -123,18 +141,25 @@ def test_a_retry_after_date_is_the_wait_until_then():
     assert ZendeskBackoff().backoff_time(response(429, headers={"Retry-After": past}), 1) < 0.01
 
 
-@pytest.mark.parametrize("value, shown", [("Thu, 01 Jan 2099 00:00:00 GMT", "Thu, 01 Jan 2099 00:00:00 GMT"),
-                                          ("1000000000000", "1000000000000")])
+@pytest.mark.parametrize(
+    "value, shown",
+    [("Thu, 01 Jan 2099 00:00:00 GMT", "Thu, 01 Jan 2099 00:00:00 GMT"), ("1000000000000", "1000000000000")],
+)
 def test_a_retry_after_beyond_the_cap_is_refused_by_it_in_either_form(value, shown):
     with pytest.raises(AirbyteTracedException) as refused:
-        ZendeskBackoff(max_wait_seconds=900, stream="groups").backoff_time(response(429, headers={"Retry-After": value}), 1)
+        ZendeskBackoff(max_wait_seconds=900, stream="groups").backoff_time(
+            response(429, headers={"Retry-After": value}), 1
+        )
     assert f"Retry-After: {shown}" in refused.value.message and "beyond the 900 s cap" in refused.value.message
 
 
 # --- end to end through the HTTP client (the fake clock records every sleep) --------------------------------------
 @pytest.mark.parametrize("extra_headers", [{}, {"ratelimit-remaining": "0", "ratelimit-limit": "700"}])
 def test_429_waits_exactly_retry_after(api, clock, extra_headers):
-    api.get(GROUPS, [raw("Number of allowed API requests per minute exceeded", 429, {"Retry-After": "7", **extra_headers}), GOOD])
+    api.get(
+        GROUPS,
+        [raw("Number of allowed API requests per minute exceeded", 429, {"Retry-After": "7", **extra_headers}), GOOD],
+    )
     records, _, _ = run_stream(make_stream("groups"))
     assert [r["id"] for r in records] == [1]
     assert clock.total_slept() == pytest.approx(7.0)
@@ -142,8 +167,14 @@ def test_429_waits_exactly_retry_after(api, clock, extra_headers):
 
 def test_429_json_body_from_the_export_limiter(api, clock):
     path = url("incremental/ticket_events")
-    limited = ok({"error": "APIRateLimitExceeded", "description": "Number of allowed incremental export API requests per minute exceeded"},
-                 status=429, headers={"Retry-After": "31", "zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=31"})
+    limited = ok(
+        {
+            "error": "APIRateLimitExceeded",
+            "description": "Number of allowed incremental export API requests per minute exceeded",
+        },
+        status=429,
+        headers={"Retry-After": "31", "zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=31"},
+    )
     api.get(path, [limited, ok({"ticket_events": [], "count": 0, "end_of_stream": True, "end_time": 1})])
     run_stream(make_stream("ticket_events"))
     assert clock.total_slept() == pytest.approx(31.0)
@@ -163,10 +194,17 @@ def test_503_with_retry_after_waits_what_it_says(api, clock):
     assert clock.total_slept() == pytest.approx(12.0)
 
 
-@pytest.mark.parametrize("bad", [
-    raw('{"groups": [{"id": 1, "upda', 200, {"Content-Type": "application/json"}),
-    raw("<!DOCTYPE html><html><body>Zendesk is down for maintenance</body></html>", 200, {"Content-Type": "text/html"}),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        raw('{"groups": [{"id": 1, "upda', 200, {"Content-Type": "application/json"}),
+        raw(
+            "<!DOCTYPE html><html><body>Zendesk is down for maintenance</body></html>",
+            200,
+            {"Content-Type": "text/html"},
+        ),
+    ],
+)
 def test_truncated_or_html_200_is_retried(api, clock, bad):
     api.get(GROUPS, [bad, GOOD])
     records, _, _ = run_stream(make_stream("groups"))
@@ -174,7 +212,14 @@ def test_truncated_or_html_200_is_retried(api, clock, bad):
 
 
 def test_connection_reset_and_timeout_are_retried(api, clock):
-    api.get(GROUPS, [{"exc": requests.exceptions.ConnectionError("reset by peer")}, {"exc": requests.exceptions.ReadTimeout("slow")}, GOOD])
+    api.get(
+        GROUPS,
+        [
+            {"exc": requests.exceptions.ConnectionError("reset by peer")},
+            {"exc": requests.exceptions.ReadTimeout("slow")},
+            GOOD,
+        ],
+    )
     records, _, _ = run_stream(make_stream("groups"))
     assert [r["id"] for r in records] == [1] and len(api.request_history) == 3
 
@@ -197,7 +242,10 @@ def test_persistent_5xx_eventually_fails_the_stream(api, clock):
 # --- plan gates and credentials through the whole source -------------------------------------------------------------
 def test_403_and_404_skip_the_stream_with_one_warning_and_the_sync_succeeds(api):
     api.get(GROUPS, [GOOD])
-    api.get(url("slas/policies"), [ok({"error": "Forbidden", "description": "You do not have access to this page."}, status=403)])
+    api.get(
+        url("slas/policies"),
+        [ok({"error": "Forbidden", "description": "You do not have access to this page."}, status=403)],
+    )
     api.get(url("business_hours/schedules"), [ok({"error": "InvalidEndpoint", "description": "Not found"}, status=404)])
     output = read_streams(["groups", "sla_policies", "schedules"])
     assert not output.errors
@@ -228,8 +276,10 @@ def test_a_wait_above_the_cap_fails_the_stream_saying_when_to_retry(api):
     api.get(GROUPS, [raw('{"error": "slow down"}', 429, {"Content-Type": "application/json", "Retry-After": "86400"})])
     output = read_streams(["groups"], expect_failure=True)
     messages = [error.trace.error.message for error in output.errors]
-    assert any("asked to wait 86400 s" in message and "max_wait_seconds" in message and "Run the sync again after" in message
-               for message in messages), messages
+    assert any(
+        "asked to wait 86400 s" in message and "max_wait_seconds" in message and "Run the sync again after" in message
+        for message in messages
+    ), messages
     assert any(error.trace.error.failure_type == FailureType.transient_error for error in output.errors)
     assert statuses_of(output, "groups")[-1] == AirbyteStreamStatus.INCOMPLETE
 
@@ -247,6 +297,9 @@ def test_an_unexpected_status_fails_the_stream_naming_the_body_by_its_shape_not_
     output = read_streams(["groups"], expect_failure=True)
     messages = [error.trace.error.message or "" for error in output.errors]
     assert any("HTTP 418" in message and "groups (1 record)" in message for message in messages), messages
-    printed = messages + [error.trace.error.internal_message or "" for error in output.errors] + \
-        [log.log.message for log in output.logs]
+    printed = (
+        messages
+        + [error.trace.error.internal_message or "" for error in output.errors]
+        + [log.log.message for log in output.logs]
+    )
     assert not any("Ada" in text or "ada@" in text for text in printed)

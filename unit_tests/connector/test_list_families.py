@@ -1,23 +1,39 @@
 """Cursor pages, offset pages, unpaged lists, schedules with holidays, and per-ticket children."""
+
 from __future__ import annotations
 
 import logging
 
 import pytest
-from airbyte_cdk.models import AirbyteStreamStatus, SyncMode
+from airbyte_cdk.models import SyncMode
 
 from .support import (
-    ALL, data_requests, no_offset_count, without_counts,
-    epoch, estimates_of, make_config, make_stream, ok, param, query_of, read_streams, records_of, run_stream, states_of,
-    statuses_of, url,
+    ALL,
+    data_requests,
+    no_offset_count,
+    without_counts,
+    epoch,
+    estimates_of,
+    make_config,
+    make_stream,
+    ok,
+    param,
+    query_of,
+    read_streams,
+    records_of,
+    run_stream,
+    url,
 )
 
 START = epoch("2024-01-01T00:00:00Z")
 
 
 def cbp(key, records, after=None, has_more=False, next_link=None):
-    body = {key: records, "meta": {"has_more": has_more, "after_cursor": after, "before_cursor": None},
-            "links": {"next": next_link, "prev": None}}
+    body = {
+        key: records,
+        "meta": {"has_more": has_more, "after_cursor": after, "before_cursor": None},
+        "links": {"next": next_link, "prev": None},
+    }
     return ok(body)
 
 
@@ -27,10 +43,13 @@ def at(day: int) -> str:
 
 # --- cursor pages: ascending, append-only (ticket_audits) ------------------------------------------------------
 def test_ascending_pages_checkpoint_after_every_page_with_the_page_cursor(api):
-    api.get(url("ticket_audits"), [
-        cbp("audits", [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(3)}], after="A1", has_more=True),
-        cbp("audits", [{"id": 3, "created_at": at(4)}], after="A2", has_more=False),
-    ])
+    api.get(
+        url("ticket_audits"),
+        [
+            cbp("audits", [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(3)}], after="A1", has_more=True),
+            cbp("audits", [{"id": 3, "created_at": at(4)}], after="A2", has_more=False),
+        ],
+    )
     records, states, items = run_stream(make_stream("ticket_audits"))
     first, second = api.request_history
     assert param(first, "page[size]") == "100" and param(first, "page[after]") is None
@@ -43,7 +62,10 @@ def test_ascending_pages_checkpoint_after_every_page_with_the_page_cursor(api):
 
 def test_next_link_is_followed_verbatim(api):
     link = "http://127.0.0.1:8765/api/v2/ticket_audits.json?page%5Bafter%5D=LINKED&page%5Bsize%5D=100"
-    api.get(url("ticket_audits"), [cbp("audits", [{"id": 1, "created_at": at(2)}], after="A1", has_more=True, next_link=link)])
+    api.get(
+        url("ticket_audits"),
+        [cbp("audits", [{"id": 1, "created_at": at(2)}], after="A1", has_more=True, next_link=link)],
+    )
     api.get(url("ticket_audits.json"), [cbp("audits", [{"id": 2, "created_at": at(3)}], after="A2")])
     records, _, _ = run_stream(make_stream("ticket_audits"))
     assert api.request_history[1].url == link
@@ -65,12 +87,21 @@ def test_empty_page_after_the_saved_cursor_keeps_the_cursor(api):
 
 
 def test_expired_page_cursor_reads_the_list_again_filtered_by_time(api, caplog):
-    api.get(url("ticket_audits"), [
-        ok({"error": "InvalidPaginationParameter", "description": "page[after] is not valid"}, status=400),
-        cbp("audits", [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(8)}, {"id": 3, "created_at": at(9)}], after="B1"),
-    ])
+    api.get(
+        url("ticket_audits"),
+        [
+            ok({"error": "InvalidPaginationParameter", "description": "page[after] is not valid"}, status=400),
+            cbp(
+                "audits",
+                [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(8)}, {"id": 3, "created_at": at(9)}],
+                after="B1",
+            ),
+        ],
+    )
     with caplog.at_level(logging.WARNING, logger="airbyte"):
-        records, states, _ = run_stream(make_stream("ticket_audits", state={"created_at": at(8), "page_after": "EXPIRED"}))
+        records, states, _ = run_stream(
+            make_stream("ticket_audits", state={"created_at": at(8), "page_after": "EXPIRED"})
+        )
     first, second = api.request_history
     assert param(first, "page[after]") == "EXPIRED" and param(second, "page[after]") is None
     assert [r["id"] for r in records] == [2, 3]  # the saved time is inclusive; older records are dropped
@@ -80,10 +111,17 @@ def test_expired_page_cursor_reads_the_list_again_filtered_by_time(api, caplog):
 
 # --- cursor pages: descending with a server-side start (ticket_activities) --------------------------------------
 def test_descending_list_stops_at_the_first_record_older_than_the_state(api):
-    api.get(url("activities"), [
-        cbp("activities", [{"id": 3, "updated_at": at(9)}, {"id": 2, "updated_at": at(6)}, {"id": 1, "updated_at": at(4)}],
-            after="D1", has_more=True),
-    ])
+    api.get(
+        url("activities"),
+        [
+            cbp(
+                "activities",
+                [{"id": 3, "updated_at": at(9)}, {"id": 2, "updated_at": at(6)}, {"id": 1, "updated_at": at(4)}],
+                after="D1",
+                has_more=True,
+            ),
+        ],
+    )
     records, states, _ = run_stream(make_stream("ticket_activities", state={"updated_at": at(5)}))
     assert len(api.request_history) == 1  # the second page is never asked for
     assert param(api.request_history[0], "start_time") == str(epoch(at(5)))
@@ -92,10 +130,13 @@ def test_descending_list_stops_at_the_first_record_older_than_the_state(api):
 
 
 def test_descending_list_without_older_records_reads_every_page(api):
-    api.get(url("activities"), [
-        cbp("activities", [{"id": 3, "updated_at": at(9)}], after="D1", has_more=True),
-        cbp("activities", [{"id": 2, "updated_at": at(7)}], after="D2", has_more=False),
-    ])
+    api.get(
+        url("activities"),
+        [
+            cbp("activities", [{"id": 3, "updated_at": at(9)}], after="D1", has_more=True),
+            cbp("activities", [{"id": 2, "updated_at": at(7)}], after="D2", has_more=False),
+        ],
+    )
     records, states, _ = run_stream(make_stream("ticket_activities", state={"updated_at": at(5)}))
     assert param(api.request_history[1], "page[after]") == "D1"
     assert param(api.request_history[1], "start_time") == str(epoch(at(5)))
@@ -103,10 +144,17 @@ def test_descending_list_without_older_records_reads_every_page(api):
 
 
 def test_skips_are_read_newest_first_and_a_resync_stops_at_the_first_known_one(api):
-    api.get(url("skips"), [
-        cbp("skips", [{"id": 12, "created_at": at(8)}, {"id": 11, "created_at": at(5)}, {"id": 10, "created_at": at(3)}],
-            after="S1", has_more=True),
-    ])
+    api.get(
+        url("skips"),
+        [
+            cbp(
+                "skips",
+                [{"id": 12, "created_at": at(8)}, {"id": 11, "created_at": at(5)}, {"id": 10, "created_at": at(3)}],
+                after="S1",
+                has_more=True,
+            ),
+        ],
+    )
     records, states, _ = run_stream(make_stream("ticket_skips", state={"created_at": at(5)}))
     (request,) = api.request_history  # an unchanged tail costs no further pages
     assert param(request, "sort_order") == "desc"
@@ -114,16 +162,24 @@ def test_skips_are_read_newest_first_and_a_resync_stops_at_the_first_known_one(a
     assert states == [{"created_at": at(8)}]
 
 
-@pytest.mark.parametrize("stream, path, key, field, sort_by", [
-    ("deleted_tickets", "deleted_tickets", "deleted_tickets", "deleted_at", "deleted_at"),
-    ("requests", "requests", "requests", "updated_at", "updated_at"),
-    ("posts", "community/posts", "posts", "updated_at", "updated_at"),
-])
-def test_time_sorted_lists_are_read_newest_first_and_stop_at_the_first_known_record(api, stream, path, key, field, sort_by):
-    api.get(url(path), [
-        cbp(key, [{"id": 3, field: at(9)}, {"id": 2, field: at(7)}], after="N1", has_more=True),
-        cbp(key, [{"id": 1, field: at(6)}, {"id": 0, field: at(4)}], after="N2", has_more=True),
-    ])
+@pytest.mark.parametrize(
+    "stream, path, key, field, sort_by",
+    [
+        ("deleted_tickets", "deleted_tickets", "deleted_tickets", "deleted_at", "deleted_at"),
+        ("requests", "requests", "requests", "updated_at", "updated_at"),
+        ("posts", "community/posts", "posts", "updated_at", "updated_at"),
+    ],
+)
+def test_time_sorted_lists_are_read_newest_first_and_stop_at_the_first_known_record(
+    api, stream, path, key, field, sort_by
+):
+    api.get(
+        url(path),
+        [
+            cbp(key, [{"id": 3, field: at(9)}, {"id": 2, field: at(7)}], after="N1", has_more=True),
+            cbp(key, [{"id": 1, field: at(6)}, {"id": 0, field: at(4)}], after="N2", has_more=True),
+        ],
+    )
     covers = ALL if stream == "deleted_tickets" else {}  # the tickets a deleted_tickets state covers
     records, states, _ = run_stream(make_stream(stream, state={**covers, field: at(6)}))
     first, second = api.request_history  # the page holding a record older than the state is the last one read
@@ -135,10 +191,18 @@ def test_time_sorted_lists_are_read_newest_first_and_stop_at_the_first_known_rec
 
 def test_a_list_not_sent_newest_first_is_read_whole_with_a_warning(api, caplog):
     # Zendesk ignored the sort (ids ascending): stopping at the first old record would miss the newer ones after it.
-    api.get(url("deleted_tickets"), [
-        cbp("deleted_tickets", [{"id": 1, "deleted_at": at(3)}, {"id": 2, "deleted_at": at(8)}], after="N1", has_more=True),
-        cbp("deleted_tickets", [{"id": 3, "deleted_at": at(2)}, {"id": 4, "deleted_at": at(9)}], after="N2"),
-    ])
+    api.get(
+        url("deleted_tickets"),
+        [
+            cbp(
+                "deleted_tickets",
+                [{"id": 1, "deleted_at": at(3)}, {"id": 2, "deleted_at": at(8)}],
+                after="N1",
+                has_more=True,
+            ),
+            cbp("deleted_tickets", [{"id": 3, "deleted_at": at(2)}, {"id": 4, "deleted_at": at(9)}], after="N2"),
+        ],
+    )
     with caplog.at_level(logging.WARNING, logger="airbyte"):
         records, states, _ = run_stream(make_stream("deleted_tickets", state={**ALL, "deleted_at": at(5)}))
     assert len(api.request_history) == 2
@@ -147,11 +211,18 @@ def test_a_list_not_sent_newest_first_is_read_whole_with_a_warning(api, caplog):
 
 
 def test_order_is_checked_across_pages(api, caplog):
-    api.get(url("requests"), [
-        cbp("requests", [{"id": 5, "updated_at": at(9)}, {"id": 4, "updated_at": at(7)}], after="N1", has_more=True),
-        cbp("requests", [{"id": 3, "updated_at": at(8)}, {"id": 2, "updated_at": at(2)}], after="N2", has_more=True),
-        cbp("requests", [{"id": 1, "updated_at": at(6)}], after="N3"),
-    ])
+    api.get(
+        url("requests"),
+        [
+            cbp(
+                "requests", [{"id": 5, "updated_at": at(9)}, {"id": 4, "updated_at": at(7)}], after="N1", has_more=True
+            ),
+            cbp(
+                "requests", [{"id": 3, "updated_at": at(8)}, {"id": 2, "updated_at": at(2)}], after="N2", has_more=True
+            ),
+            cbp("requests", [{"id": 1, "updated_at": at(6)}], after="N3"),
+        ],
+    )
     with caplog.at_level(logging.WARNING, logger="airbyte"):
         records, _, _ = run_stream(make_stream("requests", state={"updated_at": at(5)}))
     assert len(api.request_history) == 3  # the second page went back up in time: no stop after it
@@ -159,19 +230,30 @@ def test_order_is_checked_across_pages(api, caplog):
 
 
 def test_a_single_record_shows_no_order_so_one_record_pages_read_one_page_more(api):
-    api.get(url("requests"), [
-        cbp("requests", [{"id": 2, "updated_at": at(3)}], after="N1", has_more=True),
-        cbp("requests", [{"id": 1, "updated_at": at(2)}], after="N2", has_more=True),
-    ])
+    api.get(
+        url("requests"),
+        [
+            cbp("requests", [{"id": 2, "updated_at": at(3)}], after="N1", has_more=True),
+            cbp("requests", [{"id": 1, "updated_at": at(2)}], after="N2", has_more=True),
+        ],
+    )
     records, _, _ = run_stream(make_stream("requests", config=make_config(page_size=1), state={"updated_at": at(5)}))
     assert len(api.request_history) == 2 and records == []
 
 
 def test_full_refresh_of_a_sorted_list_reads_every_page(api):
-    api.get(url("deleted_tickets"), [
-        cbp("deleted_tickets", [{"id": 2, "deleted_at": at(9)}, {"id": 1, "deleted_at": at(1)}], after="N1", has_more=True),
-        cbp("deleted_tickets", [{"id": 0, "deleted_at": at(1)}], after="N2"),
-    ])
+    api.get(
+        url("deleted_tickets"),
+        [
+            cbp(
+                "deleted_tickets",
+                [{"id": 2, "deleted_at": at(9)}, {"id": 1, "deleted_at": at(1)}],
+                after="N1",
+                has_more=True,
+            ),
+            cbp("deleted_tickets", [{"id": 0, "deleted_at": at(1)}], after="N2"),
+        ],
+    )
     # A read from the start asks the list's count (its row estimate) on an offset page of one item.
     api.get(url("deleted_tickets") + "?per_page=1", json={"deleted_tickets": [], "count": 3})
     records, _, _ = run_stream(make_stream("deleted_tickets", state={"deleted_at": at(5)}, incremental=False))
@@ -180,8 +262,20 @@ def test_full_refresh_of_a_sorted_list_reads_every_page(api):
 
 # --- cursor pages: unordered, filtered client-side ---------------------------------------------------------------
 def test_unordered_list_filters_by_state_and_end_date_and_checkpoints_the_newest(api):
-    api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(9)},
-                                           {"id": 3, "updated_at": at(6)}, {"id": 4, "updated_at": at(20)}])])
+    api.get(
+        url("groups"),
+        [
+            cbp(
+                "groups",
+                [
+                    {"id": 1, "updated_at": at(3)},
+                    {"id": 2, "updated_at": at(9)},
+                    {"id": 3, "updated_at": at(6)},
+                    {"id": 4, "updated_at": at(20)},
+                ],
+            )
+        ],
+    )
     config = make_config(end_date="2024-01-15T00:00:00Z")
     records, states, _ = run_stream(make_stream("groups", config=config, state={"updated_at": at(5)}))
     assert param(api.request_history[0], "exclude_deleted") == "false"
@@ -218,8 +312,13 @@ def test_audit_logs_send_a_created_at_range_sorted_ascending(api):
 
 
 def test_page_cursor_without_next_link_is_sent_as_page_after(api):
-    api.get(url("ticket_fields"), [cbp("ticket_fields", [{"id": 1, "updated_at": at(7)}], after="F1", has_more=True),
-                                   cbp("ticket_fields", [{"id": 2, "updated_at": at(8)}], after="F2", has_more=False)])
+    api.get(
+        url("ticket_fields"),
+        [
+            cbp("ticket_fields", [{"id": 1, "updated_at": at(7)}], after="F1", has_more=True),
+            cbp("ticket_fields", [{"id": 2, "updated_at": at(8)}], after="F2", has_more=False),
+        ],
+    )
     no_offset_count(api, "ticket_fields")
     records, _, _ = run_stream(make_stream("ticket_fields"))
     assert param(data_requests(api)[1], "page[after]") == "F1"
@@ -227,8 +326,13 @@ def test_page_cursor_without_next_link_is_sent_as_page_after(api):
 
 
 def test_a_trailing_empty_page_ends_the_list(api):
-    api.get(url("ticket_fields"), [cbp("ticket_fields", [{"id": 1, "updated_at": at(7)}], after="F1", has_more=True),
-                                   cbp("ticket_fields", [], after=None, has_more=False)])
+    api.get(
+        url("ticket_fields"),
+        [
+            cbp("ticket_fields", [{"id": 1, "updated_at": at(7)}], after="F1", has_more=True),
+            cbp("ticket_fields", [], after=None, has_more=False),
+        ],
+    )
     no_offset_count(api, "ticket_fields")
     records, _, _ = run_stream(make_stream("ticket_fields"))
     assert len(data_requests(api)) == 2 and [r["id"] for r in records] == [1]
@@ -242,9 +346,22 @@ def test_list_error_fails_the_stream(api):
 
 # --- offset pages -----------------------------------------------------------------------------------------------
 def test_offset_pages_follow_next_page_and_filter_by_state(api):
-    api.get(url("ticket_forms"), [ok({"ticket_forms": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}],
-                                      "next_page": url("ticket_forms.json?page=2&per_page=100"), "count": 3})])
-    api.get(url("ticket_forms.json"), [ok({"ticket_forms": [{"id": 3, "updated_at": at(9)}], "next_page": None, "count": 3})])
+    api.get(
+        url("ticket_forms"),
+        [
+            ok(
+                {
+                    "ticket_forms": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}],
+                    "next_page": url("ticket_forms.json?page=2&per_page=100"),
+                    "count": 3,
+                }
+            )
+        ],
+    )
+    api.get(
+        url("ticket_forms.json"),
+        [ok({"ticket_forms": [{"id": 3, "updated_at": at(9)}], "next_page": None, "count": 3})],
+    )
     records, states, items = run_stream(make_stream("ticket_forms", state={"updated_at": at(5)}))
     assert param(api.request_history[0], "per_page") == "100"
     assert param(api.request_history[1], "page") == "2"
@@ -255,7 +372,9 @@ def test_offset_pages_follow_next_page_and_filter_by_state(api):
 
 
 def test_offset_pages_estimate_reaches_the_platform(api):
-    api.get(url("custom_roles"), [ok({"custom_roles": [{"id": 1, "updated_at": at(3)}], "next_page": None, "count": 1})])
+    api.get(
+        url("custom_roles"), [ok({"custom_roles": [{"id": 1, "updated_at": at(3)}], "next_page": None, "count": 1})]
+    )
     output = read_streams(["custom_roles"], sync_mode=SyncMode.full_refresh)
     (estimate,) = estimates_of(output)
     assert (estimate.name, estimate.row_estimate) == ("custom_roles", 1)
@@ -264,18 +383,41 @@ def test_offset_pages_estimate_reaches_the_platform(api):
 
 # --- unpaged lists and schedules ---------------------------------------------------------------------------------
 def test_unpaged_list_filters_by_state(api):
-    api.get(url("slas/policies"), [ok({"sla_policies": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}],
-                                       "next_page": None, "count": 2})])
+    api.get(
+        url("slas/policies"),
+        [
+            ok(
+                {
+                    "sla_policies": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}],
+                    "next_page": None,
+                    "count": 2,
+                }
+            )
+        ],
+    )
     records, states, _ = run_stream(make_stream("sla_policies", state={"updated_at": at(5)}))
     assert [r["id"] for r in records] == [2] and states == [{"updated_at": at(8)}]
 
 
 def test_attribute_definitions_flatten_both_condition_lists(api):
-    api.get(url("routing/attributes/definitions"), [ok({"definitions": {
-        "conditions_all": [{"subject": "status", "title": "Status"}], "conditions_any": [{"subject": "brand", "title": "Brand"}]}})])
+    api.get(
+        url("routing/attributes/definitions"),
+        [
+            ok(
+                {
+                    "definitions": {
+                        "conditions_all": [{"subject": "status", "title": "Status"}],
+                        "conditions_any": [{"subject": "brand", "title": "Brand"}],
+                    }
+                }
+            )
+        ],
+    )
     records, states, _ = run_stream(make_stream("attribute_definitions"))
-    assert records == [{"subject": "status", "title": "Status", "condition": "all"},
-                       {"subject": "brand", "title": "Brand", "condition": "any"}]
+    assert records == [
+        {"subject": "status", "title": "Status", "condition": "all"},
+        {"subject": "brand", "title": "Brand", "condition": "any"},
+    ]
     assert states == []  # no cursor: full refresh only
 
 
@@ -286,11 +428,14 @@ def test_macro_categories_are_one_record_per_name(api):
     assert states == []  # no cursor: full refresh only
 
 
-@pytest.mark.parametrize("body, culprit", [
-    ({"categories": ["FAQ", {"name": "Triage"}]}, "item 1 of 'categories'"),
-    ({"macros": []}, "no 'categories' list"),
-    ({"categories": "FAQ"}, "no 'categories' list"),
-])
+@pytest.mark.parametrize(
+    "body, culprit",
+    [
+        ({"categories": ["FAQ", {"name": "Triage"}]}, "item 1 of 'categories'"),
+        ({"macros": []}, "no 'categories' list"),
+        ({"categories": "FAQ"}, "no 'categories' list"),
+    ],
+)
 def test_macro_categories_of_another_shape_fail_the_stream_by_name(api, body, culprit):
     api.get(url("macros/categories"), [ok(body)])
     with pytest.raises(Exception, match=culprit):
@@ -306,7 +451,9 @@ def test_account_settings_are_one_record(api):
 
 def test_setup_lists_filter_by_state(api):
     """A setup list Zendesk serves whole (deleted users here, by cursor pages) is filtered by its cursor."""
-    api.get(url("deleted_users"), [cbp("deleted_users", [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}])])
+    api.get(
+        url("deleted_users"), [cbp("deleted_users", [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(8)}])]
+    )
     no_offset_count(api, "deleted_users")
     records, states, _ = run_stream(make_stream("deleted_users", state={"updated_at": at(5)}))
     assert [r["id"] for r in records] == [2] and states[-1] == {"updated_at": at(8)}
@@ -315,10 +462,13 @@ def test_setup_lists_filter_by_state(api):
 def test_approval_requests_follow_their_after_cursor_link(api):
     """Approval requests page by `after_cursor` rather than `page[after]`: the link Zendesk sends is followed."""
     link = url("approval_requests?after_cursor=C1")
-    api.get(url("approval_requests"), [
-        cbp("approval_requests", [{"id": "01A", "created_at": at(2)}], after="C1", has_more=True, next_link=link),
-        cbp("approval_requests", [{"id": "01B", "created_at": at(3)}], after="C2"),
-    ])
+    api.get(
+        url("approval_requests"),
+        [
+            cbp("approval_requests", [{"id": "01A", "created_at": at(2)}], after="C1", has_more=True, next_link=link),
+            cbp("approval_requests", [{"id": "01B", "created_at": at(3)}], after="C2"),
+        ],
+    )
     no_offset_count(api, "approval_requests")
     records, states, _ = run_stream(make_stream("approval_requests"))
     second = data_requests(api)[1]
@@ -327,27 +477,44 @@ def test_approval_requests_follow_their_after_cursor_link(api):
 
 
 def test_schedules_carry_their_holidays(api):
-    api.get(url("business_hours/schedules"), [ok({"schedules": [{"id": 1, "updated_at": at(8)}, {"id": 2, "updated_at": at(9)}]})])
+    api.get(
+        url("business_hours/schedules"),
+        [ok({"schedules": [{"id": 1, "updated_at": at(8)}, {"id": 2, "updated_at": at(9)}]})],
+    )
     api.get(url("business_hours/schedules/1/holidays"), [ok({"holidays": [{"id": 10, "name": "New Year"}]})])
     api.get(url("business_hours/schedules/2/holidays"), [ok({"holidays": []})])
     records, states, _ = run_stream(make_stream("schedules"))
-    assert records == [{"id": 1, "updated_at": at(8), "holidays": [{"id": 10, "name": "New Year"}]},
-                       {"id": 2, "updated_at": at(9), "holidays": []}]
+    assert records == [
+        {"id": 1, "updated_at": at(8), "holidays": [{"id": 10, "name": "New Year"}]},
+        {"id": 2, "updated_at": at(9), "holidays": []},
+    ]
     assert states == [{"updated_at": at(9)}]
 
 
 def test_schedules_skip_holidays_of_older_schedules(api):
-    api.get(url("business_hours/schedules"), [ok({"schedules": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(9)}]})])
+    api.get(
+        url("business_hours/schedules"),
+        [ok({"schedules": [{"id": 1, "updated_at": at(3)}, {"id": 2, "updated_at": at(9)}]})],
+    )
     api.get(url("business_hours/schedules/2/holidays"), [ok({"holidays": []})])
     records, _, _ = run_stream(make_stream("schedules", state={"updated_at": at(5)}))
     assert [r["id"] for r in records] == [2]
-    assert [r.path for r in api.request_history] == ["/api/v2/business_hours/schedules", "/api/v2/business_hours/schedules/2/holidays"]
+    assert [r.path for r in api.request_history] == [
+        "/api/v2/business_hours/schedules",
+        "/api/v2/business_hours/schedules/2/holidays",
+    ]
 
 
 def test_schedule_whose_holidays_are_gone_keeps_the_schedule(api):
     # The schedule was deleted between the list and the holidays request: one schedule, not the whole stream.
-    api.get(url("business_hours/schedules"), [ok({"schedules": [{"id": 1, "updated_at": at(8)}, {"id": 2, "updated_at": at(9)}]})])
-    api.get(url("business_hours/schedules/1/holidays"), [ok({"error": "RecordNotFound", "description": "Not found"}, status=404)])
+    api.get(
+        url("business_hours/schedules"),
+        [ok({"schedules": [{"id": 1, "updated_at": at(8)}, {"id": 2, "updated_at": at(9)}]})],
+    )
+    api.get(
+        url("business_hours/schedules/1/holidays"),
+        [ok({"error": "RecordNotFound", "description": "Not found"}, status=404)],
+    )
     api.get(url("business_hours/schedules/2/holidays"), [ok({"holidays": [{"id": 20}]})])
     stream = make_stream("schedules")
     records, _, _ = run_stream(stream)
@@ -367,8 +534,22 @@ TICKETS = url("incremental/tickets/cursor")
 
 
 def test_children_are_read_for_changed_tickets_with_the_parent_cursor_saved(api):
-    api.get(TICKETS, [ok({"tickets": [{"id": 1, "status": "open"}, {"id": 2, "status": "deleted"}, {"id": 3, "status": "solved"}],
-                          "after_cursor": "P1", "end_of_stream": True})])
+    api.get(
+        TICKETS,
+        [
+            ok(
+                {
+                    "tickets": [
+                        {"id": 1, "status": "open"},
+                        {"id": 2, "status": "deleted"},
+                        {"id": 3, "status": "solved"},
+                    ],
+                    "after_cursor": "P1",
+                    "end_of_stream": True,
+                }
+            )
+        ],
+    )
     api.get(url("tickets/1/side_conversations"), [cbp("side_conversations", [{"id": "a", "updated_at": at(5)}])])
     api.get(url("tickets/3/side_conversations"), [ok({"error": "RecordNotFound"}, status=404)])
     records, states, _ = run_stream(make_stream("side_conversations"))
@@ -380,14 +561,18 @@ def test_children_are_read_for_changed_tickets_with_the_parent_cursor_saved(api)
 
 
 def test_the_conversation_log_is_asked_only_for_messaging_tickets(api):
-    tickets = [{"id": 1, "status": "open", "from_messaging_channel": True},
-               {"id": 2, "status": "open", "from_messaging_channel": False},
-               {"id": 3, "status": "solved"},
-               {"id": 4, "status": "deleted", "from_messaging_channel": True},
-               {"id": 5, "status": "closed", "from_messaging_channel": True}]
+    tickets = [
+        {"id": 1, "status": "open", "from_messaging_channel": True},
+        {"id": 2, "status": "open", "from_messaging_channel": False},
+        {"id": 3, "status": "solved"},
+        {"id": 4, "status": "deleted", "from_messaging_channel": True},
+        {"id": 5, "status": "closed", "from_messaging_channel": True},
+    ]
     api.get(TICKETS, [ok({"tickets": tickets, "after_cursor": "P1", "end_of_stream": True})])
-    api.get(url("tickets/1/conversation_log"), [cbp("events", [{"id": "01A", "type": "Messaging::ConversationMessage",
-                                                                "created_at": at(5)}])])
+    api.get(
+        url("tickets/1/conversation_log"),
+        [cbp("events", [{"id": "01A", "type": "Messaging::ConversationMessage", "created_at": at(5)}])],
+    )
     api.get(url("tickets/5/conversation_log"), [cbp("events", [{"id": "01B", "type": "Comment", "created_at": at(6)}])])
     records, states, _ = run_stream(make_stream("conversation_log"))
     assert [(r["id"], r["ticket_id"]) for r in records] == [("01A", 1), ("01B", 5)]
@@ -397,37 +582,62 @@ def test_the_conversation_log_is_asked_only_for_messaging_tickets(api):
 
 
 def test_side_conversation_events_and_recipients_come_from_the_side_conversation_page(api):
-    conversation = {"id": "sc1", "updated_at": at(5), "participants": [
-        {"user_id": 7, "name": "Ann", "email": "Ann@Example.com"},
-        {"user_id": None, "name": "#support", "slack_workspace_id": "W1", "slack_channel_id": "C1"}]}
-    events = [{"id": "e1", "side_conversation_id": "sc1", "type": "create", "created_at": at(4)},
-              {"id": "e2", "side_conversation_id": "sc1", "type": "reply", "created_at": at(5)}]
+    conversation = {
+        "id": "sc1",
+        "updated_at": at(5),
+        "participants": [
+            {"user_id": 7, "name": "Ann", "email": "Ann@Example.com"},
+            {"user_id": None, "name": "#support", "slack_workspace_id": "W1", "slack_channel_id": "C1"},
+        ],
+    }
+    events = [
+        {"id": "e1", "side_conversation_id": "sc1", "type": "create", "created_at": at(4)},
+        {"id": "e2", "side_conversation_id": "sc1", "type": "reply", "created_at": at(5)},
+    ]
     api.get(TICKETS, [ok({"tickets": [{"id": 1, "status": "open"}], "after_cursor": "P1", "end_of_stream": True})])
-    api.get(url("tickets/1/side_conversations"), [{**cbp("side_conversations", [conversation]),
-                                                    "text": _json.dumps({"side_conversations": [conversation], "events": events,
-                                                                         "meta": {"has_more": False}})}])
+    api.get(
+        url("tickets/1/side_conversations"),
+        [
+            {
+                **cbp("side_conversations", [conversation]),
+                "text": _json.dumps(
+                    {"side_conversations": [conversation], "events": events, "meta": {"has_more": False}}
+                ),
+            }
+        ],
+    )
     got, _, _ = run_stream(make_stream("side_conversation_events"))
     assert [(e["id"], e["ticket_id"]) for e in got] == [("e1", 1), ("e2", 1)]
     side = [r for r in api.request_history if r.path.endswith("/side_conversations")]
     assert side and all(param(r, "include") == "events" for r in side)
     recipients, states, _ = run_stream(make_stream("side_conversation_recipients"))
     assert [(r["recipient"], r["side_conversation_id"], r["ticket_id"]) for r in recipients] == [
-        ("ann@example.com", "sc1", 1), ("slack:W1/C1", "sc1", 1)]
+        ("ann@example.com", "sc1", 1),
+        ("slack:W1/C1", "sc1", 1),
+    ]
     assert states[-1] == {**ALL, "parent_cursor": "P1", "updated_at": at(5)}
 
 
 def test_children_pages_are_followed(api):
     link = url("tickets/1/side_conversations.json?page%5Bafter%5D=S1")
     api.get(TICKETS, [ok({"tickets": [{"id": 1}], "after_cursor": "P1", "end_of_stream": True})])
-    api.get(url("tickets/1/side_conversations"), [cbp("side_conversations", [{"id": "a", "updated_at": at(5)}], after="S1", has_more=True, next_link=link)])
+    api.get(
+        url("tickets/1/side_conversations"),
+        [cbp("side_conversations", [{"id": "a", "updated_at": at(5)}], after="S1", has_more=True, next_link=link)],
+    )
     api.get(url("tickets/1/side_conversations.json"), [cbp("side_conversations", [{"id": "b", "updated_at": at(6)}])])
     records, _, _ = run_stream(make_stream("side_conversations"))
     assert [r["id"] for r in records] == ["a", "b"]
 
 
 def test_children_resume_from_the_saved_parent_cursor_and_fall_back_when_it_is_refused(api):
-    api.get(TICKETS, [ok({"error": "InvalidCursor"}, status=400), ok({"tickets": [], "after_cursor": "P2", "end_of_stream": True})])
-    _, states, _ = run_stream(make_stream("side_conversations", state={**ALL, "parent_cursor": "OLD", "updated_at": at(5)}))
+    api.get(
+        TICKETS,
+        [ok({"error": "InvalidCursor"}, status=400), ok({"tickets": [], "after_cursor": "P2", "end_of_stream": True})],
+    )
+    _, states, _ = run_stream(
+        make_stream("side_conversations", state={**ALL, "parent_cursor": "OLD", "updated_at": at(5)})
+    )
     assert param(api.request_history[0], "cursor") == "OLD"
     assert param(api.request_history[1], "start_time") == str(START)
     assert states == [{**ALL, "parent_cursor": "P2", "updated_at": at(5)}]
@@ -436,7 +646,9 @@ def test_children_resume_from_the_saved_parent_cursor_and_fall_back_when_it_is_r
 def test_children_404_on_a_later_ticket_skips_only_that_ticket(api):
     api.get(TICKETS, [ok({"tickets": [{"id": 1}, {"id": 2}, {"id": 3}], "after_cursor": "P1", "end_of_stream": True})])
     api.get(url("tickets/1/side_conversations"), [cbp("side_conversations", [{"id": "a", "updated_at": at(5)}])])
-    api.get(url("tickets/2/side_conversations"), [ok({"error": "RecordNotFound", "description": "Not found"}, status=404)])
+    api.get(
+        url("tickets/2/side_conversations"), [ok({"error": "RecordNotFound", "description": "Not found"}, status=404)]
+    )
     api.get(url("tickets/3/side_conversations"), [cbp("side_conversations", [{"id": "c", "updated_at": at(6)}])])
     stream = make_stream("side_conversations")
     records, states, _ = run_stream(stream)
@@ -447,8 +659,14 @@ def test_children_404_on_a_later_ticket_skips_only_that_ticket(api):
 
 def test_children_403_everywhere_means_the_add_on_is_missing(api):
     api.get(TICKETS, [ok({"tickets": [{"id": 1}, {"id": 2}], "after_cursor": "P1", "end_of_stream": True})])
-    api.get(url("tickets/1/side_conversations"), [{"text": "", "status_code": 403, "headers": {"Content-Type": "text/html"}}])
-    api.get(url("tickets/2/side_conversations"), [{"text": "", "status_code": 403, "headers": {"Content-Type": "text/html"}}])
+    api.get(
+        url("tickets/1/side_conversations"),
+        [{"text": "", "status_code": 403, "headers": {"Content-Type": "text/html"}}],
+    )
+    api.get(
+        url("tickets/2/side_conversations"),
+        [{"text": "", "status_code": 403, "headers": {"Content-Type": "text/html"}}],
+    )
     stream = make_stream("side_conversations")
     records, _, _ = run_stream(stream)
     assert records == [] and "side_conversations" in stream.context.unavailable_streams
@@ -456,7 +674,9 @@ def test_children_403_everywhere_means_the_add_on_is_missing(api):
 
 def test_children_404_on_the_first_ticket_skips_only_that_ticket(api):
     api.get(TICKETS, [ok({"tickets": [{"id": 1}, {"id": 2}], "after_cursor": "P1", "end_of_stream": True})])
-    api.get(url("tickets/1/side_conversations"), [ok({"error": "RecordNotFound", "description": "Not found"}, status=404)])
+    api.get(
+        url("tickets/1/side_conversations"), [ok({"error": "RecordNotFound", "description": "Not found"}, status=404)]
+    )
     api.get(url("tickets/2/side_conversations"), [cbp("side_conversations", [{"id": "b", "updated_at": at(6)}])])
     records, _, _ = run_stream(make_stream("side_conversations"))
     assert [r["id"] for r in records] == ["b"]
@@ -464,10 +684,13 @@ def test_children_404_on_the_first_ticket_skips_only_that_ticket(api):
 
 def test_bounded_backfill_of_an_append_only_list_does_not_save_a_page_cursor_past_end_date(api):
     """Records after end_date are dropped now; the saved page cursor must not skip them for a later sync."""
-    api.get(url("ticket_audits"), [
-        cbp("audits", [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(20)}], after="A1", has_more=True),
-        cbp("audits", [{"id": 3, "created_at": at(25)}], after="A2", has_more=False),
-    ])
+    api.get(
+        url("ticket_audits"),
+        [
+            cbp("audits", [{"id": 1, "created_at": at(2)}, {"id": 2, "created_at": at(20)}], after="A1", has_more=True),
+            cbp("audits", [{"id": 3, "created_at": at(25)}], after="A2", has_more=False),
+        ],
+    )
     config = make_config(end_date="2024-01-15T00:00:00Z")
     records, states, _ = run_stream(make_stream("ticket_audits", config=config))
     assert [r["id"] for r in records] == [1]
@@ -478,11 +701,14 @@ def test_bounded_backfill_of_an_append_only_list_does_not_save_a_page_cursor_pas
 
 
 def test_after_a_bounded_backfill_the_next_sync_reads_what_was_past_end_date(api):
-    api.get(url("ticket_audits"), [
-        cbp("audits", [{"id": 1, "created_at": at(2)}], after="A1", has_more=True),
-        cbp("audits", [{"id": 2, "created_at": at(20)}], after="A2", has_more=False),
-        cbp("audits", [{"id": 2, "created_at": at(20)}], after="A2", has_more=False),
-    ])
+    api.get(
+        url("ticket_audits"),
+        [
+            cbp("audits", [{"id": 1, "created_at": at(2)}], after="A1", has_more=True),
+            cbp("audits", [{"id": 2, "created_at": at(20)}], after="A2", has_more=False),
+            cbp("audits", [{"id": 2, "created_at": at(20)}], after="A2", has_more=False),
+        ],
+    )
     _, states, _ = run_stream(make_stream("ticket_audits", config=make_config(end_date="2024-01-15T00:00:00Z")))
     records, _, _ = run_stream(make_stream("ticket_audits", state=states[-1]))
     assert [r["id"] for r in records] == [2]
@@ -528,10 +754,15 @@ class AuditLogPages:
         low, high = (epoch(v) for v in query["filter[created_at][]"])
         rows = [r for r in self.records if low <= r[1] <= high]
         offset = int(query.get("page[after]", ["0"])[0])
-        taken = rows[offset: offset + self.page]
+        taken = rows[offset : offset + self.page]
         more = offset + self.page < len(rows)
-        return _json.dumps({"audit_logs": [{"id": i, "created_at": to_iso(ts)} for i, ts in taken],
-                            "meta": {"has_more": more, "after_cursor": str(offset + self.page) if more else None}, "links": {"next": None}})
+        return _json.dumps(
+            {
+                "audit_logs": [{"id": i, "created_at": to_iso(ts)} for i, ts in taken],
+                "meta": {"has_more": more, "after_cursor": str(offset + self.page) if more else None},
+                "links": {"next": None},
+            }
+        )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -3,6 +3,7 @@
 A wrong list key is a silent bug (zero records, no error), so it is checked against Zendesk's own description.
 The description is reference material beside the repository (see unit_tests/conftest.py: marker `oas`).
 """
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """A stream's named failure is logged without a traceback; an unexpected exception keeps its traceback."""
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,9 @@ def logged(error: Exception) -> str:
 
 
 def test_a_named_failure_is_logged_with_its_message_and_no_traceback():
-    text = logged(AirbyteTracedException(message="Stream targets: the pages go in circles", failure_type=FailureType.system_error))
+    text = logged(
+        AirbyteTracedException(message="Stream targets: the pages go in circles", failure_type=FailureType.system_error)
+    )
     assert "Stream targets: the pages go in circles" in text
     assert "Traceback" not in text
 
@@ -41,8 +44,12 @@ def test_an_unexpected_exception_keeps_its_traceback():
 def test_a_page_is_described_by_its_keys_and_list_sizes_never_its_records():
     from source_zendesk_support.log_policy import describe_body
 
-    page = {"users": [{"id": 1, "name": "Ada Lovelace", "email": "ada@example.com"}, {"id": 2}],
-            "next_page": "https://x.zendesk.com/api/v2/users?page=2", "count": 2, "end_of_stream": False}
+    page = {
+        "users": [{"id": 1, "name": "Ada Lovelace", "email": "ada@example.com"}, {"id": 2}],
+        "next_page": "https://x.zendesk.com/api/v2/users?page=2",
+        "count": 2,
+        "end_of_stream": False,
+    }
     text = describe_body(page)
     assert text == "an object with keys users (2 records), next_page, count '2', end_of_stream 'False'"
     assert "Ada" not in text and "ada@" not in text
@@ -51,10 +58,14 @@ def test_a_page_is_described_by_its_keys_and_list_sizes_never_its_records():
 def test_an_error_body_keeps_zendesks_error_texts():
     from source_zendesk_support.log_policy import describe_body
 
-    assert describe_body({"error": "InvalidEndpoint", "description": "Not found"}) == \
-        "an object with keys error 'InvalidEndpoint', description 'Not found'"
+    assert (
+        describe_body({"error": "InvalidEndpoint", "description": "Not found"})
+        == "an object with keys error 'InvalidEndpoint', description 'Not found'"
+    )
     assert describe_body({"errors": [{"title": "x"}]}) == "an object with keys errors (1 record)"
-    assert describe_body(None) == "a body that is not JSON (or empty)" and describe_body([1, 2]) == "an array of 2 items"
+    assert (
+        describe_body(None) == "a body that is not JSON (or empty)" and describe_body([1, 2]) == "an array of 2 items"
+    )
 
 
 # --- retries say what happened --------------------------------------------------------------------------------------
@@ -96,7 +107,14 @@ def test_a_429_is_still_told_as_a_rate_limit():
 def test_a_line_outside_a_retry_is_left_as_it_is():
     from source_zendesk_support.log_policy import RetriesSayWhatHappened
 
-    record = logging.LogRecord("airbyte", logging.INFO, __file__, 1,
-                               "UserDefinedBackoffException: Rate limit exceeded. Retrying in 2 seconds.", None, None)
+    record = logging.LogRecord(
+        "airbyte",
+        logging.INFO,
+        __file__,
+        1,
+        "UserDefinedBackoffException: Rate limit exceeded. Retrying in 2 seconds.",
+        None,
+        None,
+    )
     RetriesSayWhatHappened().filter(record)
     assert record.getMessage() == "UserDefinedBackoffException: Rate limit exceeded. Retrying in 2 seconds."

@@ -1,5 +1,6 @@
 """Every number a server sends is read strictly and bounded: headers (Retry-After in both forms, the rate-limit
 numbers), a page's paging fields, and ids compared by value."""
+
 from __future__ import annotations
 
 import math
@@ -8,8 +9,18 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from source_zendesk_support.numbers import (MAX_EPOCH, MAX_SECONDS, BadNumber, count_field, epoch_field, header_count,
-                                            header_seconds, plain_number, retry_after_seconds, same_id)
+from source_zendesk_support.numbers import (
+    MAX_EPOCH,
+    MAX_SECONDS,
+    BadNumber,
+    count_field,
+    epoch_field,
+    header_count,
+    header_seconds,
+    plain_number,
+    retry_after_seconds,
+    same_id,
+)
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -19,12 +30,25 @@ def test_a_plain_number_is_read(value, expected):
     assert plain_number(value, "ratelimit-reset", MAX_SECONDS) == expected
 
 
-@pytest.mark.parametrize("value, why", [
-    ("inf", "not a plain"), ("nan", "not a plain"), ("1e20", "not a plain"), ("-5", "not a plain"), ("0x10", "not a plain"),
-    ("", "not a plain"), ("1" * 400, "not a finite"), (math.inf, "not a finite"), (math.nan, "not a finite"),
-    (-1, "negative"), (10 ** 30, "not a finite"), (True, "not a number"), ([1], "not a number"),
-    (str(MAX_SECONDS + 1), "beyond the largest accepted"),
-])
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("inf", "not a plain"),
+        ("nan", "not a plain"),
+        ("1e20", "not a plain"),
+        ("-5", "not a plain"),
+        ("0x10", "not a plain"),
+        ("", "not a plain"),
+        ("1" * 400, "not a finite"),
+        (math.inf, "not a finite"),
+        (math.nan, "not a finite"),
+        (-1, "negative"),
+        (10**30, "not a finite"),
+        (True, "not a number"),
+        ([1], "not a number"),
+        (str(MAX_SECONDS + 1), "beyond the largest accepted"),
+    ],
+)
 def test_a_number_that_cannot_be_used_is_named(value, why):
     with pytest.raises(BadNumber) as bad:
         plain_number(value, "ratelimit-reset", MAX_SECONDS, header=True)
@@ -38,10 +62,15 @@ def test_headers_absent_are_none_and_present_are_bounded():
         header_seconds({"ratelimit-reset": "1e20"}, "ratelimit-reset")
 
 
-@pytest.mark.parametrize("value, seconds", [
-    ("120", 120), ("Thu, 01 Jan 2026 00:02:00 GMT", 120), ("Wed, 31 Dec 2025 00:00:00 GMT", 0),
-    ("1000000000000", 1e12),  # any finite wait: the caller's cap refuses it by name
-])
+@pytest.mark.parametrize(
+    "value, seconds",
+    [
+        ("120", 120),
+        ("Thu, 01 Jan 2026 00:02:00 GMT", 120),
+        ("Wed, 31 Dec 2025 00:00:00 GMT", 0),
+        ("1000000000000", 1e12),  # any finite wait: the caller's cap refuses it by name
+    ],
+)
 def test_retry_after_in_either_form(value, seconds):
     assert retry_after_seconds({"Retry-After": value}, now=NOW) == seconds
 
@@ -55,7 +84,7 @@ def test_retry_after_that_is_no_wait_is_named(value):
 def test_a_paging_time_is_unix_seconds_a_date_can_hold():
     assert epoch_field({"end_time": 1700000000}, "end_time") == 1700000000
     assert epoch_field({"end_time": None}, "end_time") is None and epoch_field({}, "end_time") is None
-    for bad in (MAX_EPOCH + 1, 9 * 10 ** 18, -1, "soon", math.inf):
+    for bad in (MAX_EPOCH + 1, 9 * 10**18, -1, "soon", math.inf):
         with pytest.raises(BadNumber, match="end_time"):
             epoch_field({"end_time": bad}, "end_time")
     with pytest.raises(BadNumber):
@@ -68,11 +97,19 @@ def test_ids_are_compared_by_value_whatever_their_json_type():
     assert same_id("1" * 40) == "1" * 40  # not a number that fits an id: itself
 
 
-ANY_VALUE = st.one_of(st.text(max_size=40), st.from_regex(r"\A[0-9eE.+\- ]{0,25}\Z"), st.integers(),
-                      st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none())
-HTTP_DATES = st.builds(lambda d, text: f"{d:%a, %d %b %Y %H:%M:%S} {text}",
-                       st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
-                       st.sampled_from(["GMT", "+0000", "-1200", "UT", "", "XYZ"]))
+ANY_VALUE = st.one_of(
+    st.text(max_size=40),
+    st.from_regex(r"\A[0-9eE.+\- ]{0,25}\Z"),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+)
+HTTP_DATES = st.builds(
+    lambda d, text: f"{d:%a, %d %b %Y %H:%M:%S} {text}",
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+    st.sampled_from(["GMT", "+0000", "-1200", "UT", "", "XYZ"]),
+)
 
 
 @settings(max_examples=800, deadline=None)

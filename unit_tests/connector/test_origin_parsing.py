@@ -1,5 +1,6 @@
 """The origin policy decides on a URL as the HTTP client sends it: whatever it lets through, requests prepares and
 urllib3's pool manager connects to the configured origin, whatever tricks the link plays on a parser."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,15 +25,63 @@ def sent_to(url: str) -> tuple:
 
 SCHEMES = st.sampled_from(["http", "HTTP", "HtTp", "https", "HTTPS", "ftp", "javascript", "file", ""])
 SEPARATORS = st.sampled_from(["://", ":/", ":", ":\\\\", ":\\/", ":/\\", "//", "\\\\", ":///", ": //", ":\t//"])
-HOSTS = st.sampled_from(["127.0.0.1:8080", "127.0.0.1", EVIL, "localhost:8080", "LOCALHOST:8080", "127.0.0.1.:8080",
-                         "evil.example", "127.0.0.1:8080.evil.example", "[::1]:8080", "１２７.0.0.1:8080",
-                         "127.0.0.1：8080", "127.0.0.1%3A9090", "127.0.0.1:08080", "127.0.0.1:8080:9090"])
-USERINFO = st.sampled_from(["", "user@", "user:pw@", f"{EVIL}\\@", f"{EVIL}@", f"{EVIL}%40", f"{EVIL}＠", "%40",
-                            f"{EVIL}/@", f"{EVIL}?@", f"{EVIL}#@", f"{EVIL}\t@", f"{EVIL}\n@", f"{EVIL}\x00@",
-                            f"{EVIL} @", f"{EVIL}\u3000@", f"{EVIL}%2F@", f"{EVIL}%5C@"])
-PATHS = st.sampled_from(["/api/v2/groups.json?page[after]=c2", "/api/v2/", "/collect", "", "/api/v2/../../x",
-                         "/api/v2/x@evil", "/api/v2/%2F%2F127.0.0.1:9090", "/api/v2/x#frag", "?a=b", "/\\evil",
-                         "/api/v2/HTTP://127.0.0.1:9090/x", "/api/v2/ü", "/api/v2/x y"])
+HOSTS = st.sampled_from(
+    [
+        "127.0.0.1:8080",
+        "127.0.0.1",
+        EVIL,
+        "localhost:8080",
+        "LOCALHOST:8080",
+        "127.0.0.1.:8080",
+        "evil.example",
+        "127.0.0.1:8080.evil.example",
+        "[::1]:8080",
+        "１２７.0.0.1:8080",
+        "127.0.0.1：8080",
+        "127.0.0.1%3A9090",
+        "127.0.0.1:08080",
+        "127.0.0.1:8080:9090",
+    ]
+)
+USERINFO = st.sampled_from(
+    [
+        "",
+        "user@",
+        "user:pw@",
+        f"{EVIL}\\@",
+        f"{EVIL}@",
+        f"{EVIL}%40",
+        f"{EVIL}＠",
+        "%40",
+        f"{EVIL}/@",
+        f"{EVIL}?@",
+        f"{EVIL}#@",
+        f"{EVIL}\t@",
+        f"{EVIL}\n@",
+        f"{EVIL}\x00@",
+        f"{EVIL} @",
+        f"{EVIL}\u3000@",
+        f"{EVIL}%2F@",
+        f"{EVIL}%5C@",
+    ]
+)
+PATHS = st.sampled_from(
+    [
+        "/api/v2/groups.json?page[after]=c2",
+        "/api/v2/",
+        "/collect",
+        "",
+        "/api/v2/../../x",
+        "/api/v2/x@evil",
+        "/api/v2/%2F%2F127.0.0.1:9090",
+        "/api/v2/x#frag",
+        "?a=b",
+        "/\\evil",
+        "/api/v2/HTTP://127.0.0.1:9090/x",
+        "/api/v2/ü",
+        "/api/v2/x y",
+    ]
+)
 
 
 @st.composite
@@ -70,14 +119,17 @@ def test_a_redirect_the_policy_follows_is_sent_to_the_configured_origin(location
     assert sent_to(allowed) == ORIGIN, (location, allowed)
 
 
-@pytest.mark.parametrize("link", [
-    f"http://{EVIL}\\@127.0.0.1:8080/api/v2/groups?page[after]=c2",  # urllib.parse: 8080; urllib3: 9090
-    f"http://{EVIL}%40127.0.0.1:8080/api/v2/groups",
-    f"http://{EVIL}＠127.0.0.1:8080/api/v2/groups",
-    f"http://user:pw@127.0.0.1:8080/api/v2/groups",
-    "http://127.0.0.1:8080\t/api/v2/groups",
-    "http:\\\\127.0.0.1:9090/api/v2/groups",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"http://{EVIL}\\@127.0.0.1:8080/api/v2/groups?page[after]=c2",  # urllib.parse: 8080; urllib3: 9090
+        f"http://{EVIL}%40127.0.0.1:8080/api/v2/groups",
+        f"http://{EVIL}＠127.0.0.1:8080/api/v2/groups",
+        "http://user:pw@127.0.0.1:8080/api/v2/groups",
+        "http://127.0.0.1:8080\t/api/v2/groups",
+        "http:\\\\127.0.0.1:9090/api/v2/groups",
+    ],
+)
 def test_ambiguous_links_are_refused_by_name(link):
     with pytest.raises(OriginRefused) as refused:
         OriginPolicy(BASE).link(link, "groups")
@@ -85,12 +137,15 @@ def test_ambiguous_links_are_refused_by_name(link):
     assert "9090" not in refused.value.message  # the refused URL is not echoed back
 
 
-@pytest.mark.parametrize("link, expected", [
-    ("HTTP://127.0.0.1:8080/api/v2/groups?page[after]=c2", f"{BASE}/api/v2/groups?page[after]=c2"),
-    ("HTTP://127.0.0.1:9090/api/v2/groups?page[after]=c2", f"{BASE}/api/v2/groups?page[after]=c2"),  # re-based
-    ("http://LOCALHOST:9090/api/v2/groups", f"{BASE}/api/v2/groups"),
-    ("//127.0.0.1:8080/api/v2/groups#x", f"{BASE}/api/v2/groups"),
-])
+@pytest.mark.parametrize(
+    "link, expected",
+    [
+        ("HTTP://127.0.0.1:8080/api/v2/groups?page[after]=c2", f"{BASE}/api/v2/groups?page[after]=c2"),
+        ("HTTP://127.0.0.1:9090/api/v2/groups?page[after]=c2", f"{BASE}/api/v2/groups?page[after]=c2"),  # re-based
+        ("http://LOCALHOST:9090/api/v2/groups", f"{BASE}/api/v2/groups"),
+        ("//127.0.0.1:8080/api/v2/groups#x", f"{BASE}/api/v2/groups"),
+    ],
+)
 def test_scheme_and_host_are_read_in_any_case_and_api_links_are_re_based(link, expected):
     assert OriginPolicy(BASE).link(link, "groups") == expected
 

@@ -1,5 +1,6 @@
 """Parsed export pages are held under a sync-wide permit: a reader waiting for its next page holds none, so
 many workers can wait for rate windows while memory follows the permits."""
+
 from __future__ import annotations
 
 import threading
@@ -109,16 +110,38 @@ def test_more_readers_than_permits_all_finish_and_never_hold_more_than_the_permi
 
     context.page_permits.hold, context.page_permits.let_go = counting_hold, counting_let_go
     api.get(EXPORT, [page([1, 2], after="c1"), page([3], after="c2"), page([4], after="c3", end=True)] * 3)
-    api.get(url("incremental/users/cursor"), [ok({"users": [{"id": n, "updated_at": "2024-01-02T00:00:00Z"} for n in (7, 8)],
-                                                  "after_cursor": "u1", "end_of_stream": True})])
+    api.get(
+        url("incremental/users/cursor"),
+        [
+            ok(
+                {
+                    "users": [{"id": n, "updated_at": "2024-01-02T00:00:00Z"} for n in (7, 8)],
+                    "after_cursor": "u1",
+                    "end_of_stream": True,
+                }
+            )
+        ],
+    )
     results = {}
 
     def read(name):
-        results[name] = [item for item in make_stream(name, context=context).read_records() if not isinstance(item, AirbyteMessage)]
+        results[name] = [
+            item for item in make_stream(name, context=context).read_records() if not isinstance(item, AirbyteMessage)
+        ]
 
     threads = [threading.Thread(target=read, args=(name,)) for name in ("tickets", "users", "organizations")]
-    api.get(url("incremental/organizations"), [ok({"organizations": [{"id": 5, "updated_at": "2024-01-03T00:00:00Z"}],
-                                                   "end_time": START + 100, "end_of_stream": True})])
+    api.get(
+        url("incremental/organizations"),
+        [
+            ok(
+                {
+                    "organizations": [{"id": 5, "updated_at": "2024-01-03T00:00:00Z"}],
+                    "end_time": START + 100,
+                    "end_of_stream": True,
+                }
+            )
+        ],
+    )
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,4 +1,5 @@
 """One page read by several streams at once: fetched once, and its memory given back once."""
+
 import os
 import threading
 import time

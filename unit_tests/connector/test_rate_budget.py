@@ -1,4 +1,5 @@
 """The shared rate budget: one window per Zendesk limit, calibrated by Zendesk's headers, never exceeded."""
+
 from __future__ import annotations
 
 import requests
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from source_zendesk_support.http.rate_budget import DEFAULT_ACCOUNT_LIMIT, ZendeskRateBudget
 
 from .fake_exports import TimeExport
-from .support import without_counts, API, epoch, make_context, make_stream, ok, run_stream, url
+from .support import without_counts, epoch, make_context, make_stream, run_stream, url
 
 EXPORT = url("incremental/tickets/cursor")
 LIST = url("groups")
@@ -41,7 +42,9 @@ def max_in_any_window(times, width=60.0):
 
 def test_paths_are_charged_to_every_window_they_belong_to():
     budget = ZendeskRateBudget()
-    windows = lambda target: {name for name, (_, window) in budget.buckets.items() if window.matches(request_for(target))}  # noqa: E731
+    windows = lambda target: {
+        name for name, (_, window) in budget.buckets.items() if window.matches(request_for(target))
+    }  # noqa: E731
     assert windows(url("incremental/tickets/cursor.json?start_time=1")) == {"incremental_exports"}
     assert windows(url("incremental/ticket_events?start_time=1")) == {"incremental_exports"}
     # the users cursor export has its own bucket and spends none of the other exports' 10 a minute
@@ -84,19 +87,28 @@ def test_after_an_idle_spell_a_burst_still_gets_only_one_window(clock):
 
 def test_account_limit_is_learned_from_headers(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "699", "ratelimit-reset": "41"}))
+    budget.update_from_response(
+        request_for(LIST),
+        answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "699", "ratelimit-reset": "41"}),
+    )
     assert budget.account.limit == 700
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(LIST), answer(200, {"X-Rate-Limit": "400", "X-Rate-Limit-Remaining": "399"}))
+    budget.update_from_response(
+        request_for(LIST), answer(200, {"X-Rate-Limit": "400", "X-Rate-Limit-Remaining": "399"})
+    )
     assert budget.account.limit == 400
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(LIST), answer(200, {"rate-limit": "2500", "rate-limit-remaining": "10", "rate-limit-reset": "5"}))
+    budget.update_from_response(
+        request_for(LIST), answer(200, {"rate-limit": "2500", "rate-limit-remaining": "10", "rate-limit-reset": "5"})
+    )
     assert budget.account.limit == 2500
 
 
 def test_remaining_zero_makes_the_next_call_wait_for_the_reset(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "0", "ratelimit-reset": "23"}))
+    budget.update_from_response(
+        request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "0", "ratelimit-reset": "23"})
+    )
     start = clock.offset
     budget.acquire_call(request_for(LIST))
     assert 22.9 <= clock.offset - start <= 23.5
@@ -104,7 +116,9 @@ def test_remaining_zero_makes_the_next_call_wait_for_the_reset(clock):
 
 def test_bucket_header_is_parsed(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(EXPORT), answer(200, {"zendesk-ratelimit-incremental-exports": "total=30; remaining=0; resets=17"}))
+    budget.update_from_response(
+        request_for(EXPORT), answer(200, {"zendesk-ratelimit-incremental-exports": "total=30; remaining=0; resets=17"})
+    )
     window = budget.buckets["incremental_exports"][1]
     assert window.limit == 30  # a High Volume account
     start = clock.offset
@@ -118,8 +132,10 @@ def test_users_cursor_export_paces_by_its_own_bucket(clock):
     assert budget.buckets["incremental_exports_cursor"][1].limit == 20
     times = acquire_times(budget, clock, [users] * 20 + [EXPORT] * 10)
     assert times[-1] < 1  # 20 users pages and 10 other export pages fit one window together
-    budget.update_from_response(request_for(users), answer(200, {
-        "zendesk-ratelimit-incremental-exports-cursor": "total=60; remaining=0; resets=12"}))
+    budget.update_from_response(
+        request_for(users),
+        answer(200, {"zendesk-ratelimit-incremental-exports-cursor": "total=60; remaining=0; resets=12"}),
+    )
     assert budget.buckets["incremental_exports_cursor"][1].limit == 60
     start = clock.offset
     budget.acquire_call(request_for(users))
@@ -127,7 +143,9 @@ def test_users_cursor_export_paces_by_its_own_bucket(clock):
 
 
 def _support_answer(remaining: int, resets: int) -> requests.Response:
-    return answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": str(remaining), "ratelimit-reset": str(resets)})
+    return answer(
+        200, {"ratelimit-limit": "700", "ratelimit-remaining": str(remaining), "ratelimit-reset": str(resets)}
+    )
 
 
 def test_help_center_paces_by_the_minute_the_support_headers_show(clock):
@@ -175,8 +193,10 @@ def test_zendesk_minute_is_never_shortened_by_a_short_sync(clock):
 
 def test_429_empties_the_window_until_retry_after(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(EXPORT), answer(429, {
-        "Retry-After": "44", "zendesk-ratelimit-incremental-exports": "total=10; remaining=4; resets=5"}))
+    budget.update_from_response(
+        request_for(EXPORT),
+        answer(429, {"Retry-After": "44", "zendesk-ratelimit-incremental-exports": "total=10; remaining=4; resets=5"}),
+    )
     start = clock.offset
     budget.acquire_call(request_for(EXPORT))
     assert 43.9 <= clock.offset - start <= 44.5
@@ -184,7 +204,9 @@ def test_429_empties_the_window_until_retry_after(clock):
 
 def test_account_429_uses_retry_after_for_the_reset(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(LIST), answer(429, {"Retry-After": "9", "ratelimit-remaining": "0", "ratelimit-reset": "50"}))
+    budget.update_from_response(
+        request_for(LIST), answer(429, {"Retry-After": "9", "ratelimit-remaining": "0", "ratelimit-reset": "50"})
+    )
     start = clock.offset
     budget.acquire_call(request_for(LIST))
     assert 8.9 <= clock.offset - start <= 9.5
@@ -192,9 +214,18 @@ def test_account_429_uses_retry_after_for_the_reset(clock):
 
 def test_account_headers_are_not_confused_with_the_bucket_header(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(EXPORT), answer(200, {
-        "ratelimit-limit": "700", "ratelimit-remaining": "699", "ratelimit-reset": "41",
-        "zendesk-ratelimit-incremental-exports": "total=10; remaining=2; resets=6"}))
+    budget.update_from_response(
+        request_for(EXPORT),
+        answer(
+            200,
+            {
+                "ratelimit-limit": "700",
+                "ratelimit-remaining": "699",
+                "ratelimit-reset": "41",
+                "zendesk-ratelimit-incremental-exports": "total=10; remaining=2; resets=6",
+            },
+        ),
+    )
     assert budget.account.limit == 700
     start = clock.offset
     for _ in range(50):  # the account still has 699 calls this minute: none of these waits
@@ -221,15 +252,19 @@ def test_a_server_without_rate_limit_headers_is_paced_at_the_documented_limits(c
 
 def test_an_answer_without_headers_keeps_the_last_limit_told(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "699",
-                                                                "ratelimit-reset": "60"}))
+    budget.update_from_response(
+        request_for(LIST),
+        answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "699", "ratelimit-reset": "60"}),
+    )
     budget.update_from_response(request_for(LIST), answer(200, {}))
     assert budget.account.limit == 700
 
 
 def test_headers_of_other_buckets_are_ignored(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(LIST), answer(200, {"zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=50"}))
+    budget.update_from_response(
+        request_for(LIST), answer(200, {"zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=50"})
+    )
     start = clock.offset
     budget.acquire_call(request_for(EXPORT))
     assert clock.offset - start < 1
@@ -270,7 +305,6 @@ def test_a_long_export_paces_itself_through_the_http_client(clock):
         return body
 
     with requests_mock.Mocker() as mocker:
-
         without_counts(mocker)
         mocker.get(url("incremental/ticket_events"), text=timed)
         context = make_context()
@@ -293,7 +327,10 @@ def test_help_center_and_chat_have_their_own_account_windows(clock):
 
 def test_help_center_headers_calibrate_the_help_center_window_only(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(url("help_center/articles")), answer(200, {"X-Rate-Limit": "400", "X-Rate-Limit-Remaining": "0", "ratelimit-reset": "12"}))
+    budget.update_from_response(
+        request_for(url("help_center/articles")),
+        answer(200, {"X-Rate-Limit": "400", "X-Rate-Limit-Remaining": "0", "ratelimit-reset": "12"}),
+    )
     start = clock.offset
     budget.acquire_call(request_for(LIST))  # the Support window is untouched
     assert clock.offset - start < 1
@@ -305,7 +342,10 @@ def test_an_error_page_without_headers_does_not_switch_pacing_off(clock):
     """A 502/503 from a proxy or the edge carries no rate-limit headers; that says nothing about Zendesk's limits."""
     budget = ZendeskRateBudget()
     budget.update_from_response(request_for(EXPORT), answer(503, {"Content-Type": "text/html"}))
-    budget.update_from_response(request_for(EXPORT), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "690", "ratelimit-reset": "30"}))
+    budget.update_from_response(
+        request_for(EXPORT),
+        answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "690", "ratelimit-reset": "30"}),
+    )
     times = acquire_times(budget, clock, [EXPORT] * 11)
     assert times[10] - times[0] > 1, "the 11th export request of a minute must wait"
 
@@ -366,11 +406,17 @@ def test_an_answer_about_a_window_that_has_ended_does_not_move_the_current_one(c
 
 def test_a_429_is_taken_even_for_a_request_of_an_earlier_window(clock):
     budget = ZendeskRateBudget()
-    budget.update_from_response(request_for(LIST), answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "650", "ratelimit-reset": "60"}))
+    budget.update_from_response(
+        request_for(LIST),
+        answer(200, {"ratelimit-limit": "700", "ratelimit-remaining": "650", "ratelimit-reset": "60"}),
+    )
     slow = request_for(LIST)
     budget.acquire_call(slow)
     clock.sleep(61)
-    budget.update_from_response(slow, answer(429, {"Retry-After": "7", "ratelimit-limit": "700", "ratelimit-remaining": "0", "ratelimit-reset": "7"}))
+    budget.update_from_response(
+        slow,
+        answer(429, {"Retry-After": "7", "ratelimit-limit": "700", "ratelimit-remaining": "0", "ratelimit-reset": "7"}),
+    )
     start = clock.offset
     budget.acquire_call(request_for(LIST))
     assert 6.9 <= clock.offset - start <= 7.5

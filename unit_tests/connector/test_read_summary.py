@@ -1,4 +1,5 @@
 """The end of a read: one log line per stream with its records, requests, retries and seconds waited for rate windows."""
+
 from __future__ import annotations
 
 import re
@@ -8,22 +9,37 @@ from source_zendesk_support.sync import read_tally
 from .support import epoch, make_config, no_offset_count, ok, read_streams, url
 
 START = epoch("2024-01-01T00:00:00Z")
-SUMMARY = re.compile(r"Stream (\w+) read summary: (\d+) records, (\d+) requests, (\d+) retries, ([\d.]+) s waited for rate windows\.")
+SUMMARY = re.compile(
+    r"Stream (\w+) read summary: (\d+) records, (\d+) requests, (\d+) retries, ([\d.]+) s waited for rate windows\."
+)
 
 
 def summaries(output):
-    return {m.group(1): (int(m.group(2)), int(m.group(3)), int(m.group(4)), float(m.group(5)))
-            for m in (SUMMARY.match(log.log.message) for log in output.logs) if m}
+    return {
+        m.group(1): (int(m.group(2)), int(m.group(3)), int(m.group(4)), float(m.group(5)))
+        for m in (SUMMARY.match(log.log.message) for log in output.logs)
+        if m
+    }
 
 
-def test_each_stream_of_a_read_gets_one_summary_line_counting_records_requests_retries_and_rate_waits(api, clock, monkeypatch):
+def test_each_stream_of_a_read_gets_one_summary_line_counting_records_requests_retries_and_rate_waits(
+    api, clock, monkeypatch
+):
     monkeypatch.setattr(read_tally.time, "monotonic", lambda: clock.now().timestamp())
-    api.get(url("macros"), [
-        {"status_code": 429, "headers": {"Retry-After": "7", "Content-Type": "text/plain"}, "text": "Rate limited"},
-        ok({"macros": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": True, "after_cursor": "m1"},
-            "links": {"next": url("macros?page[after]=m1")}}),
-        ok({"macros": [{"id": 2, "updated_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": False}}),
-    ])
+    api.get(
+        url("macros"),
+        [
+            {"status_code": 429, "headers": {"Retry-After": "7", "Content-Type": "text/plain"}, "text": "Rate limited"},
+            ok(
+                {
+                    "macros": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}],
+                    "meta": {"has_more": True, "after_cursor": "m1"},
+                    "links": {"next": url("macros?page[after]=m1")},
+                }
+            ),
+            ok({"macros": [{"id": 2, "updated_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": False}}),
+        ],
+    )
     no_offset_count(api, "macros")
     api.get(url("groups"), **ok({"groups": [], "meta": {"has_more": False}}))
     output = read_streams(["macros", "groups"], config=make_config(num_workers=2))

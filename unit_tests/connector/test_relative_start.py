@@ -1,5 +1,6 @@
 """A relative start_date (P30D, 2 weeks): its grammar, the spec accepting it beside ISO dates, and its resolution
 once per stream, kept in the stream's state so later syncs start from the same moment."""
+
 from __future__ import annotations
 
 import json
@@ -21,16 +22,28 @@ NOW = datetime(2026, 12, 4, 12, 0, 0, tzinfo=timezone.utc)
 DAY = 86400
 
 
-@pytest.mark.parametrize("value, days", [
-    ("P30D", 30), ("P1D", 1), ("P2W", 14), ("30 days", 30), ("1 day", 1), ("7 days", 7), ("2 weeks", 14), ("1 week", 7),
-])
+@pytest.mark.parametrize(
+    "value, days",
+    [
+        ("P30D", 30),
+        ("P1D", 1),
+        ("P2W", 14),
+        ("30 days", 30),
+        ("1 day", 1),
+        ("7 days", 7),
+        ("2 weeks", 14),
+        ("1 week", 7),
+    ],
+)
 def test_relative_periods(value, days):
     assert relative_period(value) == timedelta(days=days)
     parsed = parse_config(make_config(start_date=value), now=NOW)
     assert parsed.start == NOW - timedelta(days=days) and parsed.start_period == timedelta(days=days)
 
 
-@pytest.mark.parametrize("value", ["P30", "30d", "P1M", "P1Y", "-7 days", "7  days", "7 Days", "PT30H", "thirty days", "P0D", "0 days"])
+@pytest.mark.parametrize(
+    "value", ["P30", "30d", "P1M", "P1Y", "-7 days", "7  days", "7 Days", "PT30H", "thirty days", "P0D", "0 days"]
+)
 def test_anything_else_is_a_config_error_naming_the_forms(value):
     with pytest.raises(AirbyteTracedException) as error:
         parse_config(make_config(start_date=value), now=NOW)
@@ -49,7 +62,9 @@ def test_a_period_past_a_hundred_years_is_refused():
 
 
 def test_the_spec_accepts_both_forms_and_nothing_else():
-    spec = json.loads(resources.files("source_zendesk_support").joinpath("spec.json").read_text())["connectionSpecification"]
+    spec = json.loads(resources.files("source_zendesk_support").joinpath("spec.json").read_text())[
+        "connectionSpecification"
+    ]
     validator = Draft7Validator(spec["properties"]["start_date"])
     for good in ("2020-01-01T00:00:00Z", "P30D", "P2W", "30 days", "7 days", "2 weeks", "1 day"):
         assert validator.is_valid(good), good
@@ -71,7 +86,9 @@ def test_the_first_sync_resolves_the_period_and_keeps_it_in_the_state(api):
 def test_a_later_sync_starts_from_the_saved_moment_not_from_the_period_before_it():
     # The first sync resolved P7D ten days ago: that moment stays the start, so nothing changed in between is skipped.
     first_resolved = _epoch_days_ago(17)
-    stream = make_stream("ticket_forms", config=make_config(start_date="P7D"), state={RESOLVED_START: to_iso(first_resolved)})
+    stream = make_stream(
+        "ticket_forms", config=make_config(start_date="P7D"), state={RESOLVED_START: to_iso(first_resolved)}
+    )
     assert stream.start_epoch() == first_resolved
     assert stream.state[RESOLVED_START] == to_iso(first_resolved)
 
@@ -97,7 +114,8 @@ def test_an_iso_start_date_adds_nothing_to_the_state():
 
 def test_a_state_holding_only_the_resolved_moment_is_recognised_and_a_bad_one_named():
     spec = SPECS["tickets"]
-    assert migrate_stream_state(spec, {RESOLVED_START: "2026-11-01T00:00:00Z"}) == {RESOLVED_START: "2026-11-01T00:00:00Z"}
+    assert migrate_stream_state(spec, {RESOLVED_START: "2026-11-01T00:00:00Z"}) == {
+        RESOLVED_START: "2026-11-01T00:00:00Z"
+    }
     with pytest.raises(AirbyteTracedException, match=RESOLVED_START):
         migrate_stream_state(spec, {RESOLVED_START: "soon"})
-

@@ -1,5 +1,6 @@
 """The skill-based routing exports (/incremental/routing/...): start_time first, then the cursor each page's
 next_page carries; the page that brings nothing ends the read and its cursor is where the next sync starts."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,14 +17,20 @@ def change(n: int, at: str, kind: str = "create"):
 
 
 def page(changes, cursor):
-    return ok({"attributes": changes, "count": len(changes), "end_time": START,
-               "next_page": f"{EXPORT}?cursor={cursor}"})
+    return ok(
+        {"attributes": changes, "count": len(changes), "end_time": START, "next_page": f"{EXPORT}?cursor={cursor}"}
+    )
 
 
 def test_first_sync_starts_at_start_date_follows_the_next_page_cursor_and_ends_on_an_empty_page(api):
-    api.get(EXPORT, [page([change(1, "2024-01-02T00:00:00Z"), change(1, "2024-01-03T00:00:00Z", "update")], "c1"),
-                     page([change(2, "2024-01-04T00:00:00Z", "delete")], "c2"),
-                     page([], "c2")])
+    api.get(
+        EXPORT,
+        [
+            page([change(1, "2024-01-02T00:00:00Z"), change(1, "2024-01-03T00:00:00Z", "update")], "c1"),
+            page([change(2, "2024-01-04T00:00:00Z", "delete")], "c2"),
+            page([], "c2"),
+        ],
+    )
     records, states, _ = run_stream(make_stream("routing_attribute_events"))
     first, second, third = api.request_history
     assert param(first, "start_time") == str(START) and param(first, "cursor") is None
@@ -61,4 +68,6 @@ def test_below_enterprise_the_stream_is_skipped_with_a_warning(api):
     api.get(EXPORT, status_code=403, json={"error": "Forbidden", "description": "You do not have access to this page."})
     output = read_streams(["routing_attribute_events"], config=make_config())
     assert not output.errors and len(api.request_history) == 1
-    assert any("routing_attribute_events" in warning and "skills-based routing" in warning for warning in warnings_of(output))
+    assert any(
+        "routing_attribute_events" in warning and "skills-based routing" in warning for warning in warnings_of(output)
+    )

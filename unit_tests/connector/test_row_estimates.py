@@ -1,4 +1,5 @@
 """Row estimates from Zendesk's count endpoints: the registry row names the count; one request per count per sync."""
+
 from __future__ import annotations
 
 import requests
@@ -6,7 +7,16 @@ import requests
 from source_zendesk_support.records.timeutil import to_iso
 
 from .support import (
-    epoch, estimates_of, make_config, make_stream, ok, read_streams, records_of, run_stream, url, warnings_of,
+    epoch,
+    estimates_of,
+    make_config,
+    make_stream,
+    ok,
+    read_streams,
+    records_of,
+    run_stream,
+    url,
+    warnings_of,
 )
 
 START = epoch("2024-01-01T00:00:00Z")
@@ -19,8 +29,16 @@ def count(value):
 
 
 def tickets_page(*ids):
-    tickets = [{"id": i, "generated_timestamp": START + i, "updated_at": "2024-01-02T00:00:00Z", "status": "open",
-                "metric_set": {"id": 100 + i, "ticket_id": i}} for i in ids]
+    tickets = [
+        {
+            "id": i,
+            "generated_timestamp": START + i,
+            "updated_at": "2024-01-02T00:00:00Z",
+            "status": "open",
+            "metric_set": {"id": 100 + i, "ticket_id": i},
+        }
+        for i in ids
+    ]
     return ok({"tickets": tickets, "after_cursor": "c1", "end_of_stream": True})
 
 
@@ -28,15 +46,27 @@ def test_tickets_and_ticket_metrics_share_one_count_request_and_estimate_before_
     counted = api.get(url("tickets/count"), **count(1234))
     api.get(TICKETS, **tickets_page(1, 2))
     output = read_streams(["tickets", "ticket_metrics"])
-    assert sorted((e.name, e.row_estimate) for e in estimates_of(output)) == [("ticket_metrics", 1234), ("tickets", 1234)]
+    assert sorted((e.name, e.row_estimate) for e in estimates_of(output)) == [
+        ("ticket_metrics", 1234),
+        ("tickets", 1234),
+    ]
     assert counted.call_count == 1
     assert len(records_of(output, "tickets")) == 2
 
 
 def test_the_estimate_comes_before_the_first_record(api):
     api.get(url("users/count"), **count(7))
-    api.get(url("incremental/users/cursor"), **ok({"users": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z", "active": True}],
-                                                    "identities": [], "after_cursor": "c1", "end_of_stream": True}))
+    api.get(
+        url("incremental/users/cursor"),
+        **ok(
+            {
+                "users": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z", "active": True}],
+                "identities": [],
+                "after_cursor": "c1",
+                "end_of_stream": True,
+            }
+        ),
+    )
     _, _, items = run_stream(make_stream("users"))
     kinds = [kind for kind, _ in items]
     assert kinds.index("TRACE") < kinds.index("RECORD")
@@ -45,8 +75,10 @@ def test_the_estimate_comes_before_the_first_record(api):
 
 def test_events_scale_the_ticket_count_by_events_per_ticket_on_the_first_page(api):
     api.get(url("tickets/count"), **count(10))
-    events = [{"id": n, "ticket_id": ticket, "timestamp": START + n, "child_events": []}
-              for n, ticket in enumerate([1, 1, 1, 2, 2, 2], start=1)]
+    events = [
+        {"id": n, "ticket_id": ticket, "timestamp": START + n, "child_events": []}
+        for n, ticket in enumerate([1, 1, 1, 2, 2, 2], start=1)
+    ]
     api.get(EVENTS, **ok({"ticket_events": events, "end_of_stream": True, "end_time": START + 7, "count": 6}))
     output = read_streams(["ticket_events"])
     assert [(e.name, e.row_estimate) for e in estimates_of(output)] == [("ticket_events", 30)]  # 10 tickets x 3 events
@@ -54,8 +86,17 @@ def test_events_scale_the_ticket_count_by_events_per_ticket_on_the_first_page(ap
 
 def test_a_plan_without_the_count_gives_no_estimate_and_says_nothing(api):
     api.get(url("organizations/count"), status_code=403, json={"error": "Forbidden"})
-    api.get(url("incremental/organizations"), **ok({"organizations": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}],
-                                                    "end_of_stream": True, "end_time": START + 5, "count": 1}))
+    api.get(
+        url("incremental/organizations"),
+        **ok(
+            {
+                "organizations": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}],
+                "end_of_stream": True,
+                "end_time": START + 5,
+                "count": 1,
+            }
+        ),
+    )
     output = read_streams(["organizations"])
     assert not estimates_of(output) and len(records_of(output, "organizations")) == 1
     assert not [w for w in warnings_of(output) if "estimate" in w]
@@ -77,8 +118,13 @@ def test_a_resumed_read_asks_no_count(api):
 
 
 def list_page(key, ids, more):
-    return ok({key: [{"id": i, "updated_at": "2024-01-02T00:00:00Z"} for i in ids],
-               "meta": {"has_more": more, "after_cursor": f"a{ids[-1]}" if ids else None}, "links": {"next": None}})
+    return ok(
+        {
+            key: [{"id": i, "updated_at": "2024-01-02T00:00:00Z"} for i in ids],
+            "meta": {"has_more": more, "after_cursor": f"a{ids[-1]}" if ids else None},
+            "links": {"next": None},
+        }
+    )
 
 
 def test_a_cursor_list_that_fits_one_page_asks_no_count(api):
@@ -100,16 +146,28 @@ def test_a_cursor_list_of_several_pages_estimates_from_its_offset_count_before_t
 
 def calls_page(first_id, count, end_time):
     calls = [{"id": first_id + n, "updated_at": to_iso(end_time)} for n in range(count)]
-    return ok({"calls": calls, "count": count, "end_time": end_time,
-               "next_page": url(f"channels/voice/stats/incremental/calls?start_time={end_time}")})
+    return ok(
+        {
+            "calls": calls,
+            "count": count,
+            "end_time": end_time,
+            "next_page": url(f"channels/voice/stats/incremental/calls?start_time={end_time}"),
+        }
+    )
 
 
 def test_talk_calls_project_their_total_from_the_time_their_pages_covered_and_send_it_again_when_it_moves(api):
     # The read spans 1,000 s (start_date to end_date). 10 calls in its first 100 s project 100; 20 in 200 s still
     # 100 (not sent again); 70 in 300 s project 233.
-    api.get(url("channels/voice/stats/incremental/calls"), [
-        calls_page(1, 10, START + 100), calls_page(11, 10, START + 200), calls_page(21, 50, START + 300),
-        calls_page(71, 0, START + 300)])
+    api.get(
+        url("channels/voice/stats/incremental/calls"),
+        [
+            calls_page(1, 10, START + 100),
+            calls_page(11, 10, START + 200),
+            calls_page(21, 50, START + 300),
+            calls_page(71, 0, START + 300),
+        ],
+    )
     config = make_config(end_date=to_iso(START + 1000))
     output = read_streams(["calls"], config=config)
     assert [(e.name, e.row_estimate) for e in estimates_of(output)] == [("calls", 100), ("calls", 233)]
@@ -146,7 +204,9 @@ def test_children_of_a_listed_parent_list_scale_the_parents_listed_and_ask_no_co
 
 
 def test_a_resumed_read_of_listed_parents_sends_no_estimate(api):
-    api.get(url("macros"), **ok({"macros": [{"id": 1, "updated_at": "2024-02-01T00:00:00Z"}], "meta": {"has_more": False}}))
+    api.get(
+        url("macros"), **ok({"macros": [{"id": 1, "updated_at": "2024-02-01T00:00:00Z"}], "meta": {"has_more": False}})
+    )
     api.get(url("macros/1/attachments"), **ok({"macro_attachments": [{"id": 9, "created_at": "2024-02-01T00:00:00Z"}]}))
     _, _, items = run_stream(make_stream("macro_attachments", state={"parent_start": START}))
     assert "TRACE" not in [kind for kind, _ in items]

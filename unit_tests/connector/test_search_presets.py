@@ -1,5 +1,6 @@
 """Named presets for search_queries: each expands to the Zendesk query it stands for; a wrong entry is a
 config_error naming what is wrong; configs written before the presets stay valid."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -31,8 +32,14 @@ def test_each_preset_expands_to_its_query(name):
     assert expand_preset(name, TODAY) == EXPANSIONS[name]
 
 
-@pytest.mark.parametrize("group, query", [("Support", "status<solved group:Support"), ("360001", "status<solved group:360001"),
-                                          (" Tier 2 ", 'status<solved group:"Tier 2"')])
+@pytest.mark.parametrize(
+    "group, query",
+    [
+        ("Support", "status<solved group:Support"),
+        ("360001", "status<solved group:360001"),
+        (" Tier 2 ", 'status<solved group:"Tier 2"'),
+    ],
+)
 def test_unsolved_tickets_by_group_names_its_group(group, query):
     assert expand_preset("unsolved_tickets_by_group", TODAY, group) == ("ticket", query)
 
@@ -41,11 +48,14 @@ def test_every_preset_has_a_test_of_its_expansion():
     assert set(PRESETS) == set(EXPANSIONS) | {"unsolved_tickets_by_group"}
 
 
-@pytest.mark.parametrize("name, group, problem", [
-    ("unsolved_tickets_by_group", None, "needs 'group'"),
-    ("unsolved_tickets_by_group", 'A "quoted" group', "double quote"),
-    ("open_tickets", "Support", "takes no 'group'"),
-])
+@pytest.mark.parametrize(
+    "name, group, problem",
+    [
+        ("unsolved_tickets_by_group", None, "needs 'group'"),
+        ("unsolved_tickets_by_group", 'A "quoted" group', "double quote"),
+        ("open_tickets", "Support", "takes no 'group'"),
+    ],
+)
 def test_a_wrong_group_is_named(name, group, problem):
     with pytest.raises(PresetProblem, match=problem):
         expand_preset(name, TODAY, group)
@@ -56,8 +66,11 @@ def _parsed(*entries):
 
 
 def test_a_preset_entry_becomes_a_search_stream_named_after_it():
-    parsed = _parsed({"preset": "open_tickets"}, {"preset": "organizations_created_this_year", "name": "new_orgs"},
-                     {"preset": "unsolved_tickets_by_group", "group": "Tier 2", "name": "tier2"})
+    parsed = _parsed(
+        {"preset": "open_tickets"},
+        {"preset": "organizations_created_this_year", "name": "new_orgs"},
+        {"preset": "unsolved_tickets_by_group", "group": "Tier 2", "name": "tier2"},
+    )
     specs = {spec.name: spec for spec in search_specs(parsed.search_queries)}
     assert specs["search_open_tickets"].params == {"query": "status:open", "filter[type]": "ticket"}
     assert specs["search_new_orgs"].params == {"query": "created>=2026-01-01", "filter[type]": "organization"}
@@ -72,13 +85,16 @@ def test_an_unknown_preset_is_a_config_error_naming_it_and_the_presets():
     assert "'open_tikets'" in message and "open_tickets" in message and "search_queries[0]" in message
 
 
-@pytest.mark.parametrize("entry, problem", [
-    ({"preset": "open_tickets", "query": "status:open"}, "either 'query' or 'preset'"),
-    ({"preset": "open_tickets", "type": "user"}, "searches tickets"),
-    ({"preset": 7}, "must be the name of a preset"),
-    ({"name": "mine", "query": "status:open", "group": "Support"}, "'group' goes with a preset"),
-    ({"preset": "open_tickets", "name": "Open Tickets"}, "'name' must be lower-case"),
-])
+@pytest.mark.parametrize(
+    "entry, problem",
+    [
+        ({"preset": "open_tickets", "query": "status:open"}, "either 'query' or 'preset'"),
+        ({"preset": "open_tickets", "type": "user"}, "searches tickets"),
+        ({"preset": 7}, "must be the name of a preset"),
+        ({"name": "mine", "query": "status:open", "group": "Support"}, "'group' goes with a preset"),
+        ({"preset": "open_tickets", "name": "Open Tickets"}, "'name' must be lower-case"),
+    ],
+)
 def test_a_wrong_preset_entry_is_named(entry, problem):
     with pytest.raises(AirbyteTracedException, match=problem):
         _parsed(entry)
@@ -90,9 +106,14 @@ def test_two_entries_may_not_share_a_stream_name():
 
 
 def test_queries_written_out_stay_valid():
-    parsed = _parsed({"name": "vip_open", "query": "status:open tags:vip", "type": "ticket"}, {"name": "all_users", "query": "role:end-user", "type": "user"})
+    parsed = _parsed(
+        {"name": "vip_open", "query": "status:open tags:vip", "type": "ticket"},
+        {"name": "all_users", "query": "role:end-user", "type": "user"},
+    )
     assert [(q.name, q.query, q.type, q.preset) for q in parsed.search_queries] == [
-        ("vip_open", "status:open tags:vip", "ticket", None), ("all_users", "role:end-user", "user", None)]
+        ("vip_open", "status:open tags:vip", "ticket", None),
+        ("all_users", "role:end-user", "user", None),
+    ]
 
 
 def test_the_docs_show_every_preset_with_its_query():

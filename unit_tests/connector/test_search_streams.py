@@ -1,4 +1,5 @@
 """Named search queries, read through /search/export: config validation, the server-side bound, errors."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,15 +29,18 @@ def page(results, after=None, has_more=False, next_link=None):
     return ok({"results": results, "meta": {"has_more": has_more, "after_cursor": after}, "links": {"next": next_link}})
 
 
-@pytest.mark.parametrize("queries,fragment", [
-    ("not a list", "'search_queries' must be a list"),
-    (["vip"], "must be an object"),
-    ([{"name": "Bad Name", "query": "status:open"}], "'name' must be lower-case"),
-    ([{"name": "vip", "query": "  "}], "'query' is empty"),
-    ([{"name": "vip", "query": "type:ticket status:open"}], "remove 'type:'"),
-    ([{"name": "vip", "query": "status:open", "type": "article"}], "'type' must be one of"),
-    ([{"name": "vip", "query": "a"}, {"name": "vip", "query": "b"}], "share the name"),
-])
+@pytest.mark.parametrize(
+    "queries,fragment",
+    [
+        ("not a list", "'search_queries' must be a list"),
+        (["vip"], "must be an object"),
+        ([{"name": "Bad Name", "query": "status:open"}], "'name' must be lower-case"),
+        ([{"name": "vip", "query": "  "}], "'query' is empty"),
+        ([{"name": "vip", "query": "type:ticket status:open"}], "remove 'type:'"),
+        ([{"name": "vip", "query": "status:open", "type": "article"}], "'type' must be one of"),
+        ([{"name": "vip", "query": "a"}, {"name": "vip", "query": "b"}], "share the name"),
+    ],
+)
 def test_bad_search_queries_are_config_errors(queries, fragment):
     with pytest.raises(AirbyteTracedException) as raised:
         parse_config(make_config(search_queries=queries))
@@ -45,9 +49,18 @@ def test_bad_search_queries_are_config_errors(queries, fragment):
 
 def test_incremental_read_bounds_the_query_server_side(api):
     config = search_config({"name": "vip", "query": "status:open tags:vip"})
-    api.get(EXPORT, [page([{"id": 1, "updated_at": "2024-03-02T00:00:00Z"}], after="S1", has_more=True,
-                          next_link=url("search/export?page%5Bafter%5D=S1")),
-                     page([{"id": 2, "updated_at": "2024-03-03T00:00:00Z"}])])
+    api.get(
+        EXPORT,
+        [
+            page(
+                [{"id": 1, "updated_at": "2024-03-02T00:00:00Z"}],
+                after="S1",
+                has_more=True,
+                next_link=url("search/export?page%5Bafter%5D=S1"),
+            ),
+            page([{"id": 2, "updated_at": "2024-03-03T00:00:00Z"}]),
+        ],
+    )
     records, states, _ = run_stream(search_stream(config, state={"updated_at": "2024-03-01T00:00:00Z"}))
     first = query_of(api.request_history[0])
     assert first["query"] == ["status:open tags:vip updated>=2024-03-01T00:00:00Z"]

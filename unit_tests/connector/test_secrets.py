@@ -1,8 +1,8 @@
 """Secrets never reach the output: records, logs, traces, errors, or anything printed to stdout."""
+
 from __future__ import annotations
 
 import base64
-import json
 
 import orjson
 from airbyte_cdk.models import AirbyteMessageSerializer, Type
@@ -17,13 +17,19 @@ BASIC = base64.b64encode(f"{EMAIL}/token:{API_TOKEN}".encode()).decode()
 
 def everything(output, captured: str) -> str:
     """Every emitted message exactly as it would be written out, plus whatever was printed directly."""
-    return "\n".join([orjson.dumps(AirbyteMessageSerializer.dump(m)).decode() for m in output.get_message_iterator()] + [captured])
+    return "\n".join(
+        [orjson.dumps(AirbyteMessageSerializer.dump(m)).decode() for m in output.get_message_iterator()] + [captured]
+    )
 
 
 def test_api_token_never_appears_in_any_message(api, capfd):
-    api.get(url("groups"), [ok({"groups": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": False}})])
+    api.get(
+        url("groups"), [ok({"groups": [{"id": 1, "updated_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": False}})]
+    )
     api.get(url("ticket_fields"), [raw("server exploded", 500)] * 20)  # exhausts retries: errors with request details
-    api.get(url("macros"), [raw("I'm a teapot", 418, {"Content-Type": "text/plain"})])  # logged with the request and headers
+    api.get(
+        url("macros"), [raw("I'm a teapot", 418, {"Content-Type": "text/plain"})]
+    )  # logged with the request and headers
     output = read_streams(["groups", "ticket_fields", "macros"], expect_failure=True)
     assert output.errors, "the failures above must have produced error messages to scan"
     text = everything(output, capfd.readouterr().out + capfd.readouterr().err)
@@ -45,10 +51,19 @@ def records_seen(output) -> int:
 
 
 def test_oauth_secrets_travel_only_in_the_control_message(api, capfd):
-    api.post(f"{BASE}/oauth/tokens", [ok({"access_token": "ACCESS-distinct-77", "refresh_token": "REFRESH-distinct-88", "expires_in": 1800})])
+    api.post(
+        f"{BASE}/oauth/tokens",
+        [ok({"access_token": "ACCESS-distinct-77", "refresh_token": "REFRESH-distinct-88", "expires_in": 1800})],
+    )
     api.get(url("groups"), [raw("boom", 418, {"Content-Type": "text/plain"})])
-    config = make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "CLIENT-ID-distinct-11",
-                                      "client_secret": "CLIENT-SECRET-distinct-22", "refresh_token": "REFRESH-distinct-00"})
+    config = make_config(
+        credentials={
+            "auth_type": "oauth2_refresh",
+            "client_id": "CLIENT-ID-distinct-11",
+            "client_secret": "CLIENT-SECRET-distinct-22",
+            "refresh_token": "REFRESH-distinct-00",
+        }
+    )
     output = read_streams(["groups"], config=config, expect_failure=True)
     captured = capfd.readouterr().out
     control_lines = [line for line in captured.splitlines() if '"type":"CONTROL"' in line.replace(" ", "")]
@@ -61,7 +76,10 @@ def test_oauth_secrets_travel_only_in_the_control_message(api, capfd):
 def test_check_and_discover_do_not_print_the_token(api, capfd, tmp_path):
     api.get(url("users/me.json"), [ok({"error": "Couldn't authenticate you"}, status=401)])
     config_file = make_file(tmp_path / "config.json", make_config())
-    outputs = [_run_command(SourceZendeskSupport(), [command, "--config", config_file, "--debug"]) for command in ("check", "discover")]
+    outputs = [
+        _run_command(SourceZendeskSupport(), [command, "--config", config_file, "--debug"])
+        for command in ("check", "discover")
+    ]
     text = "\n".join(everything(output, "") for output in outputs) + capfd.readouterr().out
     assert API_TOKEN not in text and BASIC not in text
     assert any(m.type == Type.CATALOG for m in outputs[1].get_message_iterator())
@@ -74,7 +92,12 @@ def test_debug_read_does_not_print_the_token(api, capfd):
     from airbyte_cdk.test.entrypoint_wrapper import read
 
     config = make_config()
-    output = read(SourceZendeskSupport(config=config), config, CatalogBuilder().with_stream("groups", SyncMode.full_refresh).build(), debug=True)
+    output = read(
+        SourceZendeskSupport(config=config),
+        config,
+        CatalogBuilder().with_stream("groups", SyncMode.full_refresh).build(),
+        debug=True,
+    )
     text = everything(output, capfd.readouterr().out)
     assert API_TOKEN not in text and BASIC not in text
 
@@ -113,7 +136,9 @@ def test_debug_logs_written_straight_to_stdout_do_not_carry_the_credentials(api,
     _run_command(SourceZendeskSupport(), ["discover", "--config", config_file, "--debug"])
     captured = capfd.readouterr()
     text = captured.out + captured.err
-    assert "Making outbound API request" in text, "the debug request log must have been produced for this test to mean anything"
+    assert "Making outbound API request" in text, (
+        "the debug request log must have been produced for this test to mean anything"
+    )
     assert API_TOKEN not in text and BASIC not in text
 
 
@@ -122,7 +147,9 @@ def test_debug_logs_do_not_carry_a_static_oauth_access_token(api, capfd, tmp_pat
     api.get(url("user_fields"), [ok({"user_fields": [], "meta": {"has_more": False}})])
     api.get(url("organization_fields"), [ok({"organization_fields": [], "meta": {"has_more": False}})])
     config = make_config(credentials={"auth_type": "oauth2_access_token", "access_token": "STATIC-ACCESS-distinct-55"})
-    _run_command(SourceZendeskSupport(), ["discover", "--config", make_file(tmp_path / "config.json", config), "--debug"])
+    _run_command(
+        SourceZendeskSupport(), ["discover", "--config", make_file(tmp_path / "config.json", config), "--debug"]
+    )
     captured = capfd.readouterr()
     assert "Making outbound API request" in captured.out + captured.err
     assert "STATIC-ACCESS-distinct-55" not in captured.out + captured.err
@@ -133,11 +160,25 @@ def test_debug_read_with_oauth_refresh_keeps_every_token_out_of_the_logs(api, ca
     from airbyte_cdk.test.catalog_builder import CatalogBuilder
     from airbyte_cdk.test.entrypoint_wrapper import read
 
-    api.post(f"{BASE}/oauth/tokens", [ok({"access_token": "ACCESS-dbg-31", "refresh_token": "REFRESH-dbg-32", "expires_in": 1800})])
+    api.post(
+        f"{BASE}/oauth/tokens",
+        [ok({"access_token": "ACCESS-dbg-31", "refresh_token": "REFRESH-dbg-32", "expires_in": 1800})],
+    )
     api.get(url("groups"), [raw("", 503), ok({"groups": [], "meta": {"has_more": False}})])
-    config = make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "CLIENT-ID-dbg-33",
-                                      "client_secret": "CLIENT-SECRET-dbg-34", "refresh_token": "REFRESH-dbg-30"})
-    output = read(SourceZendeskSupport(config=config), config, CatalogBuilder().with_stream("groups", SyncMode.full_refresh).build(), debug=True)
+    config = make_config(
+        credentials={
+            "auth_type": "oauth2_refresh",
+            "client_id": "CLIENT-ID-dbg-33",
+            "client_secret": "CLIENT-SECRET-dbg-34",
+            "refresh_token": "REFRESH-dbg-30",
+        }
+    )
+    output = read(
+        SourceZendeskSupport(config=config),
+        config,
+        CatalogBuilder().with_stream("groups", SyncMode.full_refresh).build(),
+        debug=True,
+    )
     captured = capfd.readouterr()
     lines = (captured.out + captured.err).splitlines()
     assert any("Making outbound API request" in line for line in lines)
@@ -156,8 +197,12 @@ def test_the_cdk_filter_gets_only_secrets_long_enough_and_keeps_them_after_the_e
     from source_zendesk_support.run import ZendeskEntrypoint
 
     config = make_config()
-    config["credentials"] = {"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s",
-                             "refresh_token": "refresh-token-kept-secret"}
+    config["credentials"] = {
+        "auth_type": "oauth2_refresh",
+        "client_id": "c",
+        "client_secret": "s",
+        "refresh_token": "refresh-token-kept-secret",
+    }
     parse_config(config)
     ZendeskEntrypoint.set_up_secret_filter(config, SourceZendeskSupport().spec(None).connectionSpecification)
     text = "credentials.client_secret refresh-token-kept-secret"

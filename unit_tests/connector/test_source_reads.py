@@ -1,4 +1,5 @@
 """Whole reads through the entrypoint: several streams at once, shared export pages, checkpoints, statuses."""
+
 from __future__ import annotations
 
 import itertools
@@ -10,7 +11,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .fake_exports import CursorExport
-from .support import ALL, without_counts, BASE as BASE_URL, epoch, make_config, ok, param, read_streams, records_of, states_of, statuses_of, url
+from .support import (
+    ALL,
+    without_counts,
+    BASE as BASE_URL,
+    epoch,
+    make_config,
+    ok,
+    param,
+    read_streams,
+    records_of,
+    states_of,
+    statuses_of,
+    url,
+)
 
 START = epoch("2024-01-01T00:00:00Z")
 TICKETS = url("incremental/tickets/cursor")
@@ -31,12 +45,25 @@ def no_custom_fields(api):
 
 
 def test_tickets_and_ticket_metrics_read_each_export_page_once(api):
-    api.get(TICKETS, [
-        ok({"tickets": [{"id": 1, "generated_timestamp": START + 1, "metric_set": {"id": 11, "ticket_id": 1}}],
-            "after_cursor": "c1", "end_of_stream": False}),
-        ok({"tickets": [{"id": 2, "generated_timestamp": START + 2, "metric_set": {"id": 12, "ticket_id": 2}}],
-            "after_cursor": "c2", "end_of_stream": True}),
-    ])
+    api.get(
+        TICKETS,
+        [
+            ok(
+                {
+                    "tickets": [{"id": 1, "generated_timestamp": START + 1, "metric_set": {"id": 11, "ticket_id": 1}}],
+                    "after_cursor": "c1",
+                    "end_of_stream": False,
+                }
+            ),
+            ok(
+                {
+                    "tickets": [{"id": 2, "generated_timestamp": START + 2, "metric_set": {"id": 12, "ticket_id": 2}}],
+                    "after_cursor": "c2",
+                    "end_of_stream": True,
+                }
+            ),
+        ],
+    )
     output = read_streams(["tickets", "ticket_metrics"])
     assert not output.errors
     assert len(export_requests(api)) == 2  # Zendesk allows 10 export requests a minute: one fetch serves both streams
@@ -48,7 +75,11 @@ def test_tickets_and_ticket_metrics_read_each_export_page_once(api):
 
 
 def test_streams_reading_the_same_export_from_different_points_fetch_their_own_pages(api):
-    api.get(TICKETS, [ok({"tickets": [{"id": 3, "generated_timestamp": START + 3}], "after_cursor": "c9", "end_of_stream": True})] * 2)
+    api.get(
+        TICKETS,
+        [ok({"tickets": [{"id": 3, "generated_timestamp": START + 3}], "after_cursor": "c9", "end_of_stream": True})]
+        * 2,
+    )
     output = read_streams(["tickets", "ticket_metrics"], state={"tickets": {**ALL, "after_cursor": "c8"}})
     assert sorted(param(r, "cursor") or "start" for r in export_requests(api)) == ["c8", "start"]
     assert [r["id"] for r in records_of(output, "tickets")] == [3]
@@ -58,8 +89,13 @@ def test_streams_reading_the_same_export_from_different_points_fetch_their_own_p
 def test_many_streams_complete_with_any_number_of_workers(api, workers):
     names = ["groups", "macros", "triggers", "automations", "views", "brands"]
     for name in names:
-        api.get(url(name), [cbp(name, [{"id": 1, "updated_at": "2024-01-05T00:00:00Z"}], after="x", has_more=True),
-                            cbp(name, [{"id": 2, "updated_at": "2024-01-06T00:00:00Z"}])])
+        api.get(
+            url(name),
+            [
+                cbp(name, [{"id": 1, "updated_at": "2024-01-05T00:00:00Z"}], after="x", has_more=True),
+                cbp(name, [{"id": 2, "updated_at": "2024-01-06T00:00:00Z"}]),
+            ],
+        )
     output = read_streams(names, config=make_config(num_workers=workers))
     assert not output.errors
     for name in names:
@@ -70,7 +106,10 @@ def test_many_streams_complete_with_any_number_of_workers(api, workers):
 
 def test_every_incremental_stream_emits_a_state_even_without_records(api):
     api.get(url("groups"), [cbp("groups", [])])
-    api.get(url("incremental/organizations"), [ok({"organizations": [], "count": 0, "end_of_stream": True, "end_time": START})])
+    api.get(
+        url("incremental/organizations"),
+        [ok({"organizations": [], "count": 0, "end_of_stream": True, "end_time": START})],
+    )
     output = read_streams(["groups", "organizations"], state={"groups": {"updated_at": "2024-03-01T00:00:00Z"}})
     assert states_of(output, "groups") == [{"updated_at": "2024-03-01T00:00:00Z"}]
     assert states_of(output, "organizations") == [{"updated_at": "2024-01-01T00:00:00Z"}]
@@ -78,7 +117,9 @@ def test_every_incremental_stream_emits_a_state_even_without_records(api):
 
 def test_full_refresh_read_ignores_state_and_filters_nothing(api):
     api.get(url("groups"), [cbp("groups", [{"id": 1, "updated_at": "2020-01-01T00:00:00Z"}])])
-    output = read_streams(["groups"], state={"groups": {"updated_at": "2024-03-01T00:00:00Z"}}, sync_mode=SyncMode.full_refresh)
+    output = read_streams(
+        ["groups"], state={"groups": {"updated_at": "2024-03-01T00:00:00Z"}}, sync_mode=SyncMode.full_refresh
+    )
     assert [r["id"] for r in records_of(output)] == [1]
     assert statuses_of(output, "groups")[-1] == AirbyteStreamStatus.COMPLETE
 
@@ -142,7 +183,12 @@ def test_shared_export_pages_with_more_pages_than_are_kept_waiting(api, workers)
 
 def test_ticket_events_and_comments_share_the_event_export(api):
     path = url("incremental/ticket_events")
-    event = {"id": 1, "ticket_id": 2, "timestamp": START + 5, "child_events": [{"id": 3, "event_type": "Comment", "body": "x"}]}
+    event = {
+        "id": 1,
+        "ticket_id": 2,
+        "timestamp": START + 5,
+        "child_events": [{"id": 3, "event_type": "Comment", "body": "x"}],
+    }
     api.get(path, [ok({"ticket_events": [event], "count": 1, "end_of_stream": True, "end_time": START + 5})])
     output = read_streams(["ticket_events", "ticket_comments"])
     assert not output.errors
@@ -175,6 +221,7 @@ def test_concurrent_401s_refresh_the_single_use_token_once(api, capsys):
                 context.status_code = 401
                 return _json.dumps({"error": "invalid_token"})
             return _json.dumps({name: [{"id": 1, "updated_at": "2024-01-05T00:00:00Z"}], "meta": {"has_more": False}})
+
         return answer
 
     names = ["groups", "macros", "triggers", "automations", "views"]
@@ -182,9 +229,19 @@ def test_concurrent_401s_refresh_the_single_use_token_once(api, capsys):
     for name in names:
         api.get(url(name), text=listing(name))
     from datetime import datetime, timedelta, timezone
+
     expiry = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    config = make_config(num_workers=5, credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s",
-                                                     "refresh_token": "R0", "access_token": "STALE", "token_expiry_date": expiry})
+    config = make_config(
+        num_workers=5,
+        credentials={
+            "auth_type": "oauth2_refresh",
+            "client_id": "c",
+            "client_secret": "s",
+            "refresh_token": "R0",
+            "access_token": "STALE",
+            "token_expiry_date": expiry,
+        },
+    )
     output = read_streams(names, config=config)
     assert not output.errors, [m.trace.error.message for m in output.errors]
     for name in names:

@@ -1,6 +1,7 @@
 """Which tickets are read (`tickets_handled_by`): every request to an endpoint that takes support_type_scope names
 one, the option is validated like the others, and a state saved before it gets a backfill of the AI-agent tickets
 it missed, checkpointed and resumable, before the incremental read goes on from where it was."""
+
 from __future__ import annotations
 
 import itertools
@@ -21,62 +22,124 @@ from source_zendesk_support.state_migration import migrate_stream_state
 
 from .fake_exports import CursorExport, TimeExport
 from .support import (
-    ALL, SPECS, data_requests, epoch, make_config, make_stream, ok, param, read_streams, records_of, run_stream, states_of, url,
+    ALL,
+    SPECS,
+    data_requests,
+    epoch,
+    make_config,
+    make_stream,
+    ok,
+    param,
+    read_streams,
+    run_stream,
+    url,
     without_counts,
 )
 
 START = epoch("2024-01-01T00:00:00Z")
 CURSOR_EXPORT = url("incremental/tickets/cursor")
 EVENTS = url("incremental/ticket_events")
-SCOPED = {"incremental/tickets/cursor", "incremental/tickets", "incremental/ticket_events", "deleted_tickets", "tickets"}
+SCOPED = {
+    "incremental/tickets/cursor",
+    "incremental/tickets",
+    "incremental/ticket_events",
+    "deleted_tickets",
+    "tickets",
+}
 
 
 # --- the parameter ------------------------------------------------------------------------------------------
 def test_the_five_endpoints_zendesk_names_take_the_scope_and_no_other():
     assert {path for path in SCOPED if takes_scope(path)} == SCOPED
-    for path in ("tickets/1/side_conversations", "ticket_audits", "incremental/ticket_metric_events", "tickets/count",
-                 "incremental/users/cursor", "search/export"):
+    for path in (
+        "tickets/1/side_conversations",
+        "ticket_audits",
+        "incremental/ticket_metric_events",
+        "tickets/count",
+        "incremental/users/cursor",
+        "search/export",
+    ):
         assert not takes_scope(path), path
     assert takes_scope("http://127.0.0.1:1/api/v2/incremental/tickets/cursor.json?cursor=x")
 
 
 def test_a_link_that_names_its_scope_keeps_it_and_one_that_does_not_gets_it():
-    assert with_scope("https://a.zendesk.com/api/v2/deleted_tickets?page%5Bafter%5D=x&support_type_scope=ai_agent",
-                      None, "all") == {}
+    assert (
+        with_scope(
+            "https://a.zendesk.com/api/v2/deleted_tickets?page%5Bafter%5D=x&support_type_scope=ai_agent", None, "all"
+        )
+        == {}
+    )
     assert with_scope("https://a.zendesk.com/api/v2/deleted_tickets?page%5Bafter%5D=x", None, "all") == {
-        "support_type_scope": "all"}
+        "support_type_scope": "all"
+    }
     assert with_scope("https://a.zendesk.com/api/v2/ticket_audits", {"page[size]": 100}, "all") == {"page[size]": 100}
 
 
-@pytest.mark.parametrize("covered,wanted,missed", [
-    ("agent", "all", "ai_agent"), ("agent", "ai_agent", "ai_agent"), ("ai_agent", "all", "agent"),
-    ("ai_agent", "agent", "agent"), ("all", "agent", None), ("all", "all", None), ("agent", "agent", None),
-])
+@pytest.mark.parametrize(
+    "covered,wanted,missed",
+    [
+        ("agent", "all", "ai_agent"),
+        ("agent", "ai_agent", "ai_agent"),
+        ("ai_agent", "all", "agent"),
+        ("ai_agent", "agent", "agent"),
+        ("all", "agent", None),
+        ("all", "all", None),
+        ("agent", "agent", None),
+    ],
+)
 def test_what_one_scope_misses_of_another(covered, wanted, missed):
     assert missed_scope(covered, wanted) == missed
 
 
 def scoped_streams():
-    return [spec.name for spec in ALL_STREAMS if takes_scope(spec.path) or (spec.parents and takes_scope(spec.parents.path))]
+    return [
+        spec.name for spec in ALL_STREAMS if takes_scope(spec.path) or (spec.parents and takes_scope(spec.parents.path))
+    ]
 
 
 def test_every_stream_over_the_ticket_endpoints_is_known():
-    assert set(scoped_streams()) == {"tickets", "ticket_metrics", "ticket_events", "ticket_comments", "ticket_attachments",
-                                     "ticket_field_history", "ticket_tag_history", "deleted_tickets", "side_conversations",
-                                     "ticket_task_lists", "side_conversation_events", "side_conversation_recipients",
-                                     "conversation_log"}
+    assert set(scoped_streams()) == {
+        "tickets",
+        "ticket_metrics",
+        "ticket_events",
+        "ticket_comments",
+        "ticket_attachments",
+        "ticket_field_history",
+        "ticket_tag_history",
+        "deleted_tickets",
+        "side_conversations",
+        "ticket_task_lists",
+        "side_conversation_events",
+        "side_conversation_recipients",
+        "conversation_log",
+    }
 
 
 def _serve_everything(mocker):
-    mocker.get(CURSOR_EXPORT, [ok({"tickets": [{"id": 1, "generated_timestamp": START + 5, "updated_at": "2024-01-01T00:00:05Z"}],
-                                   "after_cursor": "c1", "end_of_stream": True})])
+    mocker.get(
+        CURSOR_EXPORT,
+        [
+            ok(
+                {
+                    "tickets": [{"id": 1, "generated_timestamp": START + 5, "updated_at": "2024-01-01T00:00:05Z"}],
+                    "after_cursor": "c1",
+                    "end_of_stream": True,
+                }
+            )
+        ],
+    )
     mocker.get(EVENTS, [ok({"ticket_events": [], "count": 0, "end_of_stream": True, "end_time": START})])
-    mocker.get(url("deleted_tickets"), [ok({"deleted_tickets": [], "meta": {"has_more": False}, "links": {"next": None}})])
+    mocker.get(
+        url("deleted_tickets"), [ok({"deleted_tickets": [], "meta": {"has_more": False}, "links": {"next": None}})]
+    )
     mocker.get(url("tickets/1/side_conversations"), [ok({"side_conversations": [], "meta": {"has_more": False}})])
     mocker.get(url("tickets/1/task_lists"), [ok({"task_lists": [], "meta": {"has_more": False}})])
 
 
-@pytest.mark.parametrize("choice,scope", [(None, "all"), ("all", "all"), ("human_agents", "agent"), ("ai_agents", "ai_agent")])
+@pytest.mark.parametrize(
+    "choice,scope", [(None, "all"), ("all", "all"), ("human_agents", "agent"), ("ai_agents", "ai_agent")]
+)
 @pytest.mark.parametrize("stream", scoped_streams())
 def test_every_request_to_a_ticket_endpoint_names_the_configured_scope(api, stream, choice, scope):
     _serve_everything(api)
@@ -90,11 +153,30 @@ def test_every_request_to_a_ticket_endpoint_names_the_configured_scope(api, stre
 
 def test_a_later_page_link_gets_the_scope_too(api):
     link = url("deleted_tickets.json?page%5Bafter%5D=N1")
-    api.get(url("deleted_tickets"), [
-        ok({"deleted_tickets": [{"id": 1, "deleted_at": "2024-01-03T00:00:00Z"}], "meta": {"has_more": True, "after_cursor": "N1"},
-            "links": {"next": link}})])
-    api.get(url("deleted_tickets.json"), [
-        ok({"deleted_tickets": [{"id": 2, "deleted_at": "2024-01-02T00:00:00Z"}], "meta": {"has_more": False}, "links": {"next": None}})])
+    api.get(
+        url("deleted_tickets"),
+        [
+            ok(
+                {
+                    "deleted_tickets": [{"id": 1, "deleted_at": "2024-01-03T00:00:00Z"}],
+                    "meta": {"has_more": True, "after_cursor": "N1"},
+                    "links": {"next": link},
+                }
+            )
+        ],
+    )
+    api.get(
+        url("deleted_tickets.json"),
+        [
+            ok(
+                {
+                    "deleted_tickets": [{"id": 2, "deleted_at": "2024-01-02T00:00:00Z"}],
+                    "meta": {"has_more": False},
+                    "links": {"next": None},
+                }
+            )
+        ],
+    )
     records, _, _ = run_stream(make_stream("deleted_tickets", incremental=False))
     assert [r["id"] for r in records] == [1, 2]
     assert [request.qs.get("support_type_scope") for request in data_requests(api)] == [["all"], ["all"]]
@@ -133,12 +215,32 @@ def test_check_and_read_refuse_a_bad_choice_by_name(api):
 # --- the backfill of a state saved before the option -------------------------------------------------------------
 def test_a_state_saved_before_the_option_reads_the_missed_ai_agent_tickets_then_goes_on(api):
     old_cursor = START + 50
-    api.get(CURSOR_EXPORT, [
-        ok({"tickets": [{"id": 3, "generated_timestamp": START + 10}, {"id": 7, "generated_timestamp": START + 50},
-                        {"id": 9, "generated_timestamp": START + 60}], "after_cursor": "b1", "end_of_stream": False}),
-        ok({"tickets": [{"id": 11, "generated_timestamp": START + 70}], "after_cursor": "c9", "end_of_stream": True}),
-    ])
-    records, states, items = run_stream(make_stream("tickets", state={"after_cursor": "c8", "generated_timestamp": old_cursor}))
+    api.get(
+        CURSOR_EXPORT,
+        [
+            ok(
+                {
+                    "tickets": [
+                        {"id": 3, "generated_timestamp": START + 10},
+                        {"id": 7, "generated_timestamp": START + 50},
+                        {"id": 9, "generated_timestamp": START + 60},
+                    ],
+                    "after_cursor": "b1",
+                    "end_of_stream": False,
+                }
+            ),
+            ok(
+                {
+                    "tickets": [{"id": 11, "generated_timestamp": START + 70}],
+                    "after_cursor": "c9",
+                    "end_of_stream": True,
+                }
+            ),
+        ],
+    )
+    records, states, items = run_stream(
+        make_stream("tickets", state={"after_cursor": "c8", "generated_timestamp": old_cursor})
+    )
     backfill, rest = api.request_history
     assert param(backfill, "support_type_scope") == "ai_agent" and param(backfill, "start_time") == str(START)
     assert param(rest, "support_type_scope") == "all" and param(rest, "cursor") == "c8"
@@ -151,12 +253,24 @@ def test_a_state_saved_before_the_option_reads_the_missed_ai_agent_tickets_then_
 
 
 def test_a_backfill_cut_short_resumes_from_its_own_position(api):
-    state = {"after_cursor": "c8", "generated_timestamp": START + 50, "scope_backfill": {
-        "support_type_scope": "ai_agent", "until": START + 50, "state": {"after_cursor": "b1", "generated_timestamp": START + 20}}}
-    api.get(CURSOR_EXPORT, [
-        ok({"tickets": [{"id": 7, "generated_timestamp": START + 40}], "after_cursor": "b2", "end_of_stream": True}),
-        ok({"tickets": [], "after_cursor": "c8", "end_of_stream": True}),
-    ])
+    state = {
+        "after_cursor": "c8",
+        "generated_timestamp": START + 50,
+        "scope_backfill": {
+            "support_type_scope": "ai_agent",
+            "until": START + 50,
+            "state": {"after_cursor": "b1", "generated_timestamp": START + 20},
+        },
+    }
+    api.get(
+        CURSOR_EXPORT,
+        [
+            ok(
+                {"tickets": [{"id": 7, "generated_timestamp": START + 40}], "after_cursor": "b2", "end_of_stream": True}
+            ),
+            ok({"tickets": [], "after_cursor": "c8", "end_of_stream": True}),
+        ],
+    )
     records, states, _ = run_stream(make_stream("tickets", state=state))
     resumed, rest = api.request_history
     assert (param(resumed, "cursor"), param(resumed, "support_type_scope")) == ("b1", "ai_agent")
@@ -165,13 +279,24 @@ def test_a_backfill_cut_short_resumes_from_its_own_position(api):
     assert states[-1] == {**ALL, "after_cursor": "c8", "generated_timestamp": START + 50}
 
 
-@pytest.mark.parametrize("state,config,backfills", [
-    ({"generated_timestamp": START + 5}, {"tickets_handled_by": "human_agents"}, False),  # it already covers them
-    ({**ALL, "generated_timestamp": START + 5}, {}, False),
-    ({"support_type_scope": "agent", "generated_timestamp": START + 5}, {}, True),  # narrower, saved by this version
-    ({"support_type_scope": "ai_agent", "generated_timestamp": START + 5}, {"tickets_handled_by": "ai_agents"}, False),
-    ({}, {}, False),  # a first sync reads everything from start_date
-])
+@pytest.mark.parametrize(
+    "state,config,backfills",
+    [
+        ({"generated_timestamp": START + 5}, {"tickets_handled_by": "human_agents"}, False),  # it already covers them
+        ({**ALL, "generated_timestamp": START + 5}, {}, False),
+        (
+            {"support_type_scope": "agent", "generated_timestamp": START + 5},
+            {},
+            True,
+        ),  # narrower, saved by this version
+        (
+            {"support_type_scope": "ai_agent", "generated_timestamp": START + 5},
+            {"tickets_handled_by": "ai_agents"},
+            False,
+        ),
+        ({}, {}, False),  # a first sync reads everything from start_date
+    ],
+)
 def test_only_a_state_that_missed_tickets_gets_a_backfill(api, state, config, backfills):
     api.get(CURSOR_EXPORT, [ok({"tickets": [], "after_cursor": "c1", "end_of_stream": True})] * 2)
     _, states, _ = run_stream(make_stream("tickets", config=make_config(**config), state=state))
@@ -182,8 +307,14 @@ def test_only_a_state_that_missed_tickets_gets_a_backfill(api, state, config, ba
 
 def test_time_export_backfill_stops_the_second_before_the_saved_start(api):
     saved = START + 300
-    fake = TimeExport([(1, START + 10), (2, START + 299), (3, START + 300), (4, START + 400)], "ticket_events", "timestamp",
-                      fill=10, cap=10, ai_ids=frozenset({1, 2, 3, 4}))
+    fake = TimeExport(
+        [(1, START + 10), (2, START + 299), (3, START + 300), (4, START + 400)],
+        "ticket_events",
+        "timestamp",
+        fill=10,
+        cap=10,
+        ai_ids=frozenset({1, 2, 3, 4}),
+    )
     api.get(EVENTS, text=fake)
     records, states, _ = run_stream(make_stream("ticket_events", state={"timestamp": saved}))
     assert fake.scopes[0] == "ai_agent" and fake.requests[0] == START
@@ -194,10 +325,20 @@ def test_time_export_backfill_stops_the_second_before_the_saved_start(api):
 
 
 def test_deleted_tickets_backfill_lists_the_ai_agent_ones_up_to_the_saved_time(api):
-    listed = lambda *rows: ok({"deleted_tickets": [{"id": i, "deleted_at": at} for i, at in rows],  # noqa: E731
-                               "meta": {"has_more": False}, "links": {"next": None}})
-    api.get(url("deleted_tickets"), [listed((9, "2024-01-09T00:00:00Z"), (4, "2024-01-04T00:00:00Z")),
-                                      listed((8, "2024-01-08T00:00:00Z"), (5, "2024-01-05T00:00:00Z"))])
+    listed = lambda *rows: ok(
+        {
+            "deleted_tickets": [{"id": i, "deleted_at": at} for i, at in rows],  # noqa: E731
+            "meta": {"has_more": False},
+            "links": {"next": None},
+        }
+    )
+    api.get(
+        url("deleted_tickets"),
+        [
+            listed((9, "2024-01-09T00:00:00Z"), (4, "2024-01-04T00:00:00Z")),
+            listed((8, "2024-01-08T00:00:00Z"), (5, "2024-01-05T00:00:00Z")),
+        ],
+    )
     records, states, _ = run_stream(make_stream("deleted_tickets", state={"deleted_at": "2024-01-06T00:00:00Z"}))
     backfill, rest = data_requests(api)
     assert param(backfill, "support_type_scope") == "ai_agent" and param(rest, "support_type_scope") == "all"
@@ -206,29 +347,63 @@ def test_deleted_tickets_backfill_lists_the_ai_agent_ones_up_to_the_saved_time(a
 
 
 def test_side_conversations_backfill_visits_the_ai_agent_tickets_then_goes_on_from_the_parent_cursor(api):
-    api.get(CURSOR_EXPORT, [ok({"tickets": [{"id": 4, "updated_at": "2024-01-02T00:00:00Z"}], "after_cursor": "B1",
-                                "end_of_stream": True}),
-                            ok({"tickets": [{"id": 6, "updated_at": "2024-01-03T00:00:00Z"}], "after_cursor": "P2",
-                                "end_of_stream": True})])
+    api.get(
+        CURSOR_EXPORT,
+        [
+            ok(
+                {
+                    "tickets": [{"id": 4, "updated_at": "2024-01-02T00:00:00Z"}],
+                    "after_cursor": "B1",
+                    "end_of_stream": True,
+                }
+            ),
+            ok(
+                {
+                    "tickets": [{"id": 6, "updated_at": "2024-01-03T00:00:00Z"}],
+                    "after_cursor": "P2",
+                    "end_of_stream": True,
+                }
+            ),
+        ],
+    )
     for ticket_id in (4, 6):
-        api.get(url(f"tickets/{ticket_id}/side_conversations"), [ok({
-            "side_conversations": [{"id": f"s{ticket_id}", "updated_at": "2024-01-03T00:00:00Z"}], "meta": {"has_more": False}})])
-    records, states, _ = run_stream(make_stream("side_conversations", state={"parent_cursor": "P1", "updated_at": "2024-01-01T00:00:00Z"}))
+        api.get(
+            url(f"tickets/{ticket_id}/side_conversations"),
+            [
+                ok(
+                    {
+                        "side_conversations": [{"id": f"s{ticket_id}", "updated_at": "2024-01-03T00:00:00Z"}],
+                        "meta": {"has_more": False},
+                    }
+                )
+            ],
+        )
+    records, states, _ = run_stream(
+        make_stream("side_conversations", state={"parent_cursor": "P1", "updated_at": "2024-01-01T00:00:00Z"})
+    )
     exports = [r for r in api.request_history if takes_scope(r.url)]
-    assert [(param(r, "support_type_scope"), param(r, "cursor")) for r in exports] == [("ai_agent", None), ("all", "P1")]
+    assert [(param(r, "support_type_scope"), param(r, "cursor")) for r in exports] == [
+        ("ai_agent", None),
+        ("all", "P1"),
+    ]
     assert [r["id"] for r in records] == ["s4", "s6"]
     assert states[-1]["parent_cursor"] == "P2" and states[-1]["support_type_scope"] == "all"
 
 
 def test_the_scope_markers_survive_the_state_migration():
-    state = {"after_cursor": "c8", "generated_timestamp": START + 5, "scope_backfill": {
-        "support_type_scope": "ai_agent", "until": START + 5, "state": {}}}
+    state = {
+        "after_cursor": "c8",
+        "generated_timestamp": START + 5,
+        "scope_backfill": {"support_type_scope": "ai_agent", "until": START + 5, "state": {}},
+    }
     assert migrate_stream_state(SPECS["tickets"], state) == state
     assert migrate_stream_state(SPECS["deleted_tickets"], {**ALL}) == ALL
 
 
 # --- property: killed after any state, the upgrade loses no ticket and repeats at most a page ---------------------
-PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY_SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @st.composite
@@ -254,8 +429,9 @@ def test_an_upgrade_killed_anywhere_loses_nothing(account, data):
     records, ai, page = account
     fake = lambda: CursorExport(records, "tickets", "generated_timestamp", page, ai_ids=ai)  # noqa: E731
     # The connector before the option read human agents' tickets only, to the end; its state said nothing of them.
-    before, old_states, _ = _sync(CursorExport(records, "tickets", "generated_timestamp", 1000, ai_ids=ai), {},
-                                  tickets_handled_by="human_agents")
+    before, old_states, _ = _sync(
+        CursorExport(records, "tickets", "generated_timestamp", 1000, ai_ids=ai), {}, tickets_handled_by="human_agents"
+    )
     old = {key: value for key, value in old_states[-1].items() if key != "support_type_scope"}
     assert {r["id"] for r in before} == {i for i, _ in records if i not in ai}
     emitted, _, items = _sync(fake(), old)

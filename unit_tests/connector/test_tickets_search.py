@@ -1,7 +1,8 @@
 """tickets_search: Airbyte 5.5's opt-in stream of that name, tickets read from the search export by updated_at."""
+
 from __future__ import annotations
 
-from .support import data_requests, make_config, make_stream, ok, query_of, run_stream, url
+from .support import data_requests, make_stream, ok, query_of, run_stream, url
 
 EXPORT = url("search/export")
 
@@ -11,8 +12,13 @@ def page(results, after=None, has_more=False, next_link=None):
 
 
 def ticket(ticket_id, updated_at):
-    return {"id": ticket_id, "updated_at": updated_at, "created_at": "2024-01-02T00:00:00Z", "status": "open",
-            "result_type": "ticket"}
+    return {
+        "id": ticket_id,
+        "updated_at": updated_at,
+        "created_at": "2024-01-02T00:00:00Z",
+        "status": "open",
+        "result_type": "ticket",
+    }
 
 
 def test_it_has_airbytes_key_and_cursor_and_the_tickets_columns():
@@ -32,9 +38,18 @@ def test_full_refresh_reads_tickets_updated_since_the_start_date(api):
 
 def test_incremental_reads_from_the_saved_cursor_and_saves_the_newest_once_done(api):
     # The search export lists newest-created first, so updated_at is in no order: the state moves only at the end.
-    api.get(EXPORT, [page([ticket(3, "2024-03-05T00:00:00Z"), ticket(2, "2024-03-09T00:00:00Z")], after="S1",
-                          has_more=True, next_link=url("search/export?page%5Bafter%5D=S1")),
-                     page([ticket(1, "2024-03-04T00:00:00Z")])])
+    api.get(
+        EXPORT,
+        [
+            page(
+                [ticket(3, "2024-03-05T00:00:00Z"), ticket(2, "2024-03-09T00:00:00Z")],
+                after="S1",
+                has_more=True,
+                next_link=url("search/export?page%5Bafter%5D=S1"),
+            ),
+            page([ticket(1, "2024-03-04T00:00:00Z")]),
+        ],
+    )
     stream = make_stream("tickets_search", state={"updated_at": "2024-03-03T00:00:00Z"})
     records, states, items = run_stream(stream)
     assert query_of(api.request_history[0])["query"] == ["updated>=2024-03-03T00:00:00Z"]

@@ -3,6 +3,7 @@
 Zendesk finishes a page's last second, but a page cut at the hard cap ends with end_time = that second, so the
 next page repeats it. The properties below run the stream against an in-memory model of that protocol.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -14,11 +15,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .fake_exports import TimeExport
-from .support import ALL, without_counts, epoch, make_config, make_stream, ok, param, read_streams, records_of, run_stream, states_of, url
+from .support import (
+    ALL,
+    without_counts,
+    epoch,
+    make_config,
+    make_stream,
+    ok,
+    param,
+    read_streams,
+    records_of,
+    run_stream,
+    states_of,
+    url,
+)
 
 PATH = url("incremental/ticket_events")
 START = epoch("2024-01-01T00:00:00Z")
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def events_export(records, fill, cap) -> TimeExport:
@@ -64,7 +80,11 @@ def test_first_request_uses_start_date_page_size_and_include(api):
     api.get(PATH, **ok({"ticket_events": [], "count": 0, "end_of_stream": True, "end_time": START}))
     run_stream(make_stream("ticket_events"))
     (request,) = api.request_history
-    assert (param(request, "start_time"), param(request, "per_page"), param(request, "include")) == (str(START), "1000", "comment_events")
+    assert (param(request, "start_time"), param(request, "per_page"), param(request, "include")) == (
+        str(START),
+        "1000",
+        "comment_events",
+    )
 
 
 def test_saved_state_is_the_next_start_time(api):
@@ -86,13 +106,28 @@ def test_more_records_in_one_second_than_a_page_moves_past_with_a_warning(caplog
 
 
 def test_start_time_too_recent_ends_the_stream_with_its_state(api):
-    api.get(PATH, **ok({"error": "StartTimeTooRecent", "description": "Too recent start_time. Use a start_time older than 1 minute."}, status=400))
+    api.get(
+        PATH,
+        **ok(
+            {
+                "error": "StartTimeTooRecent",
+                "description": "Too recent start_time. Use a start_time older than 1 minute.",
+            },
+            status=400,
+        ),
+    )
     emitted, states, _ = run_stream(make_stream("ticket_events", state={**ALL, "timestamp": START + 900}))
     assert emitted == [] and states == [{**ALL, "timestamp": START + 900}]
 
 
 def test_legacy_422_too_recent_also_ends_the_stream(api):
-    api.get(PATH, **ok({"error": "InvalidValue", "description": "Too recent start_time. Use a start_time older than 5 minutes"}, status=422))
+    api.get(
+        PATH,
+        **ok(
+            {"error": "InvalidValue", "description": "Too recent start_time. Use a start_time older than 5 minutes"},
+            status=422,
+        ),
+    )
     emitted, states, _ = run_stream(make_stream("ticket_events"))
     assert emitted == [] and states == [{**ALL, "timestamp": START}]
 
@@ -120,7 +155,20 @@ def test_a_sync_saved_at_end_date_reads_only_that_last_second_again():
 
 def test_504_shrinks_the_time_export_page(api):
     gateway = {"text": "<html>504</html>", "status_code": 504, "headers": {"Content-Type": "text/html"}}
-    api.get(PATH, [gateway, ok({"ticket_events": [{"id": 1, "timestamp": START + 1}], "count": 1, "end_of_stream": True, "end_time": START + 1})])
+    api.get(
+        PATH,
+        [
+            gateway,
+            ok(
+                {
+                    "ticket_events": [{"id": 1, "timestamp": START + 1}],
+                    "count": 1,
+                    "end_of_stream": True,
+                    "end_time": START + 1,
+                }
+            ),
+        ],
+    )
     emitted, _, _ = run_stream(make_stream("ticket_events"))
     assert [param(r, "per_page") for r in api.request_history] == ["1000", "500"]
     assert [r["id"] for r in emitted] == [1]
@@ -136,11 +184,17 @@ def test_504_at_the_smallest_page_is_retried_not_shrunk(api):
 
 
 def test_ticket_comments_come_from_comment_child_events(api):
-    event = {"id": 50, "ticket_id": 8, "timestamp": START + 5, "created_at": "2024-01-01T00:00:05Z", "child_events": [
-        {"id": 51, "event_type": "Comment", "body": "hi", "public": True},
-        {"id": 52, "event_type": "Change", "field_name": "status", "value": "open"},
-        {"id": 53, "type": "VoiceComment", "created_at": "2024-01-01T00:00:04Z"},
-    ]}
+    event = {
+        "id": 50,
+        "ticket_id": 8,
+        "timestamp": START + 5,
+        "created_at": "2024-01-01T00:00:05Z",
+        "child_events": [
+            {"id": 51, "event_type": "Comment", "body": "hi", "public": True},
+            {"id": 52, "event_type": "Change", "field_name": "status", "value": "open"},
+            {"id": 53, "type": "VoiceComment", "created_at": "2024-01-01T00:00:04Z"},
+        ],
+    }
     api.get(PATH, **ok({"ticket_events": [event], "count": 1, "end_of_stream": True, "end_time": START + 5}))
     comments, states, _ = run_stream(make_stream("ticket_comments"))
     assert [c["id"] for c in comments] == [51, 53]
@@ -150,8 +204,17 @@ def test_ticket_comments_come_from_comment_child_events(api):
 
 
 def test_iso_cursor_streams_keep_iso_state(api):
-    api.get(url("incremental/organizations"), **ok({"organizations": [{"id": 1, "updated_at": "2024-01-05T00:00:00Z"}],
-                                                   "count": 1, "end_of_stream": True, "end_time": epoch("2024-01-05T00:00:00Z")}))
+    api.get(
+        url("incremental/organizations"),
+        **ok(
+            {
+                "organizations": [{"id": 1, "updated_at": "2024-01-05T00:00:00Z"}],
+                "count": 1,
+                "end_of_stream": True,
+                "end_time": epoch("2024-01-05T00:00:00Z"),
+            }
+        ),
+    )
     _, states, _ = run_stream(make_stream("organizations"))
     assert states == [{"updated_at": "2024-01-05T00:00:00Z"}]
 
@@ -301,8 +364,14 @@ class TalkCalls:
         self.requests.append(start)
         taken = [(i, ts) for i, ts in self.records if ts >= start][: self.cap]
         end_time = taken[-1][1] if taken else start
-        return _json.dumps({"calls": [{"id": i, "updated_at": to_iso(ts)} for i, ts in taken], "count": len(taken),
-                            "end_time": end_time, "next_page": f"{request.url.split('?')[0]}?start_time={end_time}"})
+        return _json.dumps(
+            {
+                "calls": [{"id": i, "updated_at": to_iso(ts)} for i, ts in taken],
+                "count": len(taken),
+                "end_time": end_time,
+                "next_page": f"{request.url.split('?')[0]}?start_time={end_time}",
+            }
+        )
 
 
 def _read_talk_calls(api, caplog):
@@ -327,21 +396,38 @@ def test_talk_calls_end_without_a_spurious_warning(api, caplog):
 
 def test_ids_sent_as_strings_on_one_page_and_numbers_on_the_next_are_one_record_each(api):
     """Zendesk repeats a cut page's last second on the next page; the repeat is dropped whatever the ids' JSON type."""
-    first = {"ticket_events": [{"id": "1", "timestamp": START + 1}, {"id": "2", "timestamp": START + 2}],
-             "end_time": START + 2, "end_of_stream": False, "next_page": None}
-    second = {"ticket_events": [{"id": 2, "timestamp": START + 2}, {"id": 3, "timestamp": START + 3}],
-              "end_time": START + 3, "end_of_stream": True, "next_page": None}
+    first = {
+        "ticket_events": [{"id": "1", "timestamp": START + 1}, {"id": "2", "timestamp": START + 2}],
+        "end_time": START + 2,
+        "end_of_stream": False,
+        "next_page": None,
+    }
+    second = {
+        "ticket_events": [{"id": 2, "timestamp": START + 2}, {"id": 3, "timestamp": START + 3}],
+        "end_time": START + 3,
+        "end_of_stream": True,
+        "next_page": None,
+    }
     api.get(PATH, [ok(first), ok(second)])
     emitted, _, _ = run_stream(make_stream("ticket_events"))
     assert [int(record["id"]) for record in emitted] == [1, 2, 3]
 
 
-@pytest.mark.parametrize("end_time", [9 * 10 ** 18, -5, "soon", 1e300])
+@pytest.mark.parametrize("end_time", [9 * 10**18, -5, "soon", 1e300])
 def test_an_end_time_that_is_no_time_fails_the_stream_naming_it(api, end_time):
     from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-    api.get(PATH, **ok({"ticket_events": [{"id": 1, "timestamp": START + 1}], "end_time": end_time,
-                        "end_of_stream": False, "next_page": None}))
+    api.get(
+        PATH,
+        **ok(
+            {
+                "ticket_events": [{"id": 1, "timestamp": START + 1}],
+                "end_time": end_time,
+                "end_of_stream": False,
+                "next_page": None,
+            }
+        ),
+    )
     with pytest.raises(AirbyteTracedException) as failed:
         run_stream(make_stream("ticket_events"))
     assert failed.value.message.startswith("Stream ticket_events: Zendesk sent end_time ")

@@ -1,5 +1,6 @@
 """The trust boundary: links and redirects from responses stay on the configured origin, the token endpoint follows
 no redirect and gives up within its deadline, and no secret (or its encoded form, or a fragment) leaves in output."""
+
 from __future__ import annotations
 
 import base64
@@ -20,13 +21,24 @@ TOKENS = f"{BASE}/oauth/tokens"
 
 
 def audits_page(records, next_link=None, has_more=False):
-    return ok({"audits": records, "meta": {"has_more": has_more, "after_cursor": "A1", "before_cursor": None},
-               "links": {"next": next_link, "prev": None}})
+    return ok(
+        {
+            "audits": records,
+            "meta": {"has_more": has_more, "after_cursor": "A1", "before_cursor": None},
+            "links": {"next": next_link, "prev": None},
+        }
+    )
 
 
 def oauth_config():
-    return make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "cid", "client_secret": "csecret",
-                                    "refresh_token": "R0"})
+    return make_config(
+        credentials={
+            "auth_type": "oauth2_refresh",
+            "client_id": "cid",
+            "client_secret": "csecret",
+            "refresh_token": "R0",
+        }
+    )
 
 
 def hosts(api):
@@ -141,6 +153,8 @@ def test_a_line_without_its_newline_yet_is_masked():
 
 def test_log_and_trace_lines_are_masked():
     target = io.StringIO()
-    RedactingStream(target, redactor()).write('{"type":"LOG","log":{"message":"%s"}}\n{"type":"TRACE","x":"%s"}\n' % (SECRET, SECRET[2:10]))
+    RedactingStream(target, redactor()).write(
+        '{"type":"LOG","log":{"message":"%s"}}\n{"type":"TRACE","x":"%s"}\n' % (SECRET, SECRET[2:10])
+    )
     assert SECRET not in target.getvalue() and SECRET[2:10] not in target.getvalue()
     assert target.getvalue().count(MASK) >= 2

@@ -1,4 +1,5 @@
 """The one thread that keeps request deadlines: it calls what is due, in order, and never what was disarmed."""
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """A small HTTP client for the sandbox tests: auth schemes, absolute next links, and walkers that follow each
 pagination family to its end (written from Zendesk's documentation, not from the sandbox's code)."""
+
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "source_zendesk_support" / "sche
 
 def load_schema(stream: str) -> dict:
     """The stream's schema with `{"$ref": "x.json"}` replaced by schemas/shared/x.json."""
+
     def resolve(node):
         if isinstance(node, dict):
             if set(node) == {"$ref"} and node["$ref"].endswith(".json"):
@@ -26,6 +28,7 @@ def load_schema(stream: str) -> dict:
         if isinstance(node, list):
             return [resolve(v) for v in node]
         return node
+
     return resolve(json.loads((SCHEMAS / f"{stream}.json").read_text()))
 
 
@@ -79,20 +82,26 @@ def check(stream: str, records: list[dict]) -> None:
     for record in records:
         errors = sorted(validator.iter_errors(record), key=lambda e: list(e.path))
         assert not errors, f"{stream} {record.get('id')}: " + "; ".join(
-            f"{list(e.path)}: {e.message[:200]}" for e in errors[:5])
+            f"{list(e.path)}: {e.message[:200]}" for e in errors[:5]
+        )
         extra.update(undeclared(schema, record))
     assert not extra, f"{stream}: the sandbox sends fields the schema does not declare: {sorted(extra)}"
 
 
 # The endpoints that serve AI-agent tickets only when support_type_scope asks for them (Zendesk's default is
 # the human agents' tickets).
-TICKET_SCOPED_PATHS = ("/api/v2/incremental/tickets/cursor", "/api/v2/incremental/tickets",
-                       "/api/v2/incremental/ticket_events", "/api/v2/deleted_tickets", "/api/v2/tickets")
+TICKET_SCOPED_PATHS = (
+    "/api/v2/incremental/tickets/cursor",
+    "/api/v2/incremental/tickets",
+    "/api/v2/incremental/ticket_events",
+    "/api/v2/deleted_tickets",
+    "/api/v2/tickets",
+)
 
 
 def scoped_path(url: str) -> bool:
     path = urlsplit(url).path
-    path = path[:-len(".json")] if path.endswith(".json") else path
+    path = path[: -len(".json")] if path.endswith(".json") else path
     return path in TICKET_SCOPED_PATHS
 
 
@@ -118,8 +127,12 @@ class Client:
 
     def get(self, path_or_url: str, params: dict | None = None, expect: int | None = 200) -> requests.Response:
         url = path_or_url if path_or_url.startswith("http") else self.url + path_or_url
-        if self.ticket_scope and scoped_path(url) and "support_type_scope" not in (params or {}) \
-                and "support_type_scope=" not in urlsplit(url).query:
+        if (
+            self.ticket_scope
+            and scoped_path(url)
+            and "support_type_scope" not in (params or {})
+            and "support_type_scope=" not in urlsplit(url).query
+        ):
             params = {**(params or {}), "support_type_scope": self.ticket_scope}
         for _ in range(50):
             r = self.session.get(url, params=params, timeout=30)
@@ -169,8 +182,10 @@ class Client:
         for _ in range(100000):
             body = self.json(url, p)
             records.extend(body[key])
-            pages.append({k: body[k] for k in ("count", "end_time", "end_of_stream", "next_page")} |
-                         {"ids": [r["id"] for r in body[key]]})
+            pages.append(
+                {k: body[k] for k in ("count", "end_time", "end_of_stream", "next_page")}
+                | {"ids": [r["id"] for r in body[key]]}
+            )
             if body["end_of_stream"]:
                 return records, pages
             url, p = body["next_page"], None

@@ -1,4 +1,5 @@
 """Fault injection of the sandbox: every kind, counts, probabilities, `after`, the control routes, the seed."""
+
 import asyncio
 import contextlib
 import json
@@ -20,14 +21,16 @@ pytestmark = pytest.mark.timeout(60)
 
 async def dummy_handler(request: web.Request) -> web.StreamResponse:
     if request.path.startswith("/api/v2/missing"):
-        raise web.HTTPNotFound(text='{"error":"InvalidEndpoint","description":"Not found"}',
-                               content_type="application/json")
+        raise web.HTTPNotFound(
+            text='{"error":"InvalidEndpoint","description":"Not found"}', content_type="application/json"
+        )
     return web.json_response({"path": request.path, "items": list(range(int(request.query.get("n", "3"))))})
 
 
 def build_app(settings) -> web.Application:
-    app = web.Application(middlewares=[faults.make_fault_middleware(settings),
-                                       ratelimit.make_ratelimit_middleware(settings)])
+    app = web.Application(
+        middlewares=[faults.make_fault_middleware(settings), ratelimit.make_ratelimit_middleware(settings)]
+    )
     ratelimit.add_control_routes(app)
     faults.add_control_routes(app)
     app.router.add_route("*", "/{tail:(?!_sandbox).*}", dummy_handler)
@@ -70,6 +73,7 @@ async def statuses(http, path, n):
 
 # ---- the SPEC grammar ---------------------------------------------------------------------------------------------
 
+
 def test_parse_spec_grammar():
     assert parse_spec("500:/api/v2/incremental/*:count=3; 429:p=0.25 , reset:/api/v2/tickets*:after=2:count=1") == [
         {"kind": "500", "path": "/api/v2/incremental/*", "count": 3},
@@ -84,8 +88,10 @@ def test_parse_spec_grammar():
     assert parse_spec("") == []
 
 
-@pytest.mark.parametrize("bad", ["teapot", "500:count=x", "500:p=2", "500:/a:/b", "500:colour=red", "504-large",
-                                 "html:status=404", "500:count=-1"])
+@pytest.mark.parametrize(
+    "bad",
+    ["teapot", "500:count=x", "500:p=2", "500:/a:/b", "500:colour=red", "504-large", "html:status=404", "500:count=-1"],
+)
 def test_parse_spec_rejects_nonsense(bad):
     with pytest.raises(FaultSpecError):
         parse_spec(bad)
@@ -96,8 +102,18 @@ def test_parse_spec_rejects_nonsense(bad):
 def test_rule_round_trips_through_json():
     injector = FaultInjector(SandboxSettings(faults="503:/api/v2/users*:count=2:after=1:retry_after=7"))
     report = injector.report()
-    assert report == [{"id": 0, "kind": "503", "path": "/api/v2/users*", "count": 2, "after": 1, "retry_after": 7,
-                       "matched": 0, "fired": 0}]
+    assert report == [
+        {
+            "id": 0,
+            "kind": "503",
+            "path": "/api/v2/users*",
+            "count": 2,
+            "after": 1,
+            "retry_after": 7,
+            "matched": 0,
+            "fired": 0,
+        }
+    ]
     again = FaultInjector(SandboxSettings())
     again.add(report)  # what GET /_sandbox/faults shows can be POSTed back
     assert again.report() == report
@@ -105,12 +121,14 @@ def test_rule_round_trips_through_json():
 
 # ---- counts, after, probability, seed ----------------------------------------------------------------------------
 
+
 @pytest.mark.process
 def test_count_fires_a_burst_then_heals():
     async def scenario():
         async with served("500:/api/v2/tickets*:count=3") as http:
             assert await statuses(http, "/api/v2/tickets.json", 5) == [500, 500, 500, 200, 200]
             assert await statuses(http, "/api/v2/users", 1) == [200]  # other paths untouched
+
     run(scenario())
 
 
@@ -122,6 +140,7 @@ def test_after_skips_the_first_matching_requests():
             async with http.get("/_sandbox/faults") as response:
                 rule = (await response.json())["rules"][0]
             assert (rule["matched"], rule["fired"]) == (6, 2)
+
     run(scenario())
 
 
@@ -132,6 +151,7 @@ def test_method_filter():
             assert await statuses(http, "/api/v2/users", 2) == [200, 200]
             async with http.post("/api/v2/users") as response:
                 assert response.status == 500
+
     run(scenario())
 
 
@@ -171,16 +191,20 @@ def test_sandbox_paths_are_never_faulted():
             async with http.get("/_sandbox/faults") as response:
                 assert response.status == 200
             assert await statuses(http, "/api/v2/users", 1) == [500]
+
     run(scenario())
 
 
 # ---- each kind ----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.process
 def test_5xx_statuses_and_where_they_count():
     async def scenario():
-        async with served("500:/api/v2/a:count=1;502:/api/v2/b:count=1;503:/api/v2/c:count=1:retry_after=4;"
-                          "504:/api/v2/d:count=1", rate_limit=50) as http:
+        async with served(
+            "500:/api/v2/a:count=1;502:/api/v2/b:count=1;503:/api/v2/c:count=1:retry_after=4;504:/api/v2/d:count=1",
+            rate_limit=50,
+        ) as http:
             async with http.get("/api/v2/a") as response:  # the app failed: counted, headers kept
                 assert response.status == 500
                 assert response.headers["X-Rate-Limit-Remaining"] == "49"
@@ -195,6 +219,7 @@ def test_5xx_statuses_and_where_they_count():
                 assert response.headers["X-Rate-Limit-Remaining"] == "48"
             async with http.get("/api/v2/e") as response:
                 assert response.headers["X-Rate-Limit-Remaining"] == "47"
+
     run(scenario())
 
 
@@ -208,6 +233,7 @@ def test_429_storm_has_no_retry_after():
                     assert "Retry-After" not in response.headers
                     assert await response.text() == "Number of allowed API requests per minute exceeded"
             assert await statuses(http, "/api/v2/users", 1) == [200]
+
     run(scenario())
 
 
@@ -223,6 +249,7 @@ def test_html_error_page(status):
                 assert text.startswith("<html>") and str(status) in text
                 with pytest.raises(json.JSONDecodeError):
                     json.loads(text)
+
     run(scenario())
 
 
@@ -234,6 +261,7 @@ def test_expire_token_answers_invalid_token():
             async with http.get("/api/v2/users") as response:
                 assert response.status == 401
                 assert (await response.json())["error"] == "invalid_token"
+
     run(scenario())
 
 
@@ -257,6 +285,7 @@ def test_truncated_json_is_a_200_with_half_a_body():
             assert response.status_code == 200 and response.content == whole[:10]
             with pytest.raises(requests.JSONDecodeError):
                 response.json()
+
     run(scenario())
 
 
@@ -286,11 +315,13 @@ def test_reset_mid_body():
             received, error = await asyncio.to_thread(raw_exchange)
             head, _, body = received.partition(b"\r\n\r\n")
             assert head.startswith(b"HTTP/1.1 200")
-            length = int([line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")][0]
-                         .split(b":")[1])
+            length = int(
+                [line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")][0].split(b":")[1]
+            )
             assert 0 < len(body) < length
             assert isinstance(error, ConnectionResetError)
             assert await statuses(http, "/api/v2/tickets?n=5000", 1) == [200]  # burst over
+
     run(scenario())
 
 
@@ -306,6 +337,7 @@ def test_slow_answer_outlasts_the_client_timeout():
             started = time.monotonic()
             assert await statuses(http, "/api/v2/users", 1) == [200]
             assert time.monotonic() - started < 0.5
+
     run(scenario())
 
 
@@ -317,6 +349,7 @@ def test_slow_answer_is_complete_when_waited_for():
             async with http.get("/api/v2/users") as response:
                 assert response.status == 200 and (await response.json())["items"] == [0, 1, 2]
             assert time.monotonic() - started >= 0.3
+
     run(scenario())
 
 
@@ -330,6 +363,7 @@ def test_504_only_above_the_size_threshold():
             async with http.get("/_sandbox/faults") as response:
                 rule = (await response.json())["rules"][0]
             assert (rule["matched"], rule["fired"]) == (5, 2)
+
     run(scenario())
 
 
@@ -343,10 +377,12 @@ def test_app_faults_leave_errors_and_limiter_429s_alone():
                 assert response.status == 429 and "Retry-After" in response.headers
             async with http.get("/_sandbox/faults") as response:
                 assert [r["fired"] for r in (await response.json())["rules"]] == [0, 0]
+
     run(scenario())
 
 
 # ---- run-time control ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.process
 def test_control_routes_add_list_and_delete_rules():
@@ -371,6 +407,7 @@ def test_control_routes_add_list_and_delete_rules():
                 assert r.status == 400 and (await r.json())["error"] == "InvalidFaultSpec"
             async with http.post("/_sandbox/faults", data="not json") as r:
                 assert r.status == 400
+
     run(scenario())
 
 
@@ -392,4 +429,5 @@ def test_runs_with_the_same_seed_fault_the_same_requests():
         first, again, other = await one_run(11), await one_run(11), await one_run(12)
         assert first == again and first != other
         assert "reset" in first and 500 in first and 200 in first
+
     run(scenario())

@@ -1,6 +1,7 @@
 """Chat: its own bearer token (Support credentials get 401, the Chat token gets 401 on Support), the chat
 export by (start_time, start_id), the agent timeline in microseconds, since_id lists, bare arrays, the
 written connector config, mutations and the product gate."""
+
 import json
 import time
 
@@ -10,8 +11,7 @@ import requests
 from sandbox_client import Client
 from sandbox_fixture import running_sandbox
 
-ARGS = ("--tickets", "6000", "--seed", "9", "--rate-limit", "0", "--export-rate-limit", "100000",
-        "--time-scale", "60")
+ARGS = ("--tickets", "6000", "--seed", "9", "--rate-limit", "0", "--export-rate-limit", "100000", "--time-scale", "60")
 CHAT = "/api/v2/chat"
 
 
@@ -39,8 +39,12 @@ def summary(chat):
 
 def walk_chats(chat, start_time=0, start_id=None, limit=1000):
     records, pages, url = [], 0, f"{CHAT}/incremental/chats"
-    params = {"start_time": start_time, "limit": limit, "fields": "chats(*)",
-              **({"start_id": start_id} if start_id else {})}
+    params = {
+        "start_time": start_time,
+        "limit": limit,
+        "fields": "chats(*)",
+        **({"start_id": start_id} if start_id else {}),
+    }
     for _ in range(10000):
         body = chat.json(url, params)
         pages += 1
@@ -56,6 +60,7 @@ def walk_chats(chat, start_time=0, start_id=None, limit=1000):
 
 def epoch(iso):
     import calendar
+
     return calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S"))
 
 
@@ -79,8 +84,7 @@ def test_support_credentials_get_401_on_chat_and_the_chat_token_on_support(info,
 @pytest.mark.parametrize("limit", [1000, 37])
 def test_chat_export_walks_to_the_summary(chat, summary, limit):
     records, pages = walk_chats(chat, limit=limit)
-    assert len(records) == len({r["id"] for r in records}) == \
-        summary["chats"]["endpoints"][f"{CHAT}/incremental/chats"]
+    assert len(records) == len({r["id"] for r in records}) == summary["chats"]["endpoints"][f"{CHAT}/incremental/chats"]
     assert pages > 2
     keys = [(epoch(r["update_timestamp"]), r["id"]) for r in records]
     assert keys == sorted(keys)
@@ -157,9 +161,17 @@ def test_bans_page_by_since_id(chat, summary):
     assert len(seen) == summary["chat_bans"]["endpoints"][f"{CHAT}/bans"]
 
 
-@pytest.mark.parametrize("path,resource", [("departments", "chat_departments"), ("goals", "chat_goals"),
-                                           ("roles", "chat_roles"), ("shortcuts", "chat_shortcuts"),
-                                           ("skills", "chat_skills"), ("triggers", "chat_triggers")])
+@pytest.mark.parametrize(
+    "path,resource",
+    [
+        ("departments", "chat_departments"),
+        ("goals", "chat_goals"),
+        ("roles", "chat_roles"),
+        ("shortcuts", "chat_shortcuts"),
+        ("skills", "chat_skills"),
+        ("triggers", "chat_triggers"),
+    ],
+)
 @pytest.mark.process
 def test_bare_arrays(chat, summary, path, resource):
     body = chat.json(f"{CHAT}/{path}")

@@ -1,5 +1,6 @@
 """Help Center, Talk and Chat data in-process: deterministic from the seed, sized from the ticket count, lazy
 enough that a 1M-ticket account builds them instantly."""
+
 import time
 
 from zendesk_sandbox.clock import SandboxClock
@@ -14,8 +15,20 @@ def account(tickets=2000, seed=3):
 
 def sample(a):
     hc, t, c = help_center(a), talk(a), chat(a)
-    return [hc.article(5), hc.article_comments(7), hc.post(3), hc.post_comments(4), hc.article_attachments(9),
-            t.call(11), t.legs(12), t.phone_numbers, t.ivrs, c.chat(13), c.timeline_entry(14), c.agents()]
+    return [
+        hc.article(5),
+        hc.article_comments(7),
+        hc.post(3),
+        hc.post_comments(4),
+        hc.article_attachments(9),
+        t.call(11),
+        t.legs(12),
+        t.phone_numbers,
+        t.ivrs,
+        c.chat(13),
+        c.timeline_entry(14),
+        c.agents(),
+    ]
 
 
 def test_same_seed_same_data_other_seed_other_data():
@@ -53,5 +66,4 @@ def test_calls_and_chats_belong_to_the_account():
         assert record["timestamp"] <= record["update_timestamp"]
     hc = help_center(a)
     sections = {s["id"] for s in hc.sections}
-    assert all(hc.article(k)["section_id"] in sections and hc.article(k)["author_id"] in agents
-               for k in range(1, 50))
+    assert all(hc.article(k)["section_id"] in sections and hc.article(k)["author_id"] in agents for k in range(1, 50))

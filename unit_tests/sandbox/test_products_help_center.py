@@ -1,6 +1,7 @@
 """Help Center and community: every endpoint walked to its end (cursor and offset pages) and compared with
 /_sandbox/summary; the Link header, links.first/last, the LimitError, the incremental article export, the
 product gate and mutations."""
+
 import base64
 import json
 
@@ -12,8 +13,7 @@ from sandbox_fixture import running_sandbox
 
 pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
 
-ARGS = ("--tickets", "600", "--seed", "5", "--rate-limit", "0", "--export-rate-limit", "100000",
-        "--time-scale", "60")
+ARGS = ("--tickets", "600", "--seed", "5", "--rate-limit", "0", "--export-rate-limit", "100000", "--time-scale", "60")
 HC = "/api/v2/help_center"
 
 
@@ -50,8 +50,7 @@ def hc_walk_offset(client, path, key, per_page=None):
     for _ in range(200):
         body = client.json(url, params)
         records.extend(body[key])
-        for field in ("page", "per_page", "page_count", "count", "sort_by", "sort_order", "next_page",
-                      "previous_page"):
+        for field in ("page", "per_page", "page_count", "count", "sort_by", "sort_order", "next_page", "previous_page"):
             assert field in body, field
         if not body["next_page"]:
             assert body["page"] == body["page_count"]
@@ -158,10 +157,14 @@ def walk_children(client, parents, path_of, key):
 def test_article_children_sum_to_the_summary(client, summary):
     articles = hc_walk_offset(client, f"{HC}/articles", "articles", 100)
     base = f"{HC}/articles/{{article_id}}"
-    assert walk_children(client, articles, lambda a: f"{HC}/articles/{a['id']}/comments", "comments") == \
-        summary["article_comments"]["endpoints"][base + "/comments"]
-    assert walk_children(client, articles, lambda a: f"{HC}/articles/{a['id']}/votes", "votes") == \
-        summary["article_votes"]["endpoints"][base + "/votes"]
+    assert (
+        walk_children(client, articles, lambda a: f"{HC}/articles/{a['id']}/comments", "comments")
+        == summary["article_comments"]["endpoints"][base + "/comments"]
+    )
+    assert (
+        walk_children(client, articles, lambda a: f"{HC}/articles/{a['id']}/votes", "votes")
+        == summary["article_votes"]["endpoints"][base + "/votes"]
+    )
     comment_votes = attachments = 0
     for a in articles:
         for c in client.json(f"{HC}/articles/{a['id']}/comments")["comments"]:
@@ -187,8 +190,9 @@ def test_post_children_sum_to_the_summary(client, summary):
         comments += len(got)
         votes += len(hc_walk_cursor(client, f"/api/v2/community/posts/{p['id']}/votes", "votes", 3))
         for c in got:
-            comment_votes += len(hc_walk_offset(client, f"/api/v2/community/posts/{p['id']}/comments/{c['id']}/votes",
-                                                "votes"))
+            comment_votes += len(
+                hc_walk_offset(client, f"/api/v2/community/posts/{p['id']}/comments/{c['id']}/votes", "votes")
+            )
     assert comments == summary["post_comments"]["endpoints"][base + "/comments"]
     assert votes == summary["post_votes"]["endpoints"][base + "/votes"]
     assert comment_votes == summary["post_comment_votes"]["endpoints"][base + "/comments/{comment_id}/votes"]
@@ -215,12 +219,15 @@ def walk_incremental_articles(client, start_time=0, per_page=None):
 def _epoch(iso):
     import calendar
     import time
+
     return calendar.timegm(time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ"))
 
 
 def test_an_attachments_content_url_serves_the_file(client):
     articles = hc_walk_offset(client, f"{HC}/articles", "articles", 100)
-    attachment = next(x for a in articles for x in client.json(f"{HC}/articles/{a['id']}/attachments")["article_attachments"])
+    attachment = next(
+        x for a in articles for x in client.json(f"{HC}/articles/{a['id']}/attachments")["article_attachments"]
+    )
     path = attachment["relative_path"]  # content_url names the account's own host; this is its path
     assert attachment["content_url"].endswith(path)
     for url in (path, path + "/" + attachment["file_name"]):
@@ -282,10 +289,12 @@ def test_mutations_show_up_everywhere():
 def test_help_center_off_answers_404_everywhere():
     with running_sandbox(*ARGS, "--without", "help_center") as info:
         c = Client(info)
-        paths = [p for p, _, _ in LISTS] + [f"{HC}/incremental/articles?start_time=0",
-                                          f"{HC}/articles/21000000000001/comments",
-                                          f"{HC}/articles/21000000000001/attachments",
-                                          "/api/v2/community/posts/26000000000001/votes"]
+        paths = [p for p, _, _ in LISTS] + [
+            f"{HC}/incremental/articles?start_time=0",
+            f"{HC}/articles/21000000000001/comments",
+            f"{HC}/articles/21000000000001/attachments",
+            "/api/v2/community/posts/26000000000001/votes",
+        ]
         for path in paths:
             c.get(path, expect=404)
         resources = c.summary()["resources"]

@@ -9,13 +9,17 @@ from sandbox_fixture import running_sandbox
 
 HC, VOICE, CHAT = "/api/v2/help_center", "/api/v2/channels/voice", "/api/v2/chat"
 
-pytestmark = [pytest.mark.process, pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the connector's stream schemas are not there yet")]
+pytestmark = [
+    pytest.mark.process,
+    pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the connector's stream schemas are not there yet"),
+]
 
 
 @pytest.fixture(scope="module")
 def info():
-    with running_sandbox("--tickets", "400", "--seed", "4", "--rate-limit", "0", "--export-rate-limit",
-                         "100000") as info:
+    with running_sandbox(
+        "--tickets", "400", "--seed", "4", "--rate-limit", "0", "--export-rate-limit", "100000"
+    ) as info:
         yield info
 
 
@@ -55,9 +59,15 @@ SINGLE = [  # stream, path, key
     ("agents_overview", f"{VOICE}/stats/agents_overview", "agents_overview"),
     ("talk_settings", f"{VOICE}/settings", "settings"),
 ]
-CHAT_ARRAYS = [("chat_agents", "agents"), ("chat_departments", "departments"), ("chat_goals", "goals"),
-               ("chat_roles", "roles"), ("chat_shortcuts", "shortcuts"), ("chat_skills", "skills"),
-               ("chat_triggers", "triggers")]
+CHAT_ARRAYS = [
+    ("chat_agents", "agents"),
+    ("chat_departments", "departments"),
+    ("chat_goals", "goals"),
+    ("chat_roles", "roles"),
+    ("chat_shortcuts", "shortcuts"),
+    ("chat_skills", "skills"),
+    ("chat_triggers", "triggers"),
+]
 
 
 @pytest.mark.parametrize("stream,path,key", LISTED, ids=[s[0] for s in LISTED])

@@ -1,5 +1,6 @@
 """Talk: the call and leg exports walked until count == 0 (next_page is never null), the offset lists, the
 single-object stats, relationships to tickets and agents, mutations, and the product gate."""
+
 import time
 
 import pytest
@@ -9,8 +10,7 @@ from sandbox_fixture import running_sandbox
 
 pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
 
-ARGS = ("--tickets", "4000", "--seed", "7", "--rate-limit", "0", "--export-rate-limit", "100000",
-        "--time-scale", "60")
+ARGS = ("--tickets", "4000", "--seed", "7", "--rate-limit", "0", "--export-rate-limit", "100000", "--time-scale", "60")
 VOICE = "/api/v2/channels/voice"
 
 
@@ -41,11 +41,14 @@ def walk_talk_export(client, path, key, start_time=0):
     raise AssertionError("talk export did not end")
 
 
-@pytest.mark.parametrize("path,key,resource", [
-    (f"{VOICE}/stats/incremental/calls", "calls", "calls"),
-    (f"{VOICE}/incremental/calls", "calls", "calls"),
-    (f"{VOICE}/stats/incremental/legs", "legs", "legs"),
-])
+@pytest.mark.parametrize(
+    "path,key,resource",
+    [
+        (f"{VOICE}/stats/incremental/calls", "calls", "calls"),
+        (f"{VOICE}/incremental/calls", "calls", "calls"),
+        (f"{VOICE}/stats/incremental/legs", "legs", "legs"),
+    ],
+)
 def test_exports_walk_until_count_is_zero(client, summary, path, key, resource):
     records, pages = walk_talk_export(client, path, key)
     assert len(pages) > 2, "more than one page of 1000"
@@ -69,7 +72,7 @@ def test_a_mid_stream_start_time_resumes(client):
     records, pages = walk_talk_export(client, f"{VOICE}/stats/incremental/calls", "calls")
     middle = pages[0]["end_time"]
     rest, _ = walk_talk_export(client, f"{VOICE}/stats/incremental/calls", "calls", start_time=middle)
-    assert rest and rest == records[len(records) - len(rest):]
+    assert rest and rest == records[len(records) - len(rest) :]
 
 
 def test_calls_link_to_tickets_agents_and_legs(client):
@@ -93,15 +96,18 @@ def test_calls_link_to_tickets_agents_and_legs(client):
     assert isinstance(calls[0]["call_charge"], str)
 
 
-@pytest.mark.parametrize("path,key,resource", [
-    ("phone_numbers", "phone_numbers", "phone_numbers"),
-    ("addresses", "addresses", "addresses"),
-    ("greetings", "greetings", "greetings"),
-    ("greeting_categories", "greeting_categories", "greeting_categories"),
-    ("ivr", "ivrs", "ivrs"),
-    ("lines", "lines", "lines"),
-    ("stats/agents_activity", "agents_activity", "agents_activity"),
-])
+@pytest.mark.parametrize(
+    "path,key,resource",
+    [
+        ("phone_numbers", "phone_numbers", "phone_numbers"),
+        ("addresses", "addresses", "addresses"),
+        ("greetings", "greetings", "greetings"),
+        ("greeting_categories", "greeting_categories", "greeting_categories"),
+        ("ivr", "ivrs", "ivrs"),
+        ("lines", "lines", "lines"),
+        ("stats/agents_activity", "agents_activity", "agents_activity"),
+    ],
+)
 @pytest.mark.parametrize("per_page", [None, 2])
 def test_offset_lists_walk_to_the_summary(client, summary, path, key, resource, per_page):
     records = client.walk_offset(f"{VOICE}/{path}", key, per_page=per_page or 100)
@@ -115,12 +121,15 @@ def test_ivrs_have_menus_with_routes(client):
     assert ivrs and all(ivr["menus"] and all(m["routes"] for m in ivr["menus"]) for ivr in ivrs)
 
 
-@pytest.mark.parametrize("path,key", [
-    ("stats/current_queue_activity", "current_queue_activity"),
-    ("stats/account_overview", "account_overview"),
-    ("stats/agents_overview", "agents_overview"),
-    ("settings", "settings"),
-])
+@pytest.mark.parametrize(
+    "path,key",
+    [
+        ("stats/current_queue_activity", "current_queue_activity"),
+        ("stats/account_overview", "account_overview"),
+        ("stats/agents_overview", "agents_overview"),
+        ("settings", "settings"),
+    ],
+)
 def test_single_objects(client, summary, path, key):
     body = client.json(f"{VOICE}/{path}")
     assert list(body) == [key] and isinstance(body[key], dict) and body[key]
@@ -150,11 +159,22 @@ def test_mutations_add_and_move_calls():
 def test_talk_off_answers_the_object_form_403():
     with running_sandbox(*ARGS, "--without", "talk") as info:
         c = Client(info)
-        for path in ("stats/incremental/calls?start_time=0", "incremental/calls?start_time=0", "phone_numbers",
-                     "ivr", "stats/agents_overview", "settings"):
+        for path in (
+            "stats/incremental/calls?start_time=0",
+            "incremental/calls?start_time=0",
+            "phone_numbers",
+            "ivr",
+            "stats/agents_overview",
+            "settings",
+        ):
             r = c.get(f"{VOICE}/{path}", expect=403)
-            assert r.json() == {"error": {"title": "Forbidden", "message": "Access to this resource is restricted. "
-                                          "Please contact the account administrator for assistance."}}
+            assert r.json() == {
+                "error": {
+                    "title": "Forbidden",
+                    "message": "Access to this resource is restricted. "
+                    "Please contact the account administrator for assistance.",
+                }
+            }
         resources = c.summary()["resources"]
         for name in ("calls", "legs", "phone_numbers", "talk_settings"):
             assert set(resources[name]["endpoints"].values()) == {0}, name

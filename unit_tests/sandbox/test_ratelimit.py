@@ -1,4 +1,5 @@
 """Rate limits of the sandbox: headers, windows under time_scale, 429 bodies, bucket independence, concurrency."""
+
 import asyncio
 import contextlib
 import json
@@ -19,16 +20,18 @@ pytestmark = pytest.mark.timeout(60)
 
 async def dummy_handler(request: web.Request) -> web.StreamResponse:
     if request.path.startswith("/api/v2/missing"):
-        raise web.HTTPNotFound(text='{"error":"InvalidEndpoint","description":"Not found"}',
-                               content_type="application/json")
+        raise web.HTTPNotFound(
+            text='{"error":"InvalidEndpoint","description":"Not found"}', content_type="application/json"
+        )
     if request.path.startswith("/api/v2/broken"):
         return web.json_response({"error": "boom"}, status=500)
     return web.json_response({"path": request.path, "items": list(range(int(request.query.get("n", "3"))))})
 
 
 def build_app(settings, clock=time.monotonic) -> web.Application:
-    app = web.Application(middlewares=[faults.make_fault_middleware(settings),
-                                       make_ratelimit_middleware(settings, clock=clock)])
+    app = web.Application(
+        middlewares=[faults.make_fault_middleware(settings), make_ratelimit_middleware(settings, clock=clock)]
+    )
     ratelimit.add_control_routes(app)
     faults.add_control_routes(app)
     app.router.add_route("*", "/{tail:(?!_sandbox).*}", dummy_handler)
@@ -60,6 +63,7 @@ class FakeClock:
 
 # ---- headers ------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.process
 def test_every_support_response_carries_account_headers():
     async def scenario():
@@ -73,10 +77,13 @@ def test_every_support_response_carries_account_headers():
                 assert 1 <= int(first.headers["ratelimit-reset"]) <= 60
             async with http.get("/api/v2/users") as second:
                 assert second.headers["X-Rate-Limit-Remaining"] == "698"
+
     run(scenario())
 
 
-@pytest.mark.parametrize("plan,limit", [("team", 200), ("professional", 400), ("enterprise", 700), ("high_volume", 2500)])
+@pytest.mark.parametrize(
+    "plan,limit", [("team", 200), ("professional", 400), ("enterprise", 700), ("high_volume", 2500)]
+)
 def test_plan_sets_account_limit(plan, limit):
     limiter = RateLimiter(SandboxSettings(plan=plan), clock=FakeClock())
     admission = limiter.admit("GET", "/api/v2/groups")
@@ -94,6 +101,7 @@ def test_errors_produced_downstream_carry_headers():
             async with http.get("/api/v2/broken") as returned:  # error response returned by the handler
                 assert returned.status == 500
                 assert returned.headers["X-Rate-Limit-Remaining"] == "698"
+
     run(scenario())
 
 
@@ -102,10 +110,14 @@ def test_endpoint_bucket_headers_and_help_center_spelling():
     async def scenario():
         async with served(SandboxSettings()) as http:
             async with http.get("/api/v2/incremental/tickets/cursor.json?start_time=0") as response:
-                assert response.headers["zendesk-ratelimit-incremental-exports"].startswith("total=10; remaining=9; resets=")
+                assert response.headers["zendesk-ratelimit-incremental-exports"].startswith(
+                    "total=10; remaining=9; resets="
+                )
                 assert response.headers["X-Rate-Limit-Remaining"] == "699"
             async with http.get("/api/v2/incremental/users/cursor?start_time=0") as response:
-                assert response.headers["zendesk-ratelimit-incremental-exports-cursor"].startswith("total=20; remaining=19;")
+                assert response.headers["zendesk-ratelimit-incremental-exports-cursor"].startswith(
+                    "total=20; remaining=19;"
+                )
             async with http.get("/api/v2/deleted_tickets") as response:
                 assert response.headers["zendesk-ratelimit-deleted-tickets-index"].startswith("total=10; remaining=9;")
             async with http.get("/api/v2/tickets") as response:
@@ -119,6 +131,7 @@ def test_endpoint_bucket_headers_and_help_center_spelling():
             async with http.get("/api/v2/channels/voice/stats/incremental/calls?start_time=0") as response:
                 assert response.headers["zendesk-ratelimit-incremental-exports"].startswith("total=10; remaining=8;")
                 assert response.headers["X-Rate-Limit"] == "700" and "ratelimit-limit" not in response.headers
+
     run(scenario())
 
 
@@ -132,10 +145,12 @@ def test_sandbox_routes_are_neither_limited_nor_counted():
                     assert "X-Rate-Limit" not in response.headers
             async with http.get("/api/v2/users") as response:
                 assert response.status == 200
+
     run(scenario())
 
 
 # ---- limits and 429s ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.process
 def test_account_limit_answers_plain_text_429_with_retry_after():
@@ -153,6 +168,7 @@ def test_account_limit_answers_plain_text_429_with_retry_after():
                 assert retry_after.isdigit() and 1 <= int(retry_after) <= 60
                 assert refused.headers["X-Rate-Limit-Remaining"] == "0"
                 assert refused.headers["ratelimit-remaining"] == "0"
+
     run(scenario())
 
 
@@ -175,6 +191,7 @@ def test_incremental_limit_answers_json_429_and_leaves_account_alone():
             async with http.get("/api/v2/tickets") as response:  # other endpoints unaffected
                 assert response.status == 200
                 assert response.headers["X-Rate-Limit-Remaining"] == "697"  # the refused request counted nowhere
+
     run(scenario())
 
 
@@ -196,6 +213,7 @@ def test_buckets_are_independent():
                 assert response.headers["X-Rate-Limit-Remaining"] == "0"
             async with http.get("/api/v2/channels/voice/calls") as response:
                 assert response.status == 429  # Talk counts in the Support bucket
+
     run(scenario())
 
 
@@ -210,6 +228,7 @@ def test_a_request_counts_against_account_and_endpoint_bucket():
                 assert refused.status == 429  # the account, not the export bucket, is spent
                 assert await refused.text() == "Number of allowed API requests per minute exceeded"
                 assert refused.headers["zendesk-ratelimit-incremental-exports"].startswith("total=10; remaining=7;")
+
     run(scenario())
 
 
@@ -235,7 +254,12 @@ def test_zero_switches_limits_off_but_a_limit_is_still_announced():
     """As Zendesk always does: a client must never take missing headers for "unlimited"."""
     limiter = RateLimiter(SandboxSettings(rate_limit=0, export_rate_limit=0), clock=FakeClock())
     for _ in range(50):
-        for path in ("/api/v2/users", "/api/v2/incremental/tickets", "/api/v2/deleted_tickets", "/api/v2/search/export"):
+        for path in (
+            "/api/v2/users",
+            "/api/v2/incremental/tickets",
+            "/api/v2/deleted_tickets",
+            "/api/v2/search/export",
+        ):
             admission = limiter.admit("GET", path)
             assert admission.allowed
             assert admission.headers["ratelimit-limit"] == admission.headers["X-Rate-Limit"] == str(ratelimit.OFF_LIMIT)
@@ -244,6 +268,7 @@ def test_zero_switches_limits_off_but_a_limit_is_still_announced():
 
 
 # ---- windows ------------------------------------------------------------------------------------------------------
+
 
 def test_fixed_window_rolls_over_and_retry_after_is_enough():
     clock = FakeClock()
@@ -299,19 +324,23 @@ def test_real_window_reset_under_time_scale_over_http():
             await asyncio.sleep(retry_after)
             async with http.get("/api/v2/users") as response:
                 assert response.status == 200
+
     run(scenario())
 
 
 # ---- concurrency --------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.process
 def test_parallel_requests_never_exceed_the_limit():
     async def scenario():
         async with served(SandboxSettings(rate_limit=25, export_rate_limit=7)) as http:
+
             async def one(path):
                 async with http.get(path) as response:
                     await response.read()
                     return response.status
+
             statuses = await asyncio.gather(*[one("/api/v2/users") for _ in range(60)])
             assert statuses.count(200) == 25 and statuses.count(429) == 35
             async with http.get("/_sandbox/ratelimit") as response:
@@ -320,6 +349,7 @@ def test_parallel_requests_never_exceed_the_limit():
             await http.delete("/_sandbox/ratelimit")
             statuses = await asyncio.gather(*[one("/api/v2/incremental/tickets/cursor") for _ in range(30)])
             assert statuses.count(200) == 7
+
     run(scenario())
 
 
@@ -343,6 +373,7 @@ def test_control_route_reports_windows():
             assert report["buckets"]["incremental_exports"]["used"] == 1
             assert report["buckets"]["support"] == {**report["buckets"]["support"], "limit": 700, "used": 1}
             assert 0 < report["buckets"]["support"]["resets_in"] <= 10
+
     run(scenario())
 
 
@@ -350,17 +381,27 @@ def test_control_route_reports_windows():
 
 from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
 
-PATHS = ["/api/v2/users", "/api/v2/incremental/tickets/cursor", "/api/v2/deleted_tickets.json",
-         "/api/v2/help_center/articles", "/api/v2/search/export"]
+PATHS = [
+    "/api/v2/users",
+    "/api/v2/incremental/tickets/cursor",
+    "/api/v2/deleted_tickets.json",
+    "/api/v2/help_center/articles",
+    "/api/v2/search/export",
+]
 
 
 @hypothesis_settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(PATHS), st.floats(0, 3)), max_size=300),
-       st.integers(1, 8), st.integers(1, 4), st.sampled_from([1.0, 7.0, 60.0]))
+@given(
+    st.lists(st.tuples(st.sampled_from(PATHS), st.floats(0, 3)), max_size=300),
+    st.integers(1, 8),
+    st.integers(1, 4),
+    st.sampled_from([1.0, 7.0, 60.0]),
+)
 def test_no_window_admits_more_than_its_limit(requests_, account_limit, export_limit, time_scale):
     clock = FakeClock()
-    limiter = RateLimiter(SandboxSettings(rate_limit=account_limit, export_rate_limit=export_limit,
-                                          time_scale=time_scale), clock=clock)
+    limiter = RateLimiter(
+        SandboxSettings(rate_limit=account_limit, export_rate_limit=export_limit, time_scale=time_scale), clock=clock
+    )
     minute = 60.0 / time_scale
     admitted: dict = {}
     for path, pause in requests_:

@@ -1,4 +1,5 @@
 """Rate limits and faults through the sandbox's real app (core endpoints, auth, errors), over loopback HTTP."""
+
 import asyncio
 import base64
 import contextlib
@@ -39,8 +40,9 @@ async def real_sandbox(**settings):
     credentials = app["credentials"]
     token = base64.b64encode(f"{credentials.admin_email}/token:{credentials.admin_token}".encode()).decode()
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}",
-                                         headers={"Authorization": f"Basic {token}"}) as session:
+        async with aiohttp.ClientSession(
+            f"http://127.0.0.1:{port}", headers={"Authorization": f"Basic {token}"}
+        ) as session:
             yield session
     finally:
         await server.close()
@@ -80,8 +82,10 @@ def test_limits_and_faults_through_the_real_app():
             assert json.loads(body)["error"] == "APIRateLimitExceeded"
 
             await http.delete("/_sandbox/ratelimit")
-            async with http.post("/_sandbox/faults", json={"spec": "expire-token:/api/v2/users*:count=1;"
-                                                                   "truncated:/api/v2/brands*:count=1"}) as response:
+            async with http.post(
+                "/_sandbox/faults",
+                json={"spec": "expire-token:/api/v2/users*:count=1;truncated:/api/v2/brands*:count=1"},
+            ) as response:
                 assert response.status == 201
             async with http.get("/api/v2/users.json") as response:
                 assert response.status == 401 and await response.json() == real_invalid_token
@@ -91,14 +95,17 @@ def test_limits_and_faults_through_the_real_app():
                     json.loads(await response.read())
             async with http.get("/_sandbox/faults") as response:
                 assert [rule["fired"] for rule in (await response.json())["rules"]] == [1, 1, 1]
+
     asyncio.run(scenario())
 
 
 def test_reset_and_504_large_on_a_real_export_page():
     async def scenario():
-        async with real_sandbox(rate_limit=0, export_rate_limit=0,
-                                faults="reset:/api/v2/tickets*:count=1;"
-                                       "504-large:/api/v2/incremental/*:bytes=20000") as http:
+        async with real_sandbox(
+            rate_limit=0,
+            export_rate_limit=0,
+            faults="reset:/api/v2/tickets*:count=1;504-large:/api/v2/incremental/*:bytes=20000",
+        ) as http:
             with pytest.raises(aiohttp.ClientPayloadError):
                 async with http.get("/api/v2/tickets.json?page[size]=100") as response:
                     await response.read()
@@ -106,4 +113,5 @@ def test_reset_and_504_large_on_a_real_export_page():
                 assert response.status == 504
             async with http.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=2") as response:
                 assert response.status == 200 and len((await response.json())["tickets"]) == 2
+
     asyncio.run(scenario())

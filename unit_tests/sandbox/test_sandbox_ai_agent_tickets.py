@@ -1,5 +1,6 @@
 """AI-agent tickets: read-only messaging tickets, hidden from the ticket endpoints unless support_type_scope asks
 for them (Zendesk's default is the human agents' tickets), and a 400 for a scope Zendesk does not know."""
+
 import pytest
 
 from sandbox_client import TICKET_SCOPED_PATHS, Client, distinct_ids
@@ -7,8 +8,7 @@ from sandbox_fixture import running_sandbox
 
 pytestmark = pytest.mark.process  # starts the sandbox
 
-ARGS = ("--tickets", "400", "--seed", "5", "--rate-limit", "0", "--export-rate-limit", "100000",
-        "--time-scale", "60")
+ARGS = ("--tickets", "400", "--seed", "5", "--rate-limit", "0", "--export-rate-limit", "100000", "--time-scale", "60")
 EXPORTS = [("/api/v2/incremental/tickets/cursor", "cursor"), ("/api/v2/incremental/tickets", "time")]
 
 
@@ -48,7 +48,9 @@ def test_a_realistic_share_of_the_demo_account_is_handled_by_ai_agents(every):
 
 
 def test_ai_agent_tickets_look_as_zendesk_sends_them(every):
-    tickets = every.walk_cursor_export("/api/v2/incremental/tickets/cursor", "tickets", {"support_type_scope": "ai_agent"})
+    tickets = every.walk_cursor_export(
+        "/api/v2/incremental/tickets/cursor", "tickets", {"support_type_scope": "ai_agent"}
+    )
     assert tickets and all(ticket["support_type"] == "ai_agent" for ticket in tickets)
     for ticket in tickets:
         assert ticket["via"]["channel"] == "native_messaging"
@@ -96,10 +98,14 @@ def test_tickets_and_deleted_tickets_lists_hide_ai_agent_tickets_unless_asked(ev
         only_ai = {t["id"] for t in unaware.walk_cursor(path, key, {"support_type_scope": "ai_agent"})}
         assert only_ai and default, path
         assert default | only_ai == everything and not default & only_ai, path
-        shown = {t["id"]: t for t in every.walk_cursor("/api/v2/tickets", "tickets", {"support_type_scope": "ai_agent"})}
+        shown = {
+            t["id"]: t for t in every.walk_cursor("/api/v2/tickets", "tickets", {"support_type_scope": "ai_agent"})
+        }
         assert all(t["support_type"] == "ai_agent" for t in shown.values())
-    assert len({t["id"] for t in every.walk_cursor("/api/v2/deleted_tickets", "deleted_tickets")}) == \
-        every.summary()["resources"]["deleted_tickets"]["endpoints"]["/api/v2/deleted_tickets"]
+    assert (
+        len({t["id"] for t in every.walk_cursor("/api/v2/deleted_tickets", "deleted_tickets")})
+        == every.summary()["resources"]["deleted_tickets"]["endpoints"]["/api/v2/deleted_tickets"]
+    )
 
 
 @pytest.mark.parametrize("path", TICKET_SCOPED_PATHS)
@@ -132,5 +138,7 @@ def test_an_agent_taking_an_ai_agent_ticket_over_makes_it_an_ordinary_ticket(inf
         assert ticket["support_type"] == "agent" and ticket["via"]["channel"] == "native_messaging"
         assert ticket["from_messaging_channel"] is True
     assert taken_over <= {t["id"] for t in unaware.walk_cursor("/api/v2/tickets", "tickets")}
-    assert not taken_over & {t["id"] for t in unaware.walk_cursor("/api/v2/tickets", "tickets", {"support_type_scope": "ai_agent"})}
+    assert not taken_over & {
+        t["id"] for t in unaware.walk_cursor("/api/v2/tickets", "tickets", {"support_type_scope": "ai_agent"})
+    }
     assert every.summary()["resources"]["tickets"]["ai_agent"] == before - len(taken_over)

@@ -1,5 +1,6 @@
 """Requests that clients written elsewhere send, answered as Zendesk answers them: lists Zendesk serves are served,
 and attributes Zendesk leaves out are absent rather than null."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,14 @@ def test_job_statuses_is_a_plain_list_newest_first_in_offset_and_cursor_pages(cl
     assert client.json("/api/v2/job_statuses.json")["job_statuses"] == jobs
 
 
-@pytest.mark.parametrize("path,key", [("/api/v2/ticket_fields", "ticket_fields"), ("/api/v2/user_fields", "user_fields"),
-                                      ("/api/v2/organization_fields", "organization_fields")])
+@pytest.mark.parametrize(
+    "path,key",
+    [
+        ("/api/v2/ticket_fields", "ticket_fields"),
+        ("/api/v2/user_fields", "user_fields"),
+        ("/api/v2/organization_fields", "organization_fields"),
+    ],
+)
 def test_custom_field_options_are_sent_only_on_fields_that_have_options(client, path, key):
     fields = client.json(path)[key]
     with_options = [field for field in fields if field["type"] in ("tagger", "dropdown", "multiselect")]
@@ -53,6 +60,8 @@ def test_the_conversation_log_holds_comments_and_for_messaging_tickets_their_mes
     kinds = [event["type"] for event in log]
     assert kinds.count("Comment") == len(comments) == kinds.count("Messaging::ConversationMessage")
     assert [e["created_at"] for e in log] == sorted(e["created_at"] for e in log)
-    assert all({"id", "type", "reference", "created_at", "author", "content", "metadata", "attachments"} <= set(e) for e in log)
+    assert all(
+        {"id", "type", "reference", "created_at", "author", "content", "metadata", "attachments"} <= set(e) for e in log
+    )
     plain = client.json(f"/api/v2/tickets/{other['id']}/conversation_log")["events"]
     assert plain and {event["type"] for event in plain} == {"Comment"}

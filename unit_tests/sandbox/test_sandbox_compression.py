@@ -1,5 +1,6 @@
 """Answers are gzip-compressed when the client accepts gzip, error bodies too, as on Zendesk; --no-compression
 turns it off. Read with http.client so nothing decodes the body for us."""
+
 import gzip
 import http.client
 import json
@@ -94,8 +95,19 @@ def test_no_compression_flag_sends_plain_bodies(plain_sandbox):
     assert response.status == 404 and response.getheader("Content-Encoding") is None
 
 
-@pytest.mark.parametrize("header,expected", [
-    ("gzip", True), ("gzip, deflate, br, zstd", True), ("deflate, gzip;q=0.5", True), ("*", True),
-    ("gzip;q=0", False), ("identity", False), ("", False), ("br", False), ("gzip;q=x", False)])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ("gzip", True),
+        ("gzip, deflate, br, zstd", True),
+        ("deflate, gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("identity", False),
+        ("", False),
+        ("br", False),
+        ("gzip;q=x", False),
+    ],
+)
 def test_accept_encoding_parsing(header, expected):
     assert accepts_gzip(header) is expected

@@ -1,5 +1,6 @@
 """The control endpoints keep browsers out (JSON bodies only, loopback Host only), bound their counts, and the CLI
 binds beyond loopback only when told to, with a warning."""
+
 import asyncio
 import contextlib
 import socket
@@ -42,11 +43,14 @@ def run(coro):
     return asyncio.run(coro)
 
 
-@pytest.mark.parametrize("path, body", [
-    ("/_sandbox/mutate", '{"tickets": {"create": 1}}'),
-    ("/_sandbox/faults", '{"spec": "500"}'),
-    ("/_sandbox/stats/reset", "{}"),
-])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/_sandbox/mutate", '{"tickets": {"create": 1}}'),
+        ("/_sandbox/faults", '{"spec": "500"}'),
+        ("/_sandbox/stats/reset", "{}"),
+    ],
+)
 @pytest.mark.process
 def test_a_cross_site_text_plain_post_is_refused_and_changes_nothing(path, body):
     async def scenario():
@@ -62,6 +66,7 @@ def test_a_cross_site_text_plain_post_is_refused_and_changes_nothing(path, body)
                 assert (await response.json())["resources"]["tickets"]["total"] == 20
             async with http.post(path, data=body.encode(), headers={"Content-Type": "application/json"}) as response:
                 assert response.status in (200, 201)
+
     run(scenario())
 
 
@@ -70,11 +75,16 @@ def test_a_cross_site_text_plain_post_is_refused_and_changes_nothing(path, body)
 def test_a_rebound_dns_name_cannot_reach_the_control_endpoints(host):
     async def scenario():
         async with sandbox() as http:
-            for method, path in (("GET", "/_sandbox/summary"), ("POST", "/_sandbox/mutate"),
-                                 ("DELETE", "/_sandbox/faults"), ("GET", "/_sandbox/stats")):
+            for method, path in (
+                ("GET", "/_sandbox/summary"),
+                ("POST", "/_sandbox/mutate"),
+                ("DELETE", "/_sandbox/faults"),
+                ("GET", "/_sandbox/stats"),
+            ):
                 async with http.request(method, path, json={}, headers={"Host": host}) as response:
                     assert response.status == 403, (method, path)
                     assert "loopback Host" in (await response.json())["description"]
+
     run(scenario())
 
 
@@ -85,6 +95,7 @@ def test_loopback_host_headers_are_welcome(host):
         async with sandbox() as http:
             async with http.get("/_sandbox/health", headers={"Host": host}) as response:
                 assert response.status == 200
+
     run(scenario())
 
 
@@ -94,16 +105,20 @@ def test_the_api_itself_answers_any_host_header():
         async with sandbox() as http:
             async with http.get("/api/v2/groups", headers={"Host": "acme.zendesk.com"}) as response:
                 assert response.status == 401  # no credentials: the API's answer, not the control guard's
+
     run(scenario())
 
 
-@pytest.mark.parametrize("spec, field", [
-    ({"tickets": {"create": MAX_MUTATION_COUNT + 1}}, "tickets.create"),
-    ({"users": {"update": -1}}, "users.update"),
-    ({"tickets": {"delete": "lots"}}, "tickets.delete"),
-    ({"organizations": {"touch": 1.5}}, "organizations.touch"),
-    ({"tickets": {"create": True}}, "tickets.create"),
-])
+@pytest.mark.parametrize(
+    "spec, field",
+    [
+        ({"tickets": {"create": MAX_MUTATION_COUNT + 1}}, "tickets.create"),
+        ({"users": {"update": -1}}, "users.update"),
+        ({"tickets": {"delete": "lots"}}, "tickets.delete"),
+        ({"organizations": {"touch": 1.5}}, "organizations.touch"),
+        ({"tickets": {"create": True}}, "tickets.create"),
+    ],
+)
 @pytest.mark.process
 def test_absurd_mutation_counts_get_400_naming_the_field(spec, field):
     async def scenario():
@@ -113,6 +128,7 @@ def test_absurd_mutation_counts_get_400_naming_the_field(spec, field):
                 assert field in (await response.json())["description"]
             async with http.get("/_sandbox/summary") as response:
                 assert (await response.json())["resources"]["tickets"]["total"] == 20
+
     run(scenario())
 
 
@@ -124,13 +140,19 @@ def test_absurd_fault_sizes_get_400_naming_the_option():
                 assert response.status == 400 and "bytes" in (await response.json())["description"]
             async with http.post("/_sandbox/faults", json={"kind": "slow", "delay": 1e12}) as response:
                 assert response.status == 400 and "delay" in (await response.json())["description"]
+
     run(scenario())
 
 
 @pytest.mark.process
 def test_a_non_loopback_host_is_refused_without_allow_remote():
-    completed = subprocess.run([sys.executable, "-m", "zendesk_sandbox", "serve", "--host", "0.0.0.0", "--port", "0"],
-                               capture_output=True, text=True, timeout=30, cwd=PROJECT_ROOT)
+    completed = subprocess.run(
+        [sys.executable, "-m", "zendesk_sandbox", "serve", "--host", "0.0.0.0", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=PROJECT_ROOT,
+    )
     assert completed.returncode != 0 and not completed.stdout
     assert "--allow-remote" in completed.stderr and "0.0.0.0" in completed.stderr
 

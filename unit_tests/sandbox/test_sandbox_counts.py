@@ -1,4 +1,5 @@
 """The count endpoints (endpoints_counts.py): Zendesk's shape, and the number of records the matching list serves."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,12 +16,15 @@ def client():
         yield Client(info)
 
 
-@pytest.mark.parametrize("count_path, resource, list_path", [
-    ("/api/v2/users/count", "users", "/api/v2/users"),
-    ("/api/v2/organizations/count", "organizations", "/api/v2/organizations"),
-    ("/api/v2/satisfaction_ratings/count", "satisfaction_ratings", "/api/v2/satisfaction_ratings"),
-    ("/api/v2/activities/count", "ticket_activities", "/api/v2/activities"),
-])
+@pytest.mark.parametrize(
+    "count_path, resource, list_path",
+    [
+        ("/api/v2/users/count", "users", "/api/v2/users"),
+        ("/api/v2/organizations/count", "organizations", "/api/v2/organizations"),
+        ("/api/v2/satisfaction_ratings/count", "satisfaction_ratings", "/api/v2/satisfaction_ratings"),
+        ("/api/v2/activities/count", "ticket_activities", "/api/v2/activities"),
+    ],
+)
 def test_a_count_is_what_its_list_serves(client, count_path, resource, list_path):
     count = client.json(count_path)["count"]
     assert set(count) == {"value", "refreshed_at"} and count["refreshed_at"].endswith("+00:00")

@@ -1,6 +1,7 @@
 """The sandbox's skill-based routing exports, IT asset management, macro attachments and Help Center labels,
 locales and translations: paging as Zendesk describes it, gates, and answers valid against Zendesk's OpenAPI
 description where it is there."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -46,8 +47,11 @@ def test_routing_exports_page_by_cursor_in_time_order_and_end_on_an_empty_page(c
     assert [change["time"] for change in whole] == sorted(change["time"] for change in whole)
     assert pages[-1]["next_page"] and client.json(pages[-1]["next_page"])[kind] == []  # the last cursor stays valid
     types = {change["type"] for change in whole}
-    assert types <= ({"associate_agent", "unassociate_agent", "associate_ticket", "unassociate_ticket"}
-                     if kind == "instance_values" else {"create", "update", "delete"})
+    assert types <= (
+        {"associate_agent", "unassociate_agent", "associate_ticket", "unassociate_ticket"}
+        if kind == "instance_values"
+        else {"create", "update", "delete"}
+    )
 
 
 def test_routing_exports_keep_deletions_and_filter_by_start_time(client):
@@ -94,8 +98,13 @@ def test_add_ons_answer_403_below_their_plan():
     with running_sandbox("--tickets", "20", "--plan", "team", "--rate-limit", "0", "--export-rate-limit", "0") as info:
         client = Client(info)
         trigger = client.json("/api/v2/triggers")["triggers"][0]["id"]
-        for path in (ROUTING + "attributes", ITAM + "assets", ITAM + "asset_types", ITAM + "statuses",
-                     f"/api/v2/triggers/{trigger}/revisions"):
+        for path in (
+            ROUTING + "attributes",
+            ITAM + "assets",
+            ITAM + "asset_types",
+            ITAM + "statuses",
+            f"/api/v2/triggers/{trigger}/revisions",
+        ):
             client.get(path, expect=403)
 
 
@@ -106,7 +115,9 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
 
     def validate(document, path_template, path, params=None, nullable=()):
         operation = document["paths"][path_template]["get"]
-        schema = _openapi_to_jsonschema(document, operation["responses"]["200"]["content"]["application/json"]["schema"])
+        schema = _openapi_to_jsonschema(
+            document, operation["responses"]["200"]["content"]["application/json"]["schema"]
+        )
         for name in nullable:
             schema["properties"][name]["type"] = [schema["properties"][name]["type"], "null"]
         jsonschema.validate(client.json(path, params), schema)
@@ -122,19 +133,36 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
     article = client.json("/api/v2/help_center/articles")["articles"][0]["id"]
     validate(help_center, "/api/v2/help_center/articles/labels", "/api/v2/help_center/articles/labels")
     validate(help_center, "/api/v2/help_center/locales", "/api/v2/help_center/locales")
-    validate(help_center, "/api/v2/help_center/articles/{article_id}/translations",
-             f"/api/v2/help_center/articles/{article}/translations")
+    validate(
+        help_center,
+        "/api/v2/help_center/articles/{article_id}/translations",
+        f"/api/v2/help_center/articles/{article}/translations",
+    )
     section = client.json("/api/v2/help_center/sections")["sections"][2]["id"]
-    validate(help_center, "/api/v2/help_center/{locale}/sections/{section_id}/subscriptions",
-             f"/api/v2/help_center/en-us/sections/{section}/subscriptions")
+    validate(
+        help_center,
+        "/api/v2/help_center/{locale}/sections/{section_id}/subscriptions",
+        f"/api/v2/help_center/en-us/sections/{section}/subscriptions",
+    )
     topic = client.json("/api/v2/community/topics")["topics"][0]["id"]
-    validate(help_center, "/api/v2/community/topics/{topic_id}/subscriptions", f"/api/v2/community/topics/{topic}/subscriptions")
+    validate(
+        help_center,
+        "/api/v2/community/topics/{topic_id}/subscriptions",
+        f"/api/v2/community/topics/{topic}/subscriptions",
+    )
     trigger = client.json("/api/v2/triggers")["triggers"][0]["id"]
     # "The properties are null if no more records are available", says the description beside its schema.
-    validate(support, "/api/v2/triggers/{trigger_id}/revisions", f"/api/v2/triggers/{trigger}/revisions",
-             nullable=("before_url", "after_url", "before_cursor", "after_cursor"))
-    ticket = next(t["id"] for t in client.walk_cursor("/api/v2/tickets", "tickets")
-                  if client.json(f"/api/v2/tickets/{t['id']}/task_lists")["task_lists"])
+    validate(
+        support,
+        "/api/v2/triggers/{trigger_id}/revisions",
+        f"/api/v2/triggers/{trigger}/revisions",
+        nullable=("before_url", "after_url", "before_cursor", "after_cursor"),
+    )
+    ticket = next(
+        t["id"]
+        for t in client.walk_cursor("/api/v2/tickets", "tickets")
+        if client.json(f"/api/v2/tickets/{t['id']}/task_lists")["task_lists"]
+    )
     validate(support, "/api/v2/tickets/{ticket_id}/task_lists", f"/api/v2/tickets/{ticket}/task_lists")
 
 
@@ -145,12 +173,18 @@ def test_trigger_revisions_page_newest_first_through_before_url(client):
     whole = client.json(path)
     assert whole["before_url"] is None and whole["after_url"] is None and whole["count"] == 3
     times = [revision["created_at"] for revision in whole["trigger_revisions"]]
-    assert times == sorted(times, reverse=True) and times[0] == trigger["updated_at"] and times[-1] == trigger["created_at"]
+    assert (
+        times == sorted(times, reverse=True)
+        and times[0] == trigger["updated_at"]
+        and times[-1] == trigger["created_at"]
+    )
     assert whole["trigger_revisions"][0]["snapshot"]["title"] == trigger["title"]
     first = client.json(path, {"limit": 2})
     rest = client.json(first["before_url"])
     assert first["trigger_revisions"] + rest["trigger_revisions"] == whole["trigger_revisions"]
-    assert rest["before_url"] is None and client.json(rest["after_url"])["trigger_revisions"] == first["trigger_revisions"]
+    assert (
+        rest["before_url"] is None and client.json(rest["after_url"])["trigger_revisions"] == first["trigger_revisions"]
+    )
 
 
 def test_topic_subscriptions_match_the_follower_count(client):

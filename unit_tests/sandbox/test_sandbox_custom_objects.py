@@ -1,6 +1,7 @@
 """The sandbox's custom objects, checked against Zendesk's documentation: definitions, fields, records and their
 count, and the records' incremental export (cursor semantics, placeholders of deleted records, 30-day window, its
 own 10-a-minute limit). Responses are validated against Zendesk's OpenAPI description where it is there."""
+
 from __future__ import annotations
 
 import time
@@ -17,13 +18,36 @@ pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or ope
 
 EXPORT = "/api/v2/incremental/custom_objects/{key}/cursor"
 PLACEHOLDER = "[DELETED]"
-FIELD_TYPES = {"text", "textarea", "regexp", "integer", "decimal", "checkbox", "date", "dropdown", "multiselect", "lookup"}
+FIELD_TYPES = {
+    "text",
+    "textarea",
+    "regexp",
+    "integer",
+    "decimal",
+    "checkbox",
+    "date",
+    "dropdown",
+    "multiselect",
+    "lookup",
+}
 
 
 @pytest.fixture(scope="module")
 def client():
-    with running_sandbox("--tickets", "60", "--seed", "5", "--rate-limit", "0", "--export-rate-limit", "0",
-                         "--holdback", "2", "--time-scale", "60") as info:
+    with running_sandbox(
+        "--tickets",
+        "60",
+        "--seed",
+        "5",
+        "--rate-limit",
+        "0",
+        "--export-rate-limit",
+        "0",
+        "--holdback",
+        "2",
+        "--time-scale",
+        "60",
+    ) as info:
         yield Client(info)
 
 
@@ -61,7 +85,9 @@ def test_records_list_and_count_show_live_records(client):
         assert len(distinct_ids(listed)) == len(listed) == count
         assert not any(record["name"] == PLACEHOLDER for record in listed)
         check("custom_object_records", listed)
-        by_update = client.walk_cursor(f"/api/v2/custom_objects/{key}/records", "custom_object_records", {"sort": "-updated_at"})
+        by_update = client.walk_cursor(
+            f"/api/v2/custom_objects/{key}/records", "custom_object_records", {"sort": "-updated_at"}
+        )
         times = [record["updated_at"] for record in by_update]
         assert times == sorted(times, reverse=True) and len(by_update) == count
 
@@ -81,15 +107,20 @@ def test_the_export_reads_live_and_recently_deleted_records_as_the_summary_says(
         live, _ = walk_export(client, key, {"filter[exclude_deleted]": "true"})
         assert len(live) == len(records) - len(deleted)
     asset = client.json(EXPORT.format(key="asset"), {"start_time": 0})["custom_object_records"]
-    numbers = [record["custom_object_fields"]["units"] for record in asset if record["name"] != PLACEHOLDER
-               and record["custom_object_fields"]["units"] is not None]
+    numbers = [
+        record["custom_object_fields"]["units"]
+        for record in asset
+        if record["name"] != PLACEHOLDER and record["custom_object_fields"]["units"] is not None
+    ]
     assert numbers and all(isinstance(number, str) for number in numbers)  # as Zendesk's example sends them
 
 
 def test_a_change_appears_after_the_saved_cursor_and_a_deletion_as_placeholders(client):
     _, pages = walk_export(client, "contract")
     cursor = pages[-1]["after_cursor"]
-    changed = client.mutate({"custom_object_records:contract": {"update": 1, "delete": 1, "create": 1}})["custom_object_records:contract"]
+    changed = client.mutate({"custom_object_records:contract": {"update": 1, "delete": 1, "create": 1}})[
+        "custom_object_records:contract"
+    ]
     time.sleep(1.5)  # past the hold-back, in whole seconds
     body = client.json(EXPORT.format(key="contract"), {"cursor": cursor})
     got = {record["id"]: record for record in body["custom_object_records"]}
@@ -111,8 +142,10 @@ def test_the_export_has_ten_requests_a_minute_of_its_own():
     with running_sandbox("--tickets", "30", "--seed", "5", "--rate-limit", "0", "--holdback", "2") as info:
         session = requests.Session()
         session.auth = (info["email"] + "/token", info["api_token"])
-        statuses = [session.get(info["url"] + EXPORT.format(key=key), params={"start_time": 0}, timeout=30).status_code
-                    for key in ["asset", "contract"] * 6]
+        statuses = [
+            session.get(info["url"] + EXPORT.format(key=key), params={"start_time": 0}, timeout=30).status_code
+            for key in ["asset", "contract"] * 6
+        ]
         assert statuses[:10] == [200] * 10 and statuses[10] == 429  # shared by every object
         tickets = session.get(info["url"] + "/api/v2/incremental/tickets/cursor", params={"start_time": 0}, timeout=30)
         assert tickets.status_code == 200  # the other exports keep their own window
@@ -139,13 +172,17 @@ def _openapi_to_jsonschema(document, node, depth=0):
         for part in node["$ref"].split("/")[1:]:
             target = target[part]
         return _openapi_to_jsonschema(document, target, depth + 1)
-    out = {key: _openapi_to_jsonschema(document, value, depth + 1) for key, value in node.items()
-           if key not in ("example", "examples", "nullable", "readOnly", "required")}
+    out = {
+        key: _openapi_to_jsonschema(document, value, depth + 1)
+        for key, value in node.items()
+        if key not in ("example", "examples", "nullable", "readOnly", "required")
+    }
     if node.get("nullable") and "type" in out:
         out["type"] = [out["type"], "null"]
     if "properties" in out:
-        out["properties"] = {key: _openapi_to_jsonschema(document, value, depth + 1)
-                             for key, value in node["properties"].items()}
+        out["properties"] = {
+            key: _openapi_to_jsonschema(document, value, depth + 1) for key, value in node["properties"].items()
+        }
     return out
 
 
@@ -160,6 +197,12 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
 
     validate("/api/v2/custom_objects", "/api/v2/custom_objects")
     validate("/api/v2/custom_objects/{custom_object_key}/fields", "/api/v2/custom_objects/asset/fields")
-    validate("/api/v2/custom_objects/{custom_object_key}/records", "/api/v2/custom_objects/asset/records", {"page[size]": 100})
+    validate(
+        "/api/v2/custom_objects/{custom_object_key}/records",
+        "/api/v2/custom_objects/asset/records",
+        {"page[size]": 100},
+    )
     validate("/api/v2/custom_objects/{custom_object_key}/records/count", "/api/v2/custom_objects/asset/records/count")
-    validate("/api/v2/incremental/custom_objects/{custom_object_key}/cursor", EXPORT.format(key="asset"), {"start_time": 0})
+    validate(
+        "/api/v2/incremental/custom_objects/{custom_object_key}/cursor", EXPORT.format(key="asset"), {"start_time": 0}
+    )

@@ -1,4 +1,5 @@
 """Properties of the generated account: the summary's resources, realistic quirks of the data, stats."""
+
 import calendar
 import time
 
@@ -27,8 +28,9 @@ def epoch(iso: str) -> int:
 
 @pytest.fixture(scope="module")
 def client():
-    with running_sandbox("--tickets", "400", "--seed", "7", "--rate-limit", "0", "--export-rate-limit",
-                         "100000") as info:
+    with running_sandbox(
+        "--tickets", "400", "--seed", "7", "--rate-limit", "0", "--export-rate-limit", "100000"
+    ) as info:
         yield Client(info)
 
 
@@ -66,8 +68,7 @@ def test_metric_events_can_be_newer_than_the_ticket(client):
 
 def test_every_custom_field_type_has_values(client):
     fields = {f["id"]: f["type"] for f in client.json("/api/v2/ticket_fields")["ticket_fields"]}
-    wanted = {"text", "textarea", "checkbox", "date", "integer", "decimal", "regexp", "tagger", "multiselect",
-              "lookup"}
+    wanted = {"text", "textarea", "checkbox", "date", "integer", "decimal", "regexp", "tagger", "multiselect", "lookup"}
     assert wanted <= set(fields.values())
     tickets = client.json("/api/v2/tickets", {"page[size]": 100})["tickets"]
     seen = {fields[cf["id"]] for t in tickets for cf in t["custom_fields"] if cf["value"] not in (None, "")}
@@ -105,8 +106,10 @@ def test_concurrent_clients(client):
     from concurrent.futures import ThreadPoolExecutor
 
     def fetch(n):
-        return Client(client.info).json("/api/v2/incremental/tickets/cursor",
-                                        {"start_time": 0, "per_page": 100})["tickets"][0]["id"]
+        return Client(client.info).json("/api/v2/incremental/tickets/cursor", {"start_time": 0, "per_page": 100})[
+            "tickets"
+        ][0]["id"]
+
     with ThreadPoolExecutor(8) as pool:
         assert len(set(pool.map(fetch, range(32)))) == 1
 
@@ -121,13 +124,16 @@ def test_audit_log_filters_and_sort(client):
     window = client.json("/api/v2/audit_logs", {"filter[created_at][]": [lo, hi]})["audit_logs"]
     assert len(window) == 11 and all(lo <= r["created_at"] <= hi for r in window)
     kind = logs[0]["source_type"]
-    assert all(r["source_type"] == kind for r in
-               client.json("/api/v2/audit_logs", {"filter[source_type]": kind})["audit_logs"])
+    assert all(
+        r["source_type"] == kind for r in client.json("/api/v2/audit_logs", {"filter[source_type]": kind})["audit_logs"]
+    )
 
 
 def test_ticket_forms_carry_conditions_on_their_own_fields_and_the_summary_counts_their_rows(client):
     forms = client.get("/api/v2/ticket_forms").json()["ticket_forms"]
-    fields = {f["id"]: f["type"] for f in client.get("/api/v2/ticket_fields", {"page[size]": 100}).json()["ticket_fields"]}
+    fields = {
+        f["id"]: f["type"] for f in client.get("/api/v2/ticket_fields", {"page[size]": 100}).json()["ticket_fields"]
+    }
     rows = {"agent_conditions": 0, "end_user_conditions": 0}
     for form in forms:
         for key in rows:
@@ -144,4 +150,6 @@ def test_ticket_forms_carry_conditions_on_their_own_fields_and_the_summary_count
     assert rows["agent_conditions"] > rows["end_user_conditions"] > 0
     resources = client.summary()["resources"]
     assert resources["ticket_form_agent_conditions"]["endpoints"] == {"/api/v2/ticket_forms": rows["agent_conditions"]}
-    assert resources["ticket_form_end_user_conditions"]["endpoints"] == {"/api/v2/ticket_forms": rows["end_user_conditions"]}
+    assert resources["ticket_form_end_user_conditions"]["endpoints"] == {
+        "/api/v2/ticket_forms": rows["end_user_conditions"]
+    }

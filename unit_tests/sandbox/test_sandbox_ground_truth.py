@@ -1,6 +1,7 @@
 """/_sandbox/summary's per-endpoint counts come from the endpoint tables: each row's `count`, 0 where the plan
 gate refuses the path. (The walks in test_sandbox_walks.py and test_products_*.py check the counts themselves
 against what a client reads.)"""
+
 from zendesk_sandbox import control
 from zendesk_sandbox.clock import SandboxClock
 from zendesk_sandbox.data.account import Account
@@ -25,8 +26,12 @@ def test_every_endpoint_count_of_the_summary_is_a_row_count():
     for plan, features in (("enterprise", ["csat", "ticket_forms", "help_center", "talk", "chat"]), ("team", [])):
         generated = account(plan, features)
         resources = control.summary(generated)["resources"]
-        reported = {(name, path) for name, resource in resources.items() for path in resource["endpoints"]
-                    if path != SEARCH_EXPORT and name not in NESTED}
+        reported = {
+            (name, path)
+            for name, resource in resources.items()
+            for path in resource["endpoints"]
+            if path != SEARCH_EXPORT and name not in NESTED
+        }
         assert reported == {(row.resource, row.path) for row in counted_rows()}
         refused = set()
         for row in counted_rows():
@@ -37,5 +42,10 @@ def test_every_endpoint_count_of_the_summary_is_a_row_count():
         if plan == "enterprise":
             assert refused == {"/api/v2/tickets/{ticket_id}/side_conversations"}  # a feature not in the list
         else:
-            assert {"/api/v2/audit_logs", "/api/v2/satisfaction_ratings", "/api/v2/help_center/incremental/articles",
-                    "/api/v2/channels/voice/stats/incremental/calls", "/api/v2/chat/incremental/chats"} <= refused
+            assert {
+                "/api/v2/audit_logs",
+                "/api/v2/satisfaction_ratings",
+                "/api/v2/help_center/incremental/articles",
+                "/api/v2/channels/voice/stats/incremental/calls",
+                "/api/v2/chat/incremental/chats",
+            } <= refused

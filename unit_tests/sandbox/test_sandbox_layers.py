@@ -1,6 +1,7 @@
 """The sandbox's layers: every module imports, a module imports only from its own layer or the ones below it,
 and no modules import each other in a circle. Read with `ast` from the package's files, so a new module
 that no layer names fails here."""
+
 from __future__ import annotations
 
 import ast
@@ -18,9 +19,14 @@ LAYERS = [
     ("data", {"data.*"}),
     ("paging", {"cache", "endpoint", "pagination", "product_pagination"}),
     ("handlers", {"support.*", "products"}),
-    ("tables", {"endpoints", "endpoints_help_center", "endpoints_talk", "endpoints_chat", "endpoints_counts", "tables"}),
-    ("server", {"router", "ratelimit", "hostile", "faults", "auth", "control", "app", "server", "launcher", "cli",
-                "__main__"}),
+    (
+        "tables",
+        {"endpoints", "endpoints_help_center", "endpoints_talk", "endpoints_chat", "endpoints_counts", "tables"},
+    ),
+    (
+        "server",
+        {"router", "ratelimit", "hostile", "faults", "auth", "control", "app", "server", "launcher", "cli", "__main__"},
+    ),
 ]
 
 
@@ -37,7 +43,9 @@ def module_names() -> list[str]:
 
 def layer_of(module: str) -> int:
     for rank, (_, members) in enumerate(LAYERS):
-        if module in members or any(m.endswith(".*") and (module == m[:-2] or module.startswith(m[:-1])) for m in members):
+        if module in members or any(
+            m.endswith(".*") and (module == m[:-2] or module.startswith(m[:-1])) for m in members
+        ):
             return rank
     raise AssertionError(f"{module} is in no layer of LAYERS: add it to the one it belongs to")
 
@@ -58,7 +66,7 @@ def imports_of(module: str) -> set[str]:
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - node.level + 1]
+                base = package[: len(package) - node.level + 1]
                 stem = ".".join(base + ([node.module] if node.module else []))
             else:
                 stem = node.module or ""
@@ -66,7 +74,7 @@ def imports_of(module: str) -> set[str]:
         else:
             continue
         for target in targets:
-            name = target[len(PACKAGE) + 1:] if target.startswith(PACKAGE + ".") else target
+            name = target[len(PACKAGE) + 1 :] if target.startswith(PACKAGE + ".") else target
             if name in known and name != module:
                 found.add(name)
     return found
@@ -91,7 +99,7 @@ def test_no_import_cycles():
 
     def visit(module: str, path: list[str]) -> None:
         if module in path:
-            cycle = path[path.index(module):] + [module]
+            cycle = path[path.index(module) :] + [module]
             raise AssertionError("import cycle: " + " -> ".join(cycle))
         if module in done:
             return

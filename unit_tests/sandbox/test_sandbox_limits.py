@@ -1,5 +1,6 @@
 """Pagination limits and the incremental-export quirks: page caps, bad cursors, deep offsets, duplicates at the
 1000 cap, same-second page extension, too-recent start_time."""
+
 import time
 
 import pytest
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or ope
 
 @pytest.fixture(scope="module")
 def client():
-    with running_sandbox("--tickets", "3000", "--seed", "2", "--rate-limit", "0", "--export-rate-limit",
-                         "100000") as info:
+    with running_sandbox(
+        "--tickets", "3000", "--seed", "2", "--rate-limit", "0", "--export-rate-limit", "100000"
+    ) as info:
         yield Client(info)
 
 
@@ -83,8 +85,10 @@ def test_start_time_rules(client):
     now = int(time.time())
     for start in (now, now + 3600, now - 30):
         r = client.get("/api/v2/incremental/tickets", {"start_time": start}, expect=400)
-        assert r.json() == {"error": "StartTimeTooRecent",
-                            "description": "Too recent start_time. Use a start_time older than 1 minute."}
+        assert r.json() == {
+            "error": "StartTimeTooRecent",
+            "description": "Too recent start_time. Use a start_time older than 1 minute.",
+        }
     r = client.get("/api/v2/incremental/tickets", expect=400)
     assert r.json()["error"] == "InvalidValue"
     body = client.json("/api/v2/incremental/tickets", {"start_time": now - 300})
@@ -116,8 +120,7 @@ def test_search_export_time_filters_are_exact(client):
     records = client.walk_cursor("/api/v2/tickets", "tickets")
     pivot = sorted(t["updated_at"] for t in records)[len(records) // 2]
     found = []
-    url, params = "/api/v2/search/export", {"filter[type]": "ticket", "page[size]": 1000,
-                                            "query": f"updated>={pivot}"}
+    url, params = "/api/v2/search/export", {"filter[type]": "ticket", "page[size]": 1000, "query": f"updated>={pivot}"}
     while True:
         body = client.json(url, params)
         found.extend(body["results"])
@@ -147,8 +150,10 @@ def test_time_export_orders_a_second_by_insertion_not_id(client):
 
 
 def test_exclude_deleted(client):
-    for path, walk in (("/api/v2/incremental/tickets", client.walk_time_export),
-                       ("/api/v2/incremental/tickets/cursor", client.walk_cursor_export)):
+    for path, walk in (
+        ("/api/v2/incremental/tickets", client.walk_time_export),
+        ("/api/v2/incremental/tickets/cursor", client.walk_cursor_export),
+    ):
         got = walk(path, "tickets", {"exclude_deleted": "true"})
         records = got[0] if isinstance(got, tuple) else got
         assert records and all(t["status"] != "deleted" for t in records)

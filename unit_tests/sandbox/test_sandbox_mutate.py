@@ -1,4 +1,5 @@
 """POST /_sandbox/mutate: changes land now, respect the export hold-back, and keep the summary true."""
+
 import time
 
 import pytest
@@ -6,10 +7,23 @@ import pytest
 from sandbox_client import Client, distinct_ids
 from sandbox_fixture import running_sandbox
 
-ARGS = ("--tickets", "200", "--seed", "5", "--rate-limit", "0", "--export-rate-limit", "100000",
-        "--time-scale", "60")  # hold-back of 60 Zendesk-seconds = 1 real second
-CHANGES = {"tickets": {"create": 5, "update": 10, "delete": 2, "touch": 3},
-           "users": {"create": 2, "update": 3, "delete": 1}, "organizations": {"update": 2, "delete": 1}}
+ARGS = (
+    "--tickets",
+    "200",
+    "--seed",
+    "5",
+    "--rate-limit",
+    "0",
+    "--export-rate-limit",
+    "100000",
+    "--time-scale",
+    "60",
+)  # hold-back of 60 Zendesk-seconds = 1 real second
+CHANGES = {
+    "tickets": {"create": 5, "update": 10, "delete": 2, "touch": 3},
+    "users": {"create": 2, "update": 3, "delete": 1},
+    "organizations": {"update": 2, "delete": 1},
+}
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +95,10 @@ def test_updates_add_audits_events_and_metric_events(mutated):
     updated = set(result["tickets"]["update"])
     assert updated <= {e["ticket_id"] for e in events[-15:]}
     metric_events, _ = client.walk_time_export("/api/v2/incremental/ticket_metric_events", "ticket_metric_events")
-    assert len(distinct_ids(metric_events)) == \
-        after["ticket_metric_events"]["endpoints"]["/api/v2/incremental/ticket_metric_events"]
+    assert (
+        len(distinct_ids(metric_events))
+        == after["ticket_metric_events"]["endpoints"]["/api/v2/incremental/ticket_metric_events"]
+    )
 
 
 @pytest.mark.process
@@ -97,6 +113,7 @@ def test_mutations_are_deterministic():
 @pytest.mark.process
 def test_bad_mutations_are_refused(mutated):
     import requests
+
     client = mutated[0]
     r = requests.post(client.url + "/_sandbox/mutate", json={"macros": {"create": 1}}, timeout=10)
     assert r.status_code == 400

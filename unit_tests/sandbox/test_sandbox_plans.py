@@ -1,4 +1,5 @@
 """Plans and features: gated endpoints answer 403/404 as Zendesk does, and the summary counts them as 0."""
+
 import pytest
 
 from sandbox_client import Client
@@ -6,13 +7,18 @@ from sandbox_fixture import running_sandbox
 
 pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
 
-FORBIDDEN = {"error": "Forbidden", "description": "You do not have access to this page. Please contact the "
-             "account owner of this help desk for further help."}
+FORBIDDEN = {
+    "error": "Forbidden",
+    "description": "You do not have access to this page. Please contact the "
+    "account owner of this help desk for further help.",
+}
 
 
 @pytest.fixture(scope="module")
 def team():
-    with running_sandbox("--tickets", "40", "--plan", "team", "--features", "ticket_forms", "--rate-limit", "0") as info:
+    with running_sandbox(
+        "--tickets", "40", "--plan", "team", "--features", "ticket_forms", "--rate-limit", "0"
+    ) as info:
         yield Client(info)
 
 
@@ -22,14 +28,17 @@ def professional():
         yield Client(info)
 
 
-@pytest.mark.parametrize("path,status,body", [
-    ("/api/v2/business_hours/schedules", 404, {"error": "InvalidEndpoint", "description": "Not found"}),
-    ("/api/v2/slas/policies", 403, FORBIDDEN),
-    ("/api/v2/audit_logs", 403, FORBIDDEN),
-    ("/api/v2/custom_roles", 403, FORBIDDEN),
-    ("/api/v2/routing/attributes", 403, FORBIDDEN),
-    ("/api/v2/satisfaction_ratings", 403, FORBIDDEN),  # csat feature off
-])
+@pytest.mark.parametrize(
+    "path,status,body",
+    [
+        ("/api/v2/business_hours/schedules", 404, {"error": "InvalidEndpoint", "description": "Not found"}),
+        ("/api/v2/slas/policies", 403, FORBIDDEN),
+        ("/api/v2/audit_logs", 403, FORBIDDEN),
+        ("/api/v2/custom_roles", 403, FORBIDDEN),
+        ("/api/v2/routing/attributes", 403, FORBIDDEN),
+        ("/api/v2/satisfaction_ratings", 403, FORBIDDEN),  # csat feature off
+    ],
+)
 def test_team_plan_gates(team, path, status, body):
     r = team.get(path, expect=status)
     assert r.json() == body

@@ -1,6 +1,7 @@
 """Shapes real Zendesk accounts send that the documentation does not promise (issue 16): sideloads, typed rule
 values, view execution columns, role configuration, photos, audit locations, comment addresses, fields sent only
 on request, the search export's `type:` term and the 30-day purge of deleted tickets."""
+
 import time
 from datetime import datetime, timezone
 
@@ -31,14 +32,19 @@ def test_activities_sideload_their_actors_and_users(client):
 
 def test_recipient_addresses_carry_a_domain_verification_code(client):
     addresses = client.json("/api/v2/recipient_addresses")["recipient_addresses"]
-    assert addresses and all(isinstance(a["domain_verification_code"], str) and a["domain_verification_code"]
-                             for a in addresses)
+    assert addresses and all(
+        isinstance(a["domain_verification_code"], str) and a["domain_verification_code"] for a in addresses
+    )
 
 
 def _rule_values(client) -> list:
     values = []
-    for path, key in (("/api/v2/triggers", "triggers"), ("/api/v2/automations", "automations"),
-                      ("/api/v2/macros", "macros"), ("/api/v2/views", "views")):
+    for path, key in (
+        ("/api/v2/triggers", "triggers"),
+        ("/api/v2/automations", "automations"),
+        ("/api/v2/macros", "macros"),
+        ("/api/v2/views", "views"),
+    ):
         for rule in client.json(path)[key]:
             values += [a["value"] for a in rule["actions"]] if "actions" in rule else []
             for part in ("all", "any"):
@@ -57,7 +63,8 @@ def test_custom_roles_configuration_has_the_full_key_set(client):
     roles = client.json("/api/v2/custom_roles")["custom_roles"]
     assert roles and all(len(r["configuration"]) >= 25 for r in roles)
     assert {"ticket_access", "manage_business_rules", "view_deleted_tickets", "light_agent"} <= set(
-        roles[0]["configuration"])
+        roles[0]["configuration"]
+    )
 
 
 def test_view_execution_has_columns_fields_group_and_sort(client):
@@ -65,8 +72,7 @@ def test_view_execution_has_columns_fields_group_and_sort(client):
     for view in views:
         execution = view["execution"]
         for part in ("columns", "fields"):
-            assert execution[part] and all({"id", "title", "filterable", "sortable"} <= set(c)
-                                            for c in execution[part])
+            assert execution[part] and all({"id", "title", "filterable", "sortable"} <= set(c) for c in execution[part])
         for by, obj in (("group_by", "group"), ("sort_by", "sort")):
             if execution[by] is None:
                 assert execution[obj] is None
@@ -116,9 +122,11 @@ def test_comments_carry_attachments_and_the_address_mail_was_sent_to(client):
 
 
 USAGE = {"usage_1h", "usage_24h", "usage_7d", "usage_30d"}
-RULE_EXTRAS = {"macros": USAGE | {"app_installation", "categories", "permissions"},
-               "triggers": USAGE | {"app_installation", "permissions"},
-               "automations": USAGE | {"app_installation", "permissions"}}
+RULE_EXTRAS = {
+    "macros": USAGE | {"app_installation", "categories", "permissions"},
+    "triggers": USAGE | {"app_installation", "permissions"},
+    "automations": USAGE | {"app_installation", "permissions"},
+}
 
 
 @pytest.mark.parametrize("kind", sorted(RULE_EXTRAS))
@@ -159,8 +167,9 @@ def test_search_export_takes_type_in_the_query(client):
 def test_deleted_tickets_are_purged_after_30_days_on_the_sandbox_clock():
     # a Zendesk day lasts 86400 / X real seconds: at this scale the 30 days pass in 2 s
     scale = str(30 * 86400 // 2)
-    with running_sandbox("--tickets", "300", "--seed", "6", "--time-scale", scale, "--rate-limit", "0",
-                         "--export-rate-limit", "0") as info:
+    with running_sandbox(
+        "--tickets", "300", "--seed", "6", "--time-scale", scale, "--rate-limit", "0", "--export-rate-limit", "0"
+    ) as info:
         client = Client(info)
         assert client.walk_cursor("/api/v2/deleted_tickets", "deleted_tickets") == []  # generated ones: purged
         deleted = client.mutate({"tickets": {"delete": 3}})["tickets"]["delete"]
@@ -178,8 +187,9 @@ def test_deleted_tickets_are_purged_after_30_days_on_the_sandbox_clock():
 
 def test_recent_generated_deletions_are_listed_until_their_purge():
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with running_sandbox("--tickets", "2000", "--seed", "7", "--anchor", now, "--rate-limit", "0",
-                         "--export-rate-limit", "0") as info:
+    with running_sandbox(
+        "--tickets", "2000", "--seed", "7", "--anchor", now, "--rate-limit", "0", "--export-rate-limit", "0"
+    ) as info:
         client = Client(info)
         listed = client.walk_cursor("/api/v2/deleted_tickets", "deleted_tickets")
         exported = client.walk_cursor_export("/api/v2/incremental/tickets/cursor", "tickets")

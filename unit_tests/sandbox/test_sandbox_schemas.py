@@ -11,8 +11,12 @@ STREAMS = [  # stream, endpoint, list key, params
     ("tickets", "/api/v2/incremental/tickets/cursor", "tickets", {"start_time": 0}),
     ("users", "/api/v2/incremental/users/cursor", "users", {"start_time": 0}),
     ("organizations", "/api/v2/incremental/organizations", "organizations", {"start_time": 0}),
-    ("ticket_events", "/api/v2/incremental/ticket_events", "ticket_events", {"start_time": 0,
-                                                                              "include": "comment_events"}),
+    (
+        "ticket_events",
+        "/api/v2/incremental/ticket_events",
+        "ticket_events",
+        {"start_time": 0, "include": "comment_events"},
+    ),
     ("ticket_metric_events", "/api/v2/incremental/ticket_metric_events", "ticket_metric_events", {"start_time": 0}),
     ("ticket_audits", "/api/v2/ticket_audits", "audits", {"page[size]": 100}),
     ("ticket_metrics", "/api/v2/ticket_metrics", "ticket_metrics", {"page[size]": 100}),
@@ -47,8 +51,18 @@ STREAMS = [  # stream, endpoint, list key, params
     ("dynamic_content", "/api/v2/dynamic_content/items", "items", {}),
     # coverage (b)
     ("routing_attribute_events", "/api/v2/incremental/routing/attributes", "attributes", {"start_time": 0}),
-    ("routing_attribute_value_events", "/api/v2/incremental/routing/attribute_values", "attribute_values", {"start_time": 0}),
-    ("routing_instance_value_events", "/api/v2/incremental/routing/instance_values", "instance_values", {"start_time": 0}),
+    (
+        "routing_attribute_value_events",
+        "/api/v2/incremental/routing/attribute_values",
+        "attribute_values",
+        {"start_time": 0},
+    ),
+    (
+        "routing_instance_value_events",
+        "/api/v2/incremental/routing/instance_values",
+        "instance_values",
+        {"start_time": 0},
+    ),
     ("assets", "/api/v2/it_asset_management/assets", "assets", {"page[size]": 100}),
     ("asset_types", "/api/v2/it_asset_management/asset_types", "asset_types", {}),
     ("asset_locations", "/api/v2/it_asset_management/locations", "locations", {}),
@@ -61,8 +75,9 @@ pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason="the connector's st
 
 @pytest.fixture(scope="module")
 def client():
-    with running_sandbox("--tickets", "150", "--seed", "4", "--rate-limit", "0", "--export-rate-limit",
-                         "100000") as info:
+    with running_sandbox(
+        "--tickets", "150", "--seed", "4", "--rate-limit", "0", "--export-rate-limit", "100000"
+    ) as info:
         client = Client(info)
         client.mutate({"tickets": {"delete": 3}})  # the generated deletions are past the 30-day purge
         yield client
@@ -84,24 +99,58 @@ def test_per_parent_records_conform(client):
     check("ticket_comments", comments)
     check("side_conversations", sides)
     users = client.json("/api/v2/users", {"page[size]": 30})["users"]
-    check("user_identities", [i for u in users for i in client.json(f"/api/v2/users/{u['id']}/identities")["identities"]])
+    check(
+        "user_identities", [i for u in users for i in client.json(f"/api/v2/users/{u['id']}/identities")["identities"]]
+    )
     types = client.json("/api/v2/it_asset_management/asset_types")["asset_types"]
-    check("asset_fields", [{**f, "asset_type_id": t["id"]} for t in types
-                           for f in client.json(f"/api/v2/it_asset_management/asset_types/{t['id']}/fields")["fields"]])
+    check(
+        "asset_fields",
+        [
+            {**f, "asset_type_id": t["id"]}
+            for t in types
+            for f in client.json(f"/api/v2/it_asset_management/asset_types/{t['id']}/fields")["fields"]
+        ],
+    )
     macros = client.json("/api/v2/macros", {"page[size]": 100})["macros"]
-    check("macro_attachments", [{**a, "macro_id": m["id"]} for m in macros
-                                for a in client.json(f"/api/v2/macros/{m['id']}/attachments")["macro_attachments"]])
-    check("ticket_task_lists", [t for ticket in tickets[:60]
-                                for t in client.json(f"/api/v2/tickets/{ticket['id']}/task_lists")["task_lists"]])
+    check(
+        "macro_attachments",
+        [
+            {**a, "macro_id": m["id"]}
+            for m in macros
+            for a in client.json(f"/api/v2/macros/{m['id']}/attachments")["macro_attachments"]
+        ],
+    )
+    check(
+        "ticket_task_lists",
+        [t for ticket in tickets[:60] for t in client.json(f"/api/v2/tickets/{ticket['id']}/task_lists")["task_lists"]],
+    )
     sections = client.json("/api/v2/help_center/sections", {"page[size]": 100})["sections"]
-    check("section_subscriptions", [{**x, "section_id": s["id"]} for s in sections
-                                    for x in client.json(f"/api/v2/help_center/sections/{s['id']}/subscriptions")["subscriptions"]])
+    check(
+        "section_subscriptions",
+        [
+            {**x, "section_id": s["id"]}
+            for s in sections
+            for x in client.json(f"/api/v2/help_center/sections/{s['id']}/subscriptions")["subscriptions"]
+        ],
+    )
     topics = client.json("/api/v2/community/topics", {"page[size]": 100})["topics"]
-    check("topic_subscriptions", [{**x, "topic_id": t["id"]} for t in topics
-                                  for x in client.json(f"/api/v2/community/topics/{t['id']}/subscriptions")["subscriptions"]])
+    check(
+        "topic_subscriptions",
+        [
+            {**x, "topic_id": t["id"]}
+            for t in topics
+            for x in client.json(f"/api/v2/community/topics/{t['id']}/subscriptions")["subscriptions"]
+        ],
+    )
     articles = client.json("/api/v2/help_center/articles", {"page[size]": 30})["articles"]
-    check("article_translations", [{**t, "article_id": a["id"]} for a in articles
-                                   for t in client.json(f"/api/v2/help_center/articles/{a['id']}/translations")["translations"]])
+    check(
+        "article_translations",
+        [
+            {**t, "article_id": a["id"]}
+            for a in articles
+            for t in client.json(f"/api/v2/help_center/articles/{a['id']}/translations")["translations"]
+        ],
+    )
 
 
 SEARCH_SCHEMAS = {"ticket": "tickets", "user": "users", "organization": "organizations", "group": "groups"}
@@ -117,10 +166,17 @@ def test_search_export_results_conform(client, kind):
 def test_a_field_the_schema_does_not_declare_is_reported():
     """The check above can fail: an extra field anywhere in a record is named with its path."""
     schema = load_schema("views")
-    view = {"id": 1, "execution": {"columns": [{"id": "subject", "title": "Subject", "colour": "red"}],
-                                   "group": {"id": "status", "sortable": True}}, "surprise": 1}
+    view = {
+        "id": 1,
+        "execution": {
+            "columns": [{"id": "subject", "title": "Subject", "colour": "red"}],
+            "group": {"id": "status", "sortable": True},
+        },
+        "surprise": 1,
+    }
     assert sorted(undeclared(schema, view)) == ["execution.columns.[].colour", "surprise"]
     users = load_schema("users")  # user_fields is a free-form map: any key is declared
     assert undeclared(users, {"id": 1, "user_fields": {"anything": 1}, "photo": None}) == []
     assert undeclared(users, {"id": 1, "photo": {"id": 2, "thumbnails": [{"id": 3, "extra": 1}]}}) == [
-        "photo.thumbnails.[].extra"]
+        "photo.thumbnails.[].extra"
+    ]

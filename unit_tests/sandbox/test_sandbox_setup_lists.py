@@ -1,6 +1,7 @@
 """The sandbox's setup lists (brand agents, deletion schedules, group SLAs, locales, macro categories, queues, ...):
 each walks to the summary's count in the paging Zendesk gives it, conforms to the connector's schema and to
 Zendesk's OpenAPI description, and answers behind the plan gate Zendesk puts it behind."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -30,8 +31,12 @@ LISTS = [
     ("satisfaction_reasons", "/api/v2/satisfaction_reasons", "reasons", "single"),
     ("target_failures", "/api/v2/target_failures", "target_failures", "single"),
     ("ticket_form_statuses", "/api/v2/ticket_form_statuses", "ticket_form_statuses", "single"),
-    ("monitored_twitter_handles", "/api/v2/channels/twitter/monitored_twitter_handles", "monitored_twitter_handles",
-     "single"),
+    (
+        "monitored_twitter_handles",
+        "/api/v2/channels/twitter/monitored_twitter_handles",
+        "monitored_twitter_handles",
+        "single",
+    ),
 ]
 
 
@@ -81,7 +86,11 @@ def test_approval_requests_page_by_after_cursor_newest_first(client, summary):
             break
         assert "after_cursor=" in body["links"]["next"] and "page%5Bafter%5D" not in body["links"]["next"]
         url, params = body["links"]["next"], None
-    assert len(records) == len(distinct_ids(records)) == count_of(summary, "approval_requests", "/api/v2/approval_requests")
+    assert (
+        len(records)
+        == len(distinct_ids(records))
+        == count_of(summary, "approval_requests", "/api/v2/approval_requests")
+    )
     stamps = [r["created_at"] for r in records]
     assert stamps == sorted(stamps, reverse=True)
     check("approval_requests", records)
@@ -90,8 +99,9 @@ def test_approval_requests_page_by_after_cursor_newest_first(client, summary):
 
 
 def test_trigger_categories_sort_and_count_their_triggers(client):
-    newest_first = client.walk_cursor("/api/v2/trigger_categories", "trigger_categories",
-                                      {"sort": "-updated_at", "include": "rule_counts"}, size=1)
+    newest_first = client.walk_cursor(
+        "/api/v2/trigger_categories", "trigger_categories", {"sort": "-updated_at", "include": "rule_counts"}, size=1
+    )
     stamps = [c["updated_at"] for c in newest_first]
     assert stamps == sorted(stamps, reverse=True) and len(newest_first) == 3
     triggers = client.walk_cursor("/api/v2/triggers", "triggers")
@@ -131,8 +141,12 @@ def test_records_point_at_the_account(client):
     assert {t["category_id"] for t in client.walk_cursor("/api/v2/triggers", "triggers")} <= category_ids
 
 
-OAS_PATHS = [row[1] for row in LISTS] + ["/api/v2/approval_requests", "/api/v2/macros/categories",
-                                         "/api/v2/account/settings", "/api/v2/deleted_users"]
+OAS_PATHS = [row[1] for row in LISTS] + [
+    "/api/v2/approval_requests",
+    "/api/v2/macros/categories",
+    "/api/v2/account/settings",
+    "/api/v2/deleted_users",
+]
 
 
 @pytest.mark.oas
@@ -140,7 +154,9 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
     document = yaml.load((oas_dir / "support-api.yaml").read_text(), Loader=_Loader)
     for path in OAS_PATHS:
         operation = document["paths"][path]["get"]
-        schema = _openapi_to_jsonschema(document, operation["responses"]["200"]["content"]["application/json"]["schema"])
+        schema = _openapi_to_jsonschema(
+            document, operation["responses"]["200"]["content"]["application/json"]["schema"]
+        )
         if path == "/api/v2/ticket_form_statuses":  # a slip: the description caps the account's list at one item
             del schema["properties"]["ticket_form_statuses"]["maxItems"]
         if path == "/api/v2/deleted_users":  # its text says a permanently deleted user's email is null, and
@@ -154,8 +170,15 @@ def test_answers_are_valid_against_zendesks_description(oas_dir, client):
 def test_plans_without_them_refuse_the_gated_lists():
     with running_sandbox("--tickets", "40", "--plan", "team", "--features", "help_center", "--rate-limit", "0") as info:
         team = Client(info)
-        for path in ("/api/v2/workspaces", "/api/v2/approval_requests", "/api/v2/group_slas/policies", "/api/v2/queues",
-                     "/api/v2/deletion_schedules", "/api/v2/satisfaction_reasons", "/api/v2/ticket_form_statuses"):
+        for path in (
+            "/api/v2/workspaces",
+            "/api/v2/approval_requests",
+            "/api/v2/group_slas/policies",
+            "/api/v2/queues",
+            "/api/v2/deletion_schedules",
+            "/api/v2/satisfaction_reasons",
+            "/api/v2/ticket_form_statuses",
+        ):
             team.get(path, expect=403)
         summary = team.summary()["resources"]
         assert summary["workspaces"]["endpoints"]["/api/v2/workspaces"] == 0

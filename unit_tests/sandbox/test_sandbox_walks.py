@@ -1,4 +1,5 @@
 """Walk every pagination family to the end and compare what came back with /_sandbox/summary."""
+
 import time
 
 import pytest
@@ -8,8 +9,7 @@ from sandbox_fixture import running_sandbox
 
 pytestmark = pytest.mark.process  # starts the sandbox or the entrypoint, or opens a socket
 
-ARGS = ("--tickets", "300", "--seed", "3", "--rate-limit", "0", "--export-rate-limit", "100000",
-        "--time-scale", "60")
+ARGS = ("--tickets", "300", "--seed", "3", "--rate-limit", "0", "--export-rate-limit", "100000", "--time-scale", "60")
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +27,16 @@ def expected(summary, resource, path):
     return summary["resources"][resource]["endpoints"][path]
 
 
-@pytest.mark.parametrize("path,key,resource", [
-    ("/api/v2/incremental/tickets", "tickets", "tickets"),
-    ("/api/v2/incremental/users", "users", "users"),
-    ("/api/v2/incremental/organizations", "organizations", "organizations"),
-    ("/api/v2/incremental/ticket_events", "ticket_events", "ticket_events"),
-    ("/api/v2/incremental/ticket_metric_events", "ticket_metric_events", "ticket_metric_events"),
-])
+@pytest.mark.parametrize(
+    "path,key,resource",
+    [
+        ("/api/v2/incremental/tickets", "tickets", "tickets"),
+        ("/api/v2/incremental/users", "users", "users"),
+        ("/api/v2/incremental/organizations", "organizations", "organizations"),
+        ("/api/v2/incremental/ticket_events", "ticket_events", "ticket_events"),
+        ("/api/v2/incremental/ticket_metric_events", "ticket_metric_events", "ticket_metric_events"),
+    ],
+)
 @pytest.mark.parametrize("per_page", [None, 50])
 def test_time_based_exports_return_every_record(client, summary, path, key, resource, per_page):
     records, pages = client.walk_time_export(path, key, {"per_page": per_page} if per_page else None)
@@ -43,10 +46,13 @@ def test_time_based_exports_return_every_record(client, summary, path, key, reso
     assert all(p["count"] == len(p["ids"]) for p in pages)
 
 
-@pytest.mark.parametrize("path,key,resource", [
-    ("/api/v2/incremental/tickets/cursor", "tickets", "tickets"),
-    ("/api/v2/incremental/users/cursor", "users", "users"),
-])
+@pytest.mark.parametrize(
+    "path,key,resource",
+    [
+        ("/api/v2/incremental/tickets/cursor", "tickets", "tickets"),
+        ("/api/v2/incremental/users/cursor", "users", "users"),
+    ],
+)
 def test_cursor_exports_return_every_record_once(client, summary, path, key, resource):
     records = client.walk_cursor_export(path, key, {"per_page": 37})
     assert len(records) == len(distinct_ids(records)) == expected(summary, resource, path)
@@ -148,8 +154,9 @@ def test_cursor_pages_go_backwards(client):
     assert [u["id"] for u in back["users"]] == [u["id"] for u in first["users"]]
 
 
-@pytest.mark.parametrize("kind,resource", [("ticket", "tickets"), ("user", "users"),
-                                           ("organization", "organizations"), ("group", "groups")])
+@pytest.mark.parametrize(
+    "kind,resource", [("ticket", "tickets"), ("user", "users"), ("organization", "organizations"), ("group", "groups")]
+)
 def test_search_export_walks_every_live_record(client, summary, kind, resource):
     records, url, params = [], "/api/v2/search/export", {"filter[type]": kind, "page[size]": 1000, "query": ""}
     while True:
@@ -185,16 +192,18 @@ def test_identities_and_holidays_sum_to_the_summary(client, summary):
     identities = sum(len(client.json(f"/api/v2/users/{u['id']}/identities")["identities"]) for u in users)
     assert identities == expected(summary, "user_identities", "/api/v2/users/{user_id}/identities")
     schedules = client.json("/api/v2/business_hours/schedules")["schedules"]
-    holidays = sum(len(client.json(f"/api/v2/business_hours/schedules/{s['id']}/holidays")["holidays"])
-                   for s in schedules)
-    assert holidays == expected(summary, "schedule_holidays",
-                                "/api/v2/business_hours/schedules/{schedule_id}/holidays")
+    holidays = sum(
+        len(client.json(f"/api/v2/business_hours/schedules/{s['id']}/holidays")["holidays"]) for s in schedules
+    )
+    assert holidays == expected(summary, "schedule_holidays", "/api/v2/business_hours/schedules/{schedule_id}/holidays")
     assert len(schedules) == expected(summary, "schedules", "/api/v2/business_hours/schedules")
 
 
 def test_sideloads(client):
-    body = client.json("/api/v2/incremental/tickets/cursor", {"start_time": 0, "per_page": 20,
-                                                               "include": "users,groups,organizations,metric_sets"})
+    body = client.json(
+        "/api/v2/incremental/tickets/cursor",
+        {"start_time": 0, "per_page": 20, "include": "users,groups,organizations,metric_sets"},
+    )
     users = {u["id"] for u in body["users"]}
     assert all(t["requester_id"] in users for t in body["tickets"])
     assert all(t["metric_set"]["ticket_id"] == t["id"] for t in body["tickets"])
@@ -235,8 +244,10 @@ def changed_client():
         yield client
 
 
-@pytest.mark.parametrize("path,key,field", [("/api/v2/deleted_tickets", "deleted_tickets", "deleted_at"),
-                                            ("/api/v2/requests", "requests", "updated_at")])
+@pytest.mark.parametrize(
+    "path,key,field",
+    [("/api/v2/deleted_tickets", "deleted_tickets", "deleted_at"), ("/api/v2/requests", "requests", "updated_at")],
+)
 @pytest.mark.parametrize("order", ["asc", "desc"])
 def test_time_sorted_lists_walk_every_record_in_that_order(changed_client, path, key, field, order):
     client = changed_client

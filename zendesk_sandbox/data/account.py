@@ -1,4 +1,5 @@
 """One generated Zendesk account: its collections, the overlay of mutations, and its ground truth."""
+
 from __future__ import annotations
 
 import random
@@ -30,8 +31,9 @@ class Account:
         # since the anchor is in the past, every archived ticket is also closed > 120 days before now
         self.archive_cutoff = int(self.anchor - settings.archive_days * DAY)
         self.pools = Pools(settings.seed)
-        self.organizations = Organizations(self, settings.organizations_count, self.history_start - 200 * DAY,
-                                           self.anchor)
+        self.organizations = Organizations(
+            self, settings.organizations_count, self.history_start - 200 * DAY, self.anchor
+        )
         self.users = Users(self, settings.users_count, self.history_start - 100 * DAY, self.anchor)
         self.config = ConfigObjects(self)
         self.setup = SetupLists(self)
@@ -52,13 +54,22 @@ class Account:
     def mutate(self, spec: dict) -> dict:
         result = {}
         for resource, actions in spec.items():
-            handler = {"tickets": self._mutate_tickets, "users": self._mutate_users,
-                       "organizations": self._mutate_organizations}.get(resource) or product_mutator(self, resource)
-            if handler is None and resource.startswith(CUSTOM_OBJECT_RECORDS) and resource[len(CUSTOM_OBJECT_RECORDS):] in self.custom_objects.by_key:
-                handler = self._custom_object_mutator(resource[len(CUSTOM_OBJECT_RECORDS):])
+            handler = {
+                "tickets": self._mutate_tickets,
+                "users": self._mutate_users,
+                "organizations": self._mutate_organizations,
+            }.get(resource) or product_mutator(self, resource)
+            if (
+                handler is None
+                and resource.startswith(CUSTOM_OBJECT_RECORDS)
+                and resource[len(CUSTOM_OBJECT_RECORDS) :] in self.custom_objects.by_key
+            ):
+                handler = self._custom_object_mutator(resource[len(CUSTOM_OBJECT_RECORDS) :])
             if handler is None:
-                raise ValueError(f"mutations of {resource!r} are not supported (tickets, users, organizations, "
-                                 "articles, posts, calls, chats, custom_object_records:<key>)")
+                raise ValueError(
+                    f"mutations of {resource!r} are not supported (tickets, users, organizations, "
+                    "articles, posts, calls, chats, custom_object_records:<key>)"
+                )
             if not isinstance(actions, dict):
                 raise ValueError(f"{resource}: expected an object of action counts")
             result[resource] = {}
@@ -92,8 +103,9 @@ class Account:
                 i = t.next_id
                 t.next_id += 1
                 t.changes[i] = TicketChange(created_at=now, updated_at=now, generated=now, status="new")
-                t.changes[i].extra_metric_events.extend([(now, "reply_time", "activate"),
-                                                         (now, "agent_work_time", "activate")])
+                t.changes[i].extra_metric_events.extend(
+                    [(now, "reply_time", "activate"), (now, "agent_work_time", "activate")]
+                )
                 out.append(i)
             return out
         targets = self._pick(t.live_ids(), n, rng)

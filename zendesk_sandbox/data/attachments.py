@@ -3,6 +3,7 @@
 
 The same list appears wherever the comment does: per-ticket comments, audits' Comment events and the
 comment_events of the ticket-event export (API notes §6.2, Zendesk's Attachment object)."""
+
 from __future__ import annotations
 
 from .periodic import PERIOD, Periodic
@@ -12,9 +13,14 @@ ATTACHMENT = 33_000_000_000_000  # + (ticket * 4096 + comment) * 4 + n
 THUMBNAIL = 34_000_000_000_000
 MAX_COMMENTS = 64  # base comments per ticket are far fewer; mutation comments reuse the pattern past this
 K_ATTACH = 601
-FILES = [("screenshot", "png", "image/png", (1280, 800)), ("invoice", "pdf", "application/pdf", None),
-         ("photo", "jpg", "image/jpeg", (1024, 768)), ("log", "txt", "text/plain", None),
-         ("report", "csv", "text/csv", None), ("diagram", "gif", "image/gif", (640, 480))]
+FILES = [
+    ("screenshot", "png", "image/png", (1280, 800)),
+    ("invoice", "pdf", "application/pdf", None),
+    ("photo", "jpg", "image/jpeg", (1024, 768)),
+    ("log", "txt", "text/plain", None),
+    ("report", "csv", "text/csv", None),
+    ("diagram", "gif", "image/gif", (640, 480)),
+]
 
 
 def attachment_count(seed: int, i: int, j: int) -> int:
@@ -39,18 +45,41 @@ def attachments(account, i: int, j: int) -> list[dict]:
         if dims is not None:
             tid = THUMBNAIL + (aid - ATTACHMENT)
             thumb = f"{stem}-{i}-{j + 1}_thumb.{ext}"
-            thumbnails.append({"id": tid, "url": f"{base}/api/v2/attachments/{tid}.json", "file_name": thumb,
-                               "content_url": f"{host}/attachments/token/{token}t/?name={thumb}",
-                               "mapped_content_url": f"{base}/attachments/token/{token}t/?name={thumb}",
-                               "content_type": ctype, "size": 2000 + h % 3000, "width": 80, "height": 50,
-                               "inline": False, "deleted": False, "malware_access_override": False,
-                               "malware_scan_result": "malware_not_found"})
-        out.append({"id": aid, "url": f"{base}/api/v2/attachments/{aid}.json", "file_name": name,
-                    "content_url": content_url, "mapped_content_url": mapped, "content_type": ctype,
-                    "size": 1000 + (h >> 8) % 2_000_000, "width": dims[0] if dims else None,
-                    "height": dims[1] if dims else None, "inline": dims is not None and (h >> 40) % 5 == 0,
-                    "deleted": False, "malware_access_override": False, "malware_scan_result": "malware_not_found",
-                    "thumbnails": thumbnails})
+            thumbnails.append(
+                {
+                    "id": tid,
+                    "url": f"{base}/api/v2/attachments/{tid}.json",
+                    "file_name": thumb,
+                    "content_url": f"{host}/attachments/token/{token}t/?name={thumb}",
+                    "mapped_content_url": f"{base}/attachments/token/{token}t/?name={thumb}",
+                    "content_type": ctype,
+                    "size": 2000 + h % 3000,
+                    "width": 80,
+                    "height": 50,
+                    "inline": False,
+                    "deleted": False,
+                    "malware_access_override": False,
+                    "malware_scan_result": "malware_not_found",
+                }
+            )
+        out.append(
+            {
+                "id": aid,
+                "url": f"{base}/api/v2/attachments/{aid}.json",
+                "file_name": name,
+                "content_url": content_url,
+                "mapped_content_url": mapped,
+                "content_type": ctype,
+                "size": 1000 + (h >> 8) % 2_000_000,
+                "width": dims[0] if dims else None,
+                "height": dims[1] if dims else None,
+                "inline": dims is not None and (h >> 40) % 5 == 0,
+                "deleted": False,
+                "malware_access_override": False,
+                "malware_scan_result": "malware_not_found",
+                "thumbnails": thumbnails,
+            }
+        )
     return out
 
 
@@ -78,15 +107,24 @@ def ticket_attachment_resource(account) -> dict:
         base = per_shape.values[i % PERIOD] if i <= t.count else 0
         now = actual(i)
         total += now - base
-        exported += sum(attachment_count(seed, i, s[1]) for s in t.audits_spec(i)
-                        if s[5] is not None and s[0] < cutoff) - base
+        exported += (
+            sum(attachment_count(seed, i, s[1]) for s in t.audits_spec(i) if s[5] is not None and s[0] < cutoff) - base
+        )
         if i <= t.count and not t.shape(i).deleted:
             visible -= base
         if not t.is_deleted(i):
             visible += now
-    return {"total": total, "live": visible, "archived": 0, "deleted": total - visible, "endpoints": {
-        "/api/v2/tickets/{ticket_id}/comments": visible, "/api/v2/tickets/{ticket_id}/audits": visible,
-        "/api/v2/incremental/ticket_events": exported}}
+    return {
+        "total": total,
+        "live": visible,
+        "archived": 0,
+        "deleted": total - visible,
+        "endpoints": {
+            "/api/v2/tickets/{ticket_id}/comments": visible,
+            "/api/v2/tickets/{ticket_id}/audits": visible,
+            "/api/v2/incremental/ticket_events": exported,
+        },
+    }
 
 
 PHOTO = 35_000_000_000_000  # + user id offset * 2 (+1 for the thumbnail)
@@ -101,10 +139,20 @@ def user_photo(account, user_id: int) -> dict:
     ext, ctype = ("png", "image/png") if h % 3 else ("jpg", "image/jpeg")
 
     def image(aid: int, name: str, size: int, side: int) -> dict:
-        return {"url": f"{base}/api/v2/attachments/{aid}.json", "id": aid, "file_name": name,
-                "content_url": f"{host}/system/photos/{aid}/{name}",
-                "mapped_content_url": f"{base}/system/photos/{aid}/{name}", "content_type": ctype, "size": size,
-                "width": side, "height": side, "inline": False, "deleted": False}
+        return {
+            "url": f"{base}/api/v2/attachments/{aid}.json",
+            "id": aid,
+            "file_name": name,
+            "content_url": f"{host}/system/photos/{aid}/{name}",
+            "mapped_content_url": f"{base}/system/photos/{aid}/{name}",
+            "content_type": ctype,
+            "size": size,
+            "width": side,
+            "height": side,
+            "inline": False,
+            "deleted": False,
+        }
+
     photo = image(pid, f"profile.{ext}", 4000 + h % 20000, 80)
     photo["thumbnails"] = [image(pid + 1, f"profile_thumb.{ext}", 600 + (h >> 16) % 1500, 32)]
     return photo

@@ -5,6 +5,7 @@ Records are created and updated over the generated history; some were deleted. Z
 a deleted record for 30 days with every value replaced by "[DELETED]"; the records list and count show live
 records only.
 """
+
 from __future__ import annotations
 
 import random
@@ -41,26 +42,38 @@ class ObjectSpec:
 
 
 OBJECTS = (
-    ObjectSpec("asset", "Asset", "Assets", 180, (
-        FieldSpec("serial_number", "text", "Serial number"),
-        FieldSpec("notes", "textarea", "Notes"),
-        FieldSpec("asset_tag", "regexp", "Asset tag"),
-        FieldSpec("units", "integer", "Units"),
-        FieldSpec("purchase_price", "decimal", "Purchase price"),
-        FieldSpec("insured", "checkbox", "Insured"),
-        FieldSpec("purchased_on", "date", "Purchased on"),
-        FieldSpec("condition", "dropdown", "Condition", ("new", "used", "refurbished")),
-        FieldSpec("locations", "multiselect", "Locations", ("berlin", "lisbon", "austin", "osaka")),
-        FieldSpec("owner", "lookup", "Owner", target="zen:user"),
-        FieldSpec("contract", "lookup", "Contract", target="zen:custom_object:contract"),
-    )),
-    ObjectSpec("contract", "Contract", "Contracts", 40, (
-        FieldSpec("monthly_fee", "decimal", "Monthly fee"),
-        FieldSpec("ends_on", "date", "Ends on"),
-        FieldSpec("tier", "dropdown", "Tier", ("bronze", "silver", "gold")),
-        FieldSpec("auto_renew", "checkbox", "Auto renew"),
-        FieldSpec("organization", "lookup", "Organization", target="zen:organization"),
-    )),
+    ObjectSpec(
+        "asset",
+        "Asset",
+        "Assets",
+        180,
+        (
+            FieldSpec("serial_number", "text", "Serial number"),
+            FieldSpec("notes", "textarea", "Notes"),
+            FieldSpec("asset_tag", "regexp", "Asset tag"),
+            FieldSpec("units", "integer", "Units"),
+            FieldSpec("purchase_price", "decimal", "Purchase price"),
+            FieldSpec("insured", "checkbox", "Insured"),
+            FieldSpec("purchased_on", "date", "Purchased on"),
+            FieldSpec("condition", "dropdown", "Condition", ("new", "used", "refurbished")),
+            FieldSpec("locations", "multiselect", "Locations", ("berlin", "lisbon", "austin", "osaka")),
+            FieldSpec("owner", "lookup", "Owner", target="zen:user"),
+            FieldSpec("contract", "lookup", "Contract", target="zen:custom_object:contract"),
+        ),
+    ),
+    ObjectSpec(
+        "contract",
+        "Contract",
+        "Contracts",
+        40,
+        (
+            FieldSpec("monthly_fee", "decimal", "Monthly fee"),
+            FieldSpec("ends_on", "date", "Ends on"),
+            FieldSpec("tier", "dropdown", "Tier", ("bronze", "silver", "gold")),
+            FieldSpec("auto_renew", "checkbox", "Auto renew"),
+            FieldSpec("organization", "lookup", "Organization", target="zen:organization"),
+        ),
+    ),
 )
 
 
@@ -95,12 +108,23 @@ class CustomObjects:
     # ---- definitions ----------------------------------------------------------------------------------
     def definition(self, key: str) -> dict:
         spec, base = self.by_key[key].spec, self.account.base_url
-        return {"key": key, "title": spec.title, "raw_title": spec.title, "title_pluralized": spec.title_pluralized,
-                "raw_title_pluralized": spec.title_pluralized, "description": f"{spec.title_pluralized} of the account",
-                "raw_description": f"{spec.title_pluralized} of the account", "include_in_list_view": True,
-                "allows_photos": False, "allows_attachments": False,
-                "created_at": iso(self.created_at), "updated_at": iso(self.created_at + DAY),
-                "created_by_user_id": "1", "updated_by_user_id": "1", "url": f"{base}/api/v2/custom_objects/{key}.json"}
+        return {
+            "key": key,
+            "title": spec.title,
+            "raw_title": spec.title,
+            "title_pluralized": spec.title_pluralized,
+            "raw_title_pluralized": spec.title_pluralized,
+            "description": f"{spec.title_pluralized} of the account",
+            "raw_description": f"{spec.title_pluralized} of the account",
+            "include_in_list_view": True,
+            "allows_photos": False,
+            "allows_attachments": False,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.created_at + DAY),
+            "created_by_user_id": "1",
+            "updated_by_user_id": "1",
+            "url": f"{base}/api/v2/custom_objects/{key}.json",
+        }
 
     def definitions(self) -> list[dict]:
         return [self.definition(key) for key in self.by_key]
@@ -110,15 +134,34 @@ class CustomObjects:
         out = []
         for n, spec in enumerate(objects.spec.fields, start=1):
             field_id = FIELD_ID + objects.number * 1000 + n
-            body = {"id": field_id, "key": spec.key, "type": spec.type, "title": spec.title, "raw_title": spec.title,
-                    "description": spec.title, "raw_description": spec.title, "position": n - 1, "active": True,
-                    "system": False, "required": False, "regexp_for_validation": "^[A-Z]{2}-\\d+$" if spec.type == "regexp" else None,
-                    "created_at": iso(self.created_at), "updated_at": iso(self.created_at + DAY),
-                    "url": f"{self.account.base_url}/api/v2/custom_objects/{key}/fields/{field_id}.json"}
+            body = {
+                "id": field_id,
+                "key": spec.key,
+                "type": spec.type,
+                "title": spec.title,
+                "raw_title": spec.title,
+                "description": spec.title,
+                "raw_description": spec.title,
+                "position": n - 1,
+                "active": True,
+                "system": False,
+                "required": False,
+                "regexp_for_validation": "^[A-Z]{2}-\\d+$" if spec.type == "regexp" else None,
+                "created_at": iso(self.created_at),
+                "updated_at": iso(self.created_at + DAY),
+                "url": f"{self.account.base_url}/api/v2/custom_objects/{key}/fields/{field_id}.json",
+            }
             if spec.options:
                 body["custom_field_options"] = [
-                    {"id": field_id * 10 + k, "name": value.capitalize(), "raw_name": value.capitalize(), "value": value,
-                     "position": k} for k, value in enumerate(spec.options)]
+                    {
+                        "id": field_id * 10 + k,
+                        "name": value.capitalize(),
+                        "raw_name": value.capitalize(),
+                        "value": value,
+                        "position": k,
+                    }
+                    for k, value in enumerate(spec.options)
+                ]
             if spec.target:
                 body["relationship_target_type"] = spec.target
                 body["relationship_filter"] = {}
@@ -140,7 +183,9 @@ class CustomObjects:
 
     def times(self, key: str, index: int) -> tuple[int, int, int | None]:
         objects = self.by_key[key]
-        created, updated, deleted = self._generated(objects, index) if index <= objects.spec.records else (None, None, None)
+        created, updated, deleted = (
+            self._generated(objects, index) if index <= objects.spec.records else (None, None, None)
+        )
         change = objects.changes.get(index)
         if change is not None:
             created = created if created is not None else change.updated_at
@@ -182,7 +227,9 @@ class CustomObjects:
             elif spec.type == "multiselect":
                 out[spec.key] = sorted(rng.sample(spec.options, rng.randrange(1, len(spec.options) + 1)))
             elif spec.target == "zen:user":
-                out[spec.key] = str(self.account.users.id_base + 1 + rng.randrange(max(1, self.account.users.next_index - 1)))
+                out[spec.key] = str(
+                    self.account.users.id_base + 1 + rng.randrange(max(1, self.account.users.next_index - 1))
+                )
             elif spec.target == "zen:organization":
                 organizations = self.account.organizations
                 out[spec.key] = str(organizations.id_base + 1 + rng.randrange(max(1, organizations.next_index - 1)))
@@ -206,13 +253,23 @@ class CustomObjects:
             values = {name_: PLACEHOLDER for name_ in values}
             name = external_id = PLACEHOLDER
         elif export:
-            values = {name_: str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-                      for name_, value in values.items()}
-        return {"id": rid, "name": name, "external_id": external_id, "custom_object_key": key,
-                "custom_object_fields": values, "created_at": iso(created),
-                "updated_at": iso(deleted if deleted is not None else updated),
-                "created_by_user_id": "1", "updated_by_user_id": "1", "photo": None,
-                "url": f"{self.account.base_url}/api/v2/custom_objects/{key}/records/{rid}.json"}
+            values = {
+                name_: str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+                for name_, value in values.items()
+            }
+        return {
+            "id": rid,
+            "name": name,
+            "external_id": external_id,
+            "custom_object_key": key,
+            "custom_object_fields": values,
+            "created_at": iso(created),
+            "updated_at": iso(deleted if deleted is not None else updated),
+            "created_by_user_id": "1",
+            "updated_by_user_id": "1",
+            "photo": None,
+            "url": f"{self.account.base_url}/api/v2/custom_objects/{key}/records/{rid}.json",
+        }
 
     def export_rows(self, key: str, after: tuple[int, int]):
         """(change time, index) of every record the export shows, ascending, strictly after `after`."""

@@ -4,6 +4,7 @@ attachments), user segments, permission groups, topics > posts (with comments an
 Articles and posts are lazy `Series` sized from the ticket count; their children are computed from
 (seed, parent index), so per-parent counts need no storage. Authors are the account's agents; commenters and
 voters are its users. Small objects (categories, sections, topics, segments, groups) are built eagerly."""
+
 from __future__ import annotations
 
 from .pools import mix
@@ -12,17 +13,31 @@ from .timeline import iso
 
 LOCALE = "en-us"
 CATEGORY, SECTION, ARTICLE, ARTICLE_COMMENT, VOTE, ARTICLE_ATTACHMENT = (
-    20_000_000_000_000, 20_100_000_000_000, 21_000_000_000_000, 22_000_000_000_000, 23_000_000_000_000,
-    24_000_000_000_000)
+    20_000_000_000_000,
+    20_100_000_000_000,
+    21_000_000_000_000,
+    22_000_000_000_000,
+    23_000_000_000_000,
+    24_000_000_000_000,
+)
 TOPIC, POST, POST_COMMENT, USER_SEGMENT, PERMISSION_GROUP = (
-    25_000_000_000_000, 26_000_000_000_000, 27_000_000_000_000, 28_000_000_000_000, 28_100_000_000_000)
+    25_000_000_000_000,
+    26_000_000_000_000,
+    27_000_000_000_000,
+    28_000_000_000_000,
+    28_100_000_000_000,
+)
 CHILDREN = 16  # id stride per parent: comment (k, j) is BASE + k * 16 + j
 # vote ids: VOTE + kind * 10^11 + parent * 64 + n
 VOTE_ARTICLE, VOTE_ARTICLE_COMMENT, VOTE_POST, VOTE_POST_COMMENT = 0, 1, 2, 3
 K_ARTICLE, K_POST, K_COMMENT_VOTES = 301, 302, 303
 YEAR = 365 * 86400
-ATTACHMENT_TYPES = [("pdf", "application/pdf"), ("png", "image/png"), ("docx", "application/vnd.openxmlformats-"
-                    "officedocument.wordprocessingml.document"), ("jpg", "image/jpeg")]
+ATTACHMENT_TYPES = [
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("jpg", "image/jpeg"),
+]
 
 
 def article_count(tickets: int) -> int:
@@ -60,10 +75,19 @@ class HelpCenter:
         created, updated = self._stamps(1, n)
         cid = CATEGORY + n
         name = pools.subjects[(n * 13) % len(pools.subjects)]
-        return {"id": cid, "url": self._url(f"help_center/{LOCALE}/categories/{cid}"),
-                "html_url": f"{self.host}/hc/{LOCALE}/categories/{cid}", "position": n, "created_at": created,
-                "updated_at": updated, "name": name, "description": pools.sentences[n % len(pools.sentences)],
-                "locale": LOCALE, "source_locale": LOCALE, "outdated": False}
+        return {
+            "id": cid,
+            "url": self._url(f"help_center/{LOCALE}/categories/{cid}"),
+            "html_url": f"{self.host}/hc/{LOCALE}/categories/{cid}",
+            "position": n,
+            "created_at": created,
+            "updated_at": updated,
+            "name": name,
+            "description": pools.sentences[n % len(pools.sentences)],
+            "locale": LOCALE,
+            "source_locale": LOCALE,
+            "outdated": False,
+        }
 
     def _section(self, n, pools):
         created, updated = self._stamps(2, n)
@@ -71,40 +95,81 @@ class HelpCenter:
         category = self.categories[(n - 1) % len(self.categories)]
         # every third section nests under the section before it in the same category
         parent = SECTION + n - len(self.categories) if n > len(self.categories) and n % 3 == 0 else None
-        return {"id": sid, "url": self._url(f"help_center/{LOCALE}/sections/{sid}"),
-                "html_url": f"{self.host}/hc/{LOCALE}/sections/{sid}", "category_id": category["id"],
-                "position": n, "sorting": "manual", "created_at": created, "updated_at": updated,
-                "name": pools.subjects[(n * 17 + 5) % len(pools.subjects)],
-                "description": pools.sentences[(n * 3) % len(pools.sentences)], "locale": LOCALE,
-                "source_locale": LOCALE, "outdated": False, "parent_section_id": parent, "theme_template": "section_page",
-                "user_segment_id": None}
+        return {
+            "id": sid,
+            "url": self._url(f"help_center/{LOCALE}/sections/{sid}"),
+            "html_url": f"{self.host}/hc/{LOCALE}/sections/{sid}",
+            "category_id": category["id"],
+            "position": n,
+            "sorting": "manual",
+            "created_at": created,
+            "updated_at": updated,
+            "name": pools.subjects[(n * 17 + 5) % len(pools.subjects)],
+            "description": pools.sentences[(n * 3) % len(pools.sentences)],
+            "locale": LOCALE,
+            "source_locale": LOCALE,
+            "outdated": False,
+            "parent_section_id": parent,
+            "theme_template": "section_page",
+            "user_segment_id": None,
+        }
 
     def _segment(self, n):
         created, updated = self._stamps(3, n)
-        kinds = [("Signed-in users", "signed_in_users", True), ("Agents and admins", "staff", True),
-                 ("VIP customers", "signed_in_users", False), ("Support agents", "staff", False)]
+        kinds = [
+            ("Signed-in users", "signed_in_users", True),
+            ("Agents and admins", "staff", True),
+            ("VIP customers", "signed_in_users", False),
+            ("Support agents", "staff", False),
+        ]
         name, user_type, built_in = kinds[n - 1]
         groups = [g["id"] for g in self.account.config.groups[:1]] if n == 4 else []
         orgs = [self.account.organizations.id_base + 1] if n == 3 else []
-        return {"id": USER_SEGMENT + n, "user_type": user_type, "group_ids": groups, "organization_ids": orgs,
-                "tags": ["vip"] if n == 3 else [], "or_tags": [], "added_user_ids": [], "name": name,
-                "built_in": built_in, "created_at": created, "updated_at": updated}
+        return {
+            "id": USER_SEGMENT + n,
+            "user_type": user_type,
+            "group_ids": groups,
+            "organization_ids": orgs,
+            "tags": ["vip"] if n == 3 else [],
+            "or_tags": [],
+            "added_user_ids": [],
+            "name": name,
+            "built_in": built_in,
+            "created_at": created,
+            "updated_at": updated,
+        }
 
     def _permission_group(self, n):
         created, updated = self._stamps(4, n)
         admin = self.account.users.admin_id()
-        return {"id": PERMISSION_GROUP + n, "name": ["Admins", "Agents and managers"][n - 1], "built_in": n == 1,
-                "publish": [USER_SEGMENT + 2], "edit": [USER_SEGMENT + 2] if n == 2 else [],
-                "created_at": created, "updated_at": updated, "admin_id": admin}
+        return {
+            "id": PERMISSION_GROUP + n,
+            "name": ["Admins", "Agents and managers"][n - 1],
+            "built_in": n == 1,
+            "publish": [USER_SEGMENT + 2],
+            "edit": [USER_SEGMENT + 2] if n == 2 else [],
+            "created_at": created,
+            "updated_at": updated,
+            "admin_id": admin,
+        }
 
     def _topic(self, n, pools):
         created, updated = self._stamps(5, n)
         tid = TOPIC + n
-        return {"id": tid, "url": self._url(f"community/topics/{tid}"),
-                "html_url": f"{self.host}/hc/{LOCALE}/community/topics/{tid}", "name": pools.subjects[(n * 29) % len(pools.subjects)],
-                "description": pools.sentences[(n * 7) % len(pools.sentences)], "position": n,
-                "follower_count": n * 3, "community_id": 1, "user_segment_id": None, "manageable_by": "managers",
-                "created_at": created, "updated_at": updated}
+        return {
+            "id": tid,
+            "url": self._url(f"community/topics/{tid}"),
+            "html_url": f"{self.host}/hc/{LOCALE}/community/topics/{tid}",
+            "name": pools.subjects[(n * 29) % len(pools.subjects)],
+            "description": pools.sentences[(n * 7) % len(pools.sentences)],
+            "position": n,
+            "follower_count": n * 3,
+            "community_id": 1,
+            "user_segment_id": None,
+            "manageable_by": "managers",
+            "created_at": created,
+            "updated_at": updated,
+        }
 
     def _url(self, path: str) -> str:
         return f"{self.base}/api/v2/{path}.json"
@@ -139,16 +204,34 @@ class HelpCenter:
         votes = self.votes_of(VOTE_ARTICLE, k, self.article_shape(k)[1], created, "Article", aid)
         segment = USER_SEGMENT + 3 if h % 11 == 0 else None
         body = pools.paragraphs[(h >> 12) % len(pools.paragraphs)]
-        return {"id": aid, "url": self._url(f"help_center/{LOCALE}/articles/{aid}"),
-                "html_url": f"{self.host}/hc/{LOCALE}/articles/{aid}", "author_id": self.account.users.agent_id((h >> 20) & 0xFFF),
-                "comments_disabled": h % 13 == 0, "draft": h % 17 == 0, "promoted": h % 19 == 0,
-                "position": k % 50, "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes),
-                "section_id": self.article_section(k)["id"], "created_at": iso(created), "updated_at": iso(updated),
-                "edited_at": iso(updated), "name": title, "title": title, "source_locale": LOCALE, "locale": LOCALE,
-                "outdated": False, "outdated_locales": [], "permission_group_id": PERMISSION_GROUP + 1 + (h >> 30) % 2,
-                "user_segment_id": segment, "user_segment_ids": [segment] if segment else [],
-                "label_names": [pools.words[(h >> 34) % len(pools.words)]] if h % 3 else [],
-                "content_tag_ids": [], "body": f"<p>{body}</p>"}
+        return {
+            "id": aid,
+            "url": self._url(f"help_center/{LOCALE}/articles/{aid}"),
+            "html_url": f"{self.host}/hc/{LOCALE}/articles/{aid}",
+            "author_id": self.account.users.agent_id((h >> 20) & 0xFFF),
+            "comments_disabled": h % 13 == 0,
+            "draft": h % 17 == 0,
+            "promoted": h % 19 == 0,
+            "position": k % 50,
+            "vote_sum": sum(v["value"] for v in votes),
+            "vote_count": len(votes),
+            "section_id": self.article_section(k)["id"],
+            "created_at": iso(created),
+            "updated_at": iso(updated),
+            "edited_at": iso(updated),
+            "name": title,
+            "title": title,
+            "source_locale": LOCALE,
+            "locale": LOCALE,
+            "outdated": False,
+            "outdated_locales": [],
+            "permission_group_id": PERMISSION_GROUP + 1 + (h >> 30) % 2,
+            "user_segment_id": segment,
+            "user_segment_ids": [segment] if segment else [],
+            "label_names": [pools.words[(h >> 34) % len(pools.words)]] if h % 3 else [],
+            "content_tag_ids": [],
+            "body": f"<p>{body}</p>",
+        }
 
     def article_comments(self, k: int) -> list[dict]:
         aid = ARTICLE + k
@@ -160,13 +243,24 @@ class HelpCenter:
             cid = ARTICLE_COMMENT + k * CHILDREN + j
             ts = self._child_ts(created, j) if j < base else self.articles.updated_ts(k)
             votes = self.votes_of(VOTE_ARTICLE_COMMENT, k * CHILDREN + j, self.comment_votes(k, j), ts, "Comment", cid)
-            out.append({"id": cid, "url": self._url(f"help_center/articles/{aid}/comments/{cid}"),
-                        "html_url": f"{self.host}/hc/{LOCALE}/articles/{aid}/comments/{cid}",
-                        "body": f"<p>{self.account.pools.sentences[h % len(self.account.pools.sentences)]}</p>",
-                        "author_id": self.account.users.end_user_id(h >> 8 & 0xFFFFF), "source_id": aid,
-                        "source_type": "Article", "locale": LOCALE, "created_at": iso(ts), "updated_at": iso(ts),
-                        "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes),
-                        "non_author_editor_id": None, "non_author_updated_at": None})
+            out.append(
+                {
+                    "id": cid,
+                    "url": self._url(f"help_center/articles/{aid}/comments/{cid}"),
+                    "html_url": f"{self.host}/hc/{LOCALE}/articles/{aid}/comments/{cid}",
+                    "body": f"<p>{self.account.pools.sentences[h % len(self.account.pools.sentences)]}</p>",
+                    "author_id": self.account.users.end_user_id(h >> 8 & 0xFFFFF),
+                    "source_id": aid,
+                    "source_type": "Article",
+                    "locale": LOCALE,
+                    "created_at": iso(ts),
+                    "updated_at": iso(ts),
+                    "vote_sum": sum(v["value"] for v in votes),
+                    "vote_count": len(votes),
+                    "non_author_editor_id": None,
+                    "non_author_updated_at": None,
+                }
+            )
         return out
 
     def article_comment_count(self, k: int) -> int:
@@ -188,12 +282,24 @@ class HelpCenter:
             ext, ctype = ATTACHMENT_TYPES[h % len(ATTACHMENT_TYPES)]
             xid = ARTICLE_ATTACHMENT + k * CHILDREN + j
             name = f"{self.account.pools.words[(h >> 4) % len(self.account.pools.words)]}-{j + 1}.{ext}"
-            out.append({"id": xid, "url": self._url(f"help_center/articles/attachments/{xid}"),
-                        "article_id": aid, "file_name": name, "display_file_name": name, "content_type": ctype,
-                        "content_url": f"{self.host}/hc/article_attachments/{xid}", "relative_path":
-                        f"/hc/article_attachments/{xid}", "size": 1000 + (h >> 8) % 500000,
-                        "inline": ctype.startswith("image/") and j == 0, "locale": LOCALE, "guide_media_id": None,
-                        "created_at": created, "updated_at": created})
+            out.append(
+                {
+                    "id": xid,
+                    "url": self._url(f"help_center/articles/attachments/{xid}"),
+                    "article_id": aid,
+                    "file_name": name,
+                    "display_file_name": name,
+                    "content_type": ctype,
+                    "content_url": f"{self.host}/hc/article_attachments/{xid}",
+                    "relative_path": f"/hc/article_attachments/{xid}",
+                    "size": 1000 + (h >> 8) % 500000,
+                    "inline": ctype.startswith("image/") and j == 0,
+                    "locale": LOCALE,
+                    "guide_media_id": None,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
         return out
 
     # ---- posts ------------------------------------------------------------------------------------
@@ -222,16 +328,29 @@ class HelpCenter:
         title = pools.subjects[h % len(pools.subjects)]
         if s.revision(k):
             title = f"{title} (rev {s.revision(k)})"
-        return {"id": pid, "url": self._url(f"community/posts/{pid}"),
-                "html_url": f"{self.host}/hc/{LOCALE}/community/posts/{pid}", "title": title,
-                "details": f"<p>{pools.paragraphs[(h >> 10) % len(pools.paragraphs)]}</p>",
-                "author_id": self.account.users.end_user_id((h >> 20) & 0xFFFFF),
-                "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes), "comment_count": n_comments,
-                "follower_count": (h >> 40) % 7, "topic_id": self.topics[(h >> 44) % len(self.topics)]["id"],
-                "created_at": iso(created), "updated_at": iso(updated),
-                "status": ["none", "planned", "not_planned", "completed", "answered"][(h >> 48) % 5],
-                "featured": h % 23 == 0, "pinned": h % 29 == 0, "closed": h % 31 == 0, "frozen": False,
-                "non_author_editor_id": None, "non_author_updated_at": None, "content_tag_ids": []}
+        return {
+            "id": pid,
+            "url": self._url(f"community/posts/{pid}"),
+            "html_url": f"{self.host}/hc/{LOCALE}/community/posts/{pid}",
+            "title": title,
+            "details": f"<p>{pools.paragraphs[(h >> 10) % len(pools.paragraphs)]}</p>",
+            "author_id": self.account.users.end_user_id((h >> 20) & 0xFFFFF),
+            "vote_sum": sum(v["value"] for v in votes),
+            "vote_count": len(votes),
+            "comment_count": n_comments,
+            "follower_count": (h >> 40) % 7,
+            "topic_id": self.topics[(h >> 44) % len(self.topics)]["id"],
+            "created_at": iso(created),
+            "updated_at": iso(updated),
+            "status": ["none", "planned", "not_planned", "completed", "answered"][(h >> 48) % 5],
+            "featured": h % 23 == 0,
+            "pinned": h % 29 == 0,
+            "closed": h % 31 == 0,
+            "frozen": False,
+            "non_author_editor_id": None,
+            "non_author_updated_at": None,
+            "content_tag_ids": [],
+        }
 
     def post_comments(self, k: int) -> list[dict]:
         pid = POST + k
@@ -242,16 +361,28 @@ class HelpCenter:
             h = mix(self.seed, K_POST + 2, k * CHILDREN + j)
             cid = POST_COMMENT + k * CHILDREN + j
             ts = self._child_ts(created, j) if j < base else self.posts.updated_ts(k)
-            votes = self.votes_of(VOTE_POST_COMMENT, k * CHILDREN + j, self.comment_votes(-k, j), ts,
-                                  "PostComment", cid)
+            votes = self.votes_of(
+                VOTE_POST_COMMENT, k * CHILDREN + j, self.comment_votes(-k, j), ts, "PostComment", cid
+            )
             users = self.account.users
             author = users.agent_id(h & 0xFFF) if h % 4 == 0 else users.end_user_id(h >> 8 & 0xFFFFF)
-            out.append({"id": cid, "url": self._url(f"community/posts/{pid}/comments/{cid}"),
-                        "html_url": f"{self.host}/hc/{LOCALE}/community/posts/{pid}/comments/{cid}",
-                        "body": f"<p>{self.account.pools.sentences[(h >> 30) % len(self.account.pools.sentences)]}</p>",
-                        "author_id": author, "post_id": pid, "official": h % 4 == 0, "created_at": iso(ts),
-                        "updated_at": iso(ts), "vote_sum": sum(v["value"] for v in votes), "vote_count": len(votes),
-                        "non_author_editor_id": None, "non_author_updated_at": None})
+            out.append(
+                {
+                    "id": cid,
+                    "url": self._url(f"community/posts/{pid}/comments/{cid}"),
+                    "html_url": f"{self.host}/hc/{LOCALE}/community/posts/{pid}/comments/{cid}",
+                    "body": f"<p>{self.account.pools.sentences[(h >> 30) % len(self.account.pools.sentences)]}</p>",
+                    "author_id": author,
+                    "post_id": pid,
+                    "official": h % 4 == 0,
+                    "created_at": iso(ts),
+                    "updated_at": iso(ts),
+                    "vote_sum": sum(v["value"] for v in votes),
+                    "vote_count": len(votes),
+                    "non_author_editor_id": None,
+                    "non_author_updated_at": None,
+                }
+            )
         return out
 
     # ---- shared -----------------------------------------------------------------------------------
@@ -264,15 +395,34 @@ class HelpCenter:
             h = mix(self.seed, 310 + kind, parent * 64 + v)
             vid = VOTE + kind * 100_000_000_000 + parent * 64 + v
             ts = iso(min(self.account.anchor, after + (v + 1) * 1801))
-            out.append({"id": vid, "url": self._url(f"help_center/votes/{vid}"),
-                        "user_id": self.account.users.end_user_id(h & 0xFFFFF), "value": 1 if h % 5 else -1,
-                        "item_id": item_id, "item_type": item_type, "created_at": ts, "updated_at": ts})
+            out.append(
+                {
+                    "id": vid,
+                    "url": self._url(f"help_center/votes/{vid}"),
+                    "user_id": self.account.users.end_user_id(h & 0xFFFFF),
+                    "value": 1 if h % 5 else -1,
+                    "item_id": item_id,
+                    "item_type": item_type,
+                    "created_at": ts,
+                    "updated_at": ts,
+                }
+            )
         return out
 
     def counts(self) -> dict:
         """Children of live articles and posts, for the summary."""
-        out = dict.fromkeys(("article_comments", "article_votes", "article_comment_votes", "article_attachments",
-                             "post_comments", "post_votes", "post_comment_votes"), 0)
+        out = dict.fromkeys(
+            (
+                "article_comments",
+                "article_votes",
+                "article_comment_votes",
+                "article_attachments",
+                "post_comments",
+                "post_votes",
+                "post_comment_votes",
+            ),
+            0,
+        )
         for k in self.articles.live_indexes():
             _, v, x = self.article_shape(k)
             c = self.article_comment_count(k)

@@ -1,5 +1,6 @@
 """Who follows a Help Center section or a community topic: a topic has as many subscriptions as its
 follower_count says, a section a few. Subscribing changes neither the section nor the topic."""
+
 from __future__ import annotations
 
 from .help_center import LOCALE
@@ -19,9 +20,15 @@ def _subscriptions(account, kind: int, content: dict, content_type: str, count: 
         h = mix(account.settings.seed, K_SUBSCRIPTION + kind, number * 64 + n)
         record_id = SUBSCRIPTION + kind * 10**9 + number * 64 + n
         stamp = iso(account.history_start + number * 3600 + (n + 1) * 86400)
-        row = {"id": record_id, "url": f"{account.base_url}/api/v2/{path}/{content['id']}/subscriptions/{record_id}.json",
-               "content_id": content["id"], "content_type": content_type, "user_id": account.users.end_user_id(h),
-               "created_at": stamp, "updated_at": stamp}
+        row = {
+            "id": record_id,
+            "url": f"{account.base_url}/api/v2/{path}/{content['id']}/subscriptions/{record_id}.json",
+            "content_id": content["id"],
+            "content_type": content_type,
+            "user_id": account.users.end_user_id(h),
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         if kind == SECTION_KIND:
             row.update({"locale": LOCALE, "source_locale": LOCALE, "include_comments": bool(h % 2)})
         out.append(row)

@@ -1,4 +1,5 @@
 """Public ids of generated records: invertible offsets, 11-14 digits like Zendesk's (tickets keep nice ids)."""
+
 USER = 4_000_000_000_000
 ORGANIZATION = 5_000_000_000_000
 GROUP = 6_000_000_000_000

@@ -1,5 +1,6 @@
 """Users (admins, agents, end users), their identities and organization memberships, and organizations:
 lazy like tickets, record k computed from (seed, k), mutations kept in a small overlay."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,14 +12,19 @@ from .timeline import Timeline, iso, iter_keyset
 
 USER_LAG, ORG_LAG = 3, 2
 KIND_USER = 21
-LOCALES = [("en-US", 1, "Eastern Time (US & Canada)", "America/New_York"),
-           ("en-GB", 5, "London", "Europe/London"), ("de", 8, "Berlin", "Europe/Berlin"),
-           ("fr", 16, "Paris", "Europe/Paris"), ("es", 2, "Madrid", "Europe/Madrid")]
+LOCALES = [
+    ("en-US", 1, "Eastern Time (US & Canada)", "America/New_York"),
+    ("en-GB", 5, "London", "Europe/London"),
+    ("de", 8, "Berlin", "Europe/Berlin"),
+    ("fr", 16, "Paris", "Europe/Paris"),
+    ("es", 2, "Madrid", "Europe/Madrid"),
+]
 
 
 @dataclass
 class Change:
     """Overlay state of a user or organization changed through /_sandbox/mutate."""
+
     created_at: int | None
     updated_at: int
     generated: int
@@ -28,6 +34,7 @@ class Change:
 
 class LazyPeople:
     """Shared machinery of users and organizations: timeline, overlay, keyset iteration by updated_at."""
+
     id_base = 0
 
     def __init__(self, account, count: int, lag: int, start: int, end: int, burst: int):
@@ -179,8 +186,9 @@ class Users(LazyPeople):
             "only_private_comments": False,
             "restricted_agent": role == "end-user",
             "suspended": False,
-            "default_group_id": (self.account.config.groups[k % len(self.account.config.groups)]["id"]
-                                 if role != "end-user" else None),
+            "default_group_id": (
+                self.account.config.groups[k % len(self.account.config.groups)]["id"] if role != "end-user" else None
+            ),
             "report_csv": role == "admin",
             "user_fields": self.account.config.user_field_values(k),
             "chat_only": False,
@@ -191,18 +199,41 @@ class Users(LazyPeople):
 
     def identities(self, k: int) -> list[dict]:
         created = iso(self.created_ts(k))
-        out = [{"url": f"{self.account.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4}.json",
-                "id": ids.IDENTITY + k * 4, "user_id": ids.USER + k, "type": "email", "value": self.email(k),
-                "verified": True, "primary": True, "created_at": created, "updated_at": created,
-                "undeliverable_count": 0, "deliverable_state": "deliverable", "verification_method": "full",
-                "verified_at": created}]
+        out = [
+            {
+                "url": f"{self.account.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4}.json",
+                "id": ids.IDENTITY + k * 4,
+                "user_id": ids.USER + k,
+                "type": "email",
+                "value": self.email(k),
+                "verified": True,
+                "primary": True,
+                "created_at": created,
+                "updated_at": created,
+                "undeliverable_count": 0,
+                "deliverable_state": "deliverable",
+                "verification_method": "full",
+                "verified_at": created,
+            }
+        ]
         if k % 3 == 0:
-            out.append({"url": f"{self.account.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4 + 1}.json",
-                        "id": ids.IDENTITY + k * 4 + 1, "user_id": ids.USER + k, "type": "phone_number",
-                        "value": self.account.pools.phones[k % len(self.account.pools.phones)], "verified": False,
-                        "primary": False, "created_at": created, "updated_at": created,
-                        "undeliverable_count": 0, "deliverable_state": "deliverable", "verification_method": "none",
-                        "verified_at": None})
+            out.append(
+                {
+                    "url": f"{self.account.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4 + 1}.json",
+                    "id": ids.IDENTITY + k * 4 + 1,
+                    "user_id": ids.USER + k,
+                    "type": "phone_number",
+                    "value": self.account.pools.phones[k % len(self.account.pools.phones)],
+                    "verified": False,
+                    "primary": False,
+                    "created_at": created,
+                    "updated_at": created,
+                    "undeliverable_count": 0,
+                    "deliverable_state": "deliverable",
+                    "verification_method": "none",
+                    "verified_at": None,
+                }
+            )
         return out
 
     def identity_count(self, lo: int, hi: int) -> int:
@@ -214,16 +245,40 @@ class Users(LazyPeople):
         if o is None:
             return None
         created = iso(self.created_ts(k))
-        return {"url": f"{self.account.base_url}/api/v2/organization_memberships/{ids.ORG_MEMBERSHIP + k}.json",
-                "id": ids.ORG_MEMBERSHIP + k, "user_id": ids.USER + k, "organization_id": ids.ORGANIZATION + o,
-                "default": True, "organization_name": self.account.organizations.name(o), "view_tickets": False,
-                "created_at": created, "updated_at": created}
+        return {
+            "url": f"{self.account.base_url}/api/v2/organization_memberships/{ids.ORG_MEMBERSHIP + k}.json",
+            "id": ids.ORG_MEMBERSHIP + k,
+            "user_id": ids.USER + k,
+            "organization_id": ids.ORGANIZATION + o,
+            "default": True,
+            "organization_name": self.account.organizations.name(o),
+            "view_tickets": False,
+            "created_at": created,
+            "updated_at": created,
+        }
 
     def deleted_user(self, k: int) -> dict:
         u = self.user(k)
-        return {key: u[key] for key in ("id", "url", "name", "email", "created_at", "updated_at", "time_zone",
-                                        "phone", "shared_phone_number", "photo", "locale_id", "locale",
-                                        "organization_id", "role", "active")}
+        return {
+            key: u[key]
+            for key in (
+                "id",
+                "url",
+                "name",
+                "email",
+                "created_at",
+                "updated_at",
+                "time_zone",
+                "phone",
+                "shared_phone_number",
+                "photo",
+                "locale_id",
+                "locale",
+                "organization_id",
+                "role",
+                "active",
+            )
+        }
 
 
 class Organizations(LazyPeople):

@@ -1,5 +1,6 @@
 """Per-ticket quantities repeat with the ticket shape period, so their sums over any id range are closed-form
 (the summary of a 1M-ticket account costs nothing)."""
+
 from __future__ import annotations
 
 PERIOD = 251  # ticket i has the shape of residue i % PERIOD

@@ -2,6 +2,7 @@
 
 Calling Faker per record would cost ~100 µs each; picking from pools keeps a 1000-ticket page in a few ms.
 """
+
 from __future__ import annotations
 
 import random
@@ -25,8 +26,10 @@ class Pools:
         self.words = sorted({w.lower() for w in fake.words(nb=200)})
         self.subjects = [fake.catch_phrase() for _ in range(400)]
         # drawn last so the pools above stay what they were for a seed
-        self.places = [(f"{place}, {country}", round(float(lat), 4), round(float(lon), 4))
-                       for lat, lon, place, country, _tz in (fake.location_on_land() for _ in range(100))]
+        self.places = [
+            (f"{place}, {country}", round(float(lat), 4), round(float(lon), 4))
+            for lat, lon, place, country, _tz in (fake.location_on_land() for _ in range(100))
+        ]
 
 
 def rng_for(seed: int, kind: int, i: int) -> random.Random:

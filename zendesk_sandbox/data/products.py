@@ -1,5 +1,6 @@
 """Help Center, Talk and Chat as add-ons of one account: their data, built on first use and kept on the
 account, and their mutations."""
+
 from __future__ import annotations
 
 import random
@@ -33,16 +34,23 @@ def chat(account) -> Chat:
 def mutator(account, resource: str):
     """A handler(action, n, rng) for a product resource, or None when the resource is not a product's."""
     now = account.now
-    series = {"articles": lambda: help_center(account).articles, "posts": lambda: help_center(account).posts,
-              "calls": lambda: talk(account).calls, "chats": lambda: chat(account).chats}.get(resource)
+    series = {
+        "articles": lambda: help_center(account).articles,
+        "posts": lambda: help_center(account).posts,
+        "calls": lambda: talk(account).calls,
+        "chats": lambda: chat(account).chats,
+    }.get(resource)
     if series is None:
         return None
     allowed = ("create", "update") if resource == "calls" else ("create", "update", "delete")
-    ids_of = {"articles": lambda index: help_center_data.ARTICLE + index,
-              "posts": lambda index: help_center_data.POST + index,
-              "calls": lambda index: talk_data.CALL + index,
-              "chats": lambda index: chat(account).chat_id(index)}[resource]
+    ids_of = {
+        "articles": lambda index: help_center_data.ARTICLE + index,
+        "posts": lambda index: help_center_data.POST + index,
+        "calls": lambda index: talk_data.CALL + index,
+        "chats": lambda index: chat(account).chat_id(index),
+    }[resource]
 
     def handle(action: str, n: int, rng: random.Random) -> list:
         return [ids_of(index) for index in series().mutate(action, n, rng, now(), allowed=allowed)]
+
     return handle

@@ -1,6 +1,7 @@
 """Skill-based routing's change log: every create, update and delete of the account's routing attributes and
 their values, and every value set on (associated with) or taken off an agent or a ticket, in time order. The
 incremental routing exports page through it. Built on first use and kept on the account."""
+
 from __future__ import annotations
 
 import calendar
@@ -11,8 +12,10 @@ from .timeline import iso
 
 K_ROUTING = 411
 DAY = 86400
-VALUES = {"Language": ["English", "German", "Spanish", "French", "Japanese"],
-          "Skill level": ["Beginner", "Intermediate", "Expert"]}
+VALUES = {
+    "Language": ["English", "German", "Spanish", "French", "Japanese"],
+    "Skill level": ["Beginner", "Intermediate", "Expert"],
+}
 # An attribute tried out and deleted again, with its one value: the export keeps its deletions.
 RETIRED = ("Region", ["EMEA"])
 MAX_AGENTS, MAX_TICKETS = 200, 300
@@ -49,7 +52,7 @@ class RoutingChanges:
             if updated > created:
                 self._event(self.attributes, updated, row, "update")
             for j, name in enumerate(VALUES.get(attribute["name"], []), 1):
-                value_id = self._uuid(0x2e, len(self.attribute_values) + 1)
+                value_id = self._uuid(0x2E, len(self.attribute_values) + 1)
                 at = created + j * 3600
                 value = {"id": value_id, "attribute_id": attribute["id"], "name": name}
                 self._event(self.attribute_values, at, value, "create")
@@ -58,10 +61,10 @@ class RoutingChanges:
                 values.append((value_id, at))
         name, retired_values = RETIRED
         born = self.account.history_start + 10 * DAY
-        retired = {"id": self._uuid(0x2d, 99), "name": name}
+        retired = {"id": self._uuid(0x2D, 99), "name": name}
         self._event(self.attributes, born, retired, "create")
         for j, value_name in enumerate(retired_values, 1):
-            value = {"id": self._uuid(0x2e, 900 + j), "attribute_id": retired["id"], "name": value_name}
+            value = {"id": self._uuid(0x2E, 900 + j), "attribute_id": retired["id"], "name": value_name}
             self._event(self.attribute_values, born + j * 60, value, "create")
             self._event(self.attribute_values, born + 20 * DAY, value, "delete")
         self._event(self.attributes, born + 20 * DAY, retired, "delete")
@@ -81,14 +84,17 @@ class RoutingChanges:
         h = mix(self.seed, K_ROUTING, n)
         value_id, since = values[h % len(values)]
         at = min(anchor, since + DAY + (h >> 8) % (200 * DAY))
-        row = {"id": self._uuid(0x2f, n), "attribute_value_id": value_id, "instance_id": instance_id}
+        row = {"id": self._uuid(0x2F, n), "attribute_value_id": value_id, "instance_id": instance_id}
         self._event(self.instance_values, at, row, f"associate_{kind}")
         if h % 7 == 0:
             self._event(self.instance_values, min(anchor, at + 45 * DAY), row, f"unassociate_{kind}")
 
     def events(self, kind: str) -> list[tuple[int, int, dict]]:
-        return {"attributes": self.attributes, "attribute_values": self.attribute_values,
-                "instance_values": self.instance_values}[kind]
+        return {
+            "attributes": self.attributes,
+            "attribute_values": self.attribute_values,
+            "instance_values": self.instance_values,
+        }[kind]
 
 
 def routing_changes(account) -> RoutingChanges:

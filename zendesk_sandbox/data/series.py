@@ -1,6 +1,7 @@
 """A lazily generated, time-ordered collection of records (articles, posts, calls, chats) with an overlay of
 mutations: record k's base change time is `Timeline.at(k)` (monotone, so a walk from any time starts with a
 binary search), and records changed through /_sandbox/mutate move to "now" in a small sorted overlay."""
+
 from __future__ import annotations
 
 import random
@@ -58,8 +59,9 @@ class Series:
         """Records whose change time is before `cutoff` (what an export walked to the end returns)."""
         base = self.timeline.first_at_or_after(cutoff, 1, self.count) - 1
         n = base - sum(1 for k in self.changes if k <= base)
-        return n + sum(1 for change in self.changes.values()
-                       if change.updated < cutoff and (include_deleted or not change.deleted))
+        return n + sum(
+            1 for change in self.changes.values() if change.updated < cutoff and (include_deleted or not change.deleted)
+        )
 
     # ---- walking ----------------------------------------------------------------------------------
     def _changed_order(self) -> list[tuple[int, int]]:
@@ -72,8 +74,15 @@ class Series:
         return iter_keyset(self.timeline, self.count, self.changes, self._changed_order(), after)
 
     # ---- mutations --------------------------------------------------------------------------------
-    def mutate(self, action: str, n: int, rng: random.Random, now: int, allowed=("create", "update", "delete"),
-               protected: int = 0) -> list[int]:
+    def mutate(
+        self,
+        action: str,
+        n: int,
+        rng: random.Random,
+        now: int,
+        allowed=("create", "update", "delete"),
+        protected: int = 0,
+    ) -> list[int]:
         """Apply `n` creates/updates/deletes at `now`; returns the affected indexes. Records 1..protected stay."""
         if action not in allowed:
             raise ValueError(f"action {action!r} is not supported here (use {', '.join(allowed)})")

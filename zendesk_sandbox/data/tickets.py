@@ -5,6 +5,7 @@ Base ticket i is created at T.at(i) and last changed at T.at(i + LAG); its audit
 "shape" (number of comments, priority, deleted, ...) comes from a table indexed by i % PERIOD, so totals over
 any id range are closed-form (the summary of a 1M-ticket account costs nothing).
 """
+
 from __future__ import annotations
 
 import heapq
@@ -88,8 +89,9 @@ def build_shapes(seed: int) -> list[Shape]:
         if ai_agent:
             # A conversation the AI agent handles: read-only for agents (nobody skips it or opens a side
             # conversation on it), on the messaging channel.
-            shape = replace(shape, ai_agent=True, messaging=True, side_conversation=False, skipped=False,
-                            channel=AI_AGENT_CHANNEL)
+            shape = replace(
+                shape, ai_agent=True, messaging=True, side_conversation=False, skipped=False, channel=AI_AGENT_CHANNEL
+            )
         elif messaging:
             shape = replace(shape, messaging=True, channel=messaging_draw.choice(MESSAGING_CHANNELS))
         shapes.append(shape)
@@ -99,6 +101,7 @@ def build_shapes(seed: int) -> list[Shape]:
 @dataclass
 class TicketChange:
     """Overlay state of a ticket changed through /_sandbox/mutate."""
+
     created_at: int | None = None  # set for tickets created by a mutation
     updated_at: int | None = None
     generated: int = 0
@@ -130,8 +133,12 @@ class Tickets:
         self.sum_audits = Periodic([s.n_audits for s in self.shapes])
         self.sum_metric_events = Periodic([s.n_metric_events for s in self.shapes])
         self.sum_csat_archived = Periodic([int(s.csat in ("good", "bad") and not s.deleted) for s in self.shapes])
-        self.sum_csat_live = Periodic([int(s.csat in ("good", "bad") and not s.deleted
-                                           and s.live_status in ("solved", "closed")) for s in self.shapes])
+        self.sum_csat_live = Periodic(
+            [
+                int(s.csat in ("good", "bad") and not s.deleted and s.live_status in ("solved", "closed"))
+                for s in self.shapes
+            ]
+        )
         self.sum_side = Periodic([int(s.side_conversation and not s.deleted) for s in self.shapes])
         self.sum_skips = Periodic([int(s.skipped and not s.deleted) for s in self.shapes])
         self.sum_ai_agent = Periodic([int(s.ai_agent) for s in self.shapes])
@@ -234,8 +241,11 @@ class Tickets:
     def live_ids(self) -> list[int]:
         changed = self.changes
         shapes = self.shapes
-        out = [i for i in range(self.first_unarchived, self.count + 1)
-               if i not in changed and not shapes[i % PERIOD].deleted]
+        out = [
+            i
+            for i in range(self.first_unarchived, self.count + 1)
+            if i not in changed and not shapes[i % PERIOD].deleted
+        ]
         out.extend(i for i in changed if not self.is_deleted(i))
         out.sort()
         return out
@@ -305,7 +315,7 @@ class Tickets:
         created = self.created_ts(i)
         updated = self.updated_ts(i)
         status = self.status(i)
-        priority = (change.priority if change is not None and change.priority else shape.priority)
+        priority = change.priority if change is not None and change.priority else shape.priority
         subject = pools.subjects[h2 % len(pools.subjects)]
         description = pools.paragraphs[(h2 >> 10) % len(pools.paragraphs)]
         words = pools.words
@@ -432,28 +442,40 @@ class Tickets:
         users = self.account.users
         k = author - ids.USER
         sub = self.account.settings.subdomain
-        return {"channel": "email", "source": {
-            "from": {"address": users.email(k), "name": users.name(k)},
-            "to": {"name": sub.title(), "address": f"support@{sub}.zendesk.com", "email_ccs": []}, "rel": None}}
+        return {
+            "channel": "email",
+            "source": {
+                "from": {"address": users.email(k), "name": users.name(k)},
+                "to": {"name": sub.title(), "address": f"support@{sub}.zendesk.com", "email_ccs": []},
+                "rel": None,
+            },
+        }
 
     def change_system(self, i: int, j: int) -> dict:
         """metadata.system of change j of ticket i: a mail's identifiers, or for a change made in a browser its
         client, IP address and where that address is."""
         if self.by_mail(i, j):
             token = f"{mix(self.seed, KIND_TICKET + 300, i * 64 + j):016x}"
-            return {"message_id": f"<{token}@mail.example.com>", "email_id": token.upper()[:26],
-                    "raw_email_identifier": f"{i}/{token}.eml", "json_email_identifier": f"{i}/{token}.json"}
+            return {
+                "message_id": f"<{token}@mail.example.com>",
+                "email_id": token.upper()[:26],
+                "raw_email_identifier": f"{i}/{token}.eml",
+                "json_email_identifier": f"{i}/{token}.json",
+            }
         pools = self.account.pools
         location, latitude, longitude = pools.places[(i * 7 + j) % len(pools.places)]
-        return {"client": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                          "Chrome/124.0 Safari/537.36",
-                "ip_address": pools.ips[(i + j) % len(pools.ips)], "location": location, "latitude": latitude,
-                "longitude": longitude}
+        return {
+            "client": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/124.0 Safari/537.36",
+            "ip_address": pools.ips[(i + j) % len(pools.ips)],
+            "location": location,
+            "latitude": latitude,
+            "longitude": longitude,
+        }
 
     def comments(self, i: int) -> list[dict]:
         _rng, requester, _s, assignee, *_ = self.people(i)
-        return [self.comment_from(i, spec, requester, assignee)
-                for spec in self.audits_spec(i) if spec[5] is not None]
+        return [self.comment_from(i, spec, requester, assignee) for spec in self.audits_spec(i) if spec[5] is not None]
 
     def conversation_log(self, i: int) -> list[dict]:
         """/tickets/{id}/conversation_log: each comment as a ticket event and, for a conversation over messaging,
@@ -467,23 +489,44 @@ class Tickets:
             comment = self.comment_from(i, spec, requester, assignee)
             j = spec[1]
             user = comment["author_id"] == requester
-            author = {"type": "user" if user else "agent", "zen:support:user_id": comment["author_id"],
-                      "display_name": None}
-            events.append({"id": f"{comment['id']:026x}", "type": "Comment", "reference": f"zen:ticket_event:{comment['id']}",
-                           "created_at": comment["created_at"], "author": author,
-                           "content": {"type": "html", "body": comment["html_body"]},
-                           "metadata": {"public": comment["public"], "ticket_version": j, "system": {}, "custom": {}},
-                           "attachments": comment["attachments"]})
+            author = {
+                "type": "user" if user else "agent",
+                "zen:support:user_id": comment["author_id"],
+                "display_name": None,
+            }
+            events.append(
+                {
+                    "id": f"{comment['id']:026x}",
+                    "type": "Comment",
+                    "reference": f"zen:ticket_event:{comment['id']}",
+                    "created_at": comment["created_at"],
+                    "author": author,
+                    "content": {"type": "html", "body": comment["html_body"]},
+                    "metadata": {"public": comment["public"], "ticket_version": j, "system": {}, "custom": {}},
+                    "attachments": comment["attachments"],
+                }
+            )
             if messaging:
                 sent_by_bot = bot and not user
-                message_author = {"type": "bot", "zen:support:user_id": -1, "display_name": "AI agent"} if sent_by_bot \
+                message_author = (
+                    {"type": "bot", "zen:support:user_id": -1, "display_name": "AI agent"}
+                    if sent_by_bot
                     else {**author, "zen:sunco:user_id": f"{comment['author_id']:024x}"}
-                events.append({"id": f"{comment['id']:025x}m", "type": "Messaging::ConversationMessage",
-                               "reference": f"zen:sunco:conversation_message:{mix(self.seed, 77, comment['id']):024x}",
-                               "created_at": comment["created_at"], "received_at": comment["created_at"],
-                               "author": message_author, "content": {"type": "text", "text": comment["plain_body"]},
-                               "metadata": {"ticket_version": j, "system": {}, "custom": {}}, "attachments": [],
-                               "source": {"type": "zd:answerBot" if sent_by_bot else self.shape(i).channel[0]}})
+                )
+                events.append(
+                    {
+                        "id": f"{comment['id']:025x}m",
+                        "type": "Messaging::ConversationMessage",
+                        "reference": f"zen:sunco:conversation_message:{mix(self.seed, 77, comment['id']):024x}",
+                        "created_at": comment["created_at"],
+                        "received_at": comment["created_at"],
+                        "author": message_author,
+                        "content": {"type": "text", "text": comment["plain_body"]},
+                        "metadata": {"ticket_version": j, "system": {}, "custom": {}},
+                        "attachments": [],
+                        "source": {"type": "zd:answerBot" if sent_by_bot else self.shape(i).channel[0]},
+                    }
+                )
         return events
 
     def audit_events(self, i: int, spec: tuple, requester: int, assignee: int) -> list[dict]:
@@ -492,9 +535,19 @@ class Tickets:
         events = []
         if public is not None:
             c = self.comment_from(i, spec, requester, assignee)
-            events.append({"id": c["id"], "type": "Comment", "author_id": c["author_id"], "body": c["body"],
-                           "html_body": c["html_body"], "plain_body": c["plain_body"], "public": c["public"],
-                           "attachments": c["attachments"], "audit_id": c["audit_id"]})
+            events.append(
+                {
+                    "id": c["id"],
+                    "type": "Comment",
+                    "author_id": c["author_id"],
+                    "body": c["body"],
+                    "html_body": c["html_body"],
+                    "plain_body": c["plain_body"],
+                    "public": c["public"],
+                    "attachments": c["attachments"],
+                    "audit_id": c["audit_id"],
+                }
+            )
         if kind == "create":
             shape = self.shape(i)
             events.append({"id": base + 1, "type": "Create", "field_name": "status", "value": after})
@@ -503,14 +556,29 @@ class Tickets:
             if after != "new":  # created open: with its assignee (a new ticket has none yet)
                 events.append({"id": base + 4, "type": "Create", "field_name": "assignee_id", "value": str(assignee)})
         elif kind == "system":
-            events.append({"id": base + 1, "type": "Change", "field_name": "tags", "value": ["auto_reminder"],
-                           "previous_value": []})
+            events.append(
+                {
+                    "id": base + 1,
+                    "type": "Change",
+                    "field_name": "tags",
+                    "value": ["auto_reminder"],
+                    "previous_value": [],
+                }
+            )
         elif before != after:
-            events.append({"id": base + 1, "type": "Change", "field_name": "status", "value": after,
-                           "previous_value": before})
+            events.append(
+                {"id": base + 1, "type": "Change", "field_name": "status", "value": after, "previous_value": before}
+            )
         if kind in ("reply", "mutation") and public:
-            events.append({"id": base + 5, "type": "Notification", "subject": "[{{ticket.account}}] Re: {{ticket.title}}",
-                           "body": "Your request has been updated.", "recipients": [requester]})
+            events.append(
+                {
+                    "id": base + 5,
+                    "type": "Notification",
+                    "subject": "[{{ticket.account}}] Re: {{ticket.title}}",
+                    "body": "Your request has been updated.",
+                    "recipients": [requester],
+                }
+            )
         return events
 
     def audit(self, i: int, spec: tuple, requester: int, assignee: int) -> dict:
@@ -522,8 +590,9 @@ class Tickets:
             "created_at": iso(ts),
             "author_id": -1 if system else (requester if j % 2 == 0 else assignee),
             "metadata": {"system": {} if system else self.change_system(i, j), "custom": {}},
-            "via": {"channel": "rule", "source": {"from": {}, "to": {}, "rel": "automation"}} if system else
-                   self.comment_via(i, j, requester if j % 2 == 0 else assignee),
+            "via": {"channel": "rule", "source": {"from": {}, "to": {}, "rel": "automation"}}
+            if system
+            else self.comment_via(i, j, requester if j % 2 == 0 else assignee),
             "events": self.audit_events(i, spec, requester, assignee),
         }
 
@@ -537,14 +606,26 @@ class Tickets:
         system = kind == "system"
         children = []
         for e in self.audit_events(i, spec, requester, assignee):
-            child = {"id": e["id"], "via": "Rule" if system else "Web form", "via_reference_id": None,
-                     "event_type": e["type"]}
+            child = {
+                "id": e["id"],
+                "via": "Rule" if system else "Web form",
+                "via_reference_id": None,
+                "event_type": e["type"],
+            }
             if e["type"] == "Comment":
                 child.update({"comment_present": True, "comment_public": e["public"]})
                 if comment_events:
-                    child.update({"body": e["body"], "html_body": e["html_body"], "public": e["public"],
-                                  "author_id": e["author_id"], "attachments": e["attachments"], "audit_id": e["audit_id"],
-                                  "type": "Comment"})
+                    child.update(
+                        {
+                            "body": e["body"],
+                            "html_body": e["html_body"],
+                            "public": e["public"],
+                            "author_id": e["author_id"],
+                            "attachments": e["attachments"],
+                            "audit_id": e["audit_id"],
+                            "type": "Comment",
+                        }
+                    )
             elif e["type"] in ("Create", "Change"):
                 # An audit event's value is text; the ticket events export gives an id field as a number.
                 child[e["field_name"]] = int(e["value"]) if e["field_name"] == "assignee_id" else e["value"]
@@ -639,33 +720,51 @@ class Tickets:
             times = self.base_audit_times(i)
             j = 0
             for m in METRICS_ACTIVATED:
-                out.append((times[0], i, j, m, "activate")); j += 1
+                out.append((times[0], i, j, m, "activate"))
+                j += 1
             if shape.n_comments > 1:
-                out.append((times[1], i, j, "reply_time", "fulfill")); j += 1
-            final_type = "fulfill" if shape.live_status in ("solved", "closed") or i < self.first_unarchived else "pause"
+                out.append((times[1], i, j, "reply_time", "fulfill"))
+                j += 1
+            final_type = (
+                "fulfill" if shape.live_status in ("solved", "closed") or i < self.first_unarchived else "pause"
+            )
             for m in ("agent_work_time", "requester_wait_time", "pausable_update_time"):
-                out.append((times[-1], i, j, m, final_type)); j += 1
+                out.append((times[-1], i, j, m, final_type))
+                j += 1
             if shape.sla:
-                out.append((times[0], i, j, "reply_time", "apply_sla")); j += 1
+                out.append((times[0], i, j, "reply_time", "apply_sla"))
+                j += 1
                 # the breach fires after the ticket's last update: metric events can be newer than updated_at
-                out.append((self.timeline.at(i + BREACH_LAG), i, j, "periodic_update_time", "breach")); j += 1
+                out.append((self.timeline.at(i + BREACH_LAG), i, j, "periodic_update_time", "breach"))
+                j += 1
         change = self.changes.get(i)
         if change is not None:
             j = 64
             for ts, metric, typ in change.extra_metric_events:
-                out.append((ts, i, j, metric, typ)); j += 1
+                out.append((ts, i, j, metric, typ))
+                j += 1
         out.sort()
         return out
 
     def metric_event(self, spec: tuple) -> dict:
         ts, i, j, metric, typ = spec
-        ev = {"id": ids.METRIC_EVENT + i * ids.PER_TICKET + j, "ticket_id": i, "metric": metric,
-              "instance_id": 1, "type": typ, "time": iso(ts)}
+        ev = {
+            "id": ids.METRIC_EVENT + i * ids.PER_TICKET + j,
+            "ticket_id": i,
+            "metric": metric,
+            "instance_id": 1,
+            "type": typ,
+            "time": iso(ts),
+        }
         if typ == "apply_sla":
             policies = self.account.config.sla_policies
             policy = policies[0] if policies else {"id": None, "title": None, "description": None}
-            ev["sla"] = {"target": 60, "target_in_seconds": 3600, "business_hours": False,
-                         "policy": {"id": policy["id"], "title": policy["title"], "description": policy["description"]}}
+            ev["sla"] = {
+                "target": 60,
+                "target_in_seconds": 3600,
+                "business_hours": False,
+                "policy": {"id": policy["id"], "title": policy["title"], "description": policy["description"]},
+            }
         if typ == "update_status":
             ev["status"] = {"calendar": 30, "business": 30}
         ev["deleted"] = False
@@ -694,24 +793,42 @@ class Tickets:
         shape = self.shape(i)
         _rng, requester, _s, assignee, _o, group, *_ = self.people(i)
         ts = self.generated_base_ts(i) if i <= self.count else self.created_ts(i)
-        return {"url": self.url(f"satisfaction_ratings/{ids.SATISFACTION + i}"), "id": ids.SATISFACTION + i,
-                "assignee_id": assignee, "group_id": group, "requester_id": requester, "ticket_id": i,
-                "score": shape.csat, "comment": "Thanks, quick answer" if shape.csat == "good" else
-                ("Still not fixed" if shape.csat == "bad" else None),
-                "reason": None if shape.csat != "bad" else "The issue was not resolved",
-                "reason_id": None if shape.csat != "bad" else 1001, "reason_code": 0 if shape.csat != "bad" else 1001,
-                "created_at": iso(ts), "updated_at": iso(ts)}
+        return {
+            "url": self.url(f"satisfaction_ratings/{ids.SATISFACTION + i}"),
+            "id": ids.SATISFACTION + i,
+            "assignee_id": assignee,
+            "group_id": group,
+            "requester_id": requester,
+            "ticket_id": i,
+            "score": shape.csat,
+            "comment": "Thanks, quick answer"
+            if shape.csat == "good"
+            else ("Still not fixed" if shape.csat == "bad" else None),
+            "reason": None if shape.csat != "bad" else "The issue was not resolved",
+            "reason_id": None if shape.csat != "bad" else 1001,
+            "reason_code": 0 if shape.csat != "bad" else 1001,
+            "created_at": iso(ts),
+            "updated_at": iso(ts),
+        }
 
     def side_conversation(self, i: int) -> dict:
         ts = self.base_audit_times(i)
         sid = self.side_conversation_id(i)
         pools = self.account.pools
-        return {"url": self.url(f"tickets/{i}/side_conversations/{sid}"), "id": sid, "ticket_id": i,
-                "subject": pools.subjects[(i * 13) % len(pools.subjects)],
-                "preview_text": pools.sentences[(i * 7) % len(pools.sentences)], "state": "closed",
-                "participants": self.side_conversation_participants(i), "created_at": iso(ts[0]),
-                "updated_at": iso(ts[-1]), "message_added_at": iso(ts[-1]), "state_updated_at": iso(ts[-1]),
-                "external_ids": {}}
+        return {
+            "url": self.url(f"tickets/{i}/side_conversations/{sid}"),
+            "id": sid,
+            "ticket_id": i,
+            "subject": pools.subjects[(i * 13) % len(pools.subjects)],
+            "preview_text": pools.sentences[(i * 7) % len(pools.sentences)],
+            "state": "closed",
+            "participants": self.side_conversation_participants(i),
+            "created_at": iso(ts[0]),
+            "updated_at": iso(ts[-1]),
+            "message_added_at": iso(ts[-1]),
+            "state_updated_at": iso(ts[-1]),
+            "external_ids": {},
+        }
 
     def side_conversation_id(self, i: int) -> str:
         return f"{i:08x}-5c1d-11ef-a2d1-{self.seed:012x}"
@@ -722,8 +839,10 @@ class Tickets:
         users = self.account.users
         k = users.index_of(assignee)
         outside = f"partner{i % 17}@vendor{i % 5}.example.com"
-        return [{"user_id": assignee, "name": users.name(k), "email": users.email(k)},
-                {"user_id": None, "name": f"Partner {i % 17}", "email": outside}]
+        return [
+            {"user_id": assignee, "name": users.name(k), "email": users.email(k)},
+            {"user_id": None, "name": f"Partner {i % 17}", "email": outside},
+        ]
 
     def side_conversation_events(self, i: int) -> list[dict]:
         """Its create event and one reply per later audit time, as include=events sideloads them."""
@@ -734,28 +853,53 @@ class Tickets:
         events = []
         for k, at in enumerate(ts):
             sender, receiver = (agent, outside) if k % 2 == 0 else (outside, agent)
-            events.append({"id": f"{sid[:8]}-{k:04x}-e0e0-{self.seed:012x}", "side_conversation_id": sid, "ticket_id": i,
-                           "actor": sender, "type": "create" if k == 0 else "reply", "via": "email",
-                           "created_at": iso(at), "updates": {},
-                           "message": {"subject": pools.subjects[(i * 13) % len(pools.subjects)],
-                                       "preview_text": pools.sentences[(i * 7 + k) % len(pools.sentences)],
-                                       "body": pools.sentences[(i * 7 + k) % len(pools.sentences)], "html_body": None,
-                                       "from": sender, "to": [receiver], "external_ids": {}, "attachments": []}})
+            events.append(
+                {
+                    "id": f"{sid[:8]}-{k:04x}-e0e0-{self.seed:012x}",
+                    "side_conversation_id": sid,
+                    "ticket_id": i,
+                    "actor": sender,
+                    "type": "create" if k == 0 else "reply",
+                    "via": "email",
+                    "created_at": iso(at),
+                    "updates": {},
+                    "message": {
+                        "subject": pools.subjects[(i * 13) % len(pools.subjects)],
+                        "preview_text": pools.sentences[(i * 7 + k) % len(pools.sentences)],
+                        "body": pools.sentences[(i * 7 + k) % len(pools.sentences)],
+                        "html_body": None,
+                        "from": sender,
+                        "to": [receiver],
+                        "external_ids": {},
+                        "attachments": [],
+                    },
+                }
+            )
         return events
 
     def skip(self, i: int) -> dict:
         _rng, _r, _s, assignee, *_ = self.people(i)
         ts = self.base_audit_times(i)[0] + 60
-        return {"id": ids.SKIP + i, "ticket_id": i, "user_id": assignee, "reason": "I have no idea.",
-                "created_at": iso(ts), "updated_at": iso(ts), "ticket": self.ticket(i)}
+        return {
+            "id": ids.SKIP + i,
+            "ticket_id": i,
+            "user_id": assignee,
+            "reason": "I have no idea.",
+            "created_at": iso(ts),
+            "updated_at": iso(ts),
+            "ticket": self.ticket(i),
+        }
 
     def has_csat(self, i: int) -> bool:
         """Base tickets only: rated if solved or closed (archived tickets are closed) and not deleted."""
         if i > self.count:
             return False
         shape = self.shape(i)
-        return shape.csat in ("good", "bad") and not shape.deleted and (
-            i < self.first_unarchived or shape.live_status in ("solved", "closed"))
+        return (
+            shape.csat in ("good", "bad")
+            and not shape.deleted
+            and (i < self.first_unarchived or shape.live_status in ("solved", "closed"))
+        )
 
 
 def _encoded_id(i: int) -> str:

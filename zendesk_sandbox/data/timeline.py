@@ -5,6 +5,7 @@ Record i (1-based) of a collection is created at `at(i)`; records come in bursts
 more numerous, as in a growing account: density grows with the square of time). Because `at` is monotone, "first record at or after T" is a
 binary search, which is what lets a 1,000,000-ticket export start anywhere without an index.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -77,8 +78,9 @@ def merge_children(
         yield heapq.heappop(heap)
 
 
-def iter_keyset(timeline: "Timeline", count: int, changes, changed_order, after: tuple[int, int], lag: int = 0,
-                id_base: int = 0):
+def iter_keyset(
+    timeline: "Timeline", count: int, changes, changed_order, after: tuple[int, int], lag: int = 0, id_base: int = 0
+):
     """(time, public id) ascending, strictly after the keyset `after`: the generated records (index k, at
     `timeline.at(k + lag)`, id `k + id_base`) merged with the changed ones (`changed_order`: sorted (time, k) of
     the records in `changes`, which replace their generated selves), each record once. This is how every export
@@ -100,4 +102,3 @@ def iter_keyset(timeline: "Timeline", count: int, changes, changed_order, after:
         else:
             yield changed
             o += 1
-

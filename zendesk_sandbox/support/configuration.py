@@ -1,5 +1,6 @@
 """Support handlers for the account's configuration objects: fields, forms, rules, views, schedules, audit logs
 and the other short lists kept in data/config_objects.py."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,22 +38,27 @@ def config_records(name: str) -> Callable:
 
 def rule_items(kind: str, key_of, order: str):
     """Macros, triggers or automations, with the fields Zendesk sends only when `include=` names them."""
+
     def items(ctx: Ctx) -> Sorted:
         config = ctx.account.config
         wanted = [name for name in config.RULE_SIDELOADS[kind] if name in includes(ctx)]
-        rules = [{**rule, **{name: config.rule_sideload(rule, name) for name in wanted}}
-                 for rule in getattr(config, kind)]
+        rules = [
+            {**rule, **{name: config.rule_sideload(rule, name) for name in wanted}} for rule in getattr(config, kind)
+        ]
         return Sorted.of_records(rules, key_of, order)
+
     return items
 
 
 def show(key: str, records_of: Callable, id_name: str):
     """One record of a short list, by the id in the path."""
+
     def handle(ctx: Ctx) -> dict:
         for record in records_of(ctx.account):
             if str(record["id"]) == ctx.params[id_name]:
                 return {key: record}
         raise errors.record_not_found()
+
     return handle
 
 

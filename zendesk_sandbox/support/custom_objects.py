@@ -1,26 +1,37 @@
 """Custom objects: definitions, fields, records (cursor pages only), their count, and the records' incremental
 export (/incremental/custom_objects/{key}/cursor): start_time more than a minute ago, then cursor; pages of up to
 1000; `meta.has_more` and a null `after_url` on the last page, whose `after_cursor` still resumes later."""
+
 from __future__ import annotations
 
 from .. import errors
 from ..data.timeline import iso
 from ..endpoint import Ctx
-from ..pagination import (Sorted, cursor_export_page, cursor_pages, decode_export_cursor, encode_export_cursor,
-                          export_per_page, page_url, require_start_time)
+from ..pagination import (
+    Sorted,
+    cursor_export_page,
+    cursor_pages,
+    decode_export_cursor,
+    encode_export_cursor,
+    export_per_page,
+    page_url,
+    require_start_time,
+)
 from .search import parse_time
 
 RECORDS_KEY = "custom_object_records"
 
 
 def custom_object_not_found():
-    return errors.ZendeskError(404, {"errors": [{"code": "CustomObjectNotFound", "status": "404",
-                                                 "title": "Custom object not found"}]})
+    return errors.ZendeskError(
+        404, {"errors": [{"code": "CustomObjectNotFound", "status": "404", "title": "Custom object not found"}]}
+    )
 
 
 def invalid_cursor():
-    return errors.ZendeskError(400, {"errors": [{"code": "InvalidCursor", "status": "400",
-                                                 "title": "cursor is invalid or expired"}]})
+    return errors.ZendeskError(
+        400, {"errors": [{"code": "InvalidCursor", "status": "400", "title": "cursor is invalid or expired"}]}
+    )
 
 
 def _key(ctx: Ctx) -> str:
@@ -39,8 +50,9 @@ def show_object(ctx: Ctx) -> dict:
 
 
 def field_items(ctx: Ctx) -> Sorted:
-    return Sorted.of_records(ctx.account.custom_objects.fields(_key(ctx)), lambda field: (field["position"], field["id"]),
-                             "position,id")
+    return Sorted.of_records(
+        ctx.account.custom_objects.fields(_key(ctx)), lambda field: (field["position"], field["id"]), "position,id"
+    )
 
 
 def list_records(ctx: Ctx) -> dict:
@@ -55,8 +67,11 @@ def list_records(ctx: Ctx) -> dict:
     if field == "id":
         key_of = (lambda record: (_inverted(record["id"]),)) if descending else (lambda record: (record["id"],))
     else:
-        key_of = ((lambda record: (-_epoch(record), _inverted(record["id"]))) if descending
-                  else (lambda record: (_epoch(record), record["id"])))
+        key_of = (
+            (lambda record: (-_epoch(record), _inverted(record["id"])))
+            if descending
+            else (lambda record: (_epoch(record), record["id"]))
+        )
     return cursor_pages(Sorted.of_records(records, key_of, sort), RECORDS_KEY, ctx.query, ctx.base, ctx.path)
 
 
@@ -85,11 +100,18 @@ def export_records(ctx: Ctx) -> dict:
     else:
         after = (require_start_time(ctx), 0)
     exclude_deleted = ctx.query.get("filter[exclude_deleted]") == "true"
-    rows = (row for row in objects.export_rows(key, after) if not (exclude_deleted and not objects.is_live(key, row[1])))
+    rows = (
+        row for row in objects.export_rows(key, after) if not (exclude_deleted and not objects.is_live(key, row[1]))
+    )
     page, last, end_of_stream = cursor_export_page(rows, after, export_per_page(ctx.query), ctx.account.export_cutoff())
     cursor = encode_export_cursor(*last)
     keep = {name: value for name, value in ctx.query.items() if name not in ("cursor", "start_time")}
-    return {RECORDS_KEY: [objects.record(key, row[1], export=True) for row in page],
-            "after_cursor": cursor, "before_cursor": None,
-            "after_url": None if end_of_stream else page_url(ctx.base, ctx.path, {**keep, "cursor": cursor}),
-            "before_url": None, "filter": {"exclude_deleted": exclude_deleted}, "meta": {"has_more": not end_of_stream}}
+    return {
+        RECORDS_KEY: [objects.record(key, row[1], export=True) for row in page],
+        "after_cursor": cursor,
+        "before_cursor": None,
+        "after_url": None if end_of_stream else page_url(ctx.base, ctx.path, {**keep, "cursor": cursor}),
+        "before_url": None,
+        "filter": {"exclude_deleted": exclude_deleted},
+        "meta": {"has_more": not end_of_stream},
+    }

@@ -1,12 +1,20 @@
 """What the Support incremental exports serve: the rows each export walks, the record built from a row and
 the arrays `include=` adds. The paging itself (time_export, cursor_export) is pagination.py's."""
+
 from __future__ import annotations
 
 from .. import errors
 from ..data import ids
 from ..endpoint import Ctx, includes
-from ..pagination import (decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int, require_start_time,
-                          time_export, wants_cursor)
+from ..pagination import (
+    decode_keyset_cursor,
+    encode_keyset_cursor,
+    page_url,
+    parse_int,
+    require_start_time,
+    time_export,
+    wants_cursor,
+)
 from .ticket_scope import rows_in_scope
 
 AFTER_EVERYTHING = 1 << 62  # a row key after every (ticket, index) of one second
@@ -34,20 +42,28 @@ def ticket_sideloads(ctx: Ctx, records: list) -> dict:
     account = ctx.account
     sideloads = {}
     if "users" in wanted_arrays:
-        wanted = sorted({record[field] for record in records
-                         for field in ("requester_id", "submitter_id", "assignee_id") if record[field]})
+        wanted = sorted(
+            {
+                record[field]
+                for record in records
+                for field in ("requester_id", "submitter_id", "assignee_id")
+                if record[field]
+            }
+        )
         sideloads["users"] = [account.users.user(user_id - ids.USER) for user_id in wanted]
     if "organizations" in wanted_arrays:
         wanted = sorted({record["organization_id"] for record in records if record["organization_id"]})
-        sideloads["organizations"] = [account.organizations.organization(org_id - ids.ORGANIZATION)
-                                      for org_id in wanted]
+        sideloads["organizations"] = [
+            account.organizations.organization(org_id - ids.ORGANIZATION) for org_id in wanted
+        ]
     if "groups" in wanted_arrays:
         wanted = {record["group_id"] for record in records}
         sideloads["groups"] = [group for group in account.config.groups if group["id"] in wanted]
     if "comment_count" in wanted_arrays:
         for record in records:
-            record["comment_count"] = sum(1 for spec in account.tickets.audits_spec(record["id"])
-                                          if spec[5] is not None)
+            record["comment_count"] = sum(
+                1 for spec in account.tickets.audits_spec(record["id"]) if spec[5] is not None
+            )
     return sideloads
 
 
@@ -85,8 +101,9 @@ def event_rows(ctx: Ctx, start: int):
 def build_event(ctx: Ctx, row: tuple) -> dict:
     tickets = ctx.account.tickets
     _ts, ticket_id, audit_index = row[:3]
-    return tickets.ticket_event(ticket_id, tickets.audits_spec(ticket_id)[audit_index],
-                                "comment_events" in includes(ctx))
+    return tickets.ticket_event(
+        ticket_id, tickets.audits_spec(ticket_id)[audit_index], "comment_events" in includes(ctx)
+    )
 
 
 def metric_event_rows(ctx: Ctx, start: int):
@@ -133,6 +150,8 @@ def ticket_metric_events(ctx: Ctx) -> dict:
         next_url = page_url(ctx.base, ctx.path, {**keep, "page[after]": after_cursor})
     else:
         after_cursor = before_cursor = next_url = None
-    return {"ticket_metric_events": records,
-            "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
-            "links": {"prev": None, "next": next_url if has_more else None}}
+    return {
+        "ticket_metric_events": records,
+        "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": before_cursor},
+        "links": {"prev": None, "next": next_url if has_more else None},
+    }

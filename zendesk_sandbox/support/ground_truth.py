@@ -1,6 +1,7 @@
 """How many distinct records a full walk of each Support endpoint returns: the `count` of its row in the
 table (endpoints.py), which /_sandbox/summary reports. Generated tickets repeat their shape every PERIOD ids,
 so every count is a closed-form sum corrected for the few mutated tickets."""
+
 from __future__ import annotations
 
 from ..data import tickets as ticket_data
@@ -63,8 +64,11 @@ def tickets_exported(account) -> int:
     cutoff = account.export_cutoff()
     first_out = tickets.timeline.first_at_or_after(cutoff, 1, tickets.count + ticket_data.LAG) - ticket_data.LAG - 1
     generated_in = max(0, min(tickets.count, first_out))
-    return generated_in - sum(1 for ticket_id in tickets.changes if ticket_id <= generated_in) + \
-        sum(1 for change in tickets.changes.values() if change.generated < cutoff)
+    return (
+        generated_in
+        - sum(1 for ticket_id in tickets.changes if ticket_id <= generated_in)
+        + sum(1 for change in tickets.changes.values() if change.generated < cutoff)
+    )
 
 
 def deleted_tickets_listed(account) -> int:
@@ -77,71 +81,95 @@ def _every_ticket(account, generated: Periodic, value_of_shape, actual) -> int:
     tickets = account.tickets
     return generated.total(1, tickets.count) + sum(
         actual(ticket_id) - (value_of_shape(tickets.shapes[ticket_id % PERIOD]) if ticket_id <= tickets.count else 0)
-        for ticket_id in tickets.changes)
+        for ticket_id in tickets.changes
+    )
 
 
 def _tickets_not_deleted(account, value_of_shape, actual) -> int:
     """A per-ticket quantity summed over the tickets not deleted (what per-ticket endpoints list)."""
     tickets = account.tickets
-    return _ticket_sum(tickets, _not_deleted_shapes(tickets, value_of_shape), 1, tickets.count, actual,
-                       lambda ticket_id: not tickets.is_deleted(ticket_id))
+    return _ticket_sum(
+        tickets,
+        _not_deleted_shapes(tickets, value_of_shape),
+        1,
+        tickets.count,
+        actual,
+        lambda ticket_id: not tickets.is_deleted(ticket_id),
+    )
 
 
 def comments_total(account) -> int:
     tickets = account.tickets
-    return _every_ticket(account, tickets.sum_comments, lambda shape: shape.n_comments,
-                         lambda ticket_id: _comments_of(tickets, ticket_id))
+    return _every_ticket(
+        account,
+        tickets.sum_comments,
+        lambda shape: shape.n_comments,
+        lambda ticket_id: _comments_of(tickets, ticket_id),
+    )
 
 
 def comments_listed(account) -> int:
     """/tickets/{ticket_id}/comments."""
-    return _tickets_not_deleted(account, lambda shape: shape.n_comments,
-                                lambda ticket_id: _comments_of(account.tickets, ticket_id))
+    return _tickets_not_deleted(
+        account, lambda shape: shape.n_comments, lambda ticket_id: _comments_of(account.tickets, ticket_id)
+    )
 
 
 def audits_total(account) -> int:
     tickets = account.tickets
-    return _every_ticket(account, tickets.sum_audits, lambda shape: shape.n_audits,
-                         lambda ticket_id: _audits_of(tickets, ticket_id))
+    return _every_ticket(
+        account, tickets.sum_audits, lambda shape: shape.n_audits, lambda ticket_id: _audits_of(tickets, ticket_id)
+    )
 
 
 def audits_listed(account) -> int:
     """Audits of live tickets (/ticket_audits leaves archived tickets out)."""
     tickets = account.tickets
-    return _ticket_sum(tickets, _not_deleted_shapes(tickets, lambda shape: shape.n_audits), tickets.first_unarchived,
-                       tickets.count, lambda ticket_id: _audits_of(tickets, ticket_id), tickets.is_live)
+    return _ticket_sum(
+        tickets,
+        _not_deleted_shapes(tickets, lambda shape: shape.n_audits),
+        tickets.first_unarchived,
+        tickets.count,
+        lambda ticket_id: _audits_of(tickets, ticket_id),
+        tickets.is_live,
+    )
 
 
 def audits_of_tickets_listed(account) -> int:
     """/tickets/{ticket_id}/audits."""
-    return _tickets_not_deleted(account, lambda shape: shape.n_audits,
-                                lambda ticket_id: _audits_of(account.tickets, ticket_id))
+    return _tickets_not_deleted(
+        account, lambda shape: shape.n_audits, lambda ticket_id: _audits_of(account.tickets, ticket_id)
+    )
 
 
 def events_exported(account) -> int:
     tickets = account.tickets
     cutoff = account.export_cutoff()
-    return audits_total(account) - sum(1 for ticket_id in tickets.changes for spec in tickets.audits_spec(ticket_id)
-                                       if spec[0] >= cutoff)
+    return audits_total(account) - sum(
+        1 for ticket_id in tickets.changes for spec in tickets.audits_spec(ticket_id) if spec[0] >= cutoff
+    )
 
 
 def metric_events_total(account) -> int:
     tickets = account.tickets
     return tickets.sum_metric_events.total(1, tickets.count) + sum(
-        len(change.extra_metric_events) for change in tickets.changes.values())
+        len(change.extra_metric_events) for change in tickets.changes.values()
+    )
 
 
 def metric_events_exported(account) -> int:
     cutoff = account.export_cutoff()
-    return metric_events_total(account) - sum(1 for change in account.tickets.changes.values()
-                                              for event in change.extra_metric_events if event[0] >= cutoff)
+    return metric_events_total(account) - sum(
+        1 for change in account.tickets.changes.values() for event in change.extra_metric_events if event[0] >= cutoff
+    )
 
 
 def satisfaction_ratings(account) -> int:
     tickets = account.tickets
     first_unarchived = tickets.first_unarchived
-    return tickets.sum_csat_archived.total(1, first_unarchived - 1) + \
-        tickets.sum_csat_live.total(first_unarchived, tickets.count)
+    return tickets.sum_csat_archived.total(1, first_unarchived - 1) + tickets.sum_csat_live.total(
+        first_unarchived, tickets.count
+    )
 
 
 def side_conversations(account) -> int:
@@ -149,6 +177,7 @@ def side_conversations(account) -> int:
 
     def has_one(ticket_id: int) -> int:
         return int(ticket_id <= tickets.count and tickets.shape(ticket_id).side_conversation)
+
     return _tickets_not_deleted(account, lambda shape: int(shape.side_conversation), has_one)
 
 
@@ -159,6 +188,7 @@ def side_conversation_events(account) -> int:
     def events_of(ticket_id: int) -> int:
         shape = tickets.shape(ticket_id)
         return (shape.n_comments + 1) if ticket_id <= tickets.count and shape.side_conversation else 0
+
     return _tickets_not_deleted(account, lambda shape: int(shape.side_conversation) * (shape.n_comments + 1), events_of)
 
 
@@ -168,6 +198,7 @@ def conversation_log(account) -> int:
 
     def events_of(ticket_id: int) -> int:
         return 2 * _comments_of(tickets, ticket_id) if tickets.from_messaging(ticket_id) else 0
+
     return _tickets_not_deleted(account, lambda shape: 2 * shape.n_comments if shape.messaging else 0, events_of)
 
 

@@ -1,5 +1,6 @@
 """IT asset management handlers: assets and locations in cursor pages only (a request without page[size] gets
 the first page), asset types, their fields and statuses whole in one response."""
+
 from __future__ import annotations
 
 from .. import errors
@@ -11,8 +12,10 @@ from ..pagination import Sorted, cursor_pages
 def cursor_list(key: str, records_of):
     def handle(ctx: Ctx) -> dict:
         records = records_of(it_assets(ctx.account))
-        return cursor_pages(Sorted.of_records(records, lambda record: (record["id"],), "id"), key, ctx.query,
-                            ctx.base, ctx.path)
+        return cursor_pages(
+            Sorted.of_records(records, lambda record: (record["id"],), "id"), key, ctx.query, ctx.base, ctx.path
+        )
+
     return handle
 
 

@@ -1,4 +1,5 @@
 """GET /macros/{macro_id}/attachments: the files attached to one macro, whole in one response."""
+
 from __future__ import annotations
 
 from .. import errors

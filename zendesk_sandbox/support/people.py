@@ -1,4 +1,5 @@
 """Support handlers for users, organizations, their memberships, identities and groups."""
+
 from __future__ import annotations
 
 from .. import errors
@@ -58,8 +59,11 @@ def organization_items(ctx: Ctx) -> Sorted:
     account, organizations = ctx.account, ctx.account.organizations
     base = organizations.id_base
     if ctx.query.get("sort") == "updated_at":
-        keys = cached(account, "orgs:u", lambda: sorted((organizations.updated_ts(index), base + index)
-                                                        for index in organizations.active_indexes()))
+        keys = cached(
+            account,
+            "orgs:u",
+            lambda: sorted((organizations.updated_ts(index), base + index) for index in organizations.active_indexes()),
+        )
         return Sorted(keys, lambda position: organizations.organization(keys[position][1] - base), "updated_at,id")
     keys = cached(account, "orgs", lambda: [(base + index,) for index in organizations.active_indexes()])
     return Sorted(keys, lambda position: organizations.organization(keys[position][0] - base), "id")
@@ -67,8 +71,15 @@ def organization_items(ctx: Ctx) -> Sorted:
 
 def organization_membership_items(ctx: Ctx) -> Sorted:
     account, users = ctx.account, ctx.account.users
-    keys = cached(account, "org_memberships", lambda: [(ids.ORG_MEMBERSHIP + index,) for index in users.active_indexes()
-                                                       if users.organization_index(index) is not None])
+    keys = cached(
+        account,
+        "org_memberships",
+        lambda: [
+            (ids.ORG_MEMBERSHIP + index,)
+            for index in users.active_indexes()
+            if users.organization_index(index) is not None
+        ],
+    )
     return Sorted(keys, lambda position: users.organization_membership(keys[position][0] - ids.ORG_MEMBERSHIP), "id")
 
 

@@ -1,6 +1,7 @@
 """The incremental skill-based routing exports (/incremental/routing/{attributes,attribute_values,
 instance_values}): `start_time` or `cursor`; each page's next_page carries the cursor after its last change, the
 last page too, so a client resumes from it. Changes inside the hold-back wait for a later page."""
+
 from __future__ import annotations
 
 import bisect
@@ -32,8 +33,13 @@ def routing_export(kind: str):
         page = [record for _, _, record in events[start:end]]
         last = keys[end - 1] if end > start else after
         next_cursor = encode_keyset_cursor(ORDER, last)
-        return {kind: page, "count": len(page), "end_time": last[0] if end > start else None,
-                "next_page": page_url(ctx.base, ctx.path, {"cursor": next_cursor})}
+        return {
+            kind: page,
+            "count": len(page),
+            "end_time": last[0] if end > start else None,
+            "next_page": page_url(ctx.base, ctx.path, {"cursor": next_cursor}),
+        }
+
     return handle
 
 

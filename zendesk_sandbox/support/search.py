@@ -1,5 +1,6 @@
 """Search: the query parser (type, status, created/updated comparisons), the matching records, and the
 search, search count and search export handlers."""
+
 from __future__ import annotations
 
 import calendar
@@ -75,8 +76,11 @@ def search_keys(account, kind: str, filters) -> list[tuple]:
         return ticket_search_keys(account.tickets, filters)
     if kind in ("user", "organization"):
         people = account.users if kind == "user" else account.organizations
-        return sorted((-people.created_ts(index), people.id_base + index) for index in people.active_indexes()
-                      if matches(filters, people.created_ts(index), people.updated_ts(index)))
+        return sorted(
+            (-people.created_ts(index), people.id_base + index)
+            for index in people.active_indexes()
+            if matches(filters, people.created_ts(index), people.updated_ts(index))
+        )
     if kind == "group":
         keys = []
         for group in account.config.groups:
@@ -97,14 +101,25 @@ def ticket_search_keys(tickets, filters) -> list[tuple]:
         if ticket_id in changes or shapes[ticket_id % period].deleted:
             continue
         created = created_at(ticket_id)
-        if filters and not matches(filters, created, tickets.updated_ts(ticket_id) if wants_updated else 0,
-                                   tickets.status(ticket_id) if wants_status else None):
+        if filters and not matches(
+            filters,
+            created,
+            tickets.updated_ts(ticket_id) if wants_updated else 0,
+            tickets.status(ticket_id) if wants_status else None,
+        ):
             continue
         keys.append((-created, ticket_id))
     for ticket_id in changes:
-        if tickets.exists(ticket_id) and not tickets.is_deleted(ticket_id) and matches(
-                filters, tickets.created_ts(ticket_id), tickets.updated_ts(ticket_id),
-                tickets.status(ticket_id) if wants_status else None):
+        if (
+            tickets.exists(ticket_id)
+            and not tickets.is_deleted(ticket_id)
+            and matches(
+                filters,
+                tickets.created_ts(ticket_id),
+                tickets.updated_ts(ticket_id),
+                tickets.status(ticket_id) if wants_status else None,
+            )
+        ):
             keys.append((-tickets.created_ts(ticket_id), ticket_id))
     keys.sort()
     return keys
@@ -155,8 +170,9 @@ def search_export(ctx: Ctx) -> dict:
     if query_kind and kind != query_kind:
         raise errors.invalid_value(f"filter[type]={kind} and type:{query_kind} in the query disagree")
     if kind not in SEARCH_EXPORT_TYPES:
-        raise errors.invalid_value("filter[type] (or type: in the query) is required and must be one of ticket, "
-                                   "user, organization, group")
+        raise errors.invalid_value(
+            "filter[type] (or type: in the query) is required and must be one of ticket, user, organization, group"
+        )
     return search_export_page(search_results(ctx.account, kind, filters), ctx.query, ctx.base, ctx.path)
 
 
@@ -166,8 +182,9 @@ def search(ctx: Ctx) -> dict:
     per_page = min(100, max(1, parse_int(ctx.query.get("per_page"), "per_page", 100)))
     if page * per_page > 1000:
         raise errors.search_too_deep()
-    body = offset_pages(search_results(ctx.account, kind or "ticket", filters), "results", ctx.query, ctx.base,
-                       ctx.path)
+    body = offset_pages(
+        search_results(ctx.account, kind or "ticket", filters), "results", ctx.query, ctx.base, ctx.path
+    )
     body["facets"] = None
     return body
 
@@ -175,4 +192,3 @@ def search(ctx: Ctx) -> dict:
 def search_count(ctx: Ctx) -> dict:
     kind, filters = parse_query(ctx.query.get("query", ""))
     return {"count": len(search_results(ctx.account, kind or "ticket", filters).keys)}
-

@@ -1,6 +1,7 @@
 """Support handlers for the setup lists of data/setup_lists.py, and the one of them that pages its own way
 (approval requests: `after_cursor`/`before_cursor` instead of `page[after]`/`page[before]`), and the trigger
 categories' sort and rule counts."""
+
 from __future__ import annotations
 
 from typing import Callable
@@ -36,9 +37,13 @@ def approval_requests(ctx: Ctx) -> dict:
     keep = {name: value for name, value in query.items() if not name.startswith("page[")}
     meta = body["meta"]
     body["links"] = {
-        "next": page_url(ctx.base, ctx.path, {**keep, "after_cursor": meta["after_cursor"]}) if meta["has_more"] else None,
+        "next": page_url(ctx.base, ctx.path, {**keep, "after_cursor": meta["after_cursor"]})
+        if meta["has_more"]
+        else None,
         "prev": page_url(ctx.base, ctx.path, {**keep, "before_cursor": meta["before_cursor"]})
-        if meta["before_cursor"] and (ctx.query.get("after_cursor") or ctx.query.get("before_cursor")) else None}
+        if meta["before_cursor"] and (ctx.query.get("after_cursor") or ctx.query.get("before_cursor"))
+        else None,
+    }
     return body
 
 
@@ -60,10 +65,20 @@ def trigger_categories(ctx: Ctx) -> dict:
     categories = ctx.account.setup.trigger_categories
     if "rule_counts" in includes(ctx):
         triggers = ctx.account.config.triggers
-        categories = [{**category, **{name: sum(1 for trigger in triggers if trigger["category_id"] == category["id"]
-                                               and trigger["active"] is active)
-                                      for name, active in (("active_count", True), ("inactive_count", False))}}
-                      for category in categories]
+        categories = [
+            {
+                **category,
+                **{
+                    name: sum(
+                        1
+                        for trigger in triggers
+                        if trigger["category_id"] == category["id"] and trigger["active"] is active
+                    )
+                    for name, active in (("active_count", True), ("inactive_count", False))
+                },
+            }
+            for category in categories
+        ]
     ordered = sorted(categories, key=lambda category: (category[field], category["id"]), reverse=sort.startswith("-"))
     rank = {category["id"]: position for position, category in enumerate(ordered)}
     items = Sorted.of_records(ordered, lambda category: (rank[category["id"]],), f"{sort},id")

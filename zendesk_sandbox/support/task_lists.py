@@ -1,4 +1,5 @@
 """GET /tickets/{ticket_id}/task_lists: the ticket's task list, offset-paged (one page: a ticket has one at most)."""
+
 from __future__ import annotations
 
 from ..data.task_lists import has_task_list, task_lists
@@ -14,5 +15,6 @@ def ticket_task_lists(ctx: Ctx) -> dict:
 
 def task_lists_listed(account) -> int:
     """Ground truth: the task lists of the tickets not deleted."""
-    return _tickets_not_deleted(account, lambda shape: int(has_task_list(shape)),
-                                lambda ticket_id: len(task_lists(account, ticket_id)))
+    return _tickets_not_deleted(
+        account, lambda shape: int(has_task_list(shape)), lambda ticket_id: len(task_lists(account, ticket_id))
+    )

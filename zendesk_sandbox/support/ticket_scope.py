@@ -1,6 +1,7 @@
 """`support_type_scope`: which tickets the ticket endpoints serve (/tickets, /deleted_tickets and the ticket and
 ticket-event exports). Without it they serve the tickets human agents handle only, as Zendesk does: an AI-agent
 ticket is served only to a request that asks for `ai_agent` or `all`."""
+
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional

@@ -1,5 +1,6 @@
 """Support handlers for tickets and what hangs off them: comments, audits, metrics, side conversations,
 deleted tickets, satisfaction ratings, skips, activities and requests."""
+
 from __future__ import annotations
 
 import bisect
@@ -11,8 +12,15 @@ from ..cache import cached
 from ..data import ids
 from ..data.timeline import iso
 from ..endpoint import Ctx, includes
-from ..pagination import (Sorted, cursor_pages, decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int,
-                          wants_cursor)
+from ..pagination import (
+    Sorted,
+    cursor_pages,
+    decode_keyset_cursor,
+    encode_keyset_cursor,
+    page_url,
+    parse_int,
+    wants_cursor,
+)
 from .ticket_scope import ids_in_scope, scope_of
 
 
@@ -28,9 +36,14 @@ def ticket_index(ctx: Ctx, name: str = "ticket_id") -> int:
 
 
 # sort name -> (cursor order, descending, the time the keys hold: "updated", "created" or None for the id)
-TICKET_SORTS = {"id": ("nice_id", False, None), "updated_at": ("updated_at,id", False, "updated"),
-                "-updated_at": ("-updated_at,-id", True, "updated"), "created_at": ("created_at,id", False, "created"),
-                "-created_at": ("-created_at,-id", True, "created"), "-id": ("-nice_id", True, None)}
+TICKET_SORTS = {
+    "id": ("nice_id", False, None),
+    "updated_at": ("updated_at,id", False, "updated"),
+    "-updated_at": ("-updated_at,-id", True, "updated"),
+    "created_at": ("created_at,id", False, "created"),
+    "-created_at": ("-created_at,-id", True, "created"),
+    "-id": ("-nice_id", True, None),
+}
 
 
 def ticket_items(ctx: Ctx) -> Sorted:
@@ -53,6 +66,7 @@ def ticket_items(ctx: Ctx) -> Sorted:
             keys = [(sign * timestamp(ticket_id), sign * ticket_id) for ticket_id in live]
         keys.sort()
         return keys
+
     keys = cached(account, f"tickets:{sort}:{scope}", build_keys)
     return Sorted(keys, lambda position: tickets.ticket(abs(keys[position][-1])), order)
 
@@ -70,8 +84,13 @@ def comment_items(ctx: Ctx) -> Sorted:
     comments = ctx.account.tickets.comments(ticket_index(ctx))
     if ctx.query.get("sort") == "-created_at" or ctx.query.get("sort_order") == "desc":
         return Sorted.of_records(
-            comments, lambda comment: (-calendar.timegm(time.strptime(comment["created_at"], "%Y-%m-%dT%H:%M:%SZ")),
-                                       -comment["id"]), "-created_at,-id")
+            comments,
+            lambda comment: (
+                -calendar.timegm(time.strptime(comment["created_at"], "%Y-%m-%dT%H:%M:%SZ")),
+                -comment["id"],
+            ),
+            "-created_at,-id",
+        )
     return Sorted([(comment["id"],) for comment in comments], comments.__getitem__, "created_at,id")
 
 
@@ -82,8 +101,11 @@ def ticket_audit_items(ctx: Ctx) -> Sorted:
 
 def all_audit_keys(account) -> list[tuple]:
     tickets = account.tickets
-    keys = [(spec[0], ids.AUDIT + ticket_id * ids.PER_TICKET + spec[1])
-            for ticket_id in tickets.live_ids() for spec in tickets.audits_spec(ticket_id)]
+    keys = [
+        (spec[0], ids.AUDIT + ticket_id * ids.PER_TICKET + spec[1])
+        for ticket_id in tickets.live_ids()
+        for spec in tickets.audits_spec(ticket_id)
+    ]
     keys.sort()
     return keys
 
@@ -100,8 +122,13 @@ def ticket_audits(ctx: Ctx) -> dict:
     account = ctx.account
     keys = cached(account, "ticket_audits", lambda: all_audit_keys(account))
     if wants_cursor(ctx.query):
-        return cursor_pages(Sorted(keys, lambda position: build_audit(account, keys[position]), "created_at,id"),
-                           "audits", ctx.query, ctx.base, ctx.path)
+        return cursor_pages(
+            Sorted(keys, lambda position: build_audit(account, keys[position]), "created_at,id"),
+            "audits",
+            ctx.query,
+            ctx.base,
+            ctx.path,
+        )
     limit = min(1000, max(1, parse_int(ctx.query.get("limit"), "limit", 1000)))
     end = len(keys)
     if ctx.query.get("cursor"):
@@ -111,9 +138,13 @@ def ticket_audits(ctx: Ctx) -> dict:
     before = encode_keyset_cursor("created_at,id", keys[start]) if page and start > 0 else None
     after = encode_keyset_cursor("created_at,id", keys[end - 1]) if page else None
     keep = {name: value for name, value in ctx.query.items() if name != "cursor"}
-    return {"audits": page, "before_cursor": before, "after_cursor": after,
-            "before_url": page_url(ctx.base, ctx.path, {**keep, "cursor": before}) if before else None,
-            "after_url": None}
+    return {
+        "audits": page,
+        "before_cursor": before,
+        "after_cursor": after,
+        "before_url": page_url(ctx.base, ctx.path, {**keep, "cursor": before}) if before else None,
+        "after_url": None,
+    }
 
 
 def ticket_metric_show(ctx: Ctx) -> dict:
@@ -122,8 +153,11 @@ def ticket_metric_show(ctx: Ctx) -> dict:
 
 def ticket_metric_items(ctx: Ctx) -> Sorted:
     account, tickets = ctx.account, ctx.account.tickets
-    keys = cached(account, "ticket_metrics",
-                  lambda: sorted((-tickets.created_ts(ticket_id), ticket_id) for ticket_id in tickets.live_ids()))
+    keys = cached(
+        account,
+        "ticket_metrics",
+        lambda: sorted((-tickets.created_ts(ticket_id), ticket_id) for ticket_id in tickets.live_ids()),
+    )
     return Sorted(keys, lambda position: tickets.metric(keys[position][1]), "-created_at,id")
 
 
@@ -132,8 +166,11 @@ def side_conversation_items(ctx: Ctx) -> Sorted:
     tickets = ctx.account.tickets
     has_one = ticket_id <= tickets.count and tickets.shape(ticket_id).side_conversation
     conversations = [tickets.side_conversation(ticket_id)] if has_one else []
-    return Sorted([(conversation["created_at"], conversation["id"]) for conversation in conversations],
-                  conversations.__getitem__, "created_at,id")
+    return Sorted(
+        [(conversation["created_at"], conversation["id"]) for conversation in conversations],
+        conversations.__getitem__,
+        "created_at,id",
+    )
 
 
 def conversation_log_items(ctx: Ctx) -> Sorted:
@@ -147,8 +184,13 @@ def side_conversation_sideloads(ctx: Ctx, conversations: list) -> dict:
     if "events" not in includes(ctx):
         return {}
     tickets = ctx.account.tickets
-    return {"events": [event for conversation in conversations
-                       for event in tickets.side_conversation_events(conversation["ticket_id"])]}
+    return {
+        "events": [
+            event
+            for conversation in conversations
+            for event in tickets.side_conversation_events(conversation["ticket_id"])
+        ]
+    }
 
 
 def metric_events_grouped(ctx: Ctx) -> dict:
@@ -188,19 +230,29 @@ def deleted_ticket_items(ctx: Ctx) -> Sorted:
         ticket_id = abs(keys[position][-1])
         ticket = tickets.ticket(ticket_id)
         change = tickets.changes.get(ticket_id)
-        return {"id": ticket_id, "subject": ticket["subject"], "description": ticket["description"],
-                "actor": {"id": account.users.admin_id(), "name": "Admin"},
-                "deleted_at": iso(tickets.deleted_at(ticket_id)),
-                "previous_state": "solved" if change is None else "open"}
+        return {
+            "id": ticket_id,
+            "subject": ticket["subject"],
+            "description": ticket["description"],
+            "actor": {"id": account.users.admin_id(), "name": "Admin"},
+            "deleted_at": iso(tickets.deleted_at(ticket_id)),
+            "previous_state": "solved" if change is None else "open",
+        }
+
     return Sorted(keys, build, order)
 
 
 def satisfaction_items(ctx: Ctx) -> Sorted:
     account, tickets = ctx.account, ctx.account.tickets
-    keys = cached(account, "csat", lambda: [
-        (tickets.generated_base_ts(ticket_id), ids.SATISFACTION + ticket_id)
-        for ticket_id in tickets.ids_with_shape(lambda shape: shape.csat in ("good", "bad"))
-        if tickets.has_csat(ticket_id)])
+    keys = cached(
+        account,
+        "csat",
+        lambda: [
+            (tickets.generated_base_ts(ticket_id), ids.SATISFACTION + ticket_id)
+            for ticket_id in tickets.ids_with_shape(lambda shape: shape.csat in ("good", "bad"))
+            if tickets.has_csat(ticket_id)
+        ],
+    )
     low = parse_int(ctx.query.get("start_time"), "start_time", None)
     high = parse_int(ctx.query.get("end_time"), "end_time", None)
     score = ctx.query.get("score")
@@ -209,15 +261,23 @@ def satisfaction_items(ctx: Ctx) -> Sorted:
         selected = [key for key in keys if (low is None or key[0] >= low) and (high is None or key[0] < high)]
     if score:
         selected = [key for key in selected if tickets.shape(key[1] - ids.SATISFACTION).csat == score]
-    return Sorted(selected, lambda position: tickets.satisfaction_rating(selected[position][1] - ids.SATISFACTION),
-                  "created_at,id")
+    return Sorted(
+        selected,
+        lambda position: tickets.satisfaction_rating(selected[position][1] - ids.SATISFACTION),
+        "created_at,id",
+    )
 
 
 def skip_items(ctx: Ctx) -> Sorted:
     account, tickets = ctx.account, ctx.account.tickets
-    keys = cached(account, "skips", lambda: [
-        (tickets.base_audit_times(ticket_id)[0] + 60, ids.SKIP + ticket_id)
-        for ticket_id in tickets.ids_with_shape(lambda shape: shape.skipped and not shape.deleted)])
+    keys = cached(
+        account,
+        "skips",
+        lambda: [
+            (tickets.base_audit_times(ticket_id)[0] + 60, ids.SKIP + ticket_id)
+            for ticket_id in tickets.ids_with_shape(lambda shape: shape.skipped and not shape.deleted)
+        ],
+    )
     low = parse_int(ctx.query.get("start_time"), "start_time", None)
     selected = [key for key in keys if key[0] >= low] if low else keys
     if ctx.query.get("sort_order") == "desc":
@@ -236,8 +296,11 @@ def activity_keys(account) -> list[tuple]:
     since = tickets.timeline.at(tickets.count) - ACTIVITY_WINDOW
     first = tickets.timeline.first_at_or_after(since, 1, tickets.count)
     live = [ticket_id for ticket_id in range(first, tickets.count + 1) if not tickets.shape(ticket_id).deleted]
-    live += [ticket_id for ticket_id, change in tickets.changes.items()
-             if change.created_at is not None and change.deleted_at is None]
+    live += [
+        ticket_id
+        for ticket_id, change in tickets.changes.items()
+        if change.created_at is not None and change.deleted_at is None
+    ]
     return sorted((-tickets.created_ts(ticket_id), ticket_id) for ticket_id in live)
 
 
@@ -258,19 +321,34 @@ def activity_items(ctx: Ctx) -> Sorted:
         user = account.users.user(max(1, (ticket["assignee_id"] or ids.USER + 2) - ids.USER))
         activity_id = ids.config_id(40, ticket_id)
         about = {"ticket": {"id": ticket_id, "subject": ticket["subject"]}}
-        return {"url": f"{account.base_url}/api/v2/activities/{activity_id}.json", "id": activity_id,
-                "title": f"{actor['name']} assigned ticket #{ticket_id} to you.", "verb": "tickets.assignment",
-                "user_id": user["id"], "actor_id": actor["id"], "created_at": iso(created),
-                "updated_at": iso(created), "object": about, "target": dict(about), "user": user, "actor": actor}
+        return {
+            "url": f"{account.base_url}/api/v2/activities/{activity_id}.json",
+            "id": activity_id,
+            "title": f"{actor['name']} assigned ticket #{ticket_id} to you.",
+            "verb": "tickets.assignment",
+            "user_id": user["id"],
+            "actor_id": actor["id"],
+            "created_at": iso(created),
+            "updated_at": iso(created),
+            "object": about,
+            "target": dict(about),
+            "user": user,
+            "actor": actor,
+        }
+
     return Sorted(selected, build, "-created_at,id")
 
 
 def activity_sideloads(ctx: Ctx, records: list) -> dict:
     """/activities always sends the page's actors and users, each once, next to the activities."""
+
     def distinct(people):
         return list({person["id"]: person for person in people}.values())
-    return {"actors": distinct(record["actor"] for record in records),
-            "users": distinct(record["user"] for record in records)}
+
+    return {
+        "actors": distinct(record["actor"] for record in records),
+        "users": distinct(record["user"] for record in records),
+    }
 
 
 def request_ids(account) -> list[int]:
@@ -281,8 +359,9 @@ def request_ids(account) -> list[int]:
 
 def request_items(ctx: Ctx) -> Sorted:
     account, tickets = ctx.account, ctx.account.tickets
-    sort = by_time_sort(ctx, {"updated_at": ("updated_at", tickets.updated_ts),
-                              "created_at": ("created_at", tickets.created_ts)})
+    sort = by_time_sort(
+        ctx, {"updated_at": ("updated_at", tickets.updated_ts), "created_at": ("created_at", tickets.created_ts)}
+    )
     admin = ctx.user_id == account.users.admin_id()
     ticket_ids = cached(account, "requests", lambda: request_ids(account)) if admin else []
     keys, order = time_sorted_keys(ticket_ids, sort)
@@ -290,13 +369,26 @@ def request_items(ctx: Ctx) -> Sorted:
     def build(position):
         ticket = tickets.ticket(abs(keys[position][-1]))
         copied = ("status", "priority", "type", "subject", "description", "organization_id", "via", "custom_fields")
-        return {"url": f"{account.base_url}/api/v2/requests/{ticket['id']}.json", "id": ticket["id"],
-                **{name: ticket[name] for name in copied},
-                "fields": ticket["custom_fields"], "requester_id": ticket["requester_id"],
-                "collaborator_ids": [], "email_cc_ids": [], "is_public": True, "due_at": ticket["due_at"],
-                "can_be_solved_by_me": False, "solved": ticket["status"] in ("solved", "closed"),
-                "ticket_form_id": ticket["ticket_form_id"], "recipient": ticket["recipient"],
-                "followup_source_id": None, "assignee_id": ticket["assignee_id"], "group_id": ticket["group_id"],
-                "custom_status_id": ticket["custom_status_id"], "created_at": ticket["created_at"],
-                "updated_at": ticket["updated_at"]}
+        return {
+            "url": f"{account.base_url}/api/v2/requests/{ticket['id']}.json",
+            "id": ticket["id"],
+            **{name: ticket[name] for name in copied},
+            "fields": ticket["custom_fields"],
+            "requester_id": ticket["requester_id"],
+            "collaborator_ids": [],
+            "email_cc_ids": [],
+            "is_public": True,
+            "due_at": ticket["due_at"],
+            "can_be_solved_by_me": False,
+            "solved": ticket["status"] in ("solved", "closed"),
+            "ticket_form_id": ticket["ticket_form_id"],
+            "recipient": ticket["recipient"],
+            "followup_source_id": None,
+            "assignee_id": ticket["assignee_id"],
+            "group_id": ticket["group_id"],
+            "custom_status_id": ticket["custom_status_id"],
+            "created_at": ticket["created_at"],
+            "updated_at": ticket["updated_at"],
+        }
+
     return Sorted(keys, build, "id" if sort is None else order)

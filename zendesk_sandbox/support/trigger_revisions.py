@@ -1,6 +1,7 @@
 """GET /triggers/{trigger_id}/revisions: Zendesk's older cursor scheme, newest first by (created_at, id): `limit`
 (at most 1000, the default) and `cursor`; before_url asks for older revisions, after_url for newer ones, each null
 when there are none."""
+
 from __future__ import annotations
 
 from .. import errors
@@ -32,5 +33,11 @@ def trigger_revisions(ctx: Ctx) -> dict:
     older = encode_keyset_cursor(ORDER, ("before", *keys[end - 1])) if page and end < len(keys) else None
     newer = encode_keyset_cursor(ORDER, ("after", *keys[start])) if page and start > 0 else None
     link = lambda cursor: page_url(ctx.base, ctx.path, {"cursor": cursor, "limit": limit}) if cursor else None  # noqa: E731
-    return {"trigger_revisions": page, "before_cursor": older, "after_cursor": newer, "before_url": link(older),
-            "after_url": link(newer), "count": len(page)}
+    return {
+        "trigger_revisions": page,
+        "before_cursor": older,
+        "after_cursor": newer,
+        "before_url": link(older),
+        "after_url": link(newer),
+        "count": len(page),
+    }
