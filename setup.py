@@ -1,4 +1,4 @@
-"""Packaging for the Zendesk Support source connector alone: the API sandbox is its own distribution (sandbox/setup.py)."""
+"""Packaging for the Zendesk Support connector alone: the API sandbox is its own distribution (sandbox/setup.py)."""
 
 from setuptools import find_packages, setup
 

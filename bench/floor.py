@@ -2,8 +2,8 @@
 
 The floor is the least any connector must do with an export page: decompress it as it came off the wire, parse it
 with orjson and write each record as an Airbyte RECORD line. The connector is the real entrypoint reading only
-that stream; its start-up CPU (the less of two reads of the same stream that find nothing) is taken out. Both are CPU time
-(user + system) of one process, so the shared cores' load counts less than it does in wall time.
+that stream; its start-up CPU (the less of two reads of the same stream that find nothing) is taken out.
+Both are CPU time (user + system) of one process, so the shared cores' load counts less than it does in wall time.
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence], align: Optional[str] 
     align = align or "l" + "r" * (len(header) - 1)
     cells = [[str(c) for c in header]] + [[_cell(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    fmt = lambda r: (
-        "| " + " | ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(r, widths, align)) + " |"
-    )  # noqa: E731
+
+    def fmt(r: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(r, widths, align)) + " |"
+
     rule = "|" + "|".join(("-" * (w + 1) + ":") if a == "r" else ("-" * (w + 2)) for w, a in zip(widths, align)) + "|"
     return [fmt(cells[0]), rule] + [fmt(r) for r in cells[1:]]
 

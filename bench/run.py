@@ -210,7 +210,8 @@ def bench_size(name: str, tickets: int, args: argparse.Namespace, out: Output) -
             summary, selection, catalog, bounds = prepare(sandbox, args, workdir, out)
             config = our_config(sandbox.info, args)
             out(
-                f"Sandbox: `zendesk-sandbox serve {' '.join(cpu_args)}` (started in {sandbox.info.get('startup_seconds')} s)"
+                f"Sandbox: `zendesk-sandbox serve {' '.join(cpu_args)}` "
+                f"(started in {sandbox.info.get('startup_seconds')} s)"
             )
             full = read(
                 "full sync, rate limits off (CPU-bound)",
@@ -482,7 +483,7 @@ def compare_with_peer(tickets: int, args: argparse.Namespace, workdir: Path, out
                 out(
                     "",
                     f"records/s ratio (ours / peer, whole run): {ratio:.1f}x"
-                    f"{' - the peer did not finish: its rate is over the part it read' if theirs.run.timed_out else ''}",
+                    + (" - the peer did not finish: its rate is over the part it read" if theirs.run.timed_out else ""),
                 )
             else:
                 out(

@@ -1,4 +1,5 @@
-"""tickets_search through the real entrypoint: offered opt-in like Airbyte's, every indexed ticket once, then only changes."""
+"""tickets_search through the real entrypoint: offered opt-in like Airbyte's, every indexed ticket once, then only
+changes."""
 
 from __future__ import annotations
 

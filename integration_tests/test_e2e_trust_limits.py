@@ -1,6 +1,6 @@
 """Issue 13, size and time limits, through main.py against the sandbox: a huge or compression-bomb body keeps the
-connector under 300 MB, a dripping body or status line meets a whole-request deadline, a wait of a day is refused rather than
-slept, a failing token endpoint is reported as temporary, and an unreachable host as a connection error.
+connector under 300 MB, a dripping body or status line meets a whole-request deadline, a wait of a day is refused
+rather than slept, a failing token endpoint is reported as temporary, and an unreachable host as a connection error.
 
 The cases run side by side (module fixture): most of them only wait while their defense is missing."""
 

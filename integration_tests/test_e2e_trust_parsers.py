@@ -71,7 +71,8 @@ def test_a_disguised_redirect_carries_no_credentials_to_the_other_port(hostile, 
 
 
 def test_an_uppercase_scheme_link_is_followed_on_the_configured_origin(hostile):
-    """`HTTP://host:port/api/v2/...` is absolute: read as a relative path it 404s and the stream passed for plan-gated."""
+    """`HTTP://host:port/api/v2/...` is absolute: read as a relative path it 404s and the stream passed for
+    plan-gated."""
     expected = hostile.expected("groups", "/api/v2/groups")
     run = _read(hostile, ["groups"], "foreign-link:/api/v2/groups*:disguise=upper-scheme:count=1", page_size=1)
     assert run.stopped is None and run.returncode == 0, run.describe()

@@ -105,7 +105,8 @@ def render(summary: dict) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Zendesk support analytics</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
-table{{border-collapse:collapse;margin-bottom:2em}}th{{text-align:left;padding:4px 16px 4px 0}}td{{padding:4px 0}}</style>
+table{{border-collapse:collapse;margin-bottom:2em}}\
+th{{text-align:left;padding:4px 16px 4px 0}}td{{padding:4px 0}}</style>
 <script>{get_plotlyjs()}</script></head>
 <body><h1>Zendesk support analytics</h1>
 <p>Built by fivetran/zendesk on the tables source-zendesk-support synced into {html.escape(summary["destination"])}.</p>

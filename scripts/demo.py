@@ -220,7 +220,8 @@ def print_full_read(report: ReadReport, summary: dict) -> None:
             matched += len(progress.keys) == truth
             verdict = "ok" if len(progress.keys) == truth else "NO"
         print(
-            f"    {name:{width}} {len(progress.keys):>7} {number(truth):>6} {verdict:>2} {number(progress.estimate):>8} "
+            f"    {name:{width}} {len(progress.keys):>7} {number(truth):>6} {verdict:>2} "
+            f"{number(progress.estimate):>8} "
             f"{number(progress.requests):>8} {number(progress.retries):>7} {number(progress.waited, '.1f'):>5}s  "
             f"{progress.status:10} {short_state(progress.state)}"
         )
@@ -245,7 +246,8 @@ def print_incremental_read(report: ReadReport, full: ReadReport, changed: dict) 
     """One table of the streams that read anything: new or changed records, and re-sent unchanged ones."""
     width = name_width(report)
     print(
-        f"    {'stream':{width}} {'records':>7} {'new/changed':>11} {'unchanged':>9} {'requests':>8}  {'status':10} final state"
+        f"    {'stream':{width}} {'records':>7} {'new/changed':>11} {'unchanged':>9} {'requests':>8}  "
+        f"{'status':10} final state"
     )
     quiet = 0
     for name in sorted(report.streams):

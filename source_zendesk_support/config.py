@@ -235,7 +235,8 @@ def _start(config: Mapping[str, Any], now: datetime) -> Tuple[datetime, Optional
             return _date(config, "start_date"), None
         except AirbyteTracedException:
             raise config_error(
-                f"'start_date' is neither a UTC date-time nor a period back from now: {value!r}. Use 2020-01-01T00:00:00Z, "
+                f"'start_date' is neither a UTC date-time nor a period back from now: {value!r}. "
+                "Use 2020-01-01T00:00:00Z, "
                 "an ISO 8601 period of days or weeks (P30D, P2W) or the same in words (30 days, 2 weeks)."
             ) from None
     if not timedelta(days=1) <= period <= MAX_RELATIVE_START:
@@ -328,8 +329,8 @@ def _credentials(config: Mapping[str, Any]) -> _CredentialsBase:
     if auth_type in ("password", "basic") or (auth_type is None and "password" in credentials):
         raise config_error(
             "Password authentication was removed by Zendesk in January 2026. Use OAuth 2.0 (credentials.auth_type "
-            "'oauth2_refresh', 'oauth2_client_credentials' or 'oauth2_access_token') or, until 2027-04-30, an API token "
-            "('api_token' with email and api_token)."
+            "'oauth2_refresh', 'oauth2_client_credentials' or 'oauth2_access_token') or, until 2027-04-30, "
+            "an API token ('api_token' with email and api_token)."
         )
     kind = CREDENTIALS_BY_AUTH_TYPE.get(auth_type) if isinstance(auth_type, str) else None
     if kind is None:
@@ -393,7 +394,8 @@ def _search_queries(config: Mapping[str, Any], today: date) -> Tuple[SearchQuery
             )
         if not isinstance(name, str) or not SEARCH_NAME_PATTERN.match(name):
             raise config_error(
-                f"{label}: 'name' must be lower-case letters, digits and underscores (it names the stream search_<name>)."
+                f"{label}: 'name' must be lower-case letters, digits and underscores "
+                "(it names the stream search_<name>)."
             )
         if name in names:
             raise config_error(f"{label}: two search queries share the name '{name}'.")
@@ -401,7 +403,8 @@ def _search_queries(config: Mapping[str, Any], today: date) -> Tuple[SearchQuery
             raise config_error(f"{label}: 'query' is empty.")
         if re.search(r"(^|\s)type:", query):
             raise config_error(
-                f"{label}: remove 'type:' from the query ({query!r}) and set 'type' instead; Zendesk's search export needs it apart."
+                f"{label}: remove 'type:' from the query ({query!r}) and set 'type' instead; "
+                "Zendesk's search export needs it apart."
             )
         if kind not in SEARCH_TYPES:
             raise config_error(f"{label}: 'type' must be one of {', '.join(SEARCH_TYPES)}; got {kind!r}.")
@@ -443,7 +446,10 @@ def _spec_problem(config: Mapping[str, Any]) -> Optional[str]:
         return None
     field = ".".join(str(part) for part in error.absolute_path) or "the configuration"
     if error.validator == "oneOf" and field == "credentials":
-        return "'credentials' matches none of the supported kinds: set auth_type and the fields it requires (see the spec)."
+        return (
+            "'credentials' matches none of the supported kinds: "
+            "set auth_type and the fields it requires (see the spec)."
+        )
     if error.validator == "required":
         return f"'{field}' is missing a required field: {error.message.split(' is a required')[0]}."
     if error.validator == "pattern":

@@ -88,7 +88,8 @@ EXCLUDED: Dict[str, Why] = {
     "ticket_fields/{ticket_field_id}/options": SUBSET,
     "user_fields/{user_field_id}/options": SUBSET,
     "routing/attributes/{attribute_id}/values": SUBSET,
-    "dynamic_content/items/{dynamic_content_item_id}/variants": SUBSET,  # each item of dynamic_content carries its variants
+    # each item of dynamic_content carries its variants
+    "dynamic_content/items/{dynamic_content_item_id}/variants": SUBSET,
     # Support: lookups that need what only the caller knows.
     "search": PARAMETER,
     "automations/search": PARAMETER,

@@ -16,6 +16,9 @@ import re
 import sys
 from typing import Any, Mapping
 
+from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
 # Zendesk's error bodies name the problem in these fields: short texts of Zendesk's own, not records.
 ERROR_FIELDS = ("error", "description", "title", "message")
 ERROR_TEXT = 200
@@ -24,9 +27,6 @@ PAGING_FIELDS = ("count", "end_time", "end_of_stream", "after_cursor", "has_more
 PAGING_TEXT = 40
 SHOWN_KEYS = 8
 KEY_TEXT = 40  # a key is a field's name; a longer one is data a server put there
-
-from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 
 class NamedErrorsWithoutTraceback(logging.Filter):

@@ -133,7 +133,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         parsed = self._config or parse_config(config)
         if parsed.ignore_pagination:
             logger.warning(
-                "'ignore_pagination' is accepted for compatibility with Airbyte's connector and has no effect: every page is read."
+                "'ignore_pagination' is accepted for compatibility with Airbyte's connector "
+                "and has no effect: every page is read."
             )
         return SyncContext(
             config=parsed,
@@ -151,7 +152,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         facades: List[Stream] = []
         if not context.chat_authenticator:
             logger.info(
-                "Chat streams are not offered: Zendesk Chat needs its own OAuth token; add chat_credentials.access_token to the config."
+                "Chat streams are not offered: Zendesk Chat needs its own OAuth token; "
+                "add chat_credentials.access_token to the config."
             )
         for spec in self._offered_specs(context):
             incremental = self._sync_modes.get(spec.name, SyncMode.incremental) == SyncMode.incremental
@@ -350,7 +352,10 @@ def _refused_search_query(probe: AccountProbe, context: SyncContext) -> Optional
         if answer.status in (400, 422):
             body = answer.body
             detail = (body.get("description") if isinstance(body, Mapping) else None) or describe_body(body)
-            return f"Zendesk refused the search query of stream {spec.name} ({query!r}): {detail}. Fix it in 'search_queries'."
+            return (
+                f"Zendesk refused the search query of stream {spec.name} ({query!r}): {detail}. "
+                "Fix it in 'search_queries'."
+            )
     return None
 
 
@@ -364,7 +369,10 @@ def _unanswered(error: AirbyteTracedException, last: Any, config: ZendeskConfig)
     if isinstance(last, requests.Response) and 200 <= last.status_code < 300:
         return f"{host} did not answer like a Zendesk account (no JSON). Check the subdomain and base URL."
     if isinstance(last, requests.Response):
-        return f"Zendesk answered HTTP {last.status_code} at {host} ({len(last.content)} bytes of {last.headers.get('Content-Type') or 'no declared type'})"
+        return (
+            f"Zendesk answered HTTP {last.status_code} at {host} "
+            f"({len(last.content)} bytes of {last.headers.get('Content-Type') or 'no declared type'})"
+        )
     return error.message or str(error)
 
 
@@ -380,13 +388,15 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
             return False, f"No Zendesk account answers at {host} (HTTP 404). Check the subdomain '{config.subdomain}'."
         return (
             False,
-            "The credentials are valid but lack permission to read this account (HTTP 403). Use an admin's token or an OAuth client with the 'read' scope.",
+            "The credentials are valid but lack permission to read this account (HTTP 403). "
+            "Use an admin's token or an OAuth client with the 'read' scope.",
         )
     except requests.exceptions.HTTPError as error:  # the token endpoint's own refusal
         status = error.response.status_code if error.response is not None else "?"
         return (
             False,
-            f"Zendesk refused the OAuth client or refresh token (HTTP {status} from /oauth/tokens). Re-authorize OAuth.",
+            f"Zendesk refused the OAuth client or refresh token (HTTP {status} from /oauth/tokens). "
+            "Re-authorize OAuth.",
         )
     except AirbyteTracedException as error:
         if isinstance(error.__context__, BaseBackoffException):  # the CDK raises this when the retries ran out
@@ -400,13 +410,14 @@ def check_account(context: SyncContext) -> Tuple[bool, Optional[str]]:
     if not isinstance(user, Mapping) or not user.get("id"):
         return (
             False,
-            "Zendesk treated the request as anonymous: the credentials were not accepted. Check the email and API token.",
+            "Zendesk treated the request as anonymous: the credentials were not accepted. "
+            "Check the email and API token.",
         )
     if refused:
         return False, refused
     if user.get("role") != "admin":
         return False, (
-            f"The user {user.get('email') or user.get('id')} is an {user.get('role')}; Zendesk's incremental exports, audits "
-            "and audit logs need an admin. Use an admin's credentials."
+            f"The user {user.get('email') or user.get('id')} is an {user.get('role')}; "
+            "Zendesk's incremental exports, audits and audit logs need an admin. Use an admin's credentials."
         )
     return True, None

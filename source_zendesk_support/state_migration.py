@@ -91,7 +91,8 @@ def normalize_state_messages(state: Any, where: str = "The state") -> List[Airby
         return _legacy_streams(state, where)
     if not isinstance(state, list):
         raise config_error(
-            f"{where} must be a JSON list of state messages (or an object of stream states), got {type(state).__name__}."
+            f"{where} must be a JSON list of state messages (or an object of stream states), "
+            f"got {type(state).__name__}."
         )
     messages: List[AirbyteStateMessage] = []
     for position, entry in enumerate(state):
@@ -102,7 +103,8 @@ def normalize_state_messages(state: Any, where: str = "The state") -> List[Airby
             shared = (entry.get("global") or {}).get("shared_state")
             if shared:
                 logger.warning(
-                    f"{where}: the GLOBAL state's shared_state is not used by this connector (its streams keep their own state)."
+                    f"{where}: the GLOBAL state's shared_state is not used by this connector "
+                    "(its streams keep their own state)."
                 )
             for stream in (entry.get("global") or {}).get("stream_states") or []:
                 messages.append(_parsed_stream(stream, where, position))

@@ -29,8 +29,8 @@ def render() -> str:
     for spec in ALL_STREAMS:
         key = spec.primary_key if isinstance(spec.primary_key, str) else ", ".join(spec.primary_key or []) or "none"
         rows.append(
-            f"| {spec.name} | {spec.product} | {_modes(spec)} | {spec.cursor_field or '-'} | {key} | {_endpoint(spec)} | "
-            f"{spec.family.paging} |"
+            f"| {spec.name} | {spec.product} | {_modes(spec)} | {spec.cursor_field or '-'} | {key} | "
+            f"{_endpoint(spec)} | {spec.family.paging} |"
         )
     return "\n".join(rows)
 

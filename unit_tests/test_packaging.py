@@ -1,4 +1,4 @@
-"""Two distributions from one repository: the connector's wheel carries only the connector, the sandbox's only the sandbox.
+"""Two distributions from one repo: the connector's wheel carries only the connector, the sandbox's only the sandbox.
 
 Each wheel is built the way scripts/build_wheels.sh builds the image's, from a copy of its sources (so the build
 leaves nothing in the work tree), and read back: its files, its requirements and its console scripts.

@@ -615,7 +615,7 @@ def test_zendesk_example_validates(resolved, oas_examples, doc, example, stream,
     assert errors == []
 
 
-# ------------------------------------------------------------------ Zendesk's object descriptions (marker oas, as above)
+# ----------------------------------------------------------------- Zendesk's object descriptions (marker oas, as above)
 
 # stream -> (OpenAPI document, component schemas describing its records)
 OAS_OBJECTS = {

@@ -81,7 +81,8 @@ Where a fault happens, and therefore whether it counts in the rate limits (ratel
   oversized, gzip-bomb, not-json and deep-json. They are answered at once, count in no bucket and
   carry no rate-limit headers.
 - "app" faults stand for the application failing while or after it served the request: 500, 504, 504-large,
-  truncated, reset and slow; and the hostile kinds that rewrite the genuine answer. The request goes through the rate limiter and the handler first (so it counts, and
+  truncated, reset and slow; and the hostile kinds that rewrite the genuine answer. The request goes through the
+  rate limiter and the handler first (so it counts, and
   the rate-limit headers are kept on the faulty answer); then the answer is replaced or mangled. If the limiter
   refused the request (429), or the answer does not qualify (504-large below ``bytes``; truncated/reset need a 2xx
   body of at least 2 bytes; streamed answers cannot be altered), the genuine answer goes out and the rule's firing

@@ -56,7 +56,10 @@ ZENDESK_MINUTE = 60.0
 OFF_LIMIT = 100000
 
 ACCOUNT_LIMIT_TEXT = "Number of allowed API requests per minute exceeded"
-INCREMENTAL_LIMIT_JSON = '{"error":"APIRateLimitExceeded","description":"Number of allowed incremental export API requests per minute exceeded"}'
+INCREMENTAL_LIMIT_JSON = (
+    '{"error":"APIRateLimitExceeded",'
+    '"description":"Number of allowed incremental export API requests per minute exceeded"}'
+)
 # [I] search export and deleted tickets: the body is not recorded anywhere; Zendesk's JSON error shape is assumed.
 ENDPOINT_LIMIT_JSON = (
     '{"error":"APIRateLimitExceeded","description":"Number of allowed API requests per minute exceeded"}'

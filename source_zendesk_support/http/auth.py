@@ -79,8 +79,8 @@ def request_token(token_url: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
             continue
         if response.is_redirect or 300 <= response.status_code < 400:
             raise _token_error(
-                f"Zendesk's token endpoint {token_url} answered with a redirect (HTTP {response.status_code}); it was not "
-                "followed, so the client secret and refresh token went nowhere else. Check the subdomain.",
+                f"Zendesk's token endpoint {token_url} answered with a redirect (HTTP {response.status_code}); "
+                "it was not followed, so the client secret and refresh token went nowhere else. Check the subdomain.",
                 FailureType.config_error,
             )
         if response.status_code == 429 or response.status_code >= 500:
@@ -106,8 +106,8 @@ def request_token(token_url: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
             register_secret(answer["refresh_token"])
         return answer
     raise _token_error(
-        f"Zendesk's token endpoint {token_url} did not issue a token ({problem}) within {TOKEN_DEADLINE_SECONDS:.0f} s; "
-        "Zendesk may be unavailable. Try again later.",
+        f"Zendesk's token endpoint {token_url} did not issue a token ({problem}) "
+        f"within {TOKEN_DEADLINE_SECONDS:.0f} s; Zendesk may be unavailable. Try again later.",
         FailureType.transient_error,
     )
 

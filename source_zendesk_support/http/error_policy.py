@@ -298,7 +298,8 @@ def wait_refused(stream: str, wait: WaitTooLong, max_wait: float) -> AirbyteTrac
         when = "That is no rate limit Zendesk has; a retry later may get a usable answer."
     seconds = f"{wait.seconds:.0f}" if wait.seconds < 1e15 else f"{wait.seconds:.3g}"
     message = (
-        f"Stream {stream}: Zendesk asked to wait {seconds} s{f' for its {wait.window} rate limit' if wait.window else ''} "
+        f"Stream {stream}: Zendesk asked to wait {seconds} s"
+        f"{f' for its {wait.window} rate limit' if wait.window else ''} "
         f"({wait.why}), beyond the {max_wait:.0f} s cap (max_wait_seconds). {when}"
     )
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)

@@ -160,7 +160,8 @@ class OriginPolicy:
                 if stream not in self._warned:
                     self._warned.add(stream)
                     logger.warning(
-                        f"Stream {stream}: Zendesk linked to {_describe(rebuilt)}, outside the configured {self.base_url}; "
+                        f"Stream {stream}: Zendesk linked to {_describe(rebuilt)}, "
+                        f"outside the configured {self.base_url}; "
                         "following the same API path on the configured origin instead."
                     )
                 return rebased_url

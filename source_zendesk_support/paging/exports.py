@@ -55,7 +55,8 @@ class _ExportWalker:
         if answer.status == 504 and shrinks_on_504(self.page_size):
             self.page_size = smaller_page(self.page_size)
             self.walker.logger.warning(
-                f"Stream {self.walker.name}: Zendesk timed out on a large page; asking for {self.page_size} records per page."
+                f"Stream {self.walker.name}: Zendesk timed out on a large page; "
+                f"asking for {self.page_size} records per page."
             )
             return True
         return False
@@ -105,7 +106,8 @@ class CursorExportWalker(_ExportWalker):
             answer = self.answer_to(params)
             if answer.status in (400, 422) and "cursor" in params and not restarted:
                 self.walker.logger.warning(
-                    f"Stream {self.walker.name}: Zendesk no longer accepts the saved export cursor; resuming from the saved time instead."
+                    f"Stream {self.walker.name}: Zendesk no longer accepts the saved export cursor; "
+                    "resuming from the saved time instead."
                 )
                 restarted = True
                 params = {"start_time": self.start}
@@ -206,7 +208,8 @@ class TimeExportWalker(_ExportWalker):
             if stalled >= MAX_STALLED_PAGES:
                 raise paging_error(
                     self.walker,
-                    f"Zendesk's export did not move past end_time {body.get('end_time')!r} on {stalled} pages in a row; "
+                    f"Zendesk's export did not move past end_time {body.get('end_time')!r} "
+                    f"on {stalled} pages in a row; "
                     "the stream stops here (its state stays at the last page emitted). Try again later.",
                 )
             if stuck and listed:

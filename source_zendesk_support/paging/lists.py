@@ -53,7 +53,8 @@ class CursorPagesWalker:
             answer = self.fetch(url, params)
             if answer.status == 400 and resuming:
                 self.walker.logger.warning(
-                    f"Stream {self.walker.name}: the saved page cursor expired; reading the list again and filtering by time."
+                    f"Stream {self.walker.name}: the saved page cursor expired; "
+                    "reading the list again and filtering by time."
                 )
                 resuming, restarted = False, True
                 url, params = self.path, self.first_params(None)

@@ -170,7 +170,8 @@ class ZendeskStream(Stream):
             return value
         if not self._warned(f"future {key}"):
             self.logger.warning(
-                f"Stream {self.name}: not saving {key} {value!r}, which is in the future; saving the current time instead."
+                f"Stream {self.name}: not saving {key} {value!r}, which is in the future; "
+                "saving the current time instead."
             )
         return now if isinstance(value, (int, float)) else cursor_value(key, now)
 
@@ -208,8 +209,8 @@ class ZendeskStream(Stream):
         if saved is not None and saved > latest_allowed():
             if not self._warned(f"state {key}"):
                 self.logger.warning(
-                    f"Stream {self.name}: the saved state's {key} {self._state.get(key)!r} is in the future; reading again "
-                    f"from start_date. Reset this stream's state if it was edited by hand."
+                    f"Stream {self.name}: the saved state's {key} {self._state.get(key)!r} is in the future; "
+                    f"reading again from start_date. Reset this stream's state if it was edited by hand."
                 )
             return None
         return saved
@@ -343,6 +344,7 @@ class ZendeskStream(Stream):
             self.context.unavailable_streams.add(self.name)
             needs = f" (it needs {self.spec.needs})" if self.spec.needs else ""
             self.logger.warning(
-                f"Stream '{self.name}' skipped: Zendesk answered HTTP {gate.status} for {self.spec.path}. The account's plan, "
-                f"its enabled products or the token's role do not include this data{needs}; the rest of the sync continues."
+                f"Stream '{self.name}' skipped: Zendesk answered HTTP {gate.status} for {self.spec.path}. "
+                f"The account's plan, its enabled products or the token's role do not include this data{needs}; "
+                "the rest of the sync continues."
             )

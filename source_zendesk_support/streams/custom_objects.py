@@ -52,8 +52,8 @@ def read_object_fields(stream: ZendeskStream, key: str) -> Optional[List[Mapping
         ]
     except FeatureUnavailable as gate:
         stream.logger.warning(
-            f"Custom object '{key}' skipped: Zendesk answered HTTP {gate.status} for its fields. The object was removed, "
-            "or the token's role may not read it; the rest of the sync continues."
+            f"Custom object '{key}' skipped: Zendesk answered HTTP {gate.status} for its fields. "
+            "The object was removed, or the token's role may not read it; the rest of the sync continues."
         )
         return None
 
@@ -97,8 +97,9 @@ class RemovedCustomObjectStream(ZendeskStream):
     def read_pages(self, stream_slice):
         self.context.unavailable_streams.add(self.name)
         self.logger.warning(
-            f"Stream '{self.name}': the account has no custom object '{self.name[len(STREAM_PREFIX) :]}' any more (it was "
-            "removed, renamed, or the token may not see it); nothing is read. Refresh the source schema in Airbyte."
+            f"Stream '{self.name}': the account has no custom object '{self.name[len(STREAM_PREFIX) :]}' any more "
+            "(it was removed, renamed, or the token may not see it); nothing is read. "
+            "Refresh the source schema in Airbyte."
         )
         yield self.checkpoint()
 

@@ -67,6 +67,7 @@ class SearchExportStream(CursorPagesStream):
         if answer.status in (400, 422):
             detail = answer.body.get("description") if isinstance(answer.body, Mapping) else answer.body
             return config_error(
-                f"Zendesk refused the search query of stream {name} ({self.spec.params['query']!r}): {detail}. Fix the query in 'search_queries'."
+                f"Zendesk refused the search query of stream {name} ({self.spec.params['query']!r}): {detail}. "
+                "Fix the query in 'search_queries'."
             )
         return stream_failure(name, answer, what)

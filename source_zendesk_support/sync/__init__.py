@@ -1,1 +1,2 @@
-"""Sync-wide machinery shared by streams: the run's context, shared export pages, page permits, parent lists, checkpoints."""
+"""Sync-wide machinery shared by streams: the run's context, shared export pages, page permits, parent lists,
+checkpoints."""

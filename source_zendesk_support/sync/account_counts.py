@@ -28,7 +28,8 @@ class AccountCounts:
         self._values: Dict[str, Optional[int]] = {}
 
     def value(self, path: str, ask: Callable[[], Optional[int]]) -> Optional[int]:
-        """The count named `path` (with its query); `ask` fetches it (None when Zendesk gives none) the first time only."""
+        """The count named `path` (with its query); `ask` fetches it (None when Zendesk gives none) the first
+        time only."""
         with self._lock:
             path_lock = self._path_locks.setdefault(path, threading.Lock())
         with path_lock:

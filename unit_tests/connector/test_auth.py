@@ -1,4 +1,5 @@
-"""Credentials: API token header, OAuth access tokens, single-use refresh tokens rotated and persisted, client credentials."""
+"""Credentials: API token header, OAuth access tokens, single-use refresh tokens rotated and persisted,
+client credentials."""
 
 from __future__ import annotations
 

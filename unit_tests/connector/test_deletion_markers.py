@@ -1,4 +1,5 @@
-"""Records of deleted objects, per `deleted_records`: kept as ordinary rows, marked with _ab_cdc_deleted_at, or left out."""
+"""Records of deleted objects, per `deleted_records`: kept as ordinary rows, marked with _ab_cdc_deleted_at,
+or left out."""
 
 from __future__ import annotations
 

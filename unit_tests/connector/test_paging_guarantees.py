@@ -280,7 +280,7 @@ def test_records_without_an_id_at_a_time_export_boundary_are_kept_unless_repeate
     assert [r["metric"] for r in records] == ["reply_time", "agent_work_time", "requester_wait_time"]
 
 
-# --- bodies of the wrong shape ------------------------------------------------------------------------------------------
+# --- bodies of the wrong shape ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "stream,path,body",
     [

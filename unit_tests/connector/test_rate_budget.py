@@ -42,9 +42,10 @@ def max_in_any_window(times, width=60.0):
 
 def test_paths_are_charged_to_every_window_they_belong_to():
     budget = ZendeskRateBudget()
-    windows = lambda target: {
-        name for name, (_, window) in budget.buckets.items() if window.matches(request_for(target))
-    }  # noqa: E731
+
+    def windows(target):
+        return {name for name, (_, window) in budget.buckets.items() if window.matches(request_for(target))}
+
     assert windows(url("incremental/tickets/cursor.json?start_time=1")) == {"incremental_exports"}
     assert windows(url("incremental/ticket_events?start_time=1")) == {"incremental_exports"}
     # the users cursor export has its own bucket and spends none of the other exports' 10 a minute

@@ -1,4 +1,5 @@
-"""The end of a read: one log line per stream with its records, requests, retries and seconds waited for rate windows."""
+"""The end of a read: one log line per stream with its records, requests, retries and seconds waited for
+rate windows."""
 
 from __future__ import annotations
 

@@ -325,13 +325,15 @@ def test_time_export_backfill_stops_the_second_before_the_saved_start(api):
 
 
 def test_deleted_tickets_backfill_lists_the_ai_agent_ones_up_to_the_saved_time(api):
-    listed = lambda *rows: ok(
-        {
-            "deleted_tickets": [{"id": i, "deleted_at": at} for i, at in rows],  # noqa: E731
-            "meta": {"has_more": False},
-            "links": {"next": None},
-        }
-    )
+    def listed(*rows):
+        return ok(
+            {
+                "deleted_tickets": [{"id": i, "deleted_at": at} for i, at in rows],
+                "meta": {"has_more": False},
+                "links": {"next": None},
+            }
+        )
+
     api.get(
         url("deleted_tickets"),
         [

@@ -219,7 +219,10 @@ class Users(LazyPeople):
         if k % 3 == 0:
             out.append(
                 {
-                    "url": f"{self.account.base_url}/api/v2/users/{ids.USER + k}/identities/{ids.IDENTITY + k * 4 + 1}.json",
+                    "url": (
+                        f"{self.account.base_url}/api/v2/users/{ids.USER + k}"
+                        f"/identities/{ids.IDENTITY + k * 4 + 1}.json"
+                    ),
                     "id": ids.IDENTITY + k * 4 + 1,
                     "user_id": ids.USER + k,
                     "type": "phone_number",

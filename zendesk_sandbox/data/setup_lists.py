@@ -246,7 +246,8 @@ class SetupLists:
 
     def _workspace(self, n: int, config) -> dict:
         form = config.ticket_forms[n % len(config.ticket_forms)]
-        # Zendesk describes a selected macro's action values as text: macros whose actions set ids, tags or booleans stay out
+        # Zendesk describes a selected macro's action values as text: macros whose actions set ids, tags or booleans
+        # stay out
         textual = [
             macro for macro in config.macros if all(isinstance(action["value"], str) for action in macro["actions"])
         ]

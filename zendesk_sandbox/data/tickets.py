@@ -682,7 +682,10 @@ class Tickets:
         status = self.status(i)
         last = specs[-1][0]
         solved = last if status in ("solved", "closed") else None
-        minutes = lambda a, b: None if a is None or b is None else max(0, (b - a) // 60)
+
+        def minutes(a, b):
+            return None if a is None or b is None else max(0, (b - a) // 60)
+
         rt = minutes(created, first_reply)
         ft = minutes(created, solved)
         return {

@@ -2,8 +2,9 @@
 
 Record i (1-based) of a collection is created at `at(i)`; records come in bursts that share one second
 (so page boundaries really cut through seconds), and get denser towards the present (recent records are
-more numerous, as in a growing account: density grows with the square of time). Because `at` is monotone, "first record at or after T" is a
-binary search, which is what lets a 1,000,000-ticket export start anywhere without an index.
+more numerous, as in a growing account: density grows with the square of time). Because `at` is monotone,
+"first record at or after T" is a binary search, which is what lets a 1,000,000-ticket export start anywhere
+without an index.
 """
 
 from __future__ import annotations
