@@ -13,7 +13,7 @@ import math
 import re
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
-from typing import Annotated, Any, Literal, Mapping, MutableMapping, Optional, Tuple, Type, Union, get_args
+from typing import Annotated, Any, Literal, Mapping, MutableMapping, Optional, Tuple, Type, Union, cast, get_args
 from urllib.parse import urlparse
 
 from airbyte_cdk.models import FailureType
@@ -232,7 +232,7 @@ def _start(config: Mapping[str, Any], now: datetime) -> Tuple[datetime, Optional
     period = DEFAULT_WINDOW if value in (None, "") else relative_period(value) if isinstance(value, str) else None
     if period is None:
         try:
-            return _date(config, "start_date"), None
+            return cast(datetime, _date(config, "start_date")), None  # set: an empty start_date has a period
         except AirbyteTracedException:
             raise config_error(
                 f"'start_date' is neither a UTC date-time nor a period back from now: {value!r}. Use 2020-01-01T00:00:00Z, "
