@@ -382,6 +382,8 @@ def _search_queries(config: Mapping[str, Any], today: date) -> Tuple[SearchQuery
                 f"'search_queries[{position}]' must be an object with name, query and type, or a preset."
             )
         preset = entry.get("preset")
+        name: object  # as the entry gives them: checked below
+        query: object
         if preset is not None:
             name, query, kind = _preset_query(entry, position, today)
         else:
