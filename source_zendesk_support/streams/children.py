@@ -43,7 +43,7 @@ class ParentChildrenStream(ListStream):
         """How far the parents were read, in time; a parent export's cursor does not say."""
         return self.saved_epoch("parent_start") if self.incremental else None
 
-    def read_pages(self, stream_slice):
+    def read_pages(self, stream_slice: Optional[Mapping[str, Any]]):
         newest = self.saved_newest()
         self._children_answered = False
         from_start = self.reads_from_start

@@ -230,7 +230,7 @@ class UnpagedStream(ListStream):
 
     paging = "single response"
 
-    def read_pages(self, stream_slice):
+    def read_pages(self, stream_slice: Optional[Mapping[str, Any]]):
         start, end = self.start_epoch(), self.end_epoch
         batch: List[Mapping[str, Any]] = []
         for page in UnpagedWalker(self.fetcher, self.fetcher.get, self.spec.path, self.spec.params).pages():
