@@ -13,7 +13,7 @@ import math
 import re
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
-from typing import Annotated, Any, Literal, Mapping, MutableMapping, Optional, Tuple, Type, Union, get_args
+from typing import Annotated, Any, Literal, Mapping, MutableMapping, Optional, Tuple, Type, Union, cast, get_args
 from urllib.parse import urlparse
 
 from airbyte_cdk.models import FailureType
@@ -232,7 +232,7 @@ def _start(config: Mapping[str, Any], now: datetime) -> Tuple[datetime, Optional
     period = DEFAULT_WINDOW if value in (None, "") else relative_period(value) if isinstance(value, str) else None
     if period is None:
         try:
-            return _date(config, "start_date"), None
+            return cast(datetime, _date(config, "start_date")), None  # set: an empty start_date has a period
         except AirbyteTracedException:
             raise config_error(
                 f"'start_date' is neither a UTC date-time nor a period back from now: {value!r}. "
@@ -383,6 +383,8 @@ def _search_queries(config: Mapping[str, Any], today: date) -> Tuple[SearchQuery
                 f"'search_queries[{position}]' must be an object with name, query and type, or a preset."
             )
         preset = entry.get("preset")
+        name: object  # as the entry gives them: checked below
+        query: object
         if preset is not None:
             name, query, kind = _preset_query(entry, position, today)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, List, Mapping
+from typing import Any, Dict, List
 
 from airbyte_cdk.models import AirbyteStateMessage
 
@@ -25,7 +25,7 @@ def _json_file(path: str, what: str) -> Any:
         ) from None
 
 
-def read_config_file(path: str) -> Mapping[str, Any]:
+def read_config_file(path: str) -> Dict[str, Any]:
     config = _json_file(path, "config")
     if not isinstance(config, dict):
         raise config_error(f"The config file {path} must hold a JSON object, not a {type(config).__name__}.")

@@ -56,6 +56,7 @@ class RetriesSayWhatHappened(logging.Filter):
         said = str(error) if match and isinstance(error, BaseBackoffException) else ""
         if said:
             said = re.sub(r"[;.]?\s*[Rr]etrying\.?$", "", said.strip())
+            assert match is not None  # said only for a matching line
             record.msg = f"{said}; trying again in {float(match.group(1)):.0f} s."
             record.args = None
         return True

@@ -154,6 +154,7 @@ def install() -> None:
     logger and uncaught-error handler to sys.stdout; all four names point at redacting streams."""
     if isinstance(sys.__stdout__, RedactingStream):
         return
-    out, err = RedactingStream(sys.__stdout__), RedactingStream(sys.__stderr__, pass_data_lines=False)
-    sys.__stdout__ = sys.stdout = out  # type: ignore[misc]
-    sys.__stderr__ = sys.stderr = err  # type: ignore[misc]
+    # sys.__stdout__ and __stderr__ are typed Optional (None without a console); a connector always has them.
+    out, err = RedactingStream(sys.__stdout__), RedactingStream(sys.__stderr__, pass_data_lines=False)  # type: ignore[arg-type]
+    sys.__stdout__ = sys.stdout = out  # type: ignore[misc, assignment]
+    sys.__stderr__ = sys.stderr = err  # type: ignore[misc, assignment]

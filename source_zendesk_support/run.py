@@ -51,6 +51,7 @@ def report_config_error(command: Optional[str], error: AirbyteTracedException) -
         _print(error.as_connection_status_message())
         return 0
     message = error.as_sanitized_airbyte_message()
+    assert message.trace is not None and message.trace.error is not None  # an error trace message
     message.trace.error.stack_trace = None  # a config problem is the user's to fix; no code path to show
     _print(message)
     return 1

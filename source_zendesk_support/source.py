@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from queue import Queue
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, MutableMapping, Optional, Tuple
 
 import requests
 from airbyte_cdk.models import (
@@ -30,7 +30,7 @@ from airbyte_cdk.sources.message import InMemoryMessageRepository, MessageReposi
 from airbyte_cdk.sources.message.concurrent_repository import ConcurrentMessageRepository
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.sources.streams.concurrent.adapters import StreamFacade
-from airbyte_cdk.sources.streams.concurrent.cursor import FinalStateCursor
+from airbyte_cdk.sources.streams.concurrent.cursor import Cursor, FinalStateCursor
 from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.sources.utils.slice_logger import DebugSliceLogger
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -96,7 +96,8 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         self._object_specs: Optional[Tuple[SyncContext, List[StreamSpec]]] = None  # listed once per context
 
     # --- config and state files --------------------------------------------------------------------------
-    def read_config(self, config_path: str) -> Mapping[str, Any]:
+    # An instance method, unlike the CDK's static one: it returns the config this source already holds, if any.
+    def read_config(self, config_path: str) -> MutableMapping[str, Any]:  # type: ignore[override]
         return self._config.stored if self._config else read_config_file(config_path)
 
     @classmethod
@@ -161,12 +162,13 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
             if spec.name in CUSTOM_FIELD_SOURCES and self._wants(spec.name) and context.config.custom_field_columns:
                 stream.custom_columns = self._custom_columns(context, spec.name)
             if isinstance(stream, CustomObjectRecordsStream):
+                assert context.custom_objects is not None  # _build_context lists them
                 stream.custom_columns = CustomObjectColumns(
                     context.custom_objects.fields(stream, spec.name[len(STREAM_PREFIX) :]) or []
                 )
             if incremental and spec.cursor_field:
                 stream.state = self._state_manager.get_stream_state(spec.name, None) or {}
-                cursor = StreamCheckpointCursor(stream, self._message_repository)
+                cursor: Cursor = StreamCheckpointCursor(stream, self._message_repository)
             else:
                 cursor = FinalStateCursor(spec.name, None, self._message_repository)
             if spec.name in self._sync_modes:
@@ -190,6 +192,7 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         if not self._sync_modes or named:
             lister_spec = next(spec for spec in ALL_STREAMS if spec.name == "custom_objects")
             lister = lister_spec.family(lister_spec, context, incremental=False)
+            assert context.custom_objects is not None  # _build_context lists them
             found = [
                 spec
                 for spec in offered_object_specs(lister, taken)
@@ -275,8 +278,10 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         try:
             for message in super().read(logger, config, catalog, state):
                 if message.type == Type.RECORD:
+                    assert message.record is not None  # a RECORD message carries its record
                     records[message.record.stream] += 1
-                elif message.type == Type.TRACE and message.trace.type == TraceType.ERROR:
+                elif message.type == Type.TRACE and message.trace is not None and message.trace.type == TraceType.ERROR:
+                    assert message.trace.error is not None  # an ERROR trace carries its error
                     failure_types.add(message.trace.error.failure_type)
                 yield self._mark_skipped_incomplete(message)
         except AirbyteTracedException as summary:
@@ -305,7 +310,9 @@ class SourceZendeskSupport(ConcurrentSourceAdapter):
         """A stream skipped for a plan gate ends INCOMPLETE, while the rest of the sync carries on."""
         if (
             message.type == Type.TRACE
+            and message.trace is not None
             and message.trace.type == TraceType.STREAM_STATUS
+            and message.trace.stream_status is not None
             and message.trace.stream_status.status == AirbyteStreamStatus.COMPLETE
             and self._context is not None
             and message.trace.stream_status.stream_descriptor.name in self._context.unavailable_streams

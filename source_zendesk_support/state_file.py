@@ -34,10 +34,11 @@ def last_states(lines: Iterable[str], earlier: Optional[List[Dict[str, Any]]] = 
             continue  # a line cut short by a killed read
         if not isinstance(message, dict) or message.get("type") != "STATE":
             continue
-        state = message.get("state")
-        name = _stream_name(state)
+        line_state = message.get("state")
+        name = _stream_name(line_state)
         if name is not None:
-            states[name] = state
+            assert isinstance(line_state, dict)  # _stream_name names only a dict
+            states[name] = line_state
     return list(states.values())
 
 

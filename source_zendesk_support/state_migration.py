@@ -128,6 +128,7 @@ def _parsed_stream(stream: Any, where: str, position: int) -> AirbyteStateMessag
     message = AirbyteStateMessageSerializer.load(
         {"type": "STREAM", "stream": {"stream_descriptor": stream["stream_descriptor"]}}
     )
+    assert message.stream is not None  # loaded from a stream entry
     message.stream.stream_state = AirbyteStateBlob(dict(blob)) if blob is not None else None
     return message
 
@@ -246,7 +247,7 @@ def migrate_states(
     for message in messages:
         stream = message.stream
         spec = specs.get(stream.stream_descriptor.name) if stream is not None else None
-        if spec is None or stream.stream_state is None:
+        if stream is None or spec is None or stream.stream_state is None:
             migrated.append(message)
             continue
         blob = migrate_stream_state(spec, dict(stream.stream_state.__dict__))

@@ -74,8 +74,8 @@ def request_token(token_url: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
         try:
             with bounded_session(requests.Session(), TOKEN_MAX_BODY, TOKEN_REQUEST_DEADLINE) as session:
                 response = session.post(token_url, data=dict(body), timeout=TOKEN_TIMEOUT, allow_redirects=False)
-        except requests.exceptions.RequestException as error:
-            problem = f"a network error ({type(error).__name__})"
+        except requests.exceptions.RequestException as network_error:
+            problem = f"a network error ({type(network_error).__name__})"
             continue
         if response.is_redirect or 300 <= response.status_code < 400:
             raise _token_error(
@@ -127,7 +127,8 @@ class RotatingRefreshTokenAuthenticator(SingleUseRefreshTokenOauth2Authenticator
     def token_has_expired(self) -> bool:
         return ab_datetime_now() + REFRESH_MARGIN > self.get_token_expiry_date()
 
-    def refresh_access_token(self) -> Tuple[str, AirbyteDateTime, Optional[str]]:
+    # Also the rotated refresh token, as the CDK's single-use authenticator has it (typed so in its own override).
+    def refresh_access_token(self) -> Tuple[str, AirbyteDateTime, Optional[str]]:  # type: ignore[override]
         answer = request_token(self.get_token_refresh_endpoint(), self.build_refresh_request_body())
         refresh_token = answer.get("refresh_token")
         return (

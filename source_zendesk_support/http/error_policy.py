@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional, Tuple, TypeGuard, Union
 
 from urllib.parse import urlparse
 
@@ -212,7 +212,7 @@ class UnreachableHost:
             return now - self._since
 
 
-def is_connection_failure(error: Optional[Exception]) -> bool:
+def is_connection_failure(error: Optional[Exception]) -> TypeGuard[requests.exceptions.RequestException]:
     """No connection at all: refused, not answered, or a name that does not resolve (not a read that broke off)."""
     if isinstance(error, requests.exceptions.ConnectTimeout):
         return True
@@ -313,7 +313,7 @@ def bad_number(stream: str, error: BadNumber, status: Optional[int] = None) -> A
     return AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.transient_error)
 
 
-def _asked_wait(response: requests.Response) -> Optional[tuple]:
+def _asked_wait(response: requests.Response) -> Optional[Tuple[float, str]]:
     """(seconds, the header that asked) of a wait Zendesk asked for; raises BadNumber for one that cannot be used."""
     seconds = retry_after_seconds(response.headers)
     if seconds is not None:

@@ -64,7 +64,7 @@ class Fetch:
         self._explain = explain
         self._answered_paths: Set[str] = set()
         # The support_type_scope asked of the ticket endpoints: the config's, or a running backfill's.
-        self.ticket_scope = config.ticket_scope
+        self.ticket_scope: str = config.ticket_scope
         session = bounded_session(
             LimiterSession(api_budget=budget),
             config.max_response_mb * MIB,

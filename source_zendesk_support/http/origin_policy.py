@@ -99,6 +99,7 @@ def _as_sent(url: str) -> Origin:
     """The origin requests and its connection pool send `url` to: prepared as requests prepares it, then parsed."""
     prepared = PreparedRequest()
     prepared.prepare_url(url, None)
+    assert prepared.url is not None  # prepare_url sets it
     parts = parse_url(prepared.url)
     scheme = (parts.scheme or "").lower()
     return scheme, (parts.host or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)

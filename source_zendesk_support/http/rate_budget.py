@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Mapping, Optional, TypeVar
 from urllib.parse import urlparse
 
 import requests
@@ -164,7 +164,12 @@ BUCKETS: List[Bucket] = [
 ]
 
 
-def _first_header(read: Callable, response: requests.Response, *names: str) -> Optional[float]:
+_Number = TypeVar("_Number", int, float)
+
+
+def _first_header(
+    read: Callable[[Mapping[str, str], str], Optional[_Number]], response: requests.Response, *names: str
+) -> Optional[_Number]:
     """The first of `names` present, read by `read` (numbers.py: a number that cannot be used raises BadNumber)."""
     for name in names:
         value = read(response.headers, name)
@@ -315,7 +320,7 @@ class ZendeskRateBudget(APIBudget):
             self._observe_reset(resets)
         account.observe(limit, remaining, resets, counted_in=None if limited else self._counted_in(request, account))
 
-    def _observe_reset(self, resets_in: int) -> None:
+    def _observe_reset(self, resets_in: float) -> None:
         length = self._length.observe(resets_in)
         if length is not None:  # windows told no reset time (Help Center, Chat) last as long as the others
             for window in [self.account] + [window for _, window in self.buckets.values()]:
@@ -331,10 +336,10 @@ class WindowLength:
         self._lock = threading.Lock()
         self._deadline: Optional[datetime.datetime] = None
         self._rollovers = 0
-        self._longest = 0
+        self._longest: float = 0
         self._length = WINDOW
 
-    def observe(self, resets_in: int) -> Optional[datetime.timedelta]:
+    def observe(self, resets_in: float) -> Optional[datetime.timedelta]:
         """The new length when this observation changes it."""
         with self._lock:
             deadline = datetime.datetime.now() + datetime.timedelta(seconds=resets_in)

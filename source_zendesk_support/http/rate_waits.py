@@ -16,7 +16,9 @@ from airbyte_cdk.models import (
     AirbyteStreamStatusReasonType,
     StreamDescriptor,
 )
-from airbyte_cdk.models.airbyte_protocol import AirbyteStreamStatusRateLimitedReason
+
+# The CDK re-exports it with `import *` from the protocol package, whose names mypy does not see.
+from airbyte_cdk.models.airbyte_protocol import AirbyteStreamStatusRateLimitedReason  # type: ignore[attr-defined]
 from airbyte_cdk.utils.stream_status_utils import as_airbyte_message
 
 # Shorter waits are the ordinary pacing of a sync: telling each one would drown the log.

@@ -17,7 +17,7 @@ from typing import Iterator
 @dataclass(frozen=True)
 class RetryPolicy:
     max_retries: int
-    max_seconds: float  # the whole request, retries included
+    max_seconds: int  # the whole request, retries included (whole seconds: the CDK's max_time is an int)
     max_backoff_seconds: float = 60.0
 
     def pause(self, retry: int, base_seconds: float = 1.0) -> float:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import socket
 import time
-from typing import Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional
 from urllib.parse import urlparse
 
 import requests
@@ -85,7 +85,13 @@ def _path(url: Optional[str]) -> str:
     return urlparse(url or "").path or "/"
 
 
-class _AnswerDeadline:
+if TYPE_CHECKING:
+    _Connection = HTTPConnection  # the mixin goes before a connection class (_pool_classes)
+else:
+    _Connection = object
+
+
+class _AnswerDeadline(_Connection):
     """A connection that is cut when connect, the request and the answer's status line and headers together take
     longer than `deadline_seconds` (set on the class the adapter makes). The blocked read then ends at once."""
 
@@ -262,7 +268,7 @@ def bounded_session(
     """The session with every http(s) request read through a BoundedAdapter. Requests follows no redirect itself
     (the origin policy decides on each): it is given no redirect target, so it never parses a Location, which a
     hostile server can write to crash its URL parser."""
-    session.get_redirect_target = _no_redirect_target
+    session.get_redirect_target = _no_redirect_target  # type: ignore[method-assign, assignment]  # on this session only
     adapter = BoundedAdapter(
         max_body_bytes,
         deadline_seconds,

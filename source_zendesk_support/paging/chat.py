@@ -3,7 +3,7 @@ by since_id."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set
 
 from ..http.answer import ApiAnswer
 from ..numbers import same_id
@@ -41,6 +41,11 @@ class ChatExportWalker:
         start, start_id, end = self.start, self.start_id, self.end
         seen_at_boundary: Set[Any] = set()
         guard = ProgressGuard(self.walker, "chat export position")
+        # Each page's, let go of once the page is emitted.
+        body: Optional[Mapping[str, Any]]
+        listed: Optional[List[Mapping[str, Any]]]
+        fresh: Optional[List[Mapping[str, Any]]]
+        kept: Optional[List[Mapping[str, Any]]]
         while True:
             params: Dict[str, Any] = {"start_time": start, "limit": CHAT_EXPORT_LIMIT, **self.params}
             if start_id:
@@ -97,6 +102,10 @@ class MicrosExportWalker:
     def pages(self) -> Iterator[Page]:
         start = self.start
         guard = ProgressGuard(self.walker, "agent timeline position")
+        # Each page's, let go of once the page is emitted.
+        body: Optional[Mapping[str, Any]]
+        listed: Optional[List[Mapping[str, Any]]]
+        kept: Optional[List[Mapping[str, Any]]]
         while True:
             answer = self.fetch({"start_time": start, "limit": CHAT_EXPORT_LIMIT})
             if not answer.ok:

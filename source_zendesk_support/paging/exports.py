@@ -102,6 +102,10 @@ class CursorExportWalker(_ExportWalker):
             guard.see(self.saved_cursor)
         restarted = False
         self.ask(params)
+        # Each page's, let go of once the page is emitted.
+        answer: Optional[ApiAnswer]
+        listed: Optional[List[Mapping[str, Any]]]
+        items: Optional[List[Mapping[str, Any]]]
         while True:
             answer = self.answer_to(params)
             if answer.status in (400, 422) and "cursor" in params and not restarted:
@@ -187,6 +191,10 @@ class TimeExportWalker(_ExportWalker):
         seen_at_boundary: Set[Hashable] = set()
         stalled = 0
         self.ask({"start_time": start})
+        # Each page's, let go of once the page is emitted.
+        answer: Optional[ApiAnswer]
+        listed: Optional[List[Mapping[str, Any]]]
+        fresh: Optional[List[Mapping[str, Any]]]
         while True:
             answer = self.answer_to({"start_time": start})
             body, listed = self.answered(answer)

@@ -20,7 +20,7 @@ class Page:
     end_date for exports); `position` is where a later read resumes once this page is emitted (a value of None
     means: forget that key), or None when the page moves nothing."""
 
-    body: Mapping[str, Any]
+    body: Any  # the answer's JSON: an object, or a bare array (Chat's lists)
     items: List[Mapping[str, Any]] = field(default_factory=list)
     position: Optional[Dict[str, Any]] = None
     # The walker had to start over without the saved position (Zendesk refused an old cursor).
@@ -35,8 +35,11 @@ class Walker(Protocol):
     """Who a walker reports through (http/fetch.py's Fetch): the stream name errors and warnings carry, its
     logger, and its failure for an answer that cannot be used."""
 
-    name: str
-    logger: logging.Logger
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def logger(self) -> logging.Logger: ...
 
     def fail(self, answer: ApiAnswer, what: str) -> AirbyteTracedException: ...
 
@@ -81,6 +84,7 @@ class PrefetchingSource:
     def answer(self) -> ApiAnswer:
         pending, self._pending = self._pending, None
         self._permits.let_go()
+        assert pending is not None  # asked for before each answer
         raw = pending.result()
         self._permits.hold()
         return parse_answer(raw)

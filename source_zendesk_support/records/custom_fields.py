@@ -10,7 +10,7 @@ values stay in the record too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 STRING = {"type": ["null", "string"]}
 TYPE_SCHEMAS: Dict[str, Mapping[str, Any]] = {
@@ -146,7 +146,10 @@ class CustomFieldColumns:
         self._values_key = values_key  # "custom_fields" (tickets) or "user_fields"/"organization_fields"
         # Everything a record needs, worked out once: the empty columns, and each field's column and converter.
         self._empty = {field.column: None for field in fields}
-        self._by_id = {field.id: (field.column, field.converter()) for field in fields}
+        # Keyed by id, and looked up with whatever id a record's value names.
+        self._by_id: Dict[Any, Tuple[str, Callable[[Any], Any]]] = {
+            field.id: (field.column, field.converter()) for field in fields
+        }
         self._by_key = {field.key: (field.column, field.converter()) for field in fields if field.key}
 
     def properties(self) -> Dict[str, Mapping[str, Any]]:

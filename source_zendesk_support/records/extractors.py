@@ -106,7 +106,9 @@ def _changed_fields(child: Mapping[str, Any]) -> Iterable[tuple]:
         if key in _EVENT_ENVELOPE:
             continue
         if isinstance(value, Mapping) and key in ("custom_ticket_fields", "custom_fields"):
-            previous = child.get("previous_value") if isinstance(child.get("previous_value"), Mapping) else {}
+            previous = child.get("previous_value")
+            if not isinstance(previous, Mapping):
+                previous = {}
             for field_id, field_value in value.items():
                 yield f"custom_field_{field_id}", previous.get(field_id), field_value
         else:

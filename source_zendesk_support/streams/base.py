@@ -30,6 +30,7 @@ from ..sync.context import SyncContext
 from .scope_backfill import BACKFILL_KEY, ScopeBackfill, has_position, plan_backfill, read_in_scope
 
 if TYPE_CHECKING:
+    from ..records.custom_fields import CustomFieldColumns
     from .spec import StreamSpec
 from ..http.answer import ApiAnswer, FeatureUnavailable, RawAnswer
 
@@ -65,7 +66,9 @@ class ZendeskStream(Stream):
         # position and `_outer_state` the stream's saved state, which the backfill leaves as it was.
         self._backfill: Optional[ScopeBackfill] = None
         self._outer_state: Optional[MutableMapping[str, Any]] = None
-        self.custom_columns = None  # CustomFieldColumns, set by the source for tickets, users and organizations
+        self.custom_columns: Optional[CustomFieldColumns] = (
+            None  # set by the source for tickets, users and organizations
+        )
         self.fetcher = self.make_fetch()
 
     # --- identity -------------------------------------------------------------------------------------
@@ -82,10 +85,17 @@ class ZendeskStream(Stream):
         return self.spec.cursor_field or []
 
     @property
+    def incremental_cursor(self) -> str:
+        """The cursor field of an incremental stream: `incremental` is set only for a spec with one."""
+        assert self.spec.cursor_field
+        return self.spec.cursor_field
+
+    @property
     def url_base(self) -> str:
         return self.context.config.api_url
 
-    def get_json_schema(self) -> Mapping[str, Any]:
+    # The CDK's Stream wraps its own in lru_cache, which mypy takes for an attribute; this one keeps its own cache.
+    def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]
         # The CDK asks for it once per record: kept per stream (and per set of custom columns), not looked up.
         columns, schema = self.__dict__.get("_schema_for", (False, None))
         if schema is None or columns is not self.custom_columns:
@@ -99,6 +109,7 @@ class ZendeskStream(Stream):
     def make_fetch(self) -> Fetch:
         context, config = self.context, self.context.config
         chat = self.spec.product == "chat"
+        assert context.origin_policy is not None  # SyncContext.__post_init__ sets it
         return Fetch(
             self.name,
             self.logger,
@@ -144,6 +155,7 @@ class ZendeskStream(Stream):
         if self._backfill is None:
             return self._state
         self._backfill.state = dict(self._state)
+        assert self._outer_state is not None  # set with _backfill (backfilling)
         return {**self._outer_state, BACKFILL_KEY: self._backfill.saved()}
 
     @state.setter
@@ -244,8 +256,8 @@ class ZendeskStream(Stream):
     @property
     def end_epoch(self) -> Optional[int]:
         """The last second read: end_date, or during a backfill where the saved state had got to."""
-        end = self.context.config.end
-        end = int(end.timestamp()) if end else None
+        end_date = self.context.config.end
+        end = int(end_date.timestamp()) if end_date else None
         until = self.scope_until
         return until if end is None else end if until is None else min(end, until)
 
@@ -294,6 +306,7 @@ class ZendeskStream(Stream):
 
     def _with_deletion_markers(self, items: Iterable[Union[Mapping[str, Any], AirbyteMessage]]):
         rule, mode = self.spec.deletion_field, self.context.config.deleted_records
+        assert rule is not None  # only called for a spec with a deletion_field (read_records)
         for item in items:
             if isinstance(item, AirbyteMessage):
                 yield item

@@ -19,6 +19,7 @@ from ..records.timeutil import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
 from .estimates import ListedParentsEstimate, RowEstimate
 from .lists import ListStream, list_share_group
+from .spec import Parents
 
 
 # Parents whose children are counted before the ESTIMATE scales the parent count by children per parent.
@@ -31,11 +32,18 @@ class ParentChildrenStream(ListStream):
 
     paging = "per changed parent"
 
+    @property
+    def parents_spec(self) -> Parents:
+        """The spec's parents: registry.py gives every stream of this kind some."""
+        parents = self.spec.parents
+        assert parents is not None
+        return parents
+
     def position_epoch(self):
         """How far the parents were read, in time; a parent export's cursor does not say."""
         return self.saved_epoch("parent_start") if self.incremental else None
 
-    def read_pages(self, stream_slice):
+    def read_pages(self, stream_slice: Optional[Mapping[str, Any]]):
         newest = self.saved_newest()
         self._children_answered = False
         from_start = self.reads_from_start
@@ -48,7 +56,7 @@ class ParentChildrenStream(ListStream):
             for parent in parents:
                 if parent.get("status") == "deleted":
                     continue  # Zendesk serves nothing under a deleted ticket
-                if not self.spec.parents.visits(parent):
+                if not self.parents_spec.visits(parent):
                     if estimate.wants_first_page:
                         sampled.append(parent)  # a parent without children of this kind: the estimate counts it so
                     continue
@@ -80,7 +88,7 @@ class ParentChildrenStream(ListStream):
 
     # --- parents --------------------------------------------------------------------------------------
     def _parent_batches(self) -> Iterable[ParentBatch]:
-        paged_by = self.spec.parents.paged_by
+        paged_by = self.parents_spec.paged_by
         if paged_by is CursorExportWalker:
             return self._cursor_export_parents()  # tickets: far too many to hold, and one stream reads them
         read = self._time_export_parents if paged_by is TimeExportWalker else self._listed_parents
@@ -90,25 +98,25 @@ class ParentChildrenStream(ListStream):
         """Streams with equal keys visit the same parents in the same order. Taken once, from the state the
         sync started with: the checkpoints of this sync must not change which pages it shares."""
         if not hasattr(self, "_parent_key"):
-            parents = self.spec.parents
+            parents = self.parents_spec
             self._parent_key = (parents.path, parents.list_key, self.incremental, self._saved_parent_start())
         return self._parent_key
 
     def shared_list_group(self) -> Tuple:
         """The per-parent list this stream walks (its own, or the comments its votes hang under): a stream
         listing an article's comments and one listing their votes read the same comment pages."""
-        return ("children", self.spec.parents.via or self.spec.path, self.parent_key())
+        return ("children", self.parents_spec.via or self.spec.path, self.parent_key())
 
     def shared_page_groups(self):
         return [self.shared_list_group()] + ([self._parent_list_group()] if self._parents_read_whole() else [])
 
     def _parents_read_whole(self) -> bool:
         """Parents from a plain list not sorted newest first: its pages are the same as the list stream's."""
-        parents = self.spec.parents
+        parents = self.parents_spec
         return parents.paged_by is CursorPagesWalker and not parents.newest_first
 
     def _parent_list_group(self) -> Tuple:
-        return list_share_group(self.spec.parents.path, self._first_list_params(None, {}))
+        return list_share_group(self.parents_spec.path, self._first_list_params(None, {}))
 
     def _first_list_params(self, after: Optional[str], sort_query: Mapping[str, Any]) -> Dict[str, Any]:
         return {
@@ -123,10 +131,10 @@ class ParentChildrenStream(ListStream):
         return max(saved, configured) if saved is not None else configured
 
     def _parent_source(self) -> DirectSource:
-        return DirectSource(partial(self.fetcher.get, self.spec.parents.path))
+        return DirectSource(partial(self.fetcher.get, self.parents_spec.path))
 
     def _cursor_export_parents(self) -> Iterator[ParentBatch]:
-        parents = self.spec.parents
+        parents = self.parents_spec
         walker = CursorExportWalker(
             self.fetcher,
             self._parent_source(),
@@ -137,11 +145,12 @@ class ParentChildrenStream(ListStream):
             saved_cursor=self._state.get("parent_cursor") if self.incremental else None,
         )
         for page in walker.pages():
+            assert page.position is not None  # the cursor export gives every page a position
             position = {"parent_cursor": page.position["after_cursor"]} if "after_cursor" in page.position else {}
             yield page.items, position
 
     def _time_export_parents(self) -> Iterator[ParentBatch]:
-        parents = self.spec.parents
+        parents = self.parents_spec
         walker = TimeExportWalker(
             self.fetcher,
             self._parent_source(),
@@ -156,7 +165,7 @@ class ParentChildrenStream(ListStream):
     def _listed_parents(self) -> Iterator[ParentBatch]:
         """Parents from a plain list: those updated since the saved time, saved at the end. A list sorted newest
         first is read only down to the first parent older than that time."""
-        parents = self.spec.parents
+        parents = self.parents_spec
         start = self._saved_parent_start()
         sorted_newest_first = self.incremental and bool(parents.newest_first)
         stop = NewestFirst(self, parents.cursor_field, start) if sorted_newest_first else None
@@ -178,8 +187,8 @@ class ParentChildrenStream(ListStream):
 
     # --- children ------------------------------------------------------------------------------------
     def _children_of(self, parent_id: Any) -> Iterable[Mapping[str, Any]]:
-        key = self.spec.parents.child_key
-        via = self.spec.parents.via
+        key = self.parents_spec.child_key
+        via = self.parents_spec.via
         if via:
             for middle in self._list(via.format(parent_id=parent_id), "comments", gated_ok=True, shared=True):
                 path = self.spec.path.format(parent_id=parent_id, child_id=middle["id"])

@@ -160,6 +160,7 @@ def offered_object_specs(stream: ZendeskStream, taken: Iterable[str]) -> List[St
     """A row for each object on the account, except one whose stream name a built-in stream already has."""
     taken = set(taken)
     specs = []
+    assert stream.context.custom_objects is not None  # the source's context lists them
     for key in stream.context.custom_objects.keys(stream):
         if records_stream_name(key) in taken:
             stream.logger.warning(

@@ -57,9 +57,15 @@ class RowEstimate:
         # A backfill of missed tickets (streams/scope_backfill.py) reads a part the account's total does not count.
         self.pending = self.counted is not None and from_start and stream.scope_until is None
 
+    @property
+    def _row(self) -> CountEstimate:
+        """The count row, asked for only while `pending` (which a row without one never is)."""
+        assert self.counted is not None
+        return self.counted
+
     def before_pages(self) -> Optional[AirbyteMessage]:
         """For a row counting its own records: the count, before the first page is asked for."""
-        if not self.pending or self.counted.per or self.counted.when_more:
+        if not self.pending or self._row.per or self._row.when_more:
             return None
         self.pending = False
         total = self._count()
@@ -67,14 +73,14 @@ class RowEstimate:
 
     @property
     def wants_first_page(self) -> bool:
-        return self.pending and bool(self.counted.per or self.counted.when_more)
+        return self.pending and bool(self._row.per or self._row.when_more)
 
     def after_page(self, items: Iterable[Any], records: int, more: bool = True) -> Optional[AirbyteMessage]:
         """After the first page: for a row asked only when more pages follow, the count if they do; for a row with
         records several to a counted object, the count times this page's records per object."""
         if not self.wants_first_page:
             return None
-        per = self.counted.per
+        per = self._row.per
         if not per:
             self.pending = False
             total = self._count() if more else None
@@ -87,7 +93,7 @@ class RowEstimate:
         return estimate_message(self.stream.name, round(total * records / len(objects))) if total is not None else None
 
     def _count(self) -> Optional[int]:
-        estimate = self.stream.spec.estimate
+        estimate = self._row  # the spec's estimate, a CountEstimate for this class
         named = f"{estimate.path}?{sorted(estimate.params.items())}"
         return self.stream.context.counts.value(named, lambda: self._ask(estimate.path, estimate.params))
 

@@ -38,7 +38,7 @@ class ListStream(ZendeskStream):
     def keep(self, record: Mapping[str, Any], start: int, end: Optional[int]) -> bool:
         if not self.incremental:
             return True
-        value = to_epoch(record.get(self.spec.cursor_field))
+        value = to_epoch(record.get(self.incremental_cursor))
         if value is None:
             return True
         return value >= start and (end is None or value <= end)
@@ -48,7 +48,7 @@ class ListStream(ZendeskStream):
             if newest is not None and self.read_started is not None:
                 newest = min(newest, self.read_started)
             progress = (
-                {self.spec.cursor_field: cursor_value(self.spec.cursor_field, newest)} if newest is not None else {}
+                {self.incremental_cursor: cursor_value(self.incremental_cursor, newest)} if newest is not None else {}
             )
             return self.checkpoint(**progress, **extra)
         return None
@@ -71,7 +71,7 @@ class ListStream(ZendeskStream):
             raise paging_error(self, f"{error}.") from None
 
     def saved_newest(self) -> Optional[int]:
-        return to_epoch(self._state.get(self.spec.cursor_field)) if self.incremental else None
+        return to_epoch(self._state.get(self.incremental_cursor)) if self.incremental else None
 
 
 class CursorPagesStream(ListStream):
@@ -230,7 +230,7 @@ class UnpagedStream(ListStream):
 
     paging = "single response"
 
-    def read_pages(self, stream_slice):
+    def read_pages(self, stream_slice: Optional[Mapping[str, Any]]):
         start, end = self.start_epoch(), self.end_epoch
         batch: List[Mapping[str, Any]] = []
         for page in UnpagedWalker(self.fetcher, self.fetcher.get, self.spec.path, self.spec.params).pages():

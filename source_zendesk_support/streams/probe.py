@@ -3,7 +3,7 @@ probe: a stream object that is never read, only asked to fetch. Check retries le
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Optional, Union
 
 import requests
 
@@ -29,7 +29,7 @@ class AccountProbe(ZendeskStream):
     has_stream_status = False  # check's requests belong to no stream of the catalog
 
     def __init__(self, context: SyncContext):
-        self.errors = None
+        self.errors: Optional[_RememberingErrorHandler] = None
         super().__init__(
             StreamSpec("check", "users/me.json", AccountProbe, "user", primary_key=None), context, incremental=False
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Mapping, Optional, cast
 
 import orjson
 from airbyte_cdk.models import AirbyteMessage, Type
@@ -79,7 +79,8 @@ def plan_backfill(stream: "ZendeskStream") -> Optional[ScopeBackfill]:
     if missed is None:
         return None
     kept = {key: state[key] for key in KEPT if key in state}
-    if state.get(stream.spec.state_cursor) is None:
+    cursor = stream.spec.state_cursor
+    if cursor is None or state.get(cursor) is None:
         state.clear()
         state.update(kept)
         return None
@@ -119,13 +120,17 @@ def read_in_scope(stream: "ZendeskStream", stream_slice: Any) -> Iterator[Any]:
                 yield held
                 held = None
             if _at_second(stream, item, plan.until):
-                at_until.add(_identity(stream, item))
+                at_until.add(_identity(stream, cast(Mapping[str, Any], item)))  # a record: _at_second says so
             yield item
     stream.emitted_state = False
     _covers_configured(stream)
     yield stream.checkpoint()
     for item in stream.read_pages(stream_slice):
-        if at_until and _at_second(stream, item, plan.until) and _identity(stream, item) in at_until:
+        if (
+            at_until
+            and _at_second(stream, item, plan.until)
+            and _identity(stream, cast(Mapping[str, Any], item)) in at_until
+        ):
             continue
         yield item
 

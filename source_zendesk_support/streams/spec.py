@@ -4,9 +4,12 @@ typed parts. Rows are built in registry.py, and from the config for named search
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Type, Union
 
 from ..records.extractors import Extractor
+
+if TYPE_CHECKING:
+    from .base import ZendeskStream
 
 # Query parameters that make Zendesk filter a list by time server-side, from (start, end) in epoch seconds.
 StartFilter = Callable[[int, Optional[int]], Dict[str, Any]]
@@ -82,7 +85,7 @@ class NotCounted:
 class StreamSpec:
     name: str
     path: str
-    family: type
+    family: Type[ZendeskStream]
     list_key: str
     primary_key: Union[str, List[str], None] = "id"
     cursor_field: Optional[str] = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, cast
 
 from ..numbers import MAX_COUNT
 
@@ -36,4 +36,4 @@ class AccountCounts:
             known = self._values.get(path, _UNKNOWN)
             if known is _UNKNOWN:
                 known = self._values[path] = ask()
-            return known
+            return cast(Optional[int], known)  # an answer of `ask`, no longer _UNKNOWN

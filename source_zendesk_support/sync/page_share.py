@@ -16,7 +16,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Hashable, Mapping, Optional, Tuple, Any
+from typing import IO, Callable, Dict, Hashable, Mapping, Optional, Tuple, Any
 
 from ..http.answer import RawAnswer
 
@@ -31,7 +31,7 @@ class _Spool:
         self._lock = threading.Lock()
         self._memory_budget, self._disk_budget = memory_budget, disk_budget
         self._in_memory = 0
-        self._file = None
+        self._file: Optional[IO[bytes]] = None
         self._end = 0
 
     def put(self, data: bytes) -> Optional[Tuple]:
@@ -54,6 +54,7 @@ class _Spool:
     def get(self, handle: Tuple) -> bytes:
         if handle[0] == "memory":
             return handle[1]
+        assert self._file is not None  # a disk handle's bytes were written to it
         return os.pread(self._file.fileno(), handle[2], handle[1])
 
     def release(self, handle: Tuple) -> None:

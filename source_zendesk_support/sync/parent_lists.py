@@ -43,7 +43,7 @@ def _first_sightings(batches: Iterable[ParentBatch]) -> Iterable[ParentBatch]:
     visited again, or its children would be fetched and emitted twice."""
     seen = set()
     for parents, position in batches:
-        fresh = []
+        fresh: List[Mapping[str, Any]] = []
         for parent in parents:
             key = same_id(parent.get("id"))  # "123" on one page and 123 on the next are one parent
             if key in seen:
