@@ -353,7 +353,7 @@ def _typed(rule: dict, where: str) -> dict:
 class FaultInjector:
     """The active rules and their counters; decisions are taken under a lock so they are safe under concurrency."""
 
-    def __init__(self, settings):
+    def __init__(self, settings) -> None:
         self.seed = getattr(settings, "seed", 0)
         self.rules: list[FaultRule] = []
         self._lock = threading.Lock()
