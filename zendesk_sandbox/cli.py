@@ -10,6 +10,7 @@ import signal
 import socket
 import sys
 import time
+from typing import cast
 
 import orjson
 
@@ -86,7 +87,7 @@ def resolves_to_loopback(host: str) -> bool:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
     except (OSError, UnicodeError):
         return False
-    return bool(addresses) and all(ipaddress.ip_address(a.split("%", 1)[0]).is_loopback for a in addresses)
+    return bool(addresses) and all(ipaddress.ip_address(cast(str, a).split("%", 1)[0]).is_loopback for a in addresses)
 
 
 def check_host(args) -> None:

@@ -27,7 +27,7 @@ MUTATION_ACTIONS = ("create", "update", "delete", "touch")
 class Stats:
     """Requests served, per path template and status (what a benchmark calls "requests made")."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.counts: Counter = Counter()
 
     def record(self, template: str, status) -> None:

@@ -4,17 +4,22 @@ handler and the plan gate it answers behind, and what a handler gets from the re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import errors
+
+if TYPE_CHECKING:
+    from multidict import MultiMapping
+
+    from .data.account import Account
 
 
 @dataclass
 class Ctx:
     """What a handler needs from the request."""
 
-    account: object
-    query: dict
+    account: Account
+    query: MultiMapping[str]
     params: dict
     path: str  # as requested (keeps a .json suffix)
     user_id: int

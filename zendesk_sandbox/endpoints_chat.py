@@ -34,7 +34,7 @@ def incremental_agent_timeline(ctx: Ctx) -> dict:
     chat_data = chat(ctx.account)
     start_micros = max(0, parse_int(ctx.query.get("start_time"), "start_time", 0))
     limit, cutoff = export_limit(ctx.query), ctx.account.export_cutoff()
-    page = []
+    page: list[int] = []
     for second, index in chat_data.timeline.iter_after((start_micros // 1_000_000 - 1, AFTER_EVERYTHING)):
         if second >= cutoff or len(page) >= limit:
             break

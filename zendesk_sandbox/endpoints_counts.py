@@ -10,6 +10,7 @@ from typing import Callable
 
 from .data.timeline import iso
 from .endpoint import Ctx, Endpoint, feature
+from .pagination import Sorted
 from .support.people import organization_items, user_items
 from .support.tickets import activity_items, live_ticket_count, satisfaction_items
 
@@ -21,7 +22,7 @@ def count_answer(number: Callable[[Ctx], int]) -> Callable[[Ctx], dict]:
     return handle
 
 
-def count_of(items: Callable[[Ctx], object]) -> Callable[[Ctx], dict]:
+def count_of(items: Callable[[Ctx], Sorted]) -> Callable[[Ctx], dict]:
     """The count of what a list handler lists."""
     return count_answer(lambda ctx: len(items(ctx).keys))
 

@@ -98,7 +98,7 @@ import socket
 import struct
 import threading
 from dataclasses import dataclass, field as dataclass_field
-from typing import Callable
+from typing import Callable, cast
 
 from aiohttp import web
 
@@ -331,7 +331,7 @@ def parse_spec(spec: str) -> list[dict]:
 
 
 def _typed(rule: dict, where: str) -> dict:
-    out = {}
+    out: dict[str, int | float | str | None] = {}
     for name, value in rule.items():
         try:
             if name in _INT_OPTIONS:
@@ -354,7 +354,7 @@ def _typed(rule: dict, where: str) -> dict:
 class FaultInjector:
     """The active rules and their counters; decisions are taken under a lock so they are safe under concurrency."""
 
-    def __init__(self, settings):
+    def __init__(self, settings) -> None:
         self.seed = getattr(settings, "seed", 0)
         self.rules: list[FaultRule] = []
         self._lock = threading.Lock()
@@ -422,7 +422,8 @@ def _edge_answer(rule: FaultRule) -> web.Response:
     if rule.kind == "html":
         status = rule.status or 502
         return web.Response(status=status, text=_proxy_page(status), content_type="text/html")
-    return web.Response(status=KINDS[rule.kind].status, body=b"")  # 502: an empty answer from the load balancer
+    status = cast(int, KINDS[rule.kind].status)
+    return web.Response(status=status, body=b"")  # 502: an empty answer from the load balancer
 
 
 def _body(response: web.StreamResponse) -> bytes | None:
@@ -438,7 +439,7 @@ def _qualifies(rule: FaultRule, response: web.StreamResponse, body: bytes | None
     if response.status == 429 or response.prepared:
         return False
     if rule.kind == "504-large":
-        return body is not None and len(body) > rule.bytes
+        return body is not None and len(body) > cast(int, rule.bytes)  # 504-large requires bytes=
     if rule.kind in ("truncated", "reset", "short-body"):
         return body is not None and len(body) >= 2 and 200 <= response.status < 300
     return True
@@ -458,6 +459,7 @@ async def _app_answer(
         await asyncio.sleep(rule.delay if rule.delay is not None else DEFAULT_SLOW_DELAY)
         return response
     if rule.kind == "truncated":
+        body = cast(bytes, body)  # _qualifies passes truncated and reset only with a body
         cut = body[: _cut_point(rule, body)]
         return web.Response(
             status=200,
@@ -465,10 +467,10 @@ async def _app_answer(
             headers={**kept, "Content-Type": response.headers.get("Content-Type", "application/json; charset=utf-8")},
         )
     if rule.kind == "reset":
-        return await _reset_mid_body(rule, request, response, body, kept)
+        return await _reset_mid_body(rule, request, response, cast(bytes, body), kept)
     if rule.kind in ("504", "504-large"):
         return web.Response(status=504, text=_proxy_page(504), content_type="text/html", headers=kept)
-    return web.Response(status=KINDS[rule.kind].status, body=b"", headers=kept)  # 500
+    return web.Response(status=cast(int, KINDS[rule.kind].status), body=b"", headers=kept)  # 500
 
 
 async def _reset_mid_body(

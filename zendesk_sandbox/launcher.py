@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, Sequence
+from typing import IO, Any, Dict, Iterator, Sequence, cast
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
@@ -69,12 +69,13 @@ def running_sandbox(*cli_args: str, timeout: float = START_TIMEOUT) -> Iterator[
 
 
 def _ready_line(process: subprocess.Popen, timeout: float) -> str:
+    stdout = cast(IO[bytes], process.stdout)  # started with stdout=PIPE
     selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
+    selector.register(stdout, selectors.EVENT_READ)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if selector.select(timeout=0.2):
-            line = process.stdout.readline()
+            line = stdout.readline()
             if line.strip():
                 return line.decode()
         if process.poll() is not None:

@@ -15,7 +15,7 @@ import base64
 import bisect
 import struct
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, cast, overload
 from urllib.parse import urlencode
 
 import orjson
@@ -83,6 +83,10 @@ def page_url(base: str, path: str, params: dict) -> str:
     return f"{base}{path}?{urlencode(params)}"
 
 
+@overload
+def parse_int(value, name: str, default: int) -> int: ...
+@overload
+def parse_int(value, name: str, default: None = None) -> int | None: ...
 def parse_int(value, name: str, default: int | None = None) -> int | None:
     if value is None or value == "":
         return default
@@ -135,6 +139,10 @@ def cursor_pages(
     if trailing_empty_page and not before and not has_more and len(records) == size:
         has_more = True
     keep = {k: v for k, v in query.items() if not k.startswith("page[")}
+    after_cursor: str | None
+    before_cursor: str | None
+    nxt: str | None
+    prev: str | None
     if records:
         after_cursor = encode_keyset_cursor(items.order, items.keys[end - 1])
         before_cursor = encode_keyset_cursor(items.order, items.keys[start])
@@ -283,7 +291,7 @@ def start_time_param(query) -> int:
     raw = query.get("start_time")
     if raw is None or raw == "":
         raise errors.invalid_value("start_time is required")
-    return max(0, parse_int(raw, "start_time"))
+    return max(0, cast(int, parse_int(raw, "start_time")))  # raw is non-empty: an int or a refusal
 
 
 def require_start_time(ctx) -> int:
@@ -291,7 +299,7 @@ def require_start_time(ctx) -> int:
     raw = ctx.query.get("start_time")
     if raw is None or raw == "":
         raise errors.invalid_value("start_time is required")
-    start = parse_int(raw, "start_time")
+    start = cast(int, parse_int(raw, "start_time"))  # raw is non-empty: an int or a refusal
     if start >= ctx.account.export_cutoff():
         raise errors.start_time_too_recent(legacy=ctx.account.settings.too_recent_mode == "422")
     return max(0, start)
@@ -335,7 +343,7 @@ def time_export(
         )
         records = [build(ctx, row) for row in page]
         keep = {name: value for name, value in ctx.query.items() if name != "start_time"}
-        body = {key: records}
+        body: dict[str, Any] = {key: records}
         if sideload:
             body.update(sideload(ctx, records))
         body.update(
@@ -369,7 +377,7 @@ def cursor_export(
         records = [build(ctx, row) for row in page]
         cursor = encode_export_cursor(*last)
         keep = {name: value for name, value in ctx.query.items() if name not in ("cursor", "start_time")}
-        body = {key: records}
+        body: dict[str, Any] = {key: records}
         if sideload:
             body.update(sideload(ctx, records))
         body.update(

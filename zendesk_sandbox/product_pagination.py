@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import base64
 import bisect
-from typing import Callable
+from typing import Any, Callable
 
 import orjson
 from aiohttp import web
@@ -76,6 +76,10 @@ def help_center_cursor_pages(items: Sorted, key: str, query, base: str, path: st
     if n > size:
         last_cursor = encode_help_center_cursor(keys[n - size - 1])
         last = page_url(base, path, {**keep, "page[after]": last_cursor, "page[size]": size})
+    after_cursor: str | None
+    before_cursor: str | None
+    nxt: str | None
+    prev: str | None
     if records:
         after_cursor, before_cursor = encode_help_center_cursor(keys[end - 1]), encode_help_center_cursor(keys[start])
         nxt = page_url(base, path, {**keep, "page[after]": after_cursor, "page[size]": size})
@@ -141,6 +145,7 @@ def help_center_time_export(key: str, rows_after: Callable, build: Callable, hid
         start = start_time_param(ctx.query)
         per_page = export_limit(ctx.query, "per_page")
         cutoff = ctx.account.export_cutoff()
+        page: list[tuple[int, Any]]
         page, end_of_stream = [], True
         for timestamp, index in rows_after(ctx, (start - 1, AFTER_EVERYTHING)):
             if timestamp >= cutoff:
@@ -178,6 +183,7 @@ def talk_time_export(key: str, rows_after: Callable, expand: Callable):
     def handle(ctx) -> dict:
         start = start_time_param(ctx.query)
         cutoff = ctx.account.export_cutoff()
+        records: list[dict]
         records, last_second, capped = [], None, False
         for second, indexes in by_second(rows_after(ctx, (start - 1, AFTER_EVERYTHING)), cutoff):
             rows = [record for index in indexes for record in expand(ctx, index)]
@@ -201,6 +207,7 @@ def talk_time_export(key: str, rows_after: Callable, expand: Callable):
 
 def by_second(keyed, cutoff: int):
     """(ts, [k, ...]) per second, from (ts, k) pairs in time order, up to the hold-back cutoff."""
+    group: list[Any]
     group, group_second = [], None
     for second, index in keyed:
         if second >= cutoff:
@@ -224,7 +231,7 @@ def chat_export(key: str, rows_after: Callable, build: Callable, index_of_id: Ca
         start_id = ctx.query.get("start_id") or None
         after = (start, index_of_id(start_id)) if start_id else (start - 1, AFTER_EVERYTHING)
         limit, cutoff = export_limit(ctx.query), ctx.account.export_cutoff()
-        page = []
+        page: list[tuple[int, Any]] = []
         for timestamp, index in rows_after(ctx, after):
             if timestamp >= cutoff or len(page) >= limit:
                 break

@@ -22,7 +22,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, cast
 
 from aiohttp import web
 
@@ -182,7 +182,7 @@ class Admission:
     retry_after: int = 0
 
     def rejection_response(self) -> web.Response:
-        content_type, body = REJECTIONS[self.rejected_by.rejection]
+        content_type, body = REJECTIONS[cast(BucketSpec, self.rejected_by).rejection]  # only a refusal asks
         headers = dict(self.headers)
         headers["Retry-After"] = str(self.retry_after)
         return web.Response(status=429, text=body, content_type=content_type, charset="utf-8", headers=headers)
@@ -239,7 +239,7 @@ class RateLimiter:
         headers = {}
         if route.account in state:
             window, left = state[route.account]
-            limit = self.announced(route.account)
+            limit = self.announced(cast(str, route.account))  # a key of state
             remaining = str(max(0, limit - window.used))
             headers["X-Rate-Limit"] = str(limit)
             headers["X-Rate-Limit-Remaining"] = remaining
@@ -247,10 +247,11 @@ class RateLimiter:
                 headers["ratelimit-limit"] = str(limit)
                 headers["ratelimit-remaining"] = remaining
                 headers["ratelimit-reset"] = str(_ceil_seconds(left))
-        if route.endpoint in state and BUCKETS[route.endpoint].header:
-            window, left = state[route.endpoint]
-            limit = self.announced(route.endpoint)
-            headers[BUCKETS[route.endpoint].header] = (
+        if route.endpoint in state and BUCKETS[cast(str, route.endpoint)].header:
+            endpoint = cast(str, route.endpoint)  # a key of state
+            window, left = state[endpoint]
+            limit = self.announced(endpoint)
+            headers[cast(str, BUCKETS[endpoint].header)] = (
                 f"total={limit}; remaining={max(0, limit - window.used)}; resets={_ceil_seconds(left)}"
             )
         return headers
@@ -315,7 +316,7 @@ def make_ratelimit_middleware(settings, clock: Callable[[], float] = time.monoto
             response.headers.update(admission.headers)
         return response
 
-    ratelimit_middleware.limiter = limiter
+    ratelimit_middleware.limiter = limiter  # type: ignore[attr-defined]  # the app's handle on its limiter
     return ratelimit_middleware
 
 

@@ -8,7 +8,7 @@ from .routing import normalize_path
 
 
 class Router:
-    def __init__(self):
+    def __init__(self) -> None:
         self._exact: dict[str, object] = {}
         self._patterns: list[tuple[re.Pattern, object]] = []
 

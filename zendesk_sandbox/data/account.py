@@ -52,7 +52,7 @@ class Account:
 
     # ---- mutations ----------------------------------------------------------------------------------
     def mutate(self, spec: dict) -> dict:
-        result = {}
+        result: dict = {}
         for resource, actions in spec.items():
             handler = {
                 "tickets": self._mutate_tickets,

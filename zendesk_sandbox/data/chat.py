@@ -7,6 +7,8 @@ zero-padded, so (update time, id) sorts like (update time, index) inside one sec
 
 from __future__ import annotations
 
+from typing import cast
+
 from .pools import mix
 from .series import Series
 from .timeline import iso
@@ -234,7 +236,7 @@ class Chat:
             history.append(
                 {
                     "type": "chat.msg",
-                    "name": agent["name"] if by_agent else visitor["name"],
+                    "name": cast(dict, agent)["name"] if by_agent else visitor["name"],  # messages: online, an agent
                     "nick": f"agent:{agent_id}" if by_agent else f"visitor:{k}",
                     "msg": pools.sentences[(h + m * 13) % len(pools.sentences)],
                     "channel": "#chat",

@@ -3,6 +3,8 @@ eagerly at start-up: they hold tens of records, not millions."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from . import ids
 from .pools import mix, rng_for
 from .timeline import iso
@@ -312,6 +314,7 @@ class ConfigObjects:
     def ticket_field_values(self, h: int, i: int) -> list[dict]:
         """Values of the custom fields on ticket i (h: a 64-bit hash of it): one of every type, some empty."""
         out = []
+        value: bool | str | list[str] | None
         for k, (fid, ftype) in enumerate(self.custom_field_types):
             r = ((h >> (k * 5)) * 2654435761 + k) % 1000
             empty = r % 4 == 0
@@ -440,7 +443,9 @@ class ConfigObjects:
     # the value that shows the children, and each child as (field number, is_required, required_on_statuses type,
     # statuses). Field numbers follow _ticket_fields: 9 text, 10 textarea, 11 checkbox, 12 date, 13 integer,
     # 14 decimal, 15 regexp, 16 tagger, 17 multiselect; every number lies in its form's ticket_field_ids.
-    AGENT_CONDITIONS = {
+    AGENT_CONDITIONS: ClassVar[
+        dict[int, list[tuple[int, bool | str, list[tuple[int, bool, str, list[str] | None]]]]]
+    ] = {
         1: [(11, True, [(9, True, "ALL_STATUSES", None), (10, False, "NO_STATUSES", None)])],
         2: [
             (11, True, [(12, False, "SOME_STATUSES", ["solved"]), (13, True, "ALL_STATUSES", None)]),
@@ -452,7 +457,7 @@ class ConfigObjects:
             (11, True, [(14, False, "SOME_STATUSES", ["open", "solved"])]),
         ],
     }
-    END_USER_CONDITIONS = {
+    END_USER_CONDITIONS: ClassVar[dict[int, list[tuple[int, bool | str, list[tuple[int, bool]]]]]] = {
         1: [(11, True, [(9, True)])],
         2: [(11, True, [(12, False)])],
         3: [(16, "tagger_option_1", [(15, True), (17, False)])],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import cast
 
 from .pools import rng_for
 from .timeline import iso
@@ -190,7 +191,7 @@ class CustomObjects:
         if change is not None:
             created = created if created is not None else change.updated_at
             updated, deleted = change.updated_at, change.deleted_at if change.deleted_at is not None else deleted
-        return created, updated, deleted
+        return cast(int, created), cast(int, updated), deleted  # a record's index: generated, changed or both
 
     def indexes(self, key: str) -> range:
         return range(1, self.by_key[key].next_index)

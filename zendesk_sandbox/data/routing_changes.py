@@ -26,7 +26,7 @@ def _epoch(stamp: str) -> int:
 
 
 class RoutingChanges:
-    def __init__(self, account):
+    def __init__(self, account) -> None:
         self.account = account
         self.seed = account.settings.seed
         self.attributes: list[tuple[int, int, dict]] = []

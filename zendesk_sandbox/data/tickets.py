@@ -252,7 +252,7 @@ class Tickets:
 
     def ids_with_shape(self, predicate) -> list[int]:
         """Base ticket ids whose shape satisfies predicate, ascending (walks residues, not every id)."""
-        out = []
+        out: list[int] = []
         for r, shape in enumerate(self.shapes):
             if predicate(shape):
                 out.extend(range(r or PERIOD, self.count + 1, PERIOD))
@@ -383,7 +383,7 @@ class Tickets:
     def audits_spec(self, i: int) -> list[tuple]:
         """(ts, j, kind, status_before, status_after, comment_public) per audit of ticket i, oldest first.
         kind: create | reply | final | system | mutation."""
-        out = []
+        out: list[tuple] = []
         change = self.changes.get(i)
         if i <= self.count:
             shape = self.shape(i)

@@ -14,7 +14,7 @@ import bisect
 import functools
 import heapq
 import time
-from typing import Callable, Iterator
+from typing import Callable, Iterator, overload
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -22,6 +22,12 @@ def _iso(ts: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
+@overload
+def iso(ts: float) -> str: ...
+@overload
+def iso(ts: None) -> None: ...
+@overload
+def iso(ts: float | None) -> str | None: ...
 def iso(ts: float | None) -> str | None:
     """UTC ISO 8601 with a literal Z, as Zendesk writes timestamps (cached: records in a burst share seconds)."""
     if ts is None:

@@ -37,6 +37,8 @@ def revisions_of(account, trigger: dict) -> list[dict]:
     count = 1 + n % 3
     created, updated = _epoch(trigger["created_at"]), _epoch(trigger["updated_at"])
     titles = [f"{trigger['title']} (draft)"] * (count - 1) + [trigger["title"]]
+    out: list[dict]
+    before: dict | None
     out, before = [], None
     for j in range(count):
         at = created if j == 0 else created + (updated - created) * j // (count - 1)

@@ -4,6 +4,7 @@ export (/incremental/custom_objects/{key}/cursor): start_time more than a minute
 
 from __future__ import annotations
 
+from typing import Callable, cast
 from .. import errors
 from ..data.timeline import iso
 from ..endpoint import Ctx
@@ -64,6 +65,7 @@ def list_records(ctx: Ctx) -> dict:
     if field not in ("id", "updated_at"):
         raise errors.invalid_value("sort must be one of id, updated_at, -id, -updated_at")
     descending = sort.startswith("-")
+    key_of: Callable[[dict], tuple]
     if field == "id":
         key_of = (lambda record: (_inverted(record["id"]),)) if descending else (lambda record: (record["id"],))
     else:
@@ -76,7 +78,7 @@ def list_records(ctx: Ctx) -> dict:
 
 
 def _epoch(record: dict) -> int:
-    return int(parse_time(record["updated_at"]))
+    return int(cast(int, parse_time(record["updated_at"])))  # a record's own ISO timestamp
 
 
 def _inverted(text: str) -> str:

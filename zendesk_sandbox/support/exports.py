@@ -41,6 +41,7 @@ def ticket_sideloads(ctx: Ctx, records: list) -> dict:
     wanted_arrays = includes(ctx)
     account = ctx.account
     sideloads = {}
+    wanted: list[int] | set[int]
     if "users" in wanted_arrays:
         wanted = sorted(
             {
@@ -135,7 +136,7 @@ def ticket_metric_events(ctx: Ctx) -> dict:
     else:
         after = (require_start_time(ctx) - 1, AFTER_EVERYTHING, AFTER_EVERYTHING)
     cutoff = ctx.account.export_cutoff()
-    rows = []
+    rows: list[tuple] = []
     for row in ctx.account.tickets.iter_metric_events(after):
         if row[0] >= cutoff or len(rows) > size:
             break
@@ -144,6 +145,9 @@ def ticket_metric_events(ctx: Ctx) -> dict:
     rows = rows[:size]
     records = [build_metric_event(ctx, row) for row in rows]
     keep = {name: value for name, value in ctx.query.items() if name not in ("page[after]", "start_time")}
+    after_cursor: str | None
+    before_cursor: str | None
+    next_url: str | None
     if rows:
         after_cursor = encode_keyset_cursor(order, (rows[-1][0], metric_event_id(rows[-1])))
         before_cursor = encode_keyset_cursor(order, (rows[0][0], metric_event_id(rows[0])))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from .. import errors
 from ..cache import cached
 from ..data import ids
@@ -80,7 +81,10 @@ def organization_membership_items(ctx: Ctx) -> Sorted:
             if users.organization_index(index) is not None
         ],
     )
-    return Sorted(keys, lambda position: users.organization_membership(keys[position][0] - ids.ORG_MEMBERSHIP), "id")
+    # every key is a user with an organization, so each has its membership
+    return Sorted(
+        keys, lambda position: cast(dict, users.organization_membership(keys[position][0] - ids.ORG_MEMBERSHIP)), "id"
+    )
 
 
 def group_items(ctx: Ctx) -> Sorted:

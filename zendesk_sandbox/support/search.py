@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from typing import cast
 
 from .. import errors
 from ..cache import cached
@@ -84,7 +85,7 @@ def search_keys(account, kind: str, filters) -> list[tuple]:
     if kind == "group":
         keys = []
         for group in account.config.groups:
-            created, updated = parse_time(group["created_at"]), parse_time(group["updated_at"])
+            created, updated = cast(int, parse_time(group["created_at"])), cast(int, parse_time(group["updated_at"]))
             if not group["deleted"] and matches(filters, created, updated):
                 keys.append((-created, group["id"]))
         return sorted(keys)
