@@ -203,7 +203,6 @@ EXCLUDED: Dict[str, Why] = {
     "users/{user_id}/organization_subscriptions": SUBSET,
     # Merges carry no time to resume from, so only reading every organization's on every sync would find them.
     "organizations/{organization_id}/merges": UNBOUNDED,
-    "task_list_templates/{task_list_template_id}/tasks": PLANNED,
     "ticket_forms/{ticket_form_id}/ticket_form_statuses": SUBSET,
     # A user's deletion statuses advance after the user's last change, so no change of the user points at them.
     "users/{user_id}/compliance_deletion_statuses": UNBOUNDED,

@@ -371,6 +371,16 @@ SUPPORT_STREAMS: List[StreamSpec] = [
     ),
     # Cursor pages only (no offset page carries a count), and Zendesk counts them nowhere: no row estimate.
     _pages("task_list_templates", "task_list_templates", estimate=None),
+    # The steps of the templates changed since the last sync.
+    StreamSpec(
+        "task_list_template_tasks",
+        "task_list_templates/{parent_id}/tasks",
+        ParentChildrenStream,
+        "tasks",
+        cursor_field="updated_at",
+        parents=Parents("task_list_templates", "task_list_templates", "task_list_template_id", CursorPagesWalker),
+        estimate=PER_LISTED_PARENT,
+    ),
     _pages("approval_requests", "approval_requests", cursor="created_at", needs="approval workflows", estimate=None),
     _offset("workspaces", "workspaces", needs="contextual workspaces (Enterprise plan)"),
     _offset("resource_collections", "resource_collections"),

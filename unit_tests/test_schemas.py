@@ -531,6 +531,7 @@ OAS_EXAMPLES = {
         "ApprovalRequestsListResponseExample": ("approval_requests", "approval_requests"),
         "TwitterChannelsResponseExample": ("monitored_twitter_handles", "monitored_twitter_handles"),
         "TaskListTemplatesResponseExample": ("task_list_templates", "task_list_templates"),
+        "TasksByTaskListTemplateIdResponseExample": ("task_list_template_tasks", "tasks"),
         "AccountSettingsResponseExample": ("account_settings", "settings"),
         "IncrementalSkillBasedRoutingAttributesExample": ("routing_attribute_events", "attributes"),
         "IncrementalSkillBasedRoutingAttributeValuesExample": ("routing_attribute_value_events", "attribute_values"),

@@ -491,6 +491,12 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
         listing("task_list_templates", setup.setup_list("task_list_templates")),
         count=truth.setup_count("task_list_templates"),
     ),
+    Endpoint(
+        "/api/v2/task_list_templates/{task_list_template_id}/tasks",
+        "task_list_template_tasks",
+        setup.template_tasks,
+        count=setup.template_tasks_count,
+    ),
     # custom objects: their records' export has a window of its own (ratelimit.py)
     Endpoint("/api/v2/custom_objects", "custom_objects", custom_objects.list_objects, count=truth.custom_objects),
     Endpoint("/api/v2/custom_objects/{custom_object_key}", "custom_objects", custom_objects.show_object),

@@ -14,6 +14,7 @@ KIND_SETUP = 47
 # Kind numbers of these collections' ids, apart from the configuration objects' (config_objects.py)
 K_BRAND_AGENT, K_DELETION, K_GROUP_SLA, K_ORG_SUB, K_QUEUE, K_REASON, K_FAILURE, K_FORM_STATUS = range(60, 68)
 K_WORKSPACE, K_COLLECTION, K_APPROVAL, K_HANDLE, K_TASK_LIST = range(68, 73)
+K_TEMPLATE_TASK = 73
 
 # Zendesk's translation locales: (id, locale, name)
 LOCALES = [(1, "en-US", "English"), (8, "de", "Deutsch"), (16, "fr", "Français"), (2, "es", "Español")]
@@ -348,6 +349,25 @@ class SetupLists:
                 "avatar_url": f"https://pbs.twimg.com/profile_images/{n}/{name}.png",
             },
         )
+
+    def template_tasks(self, template: dict) -> list[dict]:
+        """The steps of a task list template, in order (/task_list_templates/{id}/tasks)."""
+        n = self.task_list_templates.index(template) + 1
+        out = []
+        for position in range(1, template["task_count"] + 1):
+            created, updated = self._ts(K_TEMPLATE_TASK, n * 100 + position)
+            out.append(
+                {
+                    "id": self._ulid(K_TEMPLATE_TASK, n * 100 + position),
+                    "name": f"{template['name']}: step {position}",
+                    "description": f"Step {position} of {template['task_count']}",
+                    "position": position,
+                    "required": position == 1,
+                    "created_at": created,
+                    "updated_at": updated,
+                }
+            )
+        return out
 
     def _task_list(self, n: int, name: str, tasks: int) -> dict:
         created, updated = self._ts(K_TASK_LIST, n)

@@ -86,3 +86,17 @@ def trigger_categories(ctx: Ctx) -> dict:
 
 
 _COMPLEMENT = str.maketrans("0123456789", "9876543210")
+
+
+def template_tasks(ctx: Ctx) -> dict:
+    """A template's steps in one offset page, as Zendesk lists them; an unknown template is not found."""
+    setup = ctx.account.setup
+    template = next((t for t in setup.task_list_templates if t["id"] == ctx.params["task_list_template_id"]), None)
+    if template is None:
+        raise errors.record_not_found()
+    tasks = setup.template_tasks(template)
+    return {"tasks": tasks, "count": len(tasks), "next_page": None, "previous_page": None}
+
+
+def template_tasks_count(account) -> int:
+    return sum(template["task_count"] for template in account.setup.task_list_templates)
