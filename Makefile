@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-tests
 DBT_VENV := .venv-dbt
 DBT_STAMP := $(DBT_VENV)/.installed
 
-.PHONY: demo analytics test test-fast container-test install wheels image clean
+.PHONY: demo analytics lint test test-fast container-test install wheels image clean
 
 # Virtual environment with the connector and the sandbox (two distributions, both editable) and the test extras.
 # Reinstalled only when either setup file changes.
@@ -41,13 +41,19 @@ analytics: $(STAMP) $(DBT_STAMP)
 	$(VPY) scripts/analytics.py --dbt $(DBT_VENV)/bin/dbt $(if $(CONFIG),--config $(CONFIG)) $(if $(DESTINATION),--destination '$(DESTINATION)')
 
 # Whole suite except the container check. pytest exits 5 when it collected nothing: that is a failure here.
-test: $(STAMP) $(DBT_STAMP)
+test: lint $(DBT_STAMP)
 	@$(VPY) -m pytest -m "not image_tests and not container" unit_tests integration_tests bench; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests - failing"; exit 1; fi; exit $$rc
 
+# Lint, format and types (pyproject.toml): ruff on everything, mypy on the connector and the sandbox.
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+
 # The fast tier, for every commit: unit tests that start no process and open no socket (a test that tries fails
 # under ZENDESK_TEST_TIER=fast, naming the `process` marker it lacks).
-test-fast: $(STAMP)
+test-fast: lint
 	@ZENDESK_TEST_TIER=fast $(VPY) -m pytest -q -m "not process and not image_tests and not container" unit_tests
 
 # Builds the image (private dockerd, debootstrap base) and runs spec/check/discover/read in it. Needs root.

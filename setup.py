@@ -20,6 +20,10 @@ TEST_REQUIREMENTS = [
     "jsonschema>=4.17,<5",
     # PyAirbyte, driven by a test as a user would run the connector from Python.
     "airbyte>=0.71,<0.72",
+    # `make lint`: ruff (lint and format) and mypy, configured in pyproject.toml. Exact: a newer release may format
+    # or type-check differently, and CI must judge the code as it was checked here.
+    "ruff==0.17.6",
+    "mypy==2.4.1",
 ]
 
 setup(
