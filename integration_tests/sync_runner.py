@@ -133,3 +133,26 @@ def primary_key_of(record: Dict[str, Any], key_paths: List[List[str]]) -> Any:
 def _write(path: Path, content: Any) -> str:
     path.write_text(json.dumps(content))
     return str(path)
+
+
+def read_killed_after_states(
+    config: Dict[str, Any], catalog: Dict[str, Any], state, kill_after_states: int, workdir
+) -> tuple:
+    """Run a read and SIGKILL it right after its n-th STATE line; return (messages, finished)."""
+    (workdir / "config.json").write_text(json.dumps(config))
+    (workdir / "catalog.json").write_text(json.dumps(catalog))
+    args = [*ENTRYPOINT, "read", "--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json")]
+    if state is not None:
+        (workdir / "state.json").write_text(json.dumps(state))
+        args += ["--state", str(workdir / "state.json")]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=PROJECT_ROOT)
+    lines, states_seen = [], 0
+    for line in process.stdout:
+        lines.append(line)
+        if '"type":"STATE"' in line.replace(" ", ""):
+            states_seen += 1
+            if states_seen >= kill_after_states:
+                process.kill()
+                break
+    process.wait()
+    return parse_lines(lines), process.returncode == 0

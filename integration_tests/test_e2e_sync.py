@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 import time
 from typing import Any, Dict, List, Set
 
@@ -17,7 +16,7 @@ import requests
 
 from conftest import running_sandbox
 from ground_truth import NO_GROUND_TRUTH, expected_count
-from sync_runner import ENTRYPOINT, PROJECT_ROOT, configured_catalog, discovered_catalog, parse_lines, run_connector
+from sync_runner import configured_catalog, discovered_catalog, read_killed_after_states, run_connector
 
 pytestmark = pytest.mark.e2e
 
@@ -97,27 +96,6 @@ def test_incremental_resync_returns_exactly_the_changed_records(sandbox, catalog
     assert not third.records.get("tickets") and not third.records.get("users")
 
 
-def _killed_run(config: Dict[str, Any], catalog: Dict[str, Any], state, kill_after_states: int, workdir) -> tuple:
-    """Run a read and SIGKILL it right after its n-th STATE line; return (messages, finished)."""
-    (workdir / "config.json").write_text(json.dumps(config))
-    (workdir / "catalog.json").write_text(json.dumps(catalog))
-    args = [*ENTRYPOINT, "read", "--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json")]
-    if state is not None:
-        (workdir / "state.json").write_text(json.dumps(state))
-        args += ["--state", str(workdir / "state.json")]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=PROJECT_ROOT)
-    lines, states_seen = [], 0
-    for line in process.stdout:
-        lines.append(line)
-        if '"type":"STATE"' in line.replace(" ", ""):
-            states_seen += 1
-            if states_seen >= kill_after_states:
-                process.kill()
-                break
-    process.wait()
-    return parse_lines(lines), process.returncode == 0
-
-
 def test_sync_killed_at_random_points_resumes_without_loss(tmp_path):
     names = [
         "tickets",
@@ -152,7 +130,7 @@ def test_sync_killed_at_random_points_resumes_without_loss(tmp_path):
             ]
             # Kill at a random STATE for a while, then let one run finish (each run emits a STATE per stream).
             kill_after = rng.randint(1, 12) if attempt < 8 else 10**9
-            messages, finished = _killed_run(info["config"], catalog, state or None, kill_after, tmp_path)
+            messages, finished = read_killed_after_states(info["config"], catalog, state or None, kill_after, tmp_path)
             for message in messages:
                 if message["type"] == "RECORD":
                     data = message["record"]["data"]

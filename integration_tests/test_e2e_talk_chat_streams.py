@@ -3,15 +3,13 @@ Chat's agent timeline (an export paged by microseconds) against the sandbox's ow
 
 from __future__ import annotations
 
-import json
-import subprocess
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import pytest
 import requests
 
 from conftest import running_sandbox
-from sync_runner import ENTRYPOINT, PROJECT_ROOT, configured_catalog, discovered_catalog, parse_lines, run_connector
+from sync_runner import configured_catalog, discovered_catalog, read_killed_after_states, run_connector
 
 pytestmark = [pytest.mark.e2e, pytest.mark.process]
 
@@ -79,30 +77,10 @@ def test_agent_timeline_reads_every_entry_once_and_a_resync_reads_only_what_came
     assert not {timeline_key(r) for r in again} & {timeline_key(r) for r in records}
 
 
-def _read_killed_after_states(sandbox, catalog, state, kill_after: int, workdir) -> List[Dict[str, Any]]:
-    (workdir / "config.json").write_text(json.dumps(sandbox["config"]))
-    (workdir / "catalog.json").write_text(json.dumps(catalog))
-    args = [*ENTRYPOINT, "read", "--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json")]
-    if state:
-        (workdir / "state.json").write_text(json.dumps(state))
-        args += ["--state", str(workdir / "state.json")]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=PROJECT_ROOT)
-    lines, states = [], 0
-    for line in process.stdout:
-        lines.append(line)
-        if '"type":"STATE"' in line.replace(" ", ""):
-            states += 1
-            if states >= kill_after:
-                process.kill()
-                break
-    process.wait()
-    return parse_lines(lines)
-
-
 def test_agent_timeline_killed_after_its_first_page_resumes_without_loss(sandbox, tmp_path):
     catalog = configured_catalog(sandbox["streams"], [TIMELINE])
     reference = {timeline_key(r) for r in run_connector("read", sandbox["config"], catalog).records[TIMELINE]}
-    killed = _read_killed_after_states(sandbox, catalog, None, 1, tmp_path)
+    killed, _ = read_killed_after_states(sandbox["config"], catalog, None, 1, tmp_path)
     seen = {timeline_key(m["record"]["data"]) for m in killed if m["type"] == "RECORD"}
     saved = [m["state"] for m in killed if m["type"] == "STATE"][-1]
     assert 0 < len(seen) < len(reference)
