@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
 import orjson
+import requests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = [sys.executable, str(PROJECT_ROOT / "main.py")]
@@ -156,3 +157,12 @@ def read_killed_after_states(
                 break
     process.wait()
     return parse_lines(lines), process.returncode == 0
+
+
+def sandbox_api(sandbox: Dict[str, Any], path: str, params: Optional[Dict[str, Any]] = None) -> Any:
+    """The sandbox's own answer to a GET, asked with the account's API token (what a test compares a read with)."""
+    credentials = sandbox["config"]["credentials"]
+    auth = (f"{credentials['email']}/token", credentials["api_token"])
+    response = requests.get(f"{sandbox['url']}{path}", params=params, auth=auth, timeout=30)
+    response.raise_for_status()
+    return response.json()

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from conftest import running_sandbox
-from sync_runner import configured_catalog, discovered_catalog, run_connector
+from sync_runner import configured_catalog, discovered_catalog, run_connector, sandbox_api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.process]
 
@@ -37,17 +37,11 @@ def sandbox():
         yield info
 
 
-def api(sandbox, path, params=None):
-    credentials = sandbox["config"]["credentials"]
-    auth = (f"{credentials['email']}/token", credentials["api_token"])
-    return requests.get(f"{sandbox['url']}{path}", params=params, auth=auth, timeout=30).json()
-
-
 def every_ticket(sandbox):
     tickets, params = [], {"start_time": 0, "support_type_scope": "all"}
     url = "/api/v2/incremental/tickets/cursor"
     while True:
-        body = api(sandbox, url, params)
+        body = sandbox_api(sandbox, url, params)
         tickets += body["tickets"]
         if body["end_of_stream"]:
             return tickets
@@ -69,7 +63,7 @@ def test_the_conversation_log_is_read_for_messaging_tickets_only_and_equals_the_
     expected = {
         (tid, e["id"])
         for tid in messaging
-        for e in api(sandbox, f"/api/v2/tickets/{tid}/conversation_log", {"page[size]": 100})["events"]
+        for e in sandbox_api(sandbox, f"/api/v2/tickets/{tid}/conversation_log", {"page[size]": 100})["events"]
     }
     assert {(r["ticket_id"], r["id"]) for r in records} == expected
     # One page per messaging ticket (a log fits one page of 100 here), none for any other ticket.
@@ -107,7 +101,9 @@ def test_side_conversation_events_and_recipients_match_the_sandbox_and_share_one
     per_conversation = Counter(e["side_conversation_id"] for e in events)
     assert set(per_conversation) == {c["id"] for c in conversations}
     for conversation in conversations[:5]:
-        body = api(sandbox, f"/api/v2/tickets/{conversation['ticket_id']}/side_conversations", {"include": "events"})
+        body = sandbox_api(
+            sandbox, f"/api/v2/tickets/{conversation['ticket_id']}/side_conversations", {"include": "events"}
+        )
         assert per_conversation[conversation["id"]] == len(body["events"])
     assert len(recipients) == 2 * len(conversations)
     assert all(r["recipient"] and r["side_conversation_id"] for r in recipients)

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from conftest import running_sandbox
-from sync_runner import configured_catalog, discovered_catalog, read_killed_after_states, run_connector
+from sync_runner import configured_catalog, discovered_catalog, read_killed_after_states, run_connector, sandbox_api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.process]
 
@@ -26,23 +26,13 @@ def sandbox():
         yield info
 
 
-def sandbox_get(sandbox, path: str, token_kind: str = "support") -> Any:
-    config = sandbox["config"]
-    if token_kind == "chat":
-        headers = {"Authorization": f"Bearer {config['chat_credentials']['access_token']}"}
-        return requests.get(f"{sandbox['url']}{path}", headers=headers, timeout=30).json()
-    credentials = config["credentials"]
-    auth = (f"{credentials['email']}/token", credentials["api_token"])
-    return requests.get(f"{sandbox['url']}{path}", auth=auth, timeout=30).json()
-
-
 def timeline_key(entry: Dict[str, Any]) -> tuple:
     return entry["agent_id"], entry["start_time"]
 
 
 def test_ivr_menus_and_routes_equal_what_the_ivr_list_holds_and_cost_no_request_of_their_own(sandbox):
     catalog = configured_catalog(sandbox["streams"], ["ivrs", "ivr_menus", "ivr_routes"], incremental=False)
-    ivrs = sandbox_get(sandbox, "/api/v2/channels/voice/ivr")["ivrs"]
+    ivrs = sandbox_api(sandbox, "/api/v2/channels/voice/ivr")["ivrs"]
     requests.post(f"{sandbox['url']}/_sandbox/stats/reset", json={}, timeout=30).raise_for_status()
     output = run_connector("read", sandbox["config"], catalog)
     assert output.returncode == 0, output.stderr[-3000:]
