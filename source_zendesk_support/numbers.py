@@ -87,12 +87,13 @@ def retry_after_seconds(headers: Mapping[str, str], now: Optional[datetime] = No
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
-def epoch_field(body: Mapping[str, Any], field: str) -> Optional[int]:
-    """A paging time in Unix seconds (a time export's end_time): None when absent or null."""
+def epoch_field(body: Mapping[str, Any], field: str, per_second: int = 1) -> Optional[int]:
+    """A paging time since the epoch, in seconds or (`per_second`) a finer unit: a time export's end_time, or Chat's
+    agent timeline's in microseconds. None when absent or null."""
     value = body.get(field)
     if value is None:
         return None
-    return int(plain_number(value, field, MAX_EPOCH))
+    return int(plain_number(value, field, MAX_EPOCH * per_second))
 
 
 def count_field(value: Any, field: str = "count") -> int:

@@ -115,8 +115,8 @@ class MicrosExportWalker:
             kept = [
                 item for item in listed if self.end is None or (to_epoch(item.get(self.cursor_field)) or 0) <= self.end
             ]
-            sent_end = body.get("end_time")
-            if not listed or isinstance(sent_end, bool) or not isinstance(sent_end, int) or sent_end <= start:
+            sent_end = paging_time(self.walker, body, "end_time", 1_000_000, "microseconds since the epoch")
+            if not listed or sent_end is None or sent_end <= start:
                 yield Page(body, kept)
                 return
             end_seconds = clamp_future(self.walker, "end_time", sent_end // 1_000_000, self.now)

@@ -76,14 +76,17 @@ def clamp_future(walker: Walker, what: str, epoch: int, now: Optional[int] = Non
     return current
 
 
-def paging_time(walker: Walker, body: Mapping[str, Any], field: str) -> Optional[int]:
-    """A page's time in Unix seconds (end_time): None when absent; one that is no time fails the stream by name."""
+def paging_time(
+    walker: Walker, body: Mapping[str, Any], field: str, per_second: int = 1, unit: str = "Unix seconds"
+) -> Optional[int]:
+    """A page's time since the epoch (end_time), in seconds or `per_second` finer: None when absent; one that is no
+    time fails the stream by name."""
     try:
-        return epoch_field(body, field)
+        return epoch_field(body, field, per_second)
     except BadNumber as error:
         raise paging_error(
             walker,
-            f"{error} (Unix seconds up to the year 9999 belong there); the stream stops here, "
+            f"{error} ({unit} up to the year 9999 belong there); the stream stops here, "
             "its state at the last page emitted.",
         ) from None
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
 from source_zendesk_support.records.timeutil import to_iso
 
 from .support import epoch, make_config, make_stream, ok, param, run_stream, url
@@ -228,3 +231,13 @@ def test_ivr_menus_and_routes_are_read_from_the_ivr_list_with_their_parents_ids(
     routes, _, _ = run_stream(make_stream("ivr_routes"))
     assert menus == [{"id": 70, "name": "Top", "default": True, "ivr_id": 7}]
     assert [(r["id"], r["ivr_id"], r["ivr_menu_id"]) for r in routes] == [(700, 7, 70), (701, 7, 70)]
+
+
+def test_agent_timeline_end_time_that_is_no_number_fails_the_stream_by_name(api):
+    api.get(
+        TIMELINE,
+        [ok({"agent_timeline": [entry(1, START_MICROS + 5)], "count": 1, "end_time": "soon", "next_page": None})],
+    )
+    with pytest.raises(AirbyteTracedException) as failed:
+        run_stream(make_stream("chat_agent_timeline"))
+    assert "end_time" in failed.value.message and "microseconds since the epoch" in failed.value.message
