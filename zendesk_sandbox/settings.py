@@ -33,6 +33,7 @@ class SandboxSettings:
     access_token_ttl: float = 1800.0  # Zendesk-seconds
     anchor: int = DEFAULT_ANCHOR  # epoch seconds where the generated history ends
     archive_days: int = 120
+    recent_deletions: int | None = None  # tickets deleted in the days before start-up; None = scaled to the size
     allow_password_auth: bool = False
     too_recent_mode: str = "400"  # "400" (current) or "422" (legacy InvalidValue body)
     # some cursor endpoints (seen on /activities) answer has_more=true on a full last page, then one empty page
@@ -50,6 +51,8 @@ class SandboxSettings:
             self.high_volume = True
         if self.time_scale <= 0:
             raise ValueError("time_scale must be positive")
+        if self.recent_deletions is not None and not 0 <= self.recent_deletions <= 100_000:
+            raise ValueError("recent_deletions must be a whole number from 0 to 100000")
 
     @property
     def account_rate_limit(self) -> int:
@@ -69,6 +72,12 @@ class SandboxSettings:
 
     def has_feature(self, name: str) -> bool:
         return name in self.features
+
+    @property
+    def recent_deletions_count(self) -> int:
+        if self.recent_deletions is not None:
+            return self.recent_deletions
+        return max(3, min(100, self.tickets // 100))
 
     @property
     def users_count(self) -> int:
