@@ -328,7 +328,7 @@ class Tickets:
         outbound = call["direction"] == "outbound"
         return {
             "from": number if outbound else customer,
-            "to": customer if outbound else {**number, "brand_id": line["brand_id"]},
+            "to": customer if outbound else number,
             "rel": "voicemail" if call["voicemail"] else call["direction"],
         }
 
