@@ -20,6 +20,12 @@ from .support.account_settings import account_settings
 ITAM = "/api/v2/it_asset_management"
 ITAM_GATE = plan_at_least("professional")  # the add-on needs Suite Professional or above
 
+
+def _show(key: str, name: str):
+    """`/api/v2/<name>/{<key>_id}`: one record of the configuration list `name`."""
+    return config.show(key, config.config_records(name), f"{key}_id")
+
+
 SUPPORT_ENDPOINTS: list[Endpoint] = [
     # incremental exports (admin only)
     Endpoint(
@@ -110,7 +116,13 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
         admin_only=True,
     ),
     # tickets and their children
-    Endpoint("/api/v2/tickets", "tickets", listing("tickets", tickets.ticket_items), count=truth.tickets_live),
+    Endpoint(
+        "/api/v2/tickets",
+        "tickets",
+        listing("tickets", tickets.ticket_items, sideload=exports.ticket_sideloads),
+        count=truth.tickets_live,
+    ),
+    Endpoint("/api/v2/tickets/show_many", "tickets", tickets.tickets_show_many),
     Endpoint("/api/v2/tickets/{ticket_id}", "tickets", tickets.ticket_show),
     Endpoint(
         "/api/v2/tickets/{ticket_id}/comments",
@@ -134,7 +146,7 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "/api/v2/tickets/{ticket_id}/conversation_log",
         "conversation_log",
-        listing("events", tickets.conversation_log_items),
+        listing("events", tickets.conversation_log_items, offset=False),
         count=truth.conversation_log,
     ),
     Endpoint(
@@ -281,6 +293,25 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
         listing("views", config.config_list("views", lambda view: (view["created_at"], view["id"]), "created_at,id")),
         count=truth.config_count("views"),
     ),
+    # one record by id (clients fetch the field, form or rule a ticket names)
+    Endpoint("/api/v2/ticket_fields/{ticket_field_id}", "ticket_fields", _show("ticket_field", "ticket_fields")),
+    Endpoint("/api/v2/user_fields/{user_field_id}", "user_fields", _show("user_field", "user_fields")),
+    Endpoint(
+        "/api/v2/organization_fields/{organization_field_id}",
+        "organization_fields",
+        _show("organization_field", "organization_fields"),
+    ),
+    Endpoint(
+        "/api/v2/ticket_forms/{ticket_form_id}",
+        "ticket_forms",
+        _show("ticket_form", "ticket_forms"),
+        gate=feature("ticket_forms"),
+    ),
+    Endpoint("/api/v2/brands/{brand_id}", "brands", _show("brand", "brands")),
+    Endpoint("/api/v2/macros/{macro_id}", "macros", _show("macro", "macros")),
+    Endpoint("/api/v2/triggers/{trigger_id}", "triggers", _show("trigger", "triggers")),
+    Endpoint("/api/v2/automations/{automation_id}", "automations", _show("automation", "automations")),
+    Endpoint("/api/v2/views/{view_id}", "views", _show("view", "views")),
     Endpoint(
         "/api/v2/slas/policies",
         "sla_policies",

@@ -55,6 +55,12 @@ def pagination_depth():
     )
 
 
+def too_many_values(name: str, limit: int):
+    """A list parameter with more values than the endpoint takes (the body of Zendesk's bulk endpoints)."""
+    description = f"Parameter {name} cannot specify more than {limit} values"
+    return ZendeskError(400, {"error": "TooManyValues", "description": description, "max_count": limit})
+
+
 def invalid_value(description: str):
     return ZendeskError(400, {"error": "InvalidValue", "description": description})
 

@@ -262,14 +262,16 @@ def listing(
     unpaged: bool = False,
     trailing_empty_page_quirk: bool = False,
     sideload: Callable | None = None,
+    offset: bool = True,
 ):
-    """A list endpoint: cursor pages when page[size]/page[after]/page[before] is sent, offset pages otherwise.
-    `items(ctx)` gives the Sorted records; `sideload(ctx, records)` adds arrays the endpoint always sends next
-    to the list."""
+    """A list endpoint: cursor pages when page[size]/page[after]/page[before] is sent, offset pages otherwise
+    (`offset=False`: cursor pages always, for the endpoints Zendesk documents with cursor pagination only).
+    `items(ctx)` gives the Sorted records; `sideload(ctx, records)` adds the arrays the endpoint sends next to
+    the list."""
 
     def handle(ctx) -> dict:
         sorted_items = items(ctx)
-        if cursor and wants_cursor(ctx.query):
+        if cursor and (wants_cursor(ctx.query) or not offset):
             quirk = trailing_empty_page_quirk and ctx.account.settings.trailing_empty_page
             body = cursor_pages(sorted_items, key, ctx.query, ctx.base, ctx.path, trailing_empty_page=quirk)
         else:
@@ -294,13 +296,16 @@ def start_time_param(query) -> int:
     return max(0, cast(int, parse_int(raw, "start_time")))  # raw is non-empty: an int or a refusal
 
 
-def require_start_time(ctx) -> int:
-    """start_time of a Support export, refused when it is within the hold-back as Zendesk refuses it."""
+def require_start_time(ctx, too_recent: Callable | None = None) -> int:
+    """start_time of a Support export, refused when it is within the hold-back as Zendesk refuses it (with
+    `too_recent()`'s error where an export documents a body of its own)."""
     raw = ctx.query.get("start_time")
     if raw is None or raw == "":
         raise errors.invalid_value("start_time is required")
     start = cast(int, parse_int(raw, "start_time"))  # raw is non-empty: an int or a refusal
     if start >= ctx.account.export_cutoff():
+        if too_recent is not None:
+            raise too_recent()
         raise errors.start_time_too_recent(legacy=ctx.account.settings.too_recent_mode == "422")
     return max(0, start)
 

@@ -97,7 +97,8 @@ def test_voice_tickets_are_linked_from_the_calls_that_created_them(client, ticke
         call = calls[ticket["id"]]  # the call that created it links to it
         source = ticket["via"]["source"]
         assert source["rel"] == ("voicemail" if call["voicemail"] else call["direction"])
-        line, caller = (source["from"], source["to"]) if call["direction"] == "outbound" else (source["to"], source["from"])
+        outbound = call["direction"] == "outbound"
+        line, caller = (source["from"], source["to"]) if outbound else (source["to"], source["from"])
         assert line["phone"] == call["phone_number"]
         assert caller["phone"].startswith("+") and caller["formatted_phone"].startswith("+1 (")
         assert call["customer_id"] == ticket["requester_id"]

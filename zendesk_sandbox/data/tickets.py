@@ -307,7 +307,10 @@ class Tickets:
         message) and a call (both numbers, and whether it was inbound, outbound or a voicemail)."""
         if channel == "chat":
             offline = products.chat(self.account).is_offline(self.chat_of(i))
-            return {"channel": "chat", "source": {"from": {}, "to": {}, "rel": "chat_offline_message" if offline else None}}
+            return {
+                "channel": "chat",
+                "source": {"from": {}, "to": {}, "rel": "chat_offline_message" if offline else None},
+            }
         if channel == "voice":
             return {"channel": "voice", "source": self.call_source(i)}
         return {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}}

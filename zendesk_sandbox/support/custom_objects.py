@@ -35,6 +35,18 @@ def invalid_cursor():
     )
 
 
+def start_time_too_recent():
+    """The custom object records export's own body for a start_time inside the last minute (or to come)."""
+    return errors.ZendeskError(
+        400,
+        {
+            "errors": [
+                {"code": "StartTimeTooRecent", "status": "400", "title": "start_time must be more than 60 seconds ago"}
+            ]
+        },
+    )
+
+
 def _key(ctx: Ctx) -> str:
     key = ctx.params.get("custom_object_key", "")
     if key not in ctx.account.custom_objects.by_key:
@@ -100,7 +112,7 @@ def export_records(ctx: Ctx) -> dict:
         except errors.ZendeskError:
             raise invalid_cursor() from None
     else:
-        after = (require_start_time(ctx), 0)
+        after = (require_start_time(ctx, too_recent=start_time_too_recent), 0)
     exclude_deleted = ctx.query.get("filter[exclude_deleted]") == "true"
     rows = (
         row for row in objects.export_rows(key, after) if not (exclude_deleted and not objects.is_live(key, row[1]))
