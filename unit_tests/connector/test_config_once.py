@@ -9,11 +9,11 @@ from typing import Any, Dict, List
 import pytest
 import requests_mock
 
-import source_zendesk_support.config as config_module
+import source_zendesk_support.config.model as config_module
 import source_zendesk_support.input_files as input_files
 import source_zendesk_support.run as run_module
 import source_zendesk_support.source as source_module
-from source_zendesk_support.config import (
+from source_zendesk_support.config.model import (
     AUTH_TYPES,
     AccessTokenCredentials,
     ApiTokenCredentials,
