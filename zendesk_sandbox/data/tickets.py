@@ -305,18 +305,20 @@ class Tickets:
     def via(self, i: int, channel: str) -> dict:
         """The ticket's via object, with the source Zendesk gives a chat (`chat_offline_message` for an offline
         message) and a call (both numbers, and whether it was inbound, outbound or a voicemail)."""
-        if channel == "chat":
-            offline = products.chat(self.account).is_offline(self.chat_of(i))
+        chat = self.chat_of(i) if channel == "chat" else None
+        if chat is not None:
+            offline = products.chat(self.account).is_offline(chat)
             return {
                 "channel": "chat",
                 "source": {"from": {}, "to": {}, "rel": "chat_offline_message" if offline else None},
             }
-        if channel == "voice":
-            return {"channel": "voice", "source": self.call_source(i)}
+        call = self.voice_call_of(i) if channel == "voice" else None
+        if call is not None:
+            return {"channel": "voice", "source": self.call_source(i, call)}
         return {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}}
 
-    def call_source(self, i: int) -> dict:
-        k = self.voice_call_of(i)
+    def call_source(self, i: int, k: int) -> dict:
+        """via.source of ticket i, which call k created."""
         talk = products.talk(self.account)
         call = talk.call(k)
         line = next(p for p in talk.phone_numbers if p["id"] == call["phone_number_id"])
@@ -406,7 +408,8 @@ class Tickets:
         end = int(now) // quantum * quantum
         span = RECENT_DELETION_DAYS * 86400 / scale
         rng = random.Random(f"{self.seed}:recent-deletions")
-        low, chosen, attempts = self.first_unarchived, set(), 0
+        low, attempts = self.first_unarchived, 0
+        chosen: set[int] = set()
         while len(chosen) < n and attempts < 50 * n and low <= self.count:
             attempts += 1
             i = rng.randint(low, self.count)
