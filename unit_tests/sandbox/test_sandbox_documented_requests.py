@@ -301,6 +301,10 @@ REQUESTS = [
     ),
     # one record, and what is not there
     ("ticket field by id", "/api/v2/ticket_fields/{ticket_field}.json", {}, 200, show("ticket_field")),
+    ("article by id", "/api/v2/help_center/articles/{article}.json", {}, 200, show("article")),
+    ("article by id under a locale", "/api/v2/help_center/en-us/articles/{article}", {}, 200, show("article")),
+    ("post by id", "/api/v2/community/posts/{post}.json", {}, 200, show("post")),
+    ("unknown post", "/api/v2/community/posts/1.json", {}, 404, error("RecordNotFound", "Not found")),
     ("unknown ticket", "/api/v2/tickets/99999999.json", {}, 404, error("RecordNotFound", "Not found")),
     ("unknown path", "/api/v2/no_such_thing.json", {}, 404, error("InvalidEndpoint", "Not found")),
     ("job statuses", "/api/v2/job_statuses.json", {}, 200, lambda body: isinstance(body["job_statuses"], list)),
@@ -329,8 +333,14 @@ def chat_client(info) -> Client:
 def concrete(client: Client, path: str, query: dict) -> tuple[str, dict]:
     now = int(time.time())
     values = {"FUTURE": now + 3600, "RECENT": now - 5, "USEC": (now - 3600) * 10**6}
-    if "{ticket_field}" in path:
-        path = path.format(ticket_field=client.json("/api/v2/ticket_fields")["ticket_fields"][0]["id"])
+    first = {
+        "ticket_field": ("/api/v2/ticket_fields", "ticket_fields"),
+        "article": ("/api/v2/help_center/articles", "articles"),
+        "post": ("/api/v2/community/posts", "posts"),
+    }
+    for name, (listing, key) in first.items():
+        if "{" + name + "}" in path:
+            path = path.replace("{" + name + "}", str(client.json(listing)[key][0]["id"]))
     return path, {name: values.get(value, value) for name, value in query.items()}
 
 

@@ -273,6 +273,22 @@ _topic_subscriptions = help_center_list(
 )
 
 
+def article_show(ctx: Ctx) -> dict:
+    guide = help_center(ctx.account)
+    index = guide.article_index(ctx.params["article_id"])
+    if index is None:
+        raise errors.record_not_found()
+    return {"article": guide.article(index)}
+
+
+def post_show(ctx: Ctx) -> dict:
+    guide = help_center(ctx.account)
+    index = guide.post_index(ctx.params["post_id"])
+    if index is None:
+        raise errors.record_not_found()
+    return {"post": guide.post(index)}
+
+
 def help_center_row(path: str, resource: str, handle, count=None) -> Endpoint:
     return Endpoint(path, resource, handle, count=count, gate=help_center_gate)
 
@@ -287,6 +303,8 @@ HELP_CENTER_ENDPOINTS: list[Endpoint] = [
     help_center_row(f"{HC}/{{locale}}/articles", "articles", _articles, count=gates.articles_live),
     help_center_row(f"{HC}/sections/{{section_id}}/articles", "articles", _articles, count=gates.articles_live),
     help_center_row(f"{HC}/{{locale}}/sections/{{section_id}}/articles", "articles", _articles),
+    help_center_row(f"{HC}/articles/{{article_id}}", "articles", article_show),
+    help_center_row(f"{HC}/{{locale}}/articles/{{article_id}}", "articles", article_show),
     help_center_row(
         f"{HC}/sections",
         "sections",
@@ -365,6 +383,8 @@ HELP_CENTER_ENDPOINTS: list[Endpoint] = [
     help_center_row(f"{HC}/community/topics", "topics", _topics),
     help_center_row(f"{COMMUNITY}/posts", "posts", _posts, count=gates.posts_live),
     help_center_row(f"{HC}/community/posts", "posts", _posts),
+    help_center_row(f"{COMMUNITY}/posts/{{post_id}}", "posts", post_show),
+    help_center_row(f"{HC}/community/posts/{{post_id}}", "posts", post_show),
     help_center_row(
         f"{COMMUNITY}/posts/{{post_id}}/comments",
         "post_comments",
