@@ -221,6 +221,11 @@ class Talk:
             return None
         return k if self.calls.exists(k) else None
 
+    def call_line(self, k: int) -> tuple[dict, str]:
+        """The account's number call k came in on or went out from, and the direction."""
+        h = mix(self.seed, K_CALL, k)
+        return self.phone_numbers[(h >> 28) % len(self.phone_numbers)], "outbound" if h % 9 == 0 else "inbound"
+
     def call_facts(self, k: int):
         h = mix(self.seed, K_CALL, k)
         duration = 30 + h % 1200
@@ -242,11 +247,10 @@ class Talk:
             if k > self.calls.count
             else self.calls.timeline.at(k) - duration - wait - 60
         )
-        phone = self.phone_numbers[(h >> 28) % len(self.phone_numbers)]
+        phone, direction = self.call_line(k)
         users = self.account.users
         agent = users.agent_id((h >> 32) & 0xFFF) if answered else None
         customer = users.end_user_id((h >> 40) & 0xFFFFF)
-        direction = "outbound" if h % 9 == 0 else "inbound"
         talk = duration - 20 if answered else 0
         ticket = self.linked_ticket(k)
         if ticket is not None and self.account.tickets.voice_call_of(ticket) == k:

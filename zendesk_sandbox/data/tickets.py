@@ -261,9 +261,13 @@ class Tickets:
         fewer records than tickets, only the two neighbours of i * n_from / count can map to i)."""
         count = self.count
         first = i * n_from // count
-        candidates = (first, first + 1) if n_from <= count else range(first - 2, first + 4)
-        for k in candidates:
-            if 1 <= k <= n_from and _scaled(k, n_from, count) == i and link(k) == i:  # the cheap tests first
+        if n_from <= count:  # no clamping to do: test the scaling inline, the cheap test first
+            for k in (first, first + 1):
+                if 1 <= k <= n_from and round(k * count / n_from) == i and link(k) == i:
+                    return k
+            return None
+        for k in range(max(1, first - 2), min(n_from, first + 3) + 1):
+            if _scaled(k, n_from, count) == i and link(k) == i:
                 return k
         return None
 
@@ -291,37 +295,42 @@ class Tickets:
     def channel(self, i: int) -> str:
         """The ticket's via.channel: its shape's, unless a chat or a call created it. Tickets created through
         /_sandbox/mutate come from the web, email or the API, never from messaging."""
+        return self._origin(i)[0]
+
+    def _origin(self, i: int) -> tuple[str, int | None]:
+        """(via.channel, the chat or call that created the ticket, if one did)."""
         shape = self.shape(i)
         if i > self.count:
-            return "web" if shape.messaging else shape.channel[0]
+            return ("web" if shape.messaging else shape.channel[0]), None
         if shape.messaging:
-            return shape.channel[0]
-        if self.chat_of(i) is not None:
-            return "chat"
-        if self._call_that_made(i) is not None:
-            return "voice"
-        return shape.channel[0]
+            return shape.channel[0], None
+        chat = self.chat_of(i)
+        if chat is not None:
+            return "chat", chat
+        call = self._call_that_made(i)
+        if call is not None:
+            return "voice", call
+        return shape.channel[0], None
 
-    def via(self, i: int, channel: str) -> dict:
+    def via(self, i: int) -> dict:
         """The ticket's via object, with the source Zendesk gives a chat (`chat_offline_message` for an offline
         message) and a call (both numbers, and whether it was inbound, outbound or a voicemail)."""
-        chat = self.chat_of(i) if channel == "chat" else None
-        if chat is not None:
-            offline = products.chat(self.account).is_offline(chat)
+        channel, origin = self._origin(i)
+        if channel == "chat" and origin is not None:
+            offline = products.chat(self.account).is_offline(origin)
             return {
                 "channel": "chat",
                 "source": {"from": {}, "to": {}, "rel": "chat_offline_message" if offline else None},
             }
-        call = self.voice_call_of(i) if channel == "voice" else None
-        if call is not None:
-            return {"channel": "voice", "source": self.call_source(i, call)}
+        if channel == "voice" and origin is not None:
+            return {"channel": "voice", "source": self.call_source(i, origin)}
         return {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}}
 
     def call_source(self, i: int, k: int) -> dict:
         """via.source of ticket i, which call k created."""
         talk = products.talk(self.account)
-        call = talk.call(k)
-        line = next(p for p in talk.phone_numbers if p["id"] == call["phone_number_id"])
+        line, direction = talk.call_line(k)
+        voicemail = talk.call_facts(k)[2] == "abandoned_in_voicemail"
         caller = self.account.pools.phones[mix(self.seed, KIND_VOICE + 100, i) % len(self.account.pools.phones)]
         requester = self.people(i)[1]
         customer = {
@@ -330,11 +339,11 @@ class Tickets:
             "name": self.account.users.name(self.account.users.index_of(requester)),
         }
         number = {"phone": line["number"], "formatted_phone": line["display_number"], "name": line["nickname"]}
-        outbound = call["direction"] == "outbound"
+        outbound = direction == "outbound"
         return {
             "from": number if outbound else customer,
             "to": customer if outbound else number,
-            "rel": "voicemail" if call["voicemail"] else call["direction"],
+            "rel": "voicemail" if voicemail else direction,
         }
 
     # ---- ordering for the exports -------------------------------------------------------------
@@ -458,7 +467,8 @@ class Tickets:
         words = pools.words
         tags = sorted({words[(h2 >> (22 + 8 * k)) % len(words)] for k in range((h2 >> 20) & 3)})
         custom_fields = self.account.config.ticket_field_values(mix(self.seed, KIND_TICKET + 200, i), i)
-        channel = self.channel(i)
+        via = self.via(i)
+        channel = via["channel"]
         ai_agent = self.is_ai_agent(i)
         csat = None
         if self.account.settings.has_feature("csat"):
@@ -470,7 +480,7 @@ class Tickets:
             "url": self.url(f"tickets/{i}"),
             "id": i,
             "external_id": None if i % 7 else f"ext-{i}",
-            "via": self.via(i, channel),
+            "via": via,
             "created_at": iso(created),
             "updated_at": iso(updated),
             "generated_timestamp": self.generated_ts(i),
@@ -578,7 +588,7 @@ class Tickets:
         if j == 0 and i <= self.count:
             channel = self.channel(i)
             if channel in ("chat", "voice"):  # the chat transcript, the call's details
-                return self.via(i, channel)
+                return self.via(i)
         if not self.by_mail(i, j):
             return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
         users = self.account.users
