@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from .paging.exports import CursorExportWalker, TimeExportWalker
 from .paging.lists import CursorPagesWalker
-from .records import extractors as extract, jsonapi
+from .records import extractors as extract
 from .records.timeutil import to_iso
 from .streams.chat import AgentTimelineStream, ChatExportStream, SinceIdStream
 from .streams.custom_objects import CustomObjectFieldsStream, CustomObjectsStream
@@ -407,7 +407,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
         "data",
         cursor=None,
         primary_key="agent_id",
-        extract=jsonapi.agent_availabilities,
+        extract=extract.agent_availabilities,
         needs=OMNICHANNEL,
         estimate=UNCOUNTED,
     ),
@@ -417,7 +417,7 @@ SUPPORT_STREAMS: List[StreamSpec] = [
         "agent_availabilities/agent_statuses",
         CursorPagesStream,
         "",
-        extract=jsonapi.unified_agent_statuses,
+        extract=extract.unified_agent_statuses,
         needs=OMNICHANNEL,
         estimate=UNCOUNTED,
     ),
