@@ -14,8 +14,8 @@ from typing import cast
 
 import orjson
 
-from .chat_auth import chat_access_token
-from .settings import DEFAULT_ANCHOR, PLAN_ORDER, SandboxSettings
+from .foundation.chat_auth import chat_access_token
+from .foundation.settings import DEFAULT_ANCHOR, PLAN_ORDER, SandboxSettings
 
 DEFAULT_FEATURES = "csat,ticket_forms,side_conversations,omnichannel_routing,help_center,talk,chat"
 CONFIG_AUTHS = ["api_token", "oauth2_refresh", "oauth2_client_credentials", "oauth2_access_token"]
@@ -191,7 +191,7 @@ def ready_line(url: str, settings: SandboxSettings, creds, auth: str) -> dict:
 
 
 async def serve(args) -> None:
-    from .server import start_sandbox
+    from .server.listener import start_sandbox
 
     settings = settings_from_args(args)
     started = time.monotonic()

@@ -9,7 +9,7 @@ import pytest
 from airbyte_cdk.models import AirbyteStreamStatus, SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import discover
 
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 from source_zendesk_support.source import SourceZendeskSupport
 
 from .support import API, epoch, make_config, read_streams, states_of, statuses_of

@@ -2,11 +2,11 @@
 gate refuses the path. (The walks in test_sandbox_walks.py and test_products_*.py check the counts themselves
 against what a client reads.)"""
 
-from zendesk_sandbox import control
-from zendesk_sandbox.clock import SandboxClock
+from zendesk_sandbox.server import control
+from zendesk_sandbox.foundation.clock import SandboxClock
 from zendesk_sandbox.data.account import Account
-from zendesk_sandbox.settings import SandboxSettings
-from zendesk_sandbox.tables import ENDPOINT_TABLES
+from zendesk_sandbox.foundation.settings import SandboxSettings
+from zendesk_sandbox.tables.combined import ENDPOINT_TABLES
 
 # Counts a row cannot carry: the search export lists several resources, attachments come inside the records of
 # the comment, audit and ticket-event endpoints, and form conditions inside the ticket forms.

@@ -5,8 +5,8 @@ in one answer."""
 from __future__ import annotations
 
 from ..data.agent_availability import agent_availability
-from ..endpoint import Ctx
-from ..pagination import Sorted, cursor_pages
+from ..paging.endpoint import Ctx
+from ..paging.support import Sorted, cursor_pages
 
 # Filters the list endpoint takes (Zendesk's names): a unified status id, or "<channel>:<status>".
 STATUS_FILTER, CHANNEL_FILTER = "filter[agent_status_id]", "filter[channel_status]"

@@ -5,10 +5,10 @@ export (/incremental/custom_objects/{key}/cursor): start_time more than a minute
 from __future__ import annotations
 
 from typing import Callable, cast
-from .. import errors
+from ..foundation import errors
 from ..data.timeline import iso
-from ..endpoint import Ctx
-from ..pagination import (
+from ..paging.endpoint import Ctx
+from ..paging.support import (
     Sorted,
     cursor_export_page,
     cursor_pages,

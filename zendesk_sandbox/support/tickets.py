@@ -7,12 +7,12 @@ import bisect
 import calendar
 import time
 
-from .. import errors
-from ..cache import cached
+from ..foundation import errors
+from ..paging.cache import cached
 from ..data import ids
 from ..data.timeline import iso
-from ..endpoint import Ctx, includes
-from ..pagination import (
+from ..paging.endpoint import Ctx, includes
+from ..paging.support import (
     Sorted,
     cursor_pages,
     decode_keyset_cursor,

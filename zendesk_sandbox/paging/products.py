@@ -24,8 +24,8 @@ from typing import Any, Callable
 import orjson
 from aiohttp import web
 
-from . import errors
-from .pagination import EXPORT_PAGE_MAX, Sorted, cursor_pages_request, page_url, parse_int, start_time_param
+from ..foundation import errors
+from .support import EXPORT_PAGE_MAX, Sorted, cursor_pages_request, page_url, parse_int, start_time_param
 
 AFTER_EVERYTHING = 1 << 62  # a row key after every record of one second
 

@@ -23,10 +23,10 @@ from airbyte_cdk.models import (
     StreamDescriptor,
 )
 
-from .config import config_error
-from .registry import StreamSpec
-from .records.timeutil import cursor_value, to_epoch, to_iso
-from .streams.scope_backfill import BACKFILL_KEY, SCOPE_KEY
+from ..config.model import config_error
+from ..registry.table import StreamSpec
+from ..foundation.clock import cursor_value, to_epoch, to_iso
+from ..streams.scope_backfill import BACKFILL_KEY, SCOPE_KEY
 
 logger = logging.getLogger("airbyte")
 

@@ -102,9 +102,9 @@ from typing import Callable, cast
 
 from aiohttp import web
 
-from zendesk_sandbox import hostile
-from zendesk_sandbox.ratelimit import ACCOUNT_LIMIT_TEXT, is_sandbox_path, rate_limit_headers
-from zendesk_sandbox.routing import normalize_path
+from zendesk_sandbox.server import hostile
+from zendesk_sandbox.server.ratelimit import ACCOUNT_LIMIT_TEXT, is_sandbox_path, rate_limit_headers
+from zendesk_sandbox.foundation.routing import normalize_path
 
 DEFAULT_GLOB = "/api/*"
 DEFAULT_SLOW_DELAY = 60.0  # real seconds: longer than any sensible client timeout

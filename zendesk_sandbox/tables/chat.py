@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from . import errors
-from .endpoint import Ctx, Endpoint
-from .pagination import page_url, parse_int
-from .product_pagination import AFTER_EVERYTHING, chat_export, export_limit, since_id_page
-from . import products
-from .products import chat, chat_gate
+from ..foundation import errors
+from ..paging.endpoint import Ctx, Endpoint
+from ..paging.support import page_url, parse_int
+from ..paging.products import AFTER_EVERYTHING, chat_export, export_limit, since_id_page
+from ..add_ons import gates
+from ..add_ons.gates import chat, chat_gate
 
 CHAT = "/api/v2/chat"
 
@@ -68,33 +68,33 @@ def chat_row(path: str, resource: str, handle, count=None) -> Endpoint:
 
 
 CHAT_ENDPOINTS: list[Endpoint] = [
-    chat_row("incremental/chats", "chats", incremental_chats, count=products.chats_exported),
+    chat_row("incremental/chats", "chats", incremental_chats, count=gates.chats_exported),
     chat_row(
         "incremental/agent_timeline",
         "agent_timeline",
         incremental_agent_timeline,
-        count=products.agent_timeline_exported,
+        count=gates.agent_timeline_exported,
     ),
-    chat_row("agents", "chat_agents", agents, count=products.chat_agents),
-    chat_row("bans", "chat_bans", bans, count=products.chat_bans),
+    chat_row("agents", "chat_agents", agents, count=gates.chat_agents),
+    chat_row("bans", "chat_bans", bans, count=gates.chat_bans),
     chat_row(
         "departments",
         "chat_departments",
         lambda ctx: chat(ctx.account).departments,
-        count=products.chat_list("departments"),
+        count=gates.chat_list("departments"),
     ),
-    chat_row("goals", "chat_goals", lambda ctx: chat(ctx.account).goals, count=products.chat_list("goals")),
-    chat_row("roles", "chat_roles", lambda ctx: chat(ctx.account).roles, count=products.chat_list("roles")),
+    chat_row("goals", "chat_goals", lambda ctx: chat(ctx.account).goals, count=gates.chat_list("goals")),
+    chat_row("roles", "chat_roles", lambda ctx: chat(ctx.account).roles, count=gates.chat_list("roles")),
     chat_row(
-        "shortcuts", "chat_shortcuts", lambda ctx: chat(ctx.account).shortcuts, count=products.chat_list("shortcuts")
+        "shortcuts", "chat_shortcuts", lambda ctx: chat(ctx.account).shortcuts, count=gates.chat_list("shortcuts")
     ),
-    chat_row("skills", "chat_skills", lambda ctx: chat(ctx.account).skills, count=products.chat_list("skills")),
-    chat_row("triggers", "chat_triggers", lambda ctx: chat(ctx.account).triggers, count=products.chat_list("triggers")),
-    chat_row("account", "chat_accounts", lambda ctx: chat(ctx.account).account(), count=products.one),
+    chat_row("skills", "chat_skills", lambda ctx: chat(ctx.account).skills, count=gates.chat_list("skills")),
+    chat_row("triggers", "chat_triggers", lambda ctx: chat(ctx.account).triggers, count=gates.chat_list("triggers")),
+    chat_row("account", "chat_accounts", lambda ctx: chat(ctx.account).account(), count=gates.one),
     chat_row(
         "routing_settings/account",
         "chat_routing_settings",
         lambda ctx: {"data": chat(ctx.account).routing_settings()},
-        count=products.one,
+        count=gates.one,
     ),
 ]

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from .paging.exports import CursorExportWalker, TimeExportWalker
-from .paging.lists import CursorPagesWalker
-from .records import extractors as extract
-from .records.timeutil import to_iso
-from .streams.chat import AgentTimelineStream, ChatExportStream, SinceIdStream
-from .streams.custom_objects import CustomObjectFieldsStream, CustomObjectsStream
-from .streams.children import ParentChildrenStream
-from .streams.exports import CursorExportStream, NextPageCursorExportStream, TimeExportStream
-from .streams.lists import CursorPagesStream, NamesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
-from .streams.search import SearchExportStream
-from .streams.spec import (
+from ..paging.exports import CursorExportWalker, TimeExportWalker
+from ..paging.lists import CursorPagesWalker
+from ..records import extractors as extract
+from ..foundation.clock import to_iso
+from ..streams.chat import AgentTimelineStream, ChatExportStream, SinceIdStream
+from ..streams.custom_objects import CustomObjectFieldsStream, CustomObjectsStream
+from ..streams.children import ParentChildrenStream
+from ..streams.exports import CursorExportStream, NextPageCursorExportStream, TimeExportStream
+from ..streams.lists import CursorPagesStream, NamesStream, OffsetPagesStream, SchedulesStream, UnpagedStream
+from ..streams.search import SearchExportStream
+from ..streams.spec import (
     CountEstimate,
     ListedParents,
     ListOrder,

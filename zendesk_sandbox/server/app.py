@@ -6,16 +6,18 @@ import warnings
 
 from aiohttp import web
 
-from . import control, errors, faults, ratelimit
+from . import control, faults, ratelimit
+
+from ..foundation import errors
 from .auth import IDENTITY, Credentials, make_auth_middleware, oauth_tokens
-from .clock import SandboxClock
-from .compression import make_compression_middleware
+from ..foundation.clock import SandboxClock
+from ..foundation.compression import make_compression_middleware
 from .control import Stats
-from .data.account import Account
-from .endpoint import Ctx
+from ..data.account import Account
+from ..paging.endpoint import Ctx
 from .router import Router
-from .routing import normalize_path
-from .tables import ENDPOINT_TABLES
+from ..foundation.routing import normalize_path
+from ..tables.combined import ENDPOINT_TABLES
 
 
 def build_router() -> Router:

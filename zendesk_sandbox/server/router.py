@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .routing import normalize_path
+from ..foundation.routing import normalize_path
 
 
 class Router:

@@ -5,18 +5,18 @@ of their own (endpoints_help_center.py, endpoints_talk.py, endpoints_chat.py).""
 
 from __future__ import annotations
 
-from .endpoint import ENTERPRISE, Endpoint, feature, not_team, plan_at_least, side_conversations_gate
-from .pagination import cursor_export, listing, time_export, unpaged
-from .support import configuration as config, custom_objects, exports, ground_truth as truth, people, search, tickets
-from .support import it_assets as itam, routing_exports as routing
-from .support.macro_attachments import macro_attachments
-from .support.task_lists import task_lists_listed, ticket_task_lists
-from .support.trigger_revisions import trigger_revisions
-from .data.trigger_revisions import revision_count
-from .data.macro_attachments import attachment_count
-from .support import setup_lists as setup
-from .support.account_settings import account_settings
-from .support import agent_availability as availability
+from ..paging.endpoint import ENTERPRISE, Endpoint, feature, not_team, plan_at_least, side_conversations_gate
+from ..paging.support import cursor_export, listing, time_export, unpaged
+from ..support import configuration as config, custom_objects, exports, ground_truth as truth, people, search, tickets
+from ..support import it_assets as itam, routing_exports as routing
+from ..support.macro_attachments import macro_attachments
+from ..support.task_lists import task_lists_listed, ticket_task_lists
+from ..support.trigger_revisions import trigger_revisions
+from ..data.trigger_revisions import revision_count
+from ..data.macro_attachments import attachment_count
+from ..support import setup_lists as setup
+from ..support.account_settings import account_settings
+from ..support import agent_availability as availability
 
 ITAM = "/api/v2/it_asset_management"
 ITAM_GATE = plan_at_least("professional")  # the add-on needs Suite Professional or above

@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 
 import orjson
 
-from . import errors
-from .data.pools import mix
+from ..foundation import errors
+from ..data.pools import mix
 
 EXPORT_PAGE_MAX = 1000
 SEARCH_EXPORT_MAX = 1000

@@ -1,12 +1,12 @@
 """Prints the README's stream table from the registry, so the documentation cannot drift from the code.
 
-python -m source_zendesk_support.stream_table
+python -m source_zendesk_support.registry.stream_docs
 """
 
 from __future__ import annotations
 
-from .registry import ALL_STREAMS
-from .streams.spec import StreamSpec
+from .table import ALL_STREAMS
+from ..streams.spec import StreamSpec
 
 
 def _endpoint(spec: StreamSpec) -> str:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from . import errors
+from ..foundation import errors
 
 if TYPE_CHECKING:
     from multidict import MultiMapping
 
-    from .data.account import Account
+    from ..data.account import Account
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Callable, cast
 from aiohttp import web
 
 try:  # the core's classifier is the single source of truth; the fallback only keeps this module usable alone
-    from zendesk_sandbox.routing import endpoint_bucket, normalize_path
+    from zendesk_sandbox.foundation.routing import endpoint_bucket, normalize_path
 except ImportError:  # pragma: no cover - exercised only before the core existed
 
     def normalize_path(path: str) -> str:
@@ -76,7 +76,7 @@ REJECTIONS = {
 def _account_limit(settings) -> int:
     if settings.rate_limit is not None:
         return settings.rate_limit
-    from zendesk_sandbox.settings import PLAN_RATE_LIMITS
+    from zendesk_sandbox.foundation.settings import PLAN_RATE_LIMITS
 
     return PLAN_RATE_LIMITS["high_volume" if settings.high_volume else settings.plan]
 

@@ -22,9 +22,9 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .config_migration import SUBDOMAIN_PATTERN, migrate_config
+from .migration import SUBDOMAIN_PATTERN, migrate_config
 from .search_presets import PRESETS, PresetProblem, expand_preset
-from .redaction import register_config_secrets
+from ..foundation.redaction import register_config_secrets
 
 DEFAULT_WINDOW = timedelta(days=730)  # without start_date, the last two years (Airbyte's default)
 # A relative start_date: an ISO 8601 duration in days or weeks (P30D, P2W) or the same in words (30 days, 1 week).

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import orjson
 from aiohttp import web
 
-from . import errors
-from .chat_auth import authenticate_chat, is_chat_path
-from .data import ids
+from ..foundation import errors
+from ..foundation.chat_auth import authenticate_chat, is_chat_path
+from ..data import ids
 
 OPEN_PREFIXES = ("/_sandbox/", "/oauth/")
 # who made the request: (user id, role); a typed key where aiohttp has them (3.12+)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .endpoint import Ctx, Endpoint
-from .pagination import Sorted, offset_pages
-from .product_pagination import talk_time_export
-from . import products
-from .products import talk, talk_gate
+from ..paging.endpoint import Ctx, Endpoint
+from ..paging.support import Sorted, offset_pages
+from ..paging.products import talk_time_export
+from ..add_ons import gates
+from ..add_ons.gates import talk, talk_gate
 
 VOICE = "/api/v2/channels/voice"
 
@@ -39,16 +39,16 @@ def talk_row(path: str, resource: str, handle, count=None) -> Endpoint:
 
 def talk_list_row(path: str, key: str) -> Endpoint:
     """A Talk list served in offset pages under `key`, the resource of that name, counted by its length."""
-    return talk_row(path, key, offset_list(key, lambda voice: getattr(voice, key)), count=products.talk_list(key))
+    return talk_row(path, key, offset_list(key, lambda voice: getattr(voice, key)), count=gates.talk_list(key))
 
 
 calls_export = talk_time_export("calls", call_rows_after, lambda ctx, index: [talk(ctx.account).call(index)])
 legs_export = talk_time_export("legs", call_rows_after, lambda ctx, index: talk(ctx.account).legs(index))
 
 TALK_ENDPOINTS: list[Endpoint] = [
-    talk_row("stats/incremental/calls", "calls", calls_export, count=products.calls_exported),
-    talk_row("incremental/calls", "calls", calls_export, count=products.calls_exported),
-    talk_row("stats/incremental/legs", "legs", legs_export, count=products.legs_exported),
+    talk_row("stats/incremental/calls", "calls", calls_export, count=gates.calls_exported),
+    talk_row("incremental/calls", "calls", calls_export, count=gates.calls_exported),
+    talk_row("stats/incremental/legs", "legs", legs_export, count=gates.legs_exported),
     talk_row("incremental/legs", "legs", legs_export),
     talk_list_row("phone_numbers", "phone_numbers"),
     talk_list_row("addresses", "addresses"),
@@ -60,25 +60,25 @@ TALK_ENDPOINTS: list[Endpoint] = [
         "stats/agents_activity",
         "agents_activity",
         offset_list("agents_activity", lambda voice: voice.agents_activity()),
-        count=products.talk_agents_activity,
+        count=gates.talk_agents_activity,
     ),
     talk_row(
         "stats/current_queue_activity",
         "current_queue_activity",
         single("current_queue_activity", lambda voice: voice.current_queue_activity()),
-        count=products.one,
+        count=gates.one,
     ),
     talk_row(
         "stats/account_overview",
         "account_overview",
         single("account_overview", lambda voice: voice.account_overview()),
-        count=products.one,
+        count=gates.one,
     ),
     talk_row(
         "stats/agents_overview",
         "agents_overview",
         single("agents_overview", lambda voice: voice.agents_overview()),
-        count=products.one,
+        count=gates.one,
     ),
-    talk_row("settings", "talk_settings", single("settings", lambda voice: voice.settings()), count=products.one),
+    talk_row("settings", "talk_settings", single("settings", lambda voice: voice.settings()), count=gates.one),
 ]

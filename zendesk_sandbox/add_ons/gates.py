@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from . import errors
-from .cache import cached
-from .data import talk as talk_data
-from .data.products import chat, help_center, talk
+from ..foundation import errors
+from ..paging.cache import cached
+from ..data import talk as talk_data
+from ..data.products import chat, help_center, talk
 
 
 # ---- gates (API notes §5, §7.3-§7.5) ------------------------------------------------------------------

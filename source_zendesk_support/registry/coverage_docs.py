@@ -1,7 +1,7 @@
 """Which of Zendesk's described paths the connector reads, and the docs' coverage table rendered from the registry
 and the exclusion rows (coverage_exclusions.py), so the documentation cannot drift from the code.
 
-    python -m source_zendesk_support.coverage_table
+    python -m source_zendesk_support.registry.coverage_docs
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Dict, List
 
 from .coverage_exclusions import EXCLUDED, Why
-from .registry import ALL_STREAMS
+from .table import ALL_STREAMS
 
 _PARAMETER = re.compile(r"\{[^}]*\}")
 _RECORD_KEY = re.compile(r"\{(\w+_)?(id|key)\}")

@@ -9,15 +9,15 @@ from typing import Callable
 
 from aiohttp import web
 
-from . import errors
-from .data.help_center import ARTICLE, ARTICLE_ATTACHMENT, CHILDREN, LOCALE
-from .data import help_center_subscriptions as subscribed, help_center_translations as translated
-from .cache import cached
-from .endpoint import Ctx, Endpoint
-from .pagination import Sorted, wants_cursor
-from .product_pagination import help_center_cursor_pages, help_center_offset_pages, help_center_time_export
-from . import products
-from .products import help_center, help_center_gate
+from ..foundation import errors
+from ..data.help_center import ARTICLE, ARTICLE_ATTACHMENT, CHILDREN, LOCALE
+from ..data import help_center_subscriptions as subscribed, help_center_translations as translated
+from ..paging.cache import cached
+from ..paging.endpoint import Ctx, Endpoint
+from ..paging.support import Sorted, wants_cursor
+from ..paging.products import help_center_cursor_pages, help_center_offset_pages, help_center_time_export
+from ..add_ons import gates
+from ..add_ons.gates import help_center, help_center_gate
 
 HC = "/api/v2/help_center"
 COMMUNITY = "/api/v2/community"
@@ -282,16 +282,16 @@ _posts = help_center_list("posts", post_items, "created_at")
 _topics = help_center_list("topics", static_list(lambda guide: guide.topics), "position")
 
 HELP_CENTER_ENDPOINTS: list[Endpoint] = [
-    help_center_row(f"{HC}/incremental/articles", "articles", incremental_articles, count=products.articles_exported),
-    help_center_row(f"{HC}/articles", "articles", _articles, count=products.articles_live),
-    help_center_row(f"{HC}/{{locale}}/articles", "articles", _articles, count=products.articles_live),
-    help_center_row(f"{HC}/sections/{{section_id}}/articles", "articles", _articles, count=products.articles_live),
+    help_center_row(f"{HC}/incremental/articles", "articles", incremental_articles, count=gates.articles_exported),
+    help_center_row(f"{HC}/articles", "articles", _articles, count=gates.articles_live),
+    help_center_row(f"{HC}/{{locale}}/articles", "articles", _articles, count=gates.articles_live),
+    help_center_row(f"{HC}/sections/{{section_id}}/articles", "articles", _articles, count=gates.articles_live),
     help_center_row(f"{HC}/{{locale}}/sections/{{section_id}}/articles", "articles", _articles),
     help_center_row(
         f"{HC}/sections",
         "sections",
         help_center_list("sections", static_list(lambda guide: guide.sections), "position"),
-        count=products.help_center_list("sections"),
+        count=gates.help_center_list("sections"),
     ),
     help_center_row(
         f"{HC}/{{locale}}/sections",
@@ -302,7 +302,7 @@ HELP_CENTER_ENDPOINTS: list[Endpoint] = [
         f"{HC}/categories",
         "categories",
         help_center_list("categories", static_list(lambda guide: guide.categories), "position"),
-        count=products.help_center_list("categories"),
+        count=gates.help_center_list("categories"),
     ),
     help_center_row(
         f"{HC}/{{locale}}/categories",
@@ -315,7 +315,7 @@ HELP_CENTER_ENDPOINTS: list[Endpoint] = [
         help_center_list(
             "user_segments", static_list(lambda guide: guide.user_segments, lambda record: (record["id"],)), "id"
         ),
-        count=products.help_center_list("user_segments"),
+        count=gates.help_center_list("user_segments"),
     ),
     help_center_row(
         "/api/v2/guide/permission_groups",
@@ -325,13 +325,13 @@ HELP_CENTER_ENDPOINTS: list[Endpoint] = [
             static_list(lambda guide: guide.permission_groups, lambda record: (record["id"],)),
             "id",
         ),
-        count=products.help_center_list("permission_groups"),
+        count=gates.help_center_list("permission_groups"),
     ),
     help_center_row(
         f"{HC}/articles/{{article_id}}/comments",
         "article_comments",
         help_center_list("comments", child_list(article_comments), "id"),
-        count=products.help_center_children("article_comments"),
+        count=gates.help_center_children("article_comments"),
     ),
     help_center_row(
         f"{HC}/{{locale}}/articles/{{article_id}}/comments",
@@ -342,46 +342,46 @@ HELP_CENTER_ENDPOINTS: list[Endpoint] = [
         f"{HC}/articles/{{article_id}}/votes",
         "article_votes",
         help_center_list("votes", child_list(article_votes), "id"),
-        count=products.help_center_children("article_votes"),
+        count=gates.help_center_children("article_votes"),
     ),
     help_center_row(
         f"{HC}/articles/{{article_id}}/comments/{{comment_id}}/votes",
         "article_comment_votes",
         help_center_list("votes", child_list(article_comment_votes), "id"),
-        count=products.help_center_children("article_comment_votes"),
+        count=gates.help_center_children("article_comment_votes"),
     ),
     help_center_row(
         f"{HC}/articles/{{article_id}}/attachments",
         "article_attachments",
         article_attachments,
-        count=products.help_center_children("article_attachments"),
+        count=gates.help_center_children("article_attachments"),
     ),
     # content_url of an attachment: the file itself, on the Help Center's host path
     help_center_row("/hc/article_attachments/{attachment_id}", "article_attachments", article_attachment_content),
     help_center_row(
         "/hc/article_attachments/{attachment_id}/{file_name}", "article_attachments", article_attachment_content
     ),
-    help_center_row(f"{COMMUNITY}/topics", "topics", _topics, count=products.help_center_list("topics")),
+    help_center_row(f"{COMMUNITY}/topics", "topics", _topics, count=gates.help_center_list("topics")),
     help_center_row(f"{HC}/community/topics", "topics", _topics),
-    help_center_row(f"{COMMUNITY}/posts", "posts", _posts, count=products.posts_live),
+    help_center_row(f"{COMMUNITY}/posts", "posts", _posts, count=gates.posts_live),
     help_center_row(f"{HC}/community/posts", "posts", _posts),
     help_center_row(
         f"{COMMUNITY}/posts/{{post_id}}/comments",
         "post_comments",
         help_center_list("comments", child_list(post_comments), "id"),
-        count=products.help_center_children("post_comments"),
+        count=gates.help_center_children("post_comments"),
     ),
     help_center_row(
         f"{COMMUNITY}/posts/{{post_id}}/votes",
         "post_votes",
         help_center_list("votes", child_list(post_votes), "id"),
-        count=products.help_center_children("post_votes"),
+        count=gates.help_center_children("post_votes"),
     ),
     help_center_row(
         f"{COMMUNITY}/posts/{{post_id}}/comments/{{comment_id}}/votes",
         "post_comment_votes",
         help_center_list("votes", child_list(post_comment_votes), "id"),
-        count=products.help_center_children("post_comment_votes"),
+        count=gates.help_center_children("post_comment_votes"),
     ),
     # coverage (b)
     help_center_row(

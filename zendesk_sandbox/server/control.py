@@ -9,14 +9,14 @@ from collections import Counter
 import orjson
 from aiohttp import web
 
-from .data.attachments import ticket_attachment_resource
-from .data.timeline import iso
-from .errors import invalid_endpoint, json_response
-from .products import product_resources
+from ..data.attachments import ticket_attachment_resource
+from ..data.timeline import iso
+from ..foundation.errors import invalid_endpoint, json_response
+from ..add_ons.gates import product_resources
 from .ratelimit import is_sandbox_path
-from .routing import normalize_path
-from .support import ground_truth as truth
-from .tables import ENDPOINT_TABLES
+from ..foundation.routing import normalize_path
+from ..support import ground_truth as truth
+from ..tables.combined import ENDPOINT_TABLES
 
 # Per action and resource in one POST /_sandbox/mutate: far above any test or benchmark (1% of 1M tickets is 10k),
 # far below what would stall the event loop for minutes.

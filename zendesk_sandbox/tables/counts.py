@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .data.timeline import iso
-from .endpoint import Ctx, Endpoint, feature
-from .pagination import Sorted
-from .support.people import organization_items, user_items
-from .support.tickets import activity_items, live_ticket_count, satisfaction_items
+from ..data.timeline import iso
+from ..paging.endpoint import Ctx, Endpoint, feature
+from ..paging.support import Sorted
+from ..support.people import organization_items, user_items
+from ..support.tickets import activity_items, live_ticket_count, satisfaction_items
 
 
 def count_answer(number: Callable[[Ctx], int]) -> Callable[[Ctx], dict]:

@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import orjson
 from aiohttp import web
 
-from zendesk_sandbox.ratelimit import ACCOUNT_LIMIT_TEXT
+from zendesk_sandbox.server.ratelimit import ACCOUNT_LIMIT_TEXT
 
 # Link fields of Zendesk bodies: offset and time exports (next_page), cursor exports (after_url), cursor lists
 # (links.next). Help Center cursor lists also send a Link header.
