@@ -70,7 +70,8 @@ def test_every_agent_is_read_once_with_its_channels_and_work_items_as_the_sandbo
 
 
 def test_an_account_without_omnichannel_routing_skips_both_streams_and_the_sync_succeeds():
-    with running_sandbox("--seed", "29", "--tickets", "200", "--rate-limit", "0", "--without", "omnichannel_routing") as info:
+    without = ("--without", "omnichannel_routing")
+    with running_sandbox("--seed", "29", "--tickets", "200", "--rate-limit", "0", *without) as info:
         catalog = configured_catalog(discovered_catalog(info["config"]), [*STREAMS, "groups"], incremental=False)
         output = run_connector("read", info["config"], catalog)
     assert output.returncode == 0, output.stderr[-3000:]

@@ -282,7 +282,9 @@ def unified_agent_statuses(body: Any, items: Any) -> Iterable[Mapping[str, Any]]
     body = _object(body, "the unified agent statuses page")
     lists = body.get("data") if isinstance(body.get("data"), Mapping) else body
     if "default" not in lists and "custom" not in lists:
-        raise UnexpectedShape("Zendesk sent an answer with neither 'default' nor 'custom' where the unified statuses belong")
+        raise UnexpectedShape(
+            "Zendesk sent an answer with neither 'default' nor 'custom' where the unified statuses belong"
+        )
     for kind in ("default", "custom"):
         for position, status in enumerate(_array(lists.get(kind), f"'{kind}'")):
             status = _object(status, f"status {position} of '{kind}'")

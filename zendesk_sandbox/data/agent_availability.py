@@ -18,7 +18,12 @@ DEFAULT_STATUSES = [
     (5, "transfers_only", "Can only receive work from other agents"),
 ]
 # Each default status's state on every channel (Zendesk's channel mapping: away is offline on all of them).
-DEFAULT_CHANNEL_STATE = {"offline": "offline", "online": "online", "away": "offline", "transfers_only": "transfers_only"}
+DEFAULT_CHANNEL_STATE = {
+    "offline": "offline",
+    "online": "online",
+    "away": "offline",
+    "transfers_only": "transfers_only",
+}
 # Custom unified statuses an admin made: (name, description, per-channel statuses).
 CUSTOM_STATUSES = [
     ("In a meeting", "Temporarily unavailable but accepting emails", ("online", "away", "away")),
@@ -35,7 +40,7 @@ WORK_REASONS = ["ASSIGNED", "ASSIGNED", "ACCEPTED", "OFFERED", "REOPENED", "ASSI
 
 
 class AgentAvailability:
-    def __init__(self, account):
+    def __init__(self, account) -> None:
         self.account = account
         self.seed = account.settings.seed
         self.anchor = account.anchor

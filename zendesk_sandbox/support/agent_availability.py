@@ -23,9 +23,7 @@ def agent_availabilities(ctx: Ctx) -> dict:
     body["meta"] = {"has_more": body["meta"]["has_more"]}
     if not body["meta"]["has_more"]:
         body["links"]["next"] = None
-    body["included"] = [
-        part for resource in body["data"] for part in resources[resource["attributes"]["agent_id"]][1]
-    ]
+    body["included"] = [part for resource in body["data"] for part in resources[resource["attributes"]["agent_id"]][1]]
     return body
 
 
