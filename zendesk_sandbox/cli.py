@@ -17,7 +17,7 @@ import orjson
 from .foundation.chat_auth import chat_access_token
 from .foundation.settings import DEFAULT_ANCHOR, PLAN_ORDER, SandboxSettings
 
-DEFAULT_FEATURES = "csat,ticket_forms,side_conversations,help_center,talk,chat"
+DEFAULT_FEATURES = "csat,ticket_forms,side_conversations,omnichannel_routing,help_center,talk,chat"
 CONFIG_AUTHS = ["api_token", "oauth2_refresh", "oauth2_client_credentials", "oauth2_access_token"]
 
 

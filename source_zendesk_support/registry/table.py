@@ -122,6 +122,7 @@ UNCOUNTED = NotCounted()
 
 
 NEWEST_UPDATED = {"sort_by": "updated_at", "sort_order": "desc"}
+OMNICHANNEL = "omnichannel routing (agent availability and unified agent statuses)"
 ITAM = "it_asset_management/"
 ITAM_ADDON = "IT asset management (an add-on)"
 
@@ -397,6 +398,28 @@ SUPPORT_STREAMS: List[StreamSpec] = [
         "reasons",
         deletion_field="deleted_at",
         needs="customer satisfaction ratings turned on",
+    ),
+    # Omnichannel routing's agent availability (JSON:API, cursor pages only): every agent's current status, a
+    # snapshot read whole, and the unified statuses agents can be in.
+    _pages(
+        "agent_availabilities",
+        "agent_availabilities",
+        "data",
+        cursor=None,
+        primary_key="agent_id",
+        extract=extract.agent_availabilities,
+        needs=OMNICHANNEL,
+        estimate=UNCOUNTED,
+    ),
+    # The default and the custom statuses come as two lists beside the paging fields: the whole body is the item.
+    StreamSpec(
+        "unified_agent_statuses",
+        "agent_availabilities/agent_statuses",
+        CursorPagesStream,
+        "",
+        extract=extract.unified_agent_statuses,
+        needs=OMNICHANNEL,
+        estimate=UNCOUNTED,
     ),
     _unpaged("target_failures", "target_failures", cursor="created_at"),
     _unpaged("ticket_form_statuses", "ticket_form_statuses", cursor=None, needs=TICKET_FORMS),

@@ -19,7 +19,7 @@ START = epoch("2024-01-01T00:00:00Z")
 LIST_KEYS = (
     {spec.list_key for spec in ALL_STREAMS if spec.list_key}
     | {spec.parents.list_key for spec in ALL_STREAMS if getattr(spec, "parents", None)}
-    | {"results"}
+    | {"results", "default", "custom"}  # the unified agent statuses: two lists, no list key
 )
 
 

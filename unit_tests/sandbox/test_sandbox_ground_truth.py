@@ -40,7 +40,11 @@ def test_every_endpoint_count_of_the_summary_is_a_row_count():
                 refused.add(row.path)
             assert resources[row.resource]["endpoints"][row.path] == (0 if gated else row.count(generated)), row.path
         if plan == "enterprise":
-            assert refused == {"/api/v2/tickets/{ticket_id}/side_conversations"}  # a feature not in the list
+            assert refused == {  # features not in the list
+                "/api/v2/tickets/{ticket_id}/side_conversations",
+                "/api/v2/agent_availabilities",
+                "/api/v2/agent_availabilities/agent_statuses",
+            }
         else:
             assert {
                 "/api/v2/audit_logs",

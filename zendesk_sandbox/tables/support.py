@@ -16,9 +16,11 @@ from ..data.trigger_revisions import revision_count
 from ..data.macro_attachments import attachment_count
 from ..support import setup_lists as setup
 from ..support.account_settings import account_settings
+from ..support import agent_availability as availability
 
 ITAM = "/api/v2/it_asset_management"
 ITAM_GATE = plan_at_least("professional")  # the add-on needs Suite Professional or above
+OMNICHANNEL = feature("omnichannel_routing")
 
 
 def _show(key: str, name: str):
@@ -455,6 +457,23 @@ SUPPORT_ENDPOINTS: list[Endpoint] = [
         admin_only=True,
         gate=plan_at_least("professional"),
         count=truth.setup_count("queues"),
+    ),
+    # omnichannel routing's agent availability (JSON:API, cursor pages only); off: 403 as an admin-only page
+    Endpoint(
+        "/api/v2/agent_availabilities",
+        "agent_availabilities",
+        availability.agent_availabilities,
+        admin_only=True,
+        gate=OMNICHANNEL,
+        count=availability.availabilities_count,
+    ),
+    Endpoint(
+        "/api/v2/agent_availabilities/agent_statuses",
+        "unified_agent_statuses",
+        availability.unified_agent_statuses,
+        admin_only=True,
+        gate=OMNICHANNEL,
+        count=availability.statuses_count,
     ),
     Endpoint(
         "/api/v2/satisfaction_reasons",
