@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 import orjson
 import requests
@@ -157,6 +158,38 @@ def read_killed_after_states(
                 break
     process.wait()
     return parse_lines(lines), process.returncode == 0
+
+
+def distinct(records: List[Dict[str, Any]], key_paths: List[List[str]]) -> Set:
+    """Records by their primary key (a record read twice counts once)."""
+    return {tuple(json.dumps(record.get(path[0]), sort_keys=True) for path in key_paths) for record in records}
+
+
+def read_through_kills(
+    config: Dict[str, Any], catalog: Dict[str, Any], keys: Dict[str, Any], seed: int, workdir, kills: int = 8
+) -> Dict[str, Set]:
+    """Read, SIGKILL the read at a random STATE `kills` times, resuming each time from the last STATE of each
+    stream, then let one run finish; return every stream's records by key across all the runs."""
+    rng = random.Random(seed)
+    seen: Dict[str, Set] = defaultdict(set)
+    states: Dict[str, Any] = {}
+    for attempt in range(kills + 22):
+        state = [
+            {"type": "STREAM", "stream": {"stream_descriptor": {"name": n}, "stream_state": s}}
+            for n, s in states.items()
+        ]
+        kill_after = rng.randint(1, 12) if attempt < kills else 10**9
+        messages, finished = read_killed_after_states(config, catalog, state or None, kill_after, workdir)
+        for message in messages:
+            if message["type"] == "RECORD":
+                name = message["record"]["stream"]
+                seen[name] |= distinct([message["record"]["data"]], keys[name])
+            elif message["type"] == "STATE":
+                stream_state = message["state"]["stream"]
+                states[stream_state["stream_descriptor"]["name"]] = stream_state["stream_state"]
+        if finished:
+            return seen
+    raise AssertionError(f"the sync never finished within {kills + 22} resumed runs")
 
 
 def sandbox_api(sandbox: Dict[str, Any], path: str, params: Optional[Dict[str, Any]] = None) -> Any:

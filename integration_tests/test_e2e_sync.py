@@ -6,25 +6,19 @@ the sandbox says it changed (/_sandbox/mutate); killed syncs resume from their l
 
 from __future__ import annotations
 
-import json
-import random
 import time
-from typing import Any, Dict, List, Set
+from typing import Any, Dict
 
 import pytest
 import requests
 
 from conftest import running_sandbox
 from ground_truth import NO_GROUND_TRUTH, expected_count
-from sync_runner import configured_catalog, discovered_catalog, read_killed_after_states, run_connector
+from sync_runner import configured_catalog, discovered_catalog, distinct, read_through_kills, run_connector
 
 pytestmark = pytest.mark.e2e
 
 SANDBOX_ARGS = ["--seed", "11", "--tickets", "400", "--plan", "enterprise", "--holdback", "20", "--time-scale", "10"]
-
-
-def distinct(records: List[Dict[str, Any]], key_paths: List[List[str]]) -> Set:
-    return {tuple(json.dumps(record.get(path[0]), sort_keys=True) for path in key_paths) for record in records}
 
 
 @pytest.fixture(scope="module")
@@ -120,27 +114,7 @@ def test_sync_killed_at_random_points_resumes_without_loss(tmp_path):
         keys = {s["name"]: s.get("source_defined_primary_key") or [["id"]] for s in streams}
         reference = run_connector("read", info["config"], catalog)
         assert reference.returncode == 0
-        rng = random.Random(5)
-        seen: Dict[str, Set] = {name: set() for name in names}
-        states: Dict[str, Any] = {}
-        for attempt in range(30):
-            state = [
-                {"type": "STREAM", "stream": {"stream_descriptor": {"name": n}, "stream_state": s}}
-                for n, s in states.items()
-            ]
-            # Kill at a random STATE for a while, then let one run finish (each run emits a STATE per stream).
-            kill_after = rng.randint(1, 12) if attempt < 8 else 10**9
-            messages, finished = read_killed_after_states(info["config"], catalog, state or None, kill_after, tmp_path)
-            for message in messages:
-                if message["type"] == "RECORD":
-                    data = message["record"]["data"]
-                    seen[message["record"]["stream"]] |= distinct([data], keys[message["record"]["stream"]])
-                elif message["type"] == "STATE":
-                    stream_state = message["state"]["stream"]
-                    states[stream_state["stream_descriptor"]["name"]] = stream_state["stream_state"]
-            if finished:
-                break
-        assert finished, "the sync never finished within 30 resumed runs"
+        seen = read_through_kills(info["config"], catalog, keys, 5, tmp_path)
         for name in names:
             assert distinct(reference.records[name], keys[name]) <= seen[name], f"{name} lost records across kills"
 
