@@ -17,7 +17,8 @@ import sqlalchemy
 
 from conftest import PROJECT_ROOT, running_sandbox
 
-pytestmark = [pytest.mark.e2e, pytest.mark.process, pytest.mark.timeout(1500)]
+# One worker for the module under pytest-xdist: dbt builds in the one project directory (analytics/target).
+pytestmark = [pytest.mark.e2e, pytest.mark.process, pytest.mark.timeout(1500), pytest.mark.xdist_group("dbt")]
 
 DRIVER = PROJECT_ROOT / "scripts" / "analytics.py"
 DBT = PROJECT_ROOT / ".venv-dbt" / "bin" / "dbt"
