@@ -17,8 +17,9 @@ import sqlalchemy
 
 from conftest import PROJECT_ROOT, running_sandbox
 
-# One worker for the module under pytest-xdist: dbt builds in the one project directory (analytics/target).
-pytestmark = [pytest.mark.e2e, pytest.mark.process, pytest.mark.timeout(1500), pytest.mark.xdist_group("dbt")]
+# Under pytest-xdist (`make test`, --dist loadfile) the module runs on one worker: dbt builds in one project
+# directory (analytics/target), so two of these tests at once would overwrite each other's results.
+pytestmark = [pytest.mark.e2e, pytest.mark.process, pytest.mark.timeout(1500)]
 
 DRIVER = PROJECT_ROOT / "scripts" / "analytics.py"
 DBT = PROJECT_ROOT / ".venv-dbt" / "bin" / "dbt"
