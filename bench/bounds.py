@@ -128,6 +128,9 @@ SOURCES: Dict[str, Source] = {
     "ticket_form_statuses": _single("ticket_form_statuses", "ticket_form_statuses"),
     "monitored_twitter_handles": _single("channels/twitter/monitored_twitter_handles", "monitored_twitter_handles"),
     "account_settings": _single("account/settings", "account_settings"),
+    # Agent availability: JSON:API cursor pages of up to 100 agents; the unified statuses fit one page.
+    "agent_availabilities": _list("agent_availabilities", "agent_availabilities"),
+    "unified_agent_statuses": _single("agent_availabilities/agent_statuses", "unified_agent_statuses"),
     # Per ticket: Zendesk has no account-wide list, so one request per ticket with any (not in the default set).
     "side_conversations": Source("/api/v2/tickets/{ticket_id}/side_conversations", SINGLE, "tickets", count="total"),
     "ticket_task_lists": Source("/api/v2/tickets/{ticket_id}/task_lists", SINGLE, "tickets", count="total"),

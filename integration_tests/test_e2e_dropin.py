@@ -14,7 +14,7 @@ import pytest
 
 from conftest import running_sandbox
 from sync_runner import SyncOutput, configured_catalog, run_connector
-from source_zendesk_support.records.timeutil import to_epoch
+from source_zendesk_support.foundation.clock import to_epoch
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from conftest import running_sandbox
 from sync_runner import configured_catalog, discovered_catalog, run_connector
 from source_zendesk_support.paging.chat import CHAT_EXPORT_LIMIT
 from source_zendesk_support.paging.exports import EXPORT_PAGE_SIZE
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 from source_zendesk_support.streams.chat import AgentTimelineStream, ChatExportStream
 from source_zendesk_support.streams.children import ParentChildrenStream
 from source_zendesk_support.streams.lists import CursorPagesStream, ListStream

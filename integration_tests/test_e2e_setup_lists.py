@@ -14,7 +14,7 @@ from conftest import running_sandbox
 from ground_truth import expected_count
 from sync_runner import configured_catalog, discovered_catalog, run_connector
 
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 
 pytestmark = pytest.mark.e2e
 

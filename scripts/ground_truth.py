@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 
 # stream -> (sandbox resource, the endpoint whose distinct-record count the stream must equal, or "total")
 EXCEPTIONS: Dict[str, tuple] = {

@@ -14,7 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README, USER_DOCS = ROOT / "README.md", ROOT / "docs" / "zendesk-support.md"
 # Which generated tables each document holds: marker name -> the module rendering it.
-TABLES = {README: {"streams": "stream_table"}, USER_DOCS: {"streams": "stream_table", "coverage": "coverage_table"}}
+TABLES = {
+    README: {"streams": "registry.stream_docs"},
+    USER_DOCS: {"streams": "registry.stream_docs", "coverage": "registry.coverage_docs"},
+}
 
 
 def block(name: str) -> re.Pattern:

@@ -7,8 +7,8 @@ from typing import Any, Dict, List
 
 from airbyte_cdk.models import AirbyteStateMessage
 
-from .config import config_error
-from .state_migration import normalize_state_messages
+from .config.model import config_error
+from .state.migration import normalize_state_messages
 
 
 def _json_file(path: str, what: str) -> Any:

@@ -17,12 +17,12 @@ from airbyte_cdk.logger import PRINT_BUFFER
 from airbyte_cdk.models import ConnectorSpecification, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .config import ZendeskConfig, parse_config
-from .garbage_collection import tune_collector
+from .config.model import ZendeskConfig, parse_config
+from .foundation.garbage_collection import tune_collector
 from .input_files import read_config_file
-from .log_policy import install as install_log_policy
-from .memory import tune_malloc
-from .redaction import install as install_redaction
+from .foundation.log_policy import install as install_log_policy
+from .foundation.memory import tune_malloc
+from .foundation.redaction import install as install_redaction
 from .source import SourceZendeskSupport
 
 

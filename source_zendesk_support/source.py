@@ -35,15 +35,15 @@ from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.sources.utils.slice_logger import DebugSliceLogger
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .config import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
+from .config.model import DEFAULT_NUM_WORKERS, ZendeskConfig, parse_config
 from .http.auth import build_authenticator, build_chat_authenticator
 from .http.answer import FeatureUnavailable
 from .http.error_policy import REFUSED_CREDENTIALS
 from .http.rate_budget import ZendeskRateBudget
-from .log_policy import describe_body
+from .foundation.log_policy import describe_body
 from .records.custom_fields import CUSTOM_FIELD_SOURCES, CustomFieldColumns, parse_definitions
 from .records.custom_objects import CustomObjectColumns
-from .registry import ALL_STREAMS
+from .registry.table import ALL_STREAMS
 from .streams.base import ZendeskStream
 from .streams.custom_objects import (
     STREAM_PREFIX,
@@ -57,9 +57,9 @@ from .streams.search import search_specs
 from .sync.checkpoint_cursor import StreamCheckpointCursor
 from .sync.context import SyncContext
 from .streams.spec import StreamSpec
-from .config_migration import migrate_config, needs_migration
+from .config.migration import migrate_config, needs_migration
 from .input_files import read_config_file, read_state_file
-from .state_migration import migrate_states
+from .state.migration import migrate_states
 
 logger = logging.getLogger("airbyte")
 # Records waiting for the main thread to print them. Each holds a whole Zendesk object (a ticket is ~10 KB in

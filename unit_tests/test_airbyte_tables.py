@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 
 REPO = Path(__file__).resolve().parents[1]
 AIRBYTE = json.loads((REPO / "unit_tests" / "fixtures" / "airbyte_schema_fields.json").read_text())["streams"]

@@ -14,7 +14,7 @@ import pytest
 from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
 from jsonschema import Draft7Validator
 
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 from source_zendesk_support.streams.custom_objects import records_spec
 
 PACKAGE = "source_zendesk_support"

@@ -14,10 +14,10 @@ from typing import cast
 
 import orjson
 
-from .chat_auth import chat_access_token
-from .settings import DEFAULT_ANCHOR, PLAN_ORDER, SandboxSettings
+from .foundation.chat_auth import chat_access_token
+from .foundation.settings import DEFAULT_ANCHOR, PLAN_ORDER, SandboxSettings
 
-DEFAULT_FEATURES = "csat,ticket_forms,side_conversations,help_center,talk,chat"
+DEFAULT_FEATURES = "csat,ticket_forms,side_conversations,omnichannel_routing,help_center,talk,chat"
 CONFIG_AUTHS = ["api_token", "oauth2_refresh", "oauth2_client_credentials", "oauth2_access_token"]
 
 
@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="epoch seconds or ISO time where the generated history ends",
     )
     serve.add_argument("--archive-days", type=int, default=120)
+    serve.add_argument(
+        "--recent-deletions",
+        type=int,
+        default=None,
+        help="tickets deleted in the 25 Zendesk-days before start-up (default: 1%% of tickets, 3 to 100)",
+    )
     serve.add_argument("--allow-password-auth", action="store_true")
     serve.add_argument("--too-recent-mode", choices=["400", "422"], default="400")
     serve.add_argument(
@@ -129,6 +135,7 @@ def settings_from_args(args) -> SandboxSettings:
         access_token_ttl=args.access_token_ttl,
         anchor=args.anchor,
         archive_days=args.archive_days,
+        recent_deletions=args.recent_deletions,
         allow_password_auth=args.allow_password_auth,
         too_recent_mode=args.too_recent_mode,
         trailing_empty_page=args.cbp_trailing_empty_page,
@@ -191,7 +198,7 @@ def ready_line(url: str, settings: SandboxSettings, creds, auth: str) -> dict:
 
 
 async def serve(args) -> None:
-    from .server import start_sandbox
+    from .server.listener import start_sandbox
 
     settings = settings_from_args(args)
     started = time.monotonic()

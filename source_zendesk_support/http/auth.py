@@ -27,7 +27,7 @@ from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from requests.auth import AuthBase
 
-from ..config import (
+from ..config.model import (
     API_TOKEN_RETIREMENT,
     AccessTokenCredentials,
     ApiTokenCredentials,
@@ -35,7 +35,7 @@ from ..config import (
     RefreshTokenCredentials,
     ZendeskConfig,
 )
-from ..redaction import register_secret
+from ..foundation.redaction import register_secret
 from .retry_policy import TOKEN_RETRIES
 from .transport import MIB, bounded_session
 

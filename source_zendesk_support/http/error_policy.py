@@ -25,7 +25,7 @@ from airbyte_cdk.sources.streams.http.error_handlers import (
     ResponseAction,
 )
 
-from ..numbers import MAX_SECONDS, BadNumber, header_seconds, retry_after_seconds
+from ..foundation.numbers import MAX_SECONDS, BadNumber, header_seconds, retry_after_seconds
 from .rate_budget import window_of
 from .rate_waits import LOGGED_WAIT_SECONDS, WaitTooLong, report_wait
 from .retry_policy import SYNC_RETRIES, UNREACHABLE_AFTER_SECONDS, RetryPolicy, smaller_page_answers_504

@@ -19,10 +19,10 @@ from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from requests.auth import AuthBase
 
-from ..config import ZendeskConfig
+from ..config.model import ZendeskConfig
 from .answer import ApiAnswer, FeatureUnavailable, RawAnswer, parse_answer
-from ..log_policy import describe_body
-from ..numbers import BadNumber
+from ..foundation.log_policy import describe_body
+from ..foundation.numbers import BadNumber
 from .error_policy import CONNECT_TIMEOUT_SECONDS, ZendeskBackoff, ZendeskErrorHandler, bad_number, wait_refused
 from .origin_policy import OriginPolicy, is_absolute
 from .rate_waits import WaitTooLong, requesting_stream

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import requests
 from airbyte_cdk.sources.streams.call_rate import APIBudget, CallRateLimitHit, RequestMatcher
 
-from ..numbers import MAX_COUNT, MAX_SECONDS, header_count, header_seconds, plain_number, retry_after_seconds
+from ..foundation.numbers import MAX_COUNT, MAX_SECONDS, header_count, header_seconds, plain_number, retry_after_seconds
 from .rate_waits import WaitTooLong, report_wait
 
 WINDOW = datetime.timedelta(minutes=1)

@@ -27,7 +27,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
-from ..numbers import BadNumber, header_count
+from ..foundation.numbers import BadNumber, header_count
 from .watchdog import WATCHDOG, Alarm
 
 # A whole answer may take this many socket read timeouts: a slow export page arrives well within it.

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set
 
 from ..http.answer import ApiAnswer
-from ..numbers import same_id
-from ..records.timeutil import to_epoch
+from ..foundation.numbers import same_id
+from ..foundation.clock import to_epoch
 from .guards import ProgressGuard, clamp_future, list_in, now_epoch, object_body, paging_time
 from .page import Page, Walker
 

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-from ..numbers import same_id
+from ..foundation.numbers import same_id
 from ..http.answer import ApiAnswer
 from ..http.retry_policy import asking_for_page_of, shrinks_on_504, smaller_page
-from ..records.timeutil import to_epoch
+from ..foundation.clock import to_epoch
 from .guards import ProgressGuard, clamp_future, link_in, list_in, now_epoch, object_body, paging_error, paging_time
 from .page import DirectSource, Page, PrefetchingSource, Walker
 

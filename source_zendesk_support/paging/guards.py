@@ -11,8 +11,8 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..http.answer import ApiAnswer
-from ..numbers import BadNumber, epoch_field
-from ..records.timeutil import to_iso
+from ..foundation.numbers import BadNumber, epoch_field
+from ..foundation.clock import to_iso
 from .page import Walker
 
 # A position seen this many times in one walk ends it: Zendesk never hands out the same next page twice.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional
 
 from ..http.answer import ApiAnswer
-from ..records.timeutil import to_epoch
+from ..foundation.clock import to_epoch
 from .guards import ProgressGuard, link_in, object_body
 from .page import Page, Walker
 

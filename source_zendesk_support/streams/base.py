@@ -24,7 +24,7 @@ from ..http.fetch import Fetch, stream_failure
 from ..http.ticket_scope import takes_scope
 from ..records.deletion import KEEP, apply_deleted_records
 from ..paging.guards import latest_allowed, now_epoch
-from ..records.timeutil import cursor_value, to_epoch, to_iso
+from ..foundation.clock import cursor_value, to_epoch, to_iso
 from ..sync.checkpoint_cursor import state_message
 from ..sync.context import SyncContext
 from .scope_backfill import BACKFILL_KEY, ScopeBackfill, has_position, plan_backfill, read_in_scope

@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..paging.chat import ChatExportWalker, MicrosExportWalker, SinceIdWalker, start_micros_of
-from ..records.timeutil import cursor_value
+from ..foundation.clock import cursor_value
 from .estimates import ProjectedEstimate
 from .lists import ListStream
 

@@ -15,7 +15,7 @@ from ..paging.exports import CursorExportWalker, TimeExportWalker
 from ..paging.guards import list_in
 from ..paging.lists import CursorPagesWalker, NewestFirst
 from ..paging.page import DirectSource
-from ..records.timeutil import cursor_value, to_epoch
+from ..foundation.clock import cursor_value, to_epoch
 from ..sync.parent_lists import ParentBatch
 from .estimates import ListedParentsEstimate, RowEstimate
 from .lists import ListStream, list_share_group

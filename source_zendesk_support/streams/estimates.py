@@ -24,7 +24,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..http.answer import FeatureUnavailable
 from ..http.error_policy import asked_in_passing
-from ..log_policy import describe_body
+from ..foundation.log_policy import describe_body
 from ..paging.guards import now_epoch
 from ..sync.account_counts import count_value
 from .spec import CountEstimate, ListedParents, TimeProjection

@@ -10,7 +10,7 @@ from typing import Any, Iterable, List, Mapping
 
 from ..paging.exports import EXPORT_PAGE_SIZE, CursorExportWalker, NextPageCursorWalker, TimeExportWalker
 from ..paging.page import PrefetchingSource
-from ..records.timeutil import cursor_value, to_epoch
+from ..foundation.clock import cursor_value, to_epoch
 from .base import ZendeskStream
 from .estimates import ProjectedEstimate, RowEstimate
 

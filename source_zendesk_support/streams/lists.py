@@ -13,7 +13,7 @@ from ..http.answer import ApiAnswer, FeatureUnavailable, parse_answer
 from ..paging.guards import CLOCK_SKEW_SECONDS, list_in, paging_error, records_only, shape_error
 from ..paging.lists import CursorPagesWalker, NewestFirst, OffsetPagesWalker, UnpagedWalker
 from ..records.extractors import UnexpectedShape
-from ..records.timeutil import cursor_value, to_epoch
+from ..foundation.clock import cursor_value, to_epoch
 from .base import ZendeskStream
 from .estimates import RowEstimate, estimate_message
 

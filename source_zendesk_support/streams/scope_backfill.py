@@ -18,7 +18,7 @@ import orjson
 from airbyte_cdk.models import AirbyteMessage, Type
 
 from ..http.ticket_scope import KINDS, ZENDESK_DEFAULT, missed_scope
-from ..records.timeutil import to_epoch, to_iso
+from ..foundation.clock import to_epoch, to_iso
 
 if TYPE_CHECKING:
     from .base import ZendeskStream

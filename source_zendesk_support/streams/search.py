@@ -10,17 +10,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional
 
-from ..config import SEARCH_TYPES, config_error
+from ..config.model import SEARCH_TYPES, config_error
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..http.answer import ApiAnswer
 from ..http.fetch import stream_failure
-from ..records.timeutil import to_iso
+from ..foundation.clock import to_iso
 from .lists import CursorPagesStream
 from .spec import StreamSpec
 
 if TYPE_CHECKING:
-    from ..config import SearchQuery
+    from ..config.model import SearchQuery
 
 SEARCH_PATH = "search/export"
 

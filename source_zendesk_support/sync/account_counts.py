@@ -7,7 +7,7 @@ import logging
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional, cast
 
-from ..numbers import MAX_COUNT
+from ..foundation.numbers import MAX_COUNT
 
 logger = logging.getLogger("airbyte")
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set
 
 from requests.auth import AuthBase
 
-from ..config import ZendeskConfig
+from ..config.model import ZendeskConfig
 from ..http.origin_policy import OriginPolicy
 from ..http.rate_budget import ZendeskRateBudget
 from .account_counts import AccountCounts

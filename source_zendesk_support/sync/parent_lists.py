@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Tuple
 
-from ..numbers import same_id
+from ..foundation.numbers import same_id
 
 ParentBatch = Tuple[List[Mapping[str, Any]], Dict[str, Any]]
 KEPT_FIELDS = ("id", "status")

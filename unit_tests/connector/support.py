@@ -15,7 +15,7 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.state_builder import StateBuilder
 
 from source_zendesk_support.http.rate_budget import ZendeskRateBudget
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 from source_zendesk_support.source import SourceZendeskSupport
 from source_zendesk_support.sync.context import SyncContext
 
@@ -162,7 +162,7 @@ def param(request, name: str) -> Optional[str]:
 
 
 def epoch(iso: str) -> int:
-    from source_zendesk_support.records.timeutil import to_epoch
+    from source_zendesk_support.foundation.clock import to_epoch
 
     return to_epoch(iso)
 

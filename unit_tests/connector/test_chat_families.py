@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_zendesk_support.records.timeutil import to_iso
+from source_zendesk_support.foundation.clock import to_iso
 
 from .support import epoch, make_config, make_stream, ok, param, run_stream, url
 

@@ -9,7 +9,7 @@ from airbyte_cdk.models import FailureType, Status
 from airbyte_cdk.test.entrypoint_wrapper import discover
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_zendesk_support.config import DEFAULT_NUM_WORKERS, parse_config
+from source_zendesk_support.config.model import DEFAULT_NUM_WORKERS, parse_config
 from source_zendesk_support.source import SourceZendeskSupport
 
 from .support import API_TOKEN, EMAIL, make_config, read_streams

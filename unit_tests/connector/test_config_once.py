@@ -4,16 +4,17 @@ entrypoint function (run.py's `run`), and a config in an earlier shape is still 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
 import requests_mock
 
-import source_zendesk_support.config as config_module
+import source_zendesk_support.config.model as config_module
 import source_zendesk_support.input_files as input_files
 import source_zendesk_support.run as run_module
 import source_zendesk_support.source as source_module
-from source_zendesk_support.config import (
+from source_zendesk_support.config.model import (
     AUTH_TYPES,
     AccessTokenCredentials,
     ApiTokenCredentials,
@@ -139,3 +140,10 @@ def test_a_missing_credential_field_is_named_from_its_class():
     with pytest.raises(AirbyteTracedException) as raised:
         parse_config(make_config(credentials={"auth_type": "oauth2_refresh", "client_id": "c", "client_secret": "s"}))
     assert raised.value.message == "'credentials.refresh_token' is required for auth_type 'oauth2_refresh'."
+
+
+def test_the_spec_offers_exactly_the_auth_types_the_config_parses():
+    """spec.json's credentials choices and the credentials classes change together (a new auth type is both)."""
+    spec = json.loads((Path(run_module.__file__).parent / "spec.json").read_text())
+    choices = spec["connectionSpecification"]["properties"]["credentials"]["oneOf"]
+    assert sorted(choice["properties"]["auth_type"]["const"] for choice in choices) == sorted(AUTH_TYPES)

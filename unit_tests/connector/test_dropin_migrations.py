@@ -11,10 +11,10 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator
 
-from source_zendesk_support.config import parse_config
-from source_zendesk_support.config_migration import migrate_config, needs_migration
-from source_zendesk_support.registry import ALL_STREAMS
-from source_zendesk_support.state_migration import migrate_stream_state, normalize_state_messages
+from source_zendesk_support.config.model import parse_config
+from source_zendesk_support.config.migration import migrate_config, needs_migration
+from source_zendesk_support.registry.table import ALL_STREAMS
+from source_zendesk_support.state.migration import migrate_stream_state, normalize_state_messages
 
 from .support import make_config, make_stream, ok, param, read_streams, records_of, run_stream, url, warnings_of
 

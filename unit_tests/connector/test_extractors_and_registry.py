@@ -9,12 +9,12 @@ from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import discover
 
 from source_zendesk_support.records import extractors
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 from source_zendesk_support.streams.base import ZendeskStream
 from source_zendesk_support.streams.exports import CursorExportStream, TimeExportStream
 from source_zendesk_support.source import SourceZendeskSupport
 from source_zendesk_support.streams.base import load_schema
-from source_zendesk_support.records.timeutil import cursor_value, to_epoch, to_iso
+from source_zendesk_support.foundation.clock import cursor_value, to_epoch, to_iso
 
 from .support import make_config, ok, url
 

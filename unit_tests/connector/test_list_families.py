@@ -739,7 +739,7 @@ import requests_mock  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from source_zendesk_support.records.timeutil import to_iso  # noqa: E402
+from source_zendesk_support.foundation.clock import to_iso  # noqa: E402
 
 
 class AuditLogPages:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 
 FILES = {"support": "support-api.yaml", "help_center": "help-center-api.yaml"}
 

@@ -8,7 +8,7 @@ import logging
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_zendesk_support.log_policy import NamedErrorsWithoutTraceback
+from source_zendesk_support.foundation.log_policy import NamedErrorsWithoutTraceback
 
 
 def logged(error: Exception) -> str:
@@ -42,7 +42,7 @@ def test_an_unexpected_exception_keeps_its_traceback():
 
 # --- answers are told by their shape -----------------------------------------------------------------------------
 def test_a_page_is_described_by_its_keys_and_list_sizes_never_its_records():
-    from source_zendesk_support.log_policy import describe_body
+    from source_zendesk_support.foundation.log_policy import describe_body
 
     page = {
         "users": [{"id": 1, "name": "Ada Lovelace", "email": "ada@example.com"}, {"id": 2}],
@@ -56,7 +56,7 @@ def test_a_page_is_described_by_its_keys_and_list_sizes_never_its_records():
 
 
 def test_an_error_body_keeps_zendesks_error_texts():
-    from source_zendesk_support.log_policy import describe_body
+    from source_zendesk_support.foundation.log_policy import describe_body
 
     assert (
         describe_body({"error": "InvalidEndpoint", "description": "Not found"})
@@ -73,7 +73,7 @@ def _cdk_retry_line(error_message: str, status: int) -> str:
     import requests
     from airbyte_cdk.sources.streams.http.exceptions import UserDefinedBackoffException
 
-    from source_zendesk_support.log_policy import RetriesSayWhatHappened
+    from source_zendesk_support.foundation.log_policy import RetriesSayWhatHappened
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -105,7 +105,7 @@ def test_a_429_is_still_told_as_a_rate_limit():
 
 
 def test_a_line_outside_a_retry_is_left_as_it_is():
-    from source_zendesk_support.log_policy import RetriesSayWhatHappened
+    from source_zendesk_support.foundation.log_policy import RetriesSayWhatHappened
 
     record = logging.LogRecord(
         "airbyte",

@@ -2,7 +2,7 @@ import ctypes.util
 
 import pytest
 
-from source_zendesk_support import memory
+from source_zendesk_support.foundation import memory
 
 GLIBC = (ctypes.util.find_library("c") or "").startswith("libc.so")
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from source_zendesk_support.numbers import (
+from source_zendesk_support.foundation.numbers import (
     MAX_EPOCH,
     MAX_SECONDS,
     BadNumber,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from source_zendesk_support.coverage_exclusions import EXCLUDED, IN_PROGRESS_ELSEWHERE
-from source_zendesk_support.coverage_table import names_one_record, shape, streams_reading
+from source_zendesk_support.registry.coverage_exclusions import EXCLUDED, IN_PROGRESS_ELSEWHERE
+from source_zendesk_support.registry.coverage_docs import names_one_record, shape, streams_reading
 
 from .test_list_keys_against_oas import FILES, _load
 

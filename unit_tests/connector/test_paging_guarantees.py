@@ -11,7 +11,7 @@ from airbyte_cdk.models import AirbyteStreamStatus
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_zendesk_support.paging.guards import CLOCK_SKEW_SECONDS
-from source_zendesk_support.records.timeutil import to_epoch
+from source_zendesk_support.foundation.clock import to_epoch
 
 from .support import (
     make_config,

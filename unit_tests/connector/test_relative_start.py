@@ -11,9 +11,9 @@ import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator
 
-from source_zendesk_support.config import parse_config, relative_period
-from source_zendesk_support.records.timeutil import to_epoch, to_iso
-from source_zendesk_support.state_migration import migrate_stream_state
+from source_zendesk_support.config.model import parse_config, relative_period
+from source_zendesk_support.foundation.clock import to_epoch, to_iso
+from source_zendesk_support.state.migration import migrate_stream_state
 from source_zendesk_support.streams.base import RESOLVED_START
 
 from .support import SPECS, make_config, make_stream, ok, read_streams, states_of, url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from source_zendesk_support.records.timeutil import to_iso
+from source_zendesk_support.foundation.clock import to_iso
 
 from .support import (
     epoch,

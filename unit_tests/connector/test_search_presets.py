@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_zendesk_support.config import parse_config
-from source_zendesk_support.search_presets import PRESETS, PresetProblem, expand_preset
+from source_zendesk_support.config.model import parse_config
+from source_zendesk_support.config.search_presets import PRESETS, PresetProblem, expand_preset
 from source_zendesk_support.streams.search import search_specs
 
 from .support import make_config

@@ -6,7 +6,7 @@ import pytest
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_zendesk_support.config import parse_config
+from source_zendesk_support.config.model import parse_config
 from source_zendesk_support.streams.search import search_specs
 
 from .support import make_config, make_context, ok, param, query_of, read_streams, records_of, run_stream, url

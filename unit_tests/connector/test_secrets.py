@@ -193,7 +193,7 @@ def test_the_cdk_filter_gets_only_secrets_long_enough_and_keeps_them_after_the_e
     messages, and the CDK's own set-up would replace the list, dropping what was registered before."""
     from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
-    from source_zendesk_support.config import parse_config
+    from source_zendesk_support.config.model import parse_config
     from source_zendesk_support.run import ZendeskEntrypoint
 
     config = make_config()

@@ -13,12 +13,12 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from source_zendesk_support.config import parse_config
-from source_zendesk_support.config_migration import migrate_config
+from source_zendesk_support.config.model import parse_config
+from source_zendesk_support.config.migration import migrate_config
 from source_zendesk_support.http.ticket_scope import missed_scope, takes_scope, with_scope
-from source_zendesk_support.registry import ALL_STREAMS
+from source_zendesk_support.registry.table import ALL_STREAMS
 from source_zendesk_support.source import SourceZendeskSupport
-from source_zendesk_support.state_migration import migrate_stream_state
+from source_zendesk_support.state.migration import migrate_stream_state
 
 from .fake_exports import CursorExport, TimeExport
 from .support import (

@@ -357,7 +357,7 @@ class TalkCalls:
     def __call__(self, request, context):
         import json as _json
 
-        from source_zendesk_support.records.timeutil import to_iso
+        from source_zendesk_support.foundation.clock import to_iso
 
         context.headers["Content-Type"] = "application/json"
         start = int(request.qs["start_time"][0])

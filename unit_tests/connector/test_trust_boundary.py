@@ -12,7 +12,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_zendesk_support.http.auth import TOKEN_ATTEMPTS, TOKEN_DEADLINE_SECONDS, request_token
 from source_zendesk_support.http.origin_policy import OriginRefused
-from source_zendesk_support.redaction import MASK, RedactingStream, Redactor
+from source_zendesk_support.foundation.redaction import MASK, RedactingStream, Redactor
 
 from .support import BASE, make_config, make_stream, ok, read_streams, run_stream, url
 

@@ -12,9 +12,9 @@ import requests
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from zendesk_sandbox import faults, ratelimit
-from zendesk_sandbox.faults import FaultInjector, FaultSpecError, parse_spec
-from zendesk_sandbox.settings import SandboxSettings
+from zendesk_sandbox.server import faults, ratelimit
+from zendesk_sandbox.server.faults import FaultInjector, FaultSpecError, parse_spec
+from zendesk_sandbox.foundation.settings import SandboxSettings
 
 pytestmark = pytest.mark.timeout(60)
 

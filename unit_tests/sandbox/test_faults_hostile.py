@@ -15,10 +15,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from zendesk_sandbox import app as app_module
-from zendesk_sandbox import hostile
-from zendesk_sandbox.faults import FaultSpecError, parse_spec
-from zendesk_sandbox.settings import SandboxSettings
+from zendesk_sandbox.server import app as app_module
+from zendesk_sandbox.server import hostile
+from zendesk_sandbox.server.faults import FaultSpecError, parse_spec
+from zendesk_sandbox.foundation.settings import SandboxSettings
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -3,10 +3,10 @@ enough that a 1M-ticket account builds them instantly."""
 
 import time
 
-from zendesk_sandbox.clock import SandboxClock
+from zendesk_sandbox.foundation.clock import SandboxClock
 from zendesk_sandbox.data.account import Account
-from zendesk_sandbox.products import chat, help_center, product_resources, talk
-from zendesk_sandbox.settings import SandboxSettings
+from zendesk_sandbox.add_ons.gates import chat, help_center, product_resources, talk
+from zendesk_sandbox.foundation.settings import SandboxSettings
 
 
 def account(tickets=2000, seed=3):

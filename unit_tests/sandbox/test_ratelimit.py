@@ -11,9 +11,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from zendesk_sandbox import faults, ratelimit
-from zendesk_sandbox.ratelimit import RateLimiter, make_ratelimit_middleware
-from zendesk_sandbox.settings import SandboxSettings
+from zendesk_sandbox.server import faults, ratelimit
+from zendesk_sandbox.server.ratelimit import RateLimiter, make_ratelimit_middleware
+from zendesk_sandbox.foundation.settings import SandboxSettings
 
 pytestmark = pytest.mark.timeout(60)
 

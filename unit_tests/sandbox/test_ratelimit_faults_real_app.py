@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from zendesk_sandbox import app as app_module
-from zendesk_sandbox import faults, ratelimit
-from zendesk_sandbox.settings import SandboxSettings
+from zendesk_sandbox.server import app as app_module
+from zendesk_sandbox.server import faults, ratelimit
+from zendesk_sandbox.foundation.settings import SandboxSettings
 
 
 pytestmark = [pytest.mark.process, pytest.mark.timeout(60)]

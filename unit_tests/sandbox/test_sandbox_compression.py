@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sandbox_fixture import running_sandbox
-from zendesk_sandbox.compression import accepts_gzip
+from zendesk_sandbox.foundation.compression import accepts_gzip
 
 
 def raw_get(info: dict, path: str, accept_encoding: str | None = "gzip, deflate", auth: bool = True):

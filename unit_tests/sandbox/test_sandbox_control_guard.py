@@ -11,11 +11,11 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from zendesk_sandbox import app as app_module
+from zendesk_sandbox.server import app as app_module
 from zendesk_sandbox import cli
-from zendesk_sandbox.control import MAX_MUTATION_COUNT
+from zendesk_sandbox.server.control import MAX_MUTATION_COUNT
 from zendesk_sandbox.launcher import PROJECT_ROOT
-from zendesk_sandbox.settings import SandboxSettings
+from zendesk_sandbox.foundation.settings import SandboxSettings
 
 pytestmark = pytest.mark.timeout(60)
 

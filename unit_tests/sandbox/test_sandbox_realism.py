@@ -168,7 +168,18 @@ def test_deleted_tickets_are_purged_after_30_days_on_the_sandbox_clock():
     # a Zendesk day lasts 86400 / X real seconds: at this scale the 30 days pass in 2 s
     scale = str(30 * 86400 // 2)
     with running_sandbox(
-        "--tickets", "300", "--seed", "6", "--time-scale", scale, "--rate-limit", "0", "--export-rate-limit", "0"
+        "--tickets",
+        "300",
+        "--seed",
+        "6",
+        "--time-scale",
+        scale,
+        "--rate-limit",
+        "0",
+        "--export-rate-limit",
+        "0",
+        "--recent-deletions",
+        "0",
     ) as info:
         client = Client(info)
         assert client.walk_cursor("/api/v2/deleted_tickets", "deleted_tickets") == []  # generated ones: purged

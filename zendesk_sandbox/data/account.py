@@ -38,6 +38,7 @@ class Account:
         self.config = ConfigObjects(self)
         self.setup = SetupLists(self)
         self.tickets = Tickets(self, settings.tickets, self.history_start, self.anchor)
+        self.tickets.delete_recently(settings.recent_deletions_count, now)
         self.custom_objects = CustomObjects(self)
         self.mutations = 0
         self.version = 0

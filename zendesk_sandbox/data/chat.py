@@ -207,11 +207,15 @@ class Chat:
     def sort_key(self, k: int) -> tuple[int, str]:
         return self.chats.updated_ts(k), self.chat_id(k)
 
+    def is_offline(self, k: int) -> bool:
+        """An offline message (left while no agent was online) rather than a chat."""
+        return mix(self.seed, K_CHAT + 1, k) % 9 == 0
+
     def chat(self, k: int) -> dict:
         h = mix(self.seed, K_CHAT + 1, k)
         users, pools = self.support_account.users, self.support_account.pools
         updated = self.chats.updated_ts(k)
-        offline = h % 9 == 0
+        offline = self.is_offline(k)
         duration = 0 if offline else 60 + h % 1500
         base_end = self.chats.timeline.at(k)  # an update (a tag, a rating) does not move the conversation
         start = self.chats.base_created_ts(k, 1) if k > self.chats.count else base_end - duration - 30
@@ -258,11 +262,8 @@ class Chat:
             )
         visitor_msgs = sum(1 for e in history if e["type"] == "chat.msg" and e["nick"].startswith("visitor"))
         agent_msgs = sum(1 for e in history if e["type"] == "chat.msg" and e["nick"].startswith("agent"))
-        ticket = None
-        t = self.support_account.tickets
-        if h % 4 == 0:
-            i = max(1, min(t.count, round(k * t.count / max(1, self.chats.count))))
-            ticket = i if t.exists(i) else None
+        # the rule is the tickets', which know the chats they came from (their channel is `chat`)
+        ticket = self.support_account.tickets.chat_ticket(k)
         rating = ["good", "bad", None, None][(h >> 50) % 4]
         return {
             "id": self.chat_id(k),

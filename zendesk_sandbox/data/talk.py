@@ -221,7 +221,12 @@ class Talk:
             return None
         return k if self.calls.exists(k) else None
 
-    def _call_facts(self, k: int):
+    def call_line(self, k: int) -> tuple[dict, str]:
+        """The account's number call k came in on or went out from, and the direction."""
+        h = mix(self.seed, K_CALL, k)
+        return self.phone_numbers[(h >> 28) % len(self.phone_numbers)], "outbound" if h % 9 == 0 else "inbound"
+
+    def call_facts(self, k: int):
         h = mix(self.seed, K_CALL, k)
         duration = 30 + h % 1200
         completion = COMPLETION[(h >> 12) % len(COMPLETION)]
@@ -230,15 +235,11 @@ class Talk:
         return h, duration, completion, answered, wait
 
     def linked_ticket(self, k: int) -> int | None:
-        """A ticket from the same period (both timelines share one shape), or none for 1 call in 8."""
-        t = self.account.tickets
-        if k % 8 == 5:
-            return None
-        i = max(1, min(t.count, round(k * t.count / max(1, self.calls.count))))
-        return i if t.exists(i) else None
+        """The ticket the call is linked to (the rule is the tickets', which know the calls that created them)."""
+        return self.account.tickets.call_ticket(k)
 
     def call(self, k: int) -> dict:
-        h, duration, completion, answered, wait = self._call_facts(k)
+        h, duration, completion, answered, wait = self.call_facts(k)
         updated = self.calls.updated_ts(k)
         # a call starts before its base change time; an update (a late note, a recording) does not move it
         created = (
@@ -246,12 +247,16 @@ class Talk:
             if k > self.calls.count
             else self.calls.timeline.at(k) - duration - wait - 60
         )
-        phone = self.phone_numbers[(h >> 28) % len(self.phone_numbers)]
+        phone, direction = self.call_line(k)
         users = self.account.users
         agent = users.agent_id((h >> 32) & 0xFFF) if answered else None
-        direction = "outbound" if h % 9 == 0 else "inbound"
+        customer = users.end_user_id((h >> 40) & 0xFFFFF)
         talk = duration - 20 if answered else 0
         ticket = self.linked_ticket(k)
+        if ticket is not None and self.account.tickets.voice_call_of(ticket) == k:
+            # the call created its ticket: the caller is its requester, whoever answered its assignee
+            _h, requester, _s, assignee, *_ = self.account.tickets.people(ticket)
+            customer, agent = requester, assignee if answered else None
         return {
             "id": CALL + k,
             "created_at": iso(created),
@@ -266,7 +271,7 @@ class Talk:
             "callback_source": "web_widget" if h % 29 == 0 else None,
             "completion_status": completion,
             "consultation_time": 0,
-            "customer_id": users.end_user_id((h >> 40) & 0xFFFFF),
+            "customer_id": customer,
             "customer_requested_voicemail": completion == "abandoned_in_voicemail",
             "default_group": True,
             "direction": direction,

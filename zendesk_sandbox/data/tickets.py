@@ -9,12 +9,15 @@ any id range are closed-form (the summary of a 1M-ticket account costs nothing).
 from __future__ import annotations
 
 import heapq
+import random
 from dataclasses import dataclass, field, replace
 
-from . import ids
+from . import ids, products
 from .attachments import attachments
+from .chat import chat_count
 from .periodic import PERIOD, Periodic
 from .pools import mix, rng_for
+from .talk import call_count
 from .timeline import Timeline, iso, iter_keyset, merge_children
 
 LAG = 24  # ticket i is last updated when ticket i + LAG is created
@@ -31,6 +34,15 @@ KIND_MESSAGING = 14
 MESSAGING_SHARE = 0.17
 MESSAGING_CHANNELS = [AI_AGENT_CHANNEL, ("whatsapp", "WhatsApp"), ("messenger", "Facebook Messenger")]
 PURGE_AFTER = 30 * 86400  # Zendesk-seconds a deleted ticket stays recoverable (and on /deleted_tickets)
+# Recent deletions: tickets deleted in the Zendesk-days before start-up, so /deleted_tickets lists some, as on a
+# real account (every deletion of the generated history is older than the purge once the anchor is a month back).
+RECENT_DELETION_DAYS = 25
+# Tickets from Talk and Chat: a chat that became a ticket (1 chat in 4) makes it a chat ticket; of the tickets a
+# call is linked to, this share (in percent) were created by that call (the rest are calls about a ticket that
+# came another way). Their own draws, so the shapes stay what they were.
+KIND_CHAT_TICKET, KIND_VOICE = 15, 16
+VOICE_PERCENT_OF_CALLED = 60
+CALLS_MAKING_TICKETS = ("completed", "abandoned_in_voicemail")  # abandoned calls make none (Talk's default)
 
 STATUSES_LIVE = ["new", "open", "open", "open", "pending", "pending", "hold", "solved", "solved", "closed"]
 PRIORITIES = [None, "low", "normal", "normal", "normal", "high", "urgent"]
@@ -142,6 +154,9 @@ class Tickets:
         self.sum_side = Periodic([int(s.side_conversation and not s.deleted) for s in self.shapes])
         self.sum_skips = Periodic([int(s.skipped and not s.deleted) for s in self.shapes])
         self.sum_ai_agent = Periodic([int(s.ai_agent) for s in self.shapes])
+        settings = account.settings
+        self.n_calls = call_count(count) if settings.has_feature("talk") else 0
+        self.n_chats = chat_count(count) if settings.has_feature("chat") else 0
 
     # ---- identity and state -------------------------------------------------------------------
     def shape(self, i: int) -> Shape:
@@ -227,6 +242,110 @@ class Tickets:
             return "new"
         return self.shape(i).live_status
 
+    # ---- channels: Talk calls and chats -------------------------------------------------------
+    def call_ticket(self, k: int) -> int | None:
+        """The ticket call k is linked to: one of the same period, or none for 1 call in 8."""
+        if k % 8 == 5 or not self.n_calls:
+            return None
+        return _scaled(k, self.n_calls, self.count)
+
+    def chat_ticket(self, k: int) -> int | None:
+        """The ticket chat k became (1 chat in 4): one of the same period that came over no messaging channel."""
+        if not self.n_chats or mix(self.seed, KIND_CHAT_TICKET, k) % 4:
+            return None
+        i = _scaled(k, self.n_chats, self.count)
+        return None if self.from_messaging(i) else i
+
+    def _linked_from(self, i: int, n_from: int, link) -> int | None:
+        """The first record k of n_from whose link(k) is ticket i (the links scale k onto the ticket ids: with
+        fewer records than tickets, only the two neighbours of i * n_from / count can map to i)."""
+        count = self.count
+        first = i * n_from // count
+        if n_from <= count:  # no clamping to do: test the scaling inline, the cheap test first
+            for k in (first, first + 1):
+                if 1 <= k <= n_from and round(k * count / n_from) == i and link(k) == i:
+                    return k
+            return None
+        for k in range(max(1, first - 2), min(n_from, first + 3) + 1):
+            if _scaled(k, n_from, count) == i and link(k) == i:
+                return k
+        return None
+
+    def chat_of(self, i: int) -> int | None:
+        """The chat that ticket i came from (its channel is then `chat`)."""
+        if i > self.count or not self.n_chats or self.from_messaging(i):
+            return None
+        return self._linked_from(i, self.n_chats, self.chat_ticket)
+
+    def voice_call_of(self, i: int) -> int | None:
+        """The call that created ticket i (its channel is then `voice`): an answered call or a voicemail."""
+        if i > self.count or not self.n_calls or self.from_messaging(i) or self.chat_of(i) is not None:
+            return None
+        return self._call_that_made(i)
+
+    def _call_that_made(self, i: int) -> int | None:
+        """voice_call_of for a ticket already known to come from neither messaging nor a chat."""
+        if not self.n_calls or mix(self.seed, KIND_VOICE, i) % 100 >= VOICE_PERCENT_OF_CALLED:
+            return None
+        k = self._linked_from(i, self.n_calls, self.call_ticket)
+        if k is None or products.talk(self.account).call_facts(k)[2] not in CALLS_MAKING_TICKETS:
+            return None
+        return k
+
+    def channel(self, i: int) -> str:
+        """The ticket's via.channel: its shape's, unless a chat or a call created it. Tickets created through
+        /_sandbox/mutate come from the web, email or the API, never from messaging."""
+        return self._origin(i)[0]
+
+    def _origin(self, i: int) -> tuple[str, int | None]:
+        """(via.channel, the chat or call that created the ticket, if one did)."""
+        shape = self.shape(i)
+        if i > self.count:
+            return ("web" if shape.messaging else shape.channel[0]), None
+        if shape.messaging:
+            return shape.channel[0], None
+        chat = self.chat_of(i)
+        if chat is not None:
+            return "chat", chat
+        call = self._call_that_made(i)
+        if call is not None:
+            return "voice", call
+        return shape.channel[0], None
+
+    def via(self, i: int) -> dict:
+        """The ticket's via object, with the source Zendesk gives a chat (`chat_offline_message` for an offline
+        message) and a call (both numbers, and whether it was inbound, outbound or a voicemail)."""
+        channel, origin = self._origin(i)
+        if channel == "chat" and origin is not None:
+            offline = products.chat(self.account).is_offline(origin)
+            return {
+                "channel": "chat",
+                "source": {"from": {}, "to": {}, "rel": "chat_offline_message" if offline else None},
+            }
+        if channel == "voice" and origin is not None:
+            return {"channel": "voice", "source": self.call_source(i, origin)}
+        return {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}}
+
+    def call_source(self, i: int, k: int) -> dict:
+        """via.source of ticket i, which call k created."""
+        talk = products.talk(self.account)
+        line, direction = talk.call_line(k)
+        voicemail = talk.call_facts(k)[2] == "abandoned_in_voicemail"
+        caller = self.account.pools.phones[mix(self.seed, KIND_VOICE + 100, i) % len(self.account.pools.phones)]
+        requester = self.people(i)[1]
+        customer = {
+            "phone": caller,
+            "formatted_phone": _formatted_phone(caller),
+            "name": self.account.users.name(self.account.users.index_of(requester)),
+        }
+        number = {"phone": line["number"], "formatted_phone": line["display_number"], "name": line["nickname"]}
+        outbound = direction == "outbound"
+        return {
+            "from": number if outbound else customer,
+            "to": customer if outbound else number,
+            "rel": "voicemail" if voicemail else direction,
+        }
+
     # ---- ordering for the exports -------------------------------------------------------------
     def changed_order(self) -> list[tuple[int, int]]:
         if self._changed_order is None:
@@ -289,6 +408,33 @@ class Tickets:
         base = self.sum_deleted.total(self._first_unpurged_base(cutoff), self.count)
         return base + sum(1 for i in self.changes if self.is_deleted(i) and self.deleted_at(i) >= cutoff)
 
+    def delete_recently(self, n: int, now: float) -> list[int]:
+        """Delete n live tickets at times spread over the RECENT_DELETION_DAYS Zendesk-days before `now`, as a
+        deletion through /_sandbox/mutate would (an overlay change). The ids follow the seed; the times follow the
+        clock, rounded down to the hour (or the Zendesk-day, when shorter) so runs started close together agree."""
+        scale = self.account.settings.time_scale
+        quantum = max(1, min(3600, int(86400 / scale)))
+        end = int(now) // quantum * quantum
+        span = RECENT_DELETION_DAYS * 86400 / scale
+        rng = random.Random(f"{self.seed}:recent-deletions")
+        low, attempts = self.first_unarchived, 0
+        chosen: set[int] = set()
+        while len(chosen) < n and attempts < 50 * n and low <= self.count:
+            attempts += 1
+            i = rng.randint(low, self.count)
+            if i not in chosen and i not in self.changes and not self.shape(i).deleted:
+                chosen.add(i)
+        out = []
+        for rank, i in enumerate(sorted(chosen)):
+            ts = int(end - span * (len(chosen) - rank) / (len(chosen) + 1))
+            if ts <= self.generated_ts(i):  # a ticket is deleted after its last change
+                continue
+            change = self.changes[i] = TicketChange(updated_at=ts, generated=ts, deleted_at=ts)
+            change.extra_metric_events.append((ts, "agent_work_time", "fulfill"))
+            out.append(i)
+        self._changed_order = None
+        return out
+
     # ---- records -------------------------------------------------------------------------------
     def url(self, path: str) -> str:
         return f"{self.account.base_url}/api/v2/{path}.json"
@@ -321,7 +467,8 @@ class Tickets:
         words = pools.words
         tags = sorted({words[(h2 >> (22 + 8 * k)) % len(words)] for k in range((h2 >> 20) & 3)})
         custom_fields = self.account.config.ticket_field_values(mix(self.seed, KIND_TICKET + 200, i), i)
-        channel, _via_name = shape.channel
+        via = self.via(i)
+        channel = via["channel"]
         ai_agent = self.is_ai_agent(i)
         csat = None
         if self.account.settings.has_feature("csat"):
@@ -333,7 +480,7 @@ class Tickets:
             "url": self.url(f"tickets/{i}"),
             "id": i,
             "external_id": None if i % 7 else f"ext-{i}",
-            "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}},
+            "via": via,
             "created_at": iso(created),
             "updated_at": iso(updated),
             "generated_timestamp": self.generated_ts(i),
@@ -396,7 +543,8 @@ class Tickets:
             out.append((times[0], 0, "create", None, status, True))
             for j in range(1, n):
                 after = "pending" if j % 2 else "open"
-                out.append((times[j], j, "reply", status, after, j % 3 != 2))
+                # over messaging the conversation lives in the conversation log: later comments are notes
+                out.append((times[j], j, "reply", status, after, j % 3 != 2 and not shape.messaging))
                 status = after
             kind = "system" if shape.system_update else "final"
             out.append((times[n], n, kind, status, final_status if kind == "final" else status, None))
@@ -430,13 +578,17 @@ class Tickets:
 
     def by_mail(self, i: int, j: int) -> bool:
         """The requester's comments (even j) on an email ticket come by mail; the rest is typed in a browser."""
-        return self.shape(i).channel[0] == "email" and j % 2 == 0
+        return j % 2 == 0 and self.channel(i) == "email"
 
     def comment_via(self, i: int, j: int, author: int) -> dict:
         """A mailed comment names its sender and the support address it was sent to (`to.address`); an AI-agent
         ticket's messages come over messaging."""
         if self.from_messaging(i):
             return {"channel": self.shape(i).channel[0], "source": {"from": {}, "to": {}, "rel": None}}
+        if j == 0 and i <= self.count:
+            channel = self.channel(i)
+            if channel in ("chat", "voice"):  # the chat transcript, the call's details
+                return self.via(i)
         if not self.by_mail(i, j):
             return {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}}
         users = self.account.users
@@ -903,6 +1055,15 @@ class Tickets:
             and not shape.deleted
             and (i < self.first_unarchived or shape.live_status in ("solved", "closed"))
         )
+
+
+def _scaled(k: int, n_from: int, n_to: int) -> int:
+    """Record k of n_from mapped onto the same period of n_to records (both timelines span the history)."""
+    return max(1, min(n_to, round(k * n_to / max(1, n_from))))
+
+
+def _formatted_phone(number: str) -> str:
+    return f"+1 ({number[2:5]}) {number[5:8]}-{number[8:12]}"
 
 
 def _encoded_id(i: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..endpoint import Ctx
+from ..paging.endpoint import Ctx
 
 
 def account_settings(ctx: Ctx) -> dict:

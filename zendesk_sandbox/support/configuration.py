@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, cast
 
-from .. import errors
-from ..endpoint import Ctx, includes
-from ..pagination import Sorted, cursor_pages, offset_pages, wants_cursor
+from ..foundation import errors
+from ..paging.endpoint import Ctx, includes
+from ..paging.support import Sorted, cursor_pages, offset_pages, wants_cursor
 from .search import parse_time
 
 

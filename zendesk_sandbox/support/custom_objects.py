@@ -5,10 +5,10 @@ export (/incremental/custom_objects/{key}/cursor): start_time more than a minute
 from __future__ import annotations
 
 from typing import Callable, cast
-from .. import errors
+from ..foundation import errors
 from ..data.timeline import iso
-from ..endpoint import Ctx
-from ..pagination import (
+from ..paging.endpoint import Ctx
+from ..paging.support import (
     Sorted,
     cursor_export_page,
     cursor_pages,
@@ -32,6 +32,18 @@ def custom_object_not_found():
 def invalid_cursor():
     return errors.ZendeskError(
         400, {"errors": [{"code": "InvalidCursor", "status": "400", "title": "cursor is invalid or expired"}]}
+    )
+
+
+def start_time_too_recent():
+    """The custom object records export's own body for a start_time inside the last minute (or to come)."""
+    return errors.ZendeskError(
+        400,
+        {
+            "errors": [
+                {"code": "StartTimeTooRecent", "status": "400", "title": "start_time must be more than 60 seconds ago"}
+            ]
+        },
     )
 
 
@@ -100,7 +112,7 @@ def export_records(ctx: Ctx) -> dict:
         except errors.ZendeskError:
             raise invalid_cursor() from None
     else:
-        after = (require_start_time(ctx), 0)
+        after = (require_start_time(ctx, too_recent=start_time_too_recent), 0)
     exclude_deleted = ctx.query.get("filter[exclude_deleted]") == "true"
     rows = (
         row for row in objects.export_rows(key, after) if not (exclude_deleted and not objects.is_live(key, row[1]))

@@ -3,10 +3,10 @@ the arrays `include=` adds. The paging itself (time_export, cursor_export) is pa
 
 from __future__ import annotations
 
-from .. import errors
+from ..foundation import errors
 from ..data import ids
-from ..endpoint import Ctx, includes
-from ..pagination import (
+from ..paging.endpoint import Ctx, includes
+from ..paging.support import (
     decode_keyset_cursor,
     encode_keyset_cursor,
     page_url,

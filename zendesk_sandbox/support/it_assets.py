@@ -3,10 +3,10 @@ the first page), asset types, their fields and statuses whole in one response.""
 
 from __future__ import annotations
 
-from .. import errors
+from ..foundation import errors
 from ..data.assets import it_assets
-from ..endpoint import Ctx
-from ..pagination import Sorted, cursor_pages
+from ..paging.endpoint import Ctx
+from ..paging.support import Sorted, cursor_pages
 
 
 def cursor_list(key: str, records_of):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import errors
+from ..foundation import errors
 from ..data.macro_attachments import attachments_of
-from ..endpoint import Ctx
+from ..paging.endpoint import Ctx
 
 
 def macro_attachments(ctx: Ctx) -> dict:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import cast
-from .. import errors
-from ..cache import cached
+from ..foundation import errors
+from ..paging.cache import cached
 from ..data import ids
-from ..endpoint import Ctx
-from ..pagination import Sorted
+from ..paging.endpoint import Ctx
+from ..paging.support import Sorted
 
 
 def user_index(ctx: Ctx, name: str = "user_id") -> int:

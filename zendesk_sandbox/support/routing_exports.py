@@ -7,8 +7,8 @@ from __future__ import annotations
 import bisect
 
 from ..data.routing_changes import routing_changes
-from ..endpoint import Ctx
-from ..pagination import decode_keyset_cursor, encode_keyset_cursor, export_per_page, page_url, parse_int
+from ..paging.endpoint import Ctx
+from ..paging.support import decode_keyset_cursor, encode_keyset_cursor, export_per_page, page_url, parse_int
 
 ORDER = "time,seq"
 

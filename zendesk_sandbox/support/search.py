@@ -8,12 +8,12 @@ import re
 import time
 from typing import cast
 
-from .. import errors
-from ..cache import cached
+from ..foundation import errors
+from ..paging.cache import cached
 from ..data import ids
 from ..data.tickets import LAG
-from ..endpoint import Ctx
-from ..pagination import Sorted, offset_pages, parse_int, search_export_page
+from ..paging.endpoint import Ctx
+from ..paging.support import Sorted, offset_pages, parse_int, search_export_page
 
 DAY = 86400
 SEARCH_TERM = re.compile(r'(\w+)(>=|<=|:|>|<)("[^"]*"|\S+)')

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import errors
-from ..endpoint import Ctx, includes
-from ..pagination import Sorted, cursor_pages, listing, page_url
+from ..foundation import errors
+from ..paging.endpoint import Ctx, includes
+from ..paging.support import Sorted, cursor_pages, listing, page_url
 from .configuration import static
 
 

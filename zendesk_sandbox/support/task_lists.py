@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..data.task_lists import has_task_list, task_lists
-from ..endpoint import Ctx
+from ..paging.endpoint import Ctx
 from .ground_truth import _tickets_not_deleted
 from .tickets import ticket_index
 

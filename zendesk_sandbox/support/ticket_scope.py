@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
 
-from .. import errors
-from ..endpoint import Ctx
+from ..foundation import errors
+from ..paging.endpoint import Ctx
 
 PARAM = "support_type_scope"
 DEFAULT_SCOPE = "agent"

@@ -7,12 +7,12 @@ import bisect
 import calendar
 import time
 
-from .. import errors
-from ..cache import cached
+from ..foundation import errors
+from ..paging.cache import cached
 from ..data import ids
 from ..data.timeline import iso
-from ..endpoint import Ctx, includes
-from ..pagination import (
+from ..paging.endpoint import Ctx, includes
+from ..paging.support import (
     Sorted,
     cursor_pages,
     decode_keyset_cursor,
@@ -21,6 +21,7 @@ from ..pagination import (
     parse_int,
     wants_cursor,
 )
+from .exports import ticket_sideloads
 from .ticket_scope import ids_in_scope, scope_of
 
 
@@ -72,7 +73,29 @@ def ticket_items(ctx: Ctx) -> Sorted:
 
 
 def ticket_show(ctx: Ctx) -> dict:
-    return {"ticket": ctx.account.tickets.ticket(ticket_index(ctx))}
+    """One ticket, with the sideloads `include=` names (as the ticket lists and exports take them)."""
+    ticket = ctx.account.tickets.ticket(ticket_index(ctx))
+    return {"ticket": ticket, **ticket_sideloads(ctx, [ticket])}
+
+
+SHOW_MANY_MAX = 100
+
+
+def tickets_show_many(ctx: Ctx) -> dict:
+    """`/tickets/show_many?ids=1,2`: the tickets named that exist (deleted and unknown ids are left out), in the
+    order asked, with the sideloads `include=` names."""
+    raw = [part.strip() for part in ctx.query.get("ids", "").split(",") if part.strip()]
+    if not raw:
+        raise errors.invalid_value("ids is required")
+    if len(raw) > SHOW_MANY_MAX:
+        raise errors.too_many_values("ids", SHOW_MANY_MAX)
+    tickets, found = ctx.account.tickets, []
+    for part in raw:
+        ticket_id = parse_int(part, "ids")
+        if ticket_id is not None and tickets.exists(ticket_id) and not tickets.is_deleted(ticket_id):
+            found.append(tickets.ticket(ticket_id))
+    sideloads = ticket_sideloads(ctx, found)
+    return {"tickets": found, **sideloads, "next_page": None, "previous_page": None, "count": len(found)}
 
 
 def live_ticket_count(ctx: Ctx) -> int:

@@ -4,10 +4,10 @@ when there are none."""
 
 from __future__ import annotations
 
-from .. import errors
+from ..foundation import errors
 from ..data.trigger_revisions import revisions_of
-from ..endpoint import Ctx
-from ..pagination import decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int
+from ..paging.endpoint import Ctx
+from ..paging.support import decode_keyset_cursor, encode_keyset_cursor, page_url, parse_int
 
 ORDER = "-created_at,-id"
 MAX_LIMIT = 1000
