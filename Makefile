@@ -40,9 +40,14 @@ $(DBT_STAMP): analytics/requirements.txt
 analytics: $(STAMP) $(DBT_STAMP)
 	$(VPY) scripts/analytics.py --dbt $(DBT_VENV)/bin/dbt $(if $(CONFIG),--config $(CONFIG)) $(if $(DESTINATION),--destination '$(DESTINATION)')
 
-# Whole suite except the container check. pytest exits 5 when it collected nothing: that is a failure here.
+# Whole suite except the container check, on every core (pytest-xdist). --dist loadfile keeps a module on one
+# worker, so its module-scoped sandboxes start once and the dbt tests never share analytics/target. Files go out
+# in collection order (not reordered by test count, which would leave the long analytics module for last).
+# integration_tests after unit_tests: its modules import `conftest`, the last one loaded. pytest exits 5 when it
+# collected nothing: that is a failure here.
 test: lint $(DBT_STAMP)
-	@$(VPY) -m pytest -m "not image_tests and not container" unit_tests integration_tests bench; rc=$$?; \
+	@$(VPY) -m pytest -n auto --dist loadfile --no-loadscope-reorder -m "not image_tests and not container" \
+		unit_tests integration_tests bench; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests - failing"; exit 1; fi; exit $$rc
 
 # Lint, format and types (pyproject.toml): ruff on everything, mypy on the connector and the sandbox.

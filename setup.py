@@ -13,6 +13,8 @@ MAIN_REQUIREMENTS = [
 TEST_REQUIREMENTS = [
     "pytest>=8,<10",
     "pytest-timeout>=2.2,<3",
+    # `make test` runs the suite on every core (-n auto); --dist loadfile keeps each module on one worker.
+    "pytest-xdist>=3.6,<4",
     "requests-mock>=1.11,<2",
     "hypothesis>=6.90,<7",
     "docker>=7,<8",

@@ -17,6 +17,8 @@ import sqlalchemy
 
 from conftest import PROJECT_ROOT, running_sandbox
 
+# Under pytest-xdist (`make test`, --dist loadfile) the module runs on one worker: dbt builds in one project
+# directory (analytics/target), so two of these tests at once would overwrite each other's results.
 pytestmark = [pytest.mark.e2e, pytest.mark.process, pytest.mark.timeout(1500)]
 
 DRIVER = PROJECT_ROOT / "scripts" / "analytics.py"
