@@ -101,5 +101,18 @@ def describe_body(body: Any) -> str:
     return f"an object with keys {', '.join(parts) or 'none'}{more}"
 
 
+def kind_of(value: Any) -> str:
+    """A JSON value named by its type, for a message that says what came where something else belongs."""
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -13,6 +13,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from ..http.answer import ApiAnswer
 from ..foundation.numbers import BadNumber, epoch_field
 from ..foundation.clock import to_iso
+from ..foundation.log_policy import kind_of
 from .page import Walker
 
 # A position seen this many times in one walk ends it: Zendesk never hands out the same next page twice.
@@ -134,13 +135,4 @@ def link_in(walker: Walker, value: Any, key: str) -> Optional[str]:
 
 
 def _kind(value: Any) -> str:
-    if value is None:
-        return "a body that is not JSON (or null)"
-    return {
-        dict: "an object",
-        list: "an array",
-        str: "a string",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), type(value).__name__)
+    return "a body that is not JSON (or null)" if value is None else kind_of(value)

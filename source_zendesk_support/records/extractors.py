@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Tuple
 
 from ..foundation.clock import to_epoch
+from ..foundation.log_policy import kind_of
 
 Extractor = Callable[[Mapping[str, Any], List[Mapping[str, Any]]], Iterable[Mapping[str, Any]]]
 
@@ -223,7 +224,7 @@ def help_center_locales(body: Any, items: Any) -> Iterable[Mapping[str, Any]]:
     for position, locale in enumerate(_array(body.get("locales"), "'locales'")):
         if not isinstance(locale, str) or not locale:
             raise UnexpectedShape(
-                f"Zendesk sent {_kind(locale)} as locale {position} of 'locales' where a locale code belongs"
+                f"Zendesk sent {kind_of(locale)} as locale {position} of 'locales' where a locale code belongs"
             )
         yield {"locale": locale, "default": locale == default}
 
@@ -294,21 +295,9 @@ def unified_agent_statuses(body: Any, items: Any) -> Iterable[Mapping[str, Any]]
             yield record
 
 
-def _kind(value: Any) -> str:
-    return {
-        dict: "an object",
-        list: "an array",
-        str: "a string",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
-
-
 def _object(value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise UnexpectedShape(f"Zendesk sent {_kind(value)} as {what} where an object belongs")
+        raise UnexpectedShape(f"Zendesk sent {kind_of(value)} as {what} where an object belongs")
     return value
 
 
@@ -316,13 +305,13 @@ def _array(value: Any, what: str) -> List[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise UnexpectedShape(f"Zendesk sent {_kind(value)} as {what} where a list belongs")
+        raise UnexpectedShape(f"Zendesk sent {kind_of(value)} as {what} where a list belongs")
     return value
 
 
 def _present(value: Any, what: str, belongs: str = "an id") -> Any:
     if value is None or isinstance(value, (Mapping, list)):
-        raise UnexpectedShape(f"Zendesk sent {_kind(value)} as {what} where {belongs} belongs")
+        raise UnexpectedShape(f"Zendesk sent {kind_of(value)} as {what} where {belongs} belongs")
     return value
 
 
