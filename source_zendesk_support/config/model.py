@@ -1,6 +1,6 @@
 """The user's configuration, validated once and turned into one typed, frozen object that every part reads.
 
-Configs saved for Airbyte's connector are first rewritten into this connector's shape (config_migration.py).
+Configs saved for Airbyte's connector are first rewritten into this connector's shape (config/migration.py).
 Every problem becomes an Airbyte `config_error` that names the field and says what to fix, never quotes a
 secret and never ends in a traceback.
 """

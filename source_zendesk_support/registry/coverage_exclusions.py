@@ -3,7 +3,7 @@
 A path is either read by a registry row (its `path`, or the parent list a per-parent row walks) or stands here with
 one of a few reasons. `unit_tests/connector/test_oas_coverage.py` checks both descriptions against these rows and
 the registry, so a path Zendesk adds fails the test until it is placed; the docs' coverage table is rendered from
-the same rows (`coverage_table.py`). A path ending in a record's id or key (`tickets/{ticket_id}`) names one
+the same rows (`coverage_docs.py`). A path ending in a record's id or key (`tickets/{ticket_id}`) names one
 record and needs no row.
 
 Paths are written as Zendesk describes them, without `/api/v2/`. Help Center lists take an optional locale

@@ -34,7 +34,7 @@ class ParentChildrenStream(ListStream):
 
     @property
     def parents_spec(self) -> Parents:
-        """The spec's parents: registry.py gives every stream of this kind some."""
+        """The spec's parents: registry/table.py gives every stream of this kind some."""
         parents = self.spec.parents
         assert parents is not None
         return parents

@@ -1,5 +1,5 @@
-"""The shape of a registry row (registry.py): one stream, the class that reads it, and its options in small
-typed parts. Rows are built in registry.py, and from the config for named search queries."""
+"""The shape of a registry row (registry/table.py): one stream, the class that reads it, and its options in small
+typed parts. Rows are built in registry/table.py, and from the config for named search queries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The count endpoints (endpoints_counts.py): Zendesk's shape, and the number of records the matching list serves."""
+"""The count endpoints (tables/counts.py): Zendesk's shape, and the number of records the matching list serves."""
 
 from __future__ import annotations
 

@@ -106,6 +106,6 @@ def test_no_import_cycles():
 
 
 def test_the_checks_can_fail():
-    """The reader sees a cycle and an upward import where there is one (data/account.py imported products.py)."""
+    """The reader sees a cycle and an upward import where there is one (data/account.py imported add_ons/gates.py)."""
     assert "data.periodic" in imports_of("data.tickets")
     assert layer_of("add_ons.gates") > layer_of("data.account")

@@ -1,5 +1,5 @@
 """Zendesk Support's paging kinds, each written once (API notes §3) and bound to paths by the table in
-endpoints.py. The names are the connector's (source_zendesk_support/paging/): one vocabulary for both packages.
+tables/support.py. The names are the connector's (source_zendesk_support/paging/): one vocabulary for both packages.
 
 cursor_pages    page[size] <= 100, page[after]/page[before], meta + links, keyset cursors.
 offset_pages    page, per_page <= 100, next_page/previous_page/count, depth cap.

@@ -1,1 +1,1 @@
-"""Handlers of the Support API, grouped by what they serve; `endpoints.py` binds them to paths."""
+"""Handlers of the Support API, grouped by what they serve; `tables/support.py` binds them to paths."""

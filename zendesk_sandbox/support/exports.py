@@ -1,5 +1,5 @@
 """What the Support incremental exports serve: the rows each export walks, the record built from a row and
-the arrays `include=` adds. The paging itself (time_export, cursor_export) is pagination.py's."""
+the arrays `include=` adds. The paging itself (time_export, cursor_export) is paging/support.py's."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """How many distinct records a full walk of each Support endpoint returns: the `count` of its row in the
-table (endpoints.py), which /_sandbox/summary reports. Generated tickets repeat their shape every PERIOD ids,
+table (tables/support.py), which /_sandbox/summary reports. Generated tickets repeat their shape every PERIOD ids,
 so every count is a closed-form sum corrected for the few mutated tickets."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The Support API endpoint table: one row per path, binding it to a resource, a handler (a paging kind of
-pagination.py over the records of a support/ module), a plan gate, and the count of distinct records a full
+paging/support.py over the records of a support/ module), a plan gate, and the count of distinct records a full
 walk returns (support/ground_truth.py), which /_sandbox/summary reports. Help Center, Talk and Chat have tables
-of their own (endpoints_help_center.py, endpoints_talk.py, endpoints_chat.py)."""
+of their own (help_center.py, talk.py, chat.py beside this one)."""
 
 from __future__ import annotations
 
